@@ -1,0 +1,93 @@
+"""Small pure converters from what officers type to real types.
+
+Dates may be written 2026-11-25 or 25/11/2026, times 05:30, 5:30, 5h30 or 17h. Each
+converter raises ValueError with a Vietnamese message that says the accepted forms; the
+validation layer adds the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_DATE_VN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_TIME = re.compile(r"^\s*(\d{1,2})\s*(?:[:hHgG]\s*(\d{2})?)\s*(?:p|ph|phút)?\s*$")
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*(?:h|giờ)\s*)?(?:(\d+)\s*(?:m|min|ph|phút)\s*)?(?:(\d+)\s*(?:s|giây)\s*)?$")
+
+
+def to_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    m = _DATE_ISO.match(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _DATE_VN.match(text)
+        if not m:
+            raise ValueError(f"ngày '{text}' không đúng dạng; viết 2026-11-25 hoặc 25/11/2026")
+        d, mo, y = (int(g) for g in m.groups())
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"ngày '{text}' không có thật (kiểm tra ngày và tháng)") from None
+
+
+def to_time(value: object) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23:
+        return dt.time(value, 0)
+    text = str(value)
+    m = _TIME.match(text)
+    if not m:
+        raise ValueError(f"giờ '{text}' không đúng dạng; viết 05:30, 5h30 hoặc 17h")
+    h, mi = int(m.group(1)), int(m.group(2) or 0)
+    if h > 23 or mi > 59:
+        raise ValueError(f"giờ '{text}' không có thật (giờ 0–23, phút 0–59)")
+    return dt.time(h, mi)
+
+
+def to_window(value: object) -> tuple[dt.time, dt.time]:
+    """'05:30-06:30' -> (05:30, 06:30)."""
+    text = str(value)
+    parts = re.split(r"\s*(?:-|–|—|đến)\s*", text.strip())
+    if len(parts) != 2:
+        raise ValueError(f"khung giờ '{text}' không đúng dạng; viết 05:30-06:30")
+    start, end = to_time(parts[0]), to_time(parts[1])
+    if end <= start:
+        raise ValueError(f"khung giờ '{text}': giờ kết thúc phải sau giờ bắt đầu")
+    return start, end
+
+
+def to_seconds(value: object) -> float:
+    """A duration: a number of seconds, or '15m', '15 phút', '1h', '90s'."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip()
+    m = _DURATION.match(text)
+    if not text or not m or not any(m.groups()):
+        raise ValueError(f"thời lượng '{text}' không đúng dạng; viết 900 (giây), 15m hoặc 15 phút")
+    h, mi, s = (int(g or 0) for g in m.groups())
+    return float(h * 3600 + mi * 60 + s)
+
+
+WEEKDAYS = {
+    "mon": 0, "t2": 0, "thu2": 0, "thứ 2": 0, "thứ hai": 0,
+    "tue": 1, "t3": 1, "thu3": 1, "thứ 3": 1, "thứ ba": 1,
+    "wed": 2, "t4": 2, "thu4": 2, "thứ 4": 2, "thứ tư": 2,
+    "thu": 3, "t5": 3, "thu5": 3, "thứ 5": 3, "thứ năm": 3,
+    "fri": 4, "t6": 4, "thu6": 4, "thứ 6": 4, "thứ sáu": 4,
+    "sat": 5, "t7": 5, "thu7": 5, "thứ 7": 5, "thứ bảy": 5,
+    "sun": 6, "cn": 6, "chủ nhật": 6,
+}
+
+
+def to_weekday(value: object) -> int:
+    key = str(value).strip().lower()
+    if key not in WEEKDAYS:
+        raise ValueError(f"thứ '{value}' không hiểu được; viết mon..sun hoặc t2..t7, cn")
+    return WEEKDAYS[key]

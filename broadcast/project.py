@@ -1,0 +1,252 @@
+"""The project on disk: ``scripts/``, ``schedules/`` and the output folder.
+
+``load_project`` parses everything once into typed objects and checks every reference
+(script ids, station and group names, jingle files, engine names). It collects every
+problem before raising, so ``broadcast check`` shows them all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BroadcastError, InputError, ValidationErrors
+from .schedule.model import (
+    Campaign,
+    CampaignsFile,
+    OneOff,
+    Schedule,
+    Station,
+    StationsFile,
+)
+from .scripts import Script, load_script
+from .sources import YamlDoc, load_yaml
+from .validation import validate
+
+STATIONS_FILE = "stations.yaml"
+LEXICON_FILE = "lexicon.yaml"
+BUILTIN_GROUPS = ("all", "fm", "loudspeaker")
+
+
+@dataclass
+class Project:
+    root: Path
+    scripts: dict[str, Script]
+    schedule: Schedule
+    lexicon_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def scripts_dir(self) -> Path:
+        return self.root / "scripts"
+
+    @property
+    def schedules_dir(self) -> Path:
+        return self.root / "schedules"
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_scripts(folder: Path, errors: list[BroadcastError]) -> dict[str, Script]:
+    scripts: dict[str, Script] = {}
+    if not folder.is_dir():
+        errors.append(InputError(
+            f"Không có thư mục kịch bản {folder}",
+            fix="tạo thư mục scripts/ và đặt các tệp kịch bản .md vào đó",
+        ))
+        return scripts
+    for path in sorted(folder.glob("*.md")):
+        try:
+            script = load_script(path)
+        except ValidationErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except BroadcastError as exc:
+            errors.append(exc)
+            continue
+        scripts[script.id] = script
+    if not scripts and not errors:
+        errors.append(InputError(
+            f"Thư mục {folder} chưa có kịch bản nào (*.md)",
+            fix="chép một tệp mẫu trong scripts/ của dự án mẫu rồi sửa nội dung",
+        ))
+    return scripts
+
+
+def _collect(fn, errors: list[BroadcastError]):  # type: ignore[no-untyped-def]
+    try:
+        return fn()
+    except ValidationErrors as exc:
+        errors.extend(exc.errors)
+    except BroadcastError as exc:
+        errors.append(exc)
+    return None
+
+
+def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None:
+    st_path = folder / STATIONS_FILE
+    if not st_path.is_file():
+        errors.append(InputError(
+            f"Không có tệp danh sách đài {st_path}",
+            fix="tạo schedules/stations.yaml (xem mẫu trong README)",
+        ))
+        return None
+    doc = _collect(lambda: load_yaml(st_path), errors)
+    if doc is None:
+        return None
+    head = _collect(lambda: validate(StationsFile, doc.data, doc), errors)
+    if head is None:
+        return None
+    stations: dict[str, Station] = {}
+    for i, raw in enumerate(head.stations):
+        merged = _deep_merge(head.defaults, raw) if isinstance(raw, dict) else raw
+        st = _collect(lambda m=merged, i=i: validate(Station, m, doc, ("stations", i)), errors)
+        if st is None:
+            continue
+        if st.id in stations:
+            errors.append(InputError(
+                f"Mã đài '{st.id}' bị trùng", where=doc.where(("stations", i, "id")),
+                fix="mỗi đài cần một mã 'id' riêng",
+            ))
+        stations[st.id] = st
+    groups: dict[str, list[str]] = {
+        "all": list(stations),
+        "fm": [s for s, st in stations.items() if st.kind == "fm"],
+        "loudspeaker": [s for s, st in stations.items() if st.kind == "loudspeaker"],
+    }
+    for name, members in head.groups.items():
+        if name in BUILTIN_GROUPS:
+            errors.append(InputError(
+                f"Tên nhóm '{name}' đã có sẵn", where=doc.where(("groups", name)),
+                fix="đặt tên nhóm khác; 'all', 'fm', 'loudspeaker' là nhóm có sẵn",
+            ))
+            continue
+        for j, m in enumerate(members):
+            if m not in stations:
+                errors.append(InputError(
+                    f"Nhóm '{name}' có đài '{m}' không tồn tại",
+                    where=doc.where(("groups", name, j)),
+                    fix=f"dùng một mã đài có trong danh sách: {', '.join(stations)}",
+                ))
+        groups[name] = [m for m in members if m in stations]
+
+    campaigns: list[Campaign] = []
+    oneoffs: list[OneOff] = []
+    sources: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in (STATIONS_FILE, LEXICON_FILE):
+            continue
+        cdoc = _collect(lambda p=path: load_yaml(p), errors)
+        if cdoc is None:
+            continue
+        body = _collect(lambda d=cdoc: validate(CampaignsFile, d.data or {}, d), errors)
+        if body is None:
+            continue
+        for key, model, bucket in (("campaigns", Campaign, campaigns), ("oneoffs", OneOff, oneoffs)):
+            for i, raw in enumerate(getattr(body, key)):
+                item = _collect(lambda r=raw, i=i, d=cdoc, k=key, m=model: validate(m, r, d, (k, i)),
+                                errors)
+                if item is None:
+                    continue
+                if item.id in sources:
+                    errors.append(InputError(
+                        f"Mã '{item.id}' bị trùng (đã có trong {sources[item.id].name})",
+                        where=cdoc.where((key, i, "id")), fix="đặt một mã 'id' khác",
+                    ))
+                    continue
+                sources[item.id] = path
+                _check_targets(item.stations, groups, cdoc, (key, i, "stations"), errors)
+                if isinstance(item, Campaign) and item.end < item.start:
+                    errors.append(InputError(
+                        "Chiến dịch kết thúc ('until') trước khi bắt đầu ('from')",
+                        where=cdoc.where((key, i, "until")), fix="đổi lại hai ngày cho đúng",
+                    ))
+                bucket.append(item)  # type: ignore[attr-defined]
+    return Schedule(
+        commune=head.commune, stations=stations, groups=groups,
+        campaigns=campaigns, oneoffs=oneoffs, sources=sources,
+    )
+
+
+def _check_targets(names: list[str], groups: dict[str, list[str]], doc: YamlDoc,
+                   loc: tuple[Any, ...], errors: list[BroadcastError]) -> None:
+    known = set(groups) | set(groups["all"])
+    for j, name in enumerate(names):
+        if name not in known:
+            errors.append(InputError(
+                f"Không có đài hay nhóm đài tên '{name}'",
+                where=doc.where(loc + (j,)),
+                fix=f"dùng một trong: {', '.join(sorted(known))}",
+            ))
+
+
+def _check_references(project: Project, errors: list[BroadcastError]) -> None:
+    from .speech.registry import ENGINES
+
+    sched = project.schedule
+    for c in sched.campaigns:
+        doc = load_yaml(sched.sources[c.id])
+        idx = next(i for i, r in enumerate(doc.data.get("campaigns", [])) if r.get("id") == c.id)
+        if c.scripts != "all":
+            for j, sid in enumerate(c.scripts):
+                if sid not in project.scripts:
+                    errors.append(InputError(
+                        f"Chiến dịch '{c.id}' nhắc đến kịch bản '{sid}' không có trong scripts/",
+                        where=doc.where(("campaigns", idx, "scripts", j)),
+                        fix=f"tạo scripts/{sid}.md hoặc sửa tên cho đúng",
+                    ))
+    for o in sched.oneoffs:
+        if o.script not in project.scripts:
+            doc = load_yaml(sched.sources[o.id])
+            idx = next(i for i, r in enumerate(doc.data.get("oneoffs", [])) if r.get("id") == o.id)
+            errors.append(InputError(
+                f"Bản tin '{o.id}' dùng kịch bản '{o.script}' không có trong scripts/",
+                where=doc.where(("oneoffs", idx, "script")),
+                fix=f"tạo scripts/{o.script}.md hoặc sửa tên cho đúng",
+            ))
+    st_doc = load_yaml(project.schedules_dir / STATIONS_FILE)
+    raw_stations = st_doc.data.get("stations", [])
+    for i, (sid, st) in enumerate(sched.stations.items()):
+        idx = next((k for k, r in enumerate(raw_stations) if isinstance(r, dict)
+                    and r.get("id") == sid), i)
+        for j, name in enumerate(st.voice.engines):
+            if name not in ENGINES:
+                errors.append(InputError(
+                    f"Đài '{sid}' dùng bộ đọc '{name}' không có",
+                    where=st_doc.where(("stations", idx, "voice", "engines", j)),
+                    fix=f"chọn một trong: {', '.join(ENGINES)}",
+                ))
+        for kind in ("intro", "outro", "between"):
+            rel = getattr(st.jingles, kind)
+            if rel and not (project.root / rel).is_file():
+                errors.append(InputError(
+                    f"Đài '{sid}': không thấy tệp nhạc hiệu {rel}",
+                    where=st_doc.where(("stations", idx, "jingles", kind)),
+                    fix="chép tệp nhạc hiệu vào dự án hoặc xóa dòng này để dùng nhạc hiệu có sẵn",
+                ))
+
+
+def load_project(root: Path) -> Project:
+    """Load and check the whole project; raise ValidationErrors listing every problem."""
+    root = Path(root).resolve()
+    errors: list[BroadcastError] = []
+    scripts = load_scripts(root / "scripts", errors)
+    schedule = load_schedule(root / "schedules", errors)
+    lexicon = root / "schedules" / LEXICON_FILE
+    project = None
+    if schedule is not None:
+        project = Project(root=root, scripts=scripts, schedule=schedule,
+                          lexicon_path=lexicon if lexicon.is_file() else None)
+        _check_references(project, errors)
+    if errors:
+        if len(errors) == 1:
+            raise errors[0]
+        raise ValidationErrors(errors)
+    assert project is not None
+    return project

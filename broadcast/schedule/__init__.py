@@ -1,0 +1,1 @@
+"""Stations, campaigns, the planner that expands them, playlists and the daemon."""

@@ -1,0 +1,155 @@
+"""Typed schedule model: stations, groups, campaigns and one-off bulletins.
+
+Parsed once from ``schedules/*.yaml`` into these objects; every wrong field is reported
+with its file and line by :mod:`broadcast.validation`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from ..converters import to_date, to_seconds, to_time, to_weekday, to_window
+from ..scripts import Directive, Priority
+
+Date = Annotated[dt.date, BeforeValidator(to_date)]
+Time = Annotated[dt.time, BeforeValidator(to_time)]
+Window = Annotated[tuple[dt.time, dt.time], BeforeValidator(to_window)]
+Seconds = Annotated[float, BeforeValidator(to_seconds)]
+Weekday = Annotated[int, BeforeValidator(to_weekday)]
+ID = r"^[a-z0-9][a-z0-9-]*$"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class Dialect(str, Enum):
+    north = "north"
+    central = "central"
+    south = "south"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AudioSettings(_Strict):
+    """Loudness and format of every bulletin a station airs."""
+
+    lufs: float = Field(-16.0, ge=-40, le=-5)
+    true_peak: float = Field(-1.0, ge=-12, le=0)
+    sample_rate: Literal[16000, 22050, 32000, 44100, 48000] = 44100
+    bitrate: Literal[32, 48, 64, 96, 128, 160, 192, 256, 320] = 128
+
+
+class VoiceSettings(_Strict):
+    """Which engines speak, in fallback order, and how."""
+
+    engines: list[str] = Field(default_factory=lambda: ["espeak"], min_length=1)
+    rate: int = Field(135, ge=80, le=300, description="words per minute (eSpeak)")
+    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("engines", mode="before")
+    @classmethod
+    def _split(cls, v: object) -> object:
+        return [p.strip() for p in v.split(",")] if isinstance(v, str) else v
+
+
+class Jingles(_Strict):
+    """Jingle files (paths relative to the project root); None means the built-in one."""
+
+    intro: str | None = None
+    outro: str | None = None
+    between: str | None = None
+
+
+class Limits(_Strict):
+    """Airtime limits a province sets (e.g. Hà Nội 2021: 2 sessions, 15 or 45 minutes)."""
+
+    max_sessions_per_day: int | None = Field(None, ge=1, le=24)
+    max_session: Seconds | None = None
+    weekdays: list[Weekday] | None = None
+
+
+class Station(_Strict):
+    id: str = Field(pattern=ID)
+    name: str = Field(min_length=1)
+    kind: Literal["fm", "loudspeaker"]
+    dialect: Dialect = Dialect.north
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    audio: AudioSettings = Field(default_factory=AudioSettings)
+    jingles: Jingles = Field(default_factory=Jingles)
+    windows: list[Window] = Field(default_factory=list)
+    limits: Limits = Field(default_factory=Limits)
+    repeat: int = Field(2, ge=1, le=5, description="times the body is read in one bulletin")
+    pause: float = Field(1.5, ge=0, le=10, description="seconds between readings")
+
+
+class Slot(_Strict):
+    at: Time
+    times: int = Field(1, ge=1, le=20, description="bulletins of this campaign in the slot")
+
+
+class Campaign(_Strict):
+    id: str = Field(pattern=ID)
+    title: str = Field(min_length=1)
+    directive: Directive
+    start: Date = Field(alias="from")
+    end: Date = Field(alias="until")
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(range(7)), min_length=1)
+    slots: list[Slot] = Field(min_length=1)
+    scripts: list[str] | Literal["all"] = "all"
+    mode: Literal["rotate", "all"] = "rotate"
+    stations: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
+    priority: Priority = Priority.normal
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end and day.weekday() in self.weekdays
+
+
+class OneOff(_Strict):
+    """A single bulletin at a date and time (an announcement, an emergency)."""
+
+    id: str = Field(pattern=ID)
+    script: str
+    date: Date
+    at: Time
+    stations: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
+    priority: Priority = Priority.priority
+
+
+class StationsFile(_Strict):
+    commune: str = Field(min_length=1)
+    timezone: Literal["Asia/Ho_Chi_Minh"] = TIMEZONE
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    stations: list[dict[str, Any]] = Field(min_length=1)
+    groups: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class CampaignsFile(_Strict):
+    campaigns: list[dict[str, Any]] = Field(default_factory=list)
+    oneoffs: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Schedule(BaseModel):
+    """Everything in ``schedules/``: validated, references resolved."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    commune: str
+    stations: dict[str, Station]
+    groups: dict[str, list[str]]
+    campaigns: list[Campaign]
+    oneoffs: list[OneOff]
+    sources: dict[str, Path] = Field(default_factory=dict)
+
+    def resolve_targets(self, names: list[str]) -> list[str]:
+        """Station ids for a list of station ids and group names, in station order."""
+        wanted: set[str] = set()
+        for name in names:
+            wanted.update(self.groups.get(name, [name]))
+        return [sid for sid in self.stations if sid in wanted]

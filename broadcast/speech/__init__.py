@@ -1,0 +1,1 @@
+"""Speech engines behind one small interface, and the cache of what they said."""

@@ -1,0 +1,1 @@
+"""Vietnamese spoken form: what the engines are handed instead of the written text."""
