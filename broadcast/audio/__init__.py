@@ -1,0 +1,1 @@
+"""Jingles, bulletin assembly, loudness normalization and MP3 export."""

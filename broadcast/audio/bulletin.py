@@ -1,0 +1,41 @@
+"""Assemble one bulletin: intro chime, spoken header, the body N times, outro chime.
+
+Pure: spoken audio and jingles in, one mono AudioSegment out. Segments are joined with
+``+`` (pydub's ``append`` would crossfade 100 ms and eat the chime's tail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydub import AudioSegment
+
+
+@dataclass(frozen=True)
+class BulletinParts:
+    intro: AudioSegment
+    header: AudioSegment
+    body: AudioSegment
+    outro: AudioSegment
+    repeat: int = 2
+    pause_s: float = 1.5
+    again: AudioSegment | None = None  # "Xin nhắc lại" before each repetition
+
+
+def _fit(seg: AudioSegment, rate: int) -> AudioSegment:
+    seg = seg.set_channels(1).set_sample_width(2)
+    return seg if seg.frame_rate == rate else seg.set_frame_rate(rate)
+
+
+def assemble(parts: BulletinParts) -> AudioSegment:
+    rate = parts.body.frame_rate
+    gap = AudioSegment.silent(duration=int(parts.pause_s * 1000), frame_rate=rate)
+    short = AudioSegment.silent(duration=500, frame_rate=rate)
+    out = _fit(parts.intro, rate) + short + _fit(parts.header, rate) + gap
+    out += _fit(parts.body, rate)
+    for _ in range(parts.repeat - 1):
+        out += gap
+        if parts.again is not None:
+            out += _fit(parts.again, rate) + short
+        out += _fit(parts.body, rate)
+    return out + gap + _fit(parts.outro, rate)

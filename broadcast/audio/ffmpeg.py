@@ -1,0 +1,55 @@
+"""The ffmpeg binary from the PyPI package imageio-ffmpeg, handed to pydub once.
+
+No apt-get: imageio-ffmpeg ships a static ffmpeg (without ffprobe), so MP3s are read
+with ``codec="mp3"`` to skip pydub's probe.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from pathlib import Path
+
+from pydub import AudioSegment
+
+from ..errors import AudioError
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise AudioError("Chưa cài ffmpeg", fix="chạy: pip install imageio-ffmpeg") from None
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+    AudioSegment.converter = exe
+    AudioSegment.ffmpeg = exe
+    return exe
+
+
+def run_ffmpeg(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg quietly; raise AudioError with its last lines on failure."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-y", *([] if stdin is not None else ["-nostdin"]), *args]
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, check=False)
+    if proc.returncode != 0:
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise AudioError("ffmpeg báo lỗi: " + " | ".join(tail))
+    return proc
+
+
+def read_audio(path: Path) -> AudioSegment:
+    """Read WAV or MP3 (or anything ffmpeg reads) without ffprobe."""
+    ffmpeg_exe()
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".") or "wav"
+    try:
+        if fmt == "wav":
+            return AudioSegment.from_wav(path)
+        return AudioSegment.from_file(path, format=fmt, codec="mp3" if fmt == "mp3" else None)
+    except FileNotFoundError:
+        raise AudioError(f"Không thấy tệp âm thanh {path}") from None
+    except Exception as exc:  # pydub raises CouldntDecodeError and friends
+        raise AudioError(
+            f"Không đọc được tệp âm thanh {path}: {exc.__class__.__name__}",
+            fix="dùng tệp WAV hoặc MP3 còn nguyên vẹn",
+        ) from None

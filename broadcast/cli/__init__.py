@@ -1,0 +1,15 @@
+"""The ``broadcast`` command line: one module per command, registered here."""
+
+from __future__ import annotations
+
+from .build import build_cmd
+from .check import check
+from .demo import demo
+from .main import cli, main
+from .normalize import normalize
+from .render import render
+
+for _command in (demo, check, build_cmd, render, normalize):
+    cli.add_command(_command)
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,89 @@
+"""The ``broadcast`` command group and the one place errors become exit codes.
+
+Exit codes: 0 done; 1 unexpected error (a bug: please report it); 2 wrong input
+(script, schedule, option); 3 speech or audio could not be made; 4 another run holds
+the output lock; 130 stopped by the user (Ctrl+C).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import BroadcastError
+
+EXIT_UNEXPECTED = 1
+EXIT_ABORT = 130
+
+
+class _WarningFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        label = "Cảnh báo" if record.levelno >= logging.WARNING else "Thông tin"
+        return f"{label}: {record.getMessage()}"
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_WarningFormatter())
+    root = logging.getLogger("broadcast")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    root.propagate = False
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="broadcast")
+@click.option("-v", "--verbose", is_flag=True, help="In thêm thông tin. Print more.")
+def cli(verbose: bool) -> None:
+    """Phát thanh cảnh báo lừa đảo: từ kịch bản đến bản tin MP3 và danh sách phát.
+
+    Turns Vietnamese warning scripts (scripts/*.md) into loudness-normalized MP3
+    bulletins and daily playlists for each station (schedules/*.yaml), offline.
+
+    \b
+    Bắt đầu nhanh / quick start:
+      broadcast demo                  # kiểm tra + làm bản tin ngày đầu chiến dịch
+      broadcast check                 # kiểm tra kịch bản và lịch phát
+      broadcast build --date today    # làm danh sách phát hôm nay
+      broadcast render scripts/x.md   # làm một bản tin
+      broadcast normalize "Gọi 156"   # xem cách đọc một câu
+
+    Mã thoát / exit codes: 0 xong, 1 lỗi chương trình, 2 dữ liệu sai,
+    3 không tạo được tiếng, 4 đang có lần chạy khác, 130 người dùng dừng.
+    """
+    _setup_logging(verbose)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: runs the group and turns our errors into exit codes."""
+    try:
+        rv = cli.main(args=argv, prog_name="broadcast", standalone_mode=False)
+    except BroadcastError as exc:
+        click.echo(f"Lỗi: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Đã dừng.", err=True)
+        sys.exit(EXIT_ABORT)
+    except KeyboardInterrupt:
+        click.echo("Đã dừng.", err=True)
+        sys.exit(EXIT_ABORT)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        click.echo(f"Lỗi: không ghi/đọc được {exc.filename or ''}: {exc.strerror}", err=True)
+        click.echo("  Cách sửa: kiểm tra quyền ghi, dung lượng ổ đĩa và đường dẫn.", err=True)
+        sys.exit(EXIT_UNEXPECTED)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+        click.echo(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}", err=True)
+        click.echo("  Đây là lỗi của chương trình; hãy gửi thông báo này cho người phụ trách.",
+                   err=True)
+        if "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv):
+            raise
+        sys.exit(EXIT_UNEXPECTED)
+    sys.exit(rv if isinstance(rv, int) else 0)

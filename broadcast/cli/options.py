@@ -1,0 +1,51 @@
+"""Options shared by several commands, and their converters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from ..converters import to_date
+from ..schedule.model import TIMEZONE
+
+
+def today() -> dt.date:
+    return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+class DateType(click.ParamType):
+    """YYYY-MM-DD, DD/MM/YYYY, today/hôm nay, tomorrow/ngày mai."""
+
+    name = "NGÀY"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, dt.date):
+            return value
+        word = str(value).strip().lower()
+        if word in ("today", "hôm nay", "homnay"):
+            return today()
+        if word in ("tomorrow", "ngày mai", "ngaymai", "mai"):
+            return today() + dt.timedelta(days=1)
+        try:
+            return to_date(value)
+        except ValueError as exc:
+            self.fail(f"{exc} (hoặc 'today', 'tomorrow')", param, ctx)
+
+
+DATE = DateType()
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="Thư mục dự án (chứa scripts/ và schedules/). Project folder.",
+)
+out_option = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Thư mục kết quả (mặc định: ROOT/audio_out). Output folder.",
+)
+
+
+def resolve_out(root: Path, out: Path | None) -> Path:
+    return (out if out is not None else root / "audio_out").resolve()

@@ -1,0 +1,40 @@
+"""``broadcast render``: make one bulletin from one script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..project import load_project
+from ..render import Renderer
+from ..scripts import load_script
+from .options import out_option, resolve_out, root_option
+
+
+@click.command("render")
+@click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--station", "-s", help="Mã đài (mặc định: đài đầu tiên). Station id.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp MP3 kết quả (mặc định: OUT/bulletins/ĐÀI/...). Output MP3.")
+@root_option
+@out_option
+def render(script: Path, station: str | None, output: Path | None, root: Path,
+           out: Path | None) -> None:
+    """Làm một bản tin MP3 từ tệp kịch bản SCRIPT. Render one bulletin.
+
+    \b
+    Ví dụ:  broadcast render scripts/ma-otp.md --station xom-dong -o /tmp/otp.mp3
+    """
+    project = load_project(root)
+    parsed = load_script(script)
+    stations = project.schedule.stations
+    sid = station or next(iter(stations))
+    if sid not in stations:
+        raise InputError(f"Không có đài '{sid}'", where="--station",
+                         fix=f"chọn một trong: {', '.join(stations)}")
+    renderer = Renderer(project, resolve_out(root, out))
+    b = renderer.render(parsed, stations[sid], target=output)
+    state = "dùng lại bản đã có" if b.cached else f"đọc bằng {b.engine} ({b.voice})"
+    click.echo(f"{b.path}  {b.duration_s:.1f} giây, {state}")

@@ -1,0 +1,52 @@
+"""The data the text rules read: abbreviations, letter names, web words, hotlines.
+
+The tables live in YAML files under ``data/`` so that a culture officer or a
+maintainer can add an abbreviation without touching code; this module only loads
+them once and hands them out read-only.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+
+@cache
+def table(name: str) -> MappingProxyType[str, Any]:
+    """The top-level mapping of ``data/<name>.yaml`` (loaded once per process)."""
+    text = resources.files(__package__).joinpath("data", f"{name}.yaml").read_text("utf-8")
+    # BaseLoader keeps every scalar a string: "0": không, and codes like 113, stay text.
+    data = yaml.load(text, Loader=yaml.BaseLoader)
+    return MappingProxyType(data)
+
+
+def letters() -> dict[str, str]:
+    return table("letters")["letters"]
+
+
+def digits() -> dict[str, str]:
+    return table("letters")["digits"]
+
+
+def abbreviations() -> dict[str, str]:
+    return table("abbreviations")["text"]
+
+
+def document_codes() -> dict[str, str]:
+    return table("abbreviations")["document_codes"]
+
+
+def loanwords() -> dict[str, str]:
+    return table("abbreviations")["loanwords"]
+
+
+def web() -> MappingProxyType[str, Any]:
+    return table("web")
+
+
+def numbers() -> MappingProxyType[str, Any]:
+    return table("numbers")
