@@ -1,0 +1,735 @@
+"""The text rules, in the order they run: written notice in, words for the engine out.
+
+As in gTTS's tokenizer, every rule is a small pure ``str -> str`` function and the
+pipeline is one visible list (``pipeline()``); the data they use (abbreviations,
+letter names, web words, hotlines) lives in ``data/*.yaml``. Order matters and is
+deliberate: hygiene first, then the user's lexicon (so it can override anything),
+then the forms that contain digits or dots and must be recognised whole (web
+addresses, document numbers, phone numbers, dates, times) before the generic number
+reading, then abbreviations and acronyms, then symbols and punctuation.
+
+Rules that read numbers take a ``dialect`` keyword; ``pipeline()`` binds it so that
+every entry of the list is a plain ``str -> str``.
+
+Choices worth knowing (an announcer's reading, checked against the seed notices):
+
+* A numbered list item "1. ..." at the start of a line becomes "Thứ nhất, ...".
+* A document number "139/CĐ-TTg" is read as the number then each code part from the
+  abbreviation table: "một trăm ba mươi chín công điện Thủ tướng"; an unknown part is
+  spelled with letter names.
+* Days 1 to 10 in a date take "mùng": "ngày 06/4/2025" -> "ngày mùng sáu tháng tư năm
+  hai nghìn không trăm hai mươi lăm". No "ngày" is added where the writer put none.
+* Paragraphs stay on separate lines of the output; inside a paragraph the lines are
+  joined, with a full stop where a line ended without punctuation (headings, list items)
+  unless the next line continues in lower case.
+* The output holds only letters, spaces, newlines and . , ; : ! ?
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from functools import lru_cache, partial
+
+from . import numbers, tables
+from .numbers import digit_by_digit, quantity, quantity_text
+
+Rule = Callable[[str], str]
+
+# -- hygiene -----------------------------------------------------------------------
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
+
+
+def normalize_unicode(text: str) -> str:
+    """NFC, Unicode digits to ASCII, typographic spaces to plain spaces."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = re.sub(r"[^\S\n]", " ", text)
+    return re.sub(r"\d", lambda m: str(unicodedata.digit(m.group(), 0)), text)
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    first, second = m.group(1), m.group(2)
+    base, *marks = unicodedata.normalize("NFD", second)
+    tone = [c for c in marks if c in _TONES]
+    if not tone:
+        return m.group(0)
+    rest = "".join(c for c in marks if c not in _TONES)
+    return unicodedata.normalize("NFC", first + tone[0]) + unicodedata.normalize(
+        "NFC", base + rest
+    )
+
+
+# oa, oe, uy with no final consonant: the tone sits on the first vowel (hòa, khỏe, Ủy),
+# the form most of our notices use; "quý" keeps its tone (u belongs to qu).
+_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?!\w)")
+
+
+def normalize_tone_marks(text: str) -> str:
+    """Uỷ -> Ủy, hoà -> hòa, khoẻ -> khỏe: one spelling for one syllable."""
+
+    def fix(m: re.Match[str]) -> str:
+        pair = (m.group(1).lower(), unicodedata.normalize("NFD", m.group(2))[0].lower())
+        return _move_tone(m) if pair in {("o", "a"), ("o", "e"), ("u", "y")} else m.group(0)
+
+    return _OLD_TONE.sub(fix, text)
+
+
+def strip_markdown(text: str) -> str:
+    """Bold, italics, headings, bullets, links and tables of Markdown, and numbered items."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)  # images
+    text = re.sub(r"\[([^\]]+)\]\(([^)\s]*)\)", r"\1", text)  # [text](url) -> text
+    text = re.sub(r"`+", "", text)
+    text = re.sub(r"\*+|(?<!\w)_+|_+(?!\w)", "", text)
+    text = re.sub(r"(?m)^[ \t]*#+[ \t]*", "", text)
+    text = re.sub(r"(?m)^[ \t]*>+[ \t]?", "", text)
+    text = re.sub(r"(?m)^[ \t]*(?:[-+•–—▪●◦]|\*)[ \t]+", "", text)
+    text = re.sub(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|?)+[ \t]*$", "", text)  # table rule
+    text = re.sub(r"(?m)^[ \t]*(\d{1,2})[.)][ \t]+(?=\D)", r"Thứ \1, ", text)
+    return text
+
+
+def strip_link_marks(text: str) -> str:
+    """<https://x.vn/a> -> x.vn/a: no brackets, no http://, no mailto:."""
+    text = re.sub(r"<((?:https?://|mailto:|www\.)[^<>\s]*|[^<>\s]+@[^<>\s]+)>", r"\1", text)
+    text = re.sub(r"(?i)(?<![\w/])(?:https?|ftp)://", "", text)
+    text = re.sub(r"(?i)(?<!\w)mailto:", "", text)
+    return re.sub(r"</?[A-Za-z][^<>]*>", " ", text)  # stray HTML tags
+
+
+_END = ".,;:!?"
+
+
+def join_lines(text: str) -> str:
+    """One line per paragraph, every paragraph ending in punctuation.
+
+    A line without final punctuation gets a full stop (headings, list items, the
+    signature block), unless the next line starts in lower case: then it was wrapped
+    mid-sentence. A paragraph starting in lower case continues the one before it (a
+    page break in a pasted PDF).
+    """
+    paragraphs: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        out = lines[0]
+        for line in lines[1:]:
+            if out[-1] not in _END and not _starts_lower(line):
+                out += "."
+            out += " " + line
+        if paragraphs and _starts_lower(out) and paragraphs[-1][-1] not in ".!?":
+            paragraphs[-1] += " " + out
+        else:
+            paragraphs.append(out)
+    return "\n".join(paragraphs)
+
+
+def _starts_lower(s: str) -> bool:
+    first = next((c for c in s if c.isalnum()), "")
+    return first.isalpha() and first.islower()
+
+
+_PATH = r"/[\w\-./?=&%#~+]*[\w/]"
+
+# -- user lexicon --------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _lexicon_pattern(keys: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not keys:
+        return None
+    alts = []
+    for key in sorted(keys, key=len, reverse=True):
+        body = re.escape(key)
+        # A lower-case entry matches any case ("Zalo", "ZALO"); one written with
+        # capitals (an acronym such as "CAT") only matches as written.
+        alts.append(f"(?i:{body})" if key == key.lower() else body)
+    # A web address in the lexicon may be followed by a path the built-in rules read.
+    return re.compile(
+        r"(?<![\w@.])(?P<key>" + "|".join(alts) + r")(?![\w@]|\.\w)(?P<path>" + _PATH + ")?"
+    )
+
+
+def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
+    """Whole-token replacement with the user's pronunciations, before any built-in rule."""
+    if not lexicon:
+        return text
+    norm = {normalize_tone_marks(unicodedata.normalize("NFC", k.strip())): v for k, v in
+            lexicon.items() if k.strip()}
+    lower = {k.lower(): v for k, v in norm.items() if k == k.lower()}
+    pattern = _lexicon_pattern(tuple(norm))
+    if pattern is None:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        word, path = m.group("key"), m.group("path")
+        said = norm.get(word, lower.get(word.lower(), word))
+        if path and "." in word and " " not in word:
+            return f" {said} {tables.web()['slash']} {_read_path(path)} "
+        return f" {said} {path or ''}"
+
+    return _tidy_spaces(pattern.sub(repl, text))
+
+
+# -- web addresses and e-mail -------------------------------------------------------
+
+
+def _read_label(label: str) -> str:
+    web = tables.web()
+    low = label.lower()
+    if low in web["words"]:
+        return web["words"][low]
+    if low in web["labels"]:
+        return web["labels"][low]
+    parts = re.findall(r"[0-9]+|[^\W\d_]+", low)
+    if len(parts) > 1:
+        return " ".join(_read_label(p) for p in parts)
+    if low.isdigit():
+        return digit_by_digit(low, group=False)
+    if len(low) <= 3:
+        return spell(low)
+    return low
+
+
+def _read_host(host: str) -> str:
+    web = tables.web()
+    out = []
+    for label in host.split("."):
+        pieces = [_read_label(p) for p in label.split("-") if p]
+        out.append(f" {web['hyphen']} ".join(pieces))
+    return f" {web['dot']} ".join(out)
+
+
+def _read_path(path: str) -> str:
+    web = tables.web()
+    words = []
+    for seg in path.split("/"):
+        if seg:
+            pieces = [_read_label(p) for p in re.split(r"[^0-9A-Za-z]+", seg) if p]
+            words.append(" ".join(pieces))
+    return f" {web['slash']} ".join(words)
+
+
+_EMAIL = re.compile(r"(?<![\w.@])([A-Za-z0-9][A-Za-z0-9._+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+
+
+def read_emails(text: str) -> str:
+    """ubnd.xa@thainguyen.gov.vn -> "u bê en đê chấm ích a a còng thái nguyên chấm ..."."""
+    web = tables.web()
+
+    def repl(m: re.Match[str]) -> str:
+        local = re.split(r"([._+-])", m.group(1))
+        names = {".": web["dot"], "_": web["underscore"], "-": web["hyphen"], "+": "cộng"}
+        spoken_local = " ".join(names[p] if p in names else _read_label(p) for p in local if p)
+        return f" {spoken_local} {web['at_sign']} {_read_host(m.group(2))} "
+
+    return _tidy_spaces(_EMAIL.sub(repl, text))
+
+
+@lru_cache(maxsize=1)
+def _url_pattern() -> re.Pattern[str]:
+    tlds = "|".join(sorted(tables.web()["tlds"], key=len, reverse=True))
+    return re.compile(
+        r"(?i)(?<![\w@.])((?:[a-z0-9][a-z0-9-]*\.)+(?:" + tlds + r"))(?![\w-])"
+        r"(" + _PATH + ")?"
+    )
+
+
+def read_web_addresses(text: str) -> str:
+    """khonggianmang.vn -> "không gian mạng chấm vê en"; the path is read after "gạch chéo"."""
+
+    def repl(m: re.Match[str]) -> str:
+        out = _read_host(m.group(1))
+        path = (m.group(2) or "").strip("/")
+        if path:
+            out += f" {tables.web()['slash']} {_read_path(path)}"
+        return f" {out} "
+
+    return _tidy_spaces(_url_pattern().sub(repl, text))
+
+
+def read_loanwords(text: str) -> str:
+    """email -> "i meo", Zalo -> "da lô": foreign words as Vietnamese listeners say them."""
+    return _replace_words(text, tables.loanwords(), ignore_case=True)
+
+
+# -- document numbers ----------------------------------------------------------------
+
+_CODE = r"[A-ZĐ][A-ZĐa-z&]*"
+_DOCNUM = re.compile(
+    r"(?<![\w/])(?:(\d+)(?:/(\d{4}))?)?/(" + _CODE + r"(?:-" + _CODE + r")*)(?![\w/])"
+)
+
+
+def _read_code(part: str) -> str:
+    for table in (tables.document_codes(), tables.abbreviations()):
+        if part in table:
+            return table[part]
+    return spell(part)
+
+
+def read_document_numbers(text: str, dialect: str = "north") -> str:
+    """818/STTTT-TTBCVT -> "tám trăm mười tám Sở Thông tin và Truyền thông thông tin ..."."""
+
+    def repl(m: re.Match[str]) -> str:
+        number, year, code = m.groups()
+        if number is None and "-" not in code:
+            return m.group(0)  # a lone "/ABC" is a slash, not a document number
+        parts = [quantity_text(number, dialect)] if number else []
+        if year:
+            parts.append("năm " + quantity_text(year, dialect))
+        parts += [_read_code(p) for p in code.split("-")]
+        return " ".join(parts)
+
+    return _DOCNUM.sub(repl, text)
+
+
+# -- digit strings read one by one ---------------------------------------------------
+
+_PHONE = re.compile(
+    r"(?<![\w.,+])(\+84|0)([ .-]?\d{2,3}(?:[ .-]?\d{3,4}){2})(?![\w]|[.,]\d)"
+)
+
+
+def read_phone_numbers(text: str) -> str:
+    """0912.345.678 / 0987 654 321 / +84 912345678 -> digits in the writer's groups."""
+
+    def repl(m: re.Match[str]) -> str:
+        prefix, rest = m.groups()
+        count = sum(c.isdigit() for c in rest)
+        if prefix == "0" and not 9 <= count <= 10 or prefix == "+84" and not 8 <= count <= 10:
+            return m.group(0)
+        if prefix == "+84":
+            return "cộng tám bốn, " + digit_by_digit(rest)
+        grouped = rest[0] in " .-"  # "0 912 ..." is rare; keep the 0 with the first group
+        return digit_by_digit(("0 " if grouped else "0") + rest)
+
+    return _PHONE.sub(repl, text)
+
+
+_DIGIT_RUN = r"(\+?\d(?:[\d]|[ .-](?=\d))*)"
+
+
+@lru_cache(maxsize=1)
+def _context_pattern() -> re.Pattern[str]:
+    contexts = sorted(tables.numbers()["digit_contexts"], key=len, reverse=True)
+    alts = "|".join(re.escape(c) for c in contexts)
+    return re.compile(
+        r"(?i)(?<!\w)(" + alts + r")((?:[ \t]+số)?[ \t]*:?[ \t]*)" + _DIGIT_RUN + r"(?![\w/%])"
+    )
+
+
+def read_digit_contexts(text: str) -> str:
+    """After "gọi", "tổng đài", "số tài khoản", "CCCD", ...: digits one by one."""
+
+    def repl(m: re.Match[str]) -> str:
+        context, gap, run = m.groups()
+        tail = ""
+        # "gọi 113." or "số 156, ..." - a final dot or comma is punctuation, not a group.
+        return f"{context}{gap}{digit_by_digit(run)}{tail}"
+
+    return _context_pattern().sub(repl, text)
+
+
+_BARE_SO = re.compile(r"(?i)(?<!\w)(số[ \t]*:?[ \t]*)(\d+)(?![\w/%]|[.,]\d)")
+
+
+def read_numbers_after_so(text: str) -> str:
+    """"số 0123456" or "số 1234567" is a code; "số 12" stays a quantity."""
+    minimum = int(tables.numbers()["bare_so_min_digits"])
+
+    def repl(m: re.Match[str]) -> str:
+        run = m.group(2)
+        if run.startswith("0") and len(run) > 1 or len(run) >= minimum:
+            return m.group(1) + digit_by_digit(run)
+        return m.group(0)
+
+    return _BARE_SO.sub(repl, text)
+
+
+@lru_cache(maxsize=1)
+def _hotline_pattern() -> re.Pattern[str]:
+    data = tables.numbers()
+    lines = "|".join(sorted(data["hotlines"], key=len, reverse=True))
+    units = "|".join(re.escape(w) for w in data["quantity_words"])
+    return re.compile(
+        r"(?<![\w.,/+-])(" + lines + r")(?![\w/%]|[.,]\d|[ \t]*(?:" + units + r")(?!\w))"
+    )
+
+
+def read_hotlines(text: str) -> str:
+    """156, 113, 114, 115, 111 ... are codes: "một năm sáu", not "một trăm năm mươi sáu"."""
+    return _hotline_pattern().sub(lambda m: digit_by_digit(m.group(1)), text)
+
+
+def read_long_codes(text: str) -> str:
+    """A run of nine or more digits (account, ID card) is read digit by digit."""
+    n = int(tables.numbers()["code_min_digits"])
+    return re.sub(
+        r"(?<![\w.,])(\d{%d,})(?![\w]|[.,]\d)" % n, lambda m: digit_by_digit(m.group(1)), text
+    )
+
+
+# -- dates and times -----------------------------------------------------------------
+
+_NOT_AFTER = r"(?![\w/]|[.,:]\d)"
+
+
+def _valid_date(d: int, m: int) -> bool:
+    return 1 <= d <= 31 and 1 <= m <= 12
+
+
+def read_date_ranges(text: str, dialect: str = "north") -> str:
+    """23-25/11 -> "hai mươi ba đến hai mươi lăm tháng mười một"."""
+    pattern = re.compile(
+        r"(?<![\w/.,])(\d{1,2})[ \t]*[-–][ \t]*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?" + _NOT_AFTER
+    )
+
+    def repl(m: re.Match[str]) -> str:
+        d1, d2, mo = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not (_valid_date(d1, mo) and _valid_date(d2, mo)):
+            return m.group(0)
+        out = (
+            f"{numbers.day(d1, dialect)} đến {numbers.day(d2, dialect)} "
+            f"tháng {numbers.month(mo, dialect)}"
+        )
+        if m.group(4):
+            out += " năm " + quantity_text(m.group(4), dialect)
+        return out
+
+    return pattern.sub(repl, text)
+
+
+def read_dates(text: str, dialect: str = "north") -> str:
+    """11/4/2024, 06.4.2025, 25/11 -> "mười một tháng tư năm ...", "mùng sáu tháng tư ..."."""
+    full = re.compile(
+        r"(?<![\w/.,])(?:(mùng|mồng)[ \t]+)?(\d{1,2})([/.-])(\d{1,2})\3(\d{4})" + _NOT_AFTER
+    )
+    short = re.compile(r"(?<![\w/.,])(?:(mùng|mồng)[ \t]+)?(\d{1,2})/(\d{1,2})" + _NOT_AFTER)
+
+    def read(d: int, mo: int, had_mung: str | None) -> str:
+        prefix = f"{had_mung} " if had_mung else ""
+        return f"{prefix}{numbers.day(d, dialect, mung=not had_mung)} tháng {numbers.month(mo, dialect)}"
+
+    def full_repl(m: re.Match[str]) -> str:
+        d, mo = int(m.group(2)), int(m.group(4))
+        if not _valid_date(d, mo):
+            return m.group(0)
+        return f"{read(d, mo, m.group(1))} năm {quantity_text(m.group(5), dialect)}"
+
+    def short_repl(m: re.Match[str]) -> str:
+        d, mo = int(m.group(2)), int(m.group(3))
+        return read(d, mo, m.group(1)) if _valid_date(d, mo) else m.group(0)
+
+    return short.sub(short_repl, full.sub(full_repl, text))
+
+
+def read_month_year(text: str, dialect: str = "north") -> str:
+    """tháng 4/2024 -> "tháng tư năm ..."; a bare 4/2024 gets its "tháng"."""
+    pattern = re.compile(r"(?i)(?<![\w/.,])(tháng[ \t]+)?(\d{1,2})/(\d{4})" + _NOT_AFTER)
+
+    def repl(m: re.Match[str]) -> str:
+        mo = int(m.group(2))
+        if not 1 <= mo <= 12:
+            return m.group(0)
+        head = m.group(1) or "tháng "
+        return f"{head}{numbers.month(mo, dialect)} năm {quantity_text(m.group(3), dialect)}"
+
+    return pattern.sub(repl, text)
+
+
+def read_day_month_words(text: str, dialect: str = "north") -> str:
+    """"ngày 06 tháng 4" -> "ngày mùng sáu tháng tư"; "tháng 01" -> "tháng một"."""
+
+    def day_repl(m: re.Match[str]) -> str:
+        d = int(m.group(2))
+        if not 1 <= d <= 31:
+            return m.group(0)
+        mung = m.group(1).lower() == "ngày"
+        return f"{m.group(1)} {numbers.day(d, dialect, mung=mung)}"
+
+    text = re.sub(
+        r"(?i)(?<!\w)(ngày|mùng|mồng)[ \t]+(\d{1,2})(?=[ \t]+tháng(?!\w))", day_repl, text
+    )
+
+    def month_repl(m: re.Match[str]) -> str:
+        mo = int(m.group(2))
+        return f"{m.group(1)} {numbers.month(mo, dialect)}" if 1 <= mo <= 12 else m.group(0)
+
+    return re.sub(r"(?i)(?<!\w)(tháng)[ \t]+(\d{1,2})(?![\w%/:]|[.,]\d)", month_repl, text)
+
+
+def read_times(text: str, dialect: str = "north") -> str:
+    """6h30 -> "sáu giờ ba mươi phút", 17h -> "mười bảy giờ", 06:00 -> "sáu giờ"."""
+
+    def say(h: int, mi: int) -> str:
+        out = f"{quantity(h, dialect)} giờ"
+        return out + (f" {quantity(mi, dialect)} phút" if mi else "")
+
+    def h_repl(m: re.Match[str]) -> str:
+        h, mi = int(m.group(1)), int(m.group(2) or 0)
+        return say(h, mi) if h <= 24 and mi < 60 else m.group(0)
+
+    text = re.sub(
+        r"(?<![\w.,:])(\d{1,2})[ \t]?h(?:[ \t]?(\d{2})(?:[ \t]?(?:phút|ph|p|'))?)?(?!\w)",
+        h_repl,
+        text,
+    )
+
+    def colon_repl(m: re.Match[str]) -> str:
+        h, mi = int(m.group(1)), int(m.group(2))
+        return say(h, mi) if h <= 24 and mi < 60 else m.group(0)
+
+    return re.sub(r"(?<![\w.,:])(\d{1,2}):(\d{2})(?:[ \t]?(?:phút))?(?![\w:]|[.,]\d)",
+                  colon_repl, text)
+
+
+def read_ordinals(text: str, dialect: str = "north") -> str:
+    """"thứ 2" -> "thứ hai", "thứ 4" -> "thứ tư", "Thứ 1," -> "Thứ nhất,"."""
+
+    def repl(m: re.Match[str]) -> str:
+        return f"{m.group(1)} {numbers.ordinal(int(m.group(2)), dialect)}"
+
+    return re.sub(r"(?i)(?<!\w)(thứ)[ \t]+(\d{1,3})(?![\w%/:]|[.,]\d)", repl, text)
+
+
+# -- quantities ----------------------------------------------------------------------
+
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+
+
+def read_number_ranges(text: str) -> str:
+    """10-15 -> "10 đến 15" (the numbers are read later), 2023 - 2024 likewise."""
+    return re.sub(
+        r"(?<![\w.,/-])(" + _NUM + r")[ \t]*[-–][ \t]*(" + _NUM + r")(?![\w/]|[.,]\d)",
+        r"\1 đến \2",
+        text,
+    )
+
+
+def read_percent(text: str, dialect: str = "north") -> str:
+    """50% -> "năm mươi phần trăm", 2,5 % -> "hai phẩy năm phần trăm"."""
+    return re.sub(
+        r"(?<![\w.,])(" + _NUM + r")[ \t]?%",
+        lambda m: f"{read_number(m.group(1), dialect)} phần trăm",
+        text,
+    )
+
+
+@lru_cache(maxsize=1)
+def _money_pattern() -> re.Pattern[str]:
+    units = sorted(tables.numbers()["money_suffixes"], key=len, reverse=True)
+    alts = "|".join(re.escape(u) for u in units)
+    return re.compile(r"(?<![\w.,])(" + _NUM + r")[ \t]?(" + alts + r")(?!\w)")
+
+
+def read_money(text: str, dialect: str = "north") -> str:
+    """50.000đ -> "năm mươi nghìn đồng", 100 USD -> "một trăm đô la Mỹ", 50k -> "năm mươi nghìn"."""
+    suffixes = tables.numbers()["money_suffixes"]
+
+    def repl(m: re.Match[str]) -> str:
+        word = suffixes[m.group(2)]
+        if word == "nghìn" and dialect == "south":
+            word = "ngàn"
+        return f"{read_number(m.group(1), dialect)} {word}"
+
+    return _money_pattern().sub(repl, text)
+
+
+def read_number(token: str, dialect: str = "north") -> str:
+    """One number token as written: 1.500.000, 2,5, 06, 0208, 1.2 (a section number)."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token) and not token.startswith("0"):
+        integer, _, fraction = token.partition(",")
+        return numbers.decimal(integer, fraction, dialect) if fraction else quantity_text(
+            integer, dialect
+        )
+    if re.fullmatch(r"\d+,\d+", token):
+        integer, fraction = token.split(",")
+        return numbers.decimal(integer, fraction, dialect)
+    if "." in token or "," in token:  # 1.2.3, 0.5: read the parts, "chấm"/"phẩy" between
+        parts = re.split(r"([.,])", token)
+        return " ".join(
+            {".": "chấm", ",": "phẩy"}.get(p) or read_number(p, dialect) for p in parts if p
+        )
+    if len(token) > 2 and token.startswith("0"):
+        return digit_by_digit(token)
+    if len(token) >= int(tables.numbers()["code_min_digits"]):
+        return digit_by_digit(token)
+    return quantity_text(token, dialect)
+
+
+def read_numbers(text: str, dialect: str = "north") -> str:
+    """Every digit left: quantities with '.' thousands and ',' decimals; 06 -> "sáu"."""
+    return re.sub(r"\d+(?:[.,]\d+)*", lambda m: read_number(m.group(0), dialect), text)
+
+
+# -- abbreviations and acronyms ------------------------------------------------------
+
+
+def _replace_words(text: str, table: Mapping[str, str], ignore_case: bool = False) -> str:
+    pattern = _words_pattern(tuple(table), ignore_case)
+    lookup = {k.lower(): v for k, v in table.items()} if ignore_case else dict(table)
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(0)
+        return lookup[word.lower() if ignore_case else word]
+
+    return pattern.sub(repl, text)
+
+
+@lru_cache(maxsize=8)
+def _words_pattern(keys: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
+    alts = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    flags = re.IGNORECASE if ignore_case else 0
+    # Keys ending in "." (TP., TM.) bring their own right edge.
+    return re.compile(r"(?<![\w&/.@])(?:" + alts + r")(?:(?<=\.)|(?![\w&/@]))", flags)
+
+
+def expand_abbreviations(text: str) -> str:
+    """UBND -> "ủy ban nhân dân", V/v -> "về việc", TP. -> "thành phố" (data/abbreviations.yaml)."""
+    return _replace_words(text, tables.abbreviations())
+
+
+def spell(word: str) -> str:
+    """Letter names from data/letters.yaml: OTP -> "ô tê pê"."""
+    names = tables.letters()
+    digits = tables.digits()
+    out = []
+    for c in word.lower():
+        plain = unicodedata.normalize("NFD", c)[0] if c not in names else c
+        out.append(names.get(c) or digits.get(c) or names.get(plain) or c)
+    return " ".join(out)
+
+
+_VOWELS = "aăâeêioôơuưy"
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdđghklmnprstvx])?"
+    r"[" + _VOWELS + r"]{1,3}(?:ch|ng|nh|[cmnptk])?"
+)
+
+
+def is_syllable(word: str) -> bool:
+    """Could this be one Vietnamese syllable (tones ignored)? Tells words from acronyms."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if c not in _TONES)
+    return _SYLLABLE.fullmatch(unicodedata.normalize("NFC", bare)) is not None
+
+
+def read_acronyms(text: str) -> str:
+    """Capitals that cannot be a syllable are spelled (OTP, VT, FM); capital words are lowered."""
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if len(word) < 2 or not word.isupper():
+            return word
+        return word.lower() if is_syllable(word) else spell(word)
+
+    return re.sub(r"[^\W\d_]+", repl, text)
+
+
+# -- symbols and punctuation ---------------------------------------------------------
+
+_SYMBOL_WORDS = {
+    "&": " và ",
+    "+": " cộng ",
+    "=": " bằng ",
+    "@": " a còng ",
+    "%": " phần trăm ",
+    "$": " đô la ",
+    "€": " ơ rô ",
+    "°": " độ ",
+    "~": " khoảng ",
+    "≈": " khoảng ",
+    "×": " nhân ",
+    "≥": " lớn hơn hoặc bằng ",
+    "≤": " nhỏ hơn hoặc bằng ",
+}
+_PER_UNITS = r"ngày|tháng|năm|tuần|giờ|phút|người|lần|hộ|lượt"
+
+
+def replace_symbols(text: str) -> str:
+    """Pauses for brackets and ellipses, words for &, %, /, and nothing else an engine would spell."""
+    text = re.sub(r"[ \t]*\./\.", ".", text)  # the "./." closing mark of official letters
+    text = re.sub(r"…|\.{2,}", ",", text)
+    text = re.sub(r"[()\[\]{}|]", ",", text)
+    text = re.sub(r"[\"“”‘’'«»`´]", "", text)
+    text = re.sub(r"/(?=[ \t]*(?:" + _PER_UNITS + r")(?!\w))", " một ", text)
+    text = re.sub(r"[ \t]*/[ \t]*", ", ", text)
+    text = re.sub(r"[ \t]*[–—―][ \t]*", ", ", text)
+    text = re.sub(r"[ \t]+-[ \t]*|[ \t]*-[ \t]+", ", ", text)
+    text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+    for symbol, word in _SYMBOL_WORDS.items():
+        text = text.replace(symbol, word)
+    text = re.sub(r"\d+", lambda m: quantity_text(m.group(0)), text)  # safety net
+    return "".join(c if c.isalpha() or c in " \n.,;:!?" else " " for c in text)
+
+
+_STRENGTH = {",": 1, ":": 2, ";": 3, "!": 4, "?": 4, ".": 5}
+
+
+def tidy_punctuation(text: str) -> str:
+    """One space between words, one punctuation mark per pause, a full stop at the end."""
+    out = []
+    for para in text.split("\n"):
+        para = _tidy_spaces(para)
+
+        def strongest(m: re.Match[str]) -> str:
+            marks = [c for c in m.group(0) if c in _STRENGTH]
+            best = max(marks, key=lambda c: _STRENGTH[c])
+            return best + " "
+
+        para = re.sub(r"[ \t]*[.,;:!?](?:[ \t]*[.,;:!?])*[ \t]*", strongest, para)
+        para = re.sub(r"^[\s.,;:!?]+", "", para).strip()
+        if not any(c.isalpha() for c in para):
+            continue
+        if para[-1] in ",;:":
+            para = para[:-1] + "."
+        elif para[-1] not in ".!?":
+            para += "."
+        out.append(para)
+    return "\n".join(out)
+
+
+def _tidy_spaces(text: str) -> str:
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
+
+
+# -- the pipeline --------------------------------------------------------------------
+
+
+def pipeline(dialect: str = "north", lexicon: Mapping[str, str] | None = None) -> list[tuple[str, Rule]]:
+    """The rules in the order they run, each a named ``str -> str``."""
+    numbers.check_dialect(dialect)
+    d = {"dialect": dialect}
+    return [
+        ("unicode", normalize_unicode),
+        ("tone_marks", normalize_tone_marks),
+        ("link_marks", strip_link_marks),
+        ("markdown", strip_markdown),
+        ("lines", join_lines),
+        ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}))),
+        ("emails", read_emails),
+        ("web_addresses", read_web_addresses),
+        ("loanwords", read_loanwords),
+        ("document_numbers", partial(read_document_numbers, **d)),
+        ("phone_numbers", read_phone_numbers),
+        ("digit_contexts", read_digit_contexts),
+        ("numbers_after_so", read_numbers_after_so),
+        ("hotlines", read_hotlines),
+        ("long_codes", read_long_codes),
+        ("date_ranges", partial(read_date_ranges, **d)),
+        ("dates", partial(read_dates, **d)),
+        ("month_year", partial(read_month_year, **d)),
+        ("day_month_words", partial(read_day_month_words, **d)),
+        ("times", partial(read_times, **d)),
+        ("ordinals", partial(read_ordinals, **d)),
+        ("number_ranges", read_number_ranges),
+        ("percent", partial(read_percent, **d)),
+        ("money", partial(read_money, **d)),
+        ("numbers", partial(read_numbers, **d)),
+        ("abbreviations", expand_abbreviations),
+        ("acronyms", read_acronyms),
+        ("symbols", replace_symbols),
+        ("punctuation", tidy_punctuation),
+    ]
