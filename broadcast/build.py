@@ -19,6 +19,7 @@ from filelock import FileLock, Timeout
 from .errors import LockBusyError
 from .project import Project
 from .render import Bulletin, Renderer
+from .report.asrun import AsRunLog, asrun_path
 from .schedule.model import TIMEZONE
 from .schedule.planner import DayPlan, plan_day
 from .schedule.playlists import Entry, write_playlist
@@ -72,6 +73,7 @@ def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
     try:
         with output_lock(out_dir, lock_timeout):
             renderer = Renderer(project, out_dir)
+            asrun = AsRunLog(asrun_path(out_dir))
             for offset in range(days):
                 day = start + dt.timedelta(days=offset)
                 plan = plan_day(sched, project.scripts, day)
@@ -98,6 +100,7 @@ def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
                         station={"id": sid, "name": station.name, "kind": station.kind},
                         day=day,
                     )
+                    asrun.record_running_order(path.with_suffix(".json"))
                     result.playlists.append(path)
     except Timeout:
         raise LockBusyError(

@@ -1,0 +1,413 @@
+"""The as-run log: what was planned and what actually went on air, in one SQLite file.
+
+A commune must report, every 6 months and every year, how it carried out each directive
+(Gia Lâm: "định kỳ 06 tháng, 01 năm báo cáo tình hình, kết quả thực hiện"). The report
+figures come from this log, never from re-planning the schedule: the schedule may have
+changed since, the log records what happened.
+
+Two writers share the file: ``broadcast build`` (planned rows) and the playout daemon
+(one row per play it starts). The log is in WAL mode with a busy timeout so both can
+write at once; each write is one transaction with ``synchronous=FULL``, so a record that
+was committed survives a crash or a power cut.
+
+Schema changes are numbered migrations (``MIGRATIONS``); ``PRAGMA user_version`` holds the
+number applied. A new column is a new entry at the end, never an edit of an old one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import BroadcastError, InputError
+
+FILENAME = "asrun.sqlite"
+BUSY_TIMEOUT_S = 30.0
+
+#: Results a play can have. played: the daemon aired it; failed: it tried and could not;
+#: skipped: deliberately not aired; confirmed: an operator said the planned item aired
+#: (``broadcast asrun confirm``); imported: from another player's log (``asrun import``).
+RESULTS = ("played", "failed", "skipped", "confirmed", "imported")
+#: Results that count as "aired" in the report.
+AIRED = ("played", "confirmed", "imported")
+
+MIGRATIONS: list[str] = [
+    # 1: planned items (from build) and plays (daemon, confirm, import).
+    # Statements are split on ";", so none may appear inside a comment or string.
+    """
+    CREATE TABLE planned (
+        id          INTEGER PRIMARY KEY,
+        day         TEXT NOT NULL,          -- YYYY-MM-DD, Asia/Ho_Chi_Minh
+        station_id  TEXT NOT NULL,
+        seq         INTEGER NOT NULL,       -- position in the running order
+        slot        TEXT NOT NULL,          -- HH:MM
+        start       TEXT NOT NULL,          -- ISO 8601 with offset
+        end         TEXT NOT NULL,
+        duration_s  REAL NOT NULL,
+        script_id   TEXT NOT NULL,
+        source      TEXT NOT NULL,          -- campaign or one-off id
+        directive   TEXT NOT NULL,          -- label of the công văn
+        priority    TEXT NOT NULL DEFAULT 'normal',
+        title       TEXT NOT NULL DEFAULT '',
+        file        TEXT NOT NULL DEFAULT '',
+        engine      TEXT NOT NULL DEFAULT '',
+        kind        TEXT NOT NULL DEFAULT 'bulletin',
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX planned_day_station ON planned (day, station_id);
+    CREATE TABLE plays (
+        id          INTEGER PRIMARY KEY,
+        day         TEXT NOT NULL,
+        station_id  TEXT NOT NULL,
+        slot        TEXT NOT NULL,
+        script_id   TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        directive   TEXT NOT NULL,
+        file        TEXT NOT NULL DEFAULT '',
+        title       TEXT NOT NULL DEFAULT '',
+        start       TEXT NOT NULL,
+        end         TEXT,
+        duration_s  REAL,                   -- end - start, NULL while a play runs
+        result      TEXT NOT NULL CHECK (result IN
+                        ('played', 'failed', 'skipped', 'confirmed', 'imported')),
+        note        TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX plays_day_station ON plays (day, station_id);
+    """,
+]
+
+
+class AsRunError(BroadcastError):
+    """The as-run log cannot be opened or written."""
+
+
+def asrun_path(out_dir: Path) -> Path:
+    """Where the log lives: beside the playlists, ``OUT/asrun.sqlite``."""
+    return Path(out_dir) / FILENAME
+
+
+def _slot_text(slot: str | dt.time) -> str:
+    if isinstance(slot, dt.time):
+        return slot.strftime("%H:%M")
+    return str(slot)[:5]
+
+
+def _iso(value: dt.datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).isoformat()
+    return value.isoformat()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Play:
+    """One row of ``plays``."""
+
+    id: int
+    day: dt.date
+    station_id: str
+    slot: str
+    script_id: str
+    source: str
+    directive: str
+    file: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime | None
+    duration_s: float | None
+    result: str
+    note: str
+
+    @property
+    def aired(self) -> bool:
+        return self.result in AIRED
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One row of ``planned``."""
+
+    day: dt.date
+    station_id: str
+    seq: int
+    slot: str
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: float
+    script_id: str
+    source: str
+    directive: str
+    priority: str
+    title: str
+    file: str
+
+
+class AsRunLog:
+    """The as-run log file. Cheap to create; every call opens its own connection, so one
+    object may be shared by threads, and many processes may open the same file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise AsRunError(
+                f"Không mở được nhật ký phát sóng: {exc}",
+                where=str(self.path),
+                fix="kiểm tra quyền ghi thư mục; nếu tệp hỏng, đổi tên nó để tạo tệp mới",
+            ) from exc
+
+    # -- connection and transactions -------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        con.execute("PRAGMA synchronous = FULL")
+        con.execute("PRAGMA foreign_keys = ON")
+        return con
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; BEGIN IMMEDIATE takes the write lock up front so two
+        writers queue on the busy timeout instead of failing half way."""
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with closing(self._connect()) as con:
+            yield con
+
+    def _migrate(self) -> None:
+        with closing(self._connect()) as con:
+            # WAL is a property of the file; switching needs a moment alone with it.
+            for attempt in range(50):
+                try:
+                    con.execute("PRAGMA journal_mode = WAL")
+                    break
+                except sqlite3.OperationalError:
+                    if attempt == 49:
+                        raise
+                    time.sleep(0.1)
+        with self._write() as con:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise AsRunError(
+                    f"Nhật ký phát sóng do phiên bản mới hơn tạo (lược đồ {version})",
+                    where=str(self.path),
+                    fix="cập nhật chương trình broadcast lên bản mới nhất",
+                )
+            for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        con.execute(statement)
+                con.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        with self._read() as con:
+            return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- writes -----------------------------------------------------------------------
+
+    def record_planned(self, day: dt.date, station_id: str,
+                       items: list[Mapping[str, Any]]) -> None:
+        """Store a station's running order for a day (the ``items`` of the JSON running
+        order). A rebuild of the same day replaces the earlier planned rows."""
+        now = _now()
+        rows = []
+        for seq, it in enumerate(items):
+            rows.append((
+                day.isoformat(), station_id, seq, _slot_text(it["slot"]), _iso(it["start"]),
+                _iso(it["end"]), float(it["duration_s"]), it["script"], it["source"],
+                it["directive"], it.get("priority", "normal"), it.get("title", ""),
+                it.get("file", ""), it.get("engine", ""), it.get("kind", "bulletin"), now,
+            ))
+        with self._write() as con:
+            con.execute("DELETE FROM planned WHERE day = ? AND station_id = ?",
+                        (day.isoformat(), station_id))
+            con.executemany(
+                "INSERT INTO planned (day, station_id, seq, slot, start, end, duration_s, "
+                "script_id, source, directive, priority, title, file, engine, kind, "
+                "recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+
+    def record_running_order(self, json_path: Path) -> None:
+        """:meth:`record_planned` from a JSON running order written by ``build``."""
+        import json
+
+        doc = json.loads(Path(json_path).read_text("utf-8"))
+        self.record_planned(dt.date.fromisoformat(doc["date"]), doc["station"]["id"],
+                            doc["items"])
+
+    def record_play(self, *, station_id: str, day: dt.date, slot: str | dt.time,
+                    script_id: str, source: str, directive: str, file: str, title: str,
+                    start: dt.datetime, end: dt.datetime | None, result: str,
+                    note: str = "") -> int:
+        """Record one play (or a failed / skipped one); returns its id for
+        :meth:`finish_play`. ``end`` is None while the play is still running."""
+        with self._write() as con:
+            return self._insert_play(con, station_id=station_id, day=day, slot=slot,
+                                     script_id=script_id, source=source,
+                                     directive=directive, file=file, title=title,
+                                     start=start, end=end, result=result, note=note)
+
+    @staticmethod
+    def _insert_play(con: sqlite3.Connection, *, station_id: str, day: dt.date,
+                     slot: str | dt.time, script_id: str, source: str, directive: str,
+                     file: str, title: str, start: dt.datetime, end: dt.datetime | None,
+                     result: str, note: str = "") -> int:
+        if result not in RESULTS:
+            raise InputError(f"Kết quả phát '{result}' không hợp lệ",
+                             fix=f"dùng một trong: {', '.join(RESULTS)}")
+        duration = None if end is None else round((end - start).total_seconds(), 3)
+        cur = con.execute(
+            "INSERT INTO plays (day, station_id, slot, script_id, source, directive, file, "
+            "title, start, end, duration_s, result, note, recorded_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (day.isoformat(), station_id, _slot_text(slot), script_id, source, directive,
+             file, title, start.isoformat(), _iso(end), duration, result, note, _now()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_play(self, play_id: int, *, end: dt.datetime,
+                    result: str | None = None) -> None:
+        """Set the end (and optionally the result) of a play started earlier."""
+        if result is not None and result not in RESULTS:
+            raise InputError(f"Kết quả phát '{result}' không hợp lệ",
+                             fix=f"dùng một trong: {', '.join(RESULTS)}")
+        with self._write() as con:
+            row = con.execute("SELECT start FROM plays WHERE id = ?", (play_id,)).fetchone()
+            if row is None:
+                raise InputError(f"Không có lượt phát số {play_id} trong nhật ký",
+                                 where=str(self.path))
+            start = dt.datetime.fromisoformat(row["start"])
+            con.execute(
+                "UPDATE plays SET end = ?, duration_s = ?, result = COALESCE(?, result) "
+                "WHERE id = ?",
+                (end.isoformat(), round((end - start).total_seconds(), 3), result, play_id),
+            )
+
+    def confirm_day(self, day: dt.date, station_id: str) -> int:
+        """An operator says the day's running order aired as planned (played with other
+        software). Adds a ``confirmed`` play for every planned item that has no aired
+        play yet; returns how many were added. Running it twice adds nothing."""
+        with self._write() as con:
+            planned = con.execute(
+                "SELECT * FROM planned WHERE day = ? AND station_id = ? ORDER BY seq",
+                (day.isoformat(), station_id),
+            ).fetchall()
+            if not planned:
+                raise InputError(
+                    f"Chưa có lịch đã lập cho đài '{station_id}' ngày {day:%d/%m/%Y}",
+                    where=str(self.path),
+                    fix="chạy 'broadcast build --date NGÀY' trước (build ghi lịch vào nhật "
+                    "ký), hoặc nhập nhật ký phát bằng 'broadcast asrun import'",
+                )
+            aired = {(r["script_id"], r["start"]) for r in con.execute(
+                f"SELECT script_id, start FROM plays WHERE day = ? AND station_id = ? "
+                f"AND result IN ({','.join('?' * len(AIRED))})",
+                (day.isoformat(), station_id, *AIRED),
+            )}
+            added = 0
+            for p in planned:
+                if (p["script_id"], p["start"]) in aired:
+                    continue
+                self._insert_play(
+                    con, station_id=station_id, day=day, slot=p["slot"],
+                    script_id=p["script_id"], source=p["source"], directive=p["directive"],
+                    file=p["file"], title=p["title"],
+                    start=dt.datetime.fromisoformat(p["start"]),
+                    end=dt.datetime.fromisoformat(p["end"]), result="confirmed",
+                    note="xác nhận thủ công",
+                )
+                added += 1
+            return added
+
+    def import_plays(self, rows: list[dict[str, Any]]) -> tuple[int, int]:
+        """Insert already-validated plays in one transaction (all or nothing). A row equal
+        to one already logged (station, start, script, result) is skipped, so importing
+        the same file twice counts nothing twice. Returns (added, skipped)."""
+        added = skipped = 0
+        with self._write() as con:
+            for row in rows:
+                dup = con.execute(
+                    "SELECT 1 FROM plays WHERE station_id = ? AND start = ? AND script_id = ? "
+                    "AND result = ?",
+                    (row["station_id"], row["start"].isoformat(), row["script_id"],
+                     row["result"]),
+                ).fetchone()
+                if dup:
+                    skipped += 1
+                    continue
+                self._insert_play(con, **row)
+                added += 1
+        return added, skipped
+
+    # -- queries ----------------------------------------------------------------------
+
+    def plays(self, start: dt.date, end: dt.date,
+              station_id: str | None = None) -> list[Play]:
+        """Plays with ``start <= day <= end``, in time order."""
+        sql = "SELECT * FROM plays WHERE day BETWEEN ? AND ?"
+        args: list[Any] = [start.isoformat(), end.isoformat()]
+        if station_id:
+            sql += " AND station_id = ?"
+            args.append(station_id)
+        with self._read() as con:
+            rows = con.execute(sql + " ORDER BY start, id", args).fetchall()
+        return [Play(
+            id=r["id"], day=dt.date.fromisoformat(r["day"]), station_id=r["station_id"],
+            slot=r["slot"], script_id=r["script_id"], source=r["source"],
+            directive=r["directive"], file=r["file"], title=r["title"],
+            start=dt.datetime.fromisoformat(r["start"]),
+            end=dt.datetime.fromisoformat(r["end"]) if r["end"] else None,
+            duration_s=r["duration_s"], result=r["result"], note=r["note"],
+        ) for r in rows]
+
+    def planned(self, start: dt.date, end: dt.date,
+                station_id: str | None = None) -> list[Planned]:
+        """Planned items with ``start <= day <= end``, in running order."""
+        sql = "SELECT * FROM planned WHERE day BETWEEN ? AND ?"
+        args: list[Any] = [start.isoformat(), end.isoformat()]
+        if station_id:
+            sql += " AND station_id = ?"
+            args.append(station_id)
+        with self._read() as con:
+            rows = con.execute(sql + " ORDER BY day, station_id, seq", args).fetchall()
+        return [Planned(
+            day=dt.date.fromisoformat(r["day"]), station_id=r["station_id"], seq=r["seq"],
+            slot=r["slot"], start=dt.datetime.fromisoformat(r["start"]),
+            end=dt.datetime.fromisoformat(r["end"]), duration_s=r["duration_s"],
+            script_id=r["script_id"], source=r["source"], directive=r["directive"],
+            priority=r["priority"], title=r["title"], file=r["file"],
+        ) for r in rows]
+
+    def stations(self) -> list[str]:
+        """Every station id that appears in the log."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT station_id FROM planned UNION SELECT station_id FROM plays "
+                "ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
