@@ -188,7 +188,9 @@ def _read_label(label: str) -> str:
         return " ".join(_read_label(p) for p in parts)
     if low.isdigit():
         return digit_by_digit(low, group=False)
-    if len(low) <= 3:
+    # Short parts that cannot be one syllable (ais, ubnd) are spelled; a longer unknown
+    # part is most likely run-together words, left to the engine.
+    if len(low) <= 3 or len(low) <= 5 and not is_syllable(low):
         return spell(low)
     return low
 
@@ -428,14 +430,16 @@ def read_dates(text: str, dialect: str = "north") -> str:
 
 def read_month_year(text: str, dialect: str = "north") -> str:
     """tháng 4/2024 -> "tháng tư năm ..."; a bare 4/2024 gets its "tháng"."""
-    pattern = re.compile(r"(?i)(?<![\w/.,])(tháng[ \t]+)?(\d{1,2})/(\d{4})" + _NOT_AFTER)
+    pattern = re.compile(r"(?i)(?<![\w/.,])((?:tháng|quý)[ \t]+)?(\d{1,2})/(\d{4})" + _NOT_AFTER)
 
     def repl(m: re.Match[str]) -> str:
-        mo = int(m.group(2))
+        mo, head = int(m.group(2)), m.group(1) or "tháng "
+        year = quantity_text(m.group(3), dialect)
+        if head.lower().startswith("quý"):  # quý 3/2024: a quarter, not a month
+            return f"{head}{quantity(mo, dialect)} năm {year}" if 1 <= mo <= 4 else m.group(0)
         if not 1 <= mo <= 12:
             return m.group(0)
-        head = m.group(1) or "tháng "
-        return f"{head}{numbers.month(mo, dialect)} năm {quantity_text(m.group(3), dialect)}"
+        return f"{head}{numbers.month(mo, dialect)} năm {year}"
 
     return pattern.sub(repl, text)
 
