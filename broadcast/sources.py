@@ -65,7 +65,8 @@ class YamlDoc:
             if loc in self.lines:
                 return self.lines[loc] + self.line_offset
             loc = loc[:-1]
-        return self.lines.get((), None)
+        root = self.lines.get(())
+        return root + self.line_offset if root else None
 
     def where(self, loc: tuple[Any, ...] = ()) -> str:
         line = self.line_of(loc)
@@ -123,14 +124,18 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else None
-        problem = exc.problem or "cú pháp YAML sai"
+        problem_line = exc.problem_mark.line + 1 + line_offset if exc.problem_mark else None
+        context_line = exc.context_mark.line + 1 + line_offset if exc.context_mark else None
+        where = str(path)
+        if problem_line:
+            where += f", dòng {problem_line}"
+            if context_line and context_line != problem_line:
+                where += f" (phần bắt đầu ở dòng {context_line})"
         raise InputError(
-            f"Lỗi cú pháp YAML: {problem}",
-            where=f"{path}, dòng {line}" if line else str(path),
+            f"Lỗi cú pháp YAML: {exc.problem or 'cú pháp sai'}",
+            where=where,
             fix="kiểm tra dấu hai chấm sau tên mục, thụt lề bằng dấu cách (không dùng Tab), "
-            "và đặt văn bản có dấu ':' trong ngoặc kép",
+            "đóng đủ ngoặc [ ] { }, và đặt văn bản có dấu ':' trong ngoặc kép",
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"Lỗi YAML: {exc}", where=str(path)) from None

@@ -50,6 +50,8 @@ def _one(err: dict[str, Any], doc: YamlDoc, prefix: tuple[Any, ...]) -> InputErr
     if template is None:
         return InputError(f"'{field}': {err['msg']}", where=doc.where(loc))
     fmt = {"field": field, "input": err.get("input"), **ctx}
+    if "expected" in fmt:
+        fmt["expected"] = str(fmt["expected"]).replace(" or ", " hoặc ")
     what, fix = template
     return InputError(what.format(**fmt), where=doc.where(loc), fix=fix.format(**fmt))
 

@@ -1,0 +1,5 @@
+"""``python -m broadcast`` runs the same command line as ``broadcast``."""
+
+from .cli import main
+
+main()

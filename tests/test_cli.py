@@ -1,0 +1,124 @@
+"""The command line end to end, as an officer or cron runs it: real processes, real audio."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.audio_checks import measure
+
+
+def run(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "broadcast", *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+
+
+def _playlist_entries(m3u: Path) -> list[tuple[str, Path]]:
+    lines = m3u.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#EXTM3U"
+    out = []
+    for info, path in zip(lines[2::2], lines[3::2]):
+        assert info.startswith("#EXTINF:"), info
+        assert not path.startswith("/"), "paths must be relative to the playlist"
+        out.append((info, (m3u.parent / path).resolve()))
+    return out
+
+
+def test_help_teaches_every_command():
+    r = run("--help")
+    assert r.returncode == 0
+    for cmd in ("demo", "check", "build", "render", "normalize"):
+        assert cmd in r.stdout
+    r = run("build", "--help")
+    assert "Ví dụ" in r.stdout and "--days" in r.stdout
+
+
+def test_demo_makes_real_bulletins_and_playlists(small_root, tmp_path):
+    out = tmp_path / "out"
+    r = run("demo", "--root", str(small_root), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    playlists = sorted((out / "playlists" / "2026-11-25").glob("*.m3u8"))
+    assert [p.stem for p in playlists] == ["fm-thu", "xom-a"]
+    for m3u in playlists:
+        entries = _playlist_entries(m3u)
+        assert len(entries) == 3  # two in the morning slot, one in the afternoon
+        order = json.loads(m3u.with_suffix(".json").read_text(encoding="utf-8"))
+        assert [i["slot"] for i in order["items"]] == ["05:30", "05:30", "17:00"]
+        assert order["items"][0]["start"].startswith("2026-11-25T05:30:00+07:00")
+        for (info, path), item in zip(entries, order["items"]):
+            assert path.is_file()
+            m = measure(path)
+            declared = int(info.split(":")[1].split(",")[0])
+            assert abs(m.duration_s - declared) <= 1.5
+            assert m.duration_s > 15  # jingles + header + a real body
+            assert m.lufs == pytest.approx(-16.0, abs=1.0)
+            assert m.true_peak_db <= -1.0
+            assert m.silent_fraction < 0.5 and m.rms_db > -40  # speech, not silence
+            assert (m.sample_rate, m.channels) == (44100, 1)
+            assert item["engine"] == "espeak"
+
+
+def test_second_build_renders_nothing_and_rewrites_no_mp3(small_root, tmp_path):
+    out = tmp_path / "out"
+    args = ("build", "--date", "2026-11-26", "--root", str(small_root), "--out", str(out))
+    first = run(*args)
+    assert first.returncode == 0, first.stderr
+    mp3s = sorted(out.rglob("*.mp3"))
+    stamps = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in mp3s}
+    second = run(*args)
+    assert second.returncode == 0
+    assert "0 bản tin mới" in second.stdout
+    assert sorted(out.rglob("*.mp3")) == mp3s
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in mp3s} == stamps
+
+
+def test_render_one_bulletin_has_tags(small_root, tmp_path):
+    target = tmp_path / "otp.mp3"
+    r = run("render", str(small_root / "scripts" / "khong-cung-cap-otp.md"), "--station", "xom-a",
+            "-o", str(target), "--root", str(small_root), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    from mutagen.id3 import ID3
+
+    tags = ID3(target)
+    assert str(tags["TIT2"]) == "Không đưa mã OTP, số tài khoản, số căn cước cho bất kỳ ai"
+    assert str(tags["TPE1"]) == "Loa xóm A"
+    assert "818/STTTT-TTBCVT" in str(tags["TALB"])
+    assert measure(target).duration_s > 10
+
+
+def test_normalize_text_and_stdin_line_for_line():
+    r = run("normalize", "Bà con chú ý")
+    assert r.returncode == 0 and r.stdout.strip()
+    r = run("normalize", "-", stdin="dòng một\n\ndòng ba\n")
+    assert r.returncode == 0
+    assert len(r.stdout.splitlines()) == 3
+
+
+@pytest.mark.parametrize("args,code,words", [
+    (("build", "--date", "32/13/2026"), 2, "không"),
+    (("build", "--days", "0"), 2, "0"),
+    (("build", "--station", "khong-co"), 2, "khong-co"),
+    (("render", "scripts/khong-co.md"), 2, "Không tìm thấy"),
+])
+def test_bad_input_gives_message_and_exit_code_not_traceback(small_root, args, code, words):
+    r = run(*args, "--root", str(small_root), cwd=small_root)
+    assert r.returncode == code
+    assert words in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_check_lists_every_problem_with_place_and_fix(small_root):
+    (small_root / "scripts" / "hong.md").write_text("---\nid: hong\n---\n", encoding="utf-8")
+    (small_root / "schedules" / "stations.yaml").write_text(
+        "commune: X\nstations:\n  - id: a\n    kind: fm\n", encoding="utf-8")
+    r = run("check", "--root", str(small_root))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "hong.md, dòng" in r.stderr and "stations.yaml, dòng" in r.stderr
+    assert "Cách sửa" in r.stderr

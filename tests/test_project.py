@@ -1,0 +1,69 @@
+"""Loading the whole project: every reference is checked, every error located."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadcast.errors import BroadcastError, ValidationErrors
+from broadcast.project import load_project
+
+
+def _errors(root) -> list[str]:
+    with pytest.raises(BroadcastError) as info:
+        load_project(root)
+    exc = info.value
+    return [e.message for e in exc.errors] if isinstance(exc, ValidationErrors) else [exc.message]
+
+
+def test_shipped_project_loads(project_root):
+    p = load_project(project_root)
+    assert len(p.scripts) >= 8
+    assert {"fm", "loudspeaker"} <= {s.kind for s in p.schedule.stations.values()}
+    assert p.schedule.campaigns
+
+
+def test_unknown_script_station_group_and_engine_are_all_reported(small_root):
+    camp = small_root / "schedules" / "campaign.yaml"
+    camp.write_text(camp.read_text(encoding="utf-8") + """    scripts: [noi-trinh-bao, khong-co-that]
+    stations: [fm-thu, xom-khong-co]
+""", encoding="utf-8")
+    st = small_root / "schedules" / "stations.yaml"
+    st.write_text(st.read_text(encoding="utf-8").replace(
+        "    kind: fm\n", "    kind: fm\n    voice: {engines: [espeak, google]}\n"), encoding="utf-8")
+    msgs = _errors(small_root)
+    joined = "\n".join(msgs)
+    assert "khong-co-that" in joined and "campaign.yaml, dòng 8" in joined
+    assert "xom-khong-co" in joined and "dòng 9" in joined
+    assert "google" in joined and "stations.yaml, dòng 6" in joined and "espeak" in joined
+    assert len(msgs) == 3
+
+
+@pytest.mark.parametrize("old,new,words", [
+    ("kind: fm", "kind: radio", "'fm' hoặc 'loudspeaker'"),
+    ("    repeat: 1\n  - id: xom-a", "    repeat: nhiều\n  - id: xom-a", "số nguyên"),
+    ("id: xom-a", "id: fm-thu", "bị trùng"),
+    ("dialect: south", "dialect: mien-nam", "north"),
+])
+def test_wrong_station_fields(small_root, old, new, words):
+    st = small_root / "schedules" / "stations.yaml"
+    st.write_text(st.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    msgs = _errors(small_root)
+    assert any(words in m and "stations.yaml, dòng" in m for m in msgs), msgs
+
+
+@pytest.mark.parametrize("old,new,words", [
+    ("from: 2026-11-25", "from: 2026-13-25", "không có thật"),
+    ('{at: "05:30", times: 2}', '{at: "25:30", times: 2}', "giờ"),
+    ("until: 2026-12-15", "until: 2026-11-01", "trước khi bắt đầu"),
+])
+def test_wrong_campaign_fields(small_root, old, new, words):
+    camp = small_root / "schedules" / "campaign.yaml"
+    camp.write_text(camp.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    msgs = _errors(small_root)
+    assert any(words in m and "campaign.yaml, dòng" in m for m in msgs), msgs
+
+
+def test_missing_folders_say_what_to_create(tmp_path):
+    msgs = _errors(tmp_path)
+    joined = "\n".join(msgs)
+    assert "scripts" in joined and "stations.yaml" in joined
