@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from broadcast.text.spoken import spoken, split_breath_groups  # noqa: E402
+from broadcast.text.spoken import split_breath_groups, spoken  # noqa: E402
 
 
 def corpus() -> tuple[str, list[str]]:

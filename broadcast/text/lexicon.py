@@ -44,7 +44,7 @@ def load_lexicon(path: Path | str) -> dict[str, str]:
                 "Chữ viết trong từ điển phát âm bị hiểu thành giá trị đặc biệt "
                 f"({'trống' if key is None else 'đúng/sai'})",
                 where=doc.where(()),
-                fix="đặt chữ viết trong ngoặc kép, ví dụ  \"yes\": dét",
+                fix='đặt chữ viết trong ngoặc kép, ví dụ  "yes": dét',
             )
         if not isinstance(key, str | int | float):
             raise InputError(

@@ -51,14 +51,13 @@ def normalize_unicode(text: str) -> str:
 
 def _move_tone(m: re.Match[str]) -> str:
     first, second = m.group(1), m.group(2)
-    base, *marks = unicodedata.normalize("NFD", second)
+    decomposed = unicodedata.normalize("NFD", second)
+    base, marks = decomposed[0], decomposed[1:]
     tone = [c for c in marks if c in _TONES]
     if not tone:
         return m.group(0)
     rest = "".join(c for c in marks if c not in _TONES)
-    return unicodedata.normalize("NFC", first + tone[0]) + unicodedata.normalize(
-        "NFC", base + rest
-    )
+    return unicodedata.normalize("NFC", first + tone[0]) + unicodedata.normalize("NFC", base + rest)
 
 
 # oa, oe, uy with no final consonant: the tone sits on the first vowel (hòa, khỏe, Ủy),
@@ -156,8 +155,11 @@ def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
     """Whole-token replacement with the user's pronunciations, before any built-in rule."""
     if not lexicon:
         return text
-    norm = {normalize_tone_marks(unicodedata.normalize("NFC", k.strip())): v for k, v in
-            lexicon.items() if k.strip()}
+    norm = {
+        normalize_tone_marks(unicodedata.normalize("NFC", k.strip())): v
+        for k, v in lexicon.items()
+        if k.strip()
+    }
     lower = {k.lower(): v for k, v in norm.items() if k == k.lower()}
     pattern = _lexicon_pattern(tuple(norm))
     if pattern is None:
@@ -290,9 +292,7 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
 
 # -- digit strings read one by one ---------------------------------------------------
 
-_PHONE = re.compile(
-    r"(?<![\w.,+])(\+84|0)([ .-]?\d{2,3}(?:[ .-]?\d{3,4}){2})(?![\w]|[.,]\d)"
-)
+_PHONE = re.compile(r"(?<![\w.,+])(\+84|0)([ .-]?\d{2,3}(?:[ .-]?\d{3,4}){2})(?![\w]|[.,]\d)")
 
 
 def read_phone_numbers(text: str) -> str:
@@ -328,9 +328,7 @@ def read_digit_contexts(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         context, gap, run = m.groups()
-        tail = ""
-        # "gọi 113." or "số 156, ..." - a final dot or comma is punctuation, not a group.
-        return f"{context}{gap}{digit_by_digit(run)}{tail}"
+        return f"{context}{gap}{digit_by_digit(run)}"
 
     return _context_pattern().sub(repl, text)
 
@@ -339,7 +337,7 @@ _BARE_SO = re.compile(r"(?i)(?<!\w)(số[ \t]*:?[ \t]*)(\d+)(?![\w/%]|[.,]\d)")
 
 
 def read_numbers_after_so(text: str) -> str:
-    """"số 0123456" or "số 1234567" is a code; "số 12" stays a quantity."""
+    """ "số 0123456" or "số 1234567" is a code; "số 12" stays a quantity."""
     minimum = int(tables.numbers()["bare_so_min_digits"])
 
     def repl(m: re.Match[str]) -> str:
@@ -370,7 +368,9 @@ def read_long_codes(text: str) -> str:
     """A run of nine or more digits (account, ID card) is read digit by digit."""
     n = int(tables.numbers()["code_min_digits"])
     return re.sub(
-        r"(?<![\w.,])(\d{%d,})(?![\w]|[.,]\d)" % n, lambda m: digit_by_digit(m.group(1)), text
+        r"(?<![\w.,])(\d{" + str(n) + r",})(?![\w]|[.,]\d)",
+        lambda m: digit_by_digit(m.group(1)),
+        text,
     )
 
 
@@ -413,7 +413,8 @@ def read_dates(text: str, dialect: str = "north") -> str:
 
     def read(d: int, mo: int, had_mung: str | None) -> str:
         prefix = f"{had_mung} " if had_mung else ""
-        return f"{prefix}{numbers.day(d, dialect, mung=not had_mung)} tháng {numbers.month(mo, dialect)}"
+        day = numbers.day(d, dialect, mung=not had_mung)
+        return f"{prefix}{day} tháng {numbers.month(mo, dialect)}"
 
     def full_repl(m: re.Match[str]) -> str:
         d, mo = int(m.group(2)), int(m.group(4))
@@ -445,7 +446,7 @@ def read_month_year(text: str, dialect: str = "north") -> str:
 
 
 def read_day_month_words(text: str, dialect: str = "north") -> str:
-    """"ngày 06 tháng 4" -> "ngày mùng sáu tháng tư"; "tháng 01" -> "tháng một"."""
+    """ "ngày 06 tháng 4" -> "ngày mùng sáu tháng tư"; "tháng 01" -> "tháng một"."""
 
     def day_repl(m: re.Match[str]) -> str:
         d = int(m.group(2))
@@ -486,12 +487,13 @@ def read_times(text: str, dialect: str = "north") -> str:
         h, mi = int(m.group(1)), int(m.group(2))
         return say(h, mi) if h <= 24 and mi < 60 else m.group(0)
 
-    return re.sub(r"(?<![\w.,:])(\d{1,2}):(\d{2})(?:[ \t]?(?:phút))?(?![\w:]|[.,]\d)",
-                  colon_repl, text)
+    return re.sub(
+        r"(?<![\w.,:])(\d{1,2}):(\d{2})(?:[ \t]?(?:phút))?(?![\w:]|[.,]\d)", colon_repl, text
+    )
 
 
 def read_ordinals(text: str, dialect: str = "north") -> str:
-    """"thứ 2" -> "thứ hai", "thứ 4" -> "thứ tư", "Thứ 1," -> "Thứ nhất,"."""
+    """ "thứ 2" -> "thứ hai", "thứ 4" -> "thứ tư", "Thứ 1," -> "Thứ nhất,"."""
 
     def repl(m: re.Match[str]) -> str:
         return f"{m.group(1)} {numbers.ordinal(int(m.group(2)), dialect)}"
@@ -546,8 +548,10 @@ def read_number(token: str, dialect: str = "north") -> str:
     """One number token as written: 1.500.000, 2,5, 06, 0208, 1.2 (a section number)."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token) and not token.startswith("0"):
         integer, _, fraction = token.partition(",")
-        return numbers.decimal(integer, fraction, dialect) if fraction else quantity_text(
-            integer, dialect
+        return (
+            numbers.decimal(integer, fraction, dialect)
+            if fraction
+            else quantity_text(integer, dialect)
         )
     if re.fullmatch(r"\d+,\d+", token):
         integer, fraction = token.split(",")
@@ -653,7 +657,7 @@ _PER_UNITS = r"ngày|tháng|năm|tuần|giờ|phút|người|lần|hộ|lượt"
 
 
 def replace_symbols(text: str) -> str:
-    """Pauses for brackets and ellipses, words for &, %, /, and nothing else an engine would spell."""
+    """Pauses for brackets and ellipses, words for & % /, nothing an engine would spell."""
     text = re.sub(r"[ \t]*\./\.", ".", text)  # the "./." closing mark of official letters
     text = re.sub(r"…|\.{2,}", ",", text)
     text = re.sub(r"[()\[\]{}|]", ",", text)
@@ -702,7 +706,9 @@ def _tidy_spaces(text: str) -> str:
 # -- the pipeline --------------------------------------------------------------------
 
 
-def pipeline(dialect: str = "north", lexicon: Mapping[str, str] | None = None) -> list[tuple[str, Rule]]:
+def pipeline(
+    dialect: str = "north", lexicon: Mapping[str, str] | None = None
+) -> list[tuple[str, Rule]]:
     """The rules in the order they run, each a named ``str -> str``."""
     numbers.check_dialect(dialect)
     d = {"dialect": dialect}

@@ -29,7 +29,7 @@ def test_shipped_sample_loads_and_is_used() -> None:
 
 
 def test_keys_are_nfc_and_numbers_become_text(tmp_path: Path) -> None:
-    path = write(tmp_path, "156: một năm sáu\n\"Kha Sơn\": Kha Sơn\nU\u0309y: ủy\n")
+    path = write(tmp_path, '156: một năm sáu\n"Kha Sơn": Kha Sơn\nU\u0309y: ủy\n')
     assert load_lexicon(path) == {"156": "một năm sáu", "Kha Sơn": "Kha Sơn", "Ủy": "ủy"}
 
 
@@ -82,8 +82,11 @@ def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
         ("tỉnh Đăk Nông", {"Đắk Nông": "Đác Nông"}, "tỉnh Đăk Nông."),
         # Tone placement of the key does not matter.
         ("Uỷ ban xã", {"Ủy ban xã": "ủy ban xã ta"}, "ủy ban xã ta."),
-        ("khonggianmang.vn", {"khonggianmang.vn": "trang không gian mạng"},
-         "trang không gian mạng."),
+        (
+            "khonggianmang.vn",
+            {"khonggianmang.vn": "trang không gian mạng"},
+            "trang không gian mạng.",
+        ),
         ("", {"a": "b"}, ""),
         ("Không đổi", {}, "Không đổi."),
     ],

@@ -14,7 +14,7 @@ import pytest
 
 from broadcast.errors import InputError
 from broadcast.text import rules
-from broadcast.text.spoken import spoken, split_breath_groups
+from broadcast.text.spoken import split_breath_groups, spoken
 
 N, C, S = "north", "central", "south"
 
@@ -59,8 +59,11 @@ CORPUS: list[tuple[str, str, str]] = [
     ("2,5%", N, "hai phẩy năm phần trăm."),
     ("tăng 15 %", N, "tăng mười lăm phần trăm."),
     ("từ 10-15%", N, "từ mười đến mười lăm phần trăm."),
-    ("nhiệm kỳ 2021-2026", N, "nhiệm kỳ hai nghìn không trăm hai mươi mốt đến hai nghìn "
-     "không trăm hai mươi sáu."),
+    (
+        "nhiệm kỳ 2021-2026",
+        N,
+        "nhiệm kỳ hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm hai mươi sáu.",
+    ),
     ("từ 3 - 5 ngày", N, "từ ba đến năm ngày."),
     ("thứ 2", N, "thứ hai."),
     ("thứ 4", N, "thứ tư."),
@@ -99,15 +102,25 @@ CORPUS: list[tuple[str, str, str]] = [
     ("+84 912345678", N, "cộng tám bốn, chín một hai, ba bốn năm, sáu bảy tám."),
     ("số điện thoại 0912-345-678", N, "số điện thoại không chín một hai, ba bốn năm, sáu bảy tám."),
     ("SĐT: 0987654321", N, "số điện thoại: không chín tám bảy, sáu năm bốn, ba hai một."),
-    ("số tài khoản 1903 6688 9999 01", N,
-     "số tài khoản một chín không ba, sáu sáu tám tám, chín chín chín chín, không một."),
-    ("CCCD 001234567890", N,
-     "căn cước công dân không không một, hai ba bốn, năm sáu bảy, tám chín không."),
+    (
+        "số tài khoản 1903 6688 9999 01",
+        N,
+        "số tài khoản một chín không ba, sáu sáu tám tám, chín chín chín chín, không một.",
+    ),
+    (
+        "CCCD 001234567890",
+        N,
+        "căn cước công dân không không một, hai ba bốn, năm sáu bảy, tám chín không.",
+    ),
     ("CMND số 123456789", N, "chứng minh nhân dân số một hai ba, bốn năm sáu, bảy tám chín."),
     ("mã OTP 123456", N, "mã ô tê pê một hai ba, bốn năm sáu."),
     ("tài khoản 0123456", N, "tài khoản không một hai, ba bốn năm sáu."),
     ("số 0123456", N, "số không một hai, ba bốn năm sáu."),
-    ("chuyển vào 190366889999", N, "chuyển vào một chín không, ba sáu sáu, tám tám chín, chín chín chín."),
+    (
+        "chuyển vào 190366889999",
+        N,
+        "chuyển vào một chín không, ba sáu sáu, tám tám chín, chín chín chín.",
+    ),
     ("số 12", N, "số mười hai."),
     ("số 3 đường Lê Lợi", N, "số ba đường Lê Lợi."),
     # -- dates ---------------------------------------------------------------------
@@ -116,29 +129,55 @@ CORPUS: list[tuple[str, str, str]] = [
     ("ngày 06/4/2025", N, "ngày mùng sáu tháng tư năm hai nghìn không trăm hai mươi lăm."),
     ("ngày 06/4/2025", S, "ngày mùng sáu tháng tư năm hai ngàn không trăm hai mươi lăm."),
     ("ngày 09/01/2025", N, "ngày mùng chín tháng một năm hai nghìn không trăm hai mươi lăm."),
-    ("ngày 23/12/2024", N, "ngày hai mươi ba tháng mười hai năm hai nghìn không trăm hai mươi bốn."),
+    (
+        "ngày 23/12/2024",
+        N,
+        "ngày hai mươi ba tháng mười hai năm hai nghìn không trăm hai mươi bốn.",
+    ),
     ("ngày 22/11/2024", S, "ngày hai mươi hai tháng mười một năm hai ngàn không trăm hai mươi tư."),
     ("ngày 10/10", N, "ngày mùng mười tháng mười."),
     ("mùng 6/4", N, "mùng sáu tháng tư."),
     ("ngày 01.7.2025", N, "ngày mùng một tháng bảy năm hai nghìn không trăm hai mươi lăm."),
-    ("ngày 25-11-2026", N, "ngày hai mươi lăm tháng mười một năm hai nghìn không trăm hai mươi sáu."),
-    ("từ ngày 25/11 đến hết ngày 15/12", N,
-     "từ ngày hai mươi lăm tháng mười một đến hết ngày mười lăm tháng mười hai."),
+    (
+        "ngày 25-11-2026",
+        N,
+        "ngày hai mươi lăm tháng mười một năm hai nghìn không trăm hai mươi sáu.",
+    ),
+    (
+        "từ ngày 25/11 đến hết ngày 15/12",
+        N,
+        "từ ngày hai mươi lăm tháng mười một đến hết ngày mười lăm tháng mười hai.",
+    ),
     ("23-25/11", N, "hai mươi ba đến hai mươi lăm tháng mười một."),
-    ("từ 01-05/4/2025", N,
-     "từ mùng một đến mùng năm tháng tư năm hai nghìn không trăm hai mươi lăm."),
-    ("Ngày chuyển đổi số tỉnh Thái Nguyên (31/12)", N,
-     "Ngày chuyển đổi số tỉnh Thái Nguyên, ba mươi mốt tháng mười hai."),
+    (
+        "từ 01-05/4/2025",
+        N,
+        "từ mùng một đến mùng năm tháng tư năm hai nghìn không trăm hai mươi lăm.",
+    ),
+    (
+        "Ngày chuyển đổi số tỉnh Thái Nguyên (31/12)",
+        N,
+        "Ngày chuyển đổi số tỉnh Thái Nguyên, ba mươi mốt tháng mười hai.",
+    ),
     ("tháng 4", N, "tháng tư."),
     ("tháng 04", N, "tháng tư."),
     ("tháng 01 năm 2025", N, "tháng một năm hai nghìn không trăm hai mươi lăm."),
-    ("ngày 22 tháng 01 năm 2025", N,
-     "ngày hai mươi hai tháng một năm hai nghìn không trăm hai mươi lăm."),
-    ("ngày 24 tháng 03 năm 2023", S,
-     "ngày hai mươi tư tháng ba năm hai ngàn không trăm hai mươi ba."),
+    (
+        "ngày 22 tháng 01 năm 2025",
+        N,
+        "ngày hai mươi hai tháng một năm hai nghìn không trăm hai mươi lăm.",
+    ),
+    (
+        "ngày 24 tháng 03 năm 2023",
+        S,
+        "ngày hai mươi tư tháng ba năm hai ngàn không trăm hai mươi ba.",
+    ),
     ("ngày 5 tháng 9", N, "ngày mùng năm tháng chín."),
-    ("Cần Giuộc, ngày tháng 4 năm 2024", N,
-     "Cần Giuộc, ngày tháng tư năm hai nghìn không trăm hai mươi bốn."),
+    (
+        "Cần Giuộc, ngày tháng 4 năm 2024",
+        N,
+        "Cần Giuộc, ngày tháng tư năm hai nghìn không trăm hai mươi bốn.",
+    ),
     ("tháng 4/2024", N, "tháng tư năm hai nghìn không trăm hai mươi bốn."),
     ("quý 3/2024", N, "quý ba năm hai nghìn không trăm hai mươi bốn."),
     # -- times ---------------------------------------------------------------------
@@ -148,21 +187,30 @@ CORPUS: list[tuple[str, str, str]] = [
     ("06:00", N, "sáu giờ."),
     ("6:45", N, "sáu giờ bốn mươi lăm phút."),
     ("lúc 7 giờ 30", N, "lúc bảy giờ ba mươi."),
-    ("phát lúc 6h30 và 17h hằng ngày", N,
-     "phát lúc sáu giờ ba mươi phút và mười bảy giờ hằng ngày."),
+    (
+        "phát lúc 6h30 và 17h hằng ngày",
+        N,
+        "phát lúc sáu giờ ba mươi phút và mười bảy giờ hằng ngày.",
+    ),
     ("từ 6h đến 6h15", S, "từ sáu giờ đến sáu giờ mười lăm phút."),
     # -- document numbers ----------------------------------------------------------
     ("139/CĐ-TTg", N, "một trăm ba mươi chín công điện Thủ tướng."),
     ("Công điện số 139/CD-TTg", N, "Công điện số một trăm ba mươi chín công điện Thủ tướng."),
-    ("818/STTTT-TTBCVT", N, "tám trăm mười tám Sở Thông tin và Truyền thông thông tin báo chí "
-     "bưu chính viễn thông."),
-    ("Văn bản 127/CAT-ANM", N,
-     "Văn bản một trăm hai mươi bảy công an tỉnh an ninh mạng."),
+    (
+        "818/STTTT-TTBCVT",
+        N,
+        "tám trăm mười tám Sở Thông tin và Truyền thông thông tin báo chí bưu chính viễn thông.",
+    ),
+    ("Văn bản 127/CAT-ANM", N, "Văn bản một trăm hai mươi bảy công an tỉnh an ninh mạng."),
     ("Số: 183/UBND-NC", N, "Số: một trăm tám mươi ba ủy ban nhân dân nội chính."),
     ("Kế hoạch số 91/KH-UBND", N, "Kế hoạch số chín mươi mốt kế hoạch ủy ban nhân dân."),
     ("3316/UBND-VHTT", S, "ba ngàn ba trăm mười sáu ủy ban nhân dân văn hóa thông tin."),
-    ("Thông tư 39/2020/TT-BTTTT", N, "Thông tư ba mươi chín năm hai nghìn không trăm hai mươi "
-     "thông tư Bộ Thông tin và Truyền thông."),
+    (
+        "Thông tư 39/2020/TT-BTTTT",
+        N,
+        "Thông tư ba mươi chín năm hai nghìn không trăm hai mươi "
+        "thông tư Bộ Thông tin và Truyền thông.",
+    ),
     ("Số: /UBND-VHXH", N, "Số: ủy ban nhân dân văn hóa xã hội."),
     ("12/QĐ-XYZ", N, "mười hai quyết định ích i dài dét."),
     # -- abbreviations -------------------------------------------------------------
@@ -200,13 +248,22 @@ CORPUS: list[tuple[str, str, str]] = [
     ("qua website", N, "qua oép sai."),
     # -- web addresses and e-mail --------------------------------------------------
     ("khonggianmang.vn", N, "không gian mạng chấm vê en."),
-    ("cổng thông tin khonggianmang.vn để tra cứu", N,
-     "cổng thông tin không gian mạng chấm vê en để tra cứu."),
+    (
+        "cổng thông tin khonggianmang.vn để tra cứu",
+        N,
+        "cổng thông tin không gian mạng chấm vê en để tra cứu.",
+    ),
     ("thongbaorac.ais.gov.vn", N, "thông báo rác chấm a i ét chấm gốp chấm vê en."),
-    ("website <http://thongbaorac.ais.gov.vn> của Bộ", N,
-     "oép sai thông báo rác chấm a i ét chấm gốp chấm vê en của Bộ."),
-    ("<https://sotttt.thainguyen.gov.vn/thong-bao>", N,
-     "sở tê tê tê tê chấm thái nguyên chấm gốp chấm vê en gạch chéo thông báo."),
+    (
+        "website <http://thongbaorac.ais.gov.vn> của Bộ",
+        N,
+        "oép sai thông báo rác chấm a i ét chấm gốp chấm vê en của Bộ.",
+    ),
+    (
+        "<https://sotttt.thainguyen.gov.vn/thong-bao>",
+        N,
+        "sở tê tê tê tê chấm thái nguyên chấm gốp chấm vê en gạch chéo thông báo.",
+    ),
     ("https://www.google.com", N, "vê kép vê kép vê kép chấm gu gồ chấm com."),
     ("tinnhiemmang.vn.", N, "tín nhiệm mạng chấm vê en."),
     ("ubnd@thainguyen.gov.vn", N, "u bê en đê a còng thái nguyên chấm gốp chấm vê en."),
@@ -221,8 +278,11 @@ CORPUS: list[tuple[str, str, str]] = [
     ("hoàng hôn", N, "hoàng hôn."),
     ("U\u0309y ban", N, "Ủy ban."),  # decomposed Unicode from Word
     ("**ỦY BAN NHÂN DÂN**", N, "ủy ban nhân dân."),
-    ("*mạng xã hội, email, tài khoản ngân hàng, ...*", N,
-     "mạng xã hội, i meo, tài khoản ngân hàng."),
+    (
+        "*mạng xã hội, email, tài khoản ngân hàng, ...*",
+        N,
+        "mạng xã hội, i meo, tài khoản ngân hàng.",
+    ),
     ("# Cảnh báo", N, "Cảnh báo."),
     ("- Như trên;", N, "Như trên."),
     ("• Không chuyển tiền", N, "Không chuyển tiền."),
@@ -231,8 +291,11 @@ CORPUS: list[tuple[str, str, str]] = [
     ("Độc lập - Tự do - Hạnh phúc", N, "Độc lập, Tự do, Hạnh phúc."),
     ("thông tin sai sự thật...", N, "thông tin sai sự thật."),
     ("điện thoại cá nhân… cho bất kỳ ai", N, "điện thoại cá nhân, cho bất kỳ ai."),
-    ("bằng văn bản chính thức (có ký tên, đóng dấu) đến nơi cư trú", N,
-     "bằng văn bản chính thức, có ký tên, đóng dấu, đến nơi cư trú."),
+    (
+        "bằng văn bản chính thức (có ký tên, đóng dấu) đến nơi cư trú",
+        N,
+        "bằng văn bản chính thức, có ký tên, đóng dấu, đến nơi cư trú.",
+    ),
     ("triển khai thực hiện./.", N, "triển khai thực hiện."),
     ("Các ông/bà trưởng xóm", N, "Các ông, bà trưởng xóm."),
     ("“Chiến dịch tuyên truyền”", N, "Chiến dịch tuyên truyền."),
@@ -241,21 +304,33 @@ CORPUS: list[tuple[str, str, str]] = [
     ("A & B", N, "A và B."),
     ("Kính gửi:", N, "Kính gửi."),
     ("ỦY BAN NHÂN DÂN\nHUYỆN CẦN GIUỘC", N, "ủy ban nhân dân. huyện cần giuộc."),
-    ("V/v tăng cường phòng ngừa, xử lý\nhoạt động lừa đảo", N,
-     "về việc tăng cường phòng ngừa, xử lý hoạt động lừa đảo."),
+    (
+        "V/v tăng cường phòng ngừa, xử lý\nhoạt động lừa đảo",
+        N,
+        "về việc tăng cường phòng ngừa, xử lý hoạt động lừa đảo.",
+    ),
     ("Đoạn một.\n\nĐoạn hai", N, "Đoạn một.\nĐoạn hai."),
-    ("hoạt động của\n\ntội phạm sử dụng công nghệ cao", N,
-     "hoạt động của tội phạm sử dụng công nghệ cao."),
+    (
+        "hoạt động của\n\ntội phạm sử dụng công nghệ cao",
+        N,
+        "hoạt động của tội phạm sử dụng công nghệ cao.",
+    ),
     # -- must stay as written (apart from the final stop) ---------------------------
     ("Bà con hãy luôn cảnh giác với số máy lạ", N, "Bà con hãy luôn cảnh giác với số máy lạ."),
     ("một năm sáu", N, "một năm sáu."),
     ("hai mươi lăm tháng mười một", S, "hai mươi lăm tháng mười một."),
     ("Đắk Lắk", N, "Đắk Lắk."),
     ("Tổ công nghệ số cộng đồng", N, "Tổ công nghệ số cộng đồng."),
-    ("Không chuyển tiền, không đọc thông tin cá nhân.", N,
-     "Không chuyển tiền, không đọc thông tin cá nhân."),
-    ("Hãy gọi lại cho người thân bằng số quen thuộc để hỏi cho chắc.", S,
-     "Hãy gọi lại cho người thân bằng số quen thuộc để hỏi cho chắc."),
+    (
+        "Không chuyển tiền, không đọc thông tin cá nhân.",
+        N,
+        "Không chuyển tiền, không đọc thông tin cá nhân.",
+    ),
+    (
+        "Hãy gọi lại cho người thân bằng số quen thuộc để hỏi cho chắc.",
+        S,
+        "Hãy gọi lại cho người thân bằng số quen thuộc để hỏi cho chắc.",
+    ),
     ("Thưa bà con, kẻ gian thường gửi tin nhắn", C, "Thưa bà con, kẻ gian thường gửi tin nhắn."),
     ("Ai hỏi mã thì cúp máy!", N, "Ai hỏi mã thì cúp máy!"),
     ("Có phải bạn không?", N, "Có phải bạn không?"),
