@@ -1,0 +1,146 @@
+"""The directive report as a Word file an officer can sign and send upward.
+
+Follows the layout of a Vietnamese administrative report (Nghị định 30/2020/NĐ-CP): the
+heading block (issuing body and number on the left, national motto on the right, place and
+date below it), the title BÁO CÁO, numbered sections, the results table and the signature
+block with "Nơi nhận". Blanks an officer must fill (number, signer) are left as dots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from .. import atomic
+from .report import NOTES, Report, missed_lines, percent, period_of, tables
+
+FONT = "Times New Roman"
+
+
+def _place(commune: str) -> str:
+    for prefix in ("Xã ", "xã ", "Phường ", "phường ", "Thị trấn ", "thị trấn "):
+        if commune.startswith(prefix):
+            return commune[len(prefix):]
+    return commune or "…"
+
+
+def _para(container, text: str = "", *, bold: bool = False, italic: bool = False,  # type: ignore[no-untyped-def]
+          size: float = 13, align: str = "left", space_after: float = 3):
+    p = container.add_paragraph()
+    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT,
+                   "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.space_before = Pt(0)
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        run.font.size = Pt(size)
+        run.font.name = FONT
+    return p
+
+
+def _cell_text(cell, lines: list[tuple[str, bool, bool]], size: float = 13) -> None:  # type: ignore[no-untyped-def]
+    cell.paragraphs[0].text = ""
+    first = True
+    for text, bold, italic in lines:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(0)
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        run.font.size = Pt(size)
+        run.font.name = FONT
+
+
+def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """A python-docx Document of the report."""
+    today = today or dt.date.today()
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(13)
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+
+    commune = report.commune or "Xã …"
+    head = doc.add_table(rows=1, cols=2)
+    head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = head.rows[0].cells
+    left.width, right.width = Cm(6.5), Cm(10)
+    _cell_text(left, [("UBND " + commune.upper(), True, False), ("───────", False, False),
+                      ("Số: …/BC-UBND", False, False)])
+    _cell_text(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
+                       ("Độc lập - Tự do - Hạnh phúc", True, False),
+                       ("───────────────", False, False),
+                       (f"{_place(commune)}, ngày {today.day:02d} tháng {today.month:02d} "
+                        f"năm {today.year}", False, True)])
+    _para(doc)
+    _para(doc, "BÁO CÁO", bold=True, size=14, align="center", space_after=0)
+    _para(doc, "Kết quả phát thanh tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản",
+          bold=True, align="center", space_after=0)
+    _para(doc, period_of(report), bold=True, align="center", space_after=12)
+
+    t = report.total
+    minutes = f"{t.minutes:.1f}".replace(".", ",")
+    _para(doc, "I. TÌNH HÌNH TRIỂN KHAI", bold=True)
+    _para(doc, (
+        f"{period_of(report)}, hệ thống truyền thanh {commune.lower()} đã phát {t.aired} "
+        f"lượt bản tin tuyên truyền phòng, chống lừa đảo trên tổng số {t.planned} lượt theo "
+        f"kế hoạch (đạt {percent(t.completion)}), tổng thời lượng {minutes} phút"
+        f", trong đó {percent(t.morning_share)} số lượt phát vào khung giờ buổi sáng; "
+        f"sử dụng {len(t.scripts)} bài tuyên truyền."), align="justify")
+    _para(doc, "II. KẾT QUẢ THỰC HIỆN", bold=True)
+    for n, (name, header, rows) in enumerate(tables(report)[:2], start=1):
+        _para(doc, f"{n}. {name}", bold=True, italic=True)
+        table = doc.add_table(rows=1, cols=len(header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            _cell_text(cell, [(text, True, False)], size=10)
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                _cell_text(cell, [(text, row[0] == "Tổng cộng", False)], size=10)
+        _para(doc)
+    _para(doc, "III. TỒN TẠI, HẠN CHẾ", bold=True)
+    missed = missed_lines(report)
+    if missed:
+        _para(doc, "Các ngày có lịch phát nhưng không phát:", align="justify")
+        for m in missed:
+            _para(doc, f"- {m}.", align="justify")
+    else:
+        _para(doc, "Không có ngày nào có lịch phát mà không phát.", align="justify")
+    _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    _para(doc, "…", align="justify")
+    _para(doc, "Ghi chú: " + " ".join(NOTES), italic=True, size=11, align="justify")
+    _para(doc, f"Trên đây là báo cáo kết quả phát thanh tuyên truyền phòng, chống lừa đảo "
+          f"của UBND {commune.lower()}./.", align="justify", space_after=12)
+
+    sign = doc.add_table(rows=1, cols=2)
+    left, right = sign.rows[0].cells
+    _cell_text(left, [("Nơi nhận:", True, True), ("- UBND huyện (qua Công an huyện);", False,
+                                                  False), ("- Lưu: VT.", False, False)],
+               size=11)
+    for p in left.paragraphs:
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _cell_text(right, [("TM. ỦY BAN NHÂN DÂN", True, False), ("CHỦ TỊCH", True, False),
+                       ("(Ký, ghi rõ họ tên, đóng dấu)", False, True), ("", False, False),
+                       ("", False, False), ("…", True, False)])
+    return doc
+
+
+def write_docx(report: Report, target: Path, today: dt.date | None = None) -> None:
+    """Save the report atomically (Word never sees half a file)."""
+    doc = build_docx(report, today)
+    atomic.write_with(Path(target), lambda tmp: doc.save(str(tmp)))

@@ -1,0 +1,269 @@
+"""The directive report: what aired, per công văn / campaign and per station, from the log.
+
+Officers report to the district every 6 months and every year on how each directive was
+carried out. Every figure here is counted from the as-run log (plays, and for "required"
+the planned rows ``build`` logged), never recomputed from today's schedule, which may have
+changed since.
+
+Definitions (also printed under the tables):
+- aired: plays whose result is played, confirmed or imported;
+- minutes: sum of (end - start) of aired plays; a play with no end counts its planned length;
+- morning: aired plays in a slot before 12:00;
+- required days: days in the period with at least one planned item of that group;
+- missed days: required days on which that station aired none of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .asrun import AsRunLog
+
+MORNING_END = "12:00"
+
+
+@dataclass
+class Line:
+    """Counts for one group: a directive/campaign, a station, or both."""
+
+    directive: str = ""
+    source: str = ""
+    station: str = ""
+    planned: int = 0
+    aired: int = 0
+    not_aired: int = 0  # failed or skipped plays
+    airtime_s: float = 0.0
+    morning: int = 0
+    scripts: set[str] = field(default_factory=set)
+    required: set[tuple[str, dt.date]] = field(default_factory=set)  # (station, day)
+    aired_days: set[tuple[str, dt.date]] = field(default_factory=set)
+
+    @property
+    def minutes(self) -> float:
+        return round(self.airtime_s / 60, 1)
+
+    @property
+    def morning_share(self) -> float:
+        return self.morning / self.aired if self.aired else 0.0
+
+    @property
+    def required_days(self) -> int:
+        return len({day for _, day in self.required})
+
+    @property
+    def missed(self) -> list[tuple[str, dt.date]]:
+        """(station, day) pairs that were required and aired nothing."""
+        return sorted(self.required - self.aired_days, key=lambda p: (p[1], p[0]))
+
+    @property
+    def completion(self) -> float:
+        return self.aired / self.planned if self.planned else 0.0
+
+
+@dataclass
+class Report:
+    start: dt.date
+    end: dt.date
+    commune: str
+    station_names: dict[str, str]
+    by_directive: list[Line]
+    by_station: list[Line]
+    detail: list[Line]
+    total: Line
+    log_path: Path
+
+    def station_label(self, sid: str) -> str:
+        name = self.station_names.get(sid)
+        return f"{name} ({sid})" if name else sid
+
+
+def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
+                 station_names: dict[str, str] | None = None) -> Report:
+    """Count plays and planned rows of the log between ``start`` and ``end`` inclusive."""
+    planned = log.planned(start, end)
+    plays = log.plays(start, end)
+    planned_len = {(p.day, p.station_id, p.script_id, p.slot): p.duration_s for p in planned}
+    detail: dict[tuple[str, str, str], Line] = {}
+
+    def line_for(directive: str, source: str, station: str) -> Line:
+        key = (directive, source, station)
+        if key not in detail:
+            detail[key] = Line(directive=directive, source=source, station=station)
+        return detail[key]
+
+    for p in planned:
+        line = line_for(p.directive, p.source, p.station_id)
+        line.planned += 1
+        line.required.add((p.station_id, p.day))
+    for play in plays:
+        line = line_for(play.directive, play.source, play.station_id)
+        if not play.aired:
+            line.not_aired += 1
+            continue
+        seconds = play.duration_s
+        if seconds is None:
+            seconds = planned_len.get((play.day, play.station_id, play.script_id, play.slot),
+                                      0.0)
+        line.aired += 1
+        line.airtime_s += seconds
+        line.morning += play.slot < MORNING_END
+        line.scripts.add(play.script_id)
+        line.aired_days.add((play.station_id, play.day))
+
+    groups: dict[tuple[str, str, str], Line] = dict(detail)
+    for (directive, source, station), sub in detail.items():
+        for key in ((directive, source, ""), ("", "", station), ("", "", "")):
+            agg = groups.setdefault(key, Line(directive=key[0], source=key[1],
+                                              station=key[2]))
+            agg.planned += sub.planned
+            agg.aired += sub.aired
+            agg.not_aired += sub.not_aired
+            agg.airtime_s += sub.airtime_s
+            agg.morning += sub.morning
+            agg.scripts |= sub.scripts
+            agg.required |= sub.required
+            # a (station, day) pair counts as missed if any group required there missed it
+            agg.aired_days |= set(sub.missed)
+    for key, agg in groups.items():
+        if key not in detail:
+            agg.aired_days = agg.required - agg.aired_days
+
+    def ordered(pred) -> list[Line]:  # type: ignore[no-untyped-def]
+        return sorted((ln for k, ln in groups.items() if pred(k)),
+                      key=lambda ln: (ln.directive, ln.source, ln.station))
+
+    return Report(
+        start=start, end=end, commune=commune, station_names=dict(station_names or {}),
+        by_directive=ordered(lambda k: k[0] and not k[2]),
+        by_station=ordered(lambda k: not k[0] and k[2]),
+        detail=ordered(lambda k: k[0] and k[2]),
+        total=groups.get(("", "", ""), Line()),
+        log_path=log.path,
+    )
+
+
+# -- plain renderings ------------------------------------------------------------------
+
+HEADERS = ["Kế hoạch", "Đã phát", "Lỗi/bỏ qua", "Số phút", "Buổi sáng", "Kịch bản",
+           "Ngày yêu cầu", "Ngày bỏ sót"]
+NOTES = [
+    "Đã phát: lượt có kết quả đã phát, đã xác nhận hoặc nhập từ phần mềm khác.",
+    "Số phút: tổng thời gian các lượt đã phát.",
+    "Buổi sáng: tỉ lệ lượt đã phát trong khung giờ trước 12:00.",
+    "Ngày yêu cầu: số ngày có lịch phát; ngày bỏ sót: số (đài, ngày) có lịch mà không phát.",
+    "Số liệu lấy từ nhật ký phát sóng, không tính lại từ lịch.",
+]
+
+
+def percent(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def figures(line: Line) -> list[str]:
+    return [str(line.planned), str(line.aired), str(line.not_aired),
+            f"{line.minutes:.1f}".replace(".", ","), percent(line.morning_share),
+            str(len(line.scripts)), str(line.required_days), str(len(line.missed))]
+
+
+def title_of(report: Report) -> str:
+    return "Báo cáo kết quả phát thanh tuyên truyền phòng, chống lừa đảo"
+
+
+def period_of(report: Report) -> str:
+    return f"Từ ngày {report.start:%d/%m/%Y} đến ngày {report.end:%d/%m/%Y}"
+
+
+def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(section title, header, rows) for each table, shared by md, html and docx."""
+    t1 = [[ln.directive, ln.source, *figures(ln)] for ln in report.by_directive]
+    t2 = [[report.station_label(ln.station), *figures(ln)] for ln in report.by_station]
+    t3 = [[ln.directive, ln.source, report.station_label(ln.station), *figures(ln)]
+          for ln in report.detail]
+    total = ["Tổng cộng", "", *figures(report.total)]
+    return [
+        ("Theo công văn, chiến dịch", ["Công văn", "Chiến dịch", *HEADERS], t1 + [total]),
+        ("Theo đài", ["Đài", *HEADERS], t2 + [[total[0], *total[2:]]]),
+        ("Chi tiết theo công văn và đài", ["Công văn", "Chiến dịch", "Đài", *HEADERS], t3),
+    ]
+
+
+def missed_lines(report: Report) -> list[str]:
+    out = []
+    for ln in report.detail:
+        if ln.missed:
+            days = ", ".join(f"{d:%d/%m}" for _, d in ln.missed)
+            out.append(f"{report.station_label(ln.station)} — {ln.source}: {days}")
+    return out
+
+
+def to_markdown(report: Report) -> str:
+    def cell(s: str) -> str:
+        return s.replace("|", "\\|")
+
+    out = [f"# {title_of(report)}", ""]
+    where = f" — {report.commune}" if report.commune else ""
+    out += [f"{period_of(report)}{where}.", ""]
+    for n, (name, header, rows) in enumerate(tables(report), start=1):
+        out += [f"## {n}. {name}", "", "| " + " | ".join(header) + " |",
+                "|" + "|".join("---" if i < len(header) - 8 else "---:"
+                               for i in range(len(header))) + "|"]
+        out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+        out.append("")
+    out += ["## 4. Ngày có lịch mà không phát", ""]
+    out += [f"- {m}" for m in missed_lines(report)] or ["- Không có."]
+    out += ["", "Ghi chú:", ""] + [f"- {n}" for n in NOTES]
+    return "\n".join(out) + "\n"
+
+
+CSV_HEADER = ["nhom", "cong_van", "chien_dich", "dai", "ke_hoach", "da_phat", "loi_bo_qua",
+              "so_phut", "ti_le_buoi_sang", "so_kich_ban", "ngay_yeu_cau", "ngay_bo_sot",
+              "cac_ngay_bo_sot"]
+
+
+def to_csv(report: Report) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_HEADER)
+    for group, lines in (("cong_van", report.by_directive), ("dai", report.by_station),
+                         ("chi_tiet", report.detail), ("tong", [report.total])):
+        for ln in lines:
+            w.writerow([group, ln.directive, ln.source, ln.station, ln.planned, ln.aired,
+                        ln.not_aired, f"{ln.minutes:.1f}", f"{ln.morning_share:.3f}",
+                        len(ln.scripts), ln.required_days, len(ln.missed),
+                        " ".join(f"{s}:{d.isoformat()}" for s, d in ln.missed)])
+    return buf.getvalue()
+
+
+_CSS = """body{font-family:"Times New Roman",serif;max-width:1100px;margin:2em auto;color:#111}
+table{border-collapse:collapse;margin:1em 0;width:100%}th,td{border:1px solid #555;
+padding:4px 6px;font-size:14px}th{background:#eee}td.n{text-align:right}
+h1{text-align:center;font-size:22px}p.c{text-align:center}"""
+
+
+def to_html(report: Report) -> str:
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
+           f"<title>{e(title_of(report))}</title><style>{_CSS}</style></head><body>",
+           f"<h1>{e(title_of(report).upper())}</h1>",
+           f'<p class="c">{e(period_of(report))}'
+           f"{' — ' + e(report.commune) if report.commune else ''}</p>"]
+    for n, (name, header, rows) in enumerate(tables(report), start=1):
+        out.append(f"<h2>{n}. {e(name)}</h2><table><tr>"
+                   + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>")
+        for row in rows:
+            k = len(row) - 8
+            out.append("<tr>" + "".join(
+                f'<td{" class=n" if i >= k else ""}>{e(c)}</td>' for i, c in enumerate(row))
+                + "</tr>")
+        out.append("</table>")
+    out.append("<h2>4. Ngày có lịch mà không phát</h2><ul>")
+    out += [f"<li>{e(m)}</li>" for m in missed_lines(report)] or ["<li>Không có.</li>"]
+    out.append("</ul><p>Ghi chú:</p><ul>" + "".join(f"<li>{e(n)}</li>" for n in NOTES)
+               + "</ul></body></html>")
+    return "\n".join(out) + "\n"
+
