@@ -4,6 +4,11 @@ Bulletins are content-addressed: the key covers the spoken text, the voice (engi
 chain, versions, rate, dialect), the audio settings, the jingles and this module's
 version. A bulletin whose MP3 and metadata already exist under its key is reused as
 it is: building the same day twice synthesizes nothing and rewrites no MP3.
+
+Except a bulletin spoken by a fallback engine (gTTS had no network, eSpeak spoke):
+it is reused only while the preferred engine is still down in this run; otherwise the
+preferred engine is tried again, and the bulletin is rewritten under the same path if
+it now speaks. Speech itself comes from the shared speech cache (OUT/cache/speech).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from .audio.loudness import normalize
 from .project import Project
 from .schedule.model import Station
 from .scripts import Script
-from .speech.speaker import Speaker
+from .speech.cache import SpeechCache
+from .speech.speaker import Speaker, Spoken
 from .text.spoken import spoken
 
 RENDER_VERSION = "1"
@@ -68,6 +74,7 @@ class Renderer:
         self._speakers: dict[tuple[str, str], Speaker] = {}
         self._jingles: dict[tuple[str, int], AudioSegment] = {}
         self._lexicon: dict[str, str] | None = None
+        self.speech_cache = SpeechCache(self.out_dir / "cache" / "speech")
 
     # -- inputs -------------------------------------------------------------------
     @property
@@ -83,7 +90,8 @@ class Renderer:
     def speaker(self, station: Station) -> Speaker:
         key = (station.voice.model_dump_json(), station.dialect.value)
         if key not in self._speakers:
-            self._speakers[key] = Speaker(station.voice, station.dialect)
+            self._speakers[key] = Speaker(station.voice, station.dialect,
+                                          cache=self.speech_cache, base_dir=self.project.root)
         return self._speakers[key]
 
     def jingle(self, station: Station, kind: str, rate: int) -> AudioSegment:
@@ -134,13 +142,16 @@ class Renderer:
         key = self.key(station, script)
         path = Path(target) if target else self.path_for(station, script, key)
         cached = _load_meta(path, key)
-        if cached is not None:
+        speaker = self.speaker(station)
+        if cached is not None and (not cached.fallbacks or speaker.preferred_down(cached.engine)):
             return cached
         header_spoken, body_spoken = self.spoken_parts(station, script)
-        speaker = self.speaker(station)
         body = speaker.speak(body_spoken)
+        if cached is not None and body.engine == cached.engine:
+            return cached  # the preferred engine failed again: keep the file as it is
         header = speaker.speak(header_spoken)
         again = speaker.speak(spoken(AGAIN, station.dialect.value))
+        fallbacks = _fallbacks(body, header, again)
         rate = body.audio.frame_rate
         parts = BulletinParts(
             intro=self.jingle(station, "intro", rate), header=header.audio, body=body.audio,
@@ -159,7 +170,9 @@ class Renderer:
             "date": dt.date.today().isoformat(),
             "genre": "Speech",
             "comment": f"engine={body.engine} voice={body.voice}"
-            + (f" fallback=({'; '.join(body.fallbacks)})" if body.fallbacks else ""),
+            + (f" fallback=({'; '.join(fallbacks)})" if fallbacks else ""),
+            "engine": body.engine,  # TXXX frames: which engine and voice spoke it
+            "voice": body.voice,
         }
         encode_mp3(samples, rate, path, sample_rate=audio.sample_rate, bitrate=audio.bitrate,
                    tags=tags)
@@ -167,13 +180,18 @@ class Renderer:
             path=path, key=key, script_id=script.id, station_id=station.id,
             title=script.meta.title, duration_s=round(len(samples) / rate, 3),
             engine=body.engine, voice=body.voice, lufs=round(lufs, 2),
-            spoken_text=body_spoken, fallbacks=body.fallbacks,
+            spoken_text=body_spoken, fallbacks=fallbacks,
         )
         meta = asdict(bulletin)
         meta["path"] = path.name  # relative: the output folder may be moved or copied
         meta.pop("cached")
         atomic.write_text(bulletin.meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
         return bulletin
+
+
+def _fallbacks(*parts: Spoken) -> tuple[str, ...]:
+    """Every "engine: reason" of any part, once each, in order."""
+    return tuple(dict.fromkeys(fb for part in parts for fb in part.fallbacks))
 
 
 def _load_meta(path: Path, key: str) -> Bulletin | None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from .build import build_cmd
+from .cache import cache
 from .check import check
 from .demo import demo
 from .main import cli, main
 from .normalize import normalize
 from .render import render
+from .voices import voices
 
-for _command in (demo, check, build_cmd, render, normalize):
+for _command in (demo, check, build_cmd, render, normalize, voices, cache):
     cli.add_command(_command)
 
 __all__ = ["cli", "main"]

@@ -11,7 +11,7 @@ import click
 from ..build import BuildResult, build
 from ..errors import InputError
 from ..project import Project, load_project
-from .options import DATE, out_option, resolve_out, root_option
+from .options import DATE, apply_engines, engine_option, out_option, resolve_out, root_option
 
 
 def run_build(project: Project, out: Path, date: dt.date, days: int,
@@ -46,10 +46,11 @@ def run_build(project: Project, out: Path, date: dt.date, days: int,
               help="Số ngày cần làm. Number of days.")
 @click.option("--station", "-s", "stations", multiple=True,
               help="Chỉ làm cho đài này (lặp lại được). Only this station.")
+@engine_option
 @root_option
 @out_option
-def build_cmd(date: dt.date, days: int, stations: tuple[str, ...], root: Path,
-              out: Path | None) -> None:
+def build_cmd(date: dt.date, days: int, stations: tuple[str, ...], engines: str | None,
+              root: Path, out: Path | None) -> None:
     """Làm bản tin và danh sách phát cho từng đài. Build playlists.
 
     Ghi OUT/playlists/NGÀY/ĐÀI.m3u8 (mở được bằng VLC, foobar2000, phần mềm phát sóng)
@@ -60,5 +61,5 @@ def build_cmd(date: dt.date, days: int, stations: tuple[str, ...], root: Path,
     Ví dụ:  broadcast build --date today
             broadcast build --date 2026-11-25 --days 7     # làm trước cả tuần
     """
-    project = load_project(root)
+    project = apply_engines(load_project(root), engines)
     run_build(project, resolve_out(root, out), date, days, list(stations) or None)

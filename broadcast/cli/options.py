@@ -49,3 +49,25 @@ out_option = click.option(
 
 def resolve_out(root: Path, out: Path | None) -> Path:
     return (out if out is not None else root / "audio_out").resolve()
+
+
+engine_option = click.option(
+    "--engine", "-e", "engines", default=None, metavar="BỘ_ĐỌC,...",
+    help="Bộ đọc theo thứ tự dự phòng, thay cho voice.engines của đài "
+         "(ví dụ: gtts,espeak). Engines in fallback order.",
+)
+
+
+def apply_engines(project, engines: str | None):  # type: ignore[no-untyped-def]
+    """Give every station the engine chain from ``--engine`` (checked names)."""
+    if not engines:
+        return project
+    from ..speech.registry import parse_engines
+
+    names = parse_engines(engines, where="--engine")
+    sched = project.schedule
+    sched.stations = {
+        sid: st.model_copy(update={"voice": st.voice.model_copy(update={"engines": names})})
+        for sid, st in sched.stations.items()
+    }
+    return project

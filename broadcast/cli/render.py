@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..project import load_project
 from ..render import Renderer
 from ..scripts import load_script
-from .options import out_option, resolve_out, root_option
+from .options import apply_engines, engine_option, out_option, resolve_out, root_option
 
 
 @click.command("render")
@@ -18,16 +18,17 @@ from .options import out_option, resolve_out, root_option
 @click.option("--station", "-s", help="Mã đài (mặc định: đài đầu tiên). Station id.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp MP3 kết quả (mặc định: OUT/bulletins/ĐÀI/...). Output MP3.")
+@engine_option
 @root_option
 @out_option
-def render(script: Path, station: str | None, output: Path | None, root: Path,
-           out: Path | None) -> None:
+def render(script: Path, station: str | None, output: Path | None, engines: str | None,
+           root: Path, out: Path | None) -> None:
     """Làm một bản tin MP3 từ tệp kịch bản SCRIPT. Render one bulletin.
 
     \b
     Ví dụ:  broadcast render scripts/ma-otp.md --station xom-dong -o /tmp/otp.mp3
     """
-    project = load_project(root)
+    project = apply_engines(load_project(root), engines)
     parsed = load_script(script)
     stations = project.schedule.stations
     sid = station or next(iter(stations))
@@ -38,3 +39,6 @@ def render(script: Path, station: str | None, output: Path | None, root: Path,
     b = renderer.render(parsed, stations[sid], target=output)
     state = "dùng lại bản đã có" if b.cached else f"đọc bằng {b.engine} ({b.voice})"
     click.echo(f"{b.path}  {b.duration_s:.1f} giây, {state}")
+    if b.fallbacks:
+        click.echo(f"Cảnh báo: bản tin đọc bằng bộ đọc dự phòng {b.engine}: "
+                   + "; ".join(b.fallbacks), err=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from pathlib import Path
 from typing import Any
 
 from pydub import AudioSegment
@@ -95,8 +96,11 @@ class EspeakEngine(Engine):
     ONLINE = False
     VOICES = {Dialect.north: "vi", Dialect.central: "vi-VN-x-central", Dialect.south: "vi-VN-x-south"}
 
-    def __init__(self, options: dict[str, Any] | None = None) -> None:
-        super().__init__(options)
+    SUMMARY = "eSpeak NG: giọng máy, rõ, luôn dùng được / robotic, offline, instant"
+
+    def __init__(self, options: dict[str, Any] | None = None,
+                 base_dir: Path | None = None) -> None:
+        super().__init__(options, base_dir)
         with _lock:
             _library()
 
