@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from .asrun import asrun
 from .build import build_cmd
 from .cache import cache
 from .check import check
 from .demo import demo
 from .main import cli, main
 from .normalize import normalize
+from .preview import preview
 from .render import render
+from .report import report
 from .voices import voices
 
-for _command in (demo, check, build_cmd, render, normalize, voices, cache):
+for _command in (demo, check, build_cmd, render, normalize, voices, cache,
+                 report, preview, asrun):
     cli.add_command(_command)
 
 __all__ = ["cli", "main"]

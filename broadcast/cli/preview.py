@@ -1,0 +1,38 @@
+"""``broadcast preview``: one HTML page per day to read and listen before it airs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..report.preview import render_preview
+from .options import DATE, out_option, resolve_out, root_option
+from .report import project_names
+
+
+@click.command("preview")
+@click.option("--date", "-d", "date", type=DATE, default="today", show_default=True,
+              help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.")
+@click.option("--days", "-n", type=click.IntRange(1, 366), default=1, show_default=True,
+              help="Số ngày. Number of days.")
+@root_option
+@out_option
+def preview(date: dt.date, days: int, root: Path, out: Path | None) -> None:
+    """Trang xem trước: thứ tự phát, văn bản gốc bên cạnh văn bản máy đọc, nghe thử.
+
+    Ghi OUT/preview/NGÀY.html (mở bằng trình duyệt, không cần mạng). Chạy
+    'broadcast build' cho ngày đó trước.
+
+    \b
+    Ví dụ:  broadcast preview --date tomorrow
+            broadcast preview --date 2026-11-25 --days 7
+    """
+    target = resolve_out(root, out)
+    commune, _ = project_names(root)
+    for offset in range(days):
+        day = date + dt.timedelta(days=offset)
+        res = render_preview(target, day, root / "scripts", commune)
+        over = f", {res.overruns} bản tin quá giờ" if res.overruns else ""
+        click.echo(f"{res.path}  ({res.stations} đài, {res.items} bản tin{over})")

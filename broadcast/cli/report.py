@@ -1,0 +1,86 @@
+"""``broadcast report``: the directive report for a period, from the as-run log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import click
+
+from .. import atomic
+from ..errors import BroadcastError, InputError
+from ..project import load_project
+from ..report.asrun import AsRunLog, asrun_path
+from ..report.docx import write_docx
+from ..report.report import build_report, to_csv, to_html, to_markdown
+from .options import DATE, out_option, resolve_out, root_option
+
+log = logging.getLogger(__name__)
+FORMATS = ("md", "csv", "html", "docx")
+
+
+def open_log(root: Path, out: Path | None) -> AsRunLog:
+    """The existing as-run log of the output folder; an error naming the fix if none."""
+    path = asrun_path(resolve_out(root, out))
+    if not path.is_file():
+        raise InputError(
+            "Chưa có nhật ký phát sóng", where=str(path),
+            fix="chạy 'broadcast build' (ghi lịch) và phát bằng 'broadcast' hoặc ghi nhận "
+            "bằng 'broadcast asrun confirm' / 'broadcast asrun import'; hoặc chỉ đúng --out",
+        )
+    return AsRunLog(path)
+
+
+def project_names(root: Path) -> tuple[str, dict[str, str]]:
+    """Commune and station names for headings; the report still works without them."""
+    try:
+        project = load_project(root)
+    except BroadcastError as exc:
+        log.warning("không đọc được dự án ở %s, báo cáo dùng mã đài thay tên (%s)",
+                    root, exc.what)
+        return "", {}
+    sched = project.schedule
+    return sched.commune, {sid: st.name for sid, st in sched.stations.items()}
+
+
+@click.command("report")
+@click.option("--from", "start", type=DATE, required=True, help="Từ ngày. First day.")
+@click.option("--to", "end", type=DATE, required=True, help="Đến ngày. Last day.")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+              help="md (mặc định), csv, html, docx; mặc định theo đuôi của -o.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Ghi vào tệp này (mặc định: in ra màn hình; docx: "
+              "bao-cao-TỪ-ĐẾN.docx).")
+@root_option
+@out_option
+def report(start: dt.date, end: dt.date, fmt: str | None, output: Path | None, root: Path,
+           out: Path | None) -> None:
+    """Báo cáo kết quả thực hiện công văn: số lượt, số phút, buổi sáng, ngày bỏ sót.
+
+    Số liệu lấy từ nhật ký phát sóng (OUT/asrun.sqlite), theo công văn / chiến dịch và
+    theo đài. Bản DOCX theo thể thức báo cáo hành chính, để ký và gửi.
+
+    \b
+    Ví dụ:  broadcast report --from 2026-01-01 --to 2026-06-30
+            broadcast report --from 01/01/2026 --to 30/06/2026 -o bao-cao.docx
+    """
+    if end < start:
+        raise InputError(f"--to ({end:%d/%m/%Y}) đứng trước --from ({start:%d/%m/%Y})",
+                         where="--from/--to", fix="đổi lại hai ngày cho đúng thứ tự")
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        fmt = suffix if suffix in FORMATS else "md"
+    commune, names = project_names(root)
+    rep = build_report(open_log(root, out), start, end, commune, names)
+    if fmt == "docx":
+        target = output or Path(f"bao-cao-{start.isoformat()}-{end.isoformat()}.docx")
+        write_docx(rep, target)
+        click.echo(f"Đã ghi báo cáo: {target}")
+        return
+    text = {"md": to_markdown, "csv": to_csv, "html": to_html}[fmt](rep)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic.write_text(output, text)
+        click.echo(f"Đã ghi báo cáo: {output}")
