@@ -2,7 +2,9 @@
 
 Idempotent and safe under cron: one lock per output folder (a second run waits for the
 first, then finds everything built and rewrites nothing that changed), and every file
-is written to a temp file and renamed.
+is written to a temp file and renamed. A run killed with ``kill -9`` leaves the previous
+playlist (or none) and, at worst, a hidden ``.NAME.*.tmp*`` file that the next run
+removes.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from .errors import LockBusyError
 from .project import Project
 from .render import Bulletin, Renderer
 from .report.asrun import AsRunLog, asrun_path
-from .schedule.model import TIMEZONE
-from .schedule.planner import DayPlan, plan_day
+from .schedule.emergency import KEEP, load_queue
+from .schedule.jingles import JingleFile, jingle_files
+from .schedule.model import TIMEZONE, Station
+from .schedule.planner import DayPlan, Note, Session, plan_day, requested_scripts
 from .schedule.playlists import Entry, write_playlist
+from .scripts import Script
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo(TIMEZONE)
@@ -35,6 +40,8 @@ class BuildResult:
     rendered: int = 0
     reused: int = 0
     fallbacks: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    written: int = 0
 
 
 def playlist_path(out_dir: Path, day: dt.date, station_id: str) -> Path:
@@ -46,20 +53,80 @@ def output_lock(out_dir: Path, timeout: float = 600) -> FileLock:
     return FileLock(str(Path(out_dir) / LOCK_NAME), timeout=timeout)
 
 
-def entries_for(plan: DayPlan, station_id: str, bulletins: dict[str, Bulletin]) -> list[Entry]:
-    """Timed entries: each slot starts at its time; items follow back to back."""
+def _window_text(sess: Session) -> str | None:
+    if sess.window is None:
+        return None
+    return f"{sess.window[0]:%H:%M}-{sess.window[1]:%H:%M}"
+
+
+def entries_for(plan: DayPlan, station_id: str, bulletins: dict[str, Bulletin],
+                jingles: tuple[JingleFile, JingleFile] | None = None,
+                out_dir: Path | None = None) -> list[Entry]:
+    """Timed entries: a station-ID jingle opens each session, a chime separates two
+    bulletins, items follow back to back from the session's start."""
     entries: list[Entry] = []
-    for slot, items in plan.slots(station_id).items():
-        start = dt.datetime.combine(plan.day, slot, tzinfo=TZ)
-        for item in items:
-            b = bulletins[item.script_id]
+    for sess in plan.sessions.get(station_id, []):
+        if not sess.items:
+            continue
+        start = dt.datetime.combine(plan.day, sess.start, tzinfo=TZ)
+        window = _window_text(sess)
+
+        def jingle(j: JingleFile, at: dt.datetime, s: Session = sess,
+                   w: str | None = window) -> Entry:
+            return Entry(start=at, slot=s.start, path=j.path, duration_s=j.duration_s,
+                         title=j.title, script_id="", source="", priority="", directive="",
+                         engine="", kind="jingle", window=w)
+
+        for n, item in enumerate(sess.items):
+            if jingles is not None:
+                j = jingles[0] if n == 0 else jingles[1]
+                entries.append(jingle(j, start))
+                start += dt.timedelta(seconds=j.duration_s)
+            if item.file is not None and out_dir is not None:
+                path, title, engine = Path(out_dir) / item.file, item.title or "", "queued"
+                duration = item.duration_s
+            else:
+                b = bulletins[item.script_id]
+                path, title, engine, duration = b.path, b.title, b.engine, b.duration_s
             entries.append(Entry(
-                start=start, slot=slot, path=b.path, duration_s=b.duration_s, title=b.title,
+                start=start, slot=sess.start, path=path, duration_s=duration, title=title,
                 script_id=item.script_id, source=item.source, priority=item.priority.value,
-                directive=item.directive, engine=b.engine,
+                directive=item.directive, engine=engine, at=item.at,
+                moved_from=item.moved_from, window=window,
             ))
-            start += dt.timedelta(seconds=b.duration_s)
+            start += dt.timedelta(seconds=duration)
     return entries
+
+
+def session_docs(plan: DayPlan, station_id: str) -> list[dict[str, object]]:
+    out = []
+    for s in plan.sessions.get(station_id, []):
+        start = dt.datetime.combine(plan.day, s.start, tzinfo=TZ)
+        out.append({
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(seconds=s.used_s)).isoformat(),
+            "window": _window_text(s),
+            "capacity_s": s.capacity_s, "used_s": round(s.used_s, 3),
+            "overrun_s": s.overrun_s,
+        })
+    return out
+
+
+def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, object]]:
+    return [{"kind": n.kind, "slot": n.slot.strftime("%H:%M") if n.slot else None,
+             "source": n.source, "script": n.script_id, "text": n.text}
+            for n in plan.notes if n.station_id == station_id]
+
+
+def _clean_stale_temps(folder: Path) -> None:
+    """Temp files a killed run left behind (never the published files)."""
+    if not folder.is_dir():
+        return
+    for tmp in folder.glob(".*.tmp*"):
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
 
 
 def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
@@ -74,32 +141,53 @@ def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
         with output_lock(out_dir, lock_timeout):
             renderer = Renderer(project, out_dir)
             asrun = AsRunLog(asrun_path(out_dir))
+            since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP
+            queued = load_queue(out_dir, since=since)
+            jingle_cache: dict[str, tuple[JingleFile, JingleFile]] = {}
             for offset in range(days):
                 day = start + dt.timedelta(days=offset)
-                plan = plan_day(sched, project.scripts, day)
+                wanted_scripts = requested_scripts(sched, project.scripts, day)
+                bulletins: dict[tuple[str, str], Bulletin] = {}
                 for sid in wanted:
                     station = sched.stations[sid]
-                    bulletins: dict[str, Bulletin] = {}
-                    for item in plan.stations.get(sid, []):
-                        if item.script_id in bulletins:
-                            continue
+                    for script_id in wanted_scripts.get(sid, []):
                         if progress:
-                            progress(f"{day} {sid}: {item.script_id}")
-                        b = renderer.render(project.scripts[item.script_id], station)
-                        bulletins[item.script_id] = b
+                            progress(f"{day} {sid}: {script_id}")
+                        b = renderer.render(project.scripts[script_id], station)
+                        bulletins[(sid, script_id)] = b
                         if b.cached:
                             result.reused += 1
                         else:
                             result.rendered += 1
                             if b.fallbacks:
                                 result.fallbacks.append(f"{sid}/{b.script_id}: {b.engine}")
+                    if sid not in jingle_cache:
+                        jingle_cache[sid] = jingle_files(project, station, out_dir)
+
+                def real(station: Station, script: Script,
+                         b: dict[tuple[str, str], Bulletin] = bulletins) -> float:
+                    return b[(station.id, script.id)].duration_s
+
+                def jingle_s(station: Station) -> tuple[float, float]:
+                    ident, between = jingle_cache[station.id]
+                    return ident.duration_s, between.duration_s
+
+                plan = plan_day(sched, project.scripts, day, durations=real, jingles=jingle_s,
+                                queued=queued, stations=wanted)
+                result.notes.extend(plan.notes)
+                folder = playlist_path(out_dir, day, "x").parent
+                _clean_stale_temps(folder)
+                for sid in wanted:
+                    station = sched.stations[sid]
                     path = playlist_path(out_dir, day, sid)
-                    write_playlist(
-                        entries_for(plan, sid, bulletins), path,
+                    own = {k[1]: b for k, b in bulletins.items() if k[0] == sid}
+                    changed = write_playlist(
+                        entries_for(plan, sid, own, jingle_cache[sid], out_dir), path,
                         title=f"{station.name} — {day:%d/%m/%Y}",
                         station={"id": sid, "name": station.name, "kind": station.kind},
-                        day=day,
+                        day=day, sessions=session_docs(plan, sid), notes=note_docs(plan, sid),
                     )
+                    result.written += int(changed)
                     asrun.record_running_order(path.with_suffix(".json"))
                     result.playlists.append(path)
     except Timeout:

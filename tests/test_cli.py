@@ -46,11 +46,14 @@ def test_demo_makes_real_bulletins_and_playlists(small_root, tmp_path):
     playlists = sorted((out / "playlists" / "2026-11-25").glob("*.m3u8"))
     assert [p.stem for p in playlists] == ["fm-thu", "xom-a"]
     for m3u in playlists:
-        entries = _playlist_entries(m3u)
-        assert len(entries) == 3  # two in the morning slot, one in the afternoon
         order = json.loads(m3u.with_suffix(".json").read_text(encoding="utf-8"))
+        # jingle entries (station ID, chimes) sit between the bulletins: keep bulletins
+        entries = [e for e, i in zip(_playlist_entries(m3u), order["items"], strict=True)
+                   if i["kind"] == "bulletin"]
+        order["items"] = [i for i in order["items"] if i["kind"] == "bulletin"]
+        assert len(entries) == 3  # two in the morning slot, one in the afternoon
         assert [i["slot"] for i in order["items"]] == ["05:30", "05:30", "17:00"]
-        assert order["items"][0]["start"].startswith("2026-11-25T05:30:00+07:00")
+        assert order["items"][0]["start"].startswith("2026-11-25T05:30:02")  # after the ID
         for (info, path), item in zip(entries, order["items"]):
             assert path.is_file()
             m = measure(path)

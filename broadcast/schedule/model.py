@@ -11,7 +11,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from ..converters import to_date, to_seconds, to_time, to_weekday, to_window
 from ..scripts import Directive, Priority
@@ -58,11 +65,17 @@ class VoiceSettings(_Strict):
 
 
 class Jingles(_Strict):
-    """Jingle files (paths relative to the project root); None means the built-in one."""
+    """Jingle files (paths relative to the project root); None means the built-in one.
+
+    ``intro``/``outro`` frame every bulletin (inside its MP3). ``station_id`` opens each
+    session and ``between`` separates two bulletins: both are playlist entries of their
+    own (``kind: jingle``), rendered once under ``OUT/jingles/``.
+    """
 
     intro: str | None = None
     outro: str | None = None
     between: str | None = None
+    station_id: str | None = None
 
 
 class Limits(_Strict):
@@ -87,9 +100,50 @@ class Station(_Strict):
     pause: float = Field(1.5, ge=0, le=10, description="seconds between readings")
 
 
+#: Session names a campaign slot may use instead of a clock time. A named session maps to
+#: the station's first window that starts in that part of the day (morning: before 12:00,
+#: evening: from 12:00), and starts at that window's start.
+SESSIONS = {
+    "morning": "morning", "sáng": "morning", "buổi sáng": "morning", "sang": "morning",
+    "evening": "evening", "afternoon": "evening", "chiều": "evening", "buổi chiều": "evening",
+    "chieu": "evening", "tối": "evening",
+}
+NOON = dt.time(12, 0)
+
+
+def to_session(value: object) -> str:
+    key = str(value).strip().lower()
+    if key not in SESSIONS:
+        raise ValueError(f"buổi '{value}' không hiểu được; viết 'sáng' (morning) hoặc "
+                         "'chiều' (evening)")
+    return SESSIONS[key]
+
+
 class Slot(_Strict):
-    at: Time
+    """When a campaign airs in a day: a clock time (``at``) or a named ``session``.
+
+    A time must fall inside one of the station's windows (``check`` warns otherwise);
+    a session name airs at the start of the station's matching window, so one campaign
+    fits stations whose windows start at different times.
+    """
+
+    at: Time | None = None
+    session: Annotated[str, BeforeValidator(to_session)] | None = None
     times: int = Field(1, ge=1, le=20, description="bulletins of this campaign in the slot")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Slot:
+        if (self.at is None) == (self.session is None):
+            raise ValueError("mỗi khung phát cần đúng một trong hai: 'at' (giờ, ví dụ 05:30) "
+                             "hoặc 'session' (sáng/chiều)")
+        return self
+
+    @property
+    def key(self) -> tuple[int, dt.time]:
+        """Sort key: morning sessions first, then clock times in order."""
+        if self.at is not None:
+            return (1, self.at)
+        return (0, dt.time(0) if self.session == "morning" else NOON)
 
 
 class Campaign(_Strict):
@@ -104,11 +158,26 @@ class Campaign(_Strict):
     mode: Literal["rotate", "all"] = "rotate"
     stations: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
     priority: Priority = Priority.normal
+    per_day: int | None = Field(
+        None, ge=1, le=50,
+        description="bulletins a day, spread over the slots (earlier slots get the rest)")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def active_on(self, day: dt.date) -> bool:
         return self.start <= day <= self.end and day.weekday() in self.weekdays
+
+    def slot_times(self) -> list[tuple[Slot, int]]:
+        """Each slot (morning first) with how many bulletins of this campaign it airs.
+
+        ``per_day`` overrides the slots' ``times``: N is split evenly and the earlier
+        slots take the remainder (the directives ask for more airtime in the morning).
+        """
+        slots = sorted(self.slots, key=lambda s: s.key)
+        if self.per_day is None:
+            return [(s, s.times) for s in slots]
+        base, extra = divmod(self.per_day, len(slots))
+        return [(s, base + (1 if i < extra else 0)) for i, s in enumerate(slots)]
 
 
 class OneOff(_Strict):

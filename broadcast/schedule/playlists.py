@@ -2,6 +2,19 @@
 
 Paths in the M3U are relative to the playlist, with forward slashes, so a folder copied
 to another machine or a USB stick still plays.
+
+The JSON running order is read by the as-run log and the preview page; its schema is
+stable (README, "Lịch phát / Scheduling"): keys are only ever added, never renamed.
+
+    {"date", "station": {"id", "name", "kind"}, "timezone",
+     "items": [{"start", "slot", "end", "duration_s", "file", "title", "script", "source",
+                "priority", "directive", "engine", "kind",          # schema 1
+                "at", "moved_from", "window"}],                     # added in schema 2
+     "sessions": [{"start", "end", "window", "capacity_s", "used_s", "overrun_s"}],
+     "notes": [{"kind", "slot", "source", "script", "text"}], "schema": 2}
+
+``kind`` is "bulletin" or "jingle" (station ID at a session's start, a chime between two
+bulletins; their ``script``, ``source`` and ``directive`` are empty strings).
 """
 
 from __future__ import annotations
@@ -11,8 +24,11 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import atomic
+
+SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,9 @@ class Entry:
     directive: str
     engine: str
     kind: str = "bulletin"
+    at: dt.time | None = None
+    moved_from: dt.time | None = None
+    window: str | None = None
 
 
 def render_m3u8(entries: list[Entry], playlist_path: Path, title: str) -> str:
@@ -39,8 +58,13 @@ def render_m3u8(entries: list[Entry], playlist_path: Path, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _hm(t: dt.time | None) -> str | None:
+    return None if t is None else t.strftime("%H:%M")
+
+
 def render_running_order(entries: list[Entry], playlist_path: Path, station: dict[str, str],
-                         day: dt.date) -> str:
+                         day: dt.date, sessions: list[dict[str, Any]] | None = None,
+                         notes: list[dict[str, Any]] | None = None) -> str:
     items = []
     for e in entries:
         items.append({
@@ -56,15 +80,36 @@ def render_running_order(entries: list[Entry], playlist_path: Path, station: dic
             "directive": e.directive,
             "engine": e.engine,
             "kind": e.kind,
+            "at": _hm(e.at),
+            "moved_from": _hm(e.moved_from),
+            "window": e.window,
         })
     doc = {"date": day.isoformat(), "station": station, "timezone": "Asia/Ho_Chi_Minh",
-           "items": items}
+           "items": items, "sessions": sessions or [], "notes": notes or [],
+           "schema": SCHEMA}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
+def _write_if_changed(path: Path, text: str) -> bool:
+    try:
+        if path.read_text("utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic.write_text(path, text)
+    return True
+
+
 def write_playlist(entries: list[Entry], playlist_path: Path, title: str,
-                   station: dict[str, str], day: dt.date) -> None:
-    """Write the .m3u8 and the .json running order beside it, each atomically."""
-    atomic.write_text(playlist_path.with_suffix(".json"),
-                      render_running_order(entries, playlist_path, station, day))
-    atomic.write_text(playlist_path, render_m3u8(entries, playlist_path, title))
+                   station: dict[str, str], day: dt.date,
+                   sessions: list[dict[str, Any]] | None = None,
+                   notes: list[dict[str, Any]] | None = None) -> bool:
+    """Write the .m3u8 and the .json running order beside it, each atomically.
+
+    A file whose content would not change is left alone (cron reruns touch nothing).
+    Returns whether anything was written.
+    """
+    a = _write_if_changed(playlist_path.with_suffix(".json"), render_running_order(
+        entries, playlist_path, station, day, sessions, notes))
+    b = _write_if_changed(playlist_path, render_m3u8(entries, playlist_path, title))
+    return a or b

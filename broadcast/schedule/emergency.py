@@ -1,0 +1,82 @@
+"""The emergency queue: bulletins ``broadcast emergency`` puts on air at once.
+
+Level three of Circular 39/2020/TT-BTTTT (storms, fires, epidemics) cannot wait for a
+campaign's slot. ``broadcast emergency`` renders the bulletin for the chosen stations and
+appends it to ``OUT/emergency/queue.json``. Two readers:
+
+- the daemon (``broadcast run``) polls the queue and plays each new entry on its
+  stations right after the bulletin now playing (or at once, cutting it, with ``now``);
+- ``broadcast build`` puts each entry at the head of the next session's playlist, for
+  operators who load playlists by hand.
+
+The queue is small JSON, rewritten atomically under its own lock (not the build lock:
+an emergency must not wait for a long build).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from .. import atomic
+from .planner import QueuedBulletin
+
+QUEUE = Path("emergency") / "queue.json"
+#: Entries older than this are left out of playlists and of the daemon's polls.
+KEEP = dt.timedelta(days=2)
+
+
+def queue_path(out_dir: Path) -> Path:
+    return Path(out_dir) / QUEUE
+
+
+def _lock(out_dir: Path) -> FileLock:
+    path = queue_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path.with_suffix(".lock")), timeout=60)
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return []
+    return list(data.get("queue", []))
+
+
+def _from_raw(raw: dict[str, Any]) -> QueuedBulletin:
+    return QueuedBulletin(
+        id=raw["id"], created=dt.datetime.fromisoformat(raw["created"]),
+        stations=tuple(raw["stations"]), script_id=raw["script"], title=raw["title"],
+        directive=raw.get("directive", ""), files=dict(raw.get("files", {})),
+        durations={k: float(v) for k, v in raw.get("durations", {}).items()},
+        now=bool(raw.get("now", False)),
+    )
+
+
+def load_queue(out_dir: Path, since: dt.datetime | None = None) -> list[QueuedBulletin]:
+    """Queued bulletins (created after ``since`` if given), oldest first."""
+    items = [_from_raw(r) for r in _read(queue_path(out_dir))]
+    if since is not None:
+        items = [q for q in items if q.created >= since]
+    return sorted(items, key=lambda q: (q.created, q.id))
+
+
+def enqueue(out_dir: Path, entry: QueuedBulletin) -> None:
+    """Append ``entry`` (atomic rewrite); entries older than ``KEEP`` are pruned."""
+    path = queue_path(out_dir)
+    with _lock(out_dir):
+        raw = [r for r in _read(path)
+               if dt.datetime.fromisoformat(r["created"]) >= entry.created - KEEP
+               and r["id"] != entry.id]
+        raw.append({
+            "id": entry.id, "created": entry.created.isoformat(),
+            "stations": list(entry.stations), "script": entry.script_id, "title": entry.title,
+            "directive": entry.directive, "files": entry.files, "durations": entry.durations,
+            "now": entry.now,
+        })
+        atomic.write_text(path, json.dumps({"queue": raw}, ensure_ascii=False, indent=1) + "\n")

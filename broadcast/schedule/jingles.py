@@ -1,0 +1,79 @@
+"""Jingles as playlist entries: rendered once per station's audio settings under OUT/jingles/.
+
+A station-ID jingle opens every session and a chime separates two bulletins (the
+bulletin's own intro/outro chimes are inside its MP3). The built-in chimes come from
+:func:`broadcast.audio.jingles.chime` ("intro" for the station ID, "between"); a station
+may name its own files in ``jingles.station_id`` / ``jingles.between``. Each file is
+loudness-normalized to the station's target and encoded like a bulletin; its name holds
+a hash of its source and settings, so a change makes a new file and nothing is redone
+otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .. import atomic
+from .model import Station
+
+TITLES = {"station_id": "Nhạc hiệu đài", "between": "Chuông chuyển bản tin"}
+BUILTIN_KIND = {"station_id": "intro", "between": "between"}
+RATE = 44100
+
+
+@dataclass(frozen=True)
+class JingleFile:
+    path: Path
+    duration_s: float
+    title: str
+
+
+def _source(root: Path, station: Station, kind: str) -> tuple[str, Path | None]:
+    rel = getattr(station.jingles, kind)
+    if rel:
+        path = Path(root) / rel
+        return "file:" + hashlib.sha256(path.read_bytes()).hexdigest()[:16], path
+    return f"builtin:{BUILTIN_KIND[kind]}", None
+
+
+def jingle_file(root: Path, station: Station, kind: str, out_dir: Path) -> JingleFile:
+    """The MP3 of jingle ``kind`` ('station_id' or 'between') for ``station``."""
+    from ..audio.export import encode_mp3
+    from ..audio.ffmpeg import read_audio
+    from ..audio.jingles import chime
+    from ..audio.loudness import normalize
+
+    source, path = _source(root, station, kind)
+    material = json.dumps({"source": source, "audio": station.audio.model_dump(), "v": 1},
+                          sort_keys=True)
+    digest = hashlib.sha256(material.encode()).hexdigest()[:10]
+    target = Path(out_dir) / "jingles" / f"{kind.replace('_', '-')}-{digest}.mp3"
+    meta = target.with_suffix(".json")
+    if target.is_file() and meta.is_file():
+        try:
+            return JingleFile(target, float(json.loads(meta.read_text("utf-8"))["duration_s"]),
+                              TITLES[kind])
+        except (ValueError, KeyError):
+            pass
+    seg = read_audio(path) if path else chime(BUILTIN_KIND[kind], RATE)
+    seg = seg.set_channels(1).set_sample_width(2)
+    rate = seg.frame_rate
+    samples = np.frombuffer(seg.raw_data, dtype="<i2").astype(np.float64) / 32768.0
+    audio = station.audio
+    samples, _ = normalize(samples, rate, audio.lufs, audio.true_peak, audio.bitrate)
+    encode_mp3(samples, rate, target, sample_rate=audio.sample_rate, bitrate=audio.bitrate,
+               tags={"title": TITLES[kind], "genre": "Jingle"})
+    duration = round(len(samples) / rate, 3)
+    atomic.write_text(meta, json.dumps({"duration_s": duration, "source": source}))
+    return JingleFile(target, duration, TITLES[kind])
+
+
+def jingle_files(project: object, station: Station, out_dir: Path) -> tuple[JingleFile, JingleFile]:
+    root = Path(getattr(project, "root"))
+    return (jingle_file(root, station, "station_id", out_dir),
+            jingle_file(root, station, "between", out_dir))
