@@ -250,3 +250,26 @@ def load_project(root: Path) -> Project:
         raise ValidationErrors(errors)
     assert project is not None
     return project
+
+
+def schedule_warnings(project: Project) -> list[str]:
+    """What the schedule's windows and airtime limits cannot hold (``broadcast check``)."""
+    from .schedule.limits import limit_warnings, window_warnings
+
+    sched = project.schedule
+    docs: dict[Path, YamlDoc] = {}
+
+    def where(source: str, loc: tuple[Any, ...]) -> str:
+        path = sched.sources.get(source)
+        if path is None:
+            return ""
+        if path not in docs:
+            docs[path] = load_yaml(path)
+        doc = docs[path]
+        for key in ("campaigns", "oneoffs"):
+            for i, raw in enumerate(doc.data.get(key) or []):
+                if isinstance(raw, dict) and raw.get("id") == source:
+                    return doc.where((key, i) + loc)
+        return str(path)
+
+    return window_warnings(sched, where) + limit_warnings(sched, project.scripts, where)

@@ -9,13 +9,14 @@ from .check import check
 from .demo import demo
 from .main import cli, main
 from .normalize import normalize
+from .plan import plan
 from .preview import preview
 from .render import render
 from .report import report
 from .voices import voices
 
 for _command in (demo, check, build_cmd, render, normalize, voices, cache,
-                 report, preview, asrun):
+                 report, preview, asrun, plan):
     cli.add_command(_command)
 
 __all__ = ["cli", "main"]

@@ -22,6 +22,9 @@ def run_check(root: Path) -> Project:
         f"Đã kiểm tra: {len(project.scripts)} kịch bản, {len(s.stations)} đài, "
         f"{len(s.campaigns)} chiến dịch, {len(s.oneoffs)} bản tin riêng. Không có lỗi."
     )
+    from ..project import schedule_warnings
+
+    project.warnings.extend(schedule_warnings(project))
     for warning in project.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     return project
