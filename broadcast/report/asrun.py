@@ -108,7 +108,7 @@ def _iso(value: dt.datetime | str | None) -> str | None:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from broadcast.report.asrun import AsRunLog
 from broadcast.report.docx import write_docx
 from broadcast.report.report import build_report, to_csv, to_html, to_markdown
 
-from .conftest import at, planned_item
+from .conftest import planned_item
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
 CV_A = "Công văn số 3316/UBND-VHTT ngày 22/11/2024 của UBND huyện Phú Bình"
