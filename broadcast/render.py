@@ -75,6 +75,7 @@ class Renderer:
         self._jingles: dict[tuple[str, int], AudioSegment] = {}
         self._lexicon: dict[str, str] | None = None
         self.speech_cache = SpeechCache(self.out_dir / "cache" / "speech")
+        self._engines_down: dict[str, str] = {}  # shared by every station's speaker
 
     # -- inputs -------------------------------------------------------------------
     @property
@@ -91,7 +92,8 @@ class Renderer:
         key = (station.voice.model_dump_json(), station.dialect.value)
         if key not in self._speakers:
             self._speakers[key] = Speaker(station.voice, station.dialect,
-                                          cache=self.speech_cache, base_dir=self.project.root)
+                                          cache=self.speech_cache, base_dir=self.project.root,
+                                          down=self._engines_down)
         return self._speakers[key]
 
     def jingle(self, station: Station, kind: str, rate: int) -> AudioSegment:

@@ -41,13 +41,11 @@ class Speaker:
     cache: SpeechCache | None = None
     base_dir: Path | None = None  # project root: relative model paths start here
     _engines: dict[str, Engine] = field(default_factory=dict)
-    #: engines that cannot work in this run, with the reason
+    #: engines that cannot work in this run, with the reason; the renderer hands every
+    #: station's speaker the same dict, since "no network" is not a station's business
     down: dict[str, str] = field(default_factory=dict)
-    _warned: set[str] = field(default_factory=set)
 
     def engine(self, name: str) -> Engine:
-        if name not in self._engines and name in self.down:
-            raise EngineUnavailable(self.down[name])
         if name not in self._engines:
             cls = ENGINES.get(name)
             if cls is None:
@@ -56,7 +54,6 @@ class Speaker:
             try:
                 self._engines[name] = cls(self.settings.options.get(name), self.base_dir)
             except EngineError as exc:
-                self.down[name] = exc.what
                 raise EngineUnavailable(exc.what, exc.where, exc.fix) from None
         return self._engines[name]
 
@@ -89,9 +86,8 @@ class Speaker:
             except EngineError as exc:
                 failures.append(f"{name}: {exc.what}")
                 if isinstance(exc, EngineUnavailable):
-                    self.down.setdefault(name, exc.what)
-                    if name not in self._warned:
-                        self._warned.add(name)
+                    if name not in self.down:
+                        self.down[name] = exc.what
                         log.warning("Bộ đọc %s không dùng được trong lần chạy này (%s); "
                                     "dùng bộ đọc tiếp theo", name, exc.what)
                 else:

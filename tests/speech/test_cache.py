@@ -1,0 +1,153 @@
+"""The speech cache: keys, round trip, prune by age and size, concurrent writers."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pydub.generators import Sine
+
+from broadcast.cli.cache import to_age_seconds, to_bytes
+from broadcast.speech.cache import SpeechCache, speech_key
+
+BASE = dict(text="Xin chào.", engine="gtts", version="gtts 2.5.4", voice="vi", rate=135,
+            settings={"tld": "com"})
+
+
+def tone(ms: int = 500):  # type: ignore[no-untyped-def]
+    return Sine(440).to_audio_segment(duration=ms, volume=-10).set_frame_rate(22050)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("text", "Xin chào!"), ("engine", "espeak"), ("version", "gtts 2.5.5"),
+    ("voice", "vi-VN-x-south"), ("rate", 150), ("settings", {"tld": "com.vn"}),
+])
+def test_key_changes_with_everything_that_changes_the_sound(field, value):
+    assert speech_key(**{**BASE, field: value}) != speech_key(**BASE)
+
+
+def test_key_is_stable():
+    assert speech_key(**BASE) == speech_key(**dict(BASE))
+
+
+def test_round_trip_is_lossless(tmp_path: Path):
+    cache = SpeechCache(tmp_path)
+    audio = tone().set_channels(1).set_sample_width(2)
+    key = speech_key(**BASE)
+    assert cache.get("gtts", key) is None
+    path = cache.put("gtts", key, audio)
+    assert path == tmp_path / "gtts" / key[:2] / f"{key}.wav"
+    back = cache.get("gtts", key)
+    assert back is not None and back.raw_data == audio.raw_data
+    assert back.frame_rate == 22050
+
+
+def test_damaged_entry_is_a_miss(tmp_path: Path):
+    cache = SpeechCache(tmp_path)
+    key = speech_key(**BASE)
+    cache.path("gtts", key).parent.mkdir(parents=True)
+    cache.path("gtts", key).write_bytes(b"RIFF....garbage")
+    assert cache.get("gtts", key) is None
+
+
+def _fill(cache: SpeechCache, n: int, age_days: list[float]) -> list[Path]:
+    now = time.time()
+    paths = []
+    for i in range(n):
+        p = cache.put("espeak", speech_key(**{**BASE, "text": f"câu {i}"}), tone(200))
+        t = now - age_days[i] * 86400
+        os.utime(p, (t, t))
+        paths.append(p)
+    return paths
+
+
+def test_prune_by_age_keeps_recently_used(tmp_path: Path):
+    cache = SpeechCache(tmp_path)
+    paths = _fill(cache, 3, [40, 1, 31])
+    result = cache.prune(older_than_s=30 * 86400)
+    assert result.removed == 2 and result.kept == 1
+    assert [p.exists() for p in paths] == [False, True, False]
+
+
+def test_a_hit_counts_as_use(tmp_path: Path):
+    cache = SpeechCache(tmp_path)
+    (path,) = _fill(cache, 1, [40])
+    key = path.stem
+    assert cache.get("espeak", key) is not None
+    assert cache.prune(older_than_s=30 * 86400).removed == 0
+
+
+def test_prune_by_size_removes_least_recently_used_first(tmp_path: Path):
+    cache = SpeechCache(tmp_path)
+    paths = _fill(cache, 4, [4, 1, 3, 2])
+    one = paths[0].stat().st_size
+    result = cache.prune(max_bytes=2 * one)
+    assert result.removed == 2
+    assert [p.exists() for p in paths] == [False, True, False, True]
+    assert cache.stats().bytes <= 2 * one
+
+
+def test_dry_run_removes_nothing(tmp_path: Path):
+    cache = SpeechCache(tmp_path)
+    paths = _fill(cache, 2, [40, 40])
+    assert cache.prune(older_than_s=86400, dry_run=True).removed == 2
+    assert all(p.exists() for p in paths)
+
+
+def test_stats_by_engine(tmp_path: Path):
+    cache = SpeechCache(tmp_path)
+    _fill(cache, 2, [1, 2])
+    cache.put("gtts", speech_key(**BASE), tone())
+    st = cache.stats()
+    assert st.files == 3 and set(st.by_engine) == {"espeak", "gtts"}
+    assert st.by_engine["espeak"][0] == 2
+
+
+def test_concurrent_writers_leave_one_complete_file(tmp_path: Path):
+    cache = SpeechCache(tmp_path)
+    key = speech_key(**BASE)
+    audio = tone(1000)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(20):
+                with cache.lock(key):
+                    cache.put("gtts", key, audio)
+                assert cache.get("gtts", key) is not None
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert [p.name for p in (tmp_path / "gtts" / key[:2]).iterdir()] == [f"{key}.wav"]
+    assert cache.get("gtts", key).raw_data == audio.raw_data  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("500MB", 500 * 1024**2), ("1.5G", int(1.5 * 1024**3)), ("800k", 800 * 1024),
+    ("1024", 1024), ("2 GB", 2 * 1024**3), ("10MiB", 10 * 1024**2),
+])
+def test_to_bytes(text, expected):
+    assert to_bytes(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("30d", 30 * 86400), ("12h", 12 * 3600), ("2w", 14 * 86400), ("30 ngày", 30 * 86400),
+    ("7", 7 * 86400), ("90m", 5400),
+])
+def test_to_age(text, expected):
+    assert to_age_seconds(text) == expected
+
+
+@pytest.mark.parametrize("bad", ["lots", "MB", "-5MB"])
+def test_to_bytes_rejects(bad):
+    with pytest.raises(ValueError, match="không đúng dạng"):
+        to_bytes(bad)
