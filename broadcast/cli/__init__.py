@@ -7,16 +7,18 @@ from .build import build_cmd
 from .cache import cache
 from .check import check
 from .demo import demo
+from .emergency import emergency
 from .main import cli, main
 from .normalize import normalize
 from .plan import plan
 from .preview import preview
 from .render import render
+from .run import run
 from .report import report
 from .voices import voices
 
 for _command in (demo, check, build_cmd, render, normalize, voices, cache,
-                 report, preview, asrun, plan):
+                 report, preview, asrun, plan, emergency, run):
     cli.add_command(_command)
 
 __all__ = ["cli", "main"]

@@ -1,0 +1,62 @@
+"""``broadcast run``: the playout daemon (see broadcast/schedule/daemon.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..build import build
+from ..converters import to_time
+from ..project import load_project
+from ..schedule.daemon import DEFAULT_GRACE_S, DEFAULT_PLAYER, Daemon
+from .options import out_option, resolve_out, root_option
+
+
+def default_build_at(windows: list[dt.time], lead_minutes: int = 60) -> dt.time:
+    """One hour before the earliest window of any station (04:30 without windows)."""
+    first = min(windows, default=dt.time(5, 30))
+    at = dt.datetime.combine(dt.date(2000, 1, 2), first) - dt.timedelta(minutes=lead_minutes)
+    return at.time()
+
+
+@click.command("run")
+@click.option("--player", default=DEFAULT_PLAYER, show_default=True,
+              help="Lệnh phát một tệp; {file} là tệp, {station} là mã đài. Player command.")
+@click.option("--build-at", default=None,
+              help="Giờ làm danh sách phát mỗi ngày (mặc định: 1 giờ trước buổi sớm nhất).")
+@click.option("--poll", type=click.FloatRange(0.2, 300), default=5.0, show_default=True,
+              help="Bao nhiêu giây xem hàng đợi khẩn cấp một lần.")
+@click.option("--grace", type=click.FloatRange(0, 86400), default=DEFAULT_GRACE_S,
+              show_default=True, help="Giây cho phép phát trễ khi đài không có khung giờ.")
+@click.option("--no-build", is_flag=True, help="Chỉ phát theo danh sách đã có.")
+@root_option
+@out_option
+def run(player: str, build_at: str | None, poll: float, grace: float, no_build: bool,
+        root: Path, out: Path | None) -> None:
+    """Chạy tự động: làm danh sách phát và phát đúng giờ. Unattended playout daemon.
+
+    Mỗi ngày làm trước danh sách phát hôm nay và ngày mai; đến giờ từng buổi thì chạy
+    lệnh phát cho từng tệp và ghi nhật ký phát sóng; bản tin khẩn cấp ('broadcast
+    emergency') phát ngay. Tắt máy rồi bật lại không làm mất hay phát lặp buổi nào.
+
+    \b
+    Ví dụ:  broadcast run --player "mpv --no-video {file}"
+            broadcast run --player "ffplay -nodisp -autoexit {file}" --out /srv/phat-thanh
+    """
+    project = load_project(root)
+    target = resolve_out(root, out)
+    windows = [w[0] for st in project.schedule.stations.values() for w in st.windows]
+    at = to_time(build_at) if build_at else default_build_at(windows)
+
+    def build_day(day: dt.date) -> None:
+        build(load_project(root), target, day, 1)
+
+    daemon = Daemon(target, player=player, build=None if no_build else build_day,
+                    build_at=at, poll_s=poll, grace_s=grace, blocking=True)
+    click.echo(f"Đang chạy (Ctrl+C để dừng). Thư mục: {target}; làm danh sách lúc {at:%H:%M}.")
+    try:
+        daemon.start()
+    except (KeyboardInterrupt, SystemExit):
+        daemon.shutdown(wait=False)
