@@ -94,8 +94,8 @@ class EspeakEngine(Engine):
 
     NAME = "espeak"
     ONLINE = False
-    VOICES = {Dialect.north: "vi", Dialect.central: "vi-VN-x-central", Dialect.south: "vi-VN-x-south"}
-
+    VOICES = {Dialect.north: "vi", Dialect.central: "vi-VN-x-central",
+              Dialect.south: "vi-VN-x-south"}
     SUMMARY = "eSpeak NG: giọng máy, rõ, luôn dùng được / robotic, offline, instant"
 
     def __init__(self, options: dict[str, Any] | None = None,
