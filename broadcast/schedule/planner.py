@@ -197,8 +197,8 @@ def _more_urgent(a: Priority, b: Priority) -> Priority:
     return a if a.rank <= b.rank else b
 
 
-def _requests(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
-              station_index: dict[str, int]) -> dict[str, list[tuple[PlannedItem, str | None]]]:
+def _requests(schedule: Schedule, scripts: dict[str, Script],
+              day: dt.date) -> dict[str, list[tuple[PlannedItem, str | None]]]:
     """(item, session name or None) per station, before placement in sessions."""
     out: dict[str, list[tuple[PlannedItem, str | None]]] = {sid: [] for sid in schedule.stations}
     for campaign in sorted(schedule.campaigns, key=lambda c: c.id):
@@ -210,9 +210,15 @@ def _requests(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
         slots = campaign.slot_times()
         per_day = sum(n for _, n in slots)
         day_offset = _active_days_before(campaign, day) * per_day
+        # Station k continues the rotation where station k-1 ends over the whole
+        # campaign: each station's sequence is contiguous (fair within one), and so is
+        # their union (fair overall). When the total divides evenly every count is equal
+        # anyway; then shift by k so that stations do not air the same script at once.
+        total = _active_days_before(campaign, campaign.end + dt.timedelta(days=1)) * per_day
+        shift = 1 if total % len(pool) == 0 else 0
         label = campaign.directive.label()
-        for sid in schedule.resolve_targets(campaign.stations):
-            cursor = day_offset + station_index[sid]
+        for k, sid in enumerate(schedule.resolve_targets(campaign.stations)):
+            cursor = day_offset + k * (total + shift)
             bucket = out[sid]
             for slot, times in slots:
                 if campaign.mode == "all":
@@ -420,8 +426,7 @@ def plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
     jingle = jingles or builtin_jingles
     queued = list(queued)
     plan = DayPlan(day=day)
-    station_index = {sid: i for i, sid in enumerate(schedule.stations)}
-    requests = _requests(schedule, scripts, day, station_index)
+    requests = _requests(schedule, scripts, day)
     wanted = list(stations) if stations is not None else list(schedule.stations)
     cache: dict[tuple[str, str], float] = {}
     for sid in wanted:
@@ -454,6 +459,5 @@ def plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
 def requested_scripts(schedule: Schedule, scripts: dict[str, Script],
                       day: dt.date) -> dict[str, list[str]]:
     """Script ids each station may air on ``day`` (before any move or drop), sorted."""
-    station_index = {sid: i for i, sid in enumerate(schedule.stations)}
-    reqs = _requests(schedule, scripts, day, station_index)
+    reqs = _requests(schedule, scripts, day)
     return {sid: sorted({i.script_id for i, _ in items}) for sid, items in reqs.items()}
