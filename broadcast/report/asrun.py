@@ -233,10 +233,13 @@ class AsRunLog:
     def record_planned(self, day: dt.date, station_id: str,
                        items: list[Mapping[str, Any]]) -> None:
         """Store a station's running order for a day (the ``items`` of the JSON running
-        order). A rebuild of the same day replaces the earlier planned rows."""
+        order). A rebuild of the same day replaces the earlier planned rows. Only
+        bulletins are kept: jingles are not what a directive asks to air (the daemon does
+        not log them either)."""
         now = _now()
         rows = []
-        for seq, it in enumerate(items):
+        bulletins = [it for it in items if it.get("kind", "bulletin") == "bulletin"]
+        for seq, it in enumerate(bulletins):
             rows.append((
                 day.isoformat(), station_id, seq, _slot_text(it["slot"]), _iso(it["start"]),
                 _iso(it["end"]), float(it["duration_s"]), it["script"], it["source"],

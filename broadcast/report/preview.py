@@ -91,12 +91,21 @@ def _item_html(item: dict, index: int, order_path: Path, page_dir: Path,  # type
     mp3 = (order_path.parent / str(item.get("file", ""))).resolve()
     rel = os.path.relpath(mp3, page_dir).replace(os.sep, "/")
     meta = _sidecar(mp3)
+    duration = float(meta.get("duration_s") or item.get("duration_s") or 0)
+    overrun = bool(item.get("overrun"))
+    badge = '<span class="badge">Quá giờ</span>' if overrun else ""
+    if item.get("kind", "bulletin") != "bulletin":
+        label = {"jingle": "Nhạc hiệu"}.get(str(item.get("kind")), str(item.get("kind")))
+        missing = "" if mp3.is_file() else f' <span class="missing">(không thấy {e(rel)})</span>'
+        return (
+            f'<div class="jingle{" overrun" if overrun else ""}"><span class="time">'
+            f'{_hhmm(str(item.get("start", "")))}</span>{e(label)} · {_minutes(duration)}'
+            f'{badge}'
+            f'<audio controls preload="metadata" src="{e(rel)}"></audio>{missing}</div>'
+        ), overrun
     spoken = str(meta.get("spoken_text") or "")
     original, ok = texts.original(str(item.get("script", "")))
-    overrun = bool(item.get("overrun"))
     engine = meta.get("engine") or item.get("engine", "")
-    duration = float(meta.get("duration_s") or item.get("duration_s") or 0)
-    badge = '<span class="badge">Quá giờ</span>' if overrun else ""
     spoken_html = e(spoken) if spoken else '<span class="missing">Chưa có văn bản đọc ' \
         '(không thấy tệp JSON bên cạnh MP3).</span>'
     original_html = e(original) if ok else f'<span class="missing">{e(original)}</span>'
@@ -116,6 +125,30 @@ def _item_html(item: dict, index: int, order_path: Path, page_dir: Path,  # type
         f'{original_html}</div><div class="spoken"><h4>Văn bản máy đọc</h4>{spoken_html}'
         f'</div></div></article>'
     ), overrun
+
+
+def _overrunning(doc: dict) -> set[str]:  # type: ignore[type-arg]
+    """Start times of items that end past their session's capacity, for sessions the
+    running order marks with ``overrun_s > 0`` (items may also carry ``overrun``)."""
+    out: set[str] = set()
+    for session in doc.get("sessions") or []:
+        try:
+            if not float(session.get("overrun_s") or 0) > 0:
+                continue
+            start = dt.datetime.fromisoformat(session["start"])
+            limit = start + dt.timedelta(seconds=float(session["capacity_s"]))
+            end = dt.datetime.fromisoformat(session["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        for item in doc.get("items", []):
+            try:
+                i_start = dt.datetime.fromisoformat(item["start"])
+                i_end = dt.datetime.fromisoformat(item["end"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if start <= i_start < end and i_end > limit:
+                out.add(item["start"])
+    return out
 
 
 def render_preview(out_dir: Path, day: dt.date, scripts_dir: Path | None,
@@ -147,18 +180,24 @@ def render_preview(out_dir: Path, day: dt.date, scripts_dir: Path | None,
             ) from None
         sid = str(station.get("id", order_path.stem))
         parts = []
+        over_starts = _overrunning(doc)
+        bulletins = 0
         for item in items:
-            n_items += 1
+            if item.get("start") in over_starts:
+                item = {**item, "overrun": True}
+            is_bulletin = item.get("kind", "bulletin") == "bulletin"
+            n_items += is_bulletin
+            bulletins += is_bulletin
             body, over = _item_html(item, n_items, order_path, target.parent, texts)
-            n_over += over
+            n_over += over and is_bulletin
             parts.append(body)
         total = sum(float(i.get("duration_s") or 0) for i in items)
         nav.append(f'<a href="#st-{e(sid)}">{e(str(station.get("name", sid)))}</a>')
         sections.append(
-            f'<section class="station" id="st-{e(sid)}" data-items="{len(items)}">'
+            f'<section class="station" id="st-{e(sid)}" data-items="{bulletins}">'
             f'<h2>{e(str(station.get("name", sid)))}</h2><p class="meta">Mã đài {e(sid)} · '
             f'{e(KINDS.get(str(station.get("kind")), str(station.get("kind", ""))))} · '
-            f'{len(items)} bản tin · tổng {_minutes(total)}</p>'
+            f'{bulletins} bản tin · tổng {_minutes(total)}</p>'
             + ("".join(parts) or "<p>Không có bản tin nào trong ngày.</p>") + "</section>"
         )
     heading = f"Xem trước chương trình phát thanh {WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y}"

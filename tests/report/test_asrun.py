@@ -66,6 +66,13 @@ def test_record_planned_replaces_the_day(log: AsRunLog) -> None:
     assert log.stations() == ["fm", "xom-cau"]
 
 
+def test_record_planned_keeps_only_bulletins(log: AsRunLog) -> None:
+    jingle = {**planned_item(DAY, "06:00", "", "", "", 5), "kind": "jingle"}
+    log.record_planned(DAY, "fm", [jingle, planned_item(DAY, "06:00", "a", "camp", CV, 90,
+                                                        offset_s=5)])
+    assert [(p.seq, p.script_id) for p in log.planned(DAY, DAY)] == [(0, "a")]
+
+
 def test_record_play_and_finish(log: AsRunLog) -> None:
     start = at(DAY, "06:00")
     pid = log.record_play(station_id="fm", day=DAY, slot=dt.time(6, 0), script_id="a",

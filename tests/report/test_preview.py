@@ -53,7 +53,8 @@ def _bulletin(out: Path, station: str, script: str, seconds: float) -> Path:
 
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[Path, Path]:
-    """An output folder with two stations' running orders for DAY (3 items, 1 overrun)."""
+    """Two stations' running orders for DAY: 3 bulletins and 1 jingle; fm's session
+    overruns its capacity (so b, which ends past it, overruns), c is marked ``overrun``."""
     out, scripts = tmp_path / "audio_out", tmp_path / "scripts"
     scripts.mkdir()
     for sid in ("a", "b"):
@@ -68,10 +69,19 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
             if station == "xom-cau":
                 item["overrun"] = True
             items.append(item)
+        sessions = []
+        if station == "fm":
+            sessions = [{"start": items[0]["start"], "end": items[-1]["end"],
+                         "capacity_s": 2.0, "used_s": 3.0, "overrun_s": 1.0}]
+        else:
+            jingle = _bulletin(out, station, "chime", 1.0)
+            items.insert(0, {**planned_item(DAY, "06:00", "", "", "", 1.0, offset_s=-1.0),
+                             "kind": "jingle", "file": f"../../bulletins/{station}/{jingle.name}"})
         order = out / "playlists" / DAY.isoformat() / f"{station}.json"
         order.parent.mkdir(parents=True, exist_ok=True)
         order.write_text(json.dumps({"date": DAY.isoformat(), "station": {
-            "id": station, "name": f"Đài {station}", "kind": "fm"}, "items": items},
+            "id": station, "name": f"Đài {station}", "kind": "fm"}, "items": items,
+            "sessions": sessions},
             ensure_ascii=False), encoding="utf-8")
     return out, scripts
 
@@ -80,15 +90,19 @@ def test_page_content(built: tuple[Path, Path]) -> None:
     out, scripts = built
     res = render_preview(out, DAY, scripts, "Xã Thử")
     assert (res.path, res.stations, res.items, res.overruns) == (
-        preview_path(out, DAY), 2, 3, 1)
+        preview_path(out, DAY), 2, 3, 2)
     page = res.path.read_text("utf-8")
     assert "Thứ Tư, 25/11/2026" in page and "Xã Thử" in page
-    assert page.count("<audio ") == 3
+    assert page.count("<audio ") == 4  # 3 bulletins and a jingle
+    assert page.count('<div class="jingle') == 1
     assert 'src="../bulletins/fm/a-0123456789.mp3"' in page
     assert "&amp; &lt;không&gt; chuyển tiền. Bản gốc a." in page  # original, escaped
     assert "Bà con gọi một một ba. Bản đọc a." in page  # spoken, from the sidecar
     assert "Không đọc được kịch bản c.md" in page
-    assert page.count('<span class="badge">Quá giờ</span>') == 1
+    assert page.count('<span class="badge">Quá giờ</span>') == 2
+    assert re.search(r'<article class="item overrun"[^>]*data-script="b"', page)
+    assert re.search(r'<article class="item overrun"[^>]*data-script="c"', page)
+    assert not re.search(r'<article class="item overrun"[^>]*data-script="a"', page)
     assert "http://" not in page and "https://" not in page  # no external assets
     assert not list(res.path.parent.glob(".*.tmp*"))  # atomic write left no temp file
 
@@ -122,7 +136,7 @@ def test_every_audio_loads_in_headless_chromium(built: tuple[Path, Path],
     m = re.search(r'<div id="selftest"([^>]*)>', res.stdout)
     assert m, f"no DOM from Chromium: {res.stderr[-2000:]}"
     attrs = dict(re.findall(r'data-(\w+)="(\d+)"', m.group(1)))
-    assert attrs == {"done": "1", "loaded": "3", "failed": "0", "total": "3"}, res.stdout[-500:]
+    assert attrs == {"done": "1", "loaded": "4", "failed": "0", "total": "4"}, res.stdout[-500:]
     assert len(re.findall(r'<article class="item', res.stdout)) == 3
     assert re.search(r'<div id="summary" data-stations="2" data-items="3"', res.stdout)
 
@@ -144,4 +158,4 @@ def test_missing_audio_is_counted_as_failed(built: tuple[Path, Path], tmp_path: 
     m = re.search(r'<div id="selftest"([^>]*)>', res.stdout)
     assert m
     attrs = dict(re.findall(r'data-(\w+)="(\d+)"', m.group(1)))
-    assert (attrs["loaded"], attrs["failed"]) == ("2", "1")
+    assert (attrs["loaded"], attrs["failed"]) == ("3", "1")
