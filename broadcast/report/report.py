@@ -115,11 +115,16 @@ def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
         line.scripts.add(play.script_id)
         line.aired_days.add((play.station_id, play.day))
 
-    groups: dict[tuple[str, str, str], Line] = dict(detail)
+    # Aggregates are keyed with None where a detail key has a value, so a detail row with
+    # an empty directive can never be mistaken for a total.
+    Key = tuple[str | None, str | None, str | None]
+    groups: dict[Key, Line] = dict(detail)  # type: ignore[arg-type]
     for (directive, source, station), sub in detail.items():
-        for key in ((directive, source, ""), ("", "", station), ("", "", "")):
-            agg = groups.setdefault(key, Line(directive=key[0], source=key[1],
-                                              station=key[2]))
+        agg_keys: list[Key] = [(directive, source, None), (None, None, station),
+                               (None, None, None)]
+        for key in agg_keys:
+            agg = groups.setdefault(key, Line(directive=key[0] or "", source=key[1] or "",
+                                              station=key[2] or ""))
             agg.planned += sub.planned
             agg.aired += sub.aired
             agg.not_aired += sub.not_aired
@@ -130,7 +135,7 @@ def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
             # a (station, day) pair counts as missed if any group required there missed it
             agg.aired_days |= set(sub.missed)
     for key, agg in groups.items():
-        if key not in detail:
+        if None in key:
             agg.aired_days = agg.required - agg.aired_days
 
     def ordered(pred) -> list[Line]:  # type: ignore[no-untyped-def]
@@ -139,10 +144,10 @@ def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
 
     return Report(
         start=start, end=end, commune=commune, station_names=dict(station_names or {}),
-        by_directive=ordered(lambda k: k[0] and not k[2]),
-        by_station=ordered(lambda k: not k[0] and k[2]),
-        detail=ordered(lambda k: k[0] and k[2]),
-        total=groups.get(("", "", ""), Line()),
+        by_directive=ordered(lambda k: k[0] is not None and k[2] is None),
+        by_station=ordered(lambda k: k[0] is None and k[2] is not None),
+        detail=ordered(lambda k: None not in k),
+        total=groups.get((None, None, None), Line()),
         log_path=log.path,
     )
 

@@ -156,3 +156,12 @@ def test_empty_period_is_zero_not_an_error(log: AsRunLog) -> None:
     rep = build_report(log, START, END)
     assert _row(rep.total) == (0, 0, 0, 0.0, 0, 0, 0, 0)
     assert "- Không có." in to_markdown(rep)
+
+
+def test_a_row_with_an_empty_directive_is_not_a_total(log: AsRunLog) -> None:
+    day = dt.date(2026, 2, 2)
+    log.record_planned(day, "fm", [planned_item(day, "06:00", "x", "", "", 60)])
+    rep = build_report(log, day, day)
+    assert [(ln.planned, ln.station) for ln in rep.by_station] == [(1, "fm")]
+    assert [ln.planned for ln in rep.detail] == [1]
+    assert rep.total.planned == 1
