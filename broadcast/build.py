@@ -162,7 +162,7 @@ def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
                             if b.fallbacks:
                                 result.fallbacks.append(f"{sid}/{b.script_id}: {b.engine}")
                     if sid not in jingle_cache:
-                        jingle_cache[sid] = jingle_files(project, station, out_dir)
+                        jingle_cache[sid] = jingle_files(project.root, station, out_dir)
 
                 def real(station: Station, script: Script,
                          b: dict[tuple[str, str], Bulletin] = bulletins) -> float:

@@ -73,7 +73,7 @@ def jingle_file(root: Path, station: Station, kind: str, out_dir: Path) -> Jingl
     return JingleFile(target, duration, TITLES[kind])
 
 
-def jingle_files(project: object, station: Station, out_dir: Path) -> tuple[JingleFile, JingleFile]:
-    root = Path(getattr(project, "root"))
+def jingle_files(root: Path, station: Station, out_dir: Path) -> tuple[JingleFile, JingleFile]:
+    """(station ID, between) jingles of ``station``; ``root`` is the project folder."""
     return (jingle_file(root, station, "station_id", out_dir),
             jingle_file(root, station, "between", out_dir))
