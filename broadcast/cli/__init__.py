@@ -8,6 +8,7 @@ from .cache import cache
 from .check import check
 from .demo import demo
 from .emergency import emergency
+from .export_usb import export_usb
 from .main import cli, main
 from .normalize import normalize
 from .plan import plan
@@ -18,7 +19,8 @@ from .report import report
 from .voices import voices
 
 for _command in (demo, check, build_cmd, render, normalize, voices, cache,
-                 report, preview, asrun, plan, emergency, run):
+                 report, preview, asrun, plan, emergency, run,
+                 export_usb):
     cli.add_command(_command)
 
 __all__ = ["cli", "main"]
