@@ -250,10 +250,10 @@ def read_playout_csv(path: Path, log: AsRunLog,
                 "ghi giờ kết thúc (06:02:30) hoặc thời lượng (150)")
             continue
         script = values["script"]
-        key = (day, station)
-        if key not in planned_cache:
-            planned_cache[key] = log.planned(day, day, station)
-        match = _closest((p for p in planned_cache[key] if p.script_id == script), start)
+        day_key = (day, station)
+        if day_key not in planned_cache:
+            planned_cache[day_key] = log.planned(day, day, station)
+        match = _closest((p for p in planned_cache[day_key] if p.script_id == script), start)
         source = values.get("source") or (match.source if match else "")
         directive = values.get("directive") or (match.directive if match else "")
         if not source or not directive:

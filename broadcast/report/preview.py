@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from .. import atomic
 from ..errors import InputError
@@ -78,7 +79,7 @@ class _Texts:
         return (text[1:], False) if text.startswith("\0") else (text, bool(text))
 
 
-def _sidecar(mp3: Path) -> dict[str, object]:
+def _sidecar(mp3: Path) -> dict[str, Any]:
     try:
         return dict(json.loads(mp3.with_suffix(".json").read_text("utf-8")))
     except (OSError, ValueError):
