@@ -1,0 +1,213 @@
+"""``build`` under cron: concurrent runs, kill -9, idempotence; plan, check, emergency, USB.
+
+Real renders on the ``small_root`` project (2 scripts, 2 stations, repeat 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from click.testing import CliRunner
+
+from broadcast.cli import cli
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DAY = "2026-11-25"
+
+
+def _cmd(root: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "broadcast", "build", "--date", DAY, "--root", str(root),
+            "--out", str(out), *extra]
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, PYTHONIOENCODING="utf-8")
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    """Playlists by content, bulletins and jingles by name (MP3 tags carry a date)."""
+    snap = {}
+    for p in sorted(out.rglob("*")):
+        rel = p.relative_to(out).as_posix()
+        if p.is_file() and p.suffix in (".m3u8", ".json") and rel.startswith("playlists/"):
+            snap[rel] = p.read_bytes()
+        elif p.is_file() and p.suffix == ".mp3":
+            snap[rel] = b""
+    return snap
+
+
+def test_two_builds_at_once_both_succeed_and_match_a_single_run(small_root, tmp_path):
+    single = tmp_path / "single"
+    r = subprocess.run(_cmd(small_root, single), capture_output=True, env=_env(), timeout=300)
+    assert r.returncode == 0, r.stderr
+    shared = tmp_path / "shared"
+    procs = [subprocess.Popen(_cmd(small_root, shared), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=_env()) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [e.decode() for _, e in results]
+    # one did the work, the other waited for the lock and found it all done
+    assert sorted(b"0 b\xe1\xba\xa3n tin m\xe1\xbb\x9bi" in out for out, _ in results) == [False, True]
+    assert _snapshot(shared) == _snapshot(single)
+    assert not list(shared.rglob(".*.tmp*"))
+
+
+def _valid_or_absent(path: Path, versions: set[bytes]) -> None:
+    if path.exists():
+        assert path.read_bytes() in versions, f"half-written or unknown {path.name}"
+
+
+def test_kill_9_during_build_leaves_the_previous_playlist_or_the_new_one(small_root, tmp_path):
+    out = tmp_path / "out"
+    assert subprocess.run(_cmd(small_root, out), env=_env(), capture_output=True,
+                          timeout=300).returncode == 0
+    folder = out / "playlists" / DAY
+    old = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+    # change the schedule so the playlists change, and force fresh renders
+    camp = small_root / "schedules" / "campaign.yaml"
+    camp.write_text(camp.read_text("utf-8").replace('{at: "17:00"}', '{at: "17:05"}'), "utf-8")
+    expected_dir = tmp_path / "expected"
+    assert subprocess.run(_cmd(small_root, expected_dir), env=_env(), capture_output=True,
+                          timeout=300).returncode == 0
+    new = {p.name: p.read_bytes() for p in (expected_dir / "playlists" / DAY).iterdir()
+           if not p.name.startswith(".")}
+    assert new != old
+    for delay in (0.3, 0.8, 1.5, 2.2, 3.0):
+        for mp3 in (out / "bulletins").rglob("*"):
+            if mp3.is_file():
+                mp3.unlink()
+        proc = subprocess.Popen(_cmd(small_root, out), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env=_env())
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for name in set(old) | set(new):
+            _valid_or_absent(folder / name, {old.get(name, b""), new.get(name, b"")})
+        for p in folder.iterdir():
+            assert p.name.startswith(".") or p.name in old, p.name
+    r = subprocess.run(_cmd(small_root, out), env=_env(), capture_output=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == new  # temp files cleaned
+
+
+def test_rebuild_is_byte_identical_and_touches_nothing(small_root, tmp_path):
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
+    assert runner.invoke(cli, args).exit_code == 0
+    files = sorted((out / "playlists" / DAY).iterdir())
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    assert runner.invoke(cli, args).exit_code == 0
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
+    order = json.loads((out / "playlists" / DAY / "fm-thu.json").read_text("utf-8"))
+    kinds = [i["kind"] for i in order["items"]]
+    # station ID at each session start, a chime between two bulletins
+    assert kinds == ["jingle", "bulletin", "jingle", "bulletin", "jingle", "bulletin"]
+    assert [i["title"] for i in order["items"] if i["kind"] == "jingle"] == [
+        "Nhạc hiệu đài", "Chuông chuyển bản tin", "Nhạc hiệu đài"]
+    assert set(order) >= {"date", "station", "items", "sessions", "notes", "schema"}
+    for i in order["items"]:
+        assert set(i) >= {"start", "slot", "end", "duration_s", "file", "title", "script",
+                          "source", "priority", "directive", "engine", "kind"}
+        assert (out / "playlists" / DAY / i["file"]).is_file()
+    ends = [dt.datetime.fromisoformat(i["end"]) for i in order["items"]]
+    starts = [dt.datetime.fromisoformat(i["start"]) for i in order["items"]]
+    assert starts[1] == ends[0] and starts[2] == ends[1]  # back to back
+
+
+def test_plan_shows_table_totals_and_overruns_without_rendering(small_root, tmp_path):
+    stations = small_root / "schedules" / "stations.yaml"
+    stations.write_text(stations.read_text("utf-8").replace(
+        "    dialect: south\n", "    dialect: south\n    windows: [\"05:30-05:31\", \"17:00-18:00\"]\n"),
+        "utf-8")
+    r = CliRunner().invoke(cli, ["plan", "--date", DAY, "--root", str(small_root),
+                                 "--out", str(tmp_path / "none")])
+    assert r.exit_code == 0, r.output
+    assert "Loa xóm A (xom-a) — 25/11/2026" in r.output
+    assert "Σ 05:30" in r.output and "ước tính" in r.output
+    assert "dời sang buổi 17:00" in r.output
+    assert not (tmp_path / "none").exists()
+
+
+def test_check_flags_slot_outside_windows_and_limits(small_root):
+    stations = small_root / "schedules" / "stations.yaml"
+    stations.write_text(stations.read_text("utf-8").replace(
+        "    dialect: south\n",
+        "    dialect: south\n    windows: [\"05:30-06:00\", \"16:00-16:30\"]\n"
+        "    limits: {max_session: 1m}\n"), "utf-8")
+    r = CliRunner().invoke(cli, ["check", "--root", str(small_root)])
+    assert r.exit_code == 0
+    text = r.output  # click 8.2: stdout and stderr together
+    assert "lúc 17:00 nằm ngoài mọi khung giờ của xom-a" in text
+    assert "campaign.yaml, dòng 7" in text  # the slot's own line
+    assert "không đủ chỗ" in text and "tối đa 1 phút một buổi" in text
+
+
+def test_emergency_renders_queues_and_heads_the_next_playlist(small_root, tmp_path):
+    out = tmp_path / "out"
+    runner = CliRunner()
+    base = ["--root", str(small_root), "--out", str(out)]
+    assert runner.invoke(cli, ["build", "--date", DAY, *base]).exit_code == 0
+    bao = tmp_path / "bao-so-9.md"
+    bao.write_text("---\nid: bao-so-9\ntitle: Khẩn cấp về bão số 9\ntopic: thiên tai\n"
+                   "directive: {number: 12/BCH-PCTT, issuer: Ban chỉ huy PCTT xã}\n"
+                   "priority: emergency\n---\nBão số 9 đang vào. Bà con chằng chống nhà cửa.\n",
+                   "utf-8")
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ), tick=False):
+        r = runner.invoke(cli, ["emergency", str(bao), "--station", "xom-a", *base])
+    assert r.exit_code == 0, r.output
+    queue = json.loads((out / "emergency" / "queue.json").read_text("utf-8"))["queue"]
+    assert [q["stations"] for q in queue] == [["xom-a"]]
+    assert (out / queue[0]["files"]["xom-a"]).is_file()
+    order = json.loads((out / "playlists" / DAY / "xom-a.json").read_text("utf-8"))
+    evening = [i for i in order["items"] if i["slot"] == "17:00" and i["kind"] == "bulletin"]
+    assert evening[0]["script"] == "bao-so-9" and evening[0]["priority"] == "emergency"
+    morning = [i for i in order["items"] if i["slot"] == "05:30"]
+    assert all(i["script"] != "bao-so-9" for i in morning)
+    fm = json.loads((out / "playlists" / DAY / "fm-thu.json").read_text("utf-8"))
+    assert all(i["script"] != "bao-so-9" for i in fm["items"])
+
+
+def test_export_usb_numbered_ascii_one_level(small_root, tmp_path):
+    out, usb = tmp_path / "out", tmp_path / "usb"
+    runner = CliRunner()
+    base = ["--root", str(small_root), "--out", str(out)]
+    assert runner.invoke(cli, ["build", "--date", DAY, "--days", "2", *base]).exit_code == 0
+    r = runner.invoke(cli, ["export-usb", "--date", DAY, "--days", "2", "--station", "xom-a",
+                            str(usb), *base])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in usb.iterdir()) == ["20261125", "20261126"]
+    order = json.loads((out / "playlists" / DAY / "xom-a.json").read_text("utf-8"))
+    files = sorted(p for p in (usb / "20261125").iterdir() if p.suffix == ".mp3")
+    assert len(files) == len(order["items"])
+    for n, p in enumerate(files, 1):
+        assert p.name.startswith(f"{n:03d}_") and p.name.isascii() and len(p.name) <= 28
+        assert all(c.isalnum() or c in "_-." for c in p.name)
+        assert p.is_file() and not any(q.is_dir() for q in p.parent.iterdir())
+    assert (usb / "20261125" / "PLAYLIST.M3U").read_text().split() == [p.name for p in files]
+    # a second export changes nothing
+    stamps = {p: p.stat().st_mtime_ns for p in files}
+    assert runner.invoke(cli, ["export-usb", "--date", DAY, "--station", "xom-a", str(usb),
+                               *base]).exit_code == 0
+    assert {p: p.stat().st_mtime_ns for p in files} == stamps
+
+
+@pytest.mark.parametrize("args,words", [
+    (["export-usb", "--date", "2027-03-01", "--station", "xom-a", "usb"], "broadcast build"),
+    (["plan", "--station", "khong-co"], "khong-co"),
+    (["emergency", "x.md", "--station", "khong-co"], "khong-co"),
+])
+def test_bad_input_says_what_to_do(small_root, tmp_path, args, words):
+    r = subprocess.run([sys.executable, "-m", "broadcast", *args, "--root", str(small_root),
+                        "--out", str(tmp_path / "o")], capture_output=True, text=True,
+                       env=_env(), cwd=tmp_path, timeout=120)
+    assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
