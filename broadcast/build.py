@@ -26,7 +26,7 @@ from .schedule.emergency import KEEP, load_queue
 from .schedule.jingles import JingleFile, jingle_files
 from .schedule.model import TIMEZONE, Station
 from .schedule.planner import DayPlan, Note, Session, plan_day, requested_scripts
-from .schedule.playlists import Entry, write_playlist
+from .schedule.playlists import Batch, Entry, write_playlist
 from .scripts import Script
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def session_docs(plan: DayPlan, station_id: str) -> list[dict[str, object]]:
 def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, object]]:
     return [{"kind": n.kind, "slot": n.slot.strftime("%H:%M") if n.slot else None,
              "source": n.source, "script": n.script_id, "text": n.text}
-            for n in plan.notes if n.station_id == station_id]
+            for n in plan.notes_for(station_id)]
 
 
 def _clean_stale_temps(folder: Path) -> None:
@@ -177,6 +177,8 @@ def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
                 result.notes.extend(plan.notes)
                 folder = playlist_path(out_dir, day, "x").parent
                 _clean_stale_temps(folder)
+                batch = Batch()
+                paths = []
                 for sid in wanted:
                     station = sched.stations[sid]
                     path = playlist_path(out_dir, day, sid)
@@ -186,8 +188,12 @@ def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
                         title=f"{station.name} — {day:%d/%m/%Y}",
                         station={"id": sid, "name": station.name, "kind": station.kind},
                         day=day, sessions=session_docs(plan, sid), notes=note_docs(plan, sid),
+                        batch=batch,
                     )
                     result.written += int(changed)
+                    paths.append(path)
+                batch.commit()
+                for path in paths:
                     asrun.record_running_order(path.with_suffix(".json"))
                     result.playlists.append(path)
     except Timeout:

@@ -42,6 +42,7 @@ order they apply (README, "Lịch phát / Scheduling"):
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -83,8 +84,14 @@ def builtin_jingles(station: Station) -> tuple[float, float]:
     return BUILTIN_JINGLE_S["station_id"], BUILTIN_JINGLE_S["between"]
 
 
-@dataclass(frozen=True, slots=True)
+_RANK = {p: p.rank for p in Priority}
+
+
+@dataclass(slots=True)
 class PlannedItem:
+    """One bulletin in a station's day. Owned by the plan that made it (the planner sets
+    its session start in place instead of copying: a province has a million of them)."""
+
     station_id: str
     day: dt.date
     slot: dt.time  # start of the session it airs in (the playlist's "slot")
@@ -100,7 +107,7 @@ class PlannedItem:
 
     @property
     def sort_key(self) -> tuple[int, dt.time, str, str]:
-        return (self.priority.rank, self.at or self.slot, self.source, self.script_id)
+        return (_RANK[self.priority], self.at or self.slot, self.source, self.script_id)
 
 
 @dataclass(slots=True)
@@ -170,7 +177,19 @@ class DayPlan:
 
     @property
     def stations(self) -> dict[str, list[PlannedItem]]:
-        return {sid: [i for s in sess for i in s.items] for sid, sess in self.sessions.items()}
+        return {sid: self.items(sid) for sid in self.sessions}
+
+    def items(self, station_id: str) -> list[PlannedItem]:
+        return [i for s in self.sessions.get(station_id, []) for i in s.items]
+
+    def notes_for(self, station_id: str) -> list[Note]:
+        cached = getattr(self, "_note_index", None)
+        if cached is None or cached[0] != len(self.notes):
+            index: dict[str, list[Note]] = {}
+            for n in self.notes:
+                index.setdefault(n.station_id, []).append(n)
+            cached = self._note_index = (len(self.notes), index)
+        return cached[1].get(station_id, [])
 
     def slots(self, station_id: str) -> dict[dt.time, list[PlannedItem]]:
         return {s.start: list(s.items) for s in self.sessions.get(station_id, []) if s.items}
@@ -217,6 +236,7 @@ def _requests(schedule: Schedule, scripts: dict[str, Script],
         total = _active_days_before(campaign, campaign.end + dt.timedelta(days=1)) * per_day
         shift = 1 if total % len(pool) == 0 else 0
         label = campaign.directive.label()
+        levels = {s: _more_urgent(campaign.priority, scripts[s].meta.priority) for s in pool}
         for k, sid in enumerate(schedule.resolve_targets(campaign.stations)):
             cursor = day_offset + k * (total + shift)
             bucket = out[sid]
@@ -227,10 +247,9 @@ def _requests(schedule: Schedule, scripts: dict[str, Script],
                     chosen = [pool[(cursor + k) % len(pool)] for k in range(times)]
                     cursor += times
                 for script_id in chosen:
-                    level = _more_urgent(campaign.priority, scripts[script_id].meta.priority)
                     item = PlannedItem(
                         station_id=sid, day=day, slot=slot.at or dt.time(0),
-                        script_id=script_id, source=campaign.id, priority=level,
+                        script_id=script_id, source=campaign.id, priority=levels[script_id],
                         directive=label, at=slot.at,
                     )
                     bucket.append((item, slot.session))
@@ -248,15 +267,29 @@ def _requests(schedule: Schedule, scripts: dict[str, Script],
     return out
 
 
+_WINDOWS: dict[int, tuple[Station, list[tuple[dt.time, dt.time]]]] = {}
+
+
+def _sorted_windows(station: Station) -> list[tuple[dt.time, dt.time]]:
+    """A station's windows in order (memoized: stations are immutable)."""
+    hit = _WINDOWS.get(id(station))
+    if hit is None or hit[0] is not station:
+        if len(_WINDOWS) > 200_000:
+            _WINDOWS.clear()
+        hit = (station, sorted(station.windows))
+        _WINDOWS[id(station)] = hit
+    return hit[1]
+
+
 def _window_for(station: Station, at: dt.time) -> tuple[dt.time, dt.time] | None:
-    for w in sorted(station.windows):
+    for w in _sorted_windows(station):
         if w[0] <= at < w[1]:
             return w
     return None
 
 
 def _named_window(station: Station, session: str) -> tuple[dt.time, dt.time] | None:
-    for w in sorted(station.windows):
+    for w in _sorted_windows(station):
         if (w[0] < NOON) == (session == "morning"):
             return w
     return None
@@ -305,7 +338,8 @@ def _place_station(station: Station, day: dt.date,
                     item.script_id))
                 continue
             start = window[0] if window else DEFAULT_SESSIONS[session]
-            add(start, window, replace(item, at=start))
+            item.at = start
+            add(start, window, item)
             continue
         assert item.at is not None
         window = _window_for(station, item.at)
@@ -352,7 +386,8 @@ def _place_station(station: Station, day: dt.date,
             need = item.duration_s + (sess.between_s if placed else 0.0)
             fits = sess.capacity_s is None or used + need <= sess.capacity_s + 1e-6
             if item.priority is Priority.emergency or (fits and not blocked):
-                placed.append(replace(item, slot=sess.start))
+                item.slot = sess.start
+                placed.append(item)
                 used += need
             else:
                 blocked = True
@@ -370,7 +405,8 @@ def _place_station(station: Station, day: dt.date,
                     f"'{item.script_id}' ({item.source}) không đủ chỗ ở buổi "
                     f"{sess.start:%H:%M}, dời sang buổi {nxt:%H:%M}"), sess.start, item.source,
                     item.script_id))
-            carry = [i if i.moved_from else replace(i, moved_from=sess.start) for i in carry]
+            for i in carry:
+                i.moved_from = i.moved_from or sess.start
         elif carry:
             for item in carry:
                 notes.append(Note(day, sid, "dropped", (
@@ -422,6 +458,20 @@ def plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
     ``durations(station, script)`` gives each bulletin's seconds: real ones after a
     render, :func:`estimate_duration` by default. ``queued`` are emergency bulletins.
     """
+    # A province plans ~10^5 small acyclic objects a day: the cyclic GC would rescan the
+    # whole heap (every station model) again and again for nothing.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan_day(schedule, scripts, day, durations, jingles, queued, stations)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
+              durations: Durations | None, jingles: JingleDurations | None,
+              queued: Iterable[QueuedBulletin], stations: Iterable[str] | None) -> DayPlan:
     duration = durations or estimate_duration
     jingle = jingles or builtin_jingles
     queued = list(queued)
@@ -431,17 +481,18 @@ def plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
     cache: dict[tuple[str, str], float] = {}
     for sid in wanted:
         station = schedule.stations[sid]
-        reqs = []
-        for item, session in requests[sid]:
-            key = (station.id, item.script_id)
+        reqs = requests[sid]
+        for item, _ in reqs:
+            key = (sid, item.script_id)
             if key not in cache:
                 cache[key] = float(duration(station, scripts[item.script_id]))
-            reqs.append((replace(item, duration_s=cache[key]), session))
+            item.duration_s = cache[key]
         extra: list[PlannedItem] = []
         if queued:
             scratch: list[Note] = []
-            own = [s.start for s in _place_station(station, day, reqs, [], jingle(station),
-                                                   scratch)]
+            copies = [(replace(i), sess) for i, sess in reqs]
+            own = [s.start for s in _place_station(station, day, copies, [],
+                                                   jingle(station), scratch)]
             own = sorted(set(own) | {w[0] for w in station.windows})
 
             def previous(station: Station = station) -> list[dt.time]:
