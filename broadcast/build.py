@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from filelock import FileLock, Timeout
@@ -98,7 +99,7 @@ def entries_for(plan: DayPlan, station_id: str, bulletins: dict[str, Bulletin],
     return entries
 
 
-def session_docs(plan: DayPlan, station_id: str) -> list[dict[str, object]]:
+def session_docs(plan: DayPlan, station_id: str) -> list[dict[str, Any]]:
     out = []
     for s in plan.sessions.get(station_id, []):
         start = dt.datetime.combine(plan.day, s.start, tzinfo=TZ)
@@ -112,7 +113,7 @@ def session_docs(plan: DayPlan, station_id: str) -> list[dict[str, object]]:
     return out
 
 
-def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, object]]:
+def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, Any]]:
     return [{"kind": n.kind, "slot": n.slot.strftime("%H:%M") if n.slot else None,
              "source": n.source, "script": n.script_id, "text": n.text}
             for n in plan.notes_for(station_id)]

@@ -113,11 +113,11 @@ def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]
             if not sessions:
                 table.add_row("", "(không có bản tin)", "", "", "", "")
             console.print(table)
-            for note in (n for n in plan.notes if n.station_id == sid):
-                if note.kind in ("dropped", "overrun", "sessions", "weekday", "outside-window",
+            for flag in plan.notes_for(sid):
+                if flag.kind in ("dropped", "overrun", "sessions", "weekday", "outside-window",
                                  "no-session"):
                     flagged += 1
-                console.print(f"  [yellow]![/] {note.text}")
+                console.print(f"  [yellow]![/] {flag.text}")
     return flagged
 
 

@@ -21,6 +21,7 @@ import json
 import re
 import shutil
 import unicodedata
+from functools import partial
 from pathlib import Path
 
 from .. import atomic
@@ -42,6 +43,10 @@ def ascii_slug(text: str, limit: int = SLUG_LEN) -> str:
     return text or "ban-tin"
 
 
+def _copy(src: Path, tmp: Path) -> None:
+    shutil.copyfile(src, tmp)
+
+
 def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list[Path]:
     """Copy the day's playlist of ``station_id`` into ``dest/YYYYMMDD/``; return the files."""
     source = Path(out_dir) / "playlists" / day.isoformat() / f"{station_id}.json"
@@ -60,7 +65,7 @@ def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list
         src = (source.parent / item["file"]).resolve()
         target = folder / f"{n:03d}_{ascii_slug(item['title'])}.mp3"
         if not (target.is_file() and filecmp.cmp(src, target, shallow=False)):
-            atomic.write_with(target, lambda tmp, s=src: shutil.copyfile(s, tmp))
+            atomic.write_with(target, partial(_copy, src))
         written.append(target)
         start = dt.datetime.fromisoformat(item["start"])
         listing.append(f"{target.name}\t{start:%H:%M:%S}\t{item['title']}")
