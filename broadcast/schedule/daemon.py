@@ -106,6 +106,12 @@ class Ledger:
                                (day, station, slot)).fetchall()
         return {r[0] for r in rows}
 
+    def interrupted(self) -> list[tuple[str, str, str, int]]:
+        """Entries started but never finished (the daemon died while they played)."""
+        with closing(self._connect()) as con:
+            return con.execute("SELECT day, station, slot, seq FROM entries "
+                               "WHERE result='playing'").fetchall()
+
     def rows(self) -> list[tuple[Any, ...]]:
         with closing(self._connect()) as con:
             return con.execute("SELECT * FROM entries ORDER BY day, station, slot, seq"
@@ -185,6 +191,7 @@ class Daemon:
         from apscheduler.triggers.interval import IntervalTrigger
 
         _DAEMONS[self.key] = self
+        self._close_interrupted()
         self.scheduler.add_job(
             "broadcast.schedule.daemon:_job_build", CronTrigger(
                 hour=self.build_at.hour, minute=self.build_at.minute, timezone=TZ),
@@ -205,6 +212,18 @@ class Daemon:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
         _DAEMONS.pop(self.key, None)
+
+    def _close_interrupted(self) -> None:
+        """Entries cut by a crash or a stop: recorded as failed, never replayed."""
+        for day, sid, slot, seq in self.ledger.interrupted():
+            self.ledger.finish(day, sid, slot, seq, "failed")
+            if slot.startswith("emergency:"):
+                continue
+            doc = self._running_orders(dt.date.fromisoformat(day)).get(sid)
+            items = self._sessions(doc).get(slot, []) if doc else []
+            if seq < len(items):
+                self._record(sid, day, slot, items[seq], doc or {}, now(), None, "failed",
+                             "bị ngắt khi trình phát dừng; không phát lại")
 
     def build_ahead(self) -> None:
         today = now().date()

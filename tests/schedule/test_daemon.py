@@ -172,3 +172,17 @@ def test_emergency_plays_after_the_bulletin_now_playing_or_cuts_it(out, cut):
     assert log.index("start b2.mp3") > i
     assert log.count("start bao.mp3") == 1
     assert [p[1:] for p in plays(out) if p[1] == "bao"] == [("bao", "played")]
+
+
+def test_entry_cut_by_a_crash_is_recorded_failed_and_not_replayed(out):
+    with time_machine.travel(at(5, 29, 59), tick=True):
+        d = daemon(out)
+        # the previous daemon died while b1 (entry 1 of the 05:30 session) was playing
+        d.ledger.claim("2026-11-25", "a", "05:30", 0, "id.mp3", "played")
+        d.ledger.claim("2026-11-25", "a", "05:30", 1, "b1.mp3")
+        d.start()
+        wait_for(lambda: len(plays(out)) == 3)
+        d.shutdown()
+    assert plays(out)[0] == ("05:30", "b1", "failed")
+    assert sorted(plays(out)[1:]) == [("05:30", "b2", "played"), ("05:30", "b3", "played")]
+    assert "start b1.mp3" not in player_log(out) and "start id.mp3" not in player_log(out)
