@@ -46,16 +46,20 @@ def bench_engine(name: str, options: dict, repeats: int = 3) -> None:
         best = min(best, time.perf_counter() - t0)
     assert audio is not None
     secs = len(audio) / 1000
-    print(f"{name:7} {len(TEXT)} ký tự -> {secs:.1f} s tiếng trong {best * 1000:.0f} ms: "
-          f"RTF {best / secs:.4f} ({secs / best:,.0f}x nhanh hơn thời gian thực)")
+    print(
+        f"{name:7} {len(TEXT)} ký tự -> {secs:.1f} s tiếng trong {best * 1000:.0f} ms: "
+        f"RTF {best / secs:.4f} ({secs / best:,.0f}x nhanh hơn thời gian thực)"
+    )
 
 
 def bench_cache_hit(bulletins: int = 50) -> None:
     """Time per bulletin (header, body, "xin nhắc lại") when all speech is cached."""
     with tempfile.TemporaryDirectory() as tmp:
         cache = SpeechCache(Path(tmp))
-        texts = [(f"Đài truyền thanh xã xin thông báo số {i}.", TEXT + f" Bản tin {i}.",
-                  "Xin nhắc lại.") for i in range(bulletins)]
+        texts = [
+            (f"Đài truyền thanh xã xin thông báo số {i}.", TEXT + f" Bản tin {i}.", "Xin nhắc lại.")
+            for i in range(bulletins)
+        ]
         speaker = Speaker(VoiceSettings(engines=["espeak"]), Dialect.north, cache=cache)
         for parts in texts:
             for t in parts:
@@ -67,8 +71,10 @@ def bench_cache_hit(bulletins: int = 50) -> None:
                 assert speaker.speak(t).cached
         per = (time.perf_counter() - t0) / bulletins
         size = cache.stats().bytes / bulletins
-        print(f"cache   trúng bộ nhớ / hit path: {per * 1000:.1f} ms mỗi bản tin "
-              f"({size / 1024:.0f} KB WAV mỗi bản tin)")
+        print(
+            f"cache   trúng bộ nhớ / hit path: {per * 1000:.1f} ms mỗi bản tin "
+            f"({size / 1024:.0f} KB WAV mỗi bản tin)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     for name in ENGINES:
         if ENGINES[name].ONLINE:
-            print(f"{name:7} bỏ qua / skipped: online engine; a faked HTTP layer is not "
-                  "a meaningful timing")
+            print(
+                f"{name:7} bỏ qua / skipped: online engine; a faked HTTP layer is not "
+                "a meaningful timing"
+            )
             continue
         opts = {"model": args.piper_model} if name == "piper" and args.piper_model else {}
         bench_engine(name, opts)

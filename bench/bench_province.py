@@ -39,43 +39,78 @@ def make_project(n: int):  # type: ignore[no-untyped-def]
     stations = {}
     for i in range(n):
         if i % 10 == 0:
-            raw = {"id": f"fm-{i:05d}", "name": f"Đài xã {i}", "kind": "fm",
-                   "windows": ["05:30-06:30", "17:00-18:00"],
-                   "limits": {"max_sessions_per_day": 2, "max_session": "45m"}}
+            raw = {
+                "id": f"fm-{i:05d}",
+                "name": f"Đài xã {i}",
+                "kind": "fm",
+                "windows": ["05:30-06:30", "17:00-18:00"],
+                "limits": {"max_sessions_per_day": 2, "max_session": "45m"},
+            }
         else:
-            raw = {"id": f"xom-{i:05d}", "name": f"Loa xóm {i}", "kind": "loudspeaker",
-                   "windows": ["05:30-05:45", "17:00-17:15"] if i % 3 else
-                   ["06:00-06:15", "17:30-17:45"],
-                   "limits": {"max_sessions_per_day": 2, "max_session": "15m"}}
+            raw = {
+                "id": f"xom-{i:05d}",
+                "name": f"Loa xóm {i}",
+                "kind": "loudspeaker",
+                "windows": ["05:30-05:45", "17:00-17:15"]
+                if i % 3
+                else ["06:00-06:15", "17:30-17:45"],
+                "limits": {"max_sessions_per_day": 2, "max_session": "15m"},
+            }
         st = Station.model_validate(raw)
         stations[st.id] = st
-    groups = {"all": list(stations),
-              "fm": [s for s in stations if s.startswith("fm")],
-              "loudspeaker": [s for s in stations if s.startswith("xom")]}
+    groups = {
+        "all": list(stations),
+        "fm": [s for s in stations if s.startswith("fm")],
+        "loudspeaker": [s for s in stations if s.startswith("xom")],
+    }
     until = (START + dt.timedelta(days=DAYS - 1)).isoformat()
     common = {"directive": DIRECTIVE, "from": START.isoformat(), "until": until}
     campaigns = [
-        Campaign.model_validate({"id": "toan-tinh", "title": "Toàn tỉnh", **common,
-                                 "slots": [{"at": "05:30", "times": 2}, {"at": "17:00"}],
-                                 "stations": ["all"]}),
-        Campaign.model_validate({"id": "loa-xom", "title": "Loa xóm", **common,
-                                 "weekdays": ["mon", "wed", "fri", "sat"],
-                                 "slots": [{"session": "sáng"}, {"session": "chiều"}],
-                                 "stations": ["loudspeaker"]}),
-        Campaign.model_validate({"id": "fm-uu-tien", "title": "FM ưu tiên", **common,
-                                 "priority": "priority", "per_day": 3,
-                                 "slots": [{"session": "sáng"}, {"session": "chiều"}],
-                                 "stations": ["fm"]}),
+        Campaign.model_validate(
+            {
+                "id": "toan-tinh",
+                "title": "Toàn tỉnh",
+                **common,
+                "slots": [{"at": "05:30", "times": 2}, {"at": "17:00"}],
+                "stations": ["all"],
+            }
+        ),
+        Campaign.model_validate(
+            {
+                "id": "loa-xom",
+                "title": "Loa xóm",
+                **common,
+                "weekdays": ["mon", "wed", "fri", "sat"],
+                "slots": [{"session": "sáng"}, {"session": "chiều"}],
+                "stations": ["loudspeaker"],
+            }
+        ),
+        Campaign.model_validate(
+            {
+                "id": "fm-uu-tien",
+                "title": "FM ưu tiên",
+                **common,
+                "priority": "priority",
+                "per_day": 3,
+                "slots": [{"session": "sáng"}, {"session": "chiều"}],
+                "stations": ["fm"],
+            }
+        ),
     ]
     scripts = {}
     for k in range(9):
         sid = f"kich-ban-{k}"
         scripts[sid] = Script(
-            meta=ScriptMeta(id=sid, title=f"Cảnh báo lừa đảo số {k}", topic="lừa đảo",
-                            directive=DIRECTIVE),
-            text="chữ " * 100, path=Path(f"{sid}.md"), body_line=8)
-    sched = Schedule(commune="Tỉnh thử", stations=stations, groups=groups,
-                     campaigns=campaigns, oneoffs=[])
+            meta=ScriptMeta(
+                id=sid, title=f"Cảnh báo lừa đảo số {k}", topic="lừa đảo", directive=DIRECTIVE
+            ),
+            text="chữ " * 100,
+            path=Path(f"{sid}.md"),
+            body_line=8,
+        )
+    sched = Schedule(
+        commune="Tỉnh thử", stations=stations, groups=groups, campaigns=campaigns, oneoffs=[]
+    )
     return sched, scripts
 
 
@@ -109,22 +144,38 @@ def run_write(n: int) -> dict[str, float]:
         out = Path(tmp)
         t0 = time.perf_counter()
         plan = plan_day(sched, scripts, day, durations=synthetic)
-        jingles = (JingleFile(out / "jingles" / "station-id.mp3", 2.86, "Nhạc hiệu đài"),
-                   JingleFile(out / "jingles" / "between.mp3", 2.1, "Chuông chuyển bản tin"))
+        jingles = (
+            JingleFile(out / "jingles" / "station-id.mp3", 2.86, "Nhạc hiệu đài"),
+            JingleFile(out / "jingles" / "between.mp3", 2.1, "Chuông chuyển bản tin"),
+        )
         files = 0
         batch = Batch()
         for sid, station in sched.stations.items():
             bulletins = {
-                s: Bulletin(path=out / "bulletins" / sid / f"{s}.mp3", key=s, script_id=s,
-                            station_id=sid, title=scripts[s].meta.title,
-                            duration_s=synthetic(station, scripts[s]), engine="espeak",
-                            voice="vi", lufs=-16.0, spoken_text="")
-                for s in {i.script_id for i in plan.items(sid)}}
-            write_playlist(entries_for(plan, sid, bulletins, jingles, out),
-                           playlist_path(out, day, sid), title=f"{station.name} — {day}",
-                           station={"id": sid, "name": station.name, "kind": station.kind},
-                           day=day, sessions=session_docs(plan, sid),
-                           notes=note_docs(plan, sid), batch=batch)
+                s: Bulletin(
+                    path=out / "bulletins" / sid / f"{s}.mp3",
+                    key=s,
+                    script_id=s,
+                    station_id=sid,
+                    title=scripts[s].meta.title,
+                    duration_s=synthetic(station, scripts[s]),
+                    engine="espeak",
+                    voice="vi",
+                    lufs=-16.0,
+                    spoken_text="",
+                )
+                for s in {i.script_id for i in plan.items(sid)}
+            }
+            write_playlist(
+                entries_for(plan, sid, bulletins, jingles, out),
+                playlist_path(out, day, sid),
+                title=f"{station.name} — {day}",
+                station={"id": sid, "name": station.name, "kind": station.kind},
+                day=day,
+                sessions=session_docs(plan, sid),
+                notes=note_docs(plan, sid),
+                batch=batch,
+            )
             files += 2
         batch.commit()
         seconds = time.perf_counter() - t0
@@ -145,29 +196,40 @@ def main() -> None:
     if args.worker:
         worker(args.worker[0], int(args.worker[1]))
         return
-    print(f"{'stations':>9} {'plan 21 d (s)':>14} {'peak MB':>8} {'write 1 d (s)':>14} "
-          f"{'peak MB':>8} {'items':>10} {'files':>7}")
+    print(
+        f"{'stations':>9} {'plan 21 d (s)':>14} {'peak MB':>8} {'write 1 d (s)':>14} "
+        f"{'peak MB':>8} {'items':>10} {'files':>7}"
+    )
     rows = []
     for n in args.sizes:
         res = {}
         for kind in ("plan", "write"):
-            proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(n)],
-                                  capture_output=True, text=True, check=True)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--worker", kind, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             res[kind] = json.loads(proc.stdout)
         rows.append((n, res))
         p, w = res["plan"], res["write"]
-        print(f"{n:>9,} {p['seconds']:>14.2f} {p['peak_mb']:>8.0f} {w['seconds']:>14.2f} "
-              f"{w['peak_mb']:>8.0f} {p['items']:>10,} {w['files']:>7,}")
+        print(
+            f"{n:>9,} {p['seconds']:>14.2f} {p['peak_mb']:>8.0f} {w['seconds']:>14.2f} "
+            f"{w['peak_mb']:>8.0f} {p['items']:>10,} {w['files']:>7,}"
+        )
     if len(rows) > 1:
         (n0, a), (n1, b) = rows[0], rows[-1]
         grow = (b["plan"]["seconds"] + b["write"]["seconds"]) / max(
-            1e-9, a["plan"]["seconds"] + a["write"]["seconds"])
+            1e-9, a["plan"]["seconds"] + a["write"]["seconds"]
+        )
         print(f"time grows x{grow:.0f} for x{n1 // n0} stations")
     n, last = rows[-1]
     total = last["plan"]["seconds"] + last["write"]["seconds"]
     peak = max(last["plan"]["peak_mb"], last["write"]["peak_mb"])
-    print(f"{n:,} stations: {total:.1f} s together, peak {peak:.0f} MB "
-          f"(goal: under 30 s and 500 MB) -> {'OK' if total < 30 and peak < 500 else 'MISSED'}")
+    print(
+        f"{n:,} stations: {total:.1f} s together, peak {peak:.0f} MB "
+        f"(goal: under 30 s and 500 MB) -> {'OK' if total < 30 and peak < 500 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

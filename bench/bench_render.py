@@ -57,8 +57,11 @@ def main() -> None:
         first = next(iter(project.scripts.values()))
         long_script = parse_script(
             first.path.read_text(encoding="utf-8").split("---\n", 2)[0]
-            + "---\n" + first.path.read_text(encoding="utf-8").split("---\n", 2)[1]
-            + "---\n" + body + "\n",
+            + "---\n"
+            + first.path.read_text(encoding="utf-8").split("---\n", 2)[1]
+            + "---\n"
+            + body
+            + "\n",
             first.path,
         )
         engine = EspeakEngine()
@@ -70,8 +73,10 @@ def main() -> None:
         audio_s = len(seg) / 1000
         t_synth = best(lambda: engine.synthesize(text, voice, station.voice.rate))
         print(f"long bulletin: {len(body)} characters, {audio_s:.1f} s of speech")
-        print(f"espeak-ng synthesis: {t_synth * 1000:.0f} ms -> "
-              f"{audio_s / t_synth:.0f} s of audio per second of wall time")
+        print(
+            f"espeak-ng synthesis: {t_synth * 1000:.0f} ms -> "
+            f"{audio_s / t_synth:.0f} s of audio per second of wall time"
+        )
 
         # 2. floor vs whole render
         samples = np.frombuffer(seg.raw_data, dtype="<i2").astype(np.float64) / 32768
@@ -80,8 +85,14 @@ def main() -> None:
         def floor() -> None:
             s = engine.synthesize(text, voice, station.voice.rate)
             x = np.frombuffer(s.raw_data, dtype="<i2").astype(np.float64) / 32768
-            encode_mp3(x, s.frame_rate, out_mp3, sample_rate=station.audio.sample_rate,
-                       bitrate=station.audio.bitrate, tags={})
+            encode_mp3(
+                x,
+                s.frame_rate,
+                out_mp3,
+                sample_rate=station.audio.sample_rate,
+                bitrate=station.audio.bitrate,
+                tags={},
+            )
 
         def whole() -> None:
             r = Renderer(project, work / "out")
@@ -90,19 +101,39 @@ def main() -> None:
 
         t_floor = best(floor)
         t_whole = best(whole)
-        t_encode = best(lambda: encode_mp3(samples, seg.frame_rate, out_mp3,
-                                           sample_rate=station.audio.sample_rate,
-                                           bitrate=station.audio.bitrate, tags={}))
-        print(f"floor (raw synthesis + one MP3 encode): {t_floor * 1000:.0f} ms "
-              f"(encode alone {t_encode * 1000:.0f} ms)")
-        print(f"whole render (spoken form, speech, assembly, loudness, MP3): "
-              f"{t_whole * 1000:.0f} ms")
+        t_encode = best(
+            lambda: encode_mp3(
+                samples,
+                seg.frame_rate,
+                out_mp3,
+                sample_rate=station.audio.sample_rate,
+                bitrate=station.audio.bitrate,
+                tags={},
+            )
+        )
+        print(
+            f"floor (raw synthesis + one MP3 encode): {t_floor * 1000:.0f} ms "
+            f"(encode alone {t_encode * 1000:.0f} ms)"
+        )
+        print(
+            f"whole render (spoken form, speech, assembly, loudness, MP3): {t_whole * 1000:.0f} ms"
+        )
         print(f"ratio whole/floor: {t_whole / t_floor:.2f}x (target <= 1.30x)")
 
         # 3. cold vs warm build
         first_day = min(c.start for c in project.schedule.campaigns)
-        cmd = [sys.executable, "-m", "broadcast", "build", "--date", first_day.isoformat(),
-               "--root", str(root), "--out", str(work / "build")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "broadcast",
+            "build",
+            "--date",
+            first_day.isoformat(),
+            "--root",
+            str(root),
+            "--out",
+            str(work / "build"),
+        ]
         colds, warms = [], []
         for _ in range(2):
             shutil.rmtree(work / "build", ignore_errors=True)
@@ -113,9 +144,11 @@ def main() -> None:
             subprocess.run(cmd, check=True, capture_output=True)
             warms.append(time.perf_counter() - t)
         n = len(list((work / "build").rglob("*.mp3")))
-        print(f"build {first_day} ({n} bulletins, {len(project.schedule.stations)} stations): "
-              f"cold {min(colds):.2f} s, warm {min(warms):.2f} s "
-              f"(median {statistics.median(colds):.2f} / {statistics.median(warms):.2f})")
+        print(
+            f"build {first_day} ({n} bulletins, {len(project.schedule.stations)} stations): "
+            f"cold {min(colds):.2f} s, warm {min(warms):.2f} s "
+            f"(median {statistics.median(colds):.2f} / {statistics.median(warms):.2f})"
+        )
         print(f"date: {dt.date.today()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

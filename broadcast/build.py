@@ -60,9 +60,13 @@ def _window_text(sess: Session) -> str | None:
     return f"{sess.window[0]:%H:%M}-{sess.window[1]:%H:%M}"
 
 
-def entries_for(plan: DayPlan, station_id: str, bulletins: dict[str, Bulletin],
-                jingles: tuple[JingleFile, JingleFile] | None = None,
-                out_dir: Path | None = None) -> list[Entry]:
+def entries_for(
+    plan: DayPlan,
+    station_id: str,
+    bulletins: dict[str, Bulletin],
+    jingles: tuple[JingleFile, JingleFile] | None = None,
+    out_dir: Path | None = None,
+) -> list[Entry]:
     """Timed entries: a station-ID jingle opens each session, a chime separates two
     bulletins, items follow back to back from the session's start."""
     entries: list[Entry] = []
@@ -72,11 +76,23 @@ def entries_for(plan: DayPlan, station_id: str, bulletins: dict[str, Bulletin],
         start = dt.datetime.combine(plan.day, sess.start, tzinfo=TZ)
         window = _window_text(sess)
 
-        def jingle(j: JingleFile, at: dt.datetime, s: Session = sess,
-                   w: str | None = window) -> Entry:
-            return Entry(start=at, slot=s.start, path=j.path, duration_s=j.duration_s,
-                         title=j.title, script_id="", source="", priority="", directive="",
-                         engine="", kind="jingle", window=w)
+        def jingle(
+            j: JingleFile, at: dt.datetime, s: Session = sess, w: str | None = window
+        ) -> Entry:
+            return Entry(
+                start=at,
+                slot=s.start,
+                path=j.path,
+                duration_s=j.duration_s,
+                title=j.title,
+                script_id="",
+                source="",
+                priority="",
+                directive="",
+                engine="",
+                kind="jingle",
+                window=w,
+            )
 
         for n, item in enumerate(sess.items):
             if jingles is not None:
@@ -89,12 +105,23 @@ def entries_for(plan: DayPlan, station_id: str, bulletins: dict[str, Bulletin],
             else:
                 b = bulletins[item.script_id]
                 path, title, engine, duration = b.path, b.title, b.engine, b.duration_s
-            entries.append(Entry(
-                start=start, slot=sess.start, path=path, duration_s=duration, title=title,
-                script_id=item.script_id, source=item.source, priority=item.priority.value,
-                directive=item.directive, engine=engine, at=item.at,
-                moved_from=item.moved_from, window=window,
-            ))
+            entries.append(
+                Entry(
+                    start=start,
+                    slot=sess.start,
+                    path=path,
+                    duration_s=duration,
+                    title=title,
+                    script_id=item.script_id,
+                    source=item.source,
+                    priority=item.priority.value,
+                    directive=item.directive,
+                    engine=engine,
+                    at=item.at,
+                    moved_from=item.moved_from,
+                    window=window,
+                )
+            )
             start += dt.timedelta(seconds=duration)
     return entries
 
@@ -103,20 +130,30 @@ def session_docs(plan: DayPlan, station_id: str) -> list[dict[str, Any]]:
     out = []
     for s in plan.sessions.get(station_id, []):
         start = dt.datetime.combine(plan.day, s.start, tzinfo=TZ)
-        out.append({
-            "start": start.isoformat(),
-            "end": (start + dt.timedelta(seconds=s.used_s)).isoformat(),
-            "window": _window_text(s),
-            "capacity_s": s.capacity_s, "used_s": round(s.used_s, 3),
-            "overrun_s": s.overrun_s,
-        })
+        out.append(
+            {
+                "start": start.isoformat(),
+                "end": (start + dt.timedelta(seconds=s.used_s)).isoformat(),
+                "window": _window_text(s),
+                "capacity_s": s.capacity_s,
+                "used_s": round(s.used_s, 3),
+                "overrun_s": s.overrun_s,
+            }
+        )
     return out
 
 
 def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, Any]]:
-    return [{"kind": n.kind, "slot": n.slot.strftime("%H:%M") if n.slot else None,
-             "source": n.source, "script": n.script_id, "text": n.text}
-            for n in plan.notes_for(station_id)]
+    return [
+        {
+            "kind": n.kind,
+            "slot": n.slot.strftime("%H:%M") if n.slot else None,
+            "source": n.source,
+            "script": n.script_id,
+            "text": n.text,
+        }
+        for n in plan.notes_for(station_id)
+    ]
 
 
 def _clean_stale_temps(folder: Path) -> None:
@@ -130,10 +167,15 @@ def _clean_stale_temps(folder: Path) -> None:
             pass
 
 
-def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
-          stations: list[str] | None = None,
-          progress: Callable[[str], None] | None = None,
-          lock_timeout: float = 600) -> BuildResult:
+def build(
+    project: Project,
+    out_dir: Path,
+    start: dt.date,
+    days: int = 1,
+    stations: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    lock_timeout: float = 600,
+) -> BuildResult:
     out_dir = Path(out_dir)
     result = BuildResult()
     sched = project.schedule
@@ -165,16 +207,24 @@ def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
                     if sid not in jingle_cache:
                         jingle_cache[sid] = jingle_files(project.root, station, out_dir)
 
-                def real(station: Station, script: Script,
-                         b: dict[tuple[str, str], Bulletin] = bulletins) -> float:
+                def real(
+                    station: Station, script: Script, b: dict[tuple[str, str], Bulletin] = bulletins
+                ) -> float:
                     return b[(station.id, script.id)].duration_s
 
                 def jingle_s(station: Station) -> tuple[float, float]:
                     ident, between = jingle_cache[station.id]
                     return ident.duration_s, between.duration_s
 
-                plan = plan_day(sched, project.scripts, day, durations=real, jingles=jingle_s,
-                                queued=queued, stations=wanted)
+                plan = plan_day(
+                    sched,
+                    project.scripts,
+                    day,
+                    durations=real,
+                    jingles=jingle_s,
+                    queued=queued,
+                    stations=wanted,
+                )
                 result.notes.extend(plan.notes)
                 folder = playlist_path(out_dir, day, "x").parent
                 _clean_stale_temps(folder)
@@ -185,10 +235,13 @@ def build(project: Project, out_dir: Path, start: dt.date, days: int = 1,
                     path = playlist_path(out_dir, day, sid)
                     own = {k[1]: b for k, b in bulletins.items() if k[0] == sid}
                     changed = write_playlist(
-                        entries_for(plan, sid, own, jingle_cache[sid], out_dir), path,
+                        entries_for(plan, sid, own, jingle_cache[sid], out_dir),
+                        path,
                         title=f"{station.name} — {day:%d/%m/%Y}",
                         station={"id": sid, "name": station.name, "kind": station.kind},
-                        day=day, sessions=session_docs(plan, sid), notes=note_docs(plan, sid),
+                        day=day,
+                        sessions=session_docs(plan, sid),
+                        notes=note_docs(plan, sid),
                         batch=batch,
                     )
                     result.written += int(changed)

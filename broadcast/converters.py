@@ -13,7 +13,9 @@ import re
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DATE_VN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _TIME = re.compile(r"^\s*(\d{1,2})\s*(?:[:hHgG]\s*(\d{2})?)\s*(?:p|ph|phút)?\s*$")
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*(?:h|giờ)\s*)?(?:(\d+)\s*(?:m|min|ph|phút)\s*)?(?:(\d+)\s*(?:s|giây)\s*)?$")
+_DURATION = re.compile(
+    r"^\s*(?:(\d+)\s*(?:h|giờ)\s*)?(?:(\d+)\s*(?:m|min|ph|phút)\s*)?(?:(\d+)\s*(?:s|giây)\s*)?$"
+)
 
 
 def to_date(value: object) -> dt.date:
@@ -76,13 +78,39 @@ def to_seconds(value: object) -> float:
 
 
 WEEKDAYS = {
-    "mon": 0, "t2": 0, "thu2": 0, "thứ 2": 0, "thứ hai": 0,
-    "tue": 1, "t3": 1, "thu3": 1, "thứ 3": 1, "thứ ba": 1,
-    "wed": 2, "t4": 2, "thu4": 2, "thứ 4": 2, "thứ tư": 2,
-    "thu": 3, "t5": 3, "thu5": 3, "thứ 5": 3, "thứ năm": 3,
-    "fri": 4, "t6": 4, "thu6": 4, "thứ 6": 4, "thứ sáu": 4,
-    "sat": 5, "t7": 5, "thu7": 5, "thứ 7": 5, "thứ bảy": 5,
-    "sun": 6, "cn": 6, "chủ nhật": 6,
+    "mon": 0,
+    "t2": 0,
+    "thu2": 0,
+    "thứ 2": 0,
+    "thứ hai": 0,
+    "tue": 1,
+    "t3": 1,
+    "thu3": 1,
+    "thứ 3": 1,
+    "thứ ba": 1,
+    "wed": 2,
+    "t4": 2,
+    "thu4": 2,
+    "thứ 4": 2,
+    "thứ tư": 2,
+    "thu": 3,
+    "t5": 3,
+    "thu5": 3,
+    "thứ 5": 3,
+    "thứ năm": 3,
+    "fri": 4,
+    "t6": 4,
+    "thu6": 4,
+    "thứ 6": 4,
+    "thứ sáu": 4,
+    "sat": 5,
+    "t7": 5,
+    "thu7": 5,
+    "thứ 7": 5,
+    "thứ bảy": 5,
+    "sun": 6,
+    "cn": 6,
+    "chủ nhật": 6,
 }
 
 

@@ -49,17 +49,21 @@ class Project:
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in over.items():
-        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        out[k] = (
+            _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        )
     return out
 
 
 def load_scripts(folder: Path, errors: list[BroadcastError]) -> dict[str, Script]:
     scripts: dict[str, Script] = {}
     if not folder.is_dir():
-        errors.append(InputError(
-            f"Không có thư mục kịch bản {folder}",
-            fix="tạo thư mục scripts/ và đặt các tệp kịch bản .md vào đó",
-        ))
+        errors.append(
+            InputError(
+                f"Không có thư mục kịch bản {folder}",
+                fix="tạo thư mục scripts/ và đặt các tệp kịch bản .md vào đó",
+            )
+        )
         return scripts
     for path in sorted(folder.glob("*.md")):
         try:
@@ -72,10 +76,12 @@ def load_scripts(folder: Path, errors: list[BroadcastError]) -> dict[str, Script
             continue
         scripts[script.id] = script
     if not scripts and not errors:
-        errors.append(InputError(
-            f"Thư mục {folder} chưa có kịch bản nào (*.md)",
-            fix="chép một tệp mẫu trong scripts/ của dự án mẫu rồi sửa nội dung",
-        ))
+        errors.append(
+            InputError(
+                f"Thư mục {folder} chưa có kịch bản nào (*.md)",
+                fix="chép một tệp mẫu trong scripts/ của dự án mẫu rồi sửa nội dung",
+            )
+        )
     return scripts
 
 
@@ -92,10 +98,12 @@ def _collect(fn, errors: list[BroadcastError]):  # type: ignore[no-untyped-def]
 def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None:
     st_path = folder / STATIONS_FILE
     if not st_path.is_file():
-        errors.append(InputError(
-            f"Không có tệp danh sách đài {st_path}",
-            fix="tạo schedules/stations.yaml (xem mẫu trong README)",
-        ))
+        errors.append(
+            InputError(
+                f"Không có tệp danh sách đài {st_path}",
+                fix="tạo schedules/stations.yaml (xem mẫu trong README)",
+            )
+        )
         return None
     doc = _collect(lambda: load_yaml(st_path), errors)
     if doc is None:
@@ -110,10 +118,13 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
         if st is None:
             continue
         if st.id in stations:
-            errors.append(InputError(
-                f"Mã đài '{st.id}' bị trùng", where=doc.where(("stations", i, "id")),
-                fix="mỗi đài cần một mã 'id' riêng",
-            ))
+            errors.append(
+                InputError(
+                    f"Mã đài '{st.id}' bị trùng",
+                    where=doc.where(("stations", i, "id")),
+                    fix="mỗi đài cần một mã 'id' riêng",
+                )
+            )
         stations[st.id] = st
     groups: dict[str, list[str]] = {
         "all": list(stations),
@@ -122,18 +133,23 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
     }
     for name, members in head.groups.items():
         if name in BUILTIN_GROUPS:
-            errors.append(InputError(
-                f"Tên nhóm '{name}' đã có sẵn", where=doc.where(("groups", name)),
-                fix="đặt tên nhóm khác; 'all', 'fm', 'loudspeaker' là nhóm có sẵn",
-            ))
+            errors.append(
+                InputError(
+                    f"Tên nhóm '{name}' đã có sẵn",
+                    where=doc.where(("groups", name)),
+                    fix="đặt tên nhóm khác; 'all', 'fm', 'loudspeaker' là nhóm có sẵn",
+                )
+            )
             continue
         for j, m in enumerate(members):
             if m not in stations:
-                errors.append(InputError(
-                    f"Nhóm '{name}' có đài '{m}' không tồn tại",
-                    where=doc.where(("groups", name, j)),
-                    fix=f"dùng một mã đài có trong danh sách: {', '.join(stations)}",
-                ))
+                errors.append(
+                    InputError(
+                        f"Nhóm '{name}' có đài '{m}' không tồn tại",
+                        where=doc.where(("groups", name, j)),
+                        fix=f"dùng một mã đài có trong danh sách: {', '.join(stations)}",
+                    )
+                )
         groups[name] = [m for m in members if m in stations]
 
     campaigns: list[Campaign] = []
@@ -148,42 +164,63 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
         body = _collect(lambda d=cdoc: validate(CampaignsFile, d.data or {}, d), errors)
         if body is None:
             continue
-        for key, model, bucket in (("campaigns", Campaign, campaigns), ("oneoffs", OneOff, oneoffs)):
+        for key, model, bucket in (
+            ("campaigns", Campaign, campaigns),
+            ("oneoffs", OneOff, oneoffs),
+        ):
             for i, raw in enumerate(getattr(body, key)):
-                item = _collect(lambda r=raw, i=i, d=cdoc, k=key, m=model: validate(m, r, d, (k, i)),
-                                errors)
+                item = _collect(
+                    lambda r=raw, i=i, d=cdoc, k=key, m=model: validate(m, r, d, (k, i)), errors
+                )
                 if item is None:
                     continue
                 if item.id in sources:
-                    errors.append(InputError(
-                        f"Mã '{item.id}' bị trùng (đã có trong {sources[item.id].name})",
-                        where=cdoc.where((key, i, "id")), fix="đặt một mã 'id' khác",
-                    ))
+                    errors.append(
+                        InputError(
+                            f"Mã '{item.id}' bị trùng (đã có trong {sources[item.id].name})",
+                            where=cdoc.where((key, i, "id")),
+                            fix="đặt một mã 'id' khác",
+                        )
+                    )
                     continue
                 sources[item.id] = path
                 _check_targets(item.stations, groups, cdoc, (key, i, "stations"), errors)
                 if isinstance(item, Campaign) and item.end < item.start:
-                    errors.append(InputError(
-                        "Chiến dịch kết thúc ('until') trước khi bắt đầu ('from')",
-                        where=cdoc.where((key, i, "until")), fix="đổi lại hai ngày cho đúng",
-                    ))
+                    errors.append(
+                        InputError(
+                            "Chiến dịch kết thúc ('until') trước khi bắt đầu ('from')",
+                            where=cdoc.where((key, i, "until")),
+                            fix="đổi lại hai ngày cho đúng",
+                        )
+                    )
                 bucket.append(item)  # type: ignore[attr-defined]
     return Schedule(
-        commune=head.commune, stations=stations, groups=groups,
-        campaigns=campaigns, oneoffs=oneoffs, sources=sources,
+        commune=head.commune,
+        stations=stations,
+        groups=groups,
+        campaigns=campaigns,
+        oneoffs=oneoffs,
+        sources=sources,
     )
 
 
-def _check_targets(names: list[str], groups: dict[str, list[str]], doc: YamlDoc,
-                   loc: tuple[Any, ...], errors: list[BroadcastError]) -> None:
+def _check_targets(
+    names: list[str],
+    groups: dict[str, list[str]],
+    doc: YamlDoc,
+    loc: tuple[Any, ...],
+    errors: list[BroadcastError],
+) -> None:
     known = set(groups) | set(groups["all"])
     for j, name in enumerate(names):
         if name not in known:
-            errors.append(InputError(
-                f"Không có đài hay nhóm đài tên '{name}'",
-                where=doc.where(loc + (j,)),
-                fix=f"dùng một trong: {', '.join(sorted(known))}",
-            ))
+            errors.append(
+                InputError(
+                    f"Không có đài hay nhóm đài tên '{name}'",
+                    where=doc.where(loc + (j,)),
+                    fix=f"dùng một trong: {', '.join(sorted(known))}",
+                )
+            )
 
 
 def _check_references(project: Project, errors: list[BroadcastError]) -> None:
@@ -196,40 +233,49 @@ def _check_references(project: Project, errors: list[BroadcastError]) -> None:
         if c.scripts != "all":
             for j, sid in enumerate(c.scripts):
                 if sid not in project.scripts:
-                    errors.append(InputError(
-                        f"Chiến dịch '{c.id}' nhắc đến kịch bản '{sid}' không có trong scripts/",
-                        where=doc.where(("campaigns", idx, "scripts", j)),
-                        fix=f"tạo scripts/{sid}.md hoặc sửa tên cho đúng",
-                    ))
+                    errors.append(
+                        InputError(
+                            f"Chiến dịch '{c.id}' nhắc đến kịch bản '{sid}' không có trong scripts/",
+                            where=doc.where(("campaigns", idx, "scripts", j)),
+                            fix=f"tạo scripts/{sid}.md hoặc sửa tên cho đúng",
+                        )
+                    )
     for o in sched.oneoffs:
         if o.script not in project.scripts:
             doc = load_yaml(sched.sources[o.id])
             idx = next(i for i, r in enumerate(doc.data.get("oneoffs", [])) if r.get("id") == o.id)
-            errors.append(InputError(
-                f"Bản tin '{o.id}' dùng kịch bản '{o.script}' không có trong scripts/",
-                where=doc.where(("oneoffs", idx, "script")),
-                fix=f"tạo scripts/{o.script}.md hoặc sửa tên cho đúng",
-            ))
+            errors.append(
+                InputError(
+                    f"Bản tin '{o.id}' dùng kịch bản '{o.script}' không có trong scripts/",
+                    where=doc.where(("oneoffs", idx, "script")),
+                    fix=f"tạo scripts/{o.script}.md hoặc sửa tên cho đúng",
+                )
+            )
     st_doc = load_yaml(project.schedules_dir / STATIONS_FILE)
     raw_stations = st_doc.data.get("stations", [])
     for i, (sid, st) in enumerate(sched.stations.items()):
-        idx = next((k for k, r in enumerate(raw_stations) if isinstance(r, dict)
-                    and r.get("id") == sid), i)
+        idx = next(
+            (k for k, r in enumerate(raw_stations) if isinstance(r, dict) and r.get("id") == sid), i
+        )
         for j, name in enumerate(st.voice.engines):
             if name not in ENGINES:
-                errors.append(InputError(
-                    f"Đài '{sid}' dùng bộ đọc '{name}' không có",
-                    where=st_doc.where(("stations", idx, "voice", "engines", j)),
-                    fix=f"chọn một trong: {', '.join(ENGINES)}",
-                ))
+                errors.append(
+                    InputError(
+                        f"Đài '{sid}' dùng bộ đọc '{name}' không có",
+                        where=st_doc.where(("stations", idx, "voice", "engines", j)),
+                        fix=f"chọn một trong: {', '.join(ENGINES)}",
+                    )
+                )
         for kind in ("intro", "outro", "between"):
             rel = getattr(st.jingles, kind)
             if rel and not (project.root / rel).is_file():
-                errors.append(InputError(
-                    f"Đài '{sid}': không thấy tệp nhạc hiệu {rel}",
-                    where=st_doc.where(("stations", idx, "jingles", kind)),
-                    fix="chép tệp nhạc hiệu vào dự án hoặc xóa dòng này để dùng nhạc hiệu có sẵn",
-                ))
+                errors.append(
+                    InputError(
+                        f"Đài '{sid}': không thấy tệp nhạc hiệu {rel}",
+                        where=st_doc.where(("stations", idx, "jingles", kind)),
+                        fix="chép tệp nhạc hiệu vào dự án hoặc xóa dòng này để dùng nhạc hiệu có sẵn",
+                    )
+                )
 
 
 def load_project(root: Path) -> Project:
@@ -241,8 +287,12 @@ def load_project(root: Path) -> Project:
     lexicon = root / "schedules" / LEXICON_FILE
     project = None
     if schedule is not None:
-        project = Project(root=root, scripts=scripts, schedule=schedule,
-                          lexicon_path=lexicon if lexicon.is_file() else None)
+        project = Project(
+            root=root,
+            scripts=scripts,
+            schedule=schedule,
+            lexicon_path=lexicon if lexicon.is_file() else None,
+        )
         _check_references(project, errors)
     if errors:
         if len(errors) == 1:

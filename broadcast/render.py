@@ -91,9 +91,13 @@ class Renderer:
     def speaker(self, station: Station) -> Speaker:
         key = (station.voice.model_dump_json(), station.dialect.value)
         if key not in self._speakers:
-            self._speakers[key] = Speaker(station.voice, station.dialect,
-                                          cache=self.speech_cache, base_dir=self.project.root,
-                                          down=self._engines_down)
+            self._speakers[key] = Speaker(
+                station.voice,
+                station.dialect,
+                cache=self.speech_cache,
+                base_dir=self.project.root,
+                down=self._engines_down,
+            )
         return self._speakers[key]
 
     def jingle(self, station: Station, kind: str, rate: int) -> AudioSegment:
@@ -118,8 +122,10 @@ class Renderer:
     # -- rendering ------------------------------------------------------------------
     def spoken_parts(self, station: Station, script: Script) -> tuple[str, str]:
         dialect = station.dialect.value
-        return (spoken(header_text(station, script), dialect, self.lexicon),
-                spoken(script.text, dialect, self.lexicon))
+        return (
+            spoken(header_text(station, script), dialect, self.lexicon),
+            spoken(script.text, dialect, self.lexicon),
+        )
 
     def key(self, station: Station, script: Script) -> str:
         header, body = self.spoken_parts(station, script)
@@ -156,9 +162,13 @@ class Renderer:
         fallbacks = _fallbacks(body, header, again)
         rate = body.audio.frame_rate
         parts = BulletinParts(
-            intro=self.jingle(station, "intro", rate), header=header.audio, body=body.audio,
-            outro=self.jingle(station, "outro", rate), repeat=station.repeat,
-            pause_s=station.pause, again=again.audio,
+            intro=self.jingle(station, "intro", rate),
+            header=header.audio,
+            body=body.audio,
+            outro=self.jingle(station, "outro", rate),
+            repeat=station.repeat,
+            pause_s=station.pause,
+            again=again.audio,
         )
         mixed = assemble(parts)
         samples = np.frombuffer(mixed.raw_data, dtype="<i2").astype(np.float64) / 32768.0
@@ -176,13 +186,21 @@ class Renderer:
             "engine": body.engine,  # TXXX frames: which engine and voice spoke it
             "voice": body.voice,
         }
-        encode_mp3(samples, rate, path, sample_rate=audio.sample_rate, bitrate=audio.bitrate,
-                   tags=tags)
+        encode_mp3(
+            samples, rate, path, sample_rate=audio.sample_rate, bitrate=audio.bitrate, tags=tags
+        )
         bulletin = Bulletin(
-            path=path, key=key, script_id=script.id, station_id=station.id,
-            title=script.meta.title, duration_s=round(len(samples) / rate, 3),
-            engine=body.engine, voice=body.voice, lufs=round(lufs, 2),
-            spoken_text=body_spoken, fallbacks=fallbacks,
+            path=path,
+            key=key,
+            script_id=script.id,
+            station_id=station.id,
+            title=script.meta.title,
+            duration_s=round(len(samples) / rate, 3),
+            engine=body.engine,
+            voice=body.voice,
+            lufs=round(lufs, 2),
+            spoken_text=body_spoken,
+            fallbacks=fallbacks,
         )
         meta = asdict(bulletin)
         meta["path"] = path.name  # relative: the output folder may be moved or copied

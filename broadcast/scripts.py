@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -34,7 +34,7 @@ Date = Annotated[dt.date, BeforeValidator(to_date)]
 SCRIPT_ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
-class Priority(str, Enum):
+class Priority(StrEnum):
     """The three bulletin levels of Circular 39/2020/TT-BTTTT."""
 
     normal = "normal"

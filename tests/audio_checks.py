@@ -29,8 +29,20 @@ class Measured:
 def measure(path: Path) -> Measured:
     exe = imageio_ffmpeg.get_ffmpeg_exe()
     proc = subprocess.run(
-        [exe, "-hide_banner", "-nostdin", "-i", str(path), "-af", "ebur128=peak=true",
-         "-f", "null", "-"], capture_output=True, check=True,
+        [
+            exe,
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
     )
     err = proc.stderr.decode("utf-8", "replace")
     lufs = float(re.findall(r"I:\s+(-?[\d.]+|-inf) LUFS", err)[-1])
@@ -40,7 +52,8 @@ def measure(path: Path) -> Measured:
     rate, channels = int(m.group(1)), 1 if m.group(2) == "mono" else 2
     raw = subprocess.run(
         [exe, "-hide_banner", "-nostdin", "-i", str(path), "-f", "s16le", "-ac", "1", "-"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     x = np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768
     block = rate // 10
@@ -49,7 +62,11 @@ def measure(path: Path) -> Measured:
         block_db = 10 * np.log10(np.mean(blocks**2, axis=1) + 1e-20)
         rms_db = 10 * np.log10(np.mean(x**2) + 1e-20)
     return Measured(
-        duration_s=len(x) / rate, lufs=lufs, true_peak_db=peak, sample_rate=rate,
-        channels=channels, rms_db=float(rms_db),
+        duration_s=len(x) / rate,
+        lufs=lufs,
+        true_peak_db=peak,
+        sample_rate=rate,
+        channels=channels,
+        rms_db=float(rms_db),
         silent_fraction=float(np.mean(block_db < -50)) if len(block_db) else 1.0,
     )

@@ -13,17 +13,27 @@ import pytest
 from tests.audio_checks import measure
 
 
-def run(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(
+    *args: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, "-m", "broadcast", *args], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "broadcast", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=300,
+    )
 
 
 def _playlist_entries(m3u: Path) -> list[tuple[str, Path]]:
     lines = m3u.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "#EXTM3U"
     out = []
-    for info, path in zip(lines[2::2], lines[3::2]):
+    for info, path in zip(lines[2::2], lines[3::2], strict=True):
         assert info.startswith("#EXTINF:"), info
         assert not path.startswith("/"), "paths must be relative to the playlist"
         out.append((info, (m3u.parent / path).resolve()))
@@ -48,13 +58,16 @@ def test_demo_makes_real_bulletins_and_playlists(small_root, tmp_path):
     for m3u in playlists:
         order = json.loads(m3u.with_suffix(".json").read_text(encoding="utf-8"))
         # jingle entries (station ID, chimes) sit between the bulletins: keep bulletins
-        entries = [e for e, i in zip(_playlist_entries(m3u), order["items"], strict=True)
-                   if i["kind"] == "bulletin"]
+        entries = [
+            e
+            for e, i in zip(_playlist_entries(m3u), order["items"], strict=True)
+            if i["kind"] == "bulletin"
+        ]
         order["items"] = [i for i in order["items"] if i["kind"] == "bulletin"]
         assert len(entries) == 3  # two in the morning slot, one in the afternoon
         assert [i["slot"] for i in order["items"]] == ["05:30", "05:30", "17:00"]
         assert order["items"][0]["start"].startswith("2026-11-25T05:30:02")  # after the ID
-        for (info, path), item in zip(entries, order["items"]):
+        for (info, path), item in zip(entries, order["items"], strict=True):
             assert path.is_file()
             m = measure(path)
             declared = int(info.split(":")[1].split(",")[0])
@@ -83,8 +96,18 @@ def test_second_build_renders_nothing_and_rewrites_no_mp3(small_root, tmp_path):
 
 def test_render_one_bulletin_has_tags(small_root, tmp_path):
     target = tmp_path / "otp.mp3"
-    r = run("render", str(small_root / "scripts" / "khong-cung-cap-otp.md"), "--station", "xom-a",
-            "-o", str(target), "--root", str(small_root), "--out", str(tmp_path / "o"))
+    r = run(
+        "render",
+        str(small_root / "scripts" / "khong-cung-cap-otp.md"),
+        "--station",
+        "xom-a",
+        "-o",
+        str(target),
+        "--root",
+        str(small_root),
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert r.returncode == 0, r.stderr
     from mutagen.id3 import ID3
 
@@ -103,12 +126,15 @@ def test_normalize_text_and_stdin_line_for_line():
     assert len(r.stdout.splitlines()) == 3
 
 
-@pytest.mark.parametrize("args,code,words", [
-    (("build", "--date", "32/13/2026"), 2, "không"),
-    (("build", "--days", "0"), 2, "0"),
-    (("build", "--station", "khong-co"), 2, "khong-co"),
-    (("render", "scripts/khong-co.md"), 2, "Không tìm thấy"),
-])
+@pytest.mark.parametrize(
+    "args,code,words",
+    [
+        (("build", "--date", "32/13/2026"), 2, "không"),
+        (("build", "--days", "0"), 2, "0"),
+        (("build", "--station", "khong-co"), 2, "khong-co"),
+        (("render", "scripts/khong-co.md"), 2, "Không tìm thấy"),
+    ],
+)
 def test_bad_input_gives_message_and_exit_code_not_traceback(small_root, args, code, words):
     r = run(*args, "--root", str(small_root), cwd=small_root)
     assert r.returncode == code
@@ -119,7 +145,8 @@ def test_bad_input_gives_message_and_exit_code_not_traceback(small_root, args, c
 def test_check_lists_every_problem_with_place_and_fix(small_root):
     (small_root / "scripts" / "hong.md").write_text("---\nid: hong\n---\n", encoding="utf-8")
     (small_root / "schedules" / "stations.yaml").write_text(
-        "commune: X\nstations:\n  - id: a\n    kind: fm\n", encoding="utf-8")
+        "commune: X\nstations:\n  - id: a\n    kind: fm\n", encoding="utf-8"
+    )
     r = run("check", "--root", str(small_root))
     assert r.returncode == 2
     assert "Traceback" not in r.stderr

@@ -24,12 +24,20 @@ def test_shipped_project_loads(project_root):
 
 def test_unknown_script_station_group_and_engine_are_all_reported(small_root):
     camp = small_root / "schedules" / "campaign.yaml"
-    camp.write_text(camp.read_text(encoding="utf-8") + """    scripts: [noi-trinh-bao, khong-co-that]
+    camp.write_text(
+        camp.read_text(encoding="utf-8")
+        + """    scripts: [noi-trinh-bao, khong-co-that]
     stations: [fm-thu, xom-khong-co]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     st = small_root / "schedules" / "stations.yaml"
-    st.write_text(st.read_text(encoding="utf-8").replace(
-        "    kind: fm\n", "    kind: fm\n    voice: {engines: [espeak, google]}\n"), encoding="utf-8")
+    st.write_text(
+        st.read_text(encoding="utf-8").replace(
+            "    kind: fm\n", "    kind: fm\n    voice: {engines: [espeak, google]}\n"
+        ),
+        encoding="utf-8",
+    )
     msgs = _errors(small_root)
     joined = "\n".join(msgs)
     assert "khong-co-that" in joined and "campaign.yaml, dòng 8" in joined
@@ -38,12 +46,15 @@ def test_unknown_script_station_group_and_engine_are_all_reported(small_root):
     assert len(msgs) == 3
 
 
-@pytest.mark.parametrize("old,new,words", [
-    ("kind: fm", "kind: radio", "'fm' hoặc 'loudspeaker'"),
-    ("    repeat: 1\n  - id: xom-a", "    repeat: nhiều\n  - id: xom-a", "số nguyên"),
-    ("id: xom-a", "id: fm-thu", "bị trùng"),
-    ("dialect: south", "dialect: mien-nam", "north"),
-])
+@pytest.mark.parametrize(
+    "old,new,words",
+    [
+        ("kind: fm", "kind: radio", "'fm' hoặc 'loudspeaker'"),
+        ("    repeat: 1\n  - id: xom-a", "    repeat: nhiều\n  - id: xom-a", "số nguyên"),
+        ("id: xom-a", "id: fm-thu", "bị trùng"),
+        ("dialect: south", "dialect: mien-nam", "north"),
+    ],
+)
 def test_wrong_station_fields(small_root, old, new, words):
     st = small_root / "schedules" / "stations.yaml"
     st.write_text(st.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
@@ -51,11 +62,14 @@ def test_wrong_station_fields(small_root, old, new, words):
     assert any(words in m and "stations.yaml, dòng" in m for m in msgs), msgs
 
 
-@pytest.mark.parametrize("old,new,words", [
-    ("from: 2026-11-25", "from: 2026-13-25", "không có thật"),
-    ('{at: "05:30", times: 2}', '{at: "25:30", times: 2}', "giờ"),
-    ("until: 2026-12-15", "until: 2026-11-01", "trước khi bắt đầu"),
-])
+@pytest.mark.parametrize(
+    "old,new,words",
+    [
+        ("from: 2026-11-25", "from: 2026-13-25", "không có thật"),
+        ('{at: "05:30", times: 2}', '{at: "25:30", times: 2}', "giờ"),
+        ("until: 2026-12-15", "until: 2026-11-01", "trước khi bắt đầu"),
+    ],
+)
 def test_wrong_campaign_fields(small_root, old, new, words):
     camp = small_root / "schedules" / "campaign.yaml"
     camp.write_text(camp.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")

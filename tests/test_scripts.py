@@ -27,8 +27,18 @@ def test_every_shipped_script_parses_and_covers_the_seeds():
     scripts = [load_script(p) for p in sorted((REPO / "scripts").glob("*.md"))]
     assert len(scripts) >= 8
     text = " ".join(s.text for s in scripts).lower()
-    for must in ("156", "khonggianmang.vn", "thongbaorac.ais.gov.vn", "otp", "giấy mời",
-                 "cắt ghép", "cấp cứu", "tài khoản ngân hàng", "mật khẩu", "công an"):
+    for must in (
+        "156",
+        "khonggianmang.vn",
+        "thongbaorac.ais.gov.vn",
+        "otp",
+        "giấy mời",
+        "cắt ghép",
+        "cấp cứu",
+        "tài khoản ngân hàng",
+        "mật khẩu",
+        "công an",
+    ):
         assert must in text, must
 
 
@@ -41,17 +51,20 @@ def test_good_script_parses_both_date_forms():
     assert s.valid_on(dt.date(2026, 12, 15)) and not s.valid_on(dt.date(2026, 12, 16))
 
 
-@pytest.mark.parametrize("text,line,words", [
-    ("Bà con chú ý.\n", 1, "'---'"),
-    (GOOD.replace("valid_from: 2026-11-25", "valid_from: 31/02/2026"), 6, "không có thật"),
-    (GOOD.replace("valid_from: 2026-11-25", "valid_from: mai"), 6, "25/11/2026"),
-    (GOOD.replace("title: Tiêu đề\n", ""), 2, "title"),
-    (GOOD.replace("topic: thử", "topic: thử\ncolor: red"), 5, "color"),
-    (GOOD.replace("id: thu", "id: Thu Nghiem"), 2, "id"),
-    (GOOD.replace("---\nBà con chú ý.\n", "---\n\n"), 9, "nội dung"),
-    (GOOD.replace("topic: thử", "topic: [thử"), 4, "YAML"),
-    (GOOD.replace("valid_until: 15/12/2026", "valid_until: 01/01/2026"), 7, "valid_until"),
-])
+@pytest.mark.parametrize(
+    "text,line,words",
+    [
+        ("Bà con chú ý.\n", 1, "'---'"),
+        (GOOD.replace("valid_from: 2026-11-25", "valid_from: 31/02/2026"), 6, "không có thật"),
+        (GOOD.replace("valid_from: 2026-11-25", "valid_from: mai"), 6, "25/11/2026"),
+        (GOOD.replace("title: Tiêu đề\n", ""), 2, "title"),
+        (GOOD.replace("topic: thử", "topic: thử\ncolor: red"), 5, "color"),
+        (GOOD.replace("id: thu", "id: Thu Nghiem"), 2, "id"),
+        (GOOD.replace("---\nBà con chú ý.\n", "---\n\n"), 9, "nội dung"),
+        (GOOD.replace("topic: thử", "topic: [thử"), 4, "YAML"),
+        (GOOD.replace("valid_until: 15/12/2026", "valid_until: 01/01/2026"), 7, "valid_until"),
+    ],
+)
 def test_bad_script_names_file_line_and_fix(text, line, words):
     with pytest.raises(InputError) as info:
         parse_script(text, Path("scripts/thu.md"))
@@ -83,8 +96,9 @@ def test_bom_and_windows_newlines_and_decomposed_unicode_are_accepted(tmp_path):
     import unicodedata
 
     p = tmp_path / "thu.md"
-    p.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", GOOD).replace("\n", "\r\n")
-                  .encode("utf-8"))
+    p.write_bytes(
+        b"\xef\xbb\xbf" + unicodedata.normalize("NFD", GOOD).replace("\n", "\r\n").encode("utf-8")
+    )
     s = load_script(p)
     assert s.meta.title == "Tiêu đề" and s.text == "Bà con chú ý."
 

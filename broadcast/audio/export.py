@@ -18,8 +18,15 @@ def to_pcm16(samples: np.ndarray) -> bytes:
     return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
-def encode_mp3(samples: np.ndarray, rate: int, target: Path, *, sample_rate: int,
-               bitrate: int, tags: dict[str, str]) -> None:
+def encode_mp3(
+    samples: np.ndarray,
+    rate: int,
+    target: Path,
+    *,
+    sample_rate: int,
+    bitrate: int,
+    tags: dict[str, str],
+) -> None:
     """Encode mono float samples at ``rate`` to an MP3 at ``target`` (atomic)."""
     meta: list[str] = []
     for key, value in tags.items():
@@ -27,9 +34,30 @@ def encode_mp3(samples: np.ndarray, rate: int, target: Path, *, sample_rate: int
 
     def write(tmp: Path) -> None:
         run_ffmpeg(
-            ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-             "-ar", str(sample_rate), "-ac", "1", "-b:a", f"{bitrate}k",
-             "-id3v2_version", "3", "-write_xing", "1", *meta, "-f", "mp3", str(tmp)],
+            [
+                "-f",
+                "s16le",
+                "-ar",
+                str(rate),
+                "-ac",
+                "1",
+                "-i",
+                "pipe:0",
+                "-ar",
+                str(sample_rate),
+                "-ac",
+                "1",
+                "-b:a",
+                f"{bitrate}k",
+                "-id3v2_version",
+                "3",
+                "-write_xing",
+                "1",
+                *meta,
+                "-f",
+                "mp3",
+                str(tmp),
+            ],
             stdin=to_pcm16(samples),
         )
 

@@ -22,8 +22,10 @@ _PARTIALS = ((1.0, 1.0), (2.0, 0.35), (3.01, 0.12), (4.2, 0.05))
 
 def _bell(freq: float, seconds: float, rate: int) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
-    tone = sum(amp * np.sin(2 * np.pi * freq * mult * t) * np.exp(-t * (2.2 + mult))
-               for mult, amp in _PARTIALS)
+    tone = sum(
+        amp * np.sin(2 * np.pi * freq * mult * t) * np.exp(-t * (2.2 + mult))
+        for mult, amp in _PARTIALS
+    )
     attack = np.minimum(1.0, t / 0.005)  # 5 ms attack: no click
     return tone * attack
 
@@ -37,7 +39,7 @@ def chime(kind: str, rate: int) -> AudioSegment:
     for i, note in enumerate(notes):
         start = int(i * step * rate)
         bell = _bell(_NOTES[note], ring, rate)
-        out[start:start + len(bell)] += bell
+        out[start : start + len(bell)] += bell
     out *= 0.5 / max(1e-9, float(np.max(np.abs(out))))
     fade = int(0.05 * rate)
     out[-fade:] *= np.linspace(1.0, 0.0, fade)

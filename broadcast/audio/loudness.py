@@ -20,8 +20,10 @@ from __future__ import annotations
 import numpy as np
 
 # ITU-R BS.1770-4 K-weighting, specified at 48 kHz: high shelf then high pass.
-_SHELF = ([1.53512485958697, -2.69169618940638, 1.19839281085285],
-          [1.0, -1.69065929318241, 0.73248077421585])
+_SHELF = (
+    [1.53512485958697, -2.69169618940638, 1.19839281085285],
+    [1.0, -1.69065929318241, 0.73248077421585],
+)
 _HIGHPASS = ([1.0, -2.0, 1.0], [1.0, -1.99004745483398, 0.99007225036621])
 _ABS_GATE = -70.0
 _REL_GATE = -10.0
@@ -58,7 +60,7 @@ def _sub_block_energy(samples: np.ndarray, rate: int) -> np.ndarray:
     padded[: len(samples)] = samples
     power = np.abs(np.fft.rfft(padded.reshape(n_sub, hop), axis=1)) ** 2
     weights = _k_response(np.fft.rfftfreq(hop, 1.0 / rate))
-    weights[1:(hop + 1) // 2] *= 2  # Parseval for the real FFT: interior bins count twice
+    weights[1 : (hop + 1) // 2] *= 2  # Parseval for the real FFT: interior bins count twice
     return power @ weights / (hop * hop)
 
 
@@ -125,12 +127,16 @@ def limit(samples: np.ndarray, rate: int, ceiling: float) -> np.ndarray:
     peaks = np.abs(blocks).max(axis=1)
     if peaks.max(initial=0.0) <= ceiling:
         return samples
-    return _apply_gain(blocks, _held_gain(peaks, ceiling), 1.0, ceiling).reshape(-1)[
-        : len(samples)]
+    return _apply_gain(blocks, _held_gain(peaks, ceiling), 1.0, ceiling).reshape(-1)[: len(samples)]
 
 
-def normalize(samples: np.ndarray, rate: int, target_lufs: float, true_peak_db: float,
-              bitrate: int | None = None) -> tuple[np.ndarray, float]:
+def normalize(
+    samples: np.ndarray,
+    rate: int,
+    target_lufs: float,
+    true_peak_db: float,
+    bitrate: int | None = None,
+) -> tuple[np.ndarray, float]:
     """Bring mono float samples to ``target_lufs`` with peaks under ``true_peak_db``.
 
     Returns the processed samples and their loudness as predicted before encoding.
@@ -154,8 +160,10 @@ def normalize(samples: np.ndarray, rate: int, target_lufs: float, true_peak_db: 
     # to their plain energy; loudness after gain g and limiting is then a cheap sum.
     shares = np.einsum("ij,ij->i", blocks, blocks).reshape(n_sub, per_sub)
     totals = shares.sum(axis=1, keepdims=True)
-    weights = np.divide(shares, totals, out=np.full_like(shares, 1.0 / per_sub),
-                        where=totals > 0) * sub[:, None]
+    weights = (
+        np.divide(shares, totals, out=np.full_like(shares, 1.0 / per_sub), where=totals > 0)
+        * sub[:, None]
+    )
 
     def predicted(gain_db: float) -> float:
         g = 10 ** (gain_db / 20)

@@ -14,13 +14,26 @@ from .normalize import normalize
 from .plan import plan
 from .preview import preview
 from .render import render
-from .run import run
 from .report import report
+from .run import run
 from .voices import voices
 
-for _command in (demo, check, build_cmd, render, normalize, voices, cache,
-                 report, preview, asrun, plan, emergency, run,
-                 export_usb):
+for _command in (
+    demo,
+    check,
+    build_cmd,
+    render,
+    normalize,
+    voices,
+    cache,
+    report,
+    preview,
+    asrun,
+    plan,
+    emergency,
+    run,
+    export_usb,
+):
     cli.add_command(_command)
 
 __all__ = ["cli", "main"]

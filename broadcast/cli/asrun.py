@@ -13,8 +13,13 @@ from ..report.csvlog import read_playout_csv
 from .options import DATE, out_option, resolve_out, root_option
 from .report import open_log, project_names
 
-RESULT_LABELS = {"played": "đã phát", "failed": "lỗi", "skipped": "bỏ qua",
-                 "confirmed": "xác nhận", "imported": "nhập"}
+RESULT_LABELS = {
+    "played": "đã phát",
+    "failed": "lỗi",
+    "skipped": "bỏ qua",
+    "confirmed": "xác nhận",
+    "imported": "nhập",
+}
 
 
 @click.group("asrun")
@@ -24,8 +29,14 @@ def asrun() -> None:
 
 @asrun.command("confirm")
 @click.option("--date", "-d", "date", type=DATE, required=True, help="Ngày đã phát.")
-@click.option("--station", "-s", "stations", multiple=True, required=True,
-              help="Mã đài (lặp lại được; 'all' = mọi đài có lịch ngày đó).")
+@click.option(
+    "--station",
+    "-s",
+    "stations",
+    multiple=True,
+    required=True,
+    help="Mã đài (lặp lại được; 'all' = mọi đài có lịch ngày đó).",
+)
 @root_option
 @out_option
 def confirm(date: dt.date, stations: tuple[str, ...], root: Path, out: Path | None) -> None:
@@ -42,13 +53,17 @@ def confirm(date: dt.date, stations: tuple[str, ...], root: Path, out: Path | No
     if "all" in wanted:
         wanted = sorted({p.station_id for p in log.planned(date, date)})
         if not wanted:
-            raise InputError(f"Chưa có lịch đã lập cho ngày {date:%d/%m/%Y}",
-                             where=str(log.path),
-                             fix=f"chạy 'broadcast build --date {date.isoformat()}' trước")
+            raise InputError(
+                f"Chưa có lịch đã lập cho ngày {date:%d/%m/%Y}",
+                where=str(log.path),
+                fix=f"chạy 'broadcast build --date {date.isoformat()}' trước",
+            )
     for sid in wanted:
         added = log.confirm_day(date, sid)
-        click.echo(f"{sid} {date:%d/%m/%Y}: đã ghi {added} lượt xác nhận"
-                   + ("" if added else " (đã có đủ)"))
+        click.echo(
+            f"{sid} {date:%d/%m/%Y}: đã ghi {added} lượt xác nhận"
+            + ("" if added else " (đã có đủ)")
+        )
 
 
 @asrun.command("import")
@@ -80,8 +95,11 @@ def import_cmd(csv_file: Path, root: Path, out: Path | None) -> None:
     known = set(names) | set(log.stations()) if names else None
     rows = read_playout_csv(csv_file, log, known)
     added, skipped = log.import_plays(rows)
-    click.echo(f"Đã nhập {added} lượt từ {csv_file}"
-               + (f"; bỏ qua {skipped} lượt đã có" if skipped else "") + f". Nhật ký: {path}")
+    click.echo(
+        f"Đã nhập {added} lượt từ {csv_file}"
+        + (f"; bỏ qua {skipped} lượt đã có" if skipped else "")
+        + f". Nhật ký: {path}"
+    )
 
 
 @asrun.command("show")
@@ -94,9 +112,13 @@ def show(date: dt.date, station: str | None, root: Path, out: Path | None) -> No
     log = open_log(root, out)
     plays = log.plays(date, date, station)
     planned = log.planned(date, date, station)
-    click.echo(f"Ngày {date:%d/%m/%Y}: {len(planned)} bản tin theo lịch, "
-               f"{sum(p.aired for p in plays)} lượt đã phát.")
+    click.echo(
+        f"Ngày {date:%d/%m/%Y}: {len(planned)} bản tin theo lịch, "
+        f"{sum(p.aired for p in plays)} lượt đã phát."
+    )
     for p in plays:
         end = f"{p.end:%H:%M:%S}" if p.end else "…"
-        click.echo(f"  {p.station_id:<12} {p.start:%H:%M:%S}-{end}  "
-                   f"{RESULT_LABELS.get(p.result, p.result):<9} {p.script_id}")
+        click.echo(
+            f"  {p.station_id:<12} {p.start:%H:%M:%S}-{end}  "
+            f"{RESULT_LABELS.get(p.result, p.result):<9} {p.script_id}"
+        )

@@ -14,13 +14,17 @@ from ..project import Project, load_project
 from .options import DATE, apply_engines, engine_option, out_option, resolve_out, root_option
 
 
-def run_build(project: Project, out: Path, date: dt.date, days: int,
-              stations: list[str] | None) -> BuildResult:
+def run_build(
+    project: Project, out: Path, date: dt.date, days: int, stations: list[str] | None
+) -> BuildResult:
     known = project.schedule.stations
     for sid in stations or []:
         if sid not in known:
-            raise InputError(f"Không có đài '{sid}'", where="--station",
-                             fix=f"chọn một trong: {', '.join(known)}")
+            raise InputError(
+                f"Không có đài '{sid}'",
+                where="--station",
+                fix=f"chọn một trong: {', '.join(known)}",
+            )
     show = sys.stderr.isatty()
 
     def progress(msg: str) -> None:
@@ -40,17 +44,41 @@ def run_build(project: Project, out: Path, date: dt.date, days: int,
 
 
 @click.command("build")
-@click.option("--date", "-d", "date", type=DATE, default="today", show_default=True,
-              help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.")
-@click.option("--days", "-n", type=click.IntRange(1, 366), default=1, show_default=True,
-              help="Số ngày cần làm. Number of days.")
-@click.option("--station", "-s", "stations", multiple=True,
-              help="Chỉ làm cho đài này (lặp lại được). Only this station.")
+@click.option(
+    "--date",
+    "-d",
+    "date",
+    type=DATE,
+    default="today",
+    show_default=True,
+    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.",
+)
+@click.option(
+    "--days",
+    "-n",
+    type=click.IntRange(1, 366),
+    default=1,
+    show_default=True,
+    help="Số ngày cần làm. Number of days.",
+)
+@click.option(
+    "--station",
+    "-s",
+    "stations",
+    multiple=True,
+    help="Chỉ làm cho đài này (lặp lại được). Only this station.",
+)
 @engine_option
 @root_option
 @out_option
-def build_cmd(date: dt.date, days: int, stations: tuple[str, ...], engines: str | None,
-              root: Path, out: Path | None) -> None:
+def build_cmd(
+    date: dt.date,
+    days: int,
+    stations: tuple[str, ...],
+    engines: str | None,
+    root: Path,
+    out: Path | None,
+) -> None:
     """Làm bản tin và danh sách phát cho từng đài. Build playlists.
 
     Ghi OUT/playlists/NGÀY/ĐÀI.m3u8 (mở được bằng VLC, foobar2000, phần mềm phát sóng)

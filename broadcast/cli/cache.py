@@ -13,10 +13,21 @@ from .options import out_option, resolve_out, root_option
 
 _SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([kmgt]?i?b?)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
-_AGE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(s|m|h|d|w|giây|phút|giờ|ngày|tuần)?\s*$",
-                  re.IGNORECASE)
-_AGE_UNITS = {"s": 1, "giây": 1, "m": 60, "phút": 60, "h": 3600, "giờ": 3600,
-              "d": 86400, "ngày": 86400, "w": 7 * 86400, "tuần": 7 * 86400}
+_AGE = re.compile(
+    r"^\s*(\d+(?:[.,]\d+)?)\s*(s|m|h|d|w|giây|phút|giờ|ngày|tuần)?\s*$", re.IGNORECASE
+)
+_AGE_UNITS = {
+    "s": 1,
+    "giây": 1,
+    "m": 60,
+    "phút": 60,
+    "h": 3600,
+    "giờ": 3600,
+    "d": 86400,
+    "ngày": 86400,
+    "w": 7 * 86400,
+    "tuần": 7 * 86400,
+}
 
 
 def to_bytes(text: str) -> int:
@@ -93,15 +104,24 @@ def stats(root: Path, out: Path | None) -> None:
 
 
 @cache.command("prune")
-@click.option("--max-size", type=_Converted("DUNG_LƯỢNG", to_bytes), default=None,
-              help="Giữ tổng dung lượng dưới mức này (ví dụ 500MB). Keep under this size.")
-@click.option("--older-than", type=_Converted("THỜI_GIAN", to_age_seconds), default=None,
-              help="Xóa đoạn không dùng đến trong khoảng này (ví dụ 30d). Unused for this long.")
+@click.option(
+    "--max-size",
+    type=_Converted("DUNG_LƯỢNG", to_bytes),
+    default=None,
+    help="Giữ tổng dung lượng dưới mức này (ví dụ 500MB). Keep under this size.",
+)
+@click.option(
+    "--older-than",
+    type=_Converted("THỜI_GIAN", to_age_seconds),
+    default=None,
+    help="Xóa đoạn không dùng đến trong khoảng này (ví dụ 30d). Unused for this long.",
+)
 @click.option("--dry-run", is_flag=True, help="Chỉ báo, không xóa. Only report.")
 @root_option
 @out_option
-def prune(max_size: int | None, older_than: float | None, dry_run: bool, root: Path,
-          out: Path | None) -> None:
+def prune(
+    max_size: int | None, older_than: float | None, dry_run: bool, root: Path, out: Path | None
+) -> None:
     """Dọn bộ nhớ tiếng theo dung lượng và tuổi. Prune the cache.
 
     Xóa đoạn lâu không dùng trước. Bản tin MP3 đã làm không bị ảnh hưởng; đoạn bị xóa sẽ
@@ -112,8 +132,9 @@ def prune(max_size: int | None, older_than: float | None, dry_run: bool, root: P
     """
     if max_size is None and older_than is None:
         raise click.UsageError("cần --max-size hoặc --older-than (hoặc cả hai)")
-    result = _cache(root, out).prune(max_bytes=max_size, older_than_s=older_than,
-                                     dry_run=dry_run)
+    result = _cache(root, out).prune(max_bytes=max_size, older_than_s=older_than, dry_run=dry_run)
     verb = "Sẽ xóa" if dry_run else "Đã xóa"
-    click.echo(f"{verb} {result.removed} đoạn tiếng ({human_size(result.freed)}); còn "
-               f"{result.kept} đoạn ({human_size(result.kept_bytes)}).")
+    click.echo(
+        f"{verb} {result.removed} đoạn tiếng ({human_size(result.freed)}); còn "
+        f"{result.kept} đoạn ({human_size(result.kept_bytes)})."
+    )

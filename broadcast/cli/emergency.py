@@ -21,14 +21,25 @@ from .options import out_option, resolve_out, root_option
 
 @click.command("emergency")
 @click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--station", "--stations", "-s", "stations", multiple=True,
-              help="Đài hoặc nhóm đài (lặp lại được; mặc định: tất cả). Station or group.")
-@click.option("--now", "cut", is_flag=True,
-              help="Ngắt bản tin đang phát để phát ngay. Cut the bulletin now playing.")
+@click.option(
+    "--station",
+    "--stations",
+    "-s",
+    "stations",
+    multiple=True,
+    help="Đài hoặc nhóm đài (lặp lại được; mặc định: tất cả). Station or group.",
+)
+@click.option(
+    "--now",
+    "cut",
+    is_flag=True,
+    help="Ngắt bản tin đang phát để phát ngay. Cut the bulletin now playing.",
+)
 @root_option
 @out_option
-def emergency(script: Path, stations: tuple[str, ...], cut: bool, root: Path,
-              out: Path | None) -> None:
+def emergency(
+    script: Path, stations: tuple[str, ...], cut: bool, root: Path, out: Path | None
+) -> None:
     """Phát ngay bản tin khẩn cấp SCRIPT (bão, cháy, dịch bệnh). Emergency bulletin.
 
     Làm bản tin cho các đài đã chọn rồi đưa vào hàng đợi khẩn cấp (OUT/emergency/):
@@ -46,8 +57,11 @@ def emergency(script: Path, stations: tuple[str, ...], cut: bool, root: Path,
     known = set(sched.groups) | set(sched.stations)
     for name in names:
         if name not in known:
-            raise InputError(f"Không có đài hay nhóm đài '{name}'", where="--station",
-                             fix=f"chọn một trong: {', '.join(sorted(known))}")
+            raise InputError(
+                f"Không có đài hay nhóm đài '{name}'",
+                where="--station",
+                fix=f"chọn một trong: {', '.join(sorted(known))}",
+            )
     targets = sched.resolve_targets(names)
     parsed = load_script(script)
     target_out = resolve_out(root, out)
@@ -60,15 +74,25 @@ def emergency(script: Path, stations: tuple[str, ...], cut: bool, root: Path,
         durations[sid] = b.duration_s
     created = dt.datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
     entry = QueuedBulletin(
-        id=f"khan-cap-{created:%Y%m%d-%H%M%S}-{parsed.id}", created=created,
-        stations=tuple(targets), script_id=parsed.id, title=parsed.meta.title,
-        directive=parsed.meta.directive.label(), files=files, durations=durations, now=cut,
+        id=f"khan-cap-{created:%Y%m%d-%H%M%S}-{parsed.id}",
+        created=created,
+        stations=tuple(targets),
+        script_id=parsed.id,
+        title=parsed.meta.title,
+        directive=parsed.meta.directive.label(),
+        files=files,
+        durations=durations,
+        now=cut,
     )
     enqueue(target_out, entry)
-    click.echo(f"Đã đưa bản tin khẩn cấp '{parsed.meta.title}' vào hàng đợi "
-               f"{queue_path(target_out)} cho {len(targets)} đài: {', '.join(targets)}.")
-    click.echo("  Nếu 'broadcast run' đang chạy: phát " +
-               ("ngay (ngắt bản tin đang phát)." if cut else "ngay sau bản tin đang phát."))
+    click.echo(
+        f"Đã đưa bản tin khẩn cấp '{parsed.meta.title}' vào hàng đợi "
+        f"{queue_path(target_out)} cho {len(targets)} đài: {', '.join(targets)}."
+    )
+    click.echo(
+        "  Nếu 'broadcast run' đang chạy: phát "
+        + ("ngay (ngắt bản tin đang phát)." if cut else "ngay sau bản tin đang phát.")
+    )
     # Operators who load playlists by hand: refresh the playlists that already exist.
     day = created.date()
     for d in (day, day + dt.timedelta(days=1)):

@@ -15,15 +15,29 @@ from .options import DATE, out_option, resolve_out, root_option
 
 @click.command("export-usb")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--date", "-d", "date", type=DATE, default="today", show_default=True,
-              help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.")
-@click.option("--days", "-n", type=click.IntRange(1, 60), default=1, show_default=True,
-              help="Số ngày (mỗi ngày một thư mục). Number of days.")
+@click.option(
+    "--date",
+    "-d",
+    "date",
+    type=DATE,
+    default="today",
+    show_default=True,
+    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.",
+)
+@click.option(
+    "--days",
+    "-n",
+    type=click.IntRange(1, 60),
+    default=1,
+    show_default=True,
+    help="Số ngày (mỗi ngày một thư mục). Number of days.",
+)
 @click.option("--station", "-s", required=True, help="Mã đài. Station id.")
 @root_option
 @out_option
-def export_usb(dest: Path, date: dt.date, days: int, station: str, root: Path,
-               out: Path | None) -> None:
+def export_usb(
+    dest: Path, date: dt.date, days: int, station: str, root: Path, out: Path | None
+) -> None:
     """Chép bản tin một ngày ra USB/thẻ nhớ cho loa phát theo thứ tự. Export to USB.
 
     Mỗi ngày một thư mục DEST/NĂMTHÁNGNGÀY/ với các tệp 001_..., 002_... (tên không dấu,
@@ -35,8 +49,11 @@ def export_usb(dest: Path, date: dt.date, days: int, station: str, root: Path,
     """
     project = load_project(root)
     if station not in project.schedule.stations:
-        raise InputError(f"Không có đài '{station}'", where="--station",
-                         fix=f"chọn một trong: {', '.join(project.schedule.stations)}")
+        raise InputError(
+            f"Không có đài '{station}'",
+            where="--station",
+            fix=f"chọn một trong: {', '.join(project.schedule.stations)}",
+        )
     target = resolve_out(root, out)
     for i in range(days):
         day = date + dt.timedelta(days=i)

@@ -81,8 +81,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_UNEXPECTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
         click.echo(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}", err=True)
-        click.echo("  Đây là lỗi của chương trình; hãy gửi thông báo này cho người phụ trách.",
-                   err=True)
+        click.echo(
+            "  Đây là lỗi của chương trình; hãy gửi thông báo này cho người phụ trách.", err=True
+        )
         if "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv):
             raise
         sys.exit(EXIT_UNEXPECTED)

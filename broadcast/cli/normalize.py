@@ -11,8 +11,13 @@ from ..text.spoken import spoken
 
 @click.command("normalize")
 @click.argument("text")
-@click.option("--dialect", type=click.Choice(["north", "central", "south"]), default="north",
-              show_default=True, help="Cách đọc số theo vùng (nghìn/ngàn, linh/lẻ).")
+@click.option(
+    "--dialect",
+    type=click.Choice(["north", "central", "south"]),
+    default="north",
+    show_default=True,
+    help="Cách đọc số theo vùng (nghìn/ngàn, linh/lẻ).",
+)
 def normalize(text: str, dialect: str) -> None:
     """In dạng đọc của TEXT. Print the spoken form of TEXT.
 

@@ -38,11 +38,16 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 root_option = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="Thư mục dự án (chứa scripts/ và schedules/). Project folder.",
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Thư mục dự án (chứa scripts/ và schedules/). Project folder.",
 )
 out_option = click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Thư mục kết quả (mặc định: ROOT/audio_out). Output folder.",
 )
 
@@ -52,9 +57,13 @@ def resolve_out(root: Path, out: Path | None) -> Path:
 
 
 engine_option = click.option(
-    "--engine", "-e", "engines", default=None, metavar="BỘ_ĐỌC,...",
+    "--engine",
+    "-e",
+    "engines",
+    default=None,
+    metavar="BỘ_ĐỌC,...",
     help="Bộ đọc theo thứ tự dự phòng, thay cho voice.engines của đài "
-         "(ví dụ: gtts,espeak). Engines in fallback order.",
+    "(ví dụ: gtts,espeak). Engines in fallback order.",
 )
 
 

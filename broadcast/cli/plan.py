@@ -43,8 +43,9 @@ def _mmss(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
-def plan_days(project: Project, out: Path, date: dt.date, days: int,
-              stations: list[str]) -> list[tuple[DayPlan, set[tuple[str, str]]]]:
+def plan_days(
+    project: Project, out: Path, date: dt.date, days: int, stations: list[str]
+) -> list[tuple[DayPlan, set[tuple[str, str]]]]:
     measured = measured_durations(out)
     used: set[tuple[str, str]] = set()
 
@@ -60,8 +61,14 @@ def plan_days(project: Project, out: Path, date: dt.date, days: int,
     out_plans = []
     for i in range(days):
         day = date + dt.timedelta(days=i)
-        plan = plan_day(project.schedule, project.scripts, day, durations=duration,
-                        queued=queued, stations=stations)
+        plan = plan_day(
+            project.schedule,
+            project.scripts,
+            day,
+            durations=duration,
+            queued=queued,
+            stations=stations,
+        )
         out_plans.append((plan, set(used)))
     return out_plans
 
@@ -79,14 +86,24 @@ def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]
     for plan, measured in plans:
         for sid, sessions in plan.sessions.items():
             st = sched.stations[sid]
-            table = Table(title=f"{st.name} ({sid}) — {plan.day:%d/%m/%Y}", title_justify="left",
-                          show_lines=False)
-            for col, kw in (("Giờ", {}), ("Kịch bản", {}), ("Mức", {}), ("Nguồn", {}),
-                            ("Dài", {"justify": "right"}), ("Ghi chú", {})):
+            table = Table(
+                title=f"{st.name} ({sid}) — {plan.day:%d/%m/%Y}",
+                title_justify="left",
+                show_lines=False,
+            )
+            for col, kw in (
+                ("Giờ", {}),
+                ("Kịch bản", {}),
+                ("Mức", {}),
+                ("Nguồn", {}),
+                ("Dài", {"justify": "right"}),
+                ("Ghi chú", {}),
+            ):
                 table.add_column(col, **kw)  # type: ignore[arg-type]
             for sess in sessions:
                 t = dt.datetime.combine(plan.day, sess.start) + dt.timedelta(
-                    seconds=sess.station_id_s)
+                    seconds=sess.station_id_s
+                )
                 for n, item in enumerate(sess.items):
                     if n:
                         t += dt.timedelta(seconds=sess.between_s)
@@ -98,40 +115,77 @@ def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]
                     level = LEVEL[item.priority.value]
                     if item.priority.value == "emergency":
                         level = f"[bold red]{level}[/]"
-                    table.add_row(f"{t:%H:%M:%S}", item.script_id, level, item.source,
-                                  _mmss(item.duration_s), ", ".join(note))
+                    table.add_row(
+                        f"{t:%H:%M:%S}",
+                        item.script_id,
+                        level,
+                        item.source,
+                        _mmss(item.duration_s),
+                        ", ".join(note),
+                    )
                     t += dt.timedelta(seconds=item.duration_s)
                 cap = f" / {_mmss(sess.capacity_s)}" if sess.capacity_s is not None else ""
-                window = (f" khung {sess.window[0]:%H:%M}-{sess.window[1]:%H:%M}"
-                          if sess.window else "")
+                window = (
+                    f" khung {sess.window[0]:%H:%M}-{sess.window[1]:%H:%M}" if sess.window else ""
+                )
                 over = ""
                 if sess.overrun_s > 0:
                     flagged += 1
                     over = f"[bold red]QUÁ {_mmss(sess.overrun_s)}[/]"
-                table.add_row(f"[bold]Σ {sess.start:%H:%M}[/]", f"[bold]tổng{window}[/]", "",
-                              "", f"[bold]{_mmss(sess.used_s)}{cap}[/]", over, end_section=True)
+                table.add_row(
+                    f"[bold]Σ {sess.start:%H:%M}[/]",
+                    f"[bold]tổng{window}[/]",
+                    "",
+                    "",
+                    f"[bold]{_mmss(sess.used_s)}{cap}[/]",
+                    over,
+                    end_section=True,
+                )
             if not sessions:
                 table.add_row("", "(không có bản tin)", "", "", "", "")
             console.print(table)
             for flag in plan.notes_for(sid):
-                if flag.kind in ("dropped", "overrun", "sessions", "weekday", "outside-window",
-                                 "no-session"):
+                if flag.kind in (
+                    "dropped",
+                    "overrun",
+                    "sessions",
+                    "weekday",
+                    "outside-window",
+                    "no-session",
+                ):
                     flagged += 1
                 console.print(f"  [yellow]![/] {flag.text}")
     return flagged
 
 
 @click.command("plan")
-@click.option("--date", "-d", "date", type=DATE, default="today", show_default=True,
-              help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.")
-@click.option("--days", "-n", type=click.IntRange(1, 366), default=1, show_default=True,
-              help="Số ngày. Number of days.")
-@click.option("--station", "-s", "stations", multiple=True,
-              help="Chỉ đài này (lặp lại được). Only this station.")
+@click.option(
+    "--date",
+    "-d",
+    "date",
+    type=DATE,
+    default="today",
+    show_default=True,
+    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.",
+)
+@click.option(
+    "--days",
+    "-n",
+    type=click.IntRange(1, 366),
+    default=1,
+    show_default=True,
+    help="Số ngày. Number of days.",
+)
+@click.option(
+    "--station",
+    "-s",
+    "stations",
+    multiple=True,
+    help="Chỉ đài này (lặp lại được). Only this station.",
+)
 @root_option
 @out_option
-def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path,
-         out: Path | None) -> None:
+def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: Path | None) -> None:
     """Xem lịch phát: bản tin nào, đài nào, giờ nào. Show the running order.
 
     Không cần làm bản tin trước: thời lượng ước tính theo độ dài kịch bản; bản tin nào đã
@@ -146,7 +200,10 @@ def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path,
     known = project.schedule.stations
     for sid in stations:
         if sid not in known:
-            raise InputError(f"Không có đài '{sid}'", where="--station",
-                             fix=f"chọn một trong: {', '.join(known)}")
+            raise InputError(
+                f"Không có đài '{sid}'",
+                where="--station",
+                fix=f"chọn một trong: {', '.join(known)}",
+            )
     wanted = list(stations) or list(known)
     print_plan(project, plan_days(project, resolve_out(root, out), date, days, wanted))

@@ -13,10 +13,23 @@ from .report import project_names
 
 
 @click.command("preview")
-@click.option("--date", "-d", "date", type=DATE, default="today", show_default=True,
-              help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.")
-@click.option("--days", "-n", type=click.IntRange(1, 366), default=1, show_default=True,
-              help="Số ngày. Number of days.")
+@click.option(
+    "--date",
+    "-d",
+    "date",
+    type=DATE,
+    default="today",
+    show_default=True,
+    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.",
+)
+@click.option(
+    "--days",
+    "-n",
+    type=click.IntRange(1, 366),
+    default=1,
+    show_default=True,
+    help="Số ngày. Number of days.",
+)
 @root_option
 @out_option
 def preview(date: dt.date, days: int, root: Path, out: Path | None) -> None:

@@ -16,13 +16,23 @@ from .options import apply_engines, engine_option, out_option, resolve_out, root
 @click.command("render")
 @click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--station", "-s", help="Mã đài (mặc định: đài đầu tiên). Station id.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Tệp MP3 kết quả (mặc định: OUT/bulletins/ĐÀI/...). Output MP3.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp MP3 kết quả (mặc định: OUT/bulletins/ĐÀI/...). Output MP3.",
+)
 @engine_option
 @root_option
 @out_option
-def render(script: Path, station: str | None, output: Path | None, engines: str | None,
-           root: Path, out: Path | None) -> None:
+def render(
+    script: Path,
+    station: str | None,
+    output: Path | None,
+    engines: str | None,
+    root: Path,
+    out: Path | None,
+) -> None:
     """Làm một bản tin MP3 từ tệp kịch bản SCRIPT. Render one bulletin.
 
     \b
@@ -33,12 +43,15 @@ def render(script: Path, station: str | None, output: Path | None, engines: str 
     stations = project.schedule.stations
     sid = station or next(iter(stations))
     if sid not in stations:
-        raise InputError(f"Không có đài '{sid}'", where="--station",
-                         fix=f"chọn một trong: {', '.join(stations)}")
+        raise InputError(
+            f"Không có đài '{sid}'", where="--station", fix=f"chọn một trong: {', '.join(stations)}"
+        )
     renderer = Renderer(project, resolve_out(root, out))
     b = renderer.render(parsed, stations[sid], target=output)
     state = "dùng lại bản đã có" if b.cached else f"đọc bằng {b.engine} ({b.voice})"
     click.echo(f"{b.path}  {b.duration_s:.1f} giây, {state}")
     if b.fallbacks:
-        click.echo(f"Cảnh báo: bản tin đọc bằng bộ đọc dự phòng {b.engine}: "
-                   + "; ".join(b.fallbacks), err=True)
+        click.echo(
+            f"Cảnh báo: bản tin đọc bằng bộ đọc dự phòng {b.engine}: " + "; ".join(b.fallbacks),
+            err=True,
+        )

@@ -25,7 +25,8 @@ def open_log(root: Path, out: Path | None) -> AsRunLog:
     path = asrun_path(resolve_out(root, out))
     if not path.is_file():
         raise InputError(
-            "Chưa có nhật ký phát sóng", where=str(path),
+            "Chưa có nhật ký phát sóng",
+            where=str(path),
             fix="chạy 'broadcast build' (ghi lịch) và phát bằng 'broadcast' hoặc ghi nhận "
             "bằng 'broadcast asrun confirm' / 'broadcast asrun import'; hoặc chỉ đúng --out",
         )
@@ -37,8 +38,7 @@ def project_names(root: Path) -> tuple[str, dict[str, str]]:
     try:
         project = load_project(root)
     except BroadcastError as exc:
-        log.warning("không đọc được dự án ở %s, báo cáo dùng mã đài thay tên (%s)",
-                    root, exc.what)
+        log.warning("không đọc được dự án ở %s, báo cáo dùng mã đài thay tên (%s)", root, exc.what)
         return "", {}
     sched = project.schedule
     return sched.commune, {sid: st.name for sid, st in sched.stations.items()}
@@ -47,15 +47,26 @@ def project_names(root: Path) -> tuple[str, dict[str, str]]:
 @click.command("report")
 @click.option("--from", "start", type=DATE, required=True, help="Từ ngày. First day.")
 @click.option("--to", "end", type=DATE, required=True, help="Đến ngày. Last day.")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
-              help="md (mặc định), csv, html, docx; mặc định theo đuôi của -o.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Ghi vào tệp này (mặc định: in ra màn hình; docx: "
-              "bao-cao-TỪ-ĐẾN.docx).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="md (mặc định), csv, html, docx; mặc định theo đuôi của -o.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Ghi vào tệp này (mặc định: in ra màn hình; docx: bao-cao-TỪ-ĐẾN.docx).",
+)
 @root_option
 @out_option
-def report(start: dt.date, end: dt.date, fmt: str | None, output: Path | None, root: Path,
-           out: Path | None) -> None:
+def report(
+    start: dt.date, end: dt.date, fmt: str | None, output: Path | None, root: Path, out: Path | None
+) -> None:
     """Báo cáo kết quả thực hiện công văn: số lượt, số phút, buổi sáng, ngày bỏ sót.
 
     Số liệu lấy từ nhật ký phát sóng (OUT/asrun.sqlite), theo công văn / chiến dịch và
@@ -66,8 +77,11 @@ def report(start: dt.date, end: dt.date, fmt: str | None, output: Path | None, r
             broadcast report --from 01/01/2026 --to 30/06/2026 -o bao-cao.docx
     """
     if end < start:
-        raise InputError(f"--to ({end:%d/%m/%Y}) đứng trước --from ({start:%d/%m/%Y})",
-                         where="--from/--to", fix="đổi lại hai ngày cho đúng thứ tự")
+        raise InputError(
+            f"--to ({end:%d/%m/%Y}) đứng trước --from ({start:%d/%m/%Y})",
+            where="--from/--to",
+            fix="đổi lại hai ngày cho đúng thứ tự",
+        )
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in FORMATS else "md"

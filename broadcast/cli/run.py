@@ -22,19 +22,43 @@ def default_build_at(windows: list[dt.time], lead_minutes: int = 60) -> dt.time:
 
 
 @click.command("run")
-@click.option("--player", default=DEFAULT_PLAYER, show_default=True,
-              help="Lệnh phát một tệp; {file} là tệp, {station} là mã đài. Player command.")
-@click.option("--build-at", default=None,
-              help="Giờ làm danh sách phát mỗi ngày (mặc định: 1 giờ trước buổi sớm nhất).")
-@click.option("--poll", type=click.FloatRange(0.2, 300), default=5.0, show_default=True,
-              help="Bao nhiêu giây xem hàng đợi khẩn cấp một lần.")
-@click.option("--grace", type=click.FloatRange(0, 86400), default=DEFAULT_GRACE_S,
-              show_default=True, help="Giây cho phép phát trễ khi đài không có khung giờ.")
+@click.option(
+    "--player",
+    default=DEFAULT_PLAYER,
+    show_default=True,
+    help="Lệnh phát một tệp; {file} là tệp, {station} là mã đài. Player command.",
+)
+@click.option(
+    "--build-at",
+    default=None,
+    help="Giờ làm danh sách phát mỗi ngày (mặc định: 1 giờ trước buổi sớm nhất).",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.2, 300),
+    default=5.0,
+    show_default=True,
+    help="Bao nhiêu giây xem hàng đợi khẩn cấp một lần.",
+)
+@click.option(
+    "--grace",
+    type=click.FloatRange(0, 86400),
+    default=DEFAULT_GRACE_S,
+    show_default=True,
+    help="Giây cho phép phát trễ khi đài không có khung giờ.",
+)
 @click.option("--no-build", is_flag=True, help="Chỉ phát theo danh sách đã có.")
 @root_option
 @out_option
-def run(player: str, build_at: str | None, poll: float, grace: float, no_build: bool,
-        root: Path, out: Path | None) -> None:
+def run(
+    player: str,
+    build_at: str | None,
+    poll: float,
+    grace: float,
+    no_build: bool,
+    root: Path,
+    out: Path | None,
+) -> None:
     """Chạy tự động: làm danh sách phát và phát đúng giờ. Unattended playout daemon.
 
     Mỗi ngày làm trước danh sách phát hôm nay và ngày mai; đến giờ từng buổi thì chạy
@@ -53,8 +77,15 @@ def run(player: str, build_at: str | None, poll: float, grace: float, no_build: 
     def build_day(day: dt.date) -> None:
         build(load_project(root), target, day, 1)
 
-    daemon = Daemon(target, player=player, build=None if no_build else build_day,
-                    build_at=at, poll_s=poll, grace_s=grace, blocking=True)
+    daemon = Daemon(
+        target,
+        player=player,
+        build=None if no_build else build_day,
+        build_at=at,
+        poll_s=poll,
+        grace_s=grace,
+        blocking=True,
+    )
     click.echo(f"Đang chạy (Ctrl+C để dừng). Thư mục: {target}; làm danh sách lúc {at:%H:%M}.")
     try:
         daemon.start()

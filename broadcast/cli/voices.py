@@ -28,8 +28,7 @@ def _station_options(root: Path) -> tuple[dict[str, dict[str, Any]], str | None]
 
 
 @click.command("voices")
-@click.option("--offline", is_flag=True,
-              help="Không thử kết nối mạng. Skip the network probe.")
+@click.option("--offline", is_flag=True, help="Không thử kết nối mạng. Skip the network probe.")
 @root_option
 def voices(offline: bool, root: Path) -> None:
     """Liệt kê bộ đọc, giọng và bộ nào dùng được lúc này. List engines and voices.
@@ -49,8 +48,9 @@ def voices(offline: bool, root: Path) -> None:
         avail = cls.availability(options.get(name), probe=not offline, base_dir=root.resolve())
         kind = "trực tuyến" if cls.ONLINE else "ngoại tuyến"
         if avail.usable:
-            state = "dùng được" + ("" if avail.probed or not cls.ONLINE
-                                   else " (chưa thử mạng / network not probed)")
+            state = "dùng được" + (
+                "" if avail.probed or not cls.ONLINE else " (chưa thử mạng / network not probed)"
+            )
         else:
             state = f"KHÔNG dùng được: {avail.reason}"
         click.echo(f"{name:7} {kind:11} {state}")

@@ -230,8 +230,7 @@ class AsRunLog:
 
     # -- writes -----------------------------------------------------------------------
 
-    def record_planned(self, day: dt.date, station_id: str,
-                       items: list[Mapping[str, Any]]) -> None:
+    def record_planned(self, day: dt.date, station_id: str, items: list[Mapping[str, Any]]) -> None:
         """Store a station's running order for a day (the ``items`` of the JSON running
         order). A rebuild of the same day replaces the earlier planned rows. Only
         bulletins are kept: jingles are not what a directive asks to air (the daemon does
@@ -240,15 +239,31 @@ class AsRunLog:
         rows = []
         bulletins = [it for it in items if it.get("kind", "bulletin") == "bulletin"]
         for seq, it in enumerate(bulletins):
-            rows.append((
-                day.isoformat(), station_id, seq, _slot_text(it["slot"]), _iso(it["start"]),
-                _iso(it["end"]), float(it["duration_s"]), it["script"], it["source"],
-                it["directive"], it.get("priority", "normal"), it.get("title", ""),
-                it.get("file", ""), it.get("engine", ""), it.get("kind", "bulletin"), now,
-            ))
+            rows.append(
+                (
+                    day.isoformat(),
+                    station_id,
+                    seq,
+                    _slot_text(it["slot"]),
+                    _iso(it["start"]),
+                    _iso(it["end"]),
+                    float(it["duration_s"]),
+                    it["script"],
+                    it["source"],
+                    it["directive"],
+                    it.get("priority", "normal"),
+                    it.get("title", ""),
+                    it.get("file", ""),
+                    it.get("engine", ""),
+                    it.get("kind", "bulletin"),
+                    now,
+                )
+            )
         with self._write() as con:
-            con.execute("DELETE FROM planned WHERE day = ? AND station_id = ?",
-                        (day.isoformat(), station_id))
+            con.execute(
+                "DELETE FROM planned WHERE day = ? AND station_id = ?",
+                (day.isoformat(), station_id),
+            )
             con.executemany(
                 "INSERT INTO planned (day, station_id, seq, slot, start, end, duration_s, "
                 "script_id, source, directive, priority, title, file, engine, kind, "
@@ -261,50 +276,100 @@ class AsRunLog:
         import json
 
         doc = json.loads(Path(json_path).read_text("utf-8"))
-        self.record_planned(dt.date.fromisoformat(doc["date"]), doc["station"]["id"],
-                            doc["items"])
+        self.record_planned(dt.date.fromisoformat(doc["date"]), doc["station"]["id"], doc["items"])
 
-    def record_play(self, *, station_id: str, day: dt.date, slot: str | dt.time,
-                    script_id: str, source: str, directive: str, file: str, title: str,
-                    start: dt.datetime, end: dt.datetime | None, result: str,
-                    note: str = "") -> int:
+    def record_play(
+        self,
+        *,
+        station_id: str,
+        day: dt.date,
+        slot: str | dt.time,
+        script_id: str,
+        source: str,
+        directive: str,
+        file: str,
+        title: str,
+        start: dt.datetime,
+        end: dt.datetime | None,
+        result: str,
+        note: str = "",
+    ) -> int:
         """Record one play (or a failed / skipped one); returns its id for
         :meth:`finish_play`. ``end`` is None while the play is still running."""
         with self._write() as con:
-            return self._insert_play(con, station_id=station_id, day=day, slot=slot,
-                                     script_id=script_id, source=source,
-                                     directive=directive, file=file, title=title,
-                                     start=start, end=end, result=result, note=note)
+            return self._insert_play(
+                con,
+                station_id=station_id,
+                day=day,
+                slot=slot,
+                script_id=script_id,
+                source=source,
+                directive=directive,
+                file=file,
+                title=title,
+                start=start,
+                end=end,
+                result=result,
+                note=note,
+            )
 
     @staticmethod
-    def _insert_play(con: sqlite3.Connection, *, station_id: str, day: dt.date,
-                     slot: str | dt.time, script_id: str, source: str, directive: str,
-                     file: str, title: str, start: dt.datetime, end: dt.datetime | None,
-                     result: str, note: str = "") -> int:
+    def _insert_play(
+        con: sqlite3.Connection,
+        *,
+        station_id: str,
+        day: dt.date,
+        slot: str | dt.time,
+        script_id: str,
+        source: str,
+        directive: str,
+        file: str,
+        title: str,
+        start: dt.datetime,
+        end: dt.datetime | None,
+        result: str,
+        note: str = "",
+    ) -> int:
         if result not in RESULTS:
-            raise InputError(f"Kết quả phát '{result}' không hợp lệ",
-                             fix=f"dùng một trong: {', '.join(RESULTS)}")
+            raise InputError(
+                f"Kết quả phát '{result}' không hợp lệ", fix=f"dùng một trong: {', '.join(RESULTS)}"
+            )
         duration = None if end is None else round((end - start).total_seconds(), 3)
         cur = con.execute(
             "INSERT INTO plays (day, station_id, slot, script_id, source, directive, file, "
             "title, start, end, duration_s, result, note, recorded_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (day.isoformat(), station_id, _slot_text(slot), script_id, source, directive,
-             file, title, start.isoformat(), _iso(end), duration, result, note, _now()),
+            (
+                day.isoformat(),
+                station_id,
+                _slot_text(slot),
+                script_id,
+                source,
+                directive,
+                file,
+                title,
+                start.isoformat(),
+                _iso(end),
+                duration,
+                result,
+                note,
+                _now(),
+            ),
         )
         return int(cur.lastrowid or 0)
 
-    def finish_play(self, play_id: int, *, end: dt.datetime,
-                    result: str | None = None) -> None:
+    def finish_play(self, play_id: int, *, end: dt.datetime, result: str | None = None) -> None:
         """Set the end (and optionally the result) of a play started earlier."""
         if result is not None and result not in RESULTS:
-            raise InputError(f"Kết quả phát '{result}' không hợp lệ",
-                             fix=f"dùng một trong: {', '.join(RESULTS)}")
+            raise InputError(
+                f"Kết quả phát '{result}' không hợp lệ", fix=f"dùng một trong: {', '.join(RESULTS)}"
+            )
         with self._write() as con:
             row = con.execute("SELECT start FROM plays WHERE id = ?", (play_id,)).fetchone()
             if row is None:
-                raise InputError(f"Không có lượt phát số {play_id} trong nhật ký",
-                                 where=str(self.path))
+                raise InputError(
+                    f"Không có lượt phát số {play_id} trong nhật ký", where=str(self.path)
+                )
             start = dt.datetime.fromisoformat(row["start"])
             con.execute(
                 "UPDATE plays SET end = ?, duration_s = ?, result = COALESCE(?, result) "
@@ -328,21 +393,31 @@ class AsRunLog:
                     fix="chạy 'broadcast build --date NGÀY' trước (build ghi lịch vào nhật "
                     "ký), hoặc nhập nhật ký phát bằng 'broadcast asrun import'",
                 )
-            aired = {(r["script_id"], r["start"]) for r in con.execute(
-                f"SELECT script_id, start FROM plays WHERE day = ? AND station_id = ? "
-                f"AND result IN ({','.join('?' * len(AIRED))})",
-                (day.isoformat(), station_id, *AIRED),
-            )}
+            aired = {
+                (r["script_id"], r["start"])
+                for r in con.execute(
+                    f"SELECT script_id, start FROM plays WHERE day = ? AND station_id = ? "
+                    f"AND result IN ({','.join('?' * len(AIRED))})",
+                    (day.isoformat(), station_id, *AIRED),
+                )
+            }
             added = 0
             for p in planned:
                 if (p["script_id"], p["start"]) in aired:
                     continue
                 self._insert_play(
-                    con, station_id=station_id, day=day, slot=p["slot"],
-                    script_id=p["script_id"], source=p["source"], directive=p["directive"],
-                    file=p["file"], title=p["title"],
+                    con,
+                    station_id=station_id,
+                    day=day,
+                    slot=p["slot"],
+                    script_id=p["script_id"],
+                    source=p["source"],
+                    directive=p["directive"],
+                    file=p["file"],
+                    title=p["title"],
                     start=dt.datetime.fromisoformat(p["start"]),
-                    end=dt.datetime.fromisoformat(p["end"]), result="confirmed",
+                    end=dt.datetime.fromisoformat(p["end"]),
+                    result="confirmed",
                     note="xác nhận thủ công",
                 )
                 added += 1
@@ -358,8 +433,7 @@ class AsRunLog:
                 dup = con.execute(
                     "SELECT 1 FROM plays WHERE station_id = ? AND start = ? AND script_id = ? "
                     "AND result = ?",
-                    (row["station_id"], row["start"].isoformat(), row["script_id"],
-                     row["result"]),
+                    (row["station_id"], row["start"].isoformat(), row["script_id"], row["result"]),
                 ).fetchone()
                 if dup:
                     skipped += 1
@@ -370,8 +444,7 @@ class AsRunLog:
 
     # -- queries ----------------------------------------------------------------------
 
-    def plays(self, start: dt.date, end: dt.date,
-              station_id: str | None = None) -> list[Play]:
+    def plays(self, start: dt.date, end: dt.date, station_id: str | None = None) -> list[Play]:
         """Plays with ``start <= day <= end``, in time order."""
         sql = "SELECT * FROM plays WHERE day BETWEEN ? AND ?"
         args: list[Any] = [start.isoformat(), end.isoformat()]
@@ -380,17 +453,27 @@ class AsRunLog:
             args.append(station_id)
         with self._read() as con:
             rows = con.execute(sql + " ORDER BY start, id", args).fetchall()
-        return [Play(
-            id=r["id"], day=dt.date.fromisoformat(r["day"]), station_id=r["station_id"],
-            slot=r["slot"], script_id=r["script_id"], source=r["source"],
-            directive=r["directive"], file=r["file"], title=r["title"],
-            start=dt.datetime.fromisoformat(r["start"]),
-            end=dt.datetime.fromisoformat(r["end"]) if r["end"] else None,
-            duration_s=r["duration_s"], result=r["result"], note=r["note"],
-        ) for r in rows]
+        return [
+            Play(
+                id=r["id"],
+                day=dt.date.fromisoformat(r["day"]),
+                station_id=r["station_id"],
+                slot=r["slot"],
+                script_id=r["script_id"],
+                source=r["source"],
+                directive=r["directive"],
+                file=r["file"],
+                title=r["title"],
+                start=dt.datetime.fromisoformat(r["start"]),
+                end=dt.datetime.fromisoformat(r["end"]) if r["end"] else None,
+                duration_s=r["duration_s"],
+                result=r["result"],
+                note=r["note"],
+            )
+            for r in rows
+        ]
 
-    def planned(self, start: dt.date, end: dt.date,
-                station_id: str | None = None) -> list[Planned]:
+    def planned(self, start: dt.date, end: dt.date, station_id: str | None = None) -> list[Planned]:
         """Planned items with ``start <= day <= end``, in running order."""
         sql = "SELECT * FROM planned WHERE day BETWEEN ? AND ?"
         args: list[Any] = [start.isoformat(), end.isoformat()]
@@ -399,18 +482,29 @@ class AsRunLog:
             args.append(station_id)
         with self._read() as con:
             rows = con.execute(sql + " ORDER BY day, station_id, seq", args).fetchall()
-        return [Planned(
-            day=dt.date.fromisoformat(r["day"]), station_id=r["station_id"], seq=r["seq"],
-            slot=r["slot"], start=dt.datetime.fromisoformat(r["start"]),
-            end=dt.datetime.fromisoformat(r["end"]), duration_s=r["duration_s"],
-            script_id=r["script_id"], source=r["source"], directive=r["directive"],
-            priority=r["priority"], title=r["title"], file=r["file"],
-        ) for r in rows]
+        return [
+            Planned(
+                day=dt.date.fromisoformat(r["day"]),
+                station_id=r["station_id"],
+                seq=r["seq"],
+                slot=r["slot"],
+                start=dt.datetime.fromisoformat(r["start"]),
+                end=dt.datetime.fromisoformat(r["end"]),
+                duration_s=r["duration_s"],
+                script_id=r["script_id"],
+                source=r["source"],
+                directive=r["directive"],
+                priority=r["priority"],
+                title=r["title"],
+                file=r["file"],
+            )
+            for r in rows
+        ]
 
     def stations(self) -> list[str]:
         """Every station id that appears in the log."""
         with self._read() as con:
             rows = con.execute(
-                "SELECT station_id FROM planned UNION SELECT station_id FROM plays "
-                "ORDER BY 1").fetchall()
+                "SELECT station_id FROM planned UNION SELECT station_id FROM plays ORDER BY 1"
+            ).fetchall()
         return [r[0] for r in rows]

@@ -63,12 +63,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("date", "station", "start", "script")
 RESULT_WORDS = {
-    "": "imported", "da phat": "imported", "played": "imported", "ok": "imported",
-    "imported": "imported", "loi": "failed", "failed": "failed", "bo qua": "skipped",
+    "": "imported",
+    "da phat": "imported",
+    "played": "imported",
+    "ok": "imported",
+    "imported": "imported",
+    "loi": "failed",
+    "failed": "failed",
+    "bo qua": "skipped",
     "skipped": "skipped",
 }
-HEADER_HELP = ("ngay,dai,bat_dau,ket_thuc,kich_ban,ket_qua "
-               "(xem 'broadcast asrun import --help')")
+HEADER_HELP = "ngay,dai,bat_dau,ket_thuc,kich_ban,ket_qua (xem 'broadcast asrun import --help')"
 
 
 def _plain(text: str) -> str:
@@ -82,11 +87,15 @@ def _read(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"Không thấy tệp {path}", where=str(path),
-                         fix="kiểm tra lại tên và đường dẫn tệp") from None
+        raise InputError(
+            f"Không thấy tệp {path}", where=str(path), fix="kiểm tra lại tên và đường dẫn tệp"
+        ) from None
     except OSError as exc:
-        raise InputError(f"Không đọc được tệp {path}: {exc.strerror}", where=str(path),
-                         fix="kiểm tra quyền đọc tệp") from None
+        raise InputError(
+            f"Không đọc được tệp {path}: {exc.strerror}",
+            where=str(path),
+            fix="kiểm tra quyền đọc tệp",
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -137,8 +146,9 @@ def _closest(planned: Iterable[Planned], start: dt.datetime) -> Planned | None:
     return best
 
 
-def read_playout_csv(path: Path, log: AsRunLog,
-                     stations: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def read_playout_csv(
+    path: Path, log: AsRunLog, stations: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Parse and check the whole file; return rows for :meth:`AsRunLog.import_plays`.
 
     Raises :class:`ValidationErrors` listing every bad cell (file, line, column, fix).
@@ -161,19 +171,25 @@ def read_playout_csv(path: Path, log: AsRunLog,
         if not key:
             continue
         if key not in lookup:
-            errors.append(InputError(
-                f"Cột '{cell}' không dùng được", where=f"{path}, dòng 1, cột {i + 1}",
-                fix=f"đổi tên cột thành một trong: {', '.join(COLUMNS)} "
-                f"(hoặc tên tiếng Việt: {', '.join(a[0] for a in COLUMNS.values())})",
-            ))
+            errors.append(
+                InputError(
+                    f"Cột '{cell}' không dùng được",
+                    where=f"{path}, dòng 1, cột {i + 1}",
+                    fix=f"đổi tên cột thành một trong: {', '.join(COLUMNS)} "
+                    f"(hoặc tên tiếng Việt: {', '.join(a[0] for a in COLUMNS.values())})",
+                )
+            )
         else:
             names[i] = lookup[key]
     missing = [n for n in REQUIRED if n not in names.values()]
     if missing:
-        errors.append(InputError(
-            f"Thiếu cột: {', '.join(COLUMNS[n][0] for n in missing)}",
-            where=f"{path}, dòng 1", fix=f"dòng đầu ghi: {HEADER_HELP}",
-        ))
+        errors.append(
+            InputError(
+                f"Thiếu cột: {', '.join(COLUMNS[n][0] for n in missing)}",
+                where=f"{path}, dòng 1",
+                fix=f"dòng đầu ghi: {HEADER_HELP}",
+            )
+        )
     if errors:
         raise ValidationErrors(errors)
     col_of = {name: i for i, name in names.items()}
@@ -184,13 +200,17 @@ def read_playout_csv(path: Path, log: AsRunLog,
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        values = {name: (cells[i].strip() if i < len(cells) else "")
-                  for i, name in names.items()}
+        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in names.items()}
 
         def bad(name: str, what: str, fix: str, line: int = line) -> None:
-            errors.append(InputError(
-                what, where=f"{path}, dòng {line}, cột {col_of[name] + 1} "
-                f"({header[col_of[name]].strip()})", fix=fix))
+            errors.append(
+                InputError(
+                    what,
+                    where=f"{path}, dòng {line}, cột {col_of[name] + 1} "
+                    f"({header[col_of[name]].strip()})",
+                    fix=fix,
+                )
+            )
 
         row_ok = True
         for name in REQUIRED:
@@ -210,13 +230,19 @@ def read_playout_csv(path: Path, log: AsRunLog,
             bad("start", f"Giờ bắt đầu '{values['start']}' không đọc được", str(exc))
         station = values["station"]
         if known is not None and station not in known:
-            bad("station", f"Không có đài '{station}'",
-                f"dùng mã đài trong schedules/stations.yaml: {', '.join(sorted(known))}")
+            bad(
+                "station",
+                f"Không có đài '{station}'",
+                f"dùng mã đài trong schedules/stations.yaml: {', '.join(sorted(known))}",
+            )
             continue
         result = RESULT_WORDS.get(_plain(values.get("result", "")).replace("_", " "))
         if result is None:
-            bad("result", f"Kết quả '{values['result']}' không hiểu được",
-                "ghi 'da phat' (played), 'loi' (failed) hoặc 'bo qua' (skipped)")
+            bad(
+                "result",
+                f"Kết quả '{values['result']}' không hiểu được",
+                "ghi 'da phat' (played), 'loi' (failed) hoặc 'bo qua' (skipped)",
+            )
             continue
         if day is None or start_t is None:
             continue
@@ -235,19 +261,24 @@ def read_playout_csv(path: Path, log: AsRunLog,
             try:
                 end = start + dt.timedelta(seconds=_parse_duration(values["duration_s"]))
             except ValueError as exc:
-                bad("duration_s", f"Thời lượng '{values['duration_s']}' không đọc được",
-                    str(exc))
+                bad("duration_s", f"Thời lượng '{values['duration_s']}' không đọc được", str(exc))
                 continue
         elif result == "imported":
             col = "end" if "end" in col_of else "duration_s" if "duration_s" in col_of else None
             if col is None:
-                errors.append(InputError(
-                    "Thiếu cột ket_thuc (giờ kết thúc) hoặc thoi_luong (số giây)",
-                    where=f"{path}, dòng 1",
-                    fix="thêm một trong hai cột để báo cáo tính được số phút phát sóng"))
+                errors.append(
+                    InputError(
+                        "Thiếu cột ket_thuc (giờ kết thúc) hoặc thoi_luong (số giây)",
+                        where=f"{path}, dòng 1",
+                        fix="thêm một trong hai cột để báo cáo tính được số phút phát sóng",
+                    )
+                )
                 raise ValidationErrors(errors)
-            bad(col, "Lượt đã phát nhưng không có giờ kết thúc hay thời lượng",
-                "ghi giờ kết thúc (06:02:30) hoặc thời lượng (150)")
+            bad(
+                col,
+                "Lượt đã phát nhưng không có giờ kết thúc hay thời lượng",
+                "ghi giờ kết thúc (06:02:30) hoặc thời lượng (150)",
+            )
             continue
         script = values["script"]
         day_key = (day, station)
@@ -258,19 +289,29 @@ def read_playout_csv(path: Path, log: AsRunLog,
         directive = values.get("directive") or (match.directive if match else "")
         if not source or not directive:
             name = "directive" if "directive" in col_of else "script"
-            bad(name, f"Không biết kịch bản '{script}' thuộc chiến dịch/công văn nào "
+            bad(
+                name,
+                f"Không biết kịch bản '{script}' thuộc chiến dịch/công văn nào "
                 f"(ngày {day:%d/%m/%Y} chưa có lịch cho đài '{station}')",
-                "ghi cột chien_dich và cong_van, hoặc chạy 'broadcast build' cho ngày đó")
+                "ghi cột chien_dich và cong_van, hoặc chạy 'broadcast build' cho ngày đó",
+            )
             continue
-        rows.append({
-            "station_id": station, "day": day,
-            "slot": match.slot if match else start.strftime("%H:%M"),
-            "script_id": script, "source": source, "directive": directive,
-            "file": values.get("file") or (match.file if match else ""),
-            "title": values.get("title") or (match.title if match else ""),
-            "start": start, "end": end, "result": result,
-            "note": f"nhập từ {path.name} dòng {line}",
-        })
+        rows.append(
+            {
+                "station_id": station,
+                "day": day,
+                "slot": match.slot if match else start.strftime("%H:%M"),
+                "script_id": script,
+                "source": source,
+                "directive": directive,
+                "file": values.get("file") or (match.file if match else ""),
+                "title": values.get("title") or (match.title if match else ""),
+                "start": start,
+                "end": end,
+                "result": result,
+                "note": f"nhập từ {path.name} dòng {line}",
+            }
+        )
     if errors:
         raise ValidationErrors(errors)
     return rows

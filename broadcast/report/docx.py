@@ -26,16 +26,27 @@ FONT = "Times New Roman"
 def _place(commune: str) -> str:
     for prefix in ("Xã ", "xã ", "Phường ", "phường ", "Thị trấn ", "thị trấn "):
         if commune.startswith(prefix):
-            return commune[len(prefix):]
+            return commune[len(prefix) :]
     return commune or "…"
 
 
-def _para(container, text: str = "", *, bold: bool = False, italic: bool = False,  # type: ignore[no-untyped-def]
-          size: float = 13, align: str = "left", space_after: float = 3):
+def _para(
+    container,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,  # type: ignore[no-untyped-def]
+    size: float = 13,
+    align: str = "left",
+    space_after: float = 3,
+):
     p = container.add_paragraph()
-    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                   "right": WD_ALIGN_PARAGRAPH.RIGHT,
-                   "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    p.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
     p.paragraph_format.space_after = Pt(space_after)
     p.paragraph_format.space_before = Pt(0)
     if text:
@@ -78,28 +89,52 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = head.rows[0].cells
     left.width, right.width = Cm(6.5), Cm(10)
-    _cell_text(left, [("UBND " + commune.upper(), True, False), ("───────", False, False),
-                      ("Số: …/BC-UBND", False, False)])
-    _cell_text(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
-                       ("Độc lập - Tự do - Hạnh phúc", True, False),
-                       ("───────────────", False, False),
-                       (f"{_place(commune)}, ngày {today.day:02d} tháng {today.month:02d} "
-                        f"năm {today.year}", False, True)])
+    _cell_text(
+        left,
+        [
+            ("UBND " + commune.upper(), True, False),
+            ("───────", False, False),
+            ("Số: …/BC-UBND", False, False),
+        ],
+    )
+    _cell_text(
+        right,
+        [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
+            ("Độc lập - Tự do - Hạnh phúc", True, False),
+            ("───────────────", False, False),
+            (
+                f"{_place(commune)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+                False,
+                True,
+            ),
+        ],
+    )
     _para(doc)
     _para(doc, "BÁO CÁO", bold=True, size=14, align="center", space_after=0)
-    _para(doc, "Kết quả phát thanh tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản",
-          bold=True, align="center", space_after=0)
+    _para(
+        doc,
+        "Kết quả phát thanh tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản",
+        bold=True,
+        align="center",
+        space_after=0,
+    )
     _para(doc, period_of(report), bold=True, align="center", space_after=12)
 
     t = report.total
     minutes = f"{t.minutes:.1f}".replace(".", ",")
     _para(doc, "I. TÌNH HÌNH TRIỂN KHAI", bold=True)
-    _para(doc, (
-        f"{period_of(report)}, hệ thống truyền thanh {commune.lower()} đã phát {t.aired} "
-        f"lượt bản tin tuyên truyền phòng, chống lừa đảo trên tổng số {t.planned} lượt theo "
-        f"kế hoạch (đạt {percent(t.completion)}), tổng thời lượng {minutes} phút"
-        f", trong đó {percent(t.morning_share)} số lượt phát vào khung giờ buổi sáng; "
-        f"sử dụng {len(t.scripts)} bài tuyên truyền."), align="justify")
+    _para(
+        doc,
+        (
+            f"{period_of(report)}, hệ thống truyền thanh {commune.lower()} đã phát {t.aired} "
+            f"lượt bản tin tuyên truyền phòng, chống lừa đảo trên tổng số {t.planned} lượt theo "
+            f"kế hoạch (đạt {percent(t.completion)}), tổng thời lượng {minutes} phút"
+            f", trong đó {percent(t.morning_share)} số lượt phát vào khung giờ buổi sáng; "
+            f"sử dụng {len(t.scripts)} bài tuyên truyền."
+        ),
+        align="justify",
+    )
     _para(doc, "II. KẾT QUẢ THỰC HIỆN", bold=True)
     for n, (name, header, rows) in enumerate(tables(report)[:2], start=1):
         _para(doc, f"{n}. {name}", bold=True, italic=True)
@@ -124,19 +159,38 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
     _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
     _para(doc, "…", align="justify")
     _para(doc, "Ghi chú: " + " ".join(NOTES), italic=True, size=11, align="justify")
-    _para(doc, f"Trên đây là báo cáo kết quả phát thanh tuyên truyền phòng, chống lừa đảo "
-          f"của UBND {commune.lower()}./.", align="justify", space_after=12)
+    _para(
+        doc,
+        f"Trên đây là báo cáo kết quả phát thanh tuyên truyền phòng, chống lừa đảo "
+        f"của UBND {commune.lower()}./.",
+        align="justify",
+        space_after=12,
+    )
 
     sign = doc.add_table(rows=1, cols=2)
     left, right = sign.rows[0].cells
-    _cell_text(left, [("Nơi nhận:", True, True), ("- UBND huyện (qua Công an huyện);", False,
-                                                  False), ("- Lưu: VT.", False, False)],
-               size=11)
+    _cell_text(
+        left,
+        [
+            ("Nơi nhận:", True, True),
+            ("- UBND huyện (qua Công an huyện);", False, False),
+            ("- Lưu: VT.", False, False),
+        ],
+        size=11,
+    )
     for p in left.paragraphs:
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _cell_text(right, [("TM. ỦY BAN NHÂN DÂN", True, False), ("CHỦ TỊCH", True, False),
-                       ("(Ký, ghi rõ họ tên, đóng dấu)", False, True), ("", False, False),
-                       ("", False, False), ("…", True, False)])
+    _cell_text(
+        right,
+        [
+            ("TM. ỦY BAN NHÂN DÂN", True, False),
+            ("CHỦ TỊCH", True, False),
+            ("(Ký, ghi rõ họ tên, đóng dấu)", False, True),
+            ("", False, False),
+            ("", False, False),
+            ("…", True, False),
+        ],
+    )
     return doc
 
 

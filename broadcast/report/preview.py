@@ -70,8 +70,7 @@ class _Texts:
                 self.cache[script_id] = ""
             else:
                 try:
-                    self.cache[script_id] = load_script(
-                        self.scripts_dir / f"{script_id}.md").text
+                    self.cache[script_id] = load_script(self.scripts_dir / f"{script_id}.md").text
                 except Exception as exc:  # noqa: BLE001 - shown on the page, not fatal
                     msg = getattr(exc, "what", None) or str(exc)
                     self.cache[script_id] = f"\0Không đọc được kịch bản {script_id}.md: {msg}"
@@ -86,8 +85,13 @@ def _sidecar(mp3: Path) -> dict[str, Any]:
         return {}
 
 
-def _item_html(item: dict, index: int, order_path: Path, page_dir: Path,  # type: ignore[type-arg]
-               texts: _Texts) -> tuple[str, bool]:
+def _item_html(
+    item: dict,
+    index: int,
+    order_path: Path,
+    page_dir: Path,  # type: ignore[type-arg]
+    texts: _Texts,
+) -> tuple[str, bool]:
     e = html.escape
     mp3 = (order_path.parent / str(item.get("file", ""))).resolve()
     rel = os.path.relpath(mp3, page_dir).replace(os.sep, "/")
@@ -100,31 +104,35 @@ def _item_html(item: dict, index: int, order_path: Path, page_dir: Path,  # type
         missing = "" if mp3.is_file() else f' <span class="missing">(không thấy {e(rel)})</span>'
         return (
             f'<div class="jingle{" overrun" if overrun else ""}"><span class="time">'
-            f'{_hhmm(str(item.get("start", "")))}</span>{e(label)} · {_minutes(duration)}'
-            f'{badge}'
+            f"{_hhmm(str(item.get('start', '')))}</span>{e(label)} · {_minutes(duration)}"
+            f"{badge}"
             f'<audio controls preload="metadata" src="{e(rel)}"></audio>{missing}</div>'
         ), overrun
     spoken = str(meta.get("spoken_text") or "")
     original, ok = texts.original(str(item.get("script", "")))
     engine = meta.get("engine") or item.get("engine", "")
-    spoken_html = e(spoken) if spoken else '<span class="missing">Chưa có văn bản đọc ' \
-        '(không thấy tệp JSON bên cạnh MP3).</span>'
+    spoken_html = (
+        e(spoken)
+        if spoken
+        else '<span class="missing">Chưa có văn bản đọc (không thấy tệp JSON bên cạnh MP3).</span>'
+    )
     original_html = e(original) if ok else f'<span class="missing">{e(original)}</span>'
-    missing_audio = "" if mp3.is_file() else \
-        f'<p class="missing">Không thấy tệp âm thanh: {e(rel)}</p>'
+    missing_audio = (
+        "" if mp3.is_file() else f'<p class="missing">Không thấy tệp âm thanh: {e(rel)}</p>'
+    )
     return (
         f'<article class="item{" overrun" if overrun else ""}" id="i{index}" '
         f'data-script="{e(str(item.get("script", "")))}">'
         f'<h3><span class="time">{_hhmm(str(item.get("start", "")))}</span>'
-        f'{e(str(item.get("title", "")))}{badge}</h3>'
+        f"{e(str(item.get('title', '')))}{badge}</h3>"
         f'<p class="meta">Khung giờ {e(str(item.get("slot", "")))} · kết thúc '
-        f'{_hhmm(str(item.get("end", "")))} · dài {_minutes(duration)} · '
-        f'{e(str(item.get("directive", "")))} · chiến dịch {e(str(item.get("source", "")))}'
-        f' · giọng đọc {e(str(engine))}</p>'
+        f"{_hhmm(str(item.get('end', '')))} · dài {_minutes(duration)} · "
+        f"{e(str(item.get('directive', '')))} · chiến dịch {e(str(item.get('source', '')))}"
+        f" · giọng đọc {e(str(engine))}</p>"
         f'<audio controls preload="metadata" src="{e(rel)}"></audio>{missing_audio}'
         f'<div class="texts"><div class="original"><h4>Văn bản gốc (kịch bản)</h4>'
         f'{original_html}</div><div class="spoken"><h4>Văn bản máy đọc</h4>{spoken_html}'
-        f'</div></div></article>'
+        f"</div></div></article>"
     ), overrun
 
 
@@ -152,8 +160,9 @@ def _overrunning(doc: dict) -> set[str]:  # type: ignore[type-arg]
     return out
 
 
-def render_preview(out_dir: Path, day: dt.date, scripts_dir: Path | None,
-                   commune: str = "") -> PreviewResult:
+def render_preview(
+    out_dir: Path, day: dt.date, scripts_dir: Path | None, commune: str = ""
+) -> PreviewResult:
     """Write the preview page of ``day`` from its running orders; return what it holds."""
     e = html.escape
     out_dir = Path(out_dir)
@@ -176,7 +185,8 @@ def render_preview(out_dir: Path, day: dt.date, scripts_dir: Path | None,
             items = doc["items"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(
-                f"Không đọc được thứ tự phát: {exc}", where=str(order_path),
+                f"Không đọc được thứ tự phát: {exc}",
+                where=str(order_path),
                 fix="chạy lại 'broadcast build' cho ngày này để ghi lại tệp",
             ) from None
         sid = str(station.get("id", order_path.stem))
@@ -197,15 +207,20 @@ def render_preview(out_dir: Path, day: dt.date, scripts_dir: Path | None,
         sections.append(
             f'<section class="station" id="st-{e(sid)}" data-items="{bulletins}">'
             f'<h2>{e(str(station.get("name", sid)))}</h2><p class="meta">Mã đài {e(sid)} · '
-            f'{e(KINDS.get(str(station.get("kind")), str(station.get("kind", ""))))} · '
-            f'{bulletins} bản tin · tổng {_minutes(total)}</p>'
-            + ("".join(parts) or "<p>Không có bản tin nào trong ngày.</p>") + "</section>"
+            f"{e(KINDS.get(str(station.get('kind')), str(station.get('kind', ''))))} · "
+            f"{bulletins} bản tin · tổng {_minutes(total)}</p>"
+            + ("".join(parts) or "<p>Không có bản tin nào trong ngày.</p>")
+            + "</section>"
         )
     heading = f"Xem trước chương trình phát thanh {WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y}"
-    sub = (f"{e(commune) + ' · ' if commune else ''}{len(orders)} đài · {n_items} bản tin"
-           + (f' · <strong>{n_over} bản tin quá giờ</strong>' if n_over else ""))
+    sub = f"{e(commune) + ' · ' if commune else ''}{len(orders)} đài · {n_items} bản tin" + (
+        f" · <strong>{n_over} bản tin quá giờ</strong>" if n_over else ""
+    )
     page = _template().substitute(
-        title=e(heading), heading=e(heading), subheading=sub, nav=" ".join(nav),
+        title=e(heading),
+        heading=e(heading),
+        subheading=sub,
+        nav=" ".join(nav),
         body=f'<div id="summary" data-stations="{len(orders)}" data-items="{n_items}" '
         f'data-overruns="{n_over}"></div>' + "\n".join(sections),
     )

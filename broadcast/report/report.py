@@ -82,8 +82,13 @@ class Report:
         return f"{name} ({sid})" if name else sid
 
 
-def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
-                 station_names: dict[str, str] | None = None) -> Report:
+def build_report(
+    log: AsRunLog,
+    start: dt.date,
+    end: dt.date,
+    commune: str = "",
+    station_names: dict[str, str] | None = None,
+) -> Report:
     """Count plays and planned rows of the log between ``start`` and ``end`` inclusive."""
     planned = log.planned(start, end)
     plays = log.plays(start, end)
@@ -107,8 +112,7 @@ def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
             continue
         seconds = play.duration_s
         if seconds is None:
-            seconds = planned_len.get((play.day, play.station_id, play.script_id, play.slot),
-                                      0.0)
+            seconds = planned_len.get((play.day, play.station_id, play.script_id, play.slot), 0.0)
         line.aired += 1
         line.airtime_s += seconds
         line.morning += play.slot < MORNING_END
@@ -120,11 +124,11 @@ def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
     Key = tuple[str | None, str | None, str | None]
     groups: dict[Key, Line] = dict(detail)  # type: ignore[arg-type]
     for (directive, source, station), sub in detail.items():
-        agg_keys: list[Key] = [(directive, source, None), (None, None, station),
-                               (None, None, None)]
+        agg_keys: list[Key] = [(directive, source, None), (None, None, station), (None, None, None)]
         for key in agg_keys:
-            agg = groups.setdefault(key, Line(directive=key[0] or "", source=key[1] or "",
-                                              station=key[2] or ""))
+            agg = groups.setdefault(
+                key, Line(directive=key[0] or "", source=key[1] or "", station=key[2] or "")
+            )
             agg.planned += sub.planned
             agg.aired += sub.aired
             agg.not_aired += sub.not_aired
@@ -139,11 +143,16 @@ def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
             agg.aired_days = agg.required - agg.aired_days
 
     def ordered(pred) -> list[Line]:  # type: ignore[no-untyped-def]
-        return sorted((ln for k, ln in groups.items() if pred(k)),
-                      key=lambda ln: (ln.directive, ln.source, ln.station))
+        return sorted(
+            (ln for k, ln in groups.items() if pred(k)),
+            key=lambda ln: (ln.directive, ln.source, ln.station),
+        )
 
     return Report(
-        start=start, end=end, commune=commune, station_names=dict(station_names or {}),
+        start=start,
+        end=end,
+        commune=commune,
+        station_names=dict(station_names or {}),
         by_directive=ordered(lambda k: k[0] is not None and k[2] is None),
         by_station=ordered(lambda k: k[0] is None and k[2] is not None),
         detail=ordered(lambda k: None not in k),
@@ -154,8 +163,16 @@ def build_report(log: AsRunLog, start: dt.date, end: dt.date, commune: str = "",
 
 # -- plain renderings ------------------------------------------------------------------
 
-HEADERS = ["Kế hoạch", "Đã phát", "Lỗi/bỏ qua", "Số phút", "Buổi sáng", "Kịch bản",
-           "Ngày yêu cầu", "Ngày bỏ sót"]
+HEADERS = [
+    "Kế hoạch",
+    "Đã phát",
+    "Lỗi/bỏ qua",
+    "Số phút",
+    "Buổi sáng",
+    "Kịch bản",
+    "Ngày yêu cầu",
+    "Ngày bỏ sót",
+]
 NOTES = [
     "Đã phát: lượt có kết quả đã phát, đã xác nhận hoặc nhập từ phần mềm khác.",
     "Số phút: tổng thời gian các lượt đã phát.",
@@ -170,9 +187,16 @@ def percent(x: float) -> str:
 
 
 def figures(line: Line) -> list[str]:
-    return [str(line.planned), str(line.aired), str(line.not_aired),
-            f"{line.minutes:.1f}".replace(".", ","), percent(line.morning_share),
-            str(len(line.scripts)), str(line.required_days), str(len(line.missed))]
+    return [
+        str(line.planned),
+        str(line.aired),
+        str(line.not_aired),
+        f"{line.minutes:.1f}".replace(".", ","),
+        percent(line.morning_share),
+        str(len(line.scripts)),
+        str(line.required_days),
+        str(len(line.missed)),
+    ]
 
 
 def title_of(report: Report) -> str:
@@ -187,8 +211,10 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
     """(section title, header, rows) for each table, shared by md, html and docx."""
     t1 = [[ln.directive, ln.source, *figures(ln)] for ln in report.by_directive]
     t2 = [[report.station_label(ln.station), *figures(ln)] for ln in report.by_station]
-    t3 = [[ln.directive, ln.source, report.station_label(ln.station), *figures(ln)]
-          for ln in report.detail]
+    t3 = [
+        [ln.directive, ln.source, report.station_label(ln.station), *figures(ln)]
+        for ln in report.detail
+    ]
     total = ["Tổng cộng", "", *figures(report.total)]
     return [
         ("Theo công văn, chiến dịch", ["Công văn", "Chiến dịch", *HEADERS], t1 + [total]),
@@ -214,9 +240,14 @@ def to_markdown(report: Report) -> str:
     where = f" — {report.commune}" if report.commune else ""
     out += [f"{period_of(report)}{where}.", ""]
     for n, (name, header, rows) in enumerate(tables(report), start=1):
-        out += [f"## {n}. {name}", "", "| " + " | ".join(header) + " |",
-                "|" + "|".join("---" if i < len(header) - 8 else "---:"
-                               for i in range(len(header))) + "|"]
+        out += [
+            f"## {n}. {name}",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|"
+            + "|".join("---" if i < len(header) - 8 else "---:" for i in range(len(header)))
+            + "|",
+        ]
         out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
         out.append("")
     out += ["## 4. Ngày có lịch mà không phát", ""]
@@ -225,22 +256,51 @@ def to_markdown(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-CSV_HEADER = ["nhom", "cong_van", "chien_dich", "dai", "ke_hoach", "da_phat", "loi_bo_qua",
-              "so_phut", "ti_le_buoi_sang", "so_kich_ban", "ngay_yeu_cau", "ngay_bo_sot",
-              "cac_ngay_bo_sot"]
+CSV_HEADER = [
+    "nhom",
+    "cong_van",
+    "chien_dich",
+    "dai",
+    "ke_hoach",
+    "da_phat",
+    "loi_bo_qua",
+    "so_phut",
+    "ti_le_buoi_sang",
+    "so_kich_ban",
+    "ngay_yeu_cau",
+    "ngay_bo_sot",
+    "cac_ngay_bo_sot",
+]
 
 
 def to_csv(report: Report) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_HEADER)
-    for group, lines in (("cong_van", report.by_directive), ("dai", report.by_station),
-                         ("chi_tiet", report.detail), ("tong", [report.total])):
+    for group, lines in (
+        ("cong_van", report.by_directive),
+        ("dai", report.by_station),
+        ("chi_tiet", report.detail),
+        ("tong", [report.total]),
+    ):
         for ln in lines:
-            w.writerow([group, ln.directive, ln.source, ln.station, ln.planned, ln.aired,
-                        ln.not_aired, f"{ln.minutes:.1f}", f"{ln.morning_share:.3f}",
-                        len(ln.scripts), ln.required_days, len(ln.missed),
-                        " ".join(f"{s}:{d.isoformat()}" for s, d in ln.missed)])
+            w.writerow(
+                [
+                    group,
+                    ln.directive,
+                    ln.source,
+                    ln.station,
+                    ln.planned,
+                    ln.aired,
+                    ln.not_aired,
+                    f"{ln.minutes:.1f}",
+                    f"{ln.morning_share:.3f}",
+                    len(ln.scripts),
+                    ln.required_days,
+                    len(ln.missed),
+                    " ".join(f"{s}:{d.isoformat()}" for s, d in ln.missed),
+                ]
+            )
     return buf.getvalue()
 
 
@@ -252,23 +312,35 @@ h1{text-align:center;font-size:22px}p.c{text-align:center}"""
 
 def to_html(report: Report) -> str:
     e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
-           f"<title>{e(title_of(report))}</title><style>{_CSS}</style></head><body>",
-           f"<h1>{e(title_of(report).upper())}</h1>",
-           f'<p class="c">{e(period_of(report))}'
-           f"{' — ' + e(report.commune) if report.commune else ''}</p>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="vi"><head><meta charset="utf-8">',
+        f"<title>{e(title_of(report))}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(title_of(report).upper())}</h1>",
+        f'<p class="c">{e(period_of(report))}'
+        f"{' — ' + e(report.commune) if report.commune else ''}</p>",
+    ]
     for n, (name, header, rows) in enumerate(tables(report), start=1):
-        out.append(f"<h2>{n}. {e(name)}</h2><table><tr>"
-                   + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>")
+        out.append(
+            f"<h2>{n}. {e(name)}</h2><table><tr>"
+            + "".join(f"<th>{e(h)}</th>" for h in header)
+            + "</tr>"
+        )
         for row in rows:
             k = len(row) - 8
-            out.append("<tr>" + "".join(
-                f'<td{" class=n" if i >= k else ""}>{e(c)}</td>' for i, c in enumerate(row))
-                + "</tr>")
+            out.append(
+                "<tr>"
+                + "".join(
+                    f"<td{' class=n' if i >= k else ''}>{e(c)}</td>" for i, c in enumerate(row)
+                )
+                + "</tr>"
+            )
         out.append("</table>")
     out.append("<h2>4. Ngày có lịch mà không phát</h2><ul>")
     out += [f"<li>{e(m)}</li>" for m in missed_lines(report)] or ["<li>Không có.</li>"]
-    out.append("</ul><p>Ghi chú:</p><ul>" + "".join(f"<li>{e(n)}</li>" for n in NOTES)
-               + "</ul></body></html>")
+    out.append(
+        "</ul><p>Ghi chú:</p><ul>"
+        + "".join(f"<li>{e(n)}</li>" for n in NOTES)
+        + "</ul></body></html>"
+    )
     return "\n".join(out) + "\n"
-

@@ -59,10 +59,22 @@ _DAEMONS: dict[str, Daemon] = {}
 
 
 class AsRun(Protocol):
-    def record_play(self, *, station_id: str, day: dt.date, slot: str | dt.time,
-                    script_id: str, source: str, directive: str, file: str, title: str,
-                    start: dt.datetime, end: dt.datetime | None, result: str,
-                    note: str = "") -> int: ...
+    def record_play(
+        self,
+        *,
+        station_id: str,
+        day: dt.date,
+        slot: str | dt.time,
+        script_id: str,
+        source: str,
+        directive: str,
+        file: str,
+        title: str,
+        start: dt.datetime,
+        end: dt.datetime | None,
+        result: str,
+        note: str = "",
+    ) -> int: ...
 
 
 def now() -> dt.datetime:
@@ -77,9 +89,11 @@ class Ledger:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         with closing(self._connect()) as con, con:
-            con.execute("CREATE TABLE IF NOT EXISTS entries (day TEXT, station TEXT, slot TEXT, "
-                        "seq INTEGER, file TEXT, result TEXT, at TEXT, "
-                        "PRIMARY KEY (day, station, slot, seq))")
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS entries (day TEXT, station TEXT, slot TEXT, "
+                "seq INTEGER, file TEXT, result TEXT, at TEXT, "
+                "PRIMARY KEY (day, station, slot, seq))"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30)
@@ -87,35 +101,41 @@ class Ledger:
         con.execute("PRAGMA synchronous=FULL")
         return con
 
-    def claim(self, day: str, station: str, slot: str, seq: int, file: str,
-              result: str = "playing") -> bool:
+    def claim(
+        self, day: str, station: str, slot: str, seq: int, file: str, result: str = "playing"
+    ) -> bool:
         """Record an entry before it airs; False if it was already there (never twice)."""
         with self._lock, closing(self._connect()) as con, con:
-            cur = con.execute("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?)",
-                              (day, station, slot, seq, file, result, now().isoformat()))
+            cur = con.execute(
+                "INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?)",
+                (day, station, slot, seq, file, result, now().isoformat()),
+            )
             return cur.rowcount == 1
 
     def finish(self, day: str, station: str, slot: str, seq: int, result: str) -> None:
         with self._lock, closing(self._connect()) as con, con:
-            con.execute("UPDATE entries SET result=? WHERE day=? AND station=? AND slot=? "
-                        "AND seq=?", (result, day, station, slot, seq))
+            con.execute(
+                "UPDATE entries SET result=? WHERE day=? AND station=? AND slot=? AND seq=?",
+                (result, day, station, slot, seq),
+            )
 
     def done(self, day: str, station: str, slot: str) -> set[int]:
         with closing(self._connect()) as con:
-            rows = con.execute("SELECT seq FROM entries WHERE day=? AND station=? AND slot=?",
-                               (day, station, slot)).fetchall()
+            rows = con.execute(
+                "SELECT seq FROM entries WHERE day=? AND station=? AND slot=?", (day, station, slot)
+            ).fetchall()
         return {r[0] for r in rows}
 
     def interrupted(self) -> list[tuple[str, str, str, int]]:
         """Entries started but never finished (the daemon died while they played)."""
         with closing(self._connect()) as con:
-            return con.execute("SELECT day, station, slot, seq FROM entries "
-                               "WHERE result='playing'").fetchall()
+            return con.execute(
+                "SELECT day, station, slot, seq FROM entries WHERE result='playing'"
+            ).fetchall()
 
     def rows(self) -> list[tuple[Any, ...]]:
         with closing(self._connect()) as con:
-            return con.execute("SELECT * FROM entries ORDER BY day, station, slot, seq"
-                               ).fetchall()
+            return con.execute("SELECT * FROM entries ORDER BY day, station, slot, seq").fetchall()
 
 
 def _job_session(key: str, station: str, day: str, slot: str) -> None:
@@ -134,11 +154,17 @@ def _job_poll(key: str) -> None:
 class Daemon:
     """The playout daemon for one output folder."""
 
-    def __init__(self, out_dir: Path, player: str = DEFAULT_PLAYER,
-                 build: Callable[[dt.date], None] | None = None,
-                 asrun: AsRun | None = None, build_at: dt.time | None = None,
-                 poll_s: float = 5.0, grace_s: float = DEFAULT_GRACE_S,
-                 blocking: bool = False) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        player: str = DEFAULT_PLAYER,
+        build: Callable[[dt.date], None] | None = None,
+        asrun: AsRun | None = None,
+        build_at: dt.time | None = None,
+        poll_s: float = 5.0,
+        grace_s: float = DEFAULT_GRACE_S,
+        blocking: bool = False,
+    ) -> None:
         self.out = Path(out_dir).resolve()
         self.player = player
         self._build = build
@@ -167,8 +193,10 @@ class Daemon:
 
         cls = BlockingScheduler if blocking else BackgroundScheduler
         sched = cls(
-            jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{db}"),
-                       "memory": MemoryJobStore()},
+            jobstores={
+                "default": SQLAlchemyJobStore(url=f"sqlite:///{db}"),
+                "memory": MemoryJobStore(),
+            },
             executors={"default": ThreadPoolExecutor(32)},
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone=TZ,
@@ -193,14 +221,20 @@ class Daemon:
         _DAEMONS[self.key] = self
         self._close_interrupted()
         self.scheduler.add_job(
-            "broadcast.schedule.daemon:_job_build", CronTrigger(
-                hour=self.build_at.hour, minute=self.build_at.minute, timezone=TZ),
-            args=[self.key], id="build-ahead", replace_existing=True,
+            "broadcast.schedule.daemon:_job_build",
+            CronTrigger(hour=self.build_at.hour, minute=self.build_at.minute, timezone=TZ),
+            args=[self.key],
+            id="build-ahead",
+            replace_existing=True,
             misfire_grace_time=6 * 3600,
         )
         self.scheduler.add_job(
-            "broadcast.schedule.daemon:_job_poll", IntervalTrigger(seconds=self.poll_s),
-            args=[self.key], id="emergency-poll", jobstore="memory", replace_existing=True,
+            "broadcast.schedule.daemon:_job_poll",
+            IntervalTrigger(seconds=self.poll_s),
+            args=[self.key],
+            id="emergency-poll",
+            jobstore="memory",
+            replace_existing=True,
         )
         if self._build is not None and build_now:
             self.build_ahead()
@@ -222,8 +256,17 @@ class Daemon:
             doc = self._running_orders(dt.date.fromisoformat(day)).get(sid)
             items = self._sessions(doc).get(slot, []) if doc else []
             if seq < len(items):
-                self._record(sid, day, slot, items[seq], doc or {}, now(), None, "failed",
-                             "bị ngắt khi trình phát dừng; không phát lại")
+                self._record(
+                    sid,
+                    day,
+                    slot,
+                    items[seq],
+                    doc or {},
+                    now(),
+                    None,
+                    "failed",
+                    "bị ngắt khi trình phát dừng; không phát lại",
+                )
 
     def build_ahead(self) -> None:
         today = now().date()
@@ -232,8 +275,11 @@ class Daemon:
                 try:
                     self._build(day)
                 except Exception as exc:  # noqa: BLE001 - a failed build must not stop playout
-                    log.warning("Không làm được danh sách phát ngày %s: %s; vẫn phát theo "
-                                "danh sách đã có", day, exc)
+                    log.warning(
+                        "Không làm được danh sách phát ngày %s: %s; vẫn phát theo danh sách đã có",
+                        day,
+                        exc,
+                    )
         self.schedule_days()
 
     # -- sessions ------------------------------------------------------------------
@@ -280,10 +326,12 @@ class Daemon:
                         continue
                     grace = max(1, int((deadline - start).total_seconds()))
                     self.scheduler.add_job(
-                        "broadcast.schedule.daemon:_job_session", DateTrigger(start, TZ),
+                        "broadcast.schedule.daemon:_job_session",
+                        DateTrigger(start, TZ),
                         args=[self.key, sid, day.isoformat(), slot],
                         id=f"session:{sid}:{day.isoformat()}:{slot}",
-                        replace_existing=True, misfire_grace_time=grace,
+                        replace_existing=True,
+                        misfire_grace_time=grace,
                     )
                     count += 1
         return count
@@ -306,16 +354,35 @@ class Daemon:
         with self._guard:
             return self._station_locks.setdefault(sid, threading.Lock())
 
-    def _record(self, sid: str, day: str, slot: str, item: dict[str, Any], doc: dict[str, Any],
-                start: dt.datetime, end: dt.datetime | None, result: str, note: str = "") -> None:
+    def _record(
+        self,
+        sid: str,
+        day: str,
+        slot: str,
+        item: dict[str, Any],
+        doc: dict[str, Any],
+        start: dt.datetime,
+        end: dt.datetime | None,
+        result: str,
+        note: str = "",
+    ) -> None:
         if item.get("kind", "bulletin") != "bulletin":
             return  # jingles are not bulletins: the as-run log counts bulletins
         try:
             self.asrun.record_play(
-                station_id=sid, day=dt.date.fromisoformat(day), slot=slot,
-                script_id=item["script"], source=item["source"], directive=item["directive"],
-                file=item["file"], title=item["title"], start=start, end=end, result=result,
-                note=note)
+                station_id=sid,
+                day=dt.date.fromisoformat(day),
+                slot=slot,
+                script_id=item["script"],
+                source=item["source"],
+                directive=item["directive"],
+                file=item["file"],
+                title=item["title"],
+                start=start,
+                end=end,
+                result=result,
+                note=note,
+            )
         except Exception as exc:  # noqa: BLE001 - playout goes on; the problem is logged
             log.warning("Không ghi được nhật ký phát sóng: %s", exc)
 
@@ -347,8 +414,9 @@ class Daemon:
             remaining = float(item.get("duration_s", 0.0))
             if now() + dt.timedelta(seconds=remaining) > deadline:
                 if self.ledger.claim(day, sid, slot, seq, item["file"], "skipped"):
-                    self._record(sid, day, slot, item, doc, now(), None, "skipped",
-                                 "hết khung giờ phát")
+                    self._record(
+                        sid, day, slot, item, doc, now(), None, "skipped", "hết khung giờ phát"
+                    )
                 continue
             if not self.ledger.claim(day, sid, slot, seq, item["file"]):
                 continue  # already played (or started before a crash): never twice
@@ -380,8 +448,12 @@ class Daemon:
                     running = self._emergency_threads.get(sid)
                     if running is not None and running.is_alive():
                         continue
-                    t = threading.Thread(target=self.play_emergencies, args=(sid,),
-                                         name=f"emergency-{sid}", daemon=True)
+                    t = threading.Thread(
+                        target=self.play_emergencies,
+                        args=(sid,),
+                        name=f"emergency-{sid}",
+                        daemon=True,
+                    )
                     self._emergency_threads[sid] = t
                     t.start()
 
@@ -397,12 +469,27 @@ class Daemon:
     def _emergency_entry(self, q: Any, sid: str, play: bool) -> None:
         day = q.created.date().isoformat()
         slot = "emergency:" + q.id
-        item = {"kind": "bulletin", "script": q.script_id, "source": q.id,
-                "directive": q.directive, "file": q.files[sid], "title": q.title}
+        item = {
+            "kind": "bulletin",
+            "script": q.script_id,
+            "source": q.id,
+            "directive": q.directive,
+            "file": q.files[sid],
+            "title": q.title,
+        }
         if not play:
             if self.ledger.claim(day, sid, slot, 0, q.files[sid], "skipped"):
-                self._record(sid, day, slot, item, {}, now(), None, "skipped",
-                             "bản tin khẩn cấp đã quá cũ khi máy chạy lại")
+                self._record(
+                    sid,
+                    day,
+                    slot,
+                    item,
+                    {},
+                    now(),
+                    None,
+                    "skipped",
+                    "bản tin khẩn cấp đã quá cũ khi máy chạy lại",
+                )
             return
         with self._lock_for(sid):
             if not self.ledger.claim(day, sid, slot, 0, q.files[sid]):
@@ -410,5 +497,4 @@ class Daemon:
             ok, start, end = self._play(sid, self.out / q.files[sid])
         result = "played" if ok else "failed"
         self.ledger.finish(day, sid, slot, 0, result)
-        self._record(sid, day, start.strftime("%H:%M"), item, {}, start, end, result,
-                     "khẩn cấp")
+        self._record(sid, day, start.strftime("%H:%M"), item, {}, start, end, result, "khẩn cấp")

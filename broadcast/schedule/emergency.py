@@ -50,9 +50,13 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 def _from_raw(raw: dict[str, Any]) -> QueuedBulletin:
     return QueuedBulletin(
-        id=raw["id"], created=dt.datetime.fromisoformat(raw["created"]),
-        stations=tuple(raw["stations"]), script_id=raw["script"], title=raw["title"],
-        directive=raw.get("directive", ""), files=dict(raw.get("files", {})),
+        id=raw["id"],
+        created=dt.datetime.fromisoformat(raw["created"]),
+        stations=tuple(raw["stations"]),
+        script_id=raw["script"],
+        title=raw["title"],
+        directive=raw.get("directive", ""),
+        files=dict(raw.get("files", {})),
         durations={k: float(v) for k, v in raw.get("durations", {}).items()},
         now=bool(raw.get("now", False)),
     )
@@ -70,13 +74,23 @@ def enqueue(out_dir: Path, entry: QueuedBulletin) -> None:
     """Append ``entry`` (atomic rewrite); entries older than ``KEEP`` are pruned."""
     path = queue_path(out_dir)
     with _lock(out_dir):
-        raw = [r for r in _read(path)
-               if dt.datetime.fromisoformat(r["created"]) >= entry.created - KEEP
-               and r["id"] != entry.id]
-        raw.append({
-            "id": entry.id, "created": entry.created.isoformat(),
-            "stations": list(entry.stations), "script": entry.script_id, "title": entry.title,
-            "directive": entry.directive, "files": entry.files, "durations": entry.durations,
-            "now": entry.now,
-        })
+        raw = [
+            r
+            for r in _read(path)
+            if dt.datetime.fromisoformat(r["created"]) >= entry.created - KEEP
+            and r["id"] != entry.id
+        ]
+        raw.append(
+            {
+                "id": entry.id,
+                "created": entry.created.isoformat(),
+                "stations": list(entry.stations),
+                "script": entry.script_id,
+                "title": entry.title,
+                "directive": entry.directive,
+                "files": entry.files,
+                "durations": entry.durations,
+                "now": entry.now,
+            }
+        )
         atomic.write_text(path, json.dumps({"queue": raw}, ensure_ascii=False, indent=1) + "\n")

@@ -49,15 +49,17 @@ def jingle_file(root: Path, station: Station, kind: str, out_dir: Path) -> Jingl
     from ..audio.loudness import normalize
 
     source, path = _source(root, station, kind)
-    material = json.dumps({"source": source, "audio": station.audio.model_dump(), "v": 1},
-                          sort_keys=True)
+    material = json.dumps(
+        {"source": source, "audio": station.audio.model_dump(), "v": 1}, sort_keys=True
+    )
     digest = hashlib.sha256(material.encode()).hexdigest()[:10]
     target = Path(out_dir) / "jingles" / f"{kind.replace('_', '-')}-{digest}.mp3"
     meta = target.with_suffix(".json")
     if target.is_file() and meta.is_file():
         try:
-            return JingleFile(target, float(json.loads(meta.read_text("utf-8"))["duration_s"]),
-                              TITLES[kind])
+            return JingleFile(
+                target, float(json.loads(meta.read_text("utf-8"))["duration_s"]), TITLES[kind]
+            )
         except (ValueError, KeyError):
             pass
     seg = read_audio(path) if path else chime(BUILTIN_KIND[kind], RATE)
@@ -66,8 +68,14 @@ def jingle_file(root: Path, station: Station, kind: str, out_dir: Path) -> Jingl
     samples = np.frombuffer(seg.raw_data, dtype="<i2").astype(np.float64) / 32768.0
     audio = station.audio
     samples, _ = normalize(samples, rate, audio.lufs, audio.true_peak, audio.bitrate)
-    encode_mp3(samples, rate, target, sample_rate=audio.sample_rate, bitrate=audio.bitrate,
-               tags={"title": TITLES[kind], "genre": "Jingle"})
+    encode_mp3(
+        samples,
+        rate,
+        target,
+        sample_rate=audio.sample_rate,
+        bitrate=audio.bitrate,
+        tags={"title": TITLES[kind], "genre": "Jingle"},
+    )
     duration = round(len(samples) / rate, 3)
     atomic.write_text(meta, json.dumps({"duration_s": duration, "source": source}))
     return JingleFile(target, duration, TITLES[kind])
@@ -75,5 +83,7 @@ def jingle_file(root: Path, station: Station, kind: str, out_dir: Path) -> Jingl
 
 def jingle_files(root: Path, station: Station, out_dir: Path) -> tuple[JingleFile, JingleFile]:
     """(station ID, between) jingles of ``station``; ``root`` is the project folder."""
-    return (jingle_file(root, station, "station_id", out_dir),
-            jingle_file(root, station, "between", out_dir))
+    return (
+        jingle_file(root, station, "station_id", out_dir),
+        jingle_file(root, station, "between", out_dir),
+    )

@@ -40,8 +40,11 @@ def window_warnings(schedule: Schedule, where: Where) -> list[str]:
     out = []
     for c in schedule.campaigns:
         for j, slot in enumerate(c.slots):
-            bad = [sid for sid in schedule.resolve_targets(c.stations)
-                   if slot_outside_windows(schedule.stations[sid], slot.at, slot.session)]
+            bad = [
+                sid
+                for sid in schedule.resolve_targets(c.stations)
+                if slot_outside_windows(schedule.stations[sid], slot.at, slot.session)
+            ]
             if not bad:
                 continue
             what = f"lúc {slot.at:%H:%M}" if slot.at else f"buổi {slot.session}"

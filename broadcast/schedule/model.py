@@ -7,7 +7,7 @@ with its file and line by :mod:`broadcast.validation`.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,7 +32,7 @@ ID = r"^[a-z0-9][a-z0-9-]*$"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-class Dialect(str, Enum):
+class Dialect(StrEnum):
     north = "north"
     central = "central"
     south = "south"
@@ -104,9 +104,16 @@ class Station(_Strict):
 #: the station's first window that starts in that part of the day (morning: before 12:00,
 #: evening: from 12:00), and starts at that window's start.
 SESSIONS = {
-    "morning": "morning", "sáng": "morning", "buổi sáng": "morning", "sang": "morning",
-    "evening": "evening", "afternoon": "evening", "chiều": "evening", "buổi chiều": "evening",
-    "chieu": "evening", "tối": "evening",
+    "morning": "morning",
+    "sáng": "morning",
+    "buổi sáng": "morning",
+    "sang": "morning",
+    "evening": "evening",
+    "afternoon": "evening",
+    "chiều": "evening",
+    "buổi chiều": "evening",
+    "chieu": "evening",
+    "tối": "evening",
 }
 NOON = dt.time(12, 0)
 
@@ -114,8 +121,9 @@ NOON = dt.time(12, 0)
 def to_session(value: object) -> str:
     key = str(value).strip().lower()
     if key not in SESSIONS:
-        raise ValueError(f"buổi '{value}' không hiểu được; viết 'sáng' (morning) hoặc "
-                         "'chiều' (evening)")
+        raise ValueError(
+            f"buổi '{value}' không hiểu được; viết 'sáng' (morning) hoặc 'chiều' (evening)"
+        )
     return SESSIONS[key]
 
 
@@ -134,8 +142,10 @@ class Slot(_Strict):
     @model_validator(mode="after")
     def _one_of(self) -> Slot:
         if (self.at is None) == (self.session is None):
-            raise ValueError("mỗi khung phát cần đúng một trong hai: 'at' (giờ, ví dụ 05:30) "
-                             "hoặc 'session' (sáng/chiều)")
+            raise ValueError(
+                "mỗi khung phát cần đúng một trong hai: 'at' (giờ, ví dụ 05:30) "
+                "hoặc 'session' (sáng/chiều)"
+            )
         return self
 
     @property
@@ -159,8 +169,11 @@ class Campaign(_Strict):
     stations: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
     priority: Priority = Priority.normal
     per_day: int | None = Field(
-        None, ge=1, le=50,
-        description="bulletins a day, spread over the slots (earlier slots get the rest)")
+        None,
+        ge=1,
+        le=50,
+        description="bulletins a day, spread over the slots (earlier slots get the rest)",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

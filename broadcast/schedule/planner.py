@@ -75,8 +75,13 @@ def estimate_duration(station: Station, script: Script) -> float:
     again = 3 * (station.repeat - 1)
     words = header + body * station.repeat + again
     speech = words * 60.0 / (station.voice.rate * SYLLABLES_PER_RATE_WORD)
-    fixed = (BUILTIN_JINGLE_S["intro"] + BUILTIN_JINGLE_S["outro"] + 0.5 + 2 * station.pause
-             + (station.repeat - 1) * (station.pause + 0.5))
+    fixed = (
+        BUILTIN_JINGLE_S["intro"]
+        + BUILTIN_JINGLE_S["outro"]
+        + 0.5
+        + 2 * station.pause
+        + (station.repeat - 1) * (station.pause + 0.5)
+    )
     return round(speech + fixed, 1)
 
 
@@ -127,8 +132,11 @@ class Session:
     def used_s(self) -> float:
         if not self.items:
             return 0.0
-        return (self.station_id_s + sum(i.duration_s for i in self.items)
-                + self.between_s * (len(self.items) - 1))
+        return (
+            self.station_id_s
+            + sum(i.duration_s for i in self.items)
+            + self.between_s * (len(self.items) - 1)
+        )
 
     @property
     def overrun_s(self) -> float:
@@ -216,8 +224,9 @@ def _more_urgent(a: Priority, b: Priority) -> Priority:
     return a if a.rank <= b.rank else b
 
 
-def _requests(schedule: Schedule, scripts: dict[str, Script],
-              day: dt.date) -> dict[str, list[tuple[PlannedItem, str | None]]]:
+def _requests(
+    schedule: Schedule, scripts: dict[str, Script], day: dt.date
+) -> dict[str, list[tuple[PlannedItem, str | None]]]:
     """(item, session name or None) per station, before placement in sessions."""
     out: dict[str, list[tuple[PlannedItem, str | None]]] = {sid: [] for sid in schedule.stations}
     for campaign in sorted(schedule.campaigns, key=lambda c: c.id):
@@ -248,9 +257,14 @@ def _requests(schedule: Schedule, scripts: dict[str, Script],
                     cursor += times
                 for script_id in chosen:
                     item = PlannedItem(
-                        station_id=sid, day=day, slot=slot.at or dt.time(0),
-                        script_id=script_id, source=campaign.id, priority=levels[script_id],
-                        directive=label, at=slot.at,
+                        station_id=sid,
+                        day=day,
+                        slot=slot.at or dt.time(0),
+                        script_id=script_id,
+                        source=campaign.id,
+                        priority=levels[script_id],
+                        directive=label,
+                        at=slot.at,
                     )
                     bucket.append((item, slot.session))
     for oneoff in sorted(schedule.oneoffs, key=lambda o: o.id):
@@ -260,10 +274,21 @@ def _requests(schedule: Schedule, scripts: dict[str, Script],
         label = script.meta.directive.label()
         level = _more_urgent(oneoff.priority, script.meta.priority)
         for sid in schedule.resolve_targets(oneoff.stations):
-            out[sid].append((PlannedItem(
-                station_id=sid, day=day, slot=oneoff.at, script_id=oneoff.script,
-                source=oneoff.id, priority=level, directive=label, at=oneoff.at,
-            ), "oneoff"))
+            out[sid].append(
+                (
+                    PlannedItem(
+                        station_id=sid,
+                        day=day,
+                        slot=oneoff.at,
+                        script_id=oneoff.script,
+                        source=oneoff.id,
+                        priority=level,
+                        directive=label,
+                        at=oneoff.at,
+                    ),
+                    "oneoff",
+                )
+            )
     return out
 
 
@@ -309,10 +334,14 @@ def _fmt(seconds: float) -> str:
     return f"{m} phút {s:02d} giây" if m else f"{s} giây"
 
 
-def _place_station(station: Station, day: dt.date,
-                   requests: list[tuple[PlannedItem, str | None]],
-                   queued: list[PlannedItem], jingle_s: tuple[float, float],
-                   notes: list[Note]) -> list[Session]:
+def _place_station(
+    station: Station,
+    day: dt.date,
+    requests: list[tuple[PlannedItem, str | None]],
+    queued: list[PlannedItem],
+    jingle_s: tuple[float, float],
+    notes: list[Note],
+) -> list[Session]:
     sid = station.id
     by_start: dict[dt.time, tuple[tuple[dt.time, dt.time] | None, list[PlannedItem]]] = {}
     cap = station.limits.max_session
@@ -325,17 +354,38 @@ def _place_station(station: Station, day: dt.date,
 
     for item, session in requests:
         if not allowed_day and item.priority is Priority.normal:
-            notes.append(Note(day, sid, "weekday", (
-                f"'{item.script_id}' ({item.source}) không phát: ngày {day:%d/%m} ngoài các "
-                "ngày đài được phát (limits.weekdays)"), item.at, item.source, item.script_id))
+            notes.append(
+                Note(
+                    day,
+                    sid,
+                    "weekday",
+                    (
+                        f"'{item.script_id}' ({item.source}) không phát: ngày {day:%d/%m} ngoài các "
+                        "ngày đài được phát (limits.weekdays)"
+                    ),
+                    item.at,
+                    item.source,
+                    item.script_id,
+                )
+            )
             continue
         if session in ("morning", "evening"):
             window = _named_window(station, session)
             if window is None and station.windows:
-                notes.append(Note(day, sid, "no-session", (
-                    f"'{item.script_id}' ({item.source}) không phát: đài không có buổi "
-                    f"{'sáng' if session == 'morning' else 'chiều'}"), None, item.source,
-                    item.script_id))
+                notes.append(
+                    Note(
+                        day,
+                        sid,
+                        "no-session",
+                        (
+                            f"'{item.script_id}' ({item.source}) không phát: đài không có buổi "
+                            f"{'sáng' if session == 'morning' else 'chiều'}"
+                        ),
+                        None,
+                        item.source,
+                        item.script_id,
+                    )
+                )
                 continue
             start = window[0] if window else DEFAULT_SESSIONS[session]
             item.at = start
@@ -345,14 +395,35 @@ def _place_station(station: Station, day: dt.date,
         window = _window_for(station, item.at)
         if window is None and station.windows:
             if session == "oneoff":
-                notes.append(Note(day, sid, "outside-window", (
-                    f"'{item.script_id}' ({item.source}) phát lúc {item.at:%H:%M}, ngoài mọi "
-                    "khung giờ của đài (bản tin riêng vẫn phát)"), item.at, item.source,
-                    item.script_id))
+                notes.append(
+                    Note(
+                        day,
+                        sid,
+                        "outside-window",
+                        (
+                            f"'{item.script_id}' ({item.source}) phát lúc {item.at:%H:%M}, ngoài mọi "
+                            "khung giờ của đài (bản tin riêng vẫn phát)"
+                        ),
+                        item.at,
+                        item.source,
+                        item.script_id,
+                    )
+                )
             else:
-                notes.append(Note(day, sid, "outside-window", (
-                    f"'{item.script_id}' ({item.source}) không phát: {item.at:%H:%M} nằm ngoài "
-                    "mọi khung giờ của đài"), item.at, item.source, item.script_id))
+                notes.append(
+                    Note(
+                        day,
+                        sid,
+                        "outside-window",
+                        (
+                            f"'{item.script_id}' ({item.source}) không phát: {item.at:%H:%M} nằm ngoài "
+                            "mọi khung giờ của đài"
+                        ),
+                        item.at,
+                        item.source,
+                        item.script_id,
+                    )
+                )
                 continue
         add(item.at, window, item)
 
@@ -368,12 +439,23 @@ def _place_station(station: Station, day: dt.date,
             start = max(start, window[0])
         capacity: float | None = None
         if window is not None:
-            capacity = (dt.datetime.combine(day, window[1])
-                        - dt.datetime.combine(day, start)).total_seconds()
+            capacity = (
+                dt.datetime.combine(day, window[1]) - dt.datetime.combine(day, start)
+            ).total_seconds()
         if cap is not None:
             capacity = cap if capacity is None else min(capacity, cap)
-        sessions.append(Session(sid, day, start, window, capacity, jingle_s[0], jingle_s[1],
-                                sorted(items, key=lambda i: i.sort_key)))
+        sessions.append(
+            Session(
+                sid,
+                day,
+                start,
+                window,
+                capacity,
+                jingle_s[0],
+                jingle_s[1],
+                sorted(items, key=lambda i: i.sort_key),
+            )
+        )
 
     carry: list[PlannedItem] = []
     for n, sess in enumerate(sessions):
@@ -394,38 +476,80 @@ def _place_station(station: Station, day: dt.date,
                 carry.append(item)
         sess.items = placed
         if sess.overrun_s > 0:
-            notes.append(Note(day, sid, "overrun", (
-                f"buổi {sess.start:%H:%M} dài {_fmt(sess.used_s)}, quá "
-                f"{_fmt(sess.capacity_s or 0)} cho phép {_fmt(sess.overrun_s)} "
-                "(bản tin khẩn cấp không dời được)"), sess.start))
+            notes.append(
+                Note(
+                    day,
+                    sid,
+                    "overrun",
+                    (
+                        f"buổi {sess.start:%H:%M} dài {_fmt(sess.used_s)}, quá "
+                        f"{_fmt(sess.capacity_s or 0)} cho phép {_fmt(sess.overrun_s)} "
+                        "(bản tin khẩn cấp không dời được)"
+                    ),
+                    sess.start,
+                )
+            )
         if carry and n + 1 < len(sessions):
             nxt = sessions[n + 1].start
             for item in carry:
-                notes.append(Note(day, sid, "moved", (
-                    f"'{item.script_id}' ({item.source}) không đủ chỗ ở buổi "
-                    f"{sess.start:%H:%M}, dời sang buổi {nxt:%H:%M}"), sess.start, item.source,
-                    item.script_id))
+                notes.append(
+                    Note(
+                        day,
+                        sid,
+                        "moved",
+                        (
+                            f"'{item.script_id}' ({item.source}) không đủ chỗ ở buổi "
+                            f"{sess.start:%H:%M}, dời sang buổi {nxt:%H:%M}"
+                        ),
+                        sess.start,
+                        item.source,
+                        item.script_id,
+                    )
+                )
             for i in carry:
                 i.moved_from = i.moved_from or sess.start
         elif carry:
             for item in carry:
-                notes.append(Note(day, sid, "dropped", (
-                    f"'{item.script_id}' ({item.source}) không phát: buổi {sess.start:%H:%M} "
-                    f"không đủ chỗ ({_fmt(item.duration_s)}) và không còn buổi sau trong ngày"),
-                    sess.start, item.source, item.script_id))
+                notes.append(
+                    Note(
+                        day,
+                        sid,
+                        "dropped",
+                        (
+                            f"'{item.script_id}' ({item.source}) không phát: buổi {sess.start:%H:%M} "
+                            f"không đủ chỗ ({_fmt(item.duration_s)}) và không còn buổi sau trong ngày"
+                        ),
+                        sess.start,
+                        item.source,
+                        item.script_id,
+                    )
+                )
             carry = []
     sessions = [s for s in sessions if s.items]
     limit = station.limits.max_sessions_per_day
     if limit is not None and len(sessions) > limit:
-        notes.append(Note(day, sid, "sessions", (
-            f"{len(sessions)} buổi trong ngày, quá {limit} buổi cho phép (limits."
-            "max_sessions_per_day)"), sessions[limit].start))
+        notes.append(
+            Note(
+                day,
+                sid,
+                "sessions",
+                (
+                    f"{len(sessions)} buổi trong ngày, quá {limit} buổi cho phép (limits."
+                    "max_sessions_per_day)"
+                ),
+                sessions[limit].start,
+            )
+        )
     return sessions
 
 
-def _queued_items(station: Station, day: dt.date, queued: Iterable[QueuedBulletin],
-                  previous_starts: Callable[[], list[dt.time]],
-                  own_starts: list[dt.time]) -> list[PlannedItem]:
+def _queued_items(
+    station: Station,
+    day: dt.date,
+    queued: Iterable[QueuedBulletin],
+    previous_starts: Callable[[], list[dt.time]],
+    own_starts: list[dt.time],
+) -> list[PlannedItem]:
     out = []
     for q in sorted(queued, key=lambda q: (q.created, q.id)):
         if station.id not in q.stations:
@@ -433,26 +557,39 @@ def _queued_items(station: Station, day: dt.date, queued: Iterable[QueuedBulleti
         created = q.created.astimezone(q.created.tzinfo)
         when: dt.time | None = None
         if created.date() == day:
-            when = next((s for s in own_starts if s >= created.time().replace(microsecond=0)),
-                        None)
+            when = next((s for s in own_starts if s >= created.time().replace(microsecond=0)), None)
         elif created.date() + dt.timedelta(days=1) == day:
             if not any(s >= created.time() for s in previous_starts()):
                 when = own_starts[0] if own_starts else None
         if when is None:
             continue
-        out.append(PlannedItem(
-            station_id=station.id, day=day, slot=when, script_id=q.script_id, source=q.id,
-            priority=Priority.emergency, directive=q.directive, at=when,
-            duration_s=q.durations.get(station.id, 0.0), title=q.title,
-            file=q.files.get(station.id),
-        ))
+        out.append(
+            PlannedItem(
+                station_id=station.id,
+                day=day,
+                slot=when,
+                script_id=q.script_id,
+                source=q.id,
+                priority=Priority.emergency,
+                directive=q.directive,
+                at=when,
+                duration_s=q.durations.get(station.id, 0.0),
+                title=q.title,
+                file=q.files.get(station.id),
+            )
+        )
     return out
 
 
-def plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
-             durations: Durations | None = None, jingles: JingleDurations | None = None,
-             queued: Iterable[QueuedBulletin] = (), stations: Iterable[str] | None = None,
-             ) -> DayPlan:
+def plan_day(
+    schedule: Schedule,
+    scripts: dict[str, Script],
+    day: dt.date,
+    durations: Durations | None = None,
+    jingles: JingleDurations | None = None,
+    queued: Iterable[QueuedBulletin] = (),
+    stations: Iterable[str] | None = None,
+) -> DayPlan:
     """The running order of ``day`` for every station (or only ``stations``).
 
     ``durations(station, script)`` gives each bulletin's seconds: real ones after a
@@ -469,9 +606,15 @@ def plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
             gc.enable()
 
 
-def _plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
-              durations: Durations | None, jingles: JingleDurations | None,
-              queued: Iterable[QueuedBulletin], stations: Iterable[str] | None) -> DayPlan:
+def _plan_day(
+    schedule: Schedule,
+    scripts: dict[str, Script],
+    day: dt.date,
+    durations: Durations | None,
+    jingles: JingleDurations | None,
+    queued: Iterable[QueuedBulletin],
+    stations: Iterable[str] | None,
+) -> DayPlan:
     duration = durations or estimate_duration
     jingle = jingles or builtin_jingles
     queued = list(queued)
@@ -491,24 +634,33 @@ def _plan_day(schedule: Schedule, scripts: dict[str, Script], day: dt.date,
         if queued:
             scratch: list[Note] = []
             copies = [(replace(i), sess) for i, sess in reqs]
-            own = [s.start for s in _place_station(station, day, copies, [],
-                                                   jingle(station), scratch)]
+            own = [
+                s.start for s in _place_station(station, day, copies, [], jingle(station), scratch)
+            ]
             own = sorted(set(own) | {w[0] for w in station.windows})
 
             def previous(station: Station = station) -> list[dt.time]:
-                prev = plan_day(schedule, scripts, day - dt.timedelta(days=1), durations,
-                                jingles, (), [station.id])
+                prev = plan_day(
+                    schedule,
+                    scripts,
+                    day - dt.timedelta(days=1),
+                    durations,
+                    jingles,
+                    (),
+                    [station.id],
+                )
                 return [s.start for s in prev.sessions[station.id]] + [
-                    w[0] for w in station.windows]
+                    w[0] for w in station.windows
+                ]
 
             extra = _queued_items(station, day, queued, previous, own)
-        plan.sessions[sid] = _place_station(station, day, reqs, extra, jingle(station),
-                                            plan.notes)
+        plan.sessions[sid] = _place_station(station, day, reqs, extra, jingle(station), plan.notes)
     return plan
 
 
-def requested_scripts(schedule: Schedule, scripts: dict[str, Script],
-                      day: dt.date) -> dict[str, list[str]]:
+def requested_scripts(
+    schedule: Schedule, scripts: dict[str, Script], day: dt.date
+) -> dict[str, list[str]]:
     """Script ids each station may air on ``day`` (before any move or drop), sorted."""
     reqs = _requests(schedule, scripts, day)
     return {sid: sorted({i.script_id for i, _ in items}) for sid, items in reqs.items()}

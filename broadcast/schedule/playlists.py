@@ -78,29 +78,36 @@ def _hm(t: dt.time | None) -> str | None:
     return None if t is None else t.strftime("%H:%M")
 
 
-def render_running_order(entries: list[Entry], playlist_path: Path, station: dict[str, str],
-                         day: dt.date, sessions: list[dict[str, Any]] | None = None,
-                         notes: list[dict[str, Any]] | None = None) -> str:
+def render_running_order(
+    entries: list[Entry],
+    playlist_path: Path,
+    station: dict[str, str],
+    day: dt.date,
+    sessions: list[dict[str, Any]] | None = None,
+    notes: list[dict[str, Any]] | None = None,
+) -> str:
     items = []
     folder = playlist_path.parent
     for e in entries:
-        items.append({
-            "start": e.start.isoformat(),
-            "slot": e.slot.strftime("%H:%M"),
-            "end": (e.start + dt.timedelta(seconds=e.duration_s)).isoformat(),
-            "duration_s": e.duration_s,
-            "file": relative(e.path, folder),
-            "title": e.title,
-            "script": e.script_id,
-            "source": e.source,
-            "priority": e.priority,
-            "directive": e.directive,
-            "engine": e.engine,
-            "kind": e.kind,
-            "at": _hm(e.at),
-            "moved_from": _hm(e.moved_from),
-            "window": e.window,
-        })
+        items.append(
+            {
+                "start": e.start.isoformat(),
+                "slot": e.slot.strftime("%H:%M"),
+                "end": (e.start + dt.timedelta(seconds=e.duration_s)).isoformat(),
+                "duration_s": e.duration_s,
+                "file": relative(e.path, folder),
+                "title": e.title,
+                "script": e.script_id,
+                "source": e.source,
+                "priority": e.priority,
+                "directive": e.directive,
+                "engine": e.engine,
+                "kind": e.kind,
+                "at": _hm(e.at),
+                "moved_from": _hm(e.moved_from),
+                "window": e.window,
+            }
+        )
     head = {"date": day.isoformat(), "station": station, "timezone": "Asia/Ho_Chi_Minh"}
     # One item a line: readable and diffable, and json's C encoder (indent= is pure Python,
     # too slow for a province's 10,000 playlists a day).
@@ -168,18 +175,26 @@ def _write_if_changed(path: Path, text: str, batch: Batch | None = None) -> bool
     return True
 
 
-def write_playlist(entries: list[Entry], playlist_path: Path, title: str,
-                   station: dict[str, str], day: dt.date,
-                   sessions: list[dict[str, Any]] | None = None,
-                   notes: list[dict[str, Any]] | None = None,
-                   batch: Batch | None = None) -> bool:
+def write_playlist(
+    entries: list[Entry],
+    playlist_path: Path,
+    title: str,
+    station: dict[str, str],
+    day: dt.date,
+    sessions: list[dict[str, Any]] | None = None,
+    notes: list[dict[str, Any]] | None = None,
+    batch: Batch | None = None,
+) -> bool:
     """Write the .m3u8 and the .json running order beside it, each atomically (now, or
     when ``batch`` is committed).
 
     A file whose content would not change is left alone (cron reruns touch nothing).
     Returns whether anything was (or will be) written.
     """
-    a = _write_if_changed(playlist_path.with_suffix(".json"), render_running_order(
-        entries, playlist_path, station, day, sessions, notes), batch)
+    a = _write_if_changed(
+        playlist_path.with_suffix(".json"),
+        render_running_order(entries, playlist_path, station, day, sessions, notes),
+        batch,
+    )
     b = _write_if_changed(playlist_path, render_m3u8(entries, playlist_path, title), batch)
     return a or b

@@ -38,7 +38,7 @@ def ascii_slug(text: str, limit: int = SLUG_LEN) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(text) > limit:
-        head = text[:limit + 1]
+        head = text[: limit + 1]
         text = head.rsplit("-", 1)[0] if "-" in head else text[:limit]
     return text or "ban-tin"
 
@@ -74,6 +74,7 @@ def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list
         if _NUMBERED.match(old.name) and old.name not in keep:
             old.unlink()
     atomic.write_text(folder / "PLAYLIST.M3U", "\r\n".join(p.name for p in written) + "\r\n")
-    atomic.write_bytes(folder / "DANHSACH.TXT",
-                       ("\ufeff" + "\r\n".join(listing) + "\r\n").encode("utf-8"))
+    atomic.write_bytes(
+        folder / "DANHSACH.TXT", ("\ufeff" + "\r\n".join(listing) + "\r\n").encode("utf-8")
+    )
     return written

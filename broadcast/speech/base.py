@@ -58,8 +58,7 @@ class Engine(ABC):
     #: voice id per dialect; engines with one voice map all three to it
     VOICES: ClassVar[dict[Dialect, str]]
 
-    def __init__(self, options: dict[str, Any] | None = None,
-                 base_dir: Path | None = None) -> None:
+    def __init__(self, options: dict[str, Any] | None = None, base_dir: Path | None = None) -> None:
         self.options = dict(options or {})
         #: relative paths in options (a Piper model) are relative to the project root
         self.base_dir = Path(base_dir) if base_dir is not None else Path.cwd()
@@ -89,8 +88,9 @@ class Engine(ABC):
         return list(dict.fromkeys(cls.VOICES.values()))
 
     @classmethod
-    def availability(cls, options: dict[str, Any] | None = None, probe: bool = True,
-                     base_dir: Path | None = None) -> Availability:
+    def availability(
+        cls, options: dict[str, Any] | None = None, probe: bool = True, base_dir: Path | None = None
+    ) -> Availability:
         """Can this engine speak now? Cheap: never synthesizes; probes the network
         (short timeout) only when ``probe`` and the engine is online."""
         try:

@@ -34,10 +34,23 @@ CACHE_VERSION = "1"
 LOCKS = ".locks"
 
 
-def speech_key(text: str, engine: str, version: str, voice: str, rate: int,
-               settings: dict[str, Any] | None = None) -> str:
-    material = {"v": CACHE_VERSION, "text": text, "engine": engine, "version": version,
-                "voice": voice, "rate": rate, "settings": settings or {}}
+def speech_key(
+    text: str,
+    engine: str,
+    version: str,
+    voice: str,
+    rate: int,
+    settings: dict[str, Any] | None = None,
+) -> str:
+    material = {
+        "v": CACHE_VERSION,
+        "text": text,
+        "engine": engine,
+        "version": version,
+        "voice": voice,
+        "rate": rate,
+        "settings": settings or {},
+    }
     blob = json.dumps(material, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -56,8 +69,12 @@ def to_wav(seg: AudioSegment) -> bytes:
 def from_wav(data: bytes) -> AudioSegment:
     with wave.open(io.BytesIO(data), "rb") as w:
         frames = w.readframes(w.getnframes())
-        return AudioSegment(data=frames, sample_width=w.getsampwidth(),
-                            frame_rate=w.getframerate(), channels=w.getnchannels())
+        return AudioSegment(
+            data=frames,
+            sample_width=w.getsampwidth(),
+            frame_rate=w.getframerate(),
+            channels=w.getnchannels(),
+        )
 
 
 @dataclass
@@ -141,8 +158,13 @@ class SpeechCache:
             st.by_engine[engine] = (n + 1, b + info.st_size)
         return st
 
-    def prune(self, max_bytes: int | None = None, older_than_s: float | None = None,
-              now: float | None = None, dry_run: bool = False) -> PruneResult:
+    def prune(
+        self,
+        max_bytes: int | None = None,
+        older_than_s: float | None = None,
+        now: float | None = None,
+        dry_run: bool = False,
+    ) -> PruneResult:
         """Remove entries unused for ``older_than_s``, then least recently used ones
         until the store fits in ``max_bytes``."""
         now = time.time() if now is None else now

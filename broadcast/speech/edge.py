@@ -43,12 +43,14 @@ class EdgeEngine(Engine):
     NAME = "edge"
     ONLINE = True
     SUMMARY = "Microsoft Edge (edge-tts): giọng nơ-ron, cần Internet / neural, online"
-    VOICES = {Dialect.north: "vi-VN-HoaiMyNeural", Dialect.central: "vi-VN-HoaiMyNeural",
-              Dialect.south: "vi-VN-HoaiMyNeural"}
+    VOICES = {
+        Dialect.north: "vi-VN-HoaiMyNeural",
+        Dialect.central: "vi-VN-HoaiMyNeural",
+        Dialect.south: "vi-VN-HoaiMyNeural",
+    }
     ALL_VOICES = ("vi-VN-HoaiMyNeural", "vi-VN-NamMinhNeural")
 
-    def __init__(self, options: dict[str, Any] | None = None,
-                 base_dir: Path | None = None) -> None:
+    def __init__(self, options: dict[str, Any] | None = None, base_dir: Path | None = None) -> None:
         super().__init__(options, base_dir)
         try:
             import edge_tts
@@ -57,9 +59,11 @@ class EdgeEngine(Engine):
         self._edge = edge_tts
         voice = self.options.get("voice")
         if voice is not None and voice not in self.ALL_VOICES:
-            raise EngineError(f"edge-tts không có giọng tiếng Việt '{voice}'",
-                              where="voice.options.edge.voice",
-                              fix="chọn một trong: " + ", ".join(self.ALL_VOICES))
+            raise EngineError(
+                f"edge-tts không có giọng tiếng Việt '{voice}'",
+                where="voice.options.edge.voice",
+                fix="chọn một trong: " + ", ".join(self.ALL_VOICES),
+            )
         self.timeout = int(self.options.get("timeout", 10))
         self.attempts = max(1, int(self.options.get("retries", 3)))
         self.backoff = float(self.options.get("backoff", 0.5))
@@ -76,22 +80,27 @@ class EdgeEngine(Engine):
             return "edge-tts ?"
 
     @classmethod
-    def availability(cls, options: dict[str, Any] | None = None, probe: bool = True,
-                     base_dir: Path | None = None) -> Availability:
+    def availability(
+        cls, options: dict[str, Any] | None = None, probe: bool = True, base_dir: Path | None = None
+    ) -> Availability:
         basic = super().availability(options, probe, base_dir)
         if not basic.usable or not probe:
             return basic
         if reachable(HOST, timeout=2.0):
             return Availability(True, probed=True)
-        return Availability(False, f"không kết nối được {HOST} (không có Internet?)",
-                            "kiểm tra mạng; khi mất mạng bản tin dùng bộ đọc dự phòng",
-                            probed=True)
+        return Availability(
+            False,
+            f"không kết nối được {HOST} (không có Internet?)",
+            "kiểm tra mạng; khi mất mạng bản tin dùng bộ đọc dự phòng",
+            probed=True,
+        )
 
     def synthesize(self, text: str, voice: str, rate: int) -> AudioSegment:
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             wait=wait_exponential(multiplier=self.backoff, max=8),
-            retry=retry_if_exception_type(_Unreachable), reraise=True,
+            retry=retry_if_exception_type(_Unreachable),
+            reraise=True,
         )
         try:
             data = retrying(self._request, text, voice, rate)
@@ -105,29 +114,42 @@ class EdgeEngine(Engine):
         try:
             seg = AudioSegment.from_file(io.BytesIO(data), format="mp3", codec="mp3")
         except Exception as exc:  # pydub raises CouldntDecodeError and friends
-            raise EngineError(f"Âm thanh edge-tts trả về không giải mã được "
-                              f"({exc.__class__.__name__})", fix="thử lại sau") from None
+            raise EngineError(
+                f"Âm thanh edge-tts trả về không giải mã được ({exc.__class__.__name__})",
+                fix="thử lại sau",
+            ) from None
         return seg.set_channels(1).set_sample_width(2)
 
     def _request(self, text: str, voice: str, rate: int) -> bytes:
         import aiohttp
 
         edge = self._edge
-        comm = edge.Communicate(text, voice, rate=rate_string(rate),
-                                connect_timeout=self.timeout, receive_timeout=self.timeout * 6)
+        comm = edge.Communicate(
+            text,
+            voice,
+            rate=rate_string(rate),
+            connect_timeout=self.timeout,
+            receive_timeout=self.timeout * 6,
+        )
         buf = io.BytesIO()
         try:
             for chunk in comm.stream_sync():
                 if chunk.get("type") == "audio":
                     buf.write(chunk["data"])
-        except (aiohttp.ClientConnectionError, TimeoutError, OSError,
-                edge.exceptions.WebSocketError) as exc:
+        except (
+            aiohttp.ClientConnectionError,
+            TimeoutError,
+            OSError,
+            edge.exceptions.WebSocketError,
+        ) as exc:
             raise _Unreachable(f"{exc.__class__.__name__}: {exc}"[:200]) from None
         except aiohttp.ClientResponseError as exc:
             if exc.status in (429,) or exc.status >= 500:
                 raise _Unreachable(f"mã HTTP {exc.status}") from None
-            raise EngineUnavailable(f"Máy chủ {HOST} từ chối yêu cầu đọc (mã HTTP {exc.status})",
-                                    fix="cập nhật: pip install -U edge-tts") from None
+            raise EngineUnavailable(
+                f"Máy chủ {HOST} từ chối yêu cầu đọc (mã HTTP {exc.status})",
+                fix="cập nhật: pip install -U edge-tts",
+            ) from None
         except edge.exceptions.EdgeTTSException as exc:
             raise EngineError(f"edge-tts lỗi: {exc.__class__.__name__}: {exc}"[:300]) from None
         data = buf.getvalue()

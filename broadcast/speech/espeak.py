@@ -56,8 +56,10 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
     try:
         lib = ctypes.CDLL(espeakng_loader.get_library_path())
     except OSError as exc:
-        raise EngineError(f"Không nạp được thư viện eSpeak NG: {exc}",
-                          fix="cài lại: pip install --force-reinstall espeakng-loader") from None
+        raise EngineError(
+            f"Không nạp được thư viện eSpeak NG: {exc}",
+            fix="cài lại: pip install --force-reinstall espeakng-loader",
+        ) from None
     data = espeakng_loader.get_data_path().encode()
     lib.espeak_ng_InitializePath.argtypes = [ctypes.c_char_p]
     lib.espeak_ng_Initialize.argtypes = [ctypes.c_void_p]
@@ -69,8 +71,14 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
     lib.espeak_SetVoiceByName.restype = ctypes.c_int
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.espeak_Synth.argtypes = [
-        ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-        ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_uint,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.POINTER(ctypes.c_uint),
+        ctypes.c_void_p,
     ]
     lib.espeak_Synth.restype = ctypes.c_int
     lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
@@ -78,8 +86,10 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
     lib.espeak_ng_InitializePath(data)
     status = lib.espeak_ng_Initialize(None)
     if status != 0:
-        raise EngineError(f"eSpeak NG không khởi động được (mã {status:#x})",
-                          fix="cài lại: pip install --force-reinstall espeakng-loader")
+        raise EngineError(
+            f"eSpeak NG không khởi động được (mã {status:#x})",
+            fix="cài lại: pip install --force-reinstall espeakng-loader",
+        )
     status = lib.espeak_ng_InitializeOutput(_SYNCHRONOUS, 0, None)
     if status != 0:
         raise EngineError(f"eSpeak NG không mở được đầu ra (mã {status:#x})")
@@ -94,12 +104,14 @@ class EspeakEngine(Engine):
 
     NAME = "espeak"
     ONLINE = False
-    VOICES = {Dialect.north: "vi", Dialect.central: "vi-VN-x-central",
-              Dialect.south: "vi-VN-x-south"}
+    VOICES = {
+        Dialect.north: "vi",
+        Dialect.central: "vi-VN-x-central",
+        Dialect.south: "vi-VN-x-south",
+    }
     SUMMARY = "eSpeak NG: giọng máy, rõ, luôn dùng được / robotic, offline, instant"
 
-    def __init__(self, options: dict[str, Any] | None = None,
-                 base_dir: Path | None = None) -> None:
+    def __init__(self, options: dict[str, Any] | None = None, base_dir: Path | None = None) -> None:
         super().__init__(options, base_dir)
         with _lock:
             _library()
@@ -121,8 +133,9 @@ class EspeakEngine(Engine):
                 _state["voice"] = voice
             lib.espeak_SetParameter(_RATE, int(rate), 0)
             _chunks.clear()
-            status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0,
-                                      _CHARS_UTF8 | _ENDPAUSE, None, None)
+            status = lib.espeak_Synth(
+                data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _ENDPAUSE, None, None
+            )
             pcm = b"".join(_chunks)
             _chunks.clear()
         if status != 0:

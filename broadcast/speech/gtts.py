@@ -66,8 +66,7 @@ class GttsEngine(Engine):
     SUMMARY = "Google (gTTS): giọng tự nhiên, cần Internet / natural, online"
     VOICES = {Dialect.north: "vi", Dialect.central: "vi", Dialect.south: "vi"}
 
-    def __init__(self, options: dict[str, Any] | None = None,
-                 base_dir: Path | None = None) -> None:
+    def __init__(self, options: dict[str, Any] | None = None, base_dir: Path | None = None) -> None:
         super().__init__(options, base_dir)
         try:
             import gtts
@@ -88,17 +87,21 @@ class GttsEngine(Engine):
         return {"tld": self.tld, "slow": self.slow}
 
     @classmethod
-    def availability(cls, options: dict[str, Any] | None = None, probe: bool = True,
-                     base_dir: Path | None = None) -> Availability:
+    def availability(
+        cls, options: dict[str, Any] | None = None, probe: bool = True, base_dir: Path | None = None
+    ) -> Availability:
         basic = super().availability(options, probe, base_dir)
         if not basic.usable or not probe:
             return basic
         name = host(_tld(dict(options or {})))
         if reachable(name, timeout=2.0):
             return Availability(True, probed=True)
-        return Availability(False, f"không kết nối được {name} (không có Internet?)",
-                            "kiểm tra mạng; khi mất mạng bản tin dùng bộ đọc dự phòng",
-                            probed=True)
+        return Availability(
+            False,
+            f"không kết nối được {name} (không có Internet?)",
+            "kiểm tra mạng; khi mất mạng bản tin dùng bộ đọc dự phòng",
+            probed=True,
+        )
 
     # -- synthesis -------------------------------------------------------------------
     def synthesize(self, text: str, voice: str, rate: int) -> AudioSegment:
@@ -125,17 +128,24 @@ class GttsEngine(Engine):
                     f"Không kết nối được máy chủ đọc của Google ({where}) sau "
                     f"{self.attempts} lần thử: {exc.cause}",
                     fix="kiểm tra Internet; trong lúc mất mạng bản tin được đọc bằng bộ đọc "
-                        "dự phòng (ví dụ espeak) và sẽ đọc lại bằng gTTS khi có mạng",
+                    "dự phòng (ví dụ espeak) và sẽ đọc lại bằng gTTS khi có mạng",
                 ) from None
-            raise EngineError(f"Máy chủ đọc của Google ({where}) đang lỗi: {exc.cause}",
-                              fix="thử lại sau") from None
+            raise EngineError(
+                f"Máy chủ đọc của Google ({where}) đang lỗi: {exc.cause}", fix="thử lại sau"
+            ) from None
         return self._decode(data)
 
     def _request(self, group: str, voice: str) -> bytes:
         gtts = self._gtts
         tts = gtts.gTTS(
-            group, lang=voice, tld=self.tld, slow=self.slow, lang_check=False,
-            timeout=self.timeout, pre_processor_funcs=[], tokenizer_func=lambda t: [t],
+            group,
+            lang=voice,
+            tld=self.tld,
+            slow=self.slow,
+            lang_check=False,
+            timeout=self.timeout,
+            pre_processor_funcs=[],
+            tokenizer_func=lambda t: [t],
         )
         buf = io.BytesIO()  # never save(): it leaves a 0-byte file behind on failure
         try:
@@ -155,8 +165,9 @@ class GttsEngine(Engine):
             raise EngineError(f"gTTS lỗi: {exc}") from None
         data = buf.getvalue()
         if not data:
-            raise EngineError("Máy chủ đọc của Google không trả về âm thanh",
-                              fix="cập nhật: pip install -U gTTS")
+            raise EngineError(
+                "Máy chủ đọc của Google không trả về âm thanh", fix="cập nhật: pip install -U gTTS"
+            )
         return data
 
     def _decode(self, data: bytes) -> AudioSegment:

@@ -13,7 +13,7 @@ from pydub.silence import detect_leading_silence
 
 FADE_MS = 8
 SENTENCE_PAUSE_MS = 350  # after . ! ? and paragraph ends
-CLAUSE_PAUSE_MS = 150    # after , ; : and forced cuts inside a sentence
+CLAUSE_PAUSE_MS = 150  # after , ; : and forced cuts inside a sentence
 SILENCE_DBFS = -50.0
 
 
@@ -28,11 +28,12 @@ def trim(seg: AudioSegment, threshold: float = SILENCE_DBFS) -> AudioSegment:
     end = detect_leading_silence(seg.reverse(), silence_threshold=threshold)
     if start + end >= len(seg):
         return seg
-    return seg[start: len(seg) - end]
+    return seg[start : len(seg) - end]
 
 
-def join_groups(parts: list[AudioSegment], groups: list[str],
-                fade_ms: int = FADE_MS) -> AudioSegment:
+def join_groups(
+    parts: list[AudioSegment], groups: list[str], fade_ms: int = FADE_MS
+) -> AudioSegment:
     """Trimmed, faded parts with a pause after each group but the last.
 
     ``parts[i]`` is the audio of ``groups[i]``; all parts are brought to the first

@@ -65,8 +65,9 @@ def load_voice(model: Path, config: Path) -> tuple[Any, str]:
         raise EngineUnavailable("Chưa cài bộ đọc Piper", fix=INSTALL) from None
     for path, what in ((model, "tệp giọng Piper"), (config, "tệp cấu hình giọng Piper")):
         if not path.is_file():
-            raise EngineUnavailable(f"Không thấy {what} {path}", where="voice.options.piper",
-                                    fix=GET_VOICE)
+            raise EngineUnavailable(
+                f"Không thấy {what} {path}", where="voice.options.piper", fix=GET_VOICE
+            )
     st = model.stat()
     key = (str(model.resolve()), str(config.resolve()), st.st_size, st.st_mtime_ns)
     with _load_lock:
@@ -78,7 +79,8 @@ def load_voice(model: Path, config: Path) -> tuple[Any, str]:
                 raise EngineUnavailable(
                     f"Tệp giọng Piper {model.name} hỏng hoặc không đúng dạng "
                     f"({exc.__class__.__name__}: {str(exc)[:120]})",
-                    where=str(model), fix=GET_VOICE,
+                    where=str(model),
+                    fix=GET_VOICE,
                 ) from None
             digest = hashlib.sha256((_digest(model) + _digest(config)).encode()).hexdigest()
             _loaded[key] = (voice, digest[:16])
@@ -94,13 +96,13 @@ class PiperEngine(Engine):
     #: the model decides the voice; "default" is its default speaker
     VOICES = {Dialect.north: "default", Dialect.central: "default", Dialect.south: "default"}
 
-    def __init__(self, options: dict[str, Any] | None = None,
-                 base_dir: Path | None = None) -> None:
+    def __init__(self, options: dict[str, Any] | None = None, base_dir: Path | None = None) -> None:
         super().__init__(options, base_dir)
         model = self.options.get("model")
         if not model:
-            raise EngineUnavailable("Chưa chọn tệp giọng cho Piper",
-                                    where="voice.options.piper.model", fix=GET_VOICE)
+            raise EngineUnavailable(
+                "Chưa chọn tệp giọng cho Piper", where="voice.options.piper.model", fix=GET_VOICE
+            )
         self.model = self._resolve(str(model))
         cfg = self.options.get("config")
         self.config = self._resolve(str(cfg)) if cfg else Path(f"{self.model}.json")
@@ -121,8 +123,7 @@ class PiperEngine(Engine):
 
     @classmethod
     def voices(cls) -> list[str]:
-        return ["default", "vi_VN-vais1000-medium", "vi_VN-25hours_single-low",
-                "vi_VN-vivos-x_low"]
+        return ["default", "vi_VN-vais1000-medium", "vi_VN-25hours_single-low", "vi_VN-vivos-x_low"]
 
     def synthesize(self, text: str, voice: str, rate: int) -> AudioSegment:
         from piper import SynthesisConfig
@@ -131,17 +132,23 @@ class PiperEngine(Engine):
         speaker = None
         if voice != "default" and cfg.num_speakers > 1:
             if voice not in cfg.speaker_id_map:
-                raise EngineError(f"Giọng Piper không có người đọc '{voice}'",
-                                  fix="chọn một trong: " + ", ".join(cfg.speaker_id_map))
+                raise EngineError(
+                    f"Giọng Piper không có người đọc '{voice}'",
+                    fix="chọn một trong: " + ", ".join(cfg.speaker_id_map),
+                )
             speaker = cfg.speaker_id_map[voice]
-        syn = SynthesisConfig(speaker_id=speaker,
-                              length_scale=cfg.length_scale * BASE_RATE / max(rate, 1))
+        syn = SynthesisConfig(
+            speaker_id=speaker, length_scale=cfg.length_scale * BASE_RATE / max(rate, 1)
+        )
         try:
-            chunks = [np.asarray(c.audio_int16_array, dtype="<i2")
-                      for c in self._voice.synthesize(text, syn_config=syn)]
+            chunks = [
+                np.asarray(c.audio_int16_array, dtype="<i2")
+                for c in self._voice.synthesize(text, syn_config=syn)
+            ]
         except Exception as exc:  # onnxruntime errors carry no common base class
-            raise EngineError(f"Piper lỗi khi đọc: {exc.__class__.__name__}: {exc}"[:300],
-                              fix=GET_VOICE) from None
+            raise EngineError(
+                f"Piper lỗi khi đọc: {exc.__class__.__name__}: {exc}"[:300], fix=GET_VOICE
+            ) from None
         if not chunks:
             raise EngineError("Piper không đọc ra tiếng nào (văn bản trống?)")
         gap = np.zeros(int(self.sample_rate * SENTENCE_PAUSE_MS / 1000), dtype="<i2")

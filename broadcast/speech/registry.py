@@ -18,10 +18,14 @@ def parse_engines(value: str | list[str], where: str = "--engine") -> list[str]:
     names = [p.strip() for p in value.split(",")] if isinstance(value, str) else list(value)
     names = [n for n in names if n]
     if not names:
-        raise InputError("Chưa chọn bộ đọc nào", where=where,
-                         fix=f"ví dụ: gtts,espeak (có: {', '.join(ENGINES)})")
+        raise InputError(
+            "Chưa chọn bộ đọc nào",
+            where=where,
+            fix=f"ví dụ: gtts,espeak (có: {', '.join(ENGINES)})",
+        )
     for name in names:
         if name not in ENGINES:
-            raise InputError(f"Không có bộ đọc '{name}'", where=where,
-                             fix=f"chọn trong: {', '.join(ENGINES)}")
+            raise InputError(
+                f"Không có bộ đọc '{name}'", where=where, fix=f"chọn trong: {', '.join(ENGINES)}"
+            )
     return names

@@ -49,8 +49,9 @@ class Speaker:
         if name not in self._engines:
             cls = ENGINES.get(name)
             if cls is None:
-                raise EngineError(f"Không có bộ đọc '{name}'",
-                                  fix=f"chọn một trong: {', '.join(ENGINES)}")
+                raise EngineError(
+                    f"Không có bộ đọc '{name}'", fix=f"chọn một trong: {', '.join(ENGINES)}"
+                )
             try:
                 self._engines[name] = cls(self.settings.options.get(name), self.base_dir)
             except EngineError as exc:
@@ -72,8 +73,11 @@ class Speaker:
 
     def preferred_down(self, used: str) -> bool:
         """True when every engine ahead of ``used`` in the chain is down in this run."""
-        ahead = self.settings.engines[: self.settings.engines.index(used)] \
-            if used in self.settings.engines else list(self.settings.engines)
+        ahead = (
+            self.settings.engines[: self.settings.engines.index(used)]
+            if used in self.settings.engines
+            else list(self.settings.engines)
+        )
         return all(name in self.down for name in ahead)
 
     def speak(self, text: str) -> Spoken:
@@ -88,14 +92,22 @@ class Speaker:
                 if isinstance(exc, EngineUnavailable):
                     if name not in self.down:
                         self.down[name] = exc.what
-                        log.warning("Bộ đọc %s không dùng được trong lần chạy này (%s); "
-                                    "dùng bộ đọc tiếp theo", name, exc.what)
+                        log.warning(
+                            "Bộ đọc %s không dùng được trong lần chạy này (%s); "
+                            "dùng bộ đọc tiếp theo",
+                            name,
+                            exc.what,
+                        )
                 else:
-                    log.warning("Bộ đọc %s không đọc được (%s); chuyển sang bộ đọc tiếp theo",
-                                name, exc.what)
+                    log.warning(
+                        "Bộ đọc %s không đọc được (%s); chuyển sang bộ đọc tiếp theo",
+                        name,
+                        exc.what,
+                    )
                 continue
-            return Spoken(audio=audio, engine=name, voice=voice, fallbacks=tuple(failures),
-                          cached=cached)
+            return Spoken(
+                audio=audio, engine=name, voice=voice, fallbacks=tuple(failures), cached=cached
+            )
         raise EngineError(
             "Không bộ đọc nào đọc được: " + "; ".join(failures),
             fix="thêm 'espeak' (ngoại tuyến, luôn dùng được) vào cuối danh sách voice.engines",

@@ -9,11 +9,14 @@ from broadcast.audio.bulletin import BulletinParts, assemble
 from broadcast.audio.jingles import chime
 
 
-@pytest.mark.parametrize("kind,notes,step", [
-    ("intro", (392.0, 523.25, 659.25, 783.99), 0.42),
-    ("outro", (783.99, 659.25, 523.25, 392.0), 0.42),
-    ("between", (659.25, 523.25), 0.5),
-])
+@pytest.mark.parametrize(
+    "kind,notes,step",
+    [
+        ("intro", (392.0, 523.25, 659.25, 783.99), 0.42),
+        ("outro", (783.99, 659.25, 523.25, 392.0), 0.42),
+        ("between", (659.25, 523.25), 0.5),
+    ],
+)
 def test_chime_plays_its_notes_and_ends_in_silence(kind, notes, step):
     rate = 44100
     seg = chime(kind, rate)
@@ -25,7 +28,7 @@ def test_chime_plays_its_notes_and_ends_in_silence(kind, notes, step):
     # Just after each onset the newest note dominates the spectrum.
     for i, freq in enumerate(notes):
         start = int(i * step * rate)
-        window = x[start:start + int(0.2 * rate)] * np.hanning(int(0.2 * rate))
+        window = x[start : start + int(0.2 * rate)] * np.hanning(int(0.2 * rate))
         spectrum = np.abs(np.fft.rfft(window))
         peak = np.fft.rfftfreq(len(window), 1 / rate)[np.argmax(spectrum)]
         assert peak == pytest.approx(freq, rel=0.02), (kind, i)
@@ -40,9 +43,11 @@ def test_assemble_orders_parts_and_repeats_body():
 
     def tone(ms):
         return AudioSegment.silent(duration=ms, frame_rate=22050) + 0
+
     intro, header, body, outro = tone(100), tone(200), tone(1000), tone(300)
-    out = assemble(BulletinParts(intro=intro, header=header, body=body, outro=outro,
-                                 repeat=3, pause_s=0.5))
+    out = assemble(
+        BulletinParts(intro=intro, header=header, body=body, outro=outro, repeat=3, pause_s=0.5)
+    )
     # intro + 0.5 + header + pause + body + 2 * (pause + body) + pause + outro
     expected = 100 + 500 + 200 + 500 + 1000 + 2 * (500 + 1000) + 500 + 300
     assert abs(len(out) - expected) <= 2

@@ -16,8 +16,10 @@ from tests.audio_checks import measure
 RATE = 22050
 
 
-def _speech(text: str = "Bà con chú ý, hãy gọi tổng đài một năm sáu khi nghi ngờ lừa đảo. " * 4,
-            voice: str = "vi") -> np.ndarray:
+def _speech(
+    text: str = "Bà con chú ý, hãy gọi tổng đài một năm sáu khi nghi ngờ lừa đảo. " * 4,
+    voice: str = "vi",
+) -> np.ndarray:
     seg = EspeakEngine().synthesize(text, voice, 135)
     return np.frombuffer(seg.raw_data, dtype="<i2").astype(np.float64) / 32768
 
@@ -25,8 +27,27 @@ def _speech(text: str = "Bà con chú ý, hãy gọi tổng đài một năm sá
 def _ffmpeg_lufs(samples: np.ndarray, rate: int) -> float:
     pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
     proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i",
-         "pipe:0", "-af", "ebur128", "-f", "null", "-"], input=pcm, capture_output=True, check=True)
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-f",
+            "s16le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-af",
+            "ebur128",
+            "-f",
+            "null",
+            "-",
+        ],
+        input=pcm,
+        capture_output=True,
+        check=True,
+    )
     line = [ln for ln in proc.stderr.decode().splitlines() if ln.strip().startswith("I:")][-1]
     return float(line.split()[1])
 

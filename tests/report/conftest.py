@@ -18,15 +18,30 @@ def at(day: dt.date, hhmm: str, seconds: float = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(h, m), tzinfo=TZ) + dt.timedelta(seconds=seconds)
 
 
-def planned_item(day: dt.date, slot: str, script: str, source: str, directive: str,
-                 duration_s: float, offset_s: float = 0.0) -> dict:
+def planned_item(
+    day: dt.date,
+    slot: str,
+    script: str,
+    source: str,
+    directive: str,
+    duration_s: float,
+    offset_s: float = 0.0,
+) -> dict:
     start = at(day, slot, offset_s)
-    return {"start": start.isoformat(), "slot": slot,
-            "end": (start + dt.timedelta(seconds=duration_s)).isoformat(),
-            "duration_s": duration_s, "file": f"../../bulletins/x/{script}.mp3",
-            "title": f"Bản tin {script}", "script": script, "source": source,
-            "priority": "normal", "directive": directive, "engine": "espeak",
-            "kind": "bulletin"}
+    return {
+        "start": start.isoformat(),
+        "slot": slot,
+        "end": (start + dt.timedelta(seconds=duration_s)).isoformat(),
+        "duration_s": duration_s,
+        "file": f"../../bulletins/x/{script}.mp3",
+        "title": f"Bản tin {script}",
+        "script": script,
+        "source": source,
+        "priority": "normal",
+        "directive": directive,
+        "engine": "espeak",
+        "kind": "bulletin",
+    }
 
 
 @pytest.fixture

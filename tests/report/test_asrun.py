@@ -23,13 +23,29 @@ DAY = dt.date(2026, 11, 25)
 CV = "Công văn số 818/STTTT-TTBCVT ngày 11/04/2024 của Sở TT&TT Long An"
 
 
-def play(log: AsRunLog, script: str = "a", hhmm: str = "06:00", seconds: float = 60,
-         result: str = "played", station: str = "xom-cau", day: dt.date = DAY) -> int:
+def play(
+    log: AsRunLog,
+    script: str = "a",
+    hhmm: str = "06:00",
+    seconds: float = 60,
+    result: str = "played",
+    station: str = "xom-cau",
+    day: dt.date = DAY,
+) -> int:
     start = at(day, hhmm)
-    return log.record_play(station_id=station, day=day, slot=hhmm, script_id=script,
-                           source="camp", directive=CV, file=f"{script}.mp3",
-                           title=script, start=start,
-                           end=start + dt.timedelta(seconds=seconds), result=result)
+    return log.record_play(
+        station_id=station,
+        day=day,
+        slot=hhmm,
+        script_id=script,
+        source="camp",
+        directive=CV,
+        file=f"{script}.mp3",
+        title=script,
+        start=start,
+        end=start + dt.timedelta(seconds=seconds),
+        result=result,
+    )
 
 
 def test_path_and_schema(tmp_path: Path, log: AsRunLog) -> None:
@@ -54,8 +70,10 @@ def test_newer_schema_is_refused(log: AsRunLog) -> None:
 
 
 def test_record_planned_replaces_the_day(log: AsRunLog) -> None:
-    items = [planned_item(DAY, "06:00", "a", "camp", CV, 90),
-             planned_item(DAY, "06:00", "b", "camp", CV, 60, offset_s=90)]
+    items = [
+        planned_item(DAY, "06:00", "a", "camp", CV, 90),
+        planned_item(DAY, "06:00", "b", "camp", CV, 60, offset_s=90),
+    ]
     log.record_planned(DAY, "xom-cau", items)
     log.record_planned(DAY, "xom-cau", items)  # rebuild: same rows, not twice
     log.record_planned(DAY, "fm", items[:1])
@@ -68,16 +86,27 @@ def test_record_planned_replaces_the_day(log: AsRunLog) -> None:
 
 def test_record_planned_keeps_only_bulletins(log: AsRunLog) -> None:
     jingle = {**planned_item(DAY, "06:00", "", "", "", 5), "kind": "jingle"}
-    log.record_planned(DAY, "fm", [jingle, planned_item(DAY, "06:00", "a", "camp", CV, 90,
-                                                        offset_s=5)])
+    log.record_planned(
+        DAY, "fm", [jingle, planned_item(DAY, "06:00", "a", "camp", CV, 90, offset_s=5)]
+    )
     assert [(p.seq, p.script_id) for p in log.planned(DAY, DAY)] == [(0, "a")]
 
 
 def test_record_play_and_finish(log: AsRunLog) -> None:
     start = at(DAY, "06:00")
-    pid = log.record_play(station_id="fm", day=DAY, slot=dt.time(6, 0), script_id="a",
-                          source="camp", directive=CV, file="a.mp3", title="A",
-                          start=start, end=None, result="played")
+    pid = log.record_play(
+        station_id="fm",
+        day=DAY,
+        slot=dt.time(6, 0),
+        script_id="a",
+        source="camp",
+        directive=CV,
+        file="a.mp3",
+        title="A",
+        start=start,
+        end=None,
+        result="played",
+    )
     (p,) = log.plays(DAY, DAY)
     assert (p.id, p.slot, p.end, p.duration_s, p.aired) == (pid, "06:00", None, None, True)
     log.finish_play(pid, end=start + dt.timedelta(seconds=75.5), result="failed")
@@ -94,15 +123,19 @@ def test_bad_result_is_refused_and_nothing_written(log: AsRunLog) -> None:
 
 
 def test_confirm_day_fills_what_did_not_air(log: AsRunLog) -> None:
-    items = [planned_item(DAY, "06:00", "a", "camp", CV, 90),
-             planned_item(DAY, "17:00", "b", "camp", CV, 60)]
+    items = [
+        planned_item(DAY, "06:00", "a", "camp", CV, 90),
+        planned_item(DAY, "17:00", "b", "camp", CV, 60),
+    ]
     log.record_planned(DAY, "xom-cau", items)
     play(log, "a", "06:00", 90)
     assert log.confirm_day(DAY, "xom-cau") == 1
     assert log.confirm_day(DAY, "xom-cau") == 0
     plays = log.plays(DAY, DAY)
     assert [(p.script_id, p.result, p.duration_s) for p in plays] == [
-        ("a", "played", 90.0), ("b", "confirmed", 60.0)]
+        ("a", "played", 90.0),
+        ("b", "confirmed", 60.0),
+    ]
     with pytest.raises(InputError) as err:
         log.confirm_day(DAY, "xom-khac")
     assert "broadcast build" in err.value.message
@@ -130,8 +163,12 @@ WRITER = textwrap.dedent("""
 
 
 def _writer(path: Path, station: str, n: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(path), station, str(n)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), station, str(n)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_two_processes_write_at_once(log: AsRunLog) -> None:

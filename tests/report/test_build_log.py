@@ -27,13 +27,13 @@ def test_build_logs_planned_bulletins(small_root: Path, tmp_path: Path) -> None:
         items = [i for i in doc["items"] if i["kind"] == "bulletin"]
         planned = log.planned(DAY, DAY, doc["station"]["id"])
         assert [(p.script_id, p.start.isoformat()) for p in planned] == [
-            (i["script"], i["start"]) for i in items]
+            (i["script"], i["start"]) for i in items
+        ]
         expected += len(items)
     assert expected > 0
     for sid in project.schedule.stations:
         log.confirm_day(DAY, sid)
     rep = build_report(log, DAY, DAY)
-    assert (rep.total.planned, rep.total.aired, len(rep.total.missed)) == (
-        expected, expected, 0)
+    assert (rep.total.planned, rep.total.aired, len(rep.total.missed)) == (expected, expected, 0)
     res = render_preview(out, DAY, small_root / "scripts")
     assert res.items == expected

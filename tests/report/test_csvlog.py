@@ -21,8 +21,14 @@ CV = "Công văn số 818/STTTT-TTBCVT ngày 11/04/2024 của Sở TT&TT Long An
 
 @pytest.fixture
 def planned_log(log: AsRunLog) -> AsRunLog:
-    log.record_planned(DAY, "xom-cau", [planned_item(DAY, "06:00", "a", "camp", CV, 90),
-                                        planned_item(DAY, "17:00", "b", "camp", CV, 60)])
+    log.record_planned(
+        DAY,
+        "xom-cau",
+        [
+            planned_item(DAY, "06:00", "a", "camp", CV, 90),
+            planned_item(DAY, "17:00", "b", "camp", CV, 60),
+        ],
+    )
     return log
 
 
@@ -32,49 +38,85 @@ def write(tmp_path: Path, text: str, name: str = "playout.csv") -> Path:
     return path
 
 
-def test_vietnamese_headers_fill_directive_from_plan(planned_log: AsRunLog,
-                                                     tmp_path: Path) -> None:
-    path = write(tmp_path, "Ngày;Đài;Bắt đầu;Kết thúc;Kịch bản;Kết quả\n"
-                 "25/11/2026;xom-cau;06:00:05;06:01:35;a;đã phát\n"
-                 "25/11/2026;xom-cau;17:00;;b;lỗi\n")
+def test_vietnamese_headers_fill_directive_from_plan(planned_log: AsRunLog, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Ngày;Đài;Bắt đầu;Kết thúc;Kịch bản;Kết quả\n"
+        "25/11/2026;xom-cau;06:00:05;06:01:35;a;đã phát\n"
+        "25/11/2026;xom-cau;17:00;;b;lỗi\n",
+    )
     rows = read_playout_csv(path, planned_log, {"xom-cau"})
     assert planned_log.import_plays(rows) == (2, 0)
     assert planned_log.import_plays(read_playout_csv(path, planned_log)) == (0, 2)
     a, b = planned_log.plays(DAY, DAY)
     assert (a.script_id, a.result, a.duration_s, a.directive, a.source, a.slot) == (
-        "a", "imported", 90.0, CV, "camp", "06:00")
+        "a",
+        "imported",
+        90.0,
+        CV,
+        "camp",
+        "06:00",
+    )
     assert (b.result, b.end) == ("failed", None)
     assert a.note == "nhập từ playout.csv dòng 2"
 
 
 def test_english_headers_and_duration(log: AsRunLog, tmp_path: Path) -> None:
-    path = write(tmp_path, "date,station,start,duration_s,script,source,directive\n"
-                 f'2026-11-25,fm,06:00,2:30,a,camp,"{CV}"\n')
+    path = write(
+        tmp_path,
+        "date,station,start,duration_s,script,source,directive\n"
+        f'2026-11-25,fm,06:00,2:30,a,camp,"{CV}"\n',
+    )
     (row,) = read_playout_csv(path, log)
     assert (row["end"] - row["start"]).total_seconds() == 150
     assert row["directive"] == CV
 
 
-@pytest.mark.parametrize(("text", "where", "words"), [
-    ("ngay,dai,bat_dau,ket_thuc,kich_ban\n32/11/2026,xom-cau,06:00,06:01,a\n",
-     "dòng 2, cột 1 (ngay)", "25/11/2026"),
-    ("ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6h,06:01,a\n",
-     "dòng 2, cột 3 (bat_dau)", "06:00"),
-    ("ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-xa,06:00,06:01,a\n",
-     "dòng 2, cột 2 (dai)", "xom-cau"),
-    ("ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,06:00,,a\n",
-     "dòng 2, cột 4 (ket_thuc)", "giờ kết thúc"),
-    ("ngay,dai,bat_dau,thoi_luong,kich_ban\n25/11/2026,xom-cau,06:00,lâu,a\n",
-     "dòng 2, cột 4 (thoi_luong)", "2:30"),
-    ("ngay,dai,bat_dau,ket_thuc,kich_ban,ket_qua\n25/11/2026,xom-cau,06:00,06:01,a,ok?\n",
-     "dòng 2, cột 6 (ket_qua)", "bo qua"),
-    ("ngay,dai,bat_dau,ket_thuc,kich_ban\n24/11/2026,xom-cau,06:00,06:01,a\n",
-     "dòng 2, cột 5 (kich_ban)", "cong_van"),
-    ("ngay,dai,gio,kich_ban\n", "dòng 1, cột 3", "bat_dau"),
-    ("ngay,dai,kich_ban\n", "dòng 1", "bat_dau"),
-])
-def test_bad_cells_name_file_line_column_and_fix(planned_log: AsRunLog, tmp_path: Path,
-                                                 text: str, where: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        (
+            "ngay,dai,bat_dau,ket_thuc,kich_ban\n32/11/2026,xom-cau,06:00,06:01,a\n",
+            "dòng 2, cột 1 (ngay)",
+            "25/11/2026",
+        ),
+        (
+            "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6h,06:01,a\n",
+            "dòng 2, cột 3 (bat_dau)",
+            "06:00",
+        ),
+        (
+            "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-xa,06:00,06:01,a\n",
+            "dòng 2, cột 2 (dai)",
+            "xom-cau",
+        ),
+        (
+            "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,06:00,,a\n",
+            "dòng 2, cột 4 (ket_thuc)",
+            "giờ kết thúc",
+        ),
+        (
+            "ngay,dai,bat_dau,thoi_luong,kich_ban\n25/11/2026,xom-cau,06:00,lâu,a\n",
+            "dòng 2, cột 4 (thoi_luong)",
+            "2:30",
+        ),
+        (
+            "ngay,dai,bat_dau,ket_thuc,kich_ban,ket_qua\n25/11/2026,xom-cau,06:00,06:01,a,ok?\n",
+            "dòng 2, cột 6 (ket_qua)",
+            "bo qua",
+        ),
+        (
+            "ngay,dai,bat_dau,ket_thuc,kich_ban\n24/11/2026,xom-cau,06:00,06:01,a\n",
+            "dòng 2, cột 5 (kich_ban)",
+            "cong_van",
+        ),
+        ("ngay,dai,gio,kich_ban\n", "dòng 1, cột 3", "bat_dau"),
+        ("ngay,dai,kich_ban\n", "dòng 1", "bat_dau"),
+    ],
+)
+def test_bad_cells_name_file_line_column_and_fix(
+    planned_log: AsRunLog, tmp_path: Path, text: str, where: str, words: str
+) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ValidationErrors) as err:
         read_playout_csv(path, planned_log, {"xom-cau"})
@@ -84,8 +126,11 @@ def test_bad_cells_name_file_line_column_and_fix(planned_log: AsRunLog, tmp_path
 
 
 def test_one_bad_row_writes_nothing(planned_log: AsRunLog, tmp_path: Path) -> None:
-    path = write(tmp_path, "ngay,dai,bat_dau,ket_thuc,kich_ban\n"
-                 "25/11/2026,xom-cau,06:00,06:01:30,a\n25/11/2026,xom-cau,17:00,xx,b\n")
+    path = write(
+        tmp_path,
+        "ngay,dai,bat_dau,ket_thuc,kich_ban\n"
+        "25/11/2026,xom-cau,06:00,06:01:30,a\n25/11/2026,xom-cau,17:00,xx,b\n",
+    )
     with pytest.raises(ValidationErrors):
         read_playout_csv(path, planned_log)
     assert planned_log.plays(DAY, DAY) == []
@@ -106,20 +151,52 @@ def test_cli_import_confirm_report(planned_log: AsRunLog, tmp_path: Path) -> Non
     out = planned_log.path.parent
     bad = write(tmp_path, "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6h,,a\n")
     runner = CliRunner()
-    res = runner.invoke(cli, ["asrun", "import", str(bad), "--root", str(tmp_path),
-                              "--out", str(out)])
+    res = runner.invoke(
+        cli, ["asrun", "import", str(bad), "--root", str(tmp_path), "--out", str(out)]
+    )
     assert isinstance(res.exception, ValidationErrors)  # main() turns it into exit code 2
-    good = write(tmp_path, "ngay,dai,bat_dau,ket_thuc,kich_ban\n"
-                 "25/11/2026,xom-cau,06:00,06:01:30,a\n", "good.csv")
-    res = runner.invoke(cli, ["asrun", "import", str(good), "--root", str(tmp_path),
-                              "--out", str(out)])
+    good = write(
+        tmp_path,
+        "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,06:00,06:01:30,a\n",
+        "good.csv",
+    )
+    res = runner.invoke(
+        cli, ["asrun", "import", str(good), "--root", str(tmp_path), "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     assert "Đã nhập 1 lượt" in res.output
-    res = runner.invoke(cli, ["asrun", "confirm", "--date", "25/11/2026", "--station",
-                              "xom-cau", "--root", str(tmp_path), "--out", str(out)])
+    res = runner.invoke(
+        cli,
+        [
+            "asrun",
+            "confirm",
+            "--date",
+            "25/11/2026",
+            "--station",
+            "xom-cau",
+            "--root",
+            str(tmp_path),
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0 and "đã ghi 1 lượt xác nhận" in res.output
-    res = runner.invoke(cli, ["report", "--from", "2026-11-01", "--to", "2026-11-30",
-                              "--root", str(tmp_path), "--out", str(out), "-f", "csv"])
+    res = runner.invoke(
+        cli,
+        [
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--root",
+            str(tmp_path),
+            "--out",
+            str(out),
+            "-f",
+            "csv",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "tong,,,,2,2,0,2.5," in res.output
 
@@ -130,14 +207,44 @@ def test_main_prints_errors_without_traceback(tmp_path: Path) -> None:
 
     bad = write(tmp_path, "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6h,,a\n")
     res = subprocess.run(
-        [sys.executable, "-m", "broadcast", "asrun", "import", str(bad), "--root",
-         str(tmp_path), "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, encoding="utf-8", timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "broadcast",
+            "asrun",
+            "import",
+            str(bad),
+            "--root",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
     assert f"{bad}, dòng 2, cột 3 (bat_dau)" in res.stderr
     res = subprocess.run(
-        [sys.executable, "-m", "broadcast", "report", "--from", "2026-01-01", "--to",
-         "2026-06-30", "--root", str(tmp_path), "--out", str(tmp_path / "none")],
-        capture_output=True, text=True, encoding="utf-8", timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "broadcast",
+            "report",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-30",
+            "--root",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "none"),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert res.returncode == 2 and "Chưa có nhật ký phát sóng" in res.stderr

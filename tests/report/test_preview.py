@@ -42,12 +42,26 @@ def _bulletin(out: Path, station: str, script: str, seconds: float) -> Path:
     mp3 = out / "bulletins" / station / f"{script}-0123456789.mp3"
     rate = 16000
     t = np.arange(int(rate * seconds)) / rate
-    encode_mp3(0.2 * np.sin(2 * np.pi * 440 * t), rate, mp3, sample_rate=22050, bitrate=32,
-               tags={"title": script})
-    mp3.with_suffix(".json").write_text(json.dumps({
-        "script_id": script, "duration_s": seconds, "engine": "espeak",
-        "spoken_text": f"Bà con gọi một một ba. Bản đọc {script}."}, ensure_ascii=False),
-        encoding="utf-8")
+    encode_mp3(
+        0.2 * np.sin(2 * np.pi * 440 * t),
+        rate,
+        mp3,
+        sample_rate=22050,
+        bitrate=32,
+        tags={"title": script},
+    )
+    mp3.with_suffix(".json").write_text(
+        json.dumps(
+            {
+                "script_id": script,
+                "duration_s": seconds,
+                "engine": "espeak",
+                "spoken_text": f"Bà con gọi một một ba. Bản đọc {script}.",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     return mp3
 
 
@@ -71,26 +85,46 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
             items.append(item)
         sessions = []
         if station == "fm":
-            sessions = [{"start": items[0]["start"], "end": items[-1]["end"],
-                         "capacity_s": 2.0, "used_s": 3.0, "overrun_s": 1.0}]
+            sessions = [
+                {
+                    "start": items[0]["start"],
+                    "end": items[-1]["end"],
+                    "capacity_s": 2.0,
+                    "used_s": 3.0,
+                    "overrun_s": 1.0,
+                }
+            ]
         else:
             jingle = _bulletin(out, station, "chime", 1.0)
-            items.insert(0, {**planned_item(DAY, "06:00", "", "", "", 1.0, offset_s=-1.0),
-                             "kind": "jingle", "file": f"../../bulletins/{station}/{jingle.name}"})
+            items.insert(
+                0,
+                {
+                    **planned_item(DAY, "06:00", "", "", "", 1.0, offset_s=-1.0),
+                    "kind": "jingle",
+                    "file": f"../../bulletins/{station}/{jingle.name}",
+                },
+            )
         order = out / "playlists" / DAY.isoformat() / f"{station}.json"
         order.parent.mkdir(parents=True, exist_ok=True)
-        order.write_text(json.dumps({"date": DAY.isoformat(), "station": {
-            "id": station, "name": f"Đài {station}", "kind": "fm"}, "items": items,
-            "sessions": sessions},
-            ensure_ascii=False), encoding="utf-8")
+        order.write_text(
+            json.dumps(
+                {
+                    "date": DAY.isoformat(),
+                    "station": {"id": station, "name": f"Đài {station}", "kind": "fm"},
+                    "items": items,
+                    "sessions": sessions,
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
     return out, scripts
 
 
 def test_page_content(built: tuple[Path, Path]) -> None:
     out, scripts = built
     res = render_preview(out, DAY, scripts, "Xã Thử")
-    assert (res.path, res.stations, res.items, res.overruns) == (
-        preview_path(out, DAY), 2, 3, 2)
+    assert (res.path, res.stations, res.items, res.overruns) == (preview_path(out, DAY), 2, 3, 2)
     page = res.path.read_text("utf-8")
     assert "Thứ Tư, 25/11/2026" in page and "Xã Thử" in page
     assert page.count("<audio ") == 4  # 3 bulletins and a jingle
@@ -117,22 +151,37 @@ def _chromium(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[st
     assert CHROMIUM
     profile = tmp_path / "chromium-profile"
     return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={profile}", "--autoplay-policy="
-         "no-user-gesture-required", *args],
-        capture_output=True, text=True, timeout=120)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--autoplay-policy=no-user-gesture-required",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium không có: cài bằng "
-                    "'apt-get install -y chromium' (.ci/run tự cài) để thử trang trong trình "
-                    "duyệt thật")
-def test_every_audio_loads_in_headless_chromium(built: tuple[Path, Path],
-                                                tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium không có: cài bằng "
+    "'apt-get install -y chromium' (.ci/run tự cài) để thử trang trong trình "
+    "duyệt thật",
+)
+def test_every_audio_loads_in_headless_chromium(built: tuple[Path, Path], tmp_path: Path) -> None:
     out, scripts = built
     page = render_preview(out, DAY, scripts, "Xã Thử").path
-    res = _chromium(["--virtual-time-budget=20000", "--dump-dom",
-                     page.as_uri() + "#selftest"], tmp_path)
+    res = _chromium(
+        ["--virtual-time-budget=20000", "--dump-dom", page.as_uri() + "#selftest"], tmp_path
+    )
     m = re.search(r'<div id="selftest"([^>]*)>', res.stdout)
     assert m, f"no DOM from Chromium: {res.stderr[-2000:]}"
     attrs = dict(re.findall(r'data-(\w+)="(\d+)"', m.group(1)))
@@ -143,8 +192,10 @@ def test_every_audio_loads_in_headless_chromium(built: tuple[Path, Path],
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "preview.png"
     shot.unlink(missing_ok=True)
-    res = _chromium(["--hide-scrollbars", "--window-size=1100,900",
-                     f"--screenshot={shot}", page.as_uri()], tmp_path)
+    res = _chromium(
+        ["--hide-scrollbars", "--window-size=1100,900", f"--screenshot={shot}", page.as_uri()],
+        tmp_path,
+    )
     assert shot.is_file() and shot.stat().st_size > 10_000, res.stderr[-2000:]
 
 
@@ -153,8 +204,9 @@ def test_missing_audio_is_counted_as_failed(built: tuple[Path, Path], tmp_path: 
     out, scripts = built
     page = render_preview(out, DAY, scripts).path
     next((out / "bulletins" / "fm").glob("a-*.mp3")).unlink()
-    res = _chromium(["--virtual-time-budget=20000", "--dump-dom",
-                     page.as_uri() + "#selftest"], tmp_path)
+    res = _chromium(
+        ["--virtual-time-budget=20000", "--dump-dom", page.as_uri() + "#selftest"], tmp_path
+    )
     m = re.search(r'<div id="selftest"([^>]*)>', res.stdout)
     assert m
     attrs = dict(re.findall(r'data-(\w+)="(\d+)"', m.group(1)))

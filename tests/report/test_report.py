@@ -35,28 +35,45 @@ CV_B = "Công văn số 818/STTTT-TTBCVT ngày 11/04/2024 của Sở TT&TT Long 
 FM_MISSED, FM_FAILED = dt.date(2026, 3, 10), dt.date(2026, 4, 15)
 
 
-def _play(log: AsRunLog, station: str, day: dt.date, item: dict, seconds: float,
-          result: str = "played") -> None:
+def _play(
+    log: AsRunLog, station: str, day: dt.date, item: dict, seconds: float, result: str = "played"
+) -> None:
     start = dt.datetime.fromisoformat(item["start"])
-    log.record_play(station_id=station, day=day, slot=item["slot"], script_id=item["script"],
-                    source=item["source"], directive=item["directive"], file=item["file"],
-                    title=item["title"], start=start,
-                    end=start + dt.timedelta(seconds=seconds), result=result)
+    log.record_play(
+        station_id=station,
+        day=day,
+        slot=item["slot"],
+        script_id=item["script"],
+        source=item["source"],
+        directive=item["directive"],
+        file=item["file"],
+        title=item["title"],
+        start=start,
+        end=start + dt.timedelta(seconds=seconds),
+        result=result,
+    )
 
 
 def simulate(log: AsRunLog) -> None:
     day = START
     while day <= END:
-        a = [planned_item(day, "06:00", "a1", "camp-a", CV_A, 120),
-             planned_item(day, "17:00", "a2", "camp-a", CV_A, 120)]
-        b = [planned_item(day, "07:00", "b1", "camp-b", CV_B, 90)] if day.weekday() == 0 \
-            else []
+        a = [
+            planned_item(day, "06:00", "a1", "camp-a", CV_A, 120),
+            planned_item(day, "17:00", "a2", "camp-a", CV_A, 120),
+        ]
+        b = [planned_item(day, "07:00", "b1", "camp-b", CV_B, 90)] if day.weekday() == 0 else []
         log.record_planned(day, "fm", sorted(a + b, key=lambda i: i["start"]))
         log.record_planned(day, "loa", a)
         if day != FM_MISSED:
             _play(log, "fm", day, a[0], 120)
-            _play(log, "fm", day, a[1], 120 if day != FM_FAILED else 3,
-                  "played" if day != FM_FAILED else "failed")
+            _play(
+                log,
+                "fm",
+                day,
+                a[1],
+                120 if day != FM_FAILED else 3,
+                "played" if day != FM_FAILED else "failed",
+            )
         for item in b:
             _play(log, "fm", day, item, 95)
         if day.month != 6:
@@ -77,8 +94,16 @@ def half_year(tmp_path_factory: pytest.TempPathFactory) -> AsRunLog:
 
 
 def _row(line) -> tuple:  # type: ignore[no-untyped-def]
-    return (line.planned, line.aired, line.not_aired, line.minutes, line.morning,
-            len(line.scripts), line.required_days, len(line.missed))
+    return (
+        line.planned,
+        line.aired,
+        line.not_aired,
+        line.minutes,
+        line.morning,
+        len(line.scripts),
+        line.required_days,
+        len(line.missed),
+    )
 
 
 def test_half_year_totals_by_hand(half_year: AsRunLog) -> None:
@@ -119,8 +144,11 @@ def test_markdown_and_csv_carry_the_figures(half_year: AsRunLog) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(rep))))
     total = next(r for r in rows if r["nhom"] == "tong")
     assert (total["ke_hoach"], total["da_phat"], total["so_phut"]) == ("750", "687", "1363.2")
-    fm_a = next(r for r in rows if r["nhom"] == "chi_tiet" and r["dai"] == "fm"
-                and r["chien_dich"] == "camp-a")
+    fm_a = next(
+        r
+        for r in rows
+        if r["nhom"] == "chi_tiet" and r["dai"] == "fm" and r["chien_dich"] == "camp-a"
+    )
     assert fm_a["cac_ngay_bo_sot"] == "fm:2026-03-10"
     html = to_html(rep)
     assert html.startswith("<!DOCTYPE html>") and "1363,2" in html
@@ -138,8 +166,12 @@ def test_docx_is_an_administrative_report(half_year: AsRunLog, tmp_path: Path) -
     assert "Thử, ngày 02 tháng 07 năm 2026" in head[1].text
     text = [p.text for p in doc.paragraphs]
     assert "BÁO CÁO" in text
-    for heading in ("I. TÌNH HÌNH TRIỂN KHAI", "II. KẾT QUẢ THỰC HIỆN",
-                    "III. TỒN TẠI, HẠN CHẾ", "IV. ĐỀ XUẤT, KIẾN NGHỊ"):
+    for heading in (
+        "I. TÌNH HÌNH TRIỂN KHAI",
+        "II. KẾT QUẢ THỰC HIỆN",
+        "III. TỒN TẠI, HẠN CHẾ",
+        "IV. ĐỀ XUẤT, KIẾN NGHỊ",
+    ):
         assert heading in text
     table = [[c.text for c in r.cells] for r in doc.tables[1].rows]
     assert table[0][:4] == ["Công văn", "Chiến dịch", "Kế hoạch", "Đã phát"]

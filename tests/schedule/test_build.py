@@ -26,8 +26,19 @@ DAY = "2026-11-25"
 
 
 def _cmd(root: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "broadcast", "build", "--date", DAY, "--root", str(root),
-            "--out", str(out), *extra]
+    return [
+        sys.executable,
+        "-m",
+        "broadcast",
+        "build",
+        "--date",
+        DAY,
+        "--root",
+        str(root),
+        "--out",
+        str(out),
+        *extra,
+    ]
 
 
 def _env() -> dict[str, str]:
@@ -51,8 +62,12 @@ def test_two_builds_at_once_both_succeed_and_match_a_single_run(small_root, tmp_
     r = subprocess.run(_cmd(small_root, single), capture_output=True, env=_env(), timeout=300)
     assert r.returncode == 0, r.stderr
     shared = tmp_path / "shared"
-    procs = [subprocess.Popen(_cmd(small_root, shared), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=_env()) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            _cmd(small_root, shared), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+        )
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [e.decode() for _, e in results]
     # one did the work, the other waited for the lock and found it all done
@@ -69,25 +84,37 @@ def _valid_or_absent(path: Path, versions: set[bytes]) -> None:
 
 def test_kill_9_during_build_leaves_the_previous_playlist_or_the_new_one(small_root, tmp_path):
     out = tmp_path / "out"
-    assert subprocess.run(_cmd(small_root, out), env=_env(), capture_output=True,
-                          timeout=300).returncode == 0
+    assert (
+        subprocess.run(
+            _cmd(small_root, out), env=_env(), capture_output=True, timeout=300
+        ).returncode
+        == 0
+    )
     folder = out / "playlists" / DAY
     old = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
     # change the schedule so the playlists change, and force fresh renders
     camp = small_root / "schedules" / "campaign.yaml"
     camp.write_text(camp.read_text("utf-8").replace('{at: "17:00"}', '{at: "17:05"}'), "utf-8")
     expected_dir = tmp_path / "expected"
-    assert subprocess.run(_cmd(small_root, expected_dir), env=_env(), capture_output=True,
-                          timeout=300).returncode == 0
-    new = {p.name: p.read_bytes() for p in (expected_dir / "playlists" / DAY).iterdir()
-           if not p.name.startswith(".")}
+    assert (
+        subprocess.run(
+            _cmd(small_root, expected_dir), env=_env(), capture_output=True, timeout=300
+        ).returncode
+        == 0
+    )
+    new = {
+        p.name: p.read_bytes()
+        for p in (expected_dir / "playlists" / DAY).iterdir()
+        if not p.name.startswith(".")
+    }
     assert new != old
     for delay in (0.3, 0.8, 1.5, 2.2, 3.0):
         for mp3 in (out / "bulletins").rglob("*"):
             if mp3.is_file():
                 mp3.unlink()
-        proc = subprocess.Popen(_cmd(small_root, out), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, env=_env())
+        proc = subprocess.Popen(
+            _cmd(small_root, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env()
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -114,11 +141,26 @@ def test_rebuild_is_byte_identical_and_touches_nothing(small_root, tmp_path):
     # station ID at each session start, a chime between two bulletins
     assert kinds == ["jingle", "bulletin", "jingle", "bulletin", "jingle", "bulletin"]
     assert [i["title"] for i in order["items"] if i["kind"] == "jingle"] == [
-        "Nhạc hiệu đài", "Chuông chuyển bản tin", "Nhạc hiệu đài"]
+        "Nhạc hiệu đài",
+        "Chuông chuyển bản tin",
+        "Nhạc hiệu đài",
+    ]
     assert set(order) >= {"date", "station", "items", "sessions", "notes", "schema"}
     for i in order["items"]:
-        assert set(i) >= {"start", "slot", "end", "duration_s", "file", "title", "script",
-                          "source", "priority", "directive", "engine", "kind"}
+        assert set(i) >= {
+            "start",
+            "slot",
+            "end",
+            "duration_s",
+            "file",
+            "title",
+            "script",
+            "source",
+            "priority",
+            "directive",
+            "engine",
+            "kind",
+        }
         assert (out / "playlists" / DAY / i["file"]).is_file()
     ends = [dt.datetime.fromisoformat(i["end"]) for i in order["items"]]
     starts = [dt.datetime.fromisoformat(i["start"]) for i in order["items"]]
@@ -127,12 +169,16 @@ def test_rebuild_is_byte_identical_and_touches_nothing(small_root, tmp_path):
 
 def test_plan_shows_table_totals_and_overruns_without_rendering(small_root, tmp_path):
     stations = small_root / "schedules" / "stations.yaml"
-    stations.write_text(stations.read_text("utf-8").replace(
-        "    dialect: south\n",
-        "    dialect: south\n    windows: [\"05:30-05:31\", \"17:00-18:00\"]\n"),
-        "utf-8")
-    r = CliRunner().invoke(cli, ["plan", "--date", DAY, "--root", str(small_root),
-                                 "--out", str(tmp_path / "none")])
+    stations.write_text(
+        stations.read_text("utf-8").replace(
+            "    dialect: south\n",
+            '    dialect: south\n    windows: ["05:30-05:31", "17:00-18:00"]\n',
+        ),
+        "utf-8",
+    )
+    r = CliRunner().invoke(
+        cli, ["plan", "--date", DAY, "--root", str(small_root), "--out", str(tmp_path / "none")]
+    )
     assert r.exit_code == 0, r.output
     assert "Loa xóm A (xom-a) — 25/11/2026" in r.output
     assert "Σ 05:30" in r.output and "ước tính" in r.output
@@ -142,10 +188,14 @@ def test_plan_shows_table_totals_and_overruns_without_rendering(small_root, tmp_
 
 def test_check_flags_slot_outside_windows_and_limits(small_root):
     stations = small_root / "schedules" / "stations.yaml"
-    stations.write_text(stations.read_text("utf-8").replace(
-        "    dialect: south\n",
-        "    dialect: south\n    windows: [\"05:30-06:00\", \"16:00-16:30\"]\n"
-        "    limits: {max_session: 1m}\n"), "utf-8")
+    stations.write_text(
+        stations.read_text("utf-8").replace(
+            "    dialect: south\n",
+            '    dialect: south\n    windows: ["05:30-06:00", "16:00-16:30"]\n'
+            "    limits: {max_session: 1m}\n",
+        ),
+        "utf-8",
+    )
     r = CliRunner().invoke(cli, ["check", "--root", str(small_root)])
     assert r.exit_code == 0
     text = r.output  # click 8.2: stdout and stderr together
@@ -160,10 +210,12 @@ def test_emergency_renders_queues_and_heads_the_next_playlist(small_root, tmp_pa
     base = ["--root", str(small_root), "--out", str(out)]
     assert runner.invoke(cli, ["build", "--date", DAY, *base]).exit_code == 0
     bao = tmp_path / "bao-so-9.md"
-    bao.write_text("---\nid: bao-so-9\ntitle: Khẩn cấp về bão số 9\ntopic: thiên tai\n"
-                   "directive: {number: 12/BCH-PCTT, issuer: Ban chỉ huy PCTT xã}\n"
-                   "priority: emergency\n---\nBão số 9 đang vào. Bà con chằng chống nhà cửa.\n",
-                   "utf-8")
+    bao.write_text(
+        "---\nid: bao-so-9\ntitle: Khẩn cấp về bão số 9\ntopic: thiên tai\n"
+        "directive: {number: 12/BCH-PCTT, issuer: Ban chỉ huy PCTT xã}\n"
+        "priority: emergency\n---\nBão số 9 đang vào. Bà con chằng chống nhà cửa.\n",
+        "utf-8",
+    )
     with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ), tick=False):
         r = runner.invoke(cli, ["emergency", str(bao), "--station", "xom-a", *base])
     assert r.exit_code == 0, r.output
@@ -184,8 +236,9 @@ def test_export_usb_numbered_ascii_one_level(small_root, tmp_path):
     runner = CliRunner()
     base = ["--root", str(small_root), "--out", str(out)]
     assert runner.invoke(cli, ["build", "--date", DAY, "--days", "2", *base]).exit_code == 0
-    r = runner.invoke(cli, ["export-usb", "--date", DAY, "--days", "2", "--station", "xom-a",
-                            str(usb), *base])
+    r = runner.invoke(
+        cli, ["export-usb", "--date", DAY, "--days", "2", "--station", "xom-a", str(usb), *base]
+    )
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in usb.iterdir()) == ["20261125", "20261126"]
     order = json.loads((out / "playlists" / DAY / "xom-a.json").read_text("utf-8"))
@@ -198,18 +251,39 @@ def test_export_usb_numbered_ascii_one_level(small_root, tmp_path):
     assert (usb / "20261125" / "PLAYLIST.M3U").read_text().split() == [p.name for p in files]
     # a second export changes nothing
     stamps = {p: p.stat().st_mtime_ns for p in files}
-    assert runner.invoke(cli, ["export-usb", "--date", DAY, "--station", "xom-a", str(usb),
-                               *base]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["export-usb", "--date", DAY, "--station", "xom-a", str(usb), *base]
+        ).exit_code
+        == 0
+    )
     assert {p: p.stat().st_mtime_ns for p in files} == stamps
 
 
-@pytest.mark.parametrize("args,words", [
-    (["export-usb", "--date", "2027-03-01", "--station", "xom-a", "usb"], "broadcast build"),
-    (["plan", "--station", "khong-co"], "khong-co"),
-    (["emergency", "x.md", "--station", "khong-co"], "khong-co"),
-])
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["export-usb", "--date", "2027-03-01", "--station", "xom-a", "usb"], "broadcast build"),
+        (["plan", "--station", "khong-co"], "khong-co"),
+        (["emergency", "x.md", "--station", "khong-co"], "khong-co"),
+    ],
+)
 def test_bad_input_says_what_to_do(small_root, tmp_path, args, words):
-    r = subprocess.run([sys.executable, "-m", "broadcast", *args, "--root", str(small_root),
-                        "--out", str(tmp_path / "o")], capture_output=True, text=True,
-                       env=_env(), cwd=tmp_path, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "broadcast",
+            *args,
+            "--root",
+            str(small_root),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr

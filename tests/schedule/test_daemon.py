@@ -30,15 +30,29 @@ def at(h: int, m: int, s: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, 25, h, m, s, tzinfo=TZ)
 
 
-def _item(slot: str, start: dt.datetime, name: str, kind: str = "bulletin",
-          window: str | None = None, seconds: float = 60) -> dict:
-    return {"start": start.isoformat(), "slot": slot,
-            "end": (start + dt.timedelta(seconds=seconds)).isoformat(), "duration_s": seconds,
-            "file": f"../../bulletins/a/{name}.mp3", "title": name,
-            "script": "" if kind == "jingle" else name, "source": "" if kind == "jingle" else "c",
-            "priority": "" if kind == "jingle" else "normal",
-            "directive": "" if kind == "jingle" else "CV 1", "engine": "espeak",
-            "kind": kind, "window": window}
+def _item(
+    slot: str,
+    start: dt.datetime,
+    name: str,
+    kind: str = "bulletin",
+    window: str | None = None,
+    seconds: float = 60,
+) -> dict:
+    return {
+        "start": start.isoformat(),
+        "slot": slot,
+        "end": (start + dt.timedelta(seconds=seconds)).isoformat(),
+        "duration_s": seconds,
+        "file": f"../../bulletins/a/{name}.mp3",
+        "title": name,
+        "script": "" if kind == "jingle" else name,
+        "source": "" if kind == "jingle" else "c",
+        "priority": "" if kind == "jingle" else "normal",
+        "directive": "" if kind == "jingle" else "CV 1",
+        "engine": "espeak",
+        "kind": kind,
+        "window": window,
+    }
 
 
 @pytest.fixture
@@ -50,14 +64,20 @@ def out(tmp_path: Path) -> Path:
     folder = out / "playlists" / DAY.isoformat()
     folder.mkdir(parents=True)
     w1, w2 = "05:30-05:45", "17:00-17:15"
-    items = [_item("05:30", at(5, 30), "id", "jingle", w1, 3),
-             _item("05:30", at(5, 30, 3), "b1", window=w1),
-             _item("05:30", at(5, 31, 3), "b2", window=w1),
-             _item("05:30", at(5, 32, 3), "b3", window=w1),
-             _item("17:00", at(17, 0), "id", "jingle", w2, 3),
-             _item("17:00", at(17, 0, 3), "b4", window=w2)]
-    doc = {"date": DAY.isoformat(), "station": {"id": "a", "name": "A", "kind": "fm"},
-           "timezone": "Asia/Ho_Chi_Minh", "items": items}
+    items = [
+        _item("05:30", at(5, 30), "id", "jingle", w1, 3),
+        _item("05:30", at(5, 30, 3), "b1", window=w1),
+        _item("05:30", at(5, 31, 3), "b2", window=w1),
+        _item("05:30", at(5, 32, 3), "b3", window=w1),
+        _item("17:00", at(17, 0), "id", "jingle", w2, 3),
+        _item("17:00", at(17, 0, 3), "b4", window=w2),
+    ]
+    doc = {
+        "date": DAY.isoformat(),
+        "station": {"id": "a", "name": "A", "kind": "fm"},
+        "timezone": "Asia/Ho_Chi_Minh",
+        "items": items,
+    }
     (folder / "a.json").write_text(json.dumps(doc), encoding="utf-8")
     return out
 
@@ -92,7 +112,10 @@ def test_sessions_play_at_their_time_and_restart_mid_day_neither_skips_nor_doubl
         d = daemon(out)
         d.start()
         assert {j.id for j in d.scheduler.get_jobs()} >= {
-            "session:a:2026-11-25:05:30", "session:a:2026-11-25:17:00", "build-ahead"}
+            "session:a:2026-11-25:05:30",
+            "session:a:2026-11-25:17:00",
+            "build-ahead",
+        }
         wait_for(lambda: len(plays(out)) == 3)
         d.shutdown()
         assert [p[1] for p in plays(out)] == ["b1", "b2", "b3"]
@@ -103,23 +126,37 @@ def test_sessions_play_at_their_time_and_restart_mid_day_neither_skips_nor_doubl
         time.sleep(1.0)
         assert len(plays(out)) == 3
         assert [j.id for j in d2.scheduler.get_jobs() if j.id.startswith("session")] == [
-            "session:a:2026-11-25:17:00"]
+            "session:a:2026-11-25:17:00"
+        ]
         tm.move_to(at(16, 59, 59))
         d2.scheduler.wakeup()
         wait_for(lambda: len(plays(out)) == 4)
         time.sleep(0.5)
         d2.shutdown()
-    assert plays(out) == [("05:30", "b1", "played"), ("05:30", "b2", "played"),
-                          ("05:30", "b3", "played"), ("17:00", "b4", "played")]
+    assert plays(out) == [
+        ("05:30", "b1", "played"),
+        ("05:30", "b2", "played"),
+        ("05:30", "b3", "played"),
+        ("17:00", "b4", "played"),
+    ]
     starts = [line for line in player_log(out) if line.startswith("start")]
-    assert starts == ["start id.mp3", "start b1.mp3", "start b2.mp3", "start b3.mp3",
-                      "start id.mp3", "start b4.mp3"]
+    assert starts == [
+        "start id.mp3",
+        "start b1.mp3",
+        "start b2.mp3",
+        "start b3.mp3",
+        "start id.mp3",
+        "start b4.mp3",
+    ]
 
 
-@pytest.mark.parametrize("back,expected", [
-    ((5, 35), ["played", "played", "played"]),  # late, but the window still holds them
-    ((5, 44, 20), ["skipped", "skipped", "skipped"]),  # 40 s left: a 60 s bulletin never cut
-])
+@pytest.mark.parametrize(
+    "back,expected",
+    [
+        ((5, 35), ["played", "played", "played"]),  # late, but the window still holds them
+        ((5, 44, 20), ["skipped", "skipped", "skipped"]),  # 40 s left: a 60 s bulletin never cut
+    ],
+)
 def test_late_restart_inside_the_window_plays_only_what_still_fits(out, back, expected):
     with time_machine.travel(at(5, 0), tick=True) as tm:
         d = daemon(out)
@@ -155,10 +192,20 @@ def test_emergency_plays_after_the_bulletin_now_playing_or_cuts_it(out, cut):
         d = daemon(out, seconds=0.8)
         d.start()
         wait_for(lambda: "start b1.mp3" in player_log(out))
-        enqueue(out, QueuedBulletin(
-            id="khan-1", created=dt.datetime.now(TZ), stations=("a",), script_id="bao",
-            title="Bão số 9", directive="CV khẩn", files={"a": "bulletins/a/bao.mp3"},
-            durations={"a": 30.0}, now=cut))
+        enqueue(
+            out,
+            QueuedBulletin(
+                id="khan-1",
+                created=dt.datetime.now(TZ),
+                stations=("a",),
+                script_id="bao",
+                title="Bão số 9",
+                directive="CV khẩn",
+                files={"a": "bulletins/a/bao.mp3"},
+                durations={"a": 30.0},
+                now=cut,
+            ),
+        )
         wait_for(lambda: "end bao.mp3" in player_log(out))
         wait_for(lambda: "end b3.mp3" in player_log(out))
         d.shutdown()
@@ -168,7 +215,7 @@ def test_emergency_plays_after_the_bulletin_now_playing_or_cuts_it(out, cut):
         assert log[i - 1] == "start b1.mp3" and "end b1.mp3" not in log
         assert ("05:30", "b1", "failed") in plays(out)
     else:
-        assert log[i - 2:i] == ["start b1.mp3", "end b1.mp3"]
+        assert log[i - 2 : i] == ["start b1.mp3", "end b1.mp3"]
     assert log.index("start b2.mp3") > i
     assert log.count("start bao.mp3") == 1
     assert [p[1:] for p in plays(out) if p[1] == "bao"] == [("bao", "played")]

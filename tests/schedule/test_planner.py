@@ -29,36 +29,56 @@ def _active(sched, scr, start, end):  # type: ignore[no-untyped-def]
 
 
 # -- which days ---------------------------------------------------------------------
-@pytest.mark.parametrize("start,end,weekdays,expected", [
-    # across the month end, every day
-    ("2026-11-28", "2026-12-02", None,
-     [D(2026, 11, 28), D(2026, 11, 29), D(2026, 11, 30), D(2026, 12, 1), D(2026, 12, 2)]),
-    # across the year end, Monday to Friday only (02-03/01/2027 are Sat, Sun)
-    ("2026-12-28", "2027-01-03", ["mon", "tue", "wed", "thu", "fri"],
-     [D(2026, 12, 28), D(2026, 12, 29), D(2026, 12, 30), D(2026, 12, 31), D(2027, 1, 1)]),
-    # weekends only, in Vietnamese
-    ("2026-11-25", "2026-12-06", ["t7", "cn"],
-     [D(2026, 11, 28), D(2026, 11, 29), D(2026, 12, 5), D(2026, 12, 6)]),
-    # one day, leap-year February end
-    ("2028-02-29", "2028-02-29", None, [D(2028, 2, 29)]),
-])
+@pytest.mark.parametrize(
+    "start,end,weekdays,expected",
+    [
+        # across the month end, every day
+        (
+            "2026-11-28",
+            "2026-12-02",
+            None,
+            [D(2026, 11, 28), D(2026, 11, 29), D(2026, 11, 30), D(2026, 12, 1), D(2026, 12, 2)],
+        ),
+        # across the year end, Monday to Friday only (02-03/01/2027 are Sat, Sun)
+        (
+            "2026-12-28",
+            "2027-01-03",
+            ["mon", "tue", "wed", "thu", "fri"],
+            [D(2026, 12, 28), D(2026, 12, 29), D(2026, 12, 30), D(2026, 12, 31), D(2027, 1, 1)],
+        ),
+        # weekends only, in Vietnamese
+        (
+            "2026-11-25",
+            "2026-12-06",
+            ["t7", "cn"],
+            [D(2026, 11, 28), D(2026, 11, 29), D(2026, 12, 5), D(2026, 12, 6)],
+        ),
+        # one day, leap-year February end
+        ("2028-02-29", "2028-02-29", None, [D(2028, 2, 29)]),
+    ],
+)
 def test_campaign_days(start, end, weekdays, expected):
     kw = {"from": start, "until": end}
     if weekdays:
         kw["weekdays"] = weekdays
     sched = schedule([station("a")], [campaign(**kw)])
     scr = scripts("s1", "s2")
-    window = (dt.date.fromisoformat(start) - dt.timedelta(days=3),
-              dt.date.fromisoformat(end) + dt.timedelta(days=3))
+    window = (
+        dt.date.fromisoformat(start) - dt.timedelta(days=3),
+        dt.date.fromisoformat(end) + dt.timedelta(days=3),
+    )
     assert _active(sched, scr, *window) == expected
 
 
 def test_rotation_continues_across_year_end():
-    sched = schedule([station("a")], [campaign(**{"from": "2026-12-30", "until": "2027-01-02"},
-                                               slots=[{"at": "05:30"}])])
+    sched = schedule(
+        [station("a")],
+        [campaign(**{"from": "2026-12-30", "until": "2027-01-02"}, slots=[{"at": "05:30"}])],
+    )
     scr = scripts("s1", "s2", "s3")
-    order = [plan(sched, scr, d).stations["a"][0].script_id
-             for d in days(D(2026, 12, 30), D(2027, 1, 2))]
+    order = [
+        plan(sched, scr, d).stations["a"][0].script_id for d in days(D(2026, 12, 30), D(2027, 1, 2))
+    ]
     assert order == ["s1", "s2", "s3", "s1"]
 
 
@@ -67,8 +87,7 @@ def test_rotation_continues_across_year_end():
 @pytest.mark.parametrize("weekdays", [None, ["mon", "wed", "fri"], ["sat", "sun"]])
 def test_rotation_is_fair_within_one_per_station_and_overall(n_scripts, weekdays):
     kw = {"weekdays": weekdays} if weekdays else {}
-    sched = schedule([station("a"), station("b"), station("c", kind="fm")],
-                     [campaign(**kw)])
+    sched = schedule([station("a"), station("b"), station("c", kind="fm")], [campaign(**kw)])
     scr = scripts(*[f"s{i}" for i in range(n_scripts)])
     start, end = D(2026, 11, 25), D(2026, 12, 15)
     overall = counts(sched, scr, start, end)
@@ -92,11 +111,14 @@ def test_mode_all_airs_every_script_each_slot():
 
 
 def test_per_day_spreads_over_slots_morning_first():
-    sched = schedule([station("a")], [campaign(per_day=5, slots=[
-        {"at": "17:00"}, {"session": "sáng"}])])
+    sched = schedule(
+        [station("a")], [campaign(per_day=5, slots=[{"at": "17:00"}, {"session": "sáng"}])]
+    )
     p = plan(sched, scripts("s1", "s2"), D(2026, 11, 25))
     assert [(s.start, len(s.items)) for s in p.sessions["a"]] == [
-        (dt.time(5, 30), 3), (dt.time(17, 0), 2)]
+        (dt.time(5, 30), 3),
+        (dt.time(17, 0), 2),
+    ]
 
 
 def test_expired_script_leaves_the_pool():
@@ -110,15 +132,26 @@ def test_expired_script_leaves_the_pool():
 def test_three_levels_order_a_session():
     sched = schedule(
         [station("a")],
-        [campaign("thuong", slots=[{"at": "05:30"}]),
-         campaign("uu-tien", priority="priority", slots=[{"at": "05:30"}])],
-        oneoffs=[{"id": "bao", "script": "s3", "date": "2026-11-25", "at": "05:30",
-                  "priority": "emergency"}],
+        [
+            campaign("thuong", slots=[{"at": "05:30"}]),
+            campaign("uu-tien", priority="priority", slots=[{"at": "05:30"}]),
+        ],
+        oneoffs=[
+            {
+                "id": "bao",
+                "script": "s3",
+                "date": "2026-11-25",
+                "at": "05:30",
+                "priority": "emergency",
+            }
+        ],
     )
     p = plan(sched, scripts("s1", "s2", "s3"), D(2026, 11, 25))
     assert [(i.source, i.priority) for i in p.stations["a"]] == [
-        ("bao", Priority.emergency), ("uu-tien", Priority.priority),
-        ("thuong", Priority.normal)]
+        ("bao", Priority.emergency),
+        ("uu-tien", Priority.priority),
+        ("thuong", Priority.normal),
+    ]
 
 
 def test_script_priority_raises_the_level():
@@ -126,25 +159,35 @@ def test_script_priority_raises_the_level():
     sched = schedule([station("a")], [campaign(mode="all", slots=[{"at": "05:30"}])])
     items = plan(sched, scr, D(2026, 11, 25)).stations["a"]
     assert [(i.script_id, i.priority.value) for i in items] == [
-        ("s2", "priority"), ("s1", "normal")]
+        ("s2", "priority"),
+        ("s1", "normal"),
+    ]
 
 
 # -- sessions --------------------------------------------------------------------------
 def test_named_session_follows_each_station_window():
     sched = schedule(
-        [station("a", windows=["05:00-05:30", "17:00-17:30"]),
-         station("b", windows=["06:00-06:45", "18:00-18:30"]),
-         station("c")],  # no windows: 05:30 and 17:00
-        [campaign(slots=[{"session": "morning"}, {"session": "chiều"}])])
+        [
+            station("a", windows=["05:00-05:30", "17:00-17:30"]),
+            station("b", windows=["06:00-06:45", "18:00-18:30"]),
+            station("c"),
+        ],  # no windows: 05:30 and 17:00
+        [campaign(slots=[{"session": "morning"}, {"session": "chiều"}])],
+    )
     p = plan(sched, scripts("s1"), D(2026, 11, 25))
     starts = {sid: [s.start for s in sess] for sid, sess in p.sessions.items()}
-    assert starts == {"a": [dt.time(5), dt.time(17)], "b": [dt.time(6), dt.time(18)],
-                      "c": [dt.time(5, 30), dt.time(17)]}
+    assert starts == {
+        "a": [dt.time(5), dt.time(17)],
+        "b": [dt.time(6), dt.time(18)],
+        "c": [dt.time(5, 30), dt.time(17)],
+    }
 
 
 def test_slot_outside_every_window_is_not_aired_and_noted():
-    sched = schedule([station("a", windows=["05:30-06:00"])],
-                     [campaign(slots=[{"at": "05:40"}, {"at": "12:00"}])])
+    sched = schedule(
+        [station("a", windows=["05:30-06:00"])],
+        [campaign(slots=[{"at": "05:40"}, {"at": "12:00"}])],
+    )
     p = plan(sched, scripts("s1"), D(2026, 11, 25))
     assert [(s.start, len(s.items)) for s in p.sessions["a"]] == [(dt.time(5, 40), 1)]
     assert [n.kind for n in p.notes] == ["outside-window"]
@@ -152,9 +195,11 @@ def test_slot_outside_every_window_is_not_aired_and_noted():
 
 
 def test_oneoff_outside_windows_still_airs_with_a_note():
-    sched = schedule([station("a", windows=["05:30-06:00"])], [],
-                     oneoffs=[{"id": "hop", "script": "s1", "date": "2026-11-25",
-                               "at": "09:00"}])
+    sched = schedule(
+        [station("a", windows=["05:30-06:00"])],
+        [],
+        oneoffs=[{"id": "hop", "script": "s1", "date": "2026-11-25", "at": "09:00"}],
+    )
     p = plan(sched, scripts("s1"), D(2026, 11, 25))
     assert p.sessions["a"][0].start == dt.time(9)
     assert p.notes[0].kind == "outside-window"
@@ -164,9 +209,15 @@ def test_oneoff_outside_windows_still_airs_with_a_note():
 def test_overrun_moves_lower_priority_to_next_session_then_drops():
     sched = schedule(
         [station("a", windows=["05:30-05:45", "17:00-17:15"])],
-        [campaign("a1", slots=[{"at": "05:30", "times": 5}]),
-         campaign("b1", priority="priority", slots=[{"at": "05:30", "times": 3},
-                                                    {"at": "17:00", "times": 1}])])
+        [
+            campaign("a1", slots=[{"at": "05:30", "times": 5}]),
+            campaign(
+                "b1",
+                priority="priority",
+                slots=[{"at": "05:30", "times": 3}, {"at": "17:00", "times": 1}],
+            ),
+        ],
+    )
     p = plan(sched, scripts("s1", "s2"), D(2026, 11, 25), seconds=200)
     morning, evening = p.sessions["a"]
     # 900 s hold four 200 s bulletins: the three priority ones first
@@ -179,8 +230,10 @@ def test_overrun_moves_lower_priority_to_next_session_then_drops():
 
 
 def test_bulletin_never_cut_and_cap_from_limits():
-    sched = schedule([station("a", windows=["05:30-06:30"], limits={"max_session": "5m"})],
-                     [campaign(slots=[{"at": "05:30", "times": 3}])])
+    sched = schedule(
+        [station("a", windows=["05:30-06:30"], limits={"max_session": "5m"})],
+        [campaign(slots=[{"at": "05:30", "times": 3}])],
+    )
     p = plan(sched, scripts("s1", "s2"), D(2026, 11, 25), seconds=140)
     (sess,) = p.sessions["a"]
     assert sess.capacity_s == 300 and len(sess.items) == 2 and sess.used_s <= 300
@@ -188,9 +241,20 @@ def test_bulletin_never_cut_and_cap_from_limits():
 
 
 def test_emergency_is_never_moved_and_overrun_is_flagged():
-    sched = schedule([station("a", windows=["05:30-05:35"])], [],
-                     oneoffs=[{"id": f"k{i}", "script": "s1", "date": "2026-11-25",
-                               "at": "05:30", "priority": "emergency"} for i in range(3)])
+    sched = schedule(
+        [station("a", windows=["05:30-05:35"])],
+        [],
+        oneoffs=[
+            {
+                "id": f"k{i}",
+                "script": "s1",
+                "date": "2026-11-25",
+                "at": "05:30",
+                "priority": "emergency",
+            }
+            for i in range(3)
+        ],
+    )
     p = plan(sched, scripts("s1"), D(2026, 11, 25), seconds=120)
     (sess,) = p.sessions["a"]
     assert len(sess.items) == 3 and sess.overrun_s == 60
@@ -200,8 +264,11 @@ def test_emergency_is_never_moved_and_overrun_is_flagged():
 def test_weekday_limit_drops_normal_keeps_priority():
     sched = schedule(
         [station("a", limits={"weekdays": ["mon", "tue", "wed", "thu", "fri"]})],
-        [campaign("thuong", slots=[{"at": "05:30"}]),
-         campaign("uu-tien", priority="priority", slots=[{"at": "17:00"}])])
+        [
+            campaign("thuong", slots=[{"at": "05:30"}]),
+            campaign("uu-tien", priority="priority", slots=[{"at": "17:00"}]),
+        ],
+    )
     sat = plan(sched, scripts("s1"), D(2026, 11, 28))
     assert [i.source for i in sat.stations["a"]] == ["uu-tien"]
     assert [n.kind for n in sat.notes] == ["weekday"]
@@ -209,8 +276,10 @@ def test_weekday_limit_drops_normal_keeps_priority():
 
 
 def test_too_many_sessions_are_flagged():
-    sched = schedule([station("a", limits={"max_sessions_per_day": 2})],
-                     [campaign(slots=[{"at": "05:30"}, {"at": "11:00"}, {"at": "17:00"}])])
+    sched = schedule(
+        [station("a", limits={"max_sessions_per_day": 2})],
+        [campaign(slots=[{"at": "05:30"}, {"at": "11:00"}, {"at": "17:00"}])],
+    )
     p = plan(sched, scripts("s1"), D(2026, 11, 25))
     assert len(p.sessions["a"]) == 3
     assert [n.kind for n in p.notes] == ["sessions"]
@@ -218,8 +287,14 @@ def test_too_many_sessions_are_flagged():
 
 # -- determinism -------------------------------------------------------------------------
 def test_overlapping_campaigns_merge_the_same_whatever_the_file_order():
-    cs = [campaign(f"c{i}", slots=[{"at": "05:30"}, {"session": "chiều"}],
-                   priority=["normal", "priority"][i % 2]) for i in range(6)]
+    cs = [
+        campaign(
+            f"c{i}",
+            slots=[{"at": "05:30"}, {"session": "chiều"}],
+            priority=["normal", "priority"][i % 2],
+        )
+        for i in range(6)
+    ]
     st = [station("a", windows=["05:30-05:40", "17:00-17:20"]), station("b")]
     scr = scripts("s1", "s2", "s3")
     ref = plan(schedule(st, cs), scr, D(2026, 11, 30), seconds=100)
@@ -232,23 +307,34 @@ def test_overlapping_campaigns_merge_the_same_whatever_the_file_order():
 
 # -- emergency queue -----------------------------------------------------------------
 def _queued(created: dt.datetime) -> QueuedBulletin:
-    return QueuedBulletin(id="khan-1", created=created, stations=("a",), script_id="bao",
-                          title="Bão", directive="CV", files={"a": "bulletins/a/bao.mp3"},
-                          durations={"a": 30.0})
+    return QueuedBulletin(
+        id="khan-1",
+        created=created,
+        stations=("a",),
+        script_id="bao",
+        title="Bão",
+        directive="CV",
+        files={"a": "bulletins/a/bao.mp3"},
+        durations={"a": 30.0},
+    )
 
 
-@pytest.mark.parametrize("created,day,expected", [
-    (dt.datetime(2026, 11, 25, 4, 0, tzinfo=TZ), D(2026, 11, 25), dt.time(5, 30)),
-    (dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ), D(2026, 11, 25), dt.time(17, 0)),
-    (dt.datetime(2026, 11, 25, 18, 30, tzinfo=TZ), D(2026, 11, 25), None),
-    (dt.datetime(2026, 11, 25, 18, 30, tzinfo=TZ), D(2026, 11, 26), dt.time(5, 30)),
-    (dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ), D(2026, 11, 26), None),  # aired already
-])
+@pytest.mark.parametrize(
+    "created,day,expected",
+    [
+        (dt.datetime(2026, 11, 25, 4, 0, tzinfo=TZ), D(2026, 11, 25), dt.time(5, 30)),
+        (dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ), D(2026, 11, 25), dt.time(17, 0)),
+        (dt.datetime(2026, 11, 25, 18, 30, tzinfo=TZ), D(2026, 11, 25), None),
+        (dt.datetime(2026, 11, 25, 18, 30, tzinfo=TZ), D(2026, 11, 26), dt.time(5, 30)),
+        (dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ), D(2026, 11, 26), None),  # aired already
+    ],
+)
 def test_queued_emergency_heads_the_next_session_once(created, day, expected):
     sched = schedule([station("a", windows=["05:30-05:45", "17:00-17:15"])], [campaign()])
     p = plan(sched, scripts("s1", "s2"), day, queued=[_queued(created)])
-    found = [(s.start, n) for s in p.sessions["a"] for n, i in enumerate(s.items)
-             if i.source == "khan-1"]
+    found = [
+        (s.start, n) for s in p.sessions["a"] for n, i in enumerate(s.items) if i.source == "khan-1"
+    ]
     assert found == ([] if expected is None else [(expected, 0)])
 
 

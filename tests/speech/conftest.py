@@ -85,8 +85,24 @@ def espeak_mp3(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
     seg = EspeakEngine().synthesize("Xin chào bà con", "vi", 135)
     out = tmp_path_factory.mktemp("mp3") / "hello.mp3"
-    run_ffmpeg(["-f", "s16le", "-ar", str(seg.frame_rate), "-ac", "1", "-i", "pipe:0",
-                "-b:a", "64k", "-f", "mp3", str(out)], stdin=seg.raw_data)
+    run_ffmpeg(
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            str(seg.frame_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-b:a",
+            "64k",
+            "-f",
+            "mp3",
+            str(out),
+        ],
+        stdin=seg.raw_data,
+    )
     return out.read_bytes()
 
 
@@ -119,8 +135,11 @@ def no_network():  # type: ignore[no-untyped-def]
     import requests
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add(responses.POST, GTTS_URL,
-                 body=requests.exceptions.ConnectionError("Network is unreachable"))
+        rsps.add(
+            responses.POST,
+            GTTS_URL,
+            body=requests.exceptions.ConnectionError("Network is unreachable"),
+        )
         yield rsps
 
 
@@ -140,12 +159,12 @@ def build_tiny_voice(folder: Path, sample_rate: int = TINY_RATE) -> Path:
     ramp = np.array([2 * math.pi * 220 * j / sample_rate for j in range(HOP)], dtype=np.float32)
     nodes = [
         helper.make_node("Cast", ["input"], ["ids_f"], to=TensorProto.FLOAT),
-        helper.make_node("Unsqueeze", ["ids_f", "axis2"], ["ids3"]),           # [1, N, 1]
+        helper.make_node("Unsqueeze", ["ids_f", "axis2"], ["ids3"]),  # [1, N, 1]
         helper.make_node("Mul", ["ids3", "k"], ["phase0"]),
-        helper.make_node("Add", ["phase0", "ramp"], ["phase"]),                # [1, N, HOP]
+        helper.make_node("Add", ["phase0", "ramp"], ["phase"]),  # [1, N, HOP]
         helper.make_node("Sin", ["phase"], ["wave"]),
         helper.make_node("Mul", ["wave", "amp"], ["quiet"]),
-        helper.make_node("Reshape", ["quiet", "shape"], ["output"]),           # [1, 1, N*HOP]
+        helper.make_node("Reshape", ["quiet", "shape"], ["output"]),  # [1, 1, N*HOP]
     ]
     inits = [
         helper.make_tensor("axis2", TensorProto.INT64, [1], [2]),
@@ -155,10 +174,13 @@ def build_tiny_voice(folder: Path, sample_rate: int = TINY_RATE) -> Path:
         helper.make_tensor("shape", TensorProto.INT64, [3], [1, 1, -1]),
     ]
     graph = helper.make_graph(
-        nodes, "tiny-piper",
-        [helper.make_tensor_value_info("input", TensorProto.INT64, [1, None]),
-         helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
-         helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3])],
+        nodes,
+        "tiny-piper",
+        [
+            helper.make_tensor_value_info("input", TensorProto.INT64, [1, None]),
+            helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
+            helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3]),
+        ],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, None])],
         inits,
     )

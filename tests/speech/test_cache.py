@@ -13,18 +13,31 @@ from pydub.generators import Sine
 from broadcast.cli.cache import to_age_seconds, to_bytes
 from broadcast.speech.cache import SpeechCache, speech_key
 
-BASE = dict(text="Xin chào.", engine="gtts", version="gtts 2.5.4", voice="vi", rate=135,
-            settings={"tld": "com"})
+BASE = dict(
+    text="Xin chào.",
+    engine="gtts",
+    version="gtts 2.5.4",
+    voice="vi",
+    rate=135,
+    settings={"tld": "com"},
+)
 
 
 def tone(ms: int = 500):  # type: ignore[no-untyped-def]
     return Sine(440).to_audio_segment(duration=ms, volume=-10).set_frame_rate(22050)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("text", "Xin chào!"), ("engine", "espeak"), ("version", "gtts 2.5.5"),
-    ("voice", "vi-VN-x-south"), ("rate", 150), ("settings", {"tld": "com.vn"}),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("text", "Xin chào!"),
+        ("engine", "espeak"),
+        ("version", "gtts 2.5.5"),
+        ("voice", "vi-VN-x-south"),
+        ("rate", 150),
+        ("settings", {"tld": "com.vn"}),
+    ],
+)
 def test_key_changes_with_everything_that_changes_the_sound(field, value):
     assert speech_key(**{**BASE, field: value}) != speech_key(**BASE)
 
@@ -131,18 +144,32 @@ def test_concurrent_writers_leave_one_complete_file(tmp_path: Path):
     assert cache.get("gtts", key).raw_data == audio.raw_data  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("500MB", 500 * 1024**2), ("1.5G", int(1.5 * 1024**3)), ("800k", 800 * 1024),
-    ("1024", 1024), ("2 GB", 2 * 1024**3), ("10MiB", 10 * 1024**2),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("500MB", 500 * 1024**2),
+        ("1.5G", int(1.5 * 1024**3)),
+        ("800k", 800 * 1024),
+        ("1024", 1024),
+        ("2 GB", 2 * 1024**3),
+        ("10MiB", 10 * 1024**2),
+    ],
+)
 def test_to_bytes(text, expected):
     assert to_bytes(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("30d", 30 * 86400), ("12h", 12 * 3600), ("2w", 14 * 86400), ("30 ngày", 30 * 86400),
-    ("7", 7 * 86400), ("90m", 5400),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("30d", 30 * 86400),
+        ("12h", 12 * 3600),
+        ("2w", 14 * 86400),
+        ("30 ngày", 30 * 86400),
+        ("7", 7 * 86400),
+        ("90m", 5400),
+    ],
+)
 def test_to_age(text, expected):
     assert to_age_seconds(text) == expected
 

@@ -50,8 +50,20 @@ def test_cache_stats_and_prune(tmp_path: Path):
     os.utime(old, (t, t))
     res = _run(["cache", "stats", "--root", str(tmp_path), "--out", str(tmp_path / "out")])
     assert res.exit_code == 0 and "2 đoạn tiếng" in res.output and "gtts: 1 đoạn" in res.output
-    res = _run(["cache", "prune", "--older-than", "30d", "--max-size", "500MB",
-                "--root", str(tmp_path), "--out", str(tmp_path / "out")])
+    res = _run(
+        [
+            "cache",
+            "prune",
+            "--older-than",
+            "30d",
+            "--max-size",
+            "500MB",
+            "--root",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     assert res.exit_code == 0 and "Đã xóa 1 đoạn" in res.output
     assert not old.exists()
 
@@ -63,5 +75,6 @@ def test_cache_prune_needs_a_limit(tmp_path: Path):
 
 def test_cache_prune_rejects_bad_size(tmp_path: Path):
     res = CliRunner(mix_stderr=False).invoke(
-        cli, ["cache", "prune", "--max-size", "lots", "--root", str(tmp_path)])
+        cli, ["cache", "prune", "--max-size", "lots", "--root", str(tmp_path)]
+    )
     assert res.exit_code == 2 and "không đúng dạng" in res.stderr

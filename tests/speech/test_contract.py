@@ -22,8 +22,11 @@ ENGINES = ["sine", "espeak", "gtts", "piper", "edge"]
 
 
 @pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest, fake_engines, monkeypatch: pytest.MonkeyPatch,
-           ) -> Iterator[tuple[Engine, dict]]:
+def engine(
+    request: pytest.FixtureRequest,
+    fake_engines,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[Engine, dict]]:
     name = request.param
     if name == "sine":
         yield SineEngine(), {}

@@ -19,8 +19,12 @@ from broadcast.speech.base import EngineUnavailable  # noqa: E402
 from broadcast.speech.edge import EdgeEngine, rate_string  # noqa: E402
 
 
-def fake_edge_service(monkeypatch: pytest.MonkeyPatch, mp3: bytes | None,
-                      fail: BaseException | None = None, fail_times: int = 0) -> list[dict]:
+def fake_edge_service(
+    monkeypatch: pytest.MonkeyPatch,
+    mp3: bytes | None,
+    fail: BaseException | None = None,
+    fail_times: int = 0,
+) -> list[dict]:
     calls: list[dict[str, Any]] = []
 
     class FakeCommunicate:
@@ -43,11 +47,11 @@ def fake_edge_service(monkeypatch: pytest.MonkeyPatch, mp3: bytes | None,
 def test_one_request_with_voice_and_rate(monkeypatch, espeak_mp3):
     calls = fake_edge_service(monkeypatch, espeak_mp3)
     eng = EdgeEngine({"voice": "vi-VN-NamMinhNeural"})
-    audio = eng.synthesize("Xin chào bà con.", eng.voice_for(eng.VOICES.__iter__().__next__()),
-                           162)
+    audio = eng.synthesize("Xin chào bà con.", eng.voice_for(eng.VOICES.__iter__().__next__()), 162)
     assert len(audio) > 300
     assert [(c["text"], c["voice"], c["rate"]) for c in calls] == [
-        ("Xin chào bà con.", "vi-VN-NamMinhNeural", "+20%")]
+        ("Xin chào bà con.", "vi-VN-NamMinhNeural", "+20%")
+    ]
 
 
 @pytest.mark.parametrize("rate, expected", [(135, "+0%"), (108, "-20%"), (270, "+100%")])

@@ -55,8 +55,8 @@ def test_online_speech_cached_earlier_is_used_offline(fake_engines, tmp_path: Pa
     assert _speaker(["flaky", "sine"], tmp_path).speak("Một.").engine == "flaky"
     FlakyEngine.online = False
     speaker = _speaker(["flaky", "sine"], tmp_path)
-    assert speaker.speak("Hai.").engine == "sine"     # not cached: falls back, flaky down
-    again = speaker.speak("Một.")                     # cached: flaky's speech, offline
+    assert speaker.speak("Hai.").engine == "sine"  # not cached: falls back, flaky down
+    again = speaker.speak("Một.")  # cached: flaky's speech, offline
     assert (again.engine, again.cached) == ("flaky", True)
 
 
@@ -66,7 +66,8 @@ def _station(project, engines):  # type: ignore[no-untyped-def]
 
 
 def test_fallback_bulletin_is_retried_when_the_preferred_engine_is_back(
-        fake_engines, small_root: Path, tmp_path: Path):
+    fake_engines, small_root: Path, tmp_path: Path
+):
     project = load_project(small_root)
     station = _station(project, ["flaky", "sine"])
     script = project.scripts["khong-cung-cap-otp"]
@@ -94,7 +95,8 @@ def test_fallback_bulletin_is_retried_when_the_preferred_engine_is_back(
 
 
 def test_fallback_bulletins_reused_in_a_run_once_the_engine_is_down(
-        fake_engines, small_root: Path, tmp_path: Path):
+    fake_engines, small_root: Path, tmp_path: Path
+):
     project = load_project(small_root)
     station = _station(project, ["flaky", "sine"])
     out = tmp_path / "out"
@@ -109,8 +111,9 @@ def test_fallback_bulletins_reused_in_a_run_once_the_engine_is_down(
 
 def test_metadata_and_tags_say_who_spoke(fake_engines, small_root: Path, tmp_path: Path):
     project = load_project(small_root)
-    b = Renderer(project, tmp_path).render(project.scripts["noi-trinh-bao"],
-                                           _station(project, ["flaky", "sine"]))
+    b = Renderer(project, tmp_path).render(
+        project.scripts["noi-trinh-bao"], _station(project, ["flaky", "sine"])
+    )
     meta = json.loads(b.meta_path.read_text("utf-8"))
     assert meta["engine"] == "sine" and meta["voice"] == "a4"
     assert meta["fallbacks"] == ["flaky: không có mạng (giả lập)"]
@@ -127,8 +130,9 @@ def _run(args: list[str]):  # type: ignore[no-untyped-def]
 @pytest.mark.slow
 def test_build_offline_with_gtts_first_still_makes_the_day(no_network, small_root: Path):
     out = small_root / "audio_out"
-    res = _run(["build", "--root", str(small_root), "--date", "2026-11-25",
-                "--engine", "gtts,espeak"])
+    res = _run(
+        ["build", "--root", str(small_root), "--date", "2026-11-25", "--engine", "gtts,espeak"]
+    )
     assert res.exit_code == 0, res.output + res.stderr
     assert "Cảnh báo" in res.stderr and "gtts" in res.stderr
     metas = list((out / "bulletins").glob("*/*.json"))
@@ -146,13 +150,28 @@ def test_build_offline_with_gtts_first_still_makes_the_day(no_network, small_roo
 @pytest.mark.slow
 def test_render_offline_station_voice_from_yaml(no_network, small_root: Path, tmp_path: Path):
     stations = small_root / "schedules" / "stations.yaml"
-    stations.write_text(stations.read_text("utf-8").replace(
-        "    kind: fm\n",
-        "    kind: fm\n    voice:\n      engines: [gtts, espeak]\n"
-        "      options: {gtts: {tld: com.vn, backoff: 0}}\n", 1), "utf-8")
+    stations.write_text(
+        stations.read_text("utf-8").replace(
+            "    kind: fm\n",
+            "    kind: fm\n    voice:\n      engines: [gtts, espeak]\n"
+            "      options: {gtts: {tld: com.vn, backoff: 0}}\n",
+            1,
+        ),
+        "utf-8",
+    )
     target = tmp_path / "one.mp3"
-    res = _run(["render", str(small_root / "scripts" / "noi-trinh-bao.md"),
-                "--root", str(small_root), "--station", "fm-thu", "-o", str(target)])
+    res = _run(
+        [
+            "render",
+            str(small_root / "scripts" / "noi-trinh-bao.md"),
+            "--root",
+            str(small_root),
+            "--station",
+            "fm-thu",
+            "-o",
+            str(target),
+        ]
+    )
     assert res.exit_code == 0, res.output + res.stderr
     assert "đọc bằng espeak" in res.output
     assert "bộ đọc dự phòng espeak" in res.stderr
@@ -161,7 +180,8 @@ def test_render_offline_station_voice_from_yaml(no_network, small_root: Path, tm
 
 
 def test_gtts_speech_made_online_is_used_later_offline(
-        fake_google, small_root: Path, tmp_path: Path):
+    fake_google, small_root: Path, tmp_path: Path
+):
     project = load_project(small_root)
     station = _station(project, ["gtts", "espeak"])
     out = tmp_path / "out"
@@ -176,7 +196,8 @@ def test_gtts_speech_made_online_is_used_later_offline(
 
 def test_engine_option_rejects_unknown_names(small_root: Path):
     res = CliRunner(mix_stderr=False).invoke(
-        cli, ["build", "--root", str(small_root), "--engine", "gtts,nope"])
+        cli, ["build", "--root", str(small_root), "--engine", "gtts,nope"]
+    )
     assert res.exit_code != 0
     assert "Không có bộ đọc 'nope'" in str(res.exception)
 

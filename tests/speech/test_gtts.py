@@ -31,20 +31,22 @@ def test_one_request_per_breath_group_in_order(fake_google, monkeypatch):
     audio = GttsEngine({"tld": "com.vn"}).synthesize(TEXT, "vi", 135)
     assert seen == [(TEXT, 100)]
     assert [sent_text(c) for c in fake_google.calls] == groups
-    assert all(c.request.url.startswith("https://translate.google.com.vn/") for c in
-               fake_google.calls)
+    assert all(
+        c.request.url.startswith("https://translate.google.com.vn/") for c in fake_google.calls
+    )
     assert len(audio) > 2 * 300 + SENTENCE_PAUSE_MS - 50
 
 
 def test_real_splitter_keeps_each_request_within_gtts_limit(fake_google):
-    long = ("Người dân tuyệt đối không cung cấp mã xác thực, mật khẩu, số tài khoản, "
-            "không bấm vào đường dẫn lạ, không chuyển tiền cho người xưng là công an. ") * 3
+    long = (
+        "Người dân tuyệt đối không cung cấp mã xác thực, mật khẩu, số tài khoản, "
+        "không bấm vào đường dẫn lạ, không chuyển tiền cho người xưng là công an. "
+    ) * 3
     GttsEngine().synthesize(long, "vi", 135)
     texts = [sent_text(c) for c in fake_google.calls]
     assert texts and all(0 < len(t) <= 100 for t in texts)
     assert " ".join(texts).split() == long.split()
-    assert all(c.request.url.startswith("https://translate.google.com/") for c in
-               fake_google.calls)
+    assert all(c.request.url.startswith("https://translate.google.com/") for c in fake_google.calls)
 
 
 def test_default_tld_is_com_and_both_hosts_allowed():
@@ -123,10 +125,15 @@ def test_availability_probe_uses_the_chosen_host(monkeypatch):
     assert GttsEngine.availability({}, probe=False).usable
 
 
-@pytest.mark.parametrize("group, pause", [
-    ("Bà con cảnh giác.", SENTENCE_PAUSE_MS), ("Có ai hỏi không?", SENTENCE_PAUSE_MS),
-    ("không cung cấp mã,", CLAUSE_PAUSE_MS), ("một đoạn bị cắt", CLAUSE_PAUSE_MS),
-])
+@pytest.mark.parametrize(
+    "group, pause",
+    [
+        ("Bà con cảnh giác.", SENTENCE_PAUSE_MS),
+        ("Có ai hỏi không?", SENTENCE_PAUSE_MS),
+        ("không cung cấp mã,", CLAUSE_PAUSE_MS),
+        ("một đoạn bị cắt", CLAUSE_PAUSE_MS),
+    ],
+)
 def test_pause_after_group(group, pause):
     assert pause_after(group) == pause
 

@@ -74,8 +74,9 @@ def test_bulletin_spoken_by_piper(small_root: Path, tiny_voice: Path, tmp_path: 
 
     project = load_project(small_root)
     st = project.schedule.stations["fm-thu"]
-    voice = st.voice.model_copy(update={"engines": ["piper", "espeak"],
-                                        "options": {"piper": {"model": str(tiny_voice)}}})
+    voice = st.voice.model_copy(
+        update={"engines": ["piper", "espeak"], "options": {"piper": {"model": str(tiny_voice)}}}
+    )
     st = st.model_copy(update={"voice": voice})
     b = Renderer(project, tmp_path / "out").render(project.scripts["khong-cung-cap-otp"], st)
     assert b.engine == "piper" and not b.fallbacks
