@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import InputError, ValidationErrors
 from .sources import YamlDoc
@@ -37,7 +38,7 @@ _MESSAGES = {
 }
 
 
-def _one(err: dict[str, Any], doc: YamlDoc, prefix: tuple[Any, ...]) -> InputError:
+def _one(err: ErrorDetails, doc: YamlDoc, prefix: tuple[Any, ...]) -> InputError:
     loc = prefix + tuple(p for p in err["loc"] if not str(p).startswith("function-"))
     field = str(loc[-1]) if loc else ""
     kind = err["type"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -29,7 +29,7 @@ Window = Annotated[tuple[dt.time, dt.time], BeforeValidator(to_window)]
 Seconds = Annotated[float, BeforeValidator(to_seconds)]
 Weekday = Annotated[int, BeforeValidator(to_weekday)]
 ID = r"^[a-z0-9][a-z0-9-]*$"
-TIMEZONE = "Asia/Ho_Chi_Minh"
+TIMEZONE: Final = "Asia/Ho_Chi_Minh"
 
 
 class Dialect(StrEnum):
