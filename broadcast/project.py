@@ -61,7 +61,8 @@ def load_scripts(folder: Path, errors: list[BroadcastError]) -> dict[str, Script
         errors.append(
             InputError(
                 f"Không có thư mục kịch bản {folder}",
-                fix="tạo thư mục scripts/ và đặt các tệp kịch bản .md vào đó",
+                fix="chạy lệnh trong thư mục dự án (có scripts/ và schedules/), hoặc thêm "
+                "--root THƯ_MỤC_DỰ_ÁN; dự án mới thì tạo scripts/ và đặt các kịch bản .md vào đó",
             )
         )
         return scripts

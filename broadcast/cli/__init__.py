@@ -18,21 +18,22 @@ from .report import report
 from .run import run
 from .voices import voices
 
+# In the order an officer meets them: try, write, listen, build, air, report.
 for _command in (
     demo,
     check,
-    build_cmd,
-    render,
     normalize,
-    voices,
-    cache,
-    report,
-    preview,
-    asrun,
+    render,
     plan,
+    build_cmd,
+    preview,
+    export_usb,
     emergency,
     run,
-    export_usb,
+    asrun,
+    report,
+    voices,
+    cache,
 ):
     cli.add_command(_command)
 

@@ -34,7 +34,15 @@ def _setup_logging(verbose: bool) -> None:
     root.propagate = False
 
 
+class _OrderedGroup(click.Group):
+    """Lists commands in the order they were added (the order of use), not A to Z."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
 @click.group(
+    cls=_OrderedGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="broadcast")
