@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from filelock import FileLock, Timeout
 
 from .errors import LockBusyError
 from .project import Project
-from .render import Bulletin, Renderer
+from .render import Bulletin, Renderer, SpokenBulletin
 from .report.asrun import AsRunLog, asrun_path
 from .schedule.emergency import KEEP, load_queue
 from .schedule.jingles import JingleFile, jingle_files
@@ -33,6 +35,8 @@ from .scripts import Script
 log = logging.getLogger(__name__)
 TZ = ZoneInfo(TIMEZONE)
 LOCK_NAME = ".broadcast.lock"
+#: bulletins rendered at once; the encode is a child process, so this uses every core
+RENDER_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass
@@ -167,6 +171,51 @@ def _clean_stale_temps(folder: Path) -> None:
             pass
 
 
+def _render_all(
+    renderer: Renderer,
+    project: Project,
+    jobs: list[tuple[str, str]],
+    day: dt.date,
+    progress: Callable[[str], None] | None,
+    result: BuildResult,
+) -> dict[tuple[str, str], Bulletin]:
+    """Render every (station, script) of a day: speech in order, files on a few threads.
+
+    Speech is made in job order on this thread (eSpeak NG's output depends on the calls
+    before it, so a fixed order makes every run give the same audio, and online engines
+    are asked one request at a time). Assembly, loudness and the MP3 encode (numpy and
+    an ffmpeg child process, outside the GIL) run on RENDER_THREADS threads, a chunk of
+    jobs at a time so that the speech waiting in memory stays small.
+    """
+    sched = project.schedule
+    bulletins: dict[tuple[str, str], Bulletin] = {}
+    chunk = RENDER_THREADS * 4
+    with ThreadPoolExecutor(max_workers=RENDER_THREADS, thread_name_prefix="render") as pool:
+        for first in range(0, len(jobs), chunk):
+            part = jobs[first : first + chunk]
+            spoken = [
+                renderer.speak(project.scripts[script_id], sched.stations[sid])
+                for sid, script_id in part
+            ]
+            futures = [
+                pool.submit(renderer.produce, s) if isinstance(s, SpokenBulletin) else None
+                for s in spoken
+            ]
+            for job, s, fut in zip(part, spoken, futures, strict=True):
+                b = fut.result() if fut is not None else s
+                assert isinstance(b, Bulletin)
+                if progress:
+                    progress(f"{day} {job[0]}: {job[1]}")
+                bulletins[job] = b
+                if b.cached:
+                    result.reused += 1
+                else:
+                    result.rendered += 1
+                    if b.fallbacks:
+                        result.fallbacks.append(f"{job[0]}/{b.script_id}: {b.engine}")
+    return bulletins
+
+
 def build(
     project: Project,
     out_dir: Path,
@@ -190,22 +239,13 @@ def build(
             for offset in range(days):
                 day = start + dt.timedelta(days=offset)
                 wanted_scripts = requested_scripts(sched, project.scripts, day)
-                bulletins: dict[tuple[str, str], Bulletin] = {}
+                jobs = [
+                    (sid, script_id) for sid in wanted for script_id in wanted_scripts.get(sid, [])
+                ]
+                bulletins = _render_all(renderer, project, jobs, day, progress, result)
                 for sid in wanted:
-                    station = sched.stations[sid]
-                    for script_id in wanted_scripts.get(sid, []):
-                        if progress:
-                            progress(f"{day} {sid}: {script_id}")
-                        b = renderer.render(project.scripts[script_id], station)
-                        bulletins[(sid, script_id)] = b
-                        if b.cached:
-                            result.reused += 1
-                        else:
-                            result.rendered += 1
-                            if b.fallbacks:
-                                result.fallbacks.append(f"{sid}/{b.script_id}: {b.engine}")
                     if sid not in jingle_cache:
-                        jingle_cache[sid] = jingle_files(project.root, station, out_dir)
+                        jingle_cache[sid] = jingle_files(project.root, sched.stations[sid], out_dir)
 
                 def real(
                     station: Station, script: Script, b: dict[tuple[str, str], Bulletin] = bulletins

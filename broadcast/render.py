@@ -61,6 +61,20 @@ class Bulletin:
         return self.path.with_suffix(".json")
 
 
+@dataclass(frozen=True)
+class SpokenBulletin:
+    """A bulletin whose speech is made but whose audio file is not yet written."""
+
+    script: Script
+    station: Station
+    key: str
+    path: Path
+    body_spoken: str
+    body: Spoken
+    parts: BulletinParts
+    fallbacks: tuple[str, ...]
+
+
 def header_text(station: Station, script: Script) -> str:
     return f"{station.name} xin thông báo: {script.meta.title}."
 
@@ -147,6 +161,19 @@ class Renderer:
         return self.out_dir / "bulletins" / station.id / f"{script.id}-{key[:10]}.mp3"
 
     def render(self, script: Script, station: Station, target: Path | None = None) -> Bulletin:
+        """Render one bulletin (or return the one already on disk under its key)."""
+        job = self.speak(script, station, target)
+        return job if isinstance(job, Bulletin) else self.produce(job)
+
+    def speak(
+        self, script: Script, station: Station, target: Path | None = None
+    ) -> Bulletin | SpokenBulletin:
+        """First half of a render: the cache check and the speech.
+
+        Speech is made in the calling thread and in call order: eSpeak NG's output
+        depends on the calls before it, so a fixed order gives the same audio every run.
+        Returns the cached Bulletin when there is nothing to do.
+        """
         key = self.key(station, script)
         path = Path(target) if target else self.path_for(station, script, key)
         cached = _load_meta(path, key)
@@ -159,18 +186,32 @@ class Renderer:
             return cached  # the preferred engine failed again: keep the file as it is
         header = speaker.speak(header_spoken)
         again = speaker.speak(spoken(AGAIN, station.dialect.value))
-        fallbacks = _fallbacks(body, header, again)
         rate = body.audio.frame_rate
-        parts = BulletinParts(
-            intro=self.jingle(station, "intro", rate),
-            header=header.audio,
-            body=body.audio,
-            outro=self.jingle(station, "outro", rate),
-            repeat=station.repeat,
-            pause_s=station.pause,
-            again=again.audio,
+        return SpokenBulletin(
+            script=script,
+            station=station,
+            key=key,
+            path=path,
+            body_spoken=body_spoken,
+            body=body,
+            parts=BulletinParts(
+                intro=self.jingle(station, "intro", rate),
+                header=header.audio,
+                body=body.audio,
+                outro=self.jingle(station, "outro", rate),
+                repeat=station.repeat,
+                pause_s=station.pause,
+                again=again.audio,
+            ),
+            fallbacks=_fallbacks(body, header, again),
         )
-        mixed = assemble(parts)
+
+    @staticmethod
+    def produce(job: SpokenBulletin) -> Bulletin:
+        """Second half: assembly, loudness, MP3 and metadata. Thread-safe: no shared state."""
+        script, station, body, fallbacks = job.script, job.station, job.body, job.fallbacks
+        rate = body.audio.frame_rate
+        mixed = assemble(job.parts)
         samples = np.frombuffer(mixed.raw_data, dtype="<i2").astype(np.float64) / 32768.0
         audio = station.audio
         samples, lufs = normalize(samples, rate, audio.lufs, audio.true_peak, audio.bitrate)
@@ -187,11 +228,11 @@ class Renderer:
             "voice": body.voice,
         }
         encode_mp3(
-            samples, rate, path, sample_rate=audio.sample_rate, bitrate=audio.bitrate, tags=tags
+            samples, rate, job.path, sample_rate=audio.sample_rate, bitrate=audio.bitrate, tags=tags
         )
         bulletin = Bulletin(
-            path=path,
-            key=key,
+            path=job.path,
+            key=job.key,
             script_id=script.id,
             station_id=station.id,
             title=script.meta.title,
@@ -199,11 +240,11 @@ class Renderer:
             engine=body.engine,
             voice=body.voice,
             lufs=round(lufs, 2),
-            spoken_text=body_spoken,
+            spoken_text=job.body_spoken,
             fallbacks=fallbacks,
         )
         meta = asdict(bulletin)
-        meta["path"] = path.name  # relative: the output folder may be moved or copied
+        meta["path"] = job.path.name  # relative: the output folder may be moved or copied
         meta.pop("cached")
         atomic.write_text(bulletin.meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
         return bulletin
