@@ -9,22 +9,24 @@ from pathlib import Path
 import click
 
 from ..build import BuildResult, build
-from ..errors import InputError
 from ..project import Project, load_project
-from .options import DATE, apply_engines, engine_option, out_option, resolve_out, root_option
+from .options import (
+    apply_engines,
+    check_stations,
+    date_option,
+    days_option,
+    engine_option,
+    out_option,
+    resolve_out,
+    root_option,
+    stations_option,
+)
 
 
 def run_build(
     project: Project, out: Path, date: dt.date, days: int, stations: list[str] | None
 ) -> BuildResult:
-    known = project.schedule.stations
-    for sid in stations or []:
-        if sid not in known:
-            raise InputError(
-                f"Không có đài '{sid}'",
-                where="--station",
-                fix=f"chọn một trong: {', '.join(known)}",
-            )
+    check_stations(project, stations or [])
     show = sys.stderr.isatty()
 
     def progress(msg: str) -> None:
@@ -44,30 +46,9 @@ def run_build(
 
 
 @click.command("build")
-@click.option(
-    "--date",
-    "-d",
-    "date",
-    type=DATE,
-    default="today",
-    show_default=True,
-    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.",
-)
-@click.option(
-    "--days",
-    "-n",
-    type=click.IntRange(1, 366),
-    default=1,
-    show_default=True,
-    help="Số ngày cần làm. Number of days.",
-)
-@click.option(
-    "--station",
-    "-s",
-    "stations",
-    multiple=True,
-    help="Chỉ làm cho đài này (lặp lại được). Only this station.",
-)
+@date_option
+@days_option(help="Số ngày cần làm. Number of days.")
+@stations_option
 @engine_option
 @root_option
 @out_option

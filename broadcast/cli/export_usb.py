@@ -7,31 +7,15 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
 from ..project import load_project
 from ..schedule.usb import export_day
-from .options import DATE, out_option, resolve_out, root_option
+from .options import check_stations, date_option, days_option, out_option, resolve_out, root_option
 
 
 @click.command("export-usb")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--date",
-    "-d",
-    "date",
-    type=DATE,
-    default="today",
-    show_default=True,
-    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.",
-)
-@click.option(
-    "--days",
-    "-n",
-    type=click.IntRange(1, 60),
-    default=1,
-    show_default=True,
-    help="Số ngày (mỗi ngày một thư mục). Number of days.",
-)
+@date_option
+@days_option(60, "Số ngày (mỗi ngày một thư mục). Number of days.")
 @click.option("--station", "-s", required=True, help="Mã đài. Station id.")
 @root_option
 @out_option
@@ -48,12 +32,7 @@ def export_usb(
     Ví dụ:  broadcast export-usb --date tomorrow --station xom-dong /media/usb
     """
     project = load_project(root)
-    if station not in project.schedule.stations:
-        raise InputError(
-            f"Không có đài '{station}'",
-            where="--station",
-            fix=f"chọn một trong: {', '.join(project.schedule.stations)}",
-        )
+    check_stations(project, [station])
     target = resolve_out(root, out)
     for i in range(days):
         day = date + dt.timedelta(days=i)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
 from ..converters import to_date
+from ..errors import InputError
+from ..project import Project
 from ..schedule.model import TIMEZONE
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def today() -> dt.date:
@@ -80,3 +86,41 @@ def apply_engines(project, engines: str | None):  # type: ignore[no-untyped-def]
         for sid, st in sched.stations.items()
     }
     return project
+
+
+date_option = click.option(
+    "--date",
+    "-d",
+    "date",
+    type=DATE,
+    default="today",
+    show_default=True,
+    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow. First day.",
+)
+
+
+def days_option(most: int = 366, help: str = "Số ngày. Number of days.") -> Callable[[F], F]:
+    return click.option(
+        "--days", "-n", type=click.IntRange(1, most), default=1, show_default=True, help=help
+    )
+
+
+stations_option = click.option(
+    "--station",
+    "-s",
+    "stations",
+    multiple=True,
+    help="Chỉ đài này (lặp lại được). Only this station (repeatable).",
+)
+
+
+def check_stations(project: Project, names: Iterable[str]) -> None:
+    """Every --station value must be a station id of the project."""
+    known = project.schedule.stations
+    for sid in names:
+        if sid not in known:
+            raise InputError(
+                f"Không có đài '{sid}'",
+                where="--station",
+                fix=f"chọn một trong: {', '.join(known)}",
+            )

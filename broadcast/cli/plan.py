@@ -8,13 +8,20 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
 from ..project import Project, load_project
 from ..schedule.emergency import KEEP, load_queue
 from ..schedule.model import Station
 from ..schedule.planner import DayPlan, estimate_duration, plan_day
 from ..scripts import Script
-from .options import DATE, out_option, resolve_out, root_option
+from .options import (
+    check_stations,
+    date_option,
+    days_option,
+    out_option,
+    resolve_out,
+    root_option,
+    stations_option,
+)
 
 LEVEL = {"emergency": "KHẨN CẤP", "priority": "ưu tiên", "normal": "thường"}
 
@@ -159,30 +166,9 @@ def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]
 
 
 @click.command("plan")
-@click.option(
-    "--date",
-    "-d",
-    "date",
-    type=DATE,
-    default="today",
-    show_default=True,
-    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.",
-)
-@click.option(
-    "--days",
-    "-n",
-    type=click.IntRange(1, 366),
-    default=1,
-    show_default=True,
-    help="Số ngày. Number of days.",
-)
-@click.option(
-    "--station",
-    "-s",
-    "stations",
-    multiple=True,
-    help="Chỉ đài này (lặp lại được). Only this station.",
-)
+@date_option
+@days_option()
+@stations_option
 @root_option
 @out_option
 def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: Path | None) -> None:
@@ -197,13 +183,6 @@ def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: P
             broadcast plan --date tomorrow --days 7 --station xom-dong
     """
     project = load_project(root)
-    known = project.schedule.stations
-    for sid in stations:
-        if sid not in known:
-            raise InputError(
-                f"Không có đài '{sid}'",
-                where="--station",
-                fix=f"chọn một trong: {', '.join(known)}",
-            )
-    wanted = list(stations) or list(known)
+    check_stations(project, stations)
+    wanted = list(stations) or list(project.schedule.stations)
     print_plan(project, plan_days(project, resolve_out(root, out), date, days, wanted))

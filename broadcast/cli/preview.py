@@ -8,28 +8,13 @@ from pathlib import Path
 import click
 
 from ..report.preview import render_preview
-from .options import DATE, out_option, resolve_out, root_option
+from .options import date_option, days_option, out_option, resolve_out, root_option
 from .report import project_names
 
 
 @click.command("preview")
-@click.option(
-    "--date",
-    "-d",
-    "date",
-    type=DATE,
-    default="today",
-    show_default=True,
-    help="Ngày đầu: 2026-11-25, 25/11/2026, today, tomorrow.",
-)
-@click.option(
-    "--days",
-    "-n",
-    type=click.IntRange(1, 366),
-    default=1,
-    show_default=True,
-    help="Số ngày. Number of days.",
-)
+@date_option
+@days_option()
 @root_option
 @out_option
 def preview(date: dt.date, days: int, root: Path, out: Path | None) -> None:

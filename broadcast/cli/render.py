@@ -6,11 +6,17 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
 from ..project import load_project
 from ..render import Renderer
 from ..scripts import load_script
-from .options import apply_engines, engine_option, out_option, resolve_out, root_option
+from .options import (
+    apply_engines,
+    check_stations,
+    engine_option,
+    out_option,
+    resolve_out,
+    root_option,
+)
 
 
 @click.command("render")
@@ -42,10 +48,7 @@ def render(
     parsed = load_script(script)
     stations = project.schedule.stations
     sid = station or next(iter(stations))
-    if sid not in stations:
-        raise InputError(
-            f"Không có đài '{sid}'", where="--station", fix=f"chọn một trong: {', '.join(stations)}"
-        )
+    check_stations(project, [sid])
     renderer = Renderer(project, resolve_out(root, out))
     b = renderer.render(parsed, stations[sid], target=output)
     state = "dùng lại bản đã có" if b.cached else f"đọc bằng {b.engine} ({b.voice})"
