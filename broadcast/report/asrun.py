@@ -317,19 +317,12 @@ class AsRunLog:
     def _insert_play(
         con: sqlite3.Connection,
         *,
-        station_id: str,
-        day: dt.date,
-        slot: str | dt.time,
-        script_id: str,
-        source: str,
-        directive: str,
-        file: str,
-        title: str,
         start: dt.datetime,
         end: dt.datetime | None,
         result: str,
-        note: str = "",
+        **play: Any,
     ) -> int:
+        """Insert one play; the keywords are those of :meth:`record_play`."""
         if result not in RESULTS:
             raise InputError(
                 f"Kết quả phát '{result}' không hợp lệ", fix=f"dùng một trong: {', '.join(RESULTS)}"
@@ -340,19 +333,19 @@ class AsRunLog:
             "title, start, end, duration_s, result, note, recorded_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                day.isoformat(),
-                station_id,
-                _slot_text(slot),
-                script_id,
-                source,
-                directive,
-                file,
-                title,
+                play["day"].isoformat(),
+                play["station_id"],
+                _slot_text(play["slot"]),
+                play["script_id"],
+                play["source"],
+                play["directive"],
+                play["file"],
+                play["title"],
                 start.isoformat(),
                 _iso(end),
                 duration,
                 result,
-                note,
+                play.get("note", ""),
                 _now(),
             ),
         )

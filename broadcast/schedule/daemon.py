@@ -41,9 +41,10 @@ import threading
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..report.asrun import AsRunLog, asrun_path
 from .emergency import load_queue
 from .model import TIMEZONE
 
@@ -56,25 +57,6 @@ EMERGENCY_MAX_AGE = dt.timedelta(hours=6)
 DEFAULT_PLAYER = "ffplay -nodisp -autoexit -loglevel error {file}"
 
 _DAEMONS: dict[str, Daemon] = {}
-
-
-class AsRun(Protocol):
-    def record_play(
-        self,
-        *,
-        station_id: str,
-        day: dt.date,
-        slot: str | dt.time,
-        script_id: str,
-        source: str,
-        directive: str,
-        file: str,
-        title: str,
-        start: dt.datetime,
-        end: dt.datetime | None,
-        result: str,
-        note: str = "",
-    ) -> int: ...
 
 
 def now() -> dt.datetime:
@@ -159,7 +141,7 @@ class Daemon:
         out_dir: Path,
         player: str = DEFAULT_PLAYER,
         build: Callable[[dt.date], None] | None = None,
-        asrun: AsRun | None = None,
+        asrun: AsRunLog | None = None,
         build_at: dt.time | None = None,
         poll_s: float = 5.0,
         grace_s: float = DEFAULT_GRACE_S,
@@ -205,10 +187,8 @@ class Daemon:
         return sched
 
     @property
-    def asrun(self) -> AsRun:
+    def asrun(self) -> AsRunLog:
         if self._asrun is None:
-            from ..report.asrun import AsRunLog, asrun_path  # lazy: another team's module
-
             self._asrun = AsRunLog(asrun_path(self.out))
         return self._asrun
 
