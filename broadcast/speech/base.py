@@ -48,6 +48,18 @@ def reachable(host: str, port: int = 443, timeout: float = 2.0) -> bool:
         return False
 
 
+def network_availability(host: str) -> Availability:
+    """Usable when ``host`` answers on 443 within two seconds (online engines' probe)."""
+    if reachable(host, timeout=2.0):
+        return Availability(True, probed=True)
+    return Availability(
+        False,
+        f"không kết nối được {host} (không có Internet?)",
+        "kiểm tra mạng; khi mất mạng bản tin dùng bộ đọc dự phòng",
+        probed=True,
+    )
+
+
 class Engine(ABC):
     """A text-to-speech backend."""
 

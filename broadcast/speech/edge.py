@@ -20,7 +20,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from ..audio.ffmpeg import ffmpeg_exe
 from ..errors import EngineError
 from ..schedule.model import Dialect
-from .base import Availability, Engine, EngineUnavailable, reachable
+from .base import Availability, Engine, EngineUnavailable, network_availability
 
 HOST = "speech.platform.bing.com"
 BASE_RATE = 135
@@ -86,14 +86,7 @@ class EdgeEngine(Engine):
         basic = super().availability(options, probe, base_dir)
         if not basic.usable or not probe:
             return basic
-        if reachable(HOST, timeout=2.0):
-            return Availability(True, probed=True)
-        return Availability(
-            False,
-            f"không kết nối được {HOST} (không có Internet?)",
-            "kiểm tra mạng; khi mất mạng bản tin dùng bộ đọc dự phòng",
-            probed=True,
-        )
+        return network_availability(HOST)
 
     def synthesize(self, text: str, voice: str, rate: int) -> AudioSegment:
         retrying = Retrying(

@@ -25,7 +25,7 @@ from ..audio.ffmpeg import ffmpeg_exe
 from ..errors import EngineError
 from ..schedule.model import Dialect
 from ..text.spoken import split_breath_groups
-from .base import Availability, Engine, EngineUnavailable, reachable
+from .base import Availability, Engine, EngineUnavailable, network_availability
 from .joins import join_groups
 
 log = logging.getLogger(__name__)
@@ -93,15 +93,7 @@ class GttsEngine(Engine):
         basic = super().availability(options, probe, base_dir)
         if not basic.usable or not probe:
             return basic
-        name = host(_tld(dict(options or {})))
-        if reachable(name, timeout=2.0):
-            return Availability(True, probed=True)
-        return Availability(
-            False,
-            f"không kết nối được {name} (không có Internet?)",
-            "kiểm tra mạng; khi mất mạng bản tin dùng bộ đọc dự phòng",
-            probed=True,
-        )
+        return network_availability(host(_tld(dict(options or {}))))
 
     # -- synthesis -------------------------------------------------------------------
     def synthesize(self, text: str, voice: str, rate: int) -> AudioSegment:

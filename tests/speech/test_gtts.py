@@ -9,6 +9,7 @@ import requests
 import responses
 
 from broadcast.errors import EngineError
+from broadcast.speech import base
 from broadcast.speech import gtts as gtts_mod
 from broadcast.speech.base import EngineUnavailable
 from broadcast.speech.gtts import GttsEngine
@@ -118,7 +119,7 @@ def test_failure_leaves_no_empty_file(no_network, tmp_path: Path, monkeypatch):
 
 def test_availability_probe_uses_the_chosen_host(monkeypatch):
     hosts = []
-    monkeypatch.setattr(gtts_mod, "reachable", lambda h, timeout: hosts.append(h) or False)
+    monkeypatch.setattr(base, "reachable", lambda h, timeout: hosts.append(h) or False)
     avail = GttsEngine.availability({"tld": "com.vn"}, probe=True)
     assert not avail.usable and "translate.google.com.vn" in avail.reason
     assert hosts == ["translate.google.com.vn"]
