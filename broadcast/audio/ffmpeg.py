@@ -7,6 +7,7 @@ with ``codec="mp3"`` to skip pydub's probe.
 from __future__ import annotations
 
 import functools
+import io
 import subprocess
 from pathlib import Path
 
@@ -35,6 +36,23 @@ def run_ffmpeg(args: list[str], stdin: bytes | None = None) -> subprocess.Comple
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise AudioError("ffmpeg báo lỗi: " + " | ".join(tail))
     return proc
+
+
+def decode_mp3(data: bytes, source: str, fix: str) -> AudioSegment:
+    """Decode MP3 bytes an online engine returned into mono 16-bit audio.
+
+    Raises EngineError naming ``source`` (who sent it) when the bytes are not audio.
+    """
+    from ..errors import EngineError
+
+    ffmpeg_exe()
+    try:
+        seg = AudioSegment.from_file(io.BytesIO(data), format="mp3", codec="mp3")
+    except Exception as exc:  # pydub raises CouldntDecodeError and friends
+        raise EngineError(
+            f"Âm thanh {source} trả về không giải mã được ({exc.__class__.__name__})", fix=fix
+        ) from None
+    return seg.set_channels(1).set_sample_width(2)
 
 
 def read_audio(path: Path) -> AudioSegment:

@@ -437,15 +437,21 @@ class AsRunLog:
 
     # -- queries ----------------------------------------------------------------------
 
-    def plays(self, start: dt.date, end: dt.date, station_id: str | None = None) -> list[Play]:
-        """Plays with ``start <= day <= end``, in time order."""
-        sql = "SELECT * FROM plays WHERE day BETWEEN ? AND ?"
+    def _rows(
+        self, table: str, start: dt.date, end: dt.date, station_id: str | None, order: str
+    ) -> list[sqlite3.Row]:
+        """Rows of ``table`` (our own constant names) with ``start <= day <= end``."""
+        sql = f"SELECT * FROM {table} WHERE day BETWEEN ? AND ?"
         args: list[Any] = [start.isoformat(), end.isoformat()]
         if station_id:
             sql += " AND station_id = ?"
             args.append(station_id)
         with self._read() as con:
-            rows = con.execute(sql + " ORDER BY start, id", args).fetchall()
+            return list(con.execute(f"{sql} ORDER BY {order}", args).fetchall())
+
+    def plays(self, start: dt.date, end: dt.date, station_id: str | None = None) -> list[Play]:
+        """Plays with ``start <= day <= end``, in time order."""
+        rows = self._rows("plays", start, end, station_id, order="start, id")
         return [
             Play(
                 id=r["id"],
@@ -468,13 +474,7 @@ class AsRunLog:
 
     def planned(self, start: dt.date, end: dt.date, station_id: str | None = None) -> list[Planned]:
         """Planned items with ``start <= day <= end``, in running order."""
-        sql = "SELECT * FROM planned WHERE day BETWEEN ? AND ?"
-        args: list[Any] = [start.isoformat(), end.isoformat()]
-        if station_id:
-            sql += " AND station_id = ?"
-            args.append(station_id)
-        with self._read() as con:
-            rows = con.execute(sql + " ORDER BY day, station_id, seq", args).fetchall()
+        rows = self._rows("planned", start, end, station_id, order="day, station_id, seq")
         return [
             Planned(
                 day=dt.date.fromisoformat(r["day"]),

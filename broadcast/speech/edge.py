@@ -17,7 +17,7 @@ from typing import Any
 from pydub import AudioSegment
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from ..audio.ffmpeg import ffmpeg_exe
+from ..audio.ffmpeg import decode_mp3
 from ..errors import EngineError
 from ..schedule.model import Dialect
 from .base import Availability, Engine, EngineUnavailable, network_availability
@@ -103,15 +103,7 @@ class EdgeEngine(Engine):
                 f"{self.attempts} lần thử: {exc}",
                 fix="kiểm tra Internet; trong lúc mất mạng bản tin dùng bộ đọc dự phòng",
             ) from None
-        ffmpeg_exe()
-        try:
-            seg = AudioSegment.from_file(io.BytesIO(data), format="mp3", codec="mp3")
-        except Exception as exc:  # pydub raises CouldntDecodeError and friends
-            raise EngineError(
-                f"Âm thanh edge-tts trả về không giải mã được ({exc.__class__.__name__})",
-                fix="thử lại sau",
-            ) from None
-        return seg.set_channels(1).set_sample_width(2)
+        return decode_mp3(data, "edge-tts", fix="thử lại sau")
 
     def _request(self, text: str, voice: str, rate: int) -> bytes:
         import aiohttp

@@ -21,7 +21,7 @@ from typing import Any
 from pydub import AudioSegment
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from ..audio.ffmpeg import ffmpeg_exe
+from ..audio.ffmpeg import decode_mp3
 from ..errors import EngineError
 from ..schedule.model import Dialect
 from ..text.spoken import split_breath_groups
@@ -163,12 +163,6 @@ class GttsEngine(Engine):
         return data
 
     def _decode(self, data: bytes) -> AudioSegment:
-        ffmpeg_exe()
-        try:
-            seg = AudioSegment.from_file(io.BytesIO(data), format="mp3", codec="mp3")
-        except Exception as exc:  # pydub raises CouldntDecodeError and friends
-            raise EngineError(
-                f"Âm thanh Google trả về không giải mã được ({exc.__class__.__name__})",
-                fix="thử lại sau; nếu vẫn lỗi, cập nhật: pip install -U gTTS",
-            ) from None
-        return seg.set_channels(1).set_sample_width(2)
+        return decode_mp3(
+            data, "Google", fix="thử lại sau; nếu vẫn lỗi, cập nhật: pip install -U gTTS"
+        )
