@@ -2,7 +2,7 @@
 
 A station-ID jingle opens every session and a chime separates two bulletins (the
 bulletin's own intro/outro chimes are inside its MP3). The built-in chimes come from
-:func:`broadcast.audio.jingles.chime` ("intro" for the station ID, "between"); a station
+:func:`broadcast.audio.jingles.chime` ("station_id", "between"); a station
 may name its own files in ``jingles.station_id`` / ``jingles.between``. Each file is
 loudness-normalized to the station's target and encoded like a bulletin; its name holds
 a hash of its source and settings, so a change makes a new file and nothing is redone
@@ -22,7 +22,7 @@ from .. import atomic
 from .model import Station
 
 TITLES = {"station_id": "Nhạc hiệu đài", "between": "Chuông chuyển bản tin"}
-BUILTIN_KIND = {"station_id": "intro", "between": "between"}
+BUILTIN_KIND = {"station_id": "station_id", "between": "between"}
 RATE = 44100
 
 

@@ -15,6 +15,7 @@ from broadcast.audio.jingles import chime
         ("intro", (392.0, 523.25, 659.25, 783.99), 0.42),
         ("outro", (783.99, 659.25, 523.25, 392.0), 0.42),
         ("between", (659.25, 523.25), 0.5),
+        ("station_id", (523.25, 659.25, 783.99, 1046.5), 0.22),
     ],
 )
 def test_chime_plays_its_notes_and_ends_in_silence(kind, notes, step):
