@@ -26,7 +26,9 @@ def default_build_at(windows: list[dt.time], lead_minutes: int = 60) -> dt.time:
     "--player",
     default=DEFAULT_PLAYER,
     show_default=True,
-    help="Lệnh phát một tệp; {file} là tệp, {station} là mã đài. Player command.",
+    help="Lệnh phát một tệp; {file} là tệp, {station} là mã đài, {ffmpeg} là ffmpeg có sẵn. "
+    "'auto': ffplay, mpv hoặc cvlc nếu có, không thì ffmpeg có sẵn phát ra PulseAudio. "
+    "Player command.",
 )
 @click.option(
     "--build-at",

@@ -35,6 +35,7 @@ import datetime as dt
 import json
 import logging
 import shlex
+import shutil
 import sqlite3
 import subprocess
 import threading
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..audio.ffmpeg import ffmpeg_exe
 from ..report.asrun import AsRunLog, asrun_path
 from .emergency import load_queue
 from .model import TIMEZONE
@@ -54,7 +56,24 @@ TZ = ZoneInfo(TIMEZONE)
 DEFAULT_GRACE_S = 15 * 60
 #: An emergency queued more than this long ago is not played any more (recorded skipped).
 EMERGENCY_MAX_AGE = dt.timedelta(hours=6)
-DEFAULT_PLAYER = "ffplay -nodisp -autoexit -loglevel error {file}"
+#: what plays a file when no --player is given: the first of these found on this machine;
+#: the last needs nothing installed (the ffmpeg from imageio-ffmpeg, to PulseAudio/PipeWire)
+PLAYERS = (
+    ("ffplay", "ffplay -nodisp -autoexit -loglevel error {file}"),
+    ("mpv", "mpv --no-video --really-quiet {file}"),
+    ("cvlc", "cvlc --play-and-exit --quiet {file}"),
+)
+BUNDLED_PLAYER = "{ffmpeg} -nostdin -loglevel error -re -i {file} -f pulse default"
+
+
+def default_player() -> str:
+    for program, command in PLAYERS:
+        if shutil.which(program):
+            return command
+    return BUNDLED_PLAYER
+
+
+DEFAULT_PLAYER = "auto"
 
 _DAEMONS: dict[str, Daemon] = {}
 
@@ -367,7 +386,11 @@ class Daemon:
             log.warning("Không ghi được nhật ký phát sóng: %s", exc)
 
     def _play(self, sid: str, path: Path) -> tuple[bool, dt.datetime, dt.datetime]:
-        cmd = [part.format(file=str(path), station=sid) for part in shlex.split(self.player)]
+        template = default_player() if self.player == DEFAULT_PLAYER else self.player
+        cmd = [
+            part.format(file=str(path), station=sid, ffmpeg=ffmpeg_exe())
+            for part in shlex.split(template)
+        ]
         start = now()
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
