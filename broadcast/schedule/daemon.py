@@ -6,8 +6,8 @@ What it does, all in Asia/Ho_Chi_Minh:
   earliest window of any station), it builds today's and tomorrow's playlists (the same
   code as ``broadcast build``, under the same lock) and schedules their sessions.
 - **Play each session.** One job per station and session (``session:STATION:DAY:HHMM``)
-  runs the configured player command (``auto``: ffplay, mpv, cvlc or the bundled ffmpeg;
-  ``mpv --no-video {file}``; ``{station}`` is replaced too) for each entry of the
+  runs the player command (``auto``: ffplay, mpv or cvlc if installed, else the bundled
+  ffmpeg; or e.g. ``mpv --no-video {file}``, ``{station}`` replaced too) for each entry of the
   session in the JSON running order, one after the other, and records each bulletin in
   the as-run log (``broadcast.report.asrun``).
 - **Emergencies.** Every ``poll_s`` seconds it reads the emergency queue; a new entry is
