@@ -82,15 +82,27 @@ class YamlDoc:
 def _walk(node: yaml.Node, loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            lines[loc + (key,)] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            if key in seen and key != "<<":
+                # YAML keeps the last one silently: an officer who adds a new 'title:'
+                # line above the old one would air the old title without knowing.
+                raise _DuplicateKey(str(key), seen[key], line)
+            seen[key] = line
+            lines[loc + (key,)] = line
             _walk(value_node, loc + (key,), lines)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines[loc + (i,)] = item.start_mark.line + 1
             _walk(item, loc + (i,), lines)
     return None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, first: int, second: int) -> None:
+        self.key, self.first, self.second = key, first, second
 
 
 _DROPPED_TAGS = {
@@ -118,8 +130,69 @@ _Loader.add_implicit_resolver(
 )
 
 
+FIX_SYNTAX = (
+    "kiểm tra dấu hai chấm sau tên mục, thụt lề bằng dấu cách (không dùng Tab), "
+    "đóng đủ ngoặc [ ] { }, và đặt văn bản có dấu ':' trong ngoặc kép"
+)
+
+
+def _quoted(line: str) -> str:
+    """'title: Chú ý: lừa đảo' -> 'title: "Chú ý: lừa đảo"' (the line as it should be)."""
+    m = re.match(r"^(\s*(?:-\s+)?[^\s:#][^:#]*?:)\s+(.*?)\s*$", line)
+    if not m or not m.group(2):
+        return ""
+    value = m.group(2).replace("\\", "\\\\").replace('"', '\\"')
+    return f'{m.group(1)} "{value}"'
+
+
+def _explain(problem: str, line: str) -> tuple[str, str]:
+    """PyYAML's English problem, said as what the officer did and how to fix it."""
+    quoted = _quoted(line)
+    write_as = f"; viết lại dòng này thành: {quoted.strip()}" if quoted else ""
+    if "mapping values are not allowed" in problem:
+        return (
+            "Giá trị có dấu hai chấm ':' mà không nằm trong ngoặc kép",
+            "đặt cả giá trị trong ngoặc kép" + write_as,
+        )
+    if "'\\t'" in problem or "\t" in problem:
+        return "Dòng có ký tự Tab", "xóa Tab, thụt lề bằng dấu cách (2 dấu cách mỗi cấp)"
+    if "cannot start any token" in problem or "expected alphabetic or numeric" in problem:
+        return (
+            "Giá trị bắt đầu bằng ký tự đặc biệt (@ % ` & * !)",
+            "đặt cả giá trị trong ngoặc kép" + write_as,
+        )
+    if "sequence entries are not allowed" in problem:
+        return (
+            "Giá trị bắt đầu bằng dấu '-' hoặc dòng '- ...' thụt lề sai",
+            "nếu là văn bản, đặt trong ngoặc kép" + write_as + "; nếu là danh sách, "
+            "thụt lề các dòng '- ...' vào trong mục của nó",
+        )
+    if "could not find expected ':'" in problem:
+        return (
+            "Thiếu dấu hai chấm ':' sau tên mục (hoặc có dấu cách lạ, dấu ':' kiểu khác)",
+            "viết 'tên: giá trị' với dấu ':' thường và một dấu cách sau nó",
+        )
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        if quoted and re.search(r":\s+[\[{]", line):
+            return (
+                "Giá trị bắt đầu bằng ngoặc [ hoặc { nhưng không phải danh sách",
+                "đặt cả giá trị trong ngoặc kép" + write_as,
+            )
+        return (
+            "Thụt lề không khớp với các dòng trên",
+            "các mục cùng cấp phải thụt lề bằng đúng số dấu cách như nhau (so với dòng trên)",
+        )
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return "Thiếu ngoặc đóng ] hoặc }", "đóng đủ ngoặc, các giá trị cách nhau bằng dấu phẩy"
+    if "found unexpected end of stream" in problem:
+        return "Thiếu dấu ngoặc kép đóng", "đóng ngoặc kép ở cuối giá trị"
+    return "Lỗi cú pháp", FIX_SYNTAX
+
+
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
     """Parse YAML text into a YamlDoc; syntax errors name the line and the likely fix."""
+    # Word and web pages paste non-breaking spaces; YAML does not take them as spaces.
+    text = text.replace("\u00a0", " ")
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -131,17 +204,28 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
             where += f", dòng {problem_line}"
             if context_line and context_line != problem_line:
                 where += f" (phần bắt đầu ở dòng {context_line})"
+        source = text.split("\n")
+        index = exc.problem_mark.line if exc.problem_mark else -1
+        line = source[index] if 0 <= index < len(source) else ""
+        what, fix = _explain(exc.problem or "", line)
         raise InputError(
-            f"Lỗi cú pháp YAML: {exc.problem or 'cú pháp sai'}",
+            f"Lỗi cú pháp YAML: {what} (YAML: {exc.problem or 'cú pháp sai'})",
             where=where,
-            fix="kiểm tra dấu hai chấm sau tên mục, thụt lề bằng dấu cách (không dùng Tab), "
-            "đóng đủ ngoặc [ ] { }, và đặt văn bản có dấu ':' trong ngoặc kép",
+            fix=fix,
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"Lỗi YAML: {exc}", where=str(path)) from None
+        raise InputError(f"Lỗi YAML: {exc}", where=str(path), fix=FIX_SYNTAX) from None
     lines: dict[tuple[Any, ...], int] = {}
     if node is not None:
-        _walk(node, (), lines)
+        try:
+            _walk(node, (), lines)
+        except _DuplicateKey as dup:
+            raise InputError(
+                f"Mục '{dup.key}' được viết hai lần (dòng {dup.first + line_offset} "
+                f"và dòng {dup.second + line_offset})",
+                where=f"{path}, dòng {dup.second + line_offset}, mục '{dup.key}'",
+                fix="giữ một dòng, xóa dòng còn lại",
+            ) from None
     return YamlDoc(path=Path(path), data=data, lines=lines, line_offset=line_offset)
 
 

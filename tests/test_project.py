@@ -68,6 +68,7 @@ def test_wrong_station_fields(small_root, old, new, words):
         ("from: 2026-11-25", "from: 2026-13-25", "không có thật"),
         ('{at: "05:30", times: 2}', '{at: "25:30", times: 2}', "giờ"),
         ("until: 2026-12-15", "until: 2026-11-01", "trước khi bắt đầu"),
+        ("    until: 2026-12-15", "   until: 2026-12-15", "Thụt lề không khớp"),
     ],
 )
 def test_wrong_campaign_fields(small_root, old, new, words):

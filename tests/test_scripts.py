@@ -74,6 +74,32 @@ def test_bad_script_names_file_line_and_fix(text, line, words):
     assert words in msg
 
 
+@pytest.mark.parametrize(
+    "old,new,line,words",
+    [
+        # Notepad habits: a colon in the title, a Tab, a leading symbol, a pasted
+        # non-breaking space, the same field written twice.
+        ("title: Tiêu đề", "title: Chú ý: giả danh", 3, 'title: "Chú ý: giả danh"'),
+        ("title: Tiêu đề", "title: [Khẩn] lừa đảo", 3, 'title: "[Khẩn] lừa đảo"'),
+        ("title: Tiêu đề", "title: @Zalo giả", 3, 'title: "@Zalo giả"'),
+        ("title: Tiêu đề", "title: - giả", 3, 'title: "- giả"'),
+        ("topic: thử", "topic: thử\n\tx: y", 5, "Tab"),
+        ("topic: thử", "topic: thử\ntitle: Khác", 5, "hai lần"),
+    ],
+)
+def test_yaml_mistakes_are_explained_in_vietnamese(old, new, line, words):
+    with pytest.raises(InputError) as info:
+        parse_script(GOOD.replace(old, new), Path("scripts/thu.md"))
+    msg = info.value.message
+    assert f"scripts/thu.md, dòng {line}" in msg
+    assert words in msg
+
+
+def test_non_breaking_space_in_the_header_is_a_space():
+    s = parse_script(GOOD.replace("title: ", "title:\u00a0"), Path("scripts/thu.md"))
+    assert s.meta.title == "Tiêu đề"
+
+
 def test_id_must_match_file_name():
     with pytest.raises(InputError) as info:
         parse_script(GOOD, Path("scripts/khac.md"))
