@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -47,6 +49,13 @@ def _one(err: ErrorDetails, doc: YamlDoc, prefix: tuple[Any, ...]) -> InputError
         # Our converters and validators speak Vietnamese already.
         msg = str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
         return InputError(f"'{field}': {msg}", where=doc.where(loc))
+    if kind in ("string_type", "model_type", "dict_type", "list_type") and err.get("input") is None:
+        # 'title:' with nothing after it: YAML gives None, which is not "the wrong type".
+        return InputError(
+            f"'{field}' đang để trống", where=doc.where(loc), fix="điền nội dung cho mục này"
+        )
+    if kind == "string_pattern_mismatch":
+        return _bad_id(field, str(err.get("input")), doc, loc)
     template = _MESSAGES.get(kind)
     if template is None:
         return InputError(f"'{field}': {err['msg']}", where=doc.where(loc))
@@ -55,6 +64,25 @@ def _one(err: ErrorDetails, doc: YamlDoc, prefix: tuple[Any, ...]) -> InputError
         fmt["expected"] = str(fmt["expected"]).replace(" or ", " hoặc ")
     what, fix = template
     return InputError(what.format(**fmt), where=doc.where(loc), fix=fix.format(**fmt))
+
+
+def slug(text: str) -> str:
+    """'Cảnh giác OTP' -> 'canh-giac-otp': the id an officer most likely meant."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def _bad_id(field: str, value: str, doc: YamlDoc, loc: tuple[Any, ...]) -> InputError:
+    good = slug(value) or "vi-du-1"
+    fix = f"viết '{field}: {good}'"
+    if doc.path.suffix == ".md":
+        fix += f" và đổi tên tệp thành {good}.md"
+    return InputError(
+        f"'{field}' là '{value}': mã chỉ được dùng chữ thường không dấu (a-z), số và dấu '-'",
+        where=doc.where(loc),
+        fix=fix,
+    )
 
 
 def validate(model: type[M], data: Any, doc: YamlDoc, prefix: tuple[Any, ...] = ()) -> M:

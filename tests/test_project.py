@@ -53,6 +53,7 @@ def test_unknown_script_station_group_and_engine_are_all_reported(small_root):
         ("    repeat: 1\n  - id: xom-a", "    repeat: nhiều\n  - id: xom-a", "số nguyên"),
         ("id: xom-a", "id: fm-thu", "bị trùng"),
         ("dialect: south", "dialect: mien-nam", "north"),
+        ("id: xom-a", "id: Xóm Đồng", "'id: xom-dong'"),
     ],
 )
 def test_wrong_station_fields(small_root, old, new, words):

@@ -60,6 +60,8 @@ def test_good_script_parses_both_date_forms():
         (GOOD.replace("title: Tiêu đề\n", ""), 2, "title"),
         (GOOD.replace("topic: thử", "topic: thử\ncolor: red"), 5, "color"),
         (GOOD.replace("id: thu", "id: Thu Nghiem"), 2, "id"),
+        (GOOD.replace("id: thu", "id: Cảnh Giác"), 2, "'id: canh-giac' và đổi tên tệp thành"),
+        (GOOD.replace("title: Tiêu đề", "title:"), 3, "'title' đang để trống"),
         (GOOD.replace("---\nBà con chú ý.\n", "---\n\n"), 9, "nội dung"),
         (GOOD.replace("topic: thử", "topic: [thử"), 4, "YAML"),
         (GOOD.replace("valid_until: 15/12/2026", "valid_until: 01/01/2026"), 7, "valid_until"),
