@@ -113,10 +113,15 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
     if head is None:
         return None
     stations: dict[str, Station] = {}
+    # Stations whose entry has an error already reported: a campaign naming them must not
+    # add a second, misleading "no such station" error.
+    broken: set[str] = set()
     for i, raw in enumerate(head.stations):
         merged = _deep_merge(head.defaults, raw) if isinstance(raw, dict) else raw
         st = _collect(lambda m=merged, i=i: validate(Station, m, doc, ("stations", i)), errors)
         if st is None:
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                broken.add(raw["id"])
             continue
         if st.id in stations:
             errors.append(
@@ -143,7 +148,7 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
             )
             continue
         for j, m in enumerate(members):
-            if m not in stations:
+            if m not in stations and m not in broken:
                 errors.append(
                     InputError(
                         f"Nhóm '{name}' có đài '{m}' không tồn tại",
@@ -185,7 +190,7 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
                     )
                     continue
                 sources[item.id] = path
-                _check_targets(item.stations, groups, cdoc, (key, i, "stations"), errors)
+                _check_targets(item.stations, groups, broken, cdoc, (key, i, "stations"), errors)
                 if isinstance(item, Campaign) and item.end < item.start:
                     errors.append(
                         InputError(
@@ -208,13 +213,14 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
 def _check_targets(
     names: list[str],
     groups: dict[str, list[str]],
+    broken: set[str],
     doc: YamlDoc,
     loc: tuple[Any, ...],
     errors: list[BroadcastError],
 ) -> None:
     known = set(groups) | set(groups["all"])
     for j, name in enumerate(names):
-        if name not in known:
+        if name not in known and name not in broken:
             errors.append(
                 InputError(
                     f"Không có đài hay nhóm đài tên '{name}'",

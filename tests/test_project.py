@@ -83,3 +83,18 @@ def test_missing_folders_say_what_to_create(tmp_path):
     msgs = _errors(tmp_path)
     joined = "\n".join(msgs)
     assert "scripts" in joined and "stations.yaml" in joined
+
+
+def test_a_station_with_a_wrong_field_is_one_error_not_also_unknown(small_root):
+    st = small_root / "schedules" / "stations.yaml"
+    st.write_text(
+        st.read_text(encoding="utf-8").replace("kind: fm", "kind: fm\n    windows: [25:00-26:00]")
+        + "groups:\n  cac-dai: [fm-thu, xom-a]\n",
+        encoding="utf-8",
+    )
+    camp = small_root / "schedules" / "campaign.yaml"
+    camp.write_text(
+        camp.read_text(encoding="utf-8") + "    stations: [fm-thu, cac-dai]\n", encoding="utf-8"
+    )
+    msgs = _errors(small_root)
+    assert len(msgs) == 1 and "25:00" in msgs[0] and "stations.yaml, dòng 6" in msgs[0], msgs
