@@ -14,8 +14,13 @@ _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DATE_VN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _TIME = re.compile(r"^\s*(\d{1,2})\s*(?:[:hHgG]\s*(\d{2})?)\s*(?:p|ph|phút)?\s*$")
 _DURATION = re.compile(
-    r"^\s*(?:(\d+)\s*(?:h|giờ)\s*)?(?:(\d+)\s*(?:m|min|ph|phút)\s*)?(?:(\d+)\s*(?:s|giây)\s*)?$"
+    r"^\s*(?:(\d+)\s*(?:h|giờ|gio|tiếng|tieng)\s*)?"
+    r"(?:(\d+)\s*(?:m|min|ph|phút|phut|p)\s*)?"
+    r"(?:(\d+)\s*(?:s|giây|giay)\s*)?$",
+    re.I,
 )
+# "1h30", "1 giờ 30": minutes after the hours need no unit, as in a clock time.
+_HOURS_MINUTES = re.compile(r"^\s*(\d+)\s*(?:h|giờ|gio|tiếng|tieng)\s*(\d{1,2})\s*$", re.I)
 
 
 def to_date(value: object) -> dt.date:
@@ -70,9 +75,14 @@ def to_seconds(value: object) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     text = str(value).strip()
+    hm = _HOURS_MINUTES.match(text)
+    if hm:
+        return float(int(hm.group(1)) * 3600 + int(hm.group(2)) * 60)
     m = _DURATION.match(text)
     if not text or not m or not any(m.groups()):
-        raise ValueError(f"thời lượng '{text}' không đúng dạng; viết 900 (giây), 15m hoặc 15 phút")
+        raise ValueError(
+            f"thời lượng '{text}' không đúng dạng; viết 900 (giây), 15m, 15 phút hoặc 1h30"
+        )
     h, mi, s = (int(g or 0) for g in m.groups())
     return float(h * 3600 + mi * 60 + s)
 
