@@ -28,7 +28,14 @@ from .report.asrun import AsRunLog, asrun_path
 from .schedule.emergency import KEEP, load_queue
 from .schedule.jingles import JingleFile, jingle_files
 from .schedule.model import TIMEZONE, Station
-from .schedule.planner import DayPlan, Note, Session, plan_day, requested_scripts
+from .schedule.planner import (
+    DayPlan,
+    Note,
+    Session,
+    estimate_duration,
+    plan_day,
+    requested_scripts,
+)
 from .schedule.playlists import Batch, Entry, write_playlist
 from .scripts import Script
 
@@ -236,6 +243,7 @@ def build(
             since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP
             queued = load_queue(out_dir, since=since)
             jingle_cache: dict[str, tuple[JingleFile, JingleFile]] = {}
+            rendered: dict[tuple[str, str], Bulletin] = {}
             for offset in range(days):
                 day = start + dt.timedelta(days=offset)
                 wanted_scripts = requested_scripts(sched, project.scripts, day)
@@ -247,10 +255,13 @@ def build(
                     if sid not in jingle_cache:
                         jingle_cache[sid] = jingle_files(project.root, sched.stations[sid], out_dir)
 
-                def real(
-                    station: Station, script: Script, b: dict[tuple[str, str], Bulletin] = bulletins
-                ) -> float:
-                    return b[(station.id, script.id)].duration_s
+                rendered.update(bulletins)
+
+                def real(station: Station, script: Script) -> float:
+                    # An emergency queued yesterday makes the planner look at the day
+                    # before this one, whose bulletins this run may not have rendered.
+                    b = rendered.get((station.id, script.id))
+                    return b.duration_s if b is not None else estimate_duration(station, script)
 
                 def jingle_s(station: Station) -> tuple[float, float]:
                     ident, between = jingle_cache[station.id]

@@ -231,6 +231,38 @@ def test_emergency_renders_queues_and_heads_the_next_playlist(small_root, tmp_pa
     assert all(i["script"] != "bao-so-9" for i in fm["items"])
 
 
+def test_emergency_then_building_tomorrow_does_not_crash(small_root, tmp_path):
+    """Cron builds today and tomorrow; an emergency queued today makes the planner look
+    back at today while building tomorrow, whose bulletins that run never rendered."""
+    camp = small_root / "schedules" / "campaign.yaml"  # one bulletin a day: A, then B
+    camp.write_text(
+        camp.read_text("utf-8").replace(
+            '[{at: "05:30", times: 2}, {at: "17:00"}]', '[{at: "05:30"}]'
+        ),
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    runner = CliRunner()
+    base = ["--root", str(small_root), "--out", str(out)]
+    assert runner.invoke(cli, ["build", "--date", DAY, "--days", "2", *base]).exit_code == 0
+    bao = tmp_path / "bao-so-9.md"
+    bao.write_text(
+        "---\nid: bao-so-9\ntitle: Khẩn cấp về bão số 9\ntopic: thiên tai\n"
+        "directive: {number: 12/BCH-PCTT, issuer: Ban chỉ huy PCTT xã}\n"
+        "priority: emergency\n---\nBão số 9 đang vào.\n",
+        "utf-8",
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 25, 18, 0, tzinfo=TZ), tick=False):
+        r = runner.invoke(cli, ["emergency", str(bao), "--station", "xom-a", *base])
+        assert r.exit_code == 0, r.output
+        r = runner.invoke(cli, ["build", "--date", "2026-11-26", *base])
+        assert r.exit_code == 0, r.output
+    # after today's last session: it heads tomorrow's first one
+    order = json.loads((out / "playlists" / "2026-11-26" / "xom-a.json").read_text("utf-8"))
+    bulletins = [i for i in order["items"] if i["kind"] == "bulletin"]
+    assert bulletins[0]["script"] == "bao-so-9" and bulletins[0]["slot"] == "05:30"
+
+
 def test_export_usb_numbered_ascii_one_level(small_root, tmp_path):
     out, usb = tmp_path / "out", tmp_path / "usb"
     runner = CliRunner()
