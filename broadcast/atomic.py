@@ -12,6 +12,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# mkstemp makes 0600 files; published files get the usual mode (0644 under umask 022) so
+# playout software, a Samba share or the daemon running as another user can read them.
+# Read once at import: os.umask() can only be read by setting it, which is not thread-safe.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
@@ -24,6 +31,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        os.chmod(tmp, FILE_MODE)
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())

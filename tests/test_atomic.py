@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from broadcast import atomic
@@ -25,3 +28,16 @@ def test_failed_writer_keeps_previous_file(tmp_path):
         atomic.write_with(target, broken)
     assert target.read_text() == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["list.m3u8"]
+
+
+def test_published_files_are_readable_by_others_like_any_new_file(tmp_path):
+    """Temp files are private (0600); what is published must follow the umask (0644),
+    or a player or share running as another user cannot open the MP3."""
+    target = tmp_path / "ban-tin.mp3"
+    atomic.write_bytes(target, b"ID3")
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"x")
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~atomic._UMASK
+    if atomic._UMASK == 0o022:
+        assert os.access(target, os.R_OK) and target.stat().st_mode & stat.S_IROTH
