@@ -466,8 +466,16 @@ def read_day_month_words(text: str, dialect: str = "north") -> str:
     return re.sub(r"(?i)(?<!\w)(tháng)[ \t]+(\d{1,2})(?![\w%/:]|[.,]\d)", month_repl, text)
 
 
+# 7h, 7h30, 7g30 (g only with minutes: "7g" is seven grams), 07:30.
+_CLOCK = r"\d{1,2}(?:[ \t]?h(?:[ \t]?\d{2})?|[ \t]?g[ \t]?\d{2}|:\d{2})"
+
+
 def read_times(text: str, dialect: str = "north") -> str:
-    """6h30 -> "sáu giờ ba mươi phút", 17h -> "mười bảy giờ", 06:00 -> "sáu giờ"."""
+    """6h30 -> "sáu giờ ba mươi phút", 17h -> "mười bảy giờ", 06:00 -> "sáu giờ".
+
+    A range "7h-9h", "13h30 – 17h", "8:00-11:30" is read "... đến ...": the dash
+    would otherwise become a pause or vanish.
+    """
 
     def say(h: int, mi: int) -> str:
         out = f"{quantity(h, dialect)} giờ"
@@ -478,7 +486,13 @@ def read_times(text: str, dialect: str = "north") -> str:
         return say(h, mi) if h <= 24 and mi < 60 else m.group(0)
 
     text = re.sub(
-        r"(?<![\w.,:])(\d{1,2})[ \t]?h(?:[ \t]?(\d{2})(?:[ \t]?(?:phút|ph|p|'))?)?(?!\w)",
+        r"(?<![\w.,:])(" + _CLOCK + r")[ \t]*[-–—][ \t]*(" + _CLOCK + r")(?![\w:]|[.,]\d)",
+        r"\1 đến \2",
+        text,
+    )
+    text = re.sub(
+        r"(?<![\w.,:])(\d{1,2})[ \t]?(?:h|g(?=[ \t]?\d{2}))"
+        r"(?:[ \t]?(\d{2})(?:[ \t]?(?:phút|ph|p|'))?)?(?!\w)",
         h_repl,
         text,
     )
@@ -498,6 +512,12 @@ def read_ordinals(text: str, dialect: str = "north") -> str:
     def repl(m: re.Match[str]) -> str:
         return f"{m.group(1)} {numbers.ordinal(int(m.group(2)), dialect)}"
 
+    # "thứ 2 – thứ 6", "thứ 2-6": a run of weekdays, not a pause.
+    text = re.sub(
+        r"(?i)(?<!\w)(thứ)([ \t]+[2-7])[ \t]*[-–—][ \t]*(?:thứ[ \t]+)?([2-7])(?![\w%/:]|[.,]\d)",
+        r"\1\2 đến \1 \3",
+        text,
+    )
     return re.sub(r"(?i)(?<!\w)(thứ)[ \t]+(\d{1,3})(?![\w%/:]|[.,]\d)", repl, text)
 
 

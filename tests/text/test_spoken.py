@@ -193,6 +193,13 @@ CORPUS: list[tuple[str, str, str]] = [
         "phát lúc sáu giờ ba mươi phút và mười bảy giờ hằng ngày.",
     ),
     ("từ 6h đến 6h15", S, "từ sáu giờ đến sáu giờ mười lăm phút."),
+    ("từ 7h-9h", N, "từ bảy giờ đến chín giờ."),
+    ("13h30-17h", N, "mười ba giờ ba mươi phút đến mười bảy giờ."),
+    ("7h30 – 11h30", N, "bảy giờ ba mươi phút đến mười một giờ ba mươi phút."),
+    ("từ 14:00 - 16:30", N, "từ mười bốn giờ đến mười sáu giờ ba mươi phút."),
+    ("lúc 7g30", N, "lúc bảy giờ ba mươi phút."),
+    ("thứ 2 – thứ 6", N, "thứ hai đến thứ sáu."),
+    ("thứ 2-6", N, "thứ hai đến thứ sáu."),
     # -- document numbers ----------------------------------------------------------
     ("139/CĐ-TTg", N, "một trăm ba mươi chín công điện Thủ tướng."),
     ("Công điện số 139/CD-TTg", N, "Công điện số một trăm ba mươi chín công điện Thủ tướng."),
