@@ -3,8 +3,9 @@
 Idempotent and safe under cron: one lock per output folder (a second run waits for the
 first, then finds everything built and rewrites nothing that changed), and every file
 is written to a temp file and renamed. A run killed with ``kill -9`` leaves the previous
-playlist (or none) and, at worst, a hidden ``.NAME.*.tmp*`` file that the next run
-removes.
+playlist (or none) and, at worst, hidden ``.NAME.*.tmp*`` files that the next run
+removes (in playlists/ at once; in bulletins/, jingles/ and the speech cache once they
+are an hour old, since ``render`` and ``emergency`` write there without the lock).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -167,15 +169,32 @@ def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _clean_stale_temps(folder: Path) -> None:
+#: A temp file this old outside the playlists is left over from a killed run: ``render``
+#: and ``emergency`` write bulletins without the build lock, so a young one may be in use.
+STALE_TEMP_S = 3600
+
+
+def _clean_stale_temps(folder: Path, min_age_s: float = 0) -> None:
     """Temp files a killed run left behind (never the published files)."""
     if not folder.is_dir():
         return
+    now = time.time()
     for tmp in folder.glob(".*.tmp*"):
         try:
+            if min_age_s and now - tmp.stat().st_mtime < min_age_s:
+                continue
             tmp.unlink()
         except OSError:
             pass
+
+
+def _clean_stale_media_temps(out_dir: Path) -> None:
+    """Half-written bulletins, jingles and speech a ``kill -9`` left (hidden, never played)."""
+    folders = [out_dir / "jingles"]
+    for pattern in ("bulletins/*", "cache/speech/*/*"):
+        folders.extend(p for p in out_dir.glob(pattern) if p.is_dir())
+    for folder in folders:
+        _clean_stale_temps(folder, STALE_TEMP_S)
 
 
 def _render_all(
@@ -238,6 +257,7 @@ def build(
     wanted = stations or list(sched.stations)
     try:
         with output_lock(out_dir, lock_timeout):
+            _clean_stale_media_temps(out_dir)
             renderer = Renderer(project, out_dir)
             asrun = AsRunLog(asrun_path(out_dir))
             since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP

@@ -127,6 +127,28 @@ def test_kill_9_during_build_leaves_the_previous_playlist_or_the_new_one(small_r
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == new  # temp files cleaned
 
 
+def test_next_build_removes_half_written_media_a_killed_run_left(small_root, tmp_path):
+    out = tmp_path / "out"
+    runner = CliRunner()
+    base = ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
+    assert runner.invoke(cli, base).exit_code == 0
+    speech = next(p for p in (out / "cache" / "speech").glob("*/*") if p.is_dir())
+    folders = [out / "bulletins" / "xom-a", out / "jingles", speech]
+    old, young = [], []
+    for folder in folders:
+        stale = folder / ".x-0123456789.mp3.abcd1234.tmp.mp3"
+        stale.write_bytes(b"half")
+        os.utime(stale, (time.time() - 7200, time.time() - 7200))
+        old.append(stale)
+        fresh = folder / ".y-0123456789.mp3.efgh5678.tmp.mp3"  # a render writing right now
+        fresh.write_bytes(b"half")
+        young.append(fresh)
+    r = runner.invoke(cli, base)
+    assert r.exit_code == 0, r.output
+    assert not any(p.exists() for p in old)
+    assert all(p.exists() for p in young)
+
+
 def test_rebuild_is_byte_identical_and_touches_nothing(small_root, tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()
