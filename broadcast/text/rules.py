@@ -404,10 +404,14 @@ def read_date_ranges(text: str, dialect: str = "north") -> str:
     return pattern.sub(repl, text)
 
 
+# Words after which "24/7" is the 24th of July, not "round the clock".
+_DATE_BEFORE = re.compile(r"(?i)(?<!\w)(?:ngày|hôm|từ|đến|tới|sáng|trưa|chiều|tối|đêm|hạn)[ \t]*$")
+
+
 def read_dates(text: str, dialect: str = "north") -> str:
     """11/4/2024, 06.4.2025, 25/11 -> "mười một tháng tư năm ...", "mùng sáu tháng tư ..."."""
     full = re.compile(
-        r"(?<![\w/.,])(?:(mùng|mồng)[ \t]+)?(\d{1,2})([/.-])(\d{1,2})\3(\d{4})" + _NOT_AFTER
+        r"(?<![\w/.,])(?:(mùng|mồng)[ \t]+)?(\d{1,2})([/.-])(\d{1,2})\3(\d{4}|\d{2})" + _NOT_AFTER
     )
     short = re.compile(r"(?<![\w/.,])(?:(mùng|mồng)[ \t]+)?(\d{1,2})/(\d{1,2})" + _NOT_AFTER)
 
@@ -420,10 +424,17 @@ def read_dates(text: str, dialect: str = "north") -> str:
         d, mo = int(m.group(2)), int(m.group(4))
         if not _valid_date(d, mo):
             return m.group(0)
-        return f"{read(d, mo, m.group(1))} năm {quantity_text(m.group(5), dialect)}"
+        year = m.group(5) if len(m.group(5)) == 4 else "20" + m.group(5)  # 30/11/26
+        return f"{read(d, mo, m.group(1))} năm {quantity_text(year, dialect)}"
 
     def short_repl(m: re.Match[str]) -> str:
         d, mo = int(m.group(2)), int(m.group(3))
+        if (
+            (d, mo) == (24, 7)
+            and not m.group(1)
+            and not _DATE_BEFORE.search(m.string, 0, m.start())
+        ):
+            return f"{quantity(24, dialect)} trên bảy"  # "trực 24/7": round the clock
         return read(d, mo, m.group(1)) if _valid_date(d, mo) else m.group(0)
 
     return short.sub(short_repl, full.sub(full_repl, text))

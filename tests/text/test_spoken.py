@@ -180,6 +180,11 @@ CORPUS: list[tuple[str, str, str]] = [
     ),
     ("tháng 4/2024", N, "tháng tư năm hai nghìn không trăm hai mươi bốn."),
     ("quý 3/2024", N, "quý ba năm hai nghìn không trăm hai mươi bốn."),
+    ("hạn 30/11/26", N, "hạn ba mươi tháng mười một năm hai nghìn không trăm hai mươi sáu."),
+    ("tổng đài trực 24/7", N, "tổng đài trực hai mươi bốn trên bảy."),
+    ("hoạt động 24/7", S, "hoạt động hai mươi tư trên bảy."),
+    ("ngày 24/7", N, "ngày hai mươi bốn tháng bảy."),
+    ("từ 24/7 đến 30/7", N, "từ hai mươi bốn tháng bảy đến ba mươi tháng bảy."),
     # -- times ---------------------------------------------------------------------
     ("6h30", N, "sáu giờ ba mươi phút."),
     ("17h", N, "mười bảy giờ."),
