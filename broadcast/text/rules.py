@@ -86,7 +86,31 @@ def strip_markdown(text: str) -> str:
     text = re.sub(r"(?m)^[ \t]*(?:[-+•–—▪●◦]|\*)[ \t]+", "", text)
     text = re.sub(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|?)+[ \t]*$", "", text)  # table rule
     text = re.sub(r"(?m)^[ \t]*(\d{1,2})[.)][ \t]+(?=\D)", r"Thứ \1, ", text)
+    text = re.sub(r"(?m)^[ \t]*([IVX]{1,6})[.)][ \t]+(?=\S)", _roman_heading, text)
     return text
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman_heading(m: re.Match[str]) -> str:
+    """ "II. Các thủ đoạn" -> "Phần 2, Các thủ đoạn" (the number is read later)."""
+    letters = m.group(1)
+    value = 0
+    for i, c in enumerate(letters):
+        v = _ROMAN[c]
+        value += -v if i + 1 < len(letters) and _ROMAN[letters[i + 1]] > v else v
+    canonical = "".join(
+        sym * n
+        for sym, n in (
+            ("X", value // 10),
+            ("IX", value % 10 == 9),
+            ("V", 5 <= value % 10 < 9),
+            ("IV", value % 10 == 4),
+            ("I", value % 5 if value % 10 not in (4, 9) else 0),
+        )
+    )
+    return f"Phần {value}, " if canonical == letters else m.group(0)
 
 
 def strip_link_marks(text: str) -> str:
