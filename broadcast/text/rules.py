@@ -596,6 +596,11 @@ def read_money(text: str, dialect: str = "north") -> str:
             word = "ngàn"
         return f"{read_number(m.group(1), dialect)} {word}"
 
+    text = re.sub(  # $100: the sign is written first but said after the number
+        r"\$[ \t]?(" + _NUM + r")(?!\w|[.,]\d)",
+        lambda m: f"{read_number(m.group(1), dialect)} đô la",
+        text,
+    )
     return _money_pattern().sub(repl, text)
 
 
