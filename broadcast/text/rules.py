@@ -604,6 +604,24 @@ def read_money(text: str, dialect: str = "north") -> str:
     return _money_pattern().sub(repl, text)
 
 
+@lru_cache(maxsize=1)
+def _unit_pattern() -> re.Pattern[str]:
+    units = sorted(tables.numbers()["units"], key=len, reverse=True)
+    alts = "|".join(re.escape(u) for u in units)
+    spaced = "|".join(re.escape(u) for u in units if len(u) > 1)
+    return re.compile(r"(?<![\w.,])(" + _NUM + r")(?:(" + alts + r")|[ \t](" + spaced + r"))(?!\w)")
+
+
+def read_units(text: str, dialect: str = "north") -> str:
+    """3km -> "ba ki lô mét", 1,5m -> "một phẩy năm mét", 100m2 -> "một trăm mét vuông"."""
+    units = tables.numbers()["units"]
+
+    def repl(m: re.Match[str]) -> str:
+        return f"{read_number(m.group(1), dialect)} {units[m.group(2) or m.group(3)]}"
+
+    return _unit_pattern().sub(repl, text)
+
+
 def read_number(token: str, dialect: str = "north") -> str:
     """One number token as written: 1.500.000, 2,5, 06, 0208, 1.2 (a section number)."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token) and not token.startswith("0"):
@@ -797,6 +815,7 @@ def pipeline(
         ("number_ranges", read_number_ranges),
         ("percent", partial(read_percent, **d)),
         ("money", partial(read_money, **d)),
+        ("units", partial(read_units, **d)),
         ("numbers", partial(read_numbers, **d)),
         ("abbreviations", expand_abbreviations),
         ("acronyms", read_acronyms),

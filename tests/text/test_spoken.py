@@ -54,6 +54,14 @@ CORPUS: list[tuple[str, str, str]] = [
     ("khoảng 3 tháng một lần", N, "khoảng ba tháng một lần."),
     ("năm 2025", N, "năm hai nghìn không trăm hai mươi lăm."),
     ("mục 1.2", N, "mục một chấm hai."),
+    # -- units ---------------------------------------------------------------------
+    ("cao 1,5m", N, "cao một phẩy năm mét."),
+    ("dài 3km", N, "dài ba ki lô mét."),
+    ("nặng 50kg", N, "nặng năm mươi ki lô gam."),
+    ("rộng 100m2", N, "rộng một trăm mét vuông."),
+    ("1.000 m²", S, "một ngàn mét vuông."),
+    ("nhiệt độ 25°C", N, "nhiệt độ hai mươi lăm độ xê."),
+    ("chạy 60km/h", N, "chạy sáu mươi ki lô mét một giờ."),
     # -- percent, ranges, ordinals ---------------------------------------------------
     ("50%", N, "năm mươi phần trăm."),
     ("2,5%", N, "hai phẩy năm phần trăm."),
