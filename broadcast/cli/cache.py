@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
+from ..prune import prune_bulletins
 from ..speech.cache import SpeechCache
-from .options import out_option, resolve_out, root_option
+from .options import out_option, resolve_out, root_option, today
 
 _SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([kmgt]?i?b?)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
@@ -116,25 +117,58 @@ def stats(root: Path, out: Path | None) -> None:
     default=None,
     help="Xóa đoạn không dùng đến trong khoảng này (ví dụ 30d). Unused for this long.",
 )
+@click.option(
+    "--bulletins",
+    is_flag=True,
+    help="Dọn cả bản tin MP3 cũ không còn trong danh sách phát nào gần đây (mặc định 30 ngày, "
+    "hoặc theo --older-than). Also old bulletins no recent playlist uses.",
+)
 @click.option("--dry-run", is_flag=True, help="Chỉ báo, không xóa. Only report.")
 @root_option
 @out_option
 def prune(
-    max_size: int | None, older_than: float | None, dry_run: bool, root: Path, out: Path | None
+    max_size: int | None,
+    older_than: float | None,
+    bulletins: bool,
+    dry_run: bool,
+    root: Path,
+    out: Path | None,
 ) -> None:
-    """Dọn bộ nhớ tiếng theo dung lượng và tuổi. Prune the cache.
+    """Dọn bộ nhớ tiếng theo dung lượng và tuổi; với --bulletins, dọn cả bản tin cũ.
 
-    Xóa đoạn lâu không dùng trước. Bản tin MP3 đã làm không bị ảnh hưởng; đoạn bị xóa sẽ
-    được đọc lại khi cần (bộ đọc trực tuyến thì cần có mạng).
+    Xóa đoạn tiếng lâu không dùng trước. Bản tin MP3 đã làm không bị ảnh hưởng; đoạn bị
+    xóa sẽ được đọc lại khi cần (bộ đọc trực tuyến thì cần có mạng).
+
+    --bulletins: mỗi lần sửa kịch bản, bản tin được làm mới dưới tên mới và bản cũ ở lại
+    trong OUT/bulletins/. Bản tin (và nhạc hiệu trong OUT/jingles/) bị xóa khi không có
+    danh sách phát nào từ N ngày trước trở đi (kể cả hôm nay, ngày mai) và hàng đợi khẩn
+    cấp nhắc đến, và tệp đã cũ hơn N ngày (N = --older-than, mặc định 30 ngày). Danh sách
+    phát cũ hơn vẫn còn nhưng không nghe lại được; nhật ký và báo cáo không cần âm thanh.
+
+    Prune the speech cache by size and age; with --bulletins, also remove bulletin and
+    jingle MP3s no playlist of the last N days (or a later one) and no queued emergency
+    names, once older than N days.
 
     \b
     Ví dụ:  broadcast cache prune --max-size 500MB --older-than 30d
+            broadcast cache prune --bulletins --older-than 60d --dry-run
     """
-    if max_size is None and older_than is None:
-        raise click.UsageError("cần --max-size hoặc --older-than (hoặc cả hai)")
-    result = _cache(root, out).prune(max_bytes=max_size, older_than_s=older_than, dry_run=dry_run)
+    if max_size is None and older_than is None and not bulletins:
+        raise click.UsageError("cần --max-size, --older-than hoặc --bulletins")
     verb = "Sẽ xóa" if dry_run else "Đã xóa"
-    click.echo(
-        f"{verb} {result.removed} đoạn tiếng ({human_size(result.freed)}); còn "
-        f"{result.kept} đoạn ({human_size(result.kept_bytes)})."
-    )
+    if max_size is not None or older_than is not None:
+        result = _cache(root, out).prune(
+            max_bytes=max_size, older_than_s=older_than, dry_run=dry_run
+        )
+        click.echo(
+            f"{verb} {result.removed} đoạn tiếng ({human_size(result.freed)}); còn "
+            f"{result.kept} đoạn ({human_size(result.kept_bytes)})."
+        )
+    if bulletins:
+        keep_days = max(1, round((older_than if older_than is not None else 30 * 86400) / 86400))
+        res = prune_bulletins(resolve_out(root, out), keep_days, today(), dry_run=dry_run)
+        click.echo(
+            f"{verb} {res.removed} bản tin và nhạc hiệu cũ ({human_size(res.freed)}); còn "
+            f"{res.kept} tệp ({human_size(res.kept_bytes)}), giữ những gì danh sách phát từ "
+            f"{keep_days} ngày trước trở đi cần."
+        )
