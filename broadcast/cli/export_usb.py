@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..project import load_project
-from ..schedule.usb import export_day
+from ..schedule.usb import export_day, remove_past_days
 from .options import check_stations, date_option, days_option, out_option, resolve_out, root_option
 
 
@@ -26,7 +26,8 @@ def export_usb(
 
     Mỗi ngày một thư mục DEST/NĂMTHÁNGNGÀY/ với các tệp 001_..., 002_... (tên không dấu,
     ngắn) theo đúng thứ tự phát, kèm PLAYLIST.M3U và DANHSACH.TXT (giờ, tên bản tin).
-    Chạy 'broadcast build' cho các ngày đó trước.
+    Thư mục của những ngày trước --date (chỉ chứa tệp do lệnh này chép) bị xóa, để loa
+    không phát lại bản tin cũ. Chạy 'broadcast build' cho các ngày đó trước.
 
     \b
     Ví dụ:  broadcast export-usb --date tomorrow --station xom-dong /media/usb
@@ -34,6 +35,15 @@ def export_usb(
     project = load_project(root)
     check_stations(project, [station])
     target = resolve_out(root, out)
+    removed, left = remove_past_days(dest, date)
+    for folder in removed:
+        click.echo(f"Đã xóa thư mục ngày cũ {folder}")
+    for folder in left:
+        click.echo(
+            f"Cảnh báo: thư mục ngày cũ {folder} có tệp khác, không xóa; loa phát cả thư mục "
+            "thì hãy xóa tay",
+            err=True,
+        )
     for i in range(days):
         day = date + dt.timedelta(days=i)
         files = export_day(target, day, station, dest)

@@ -10,7 +10,10 @@ read FAT file systems: names must be short, ASCII and unique. Layout (one folder
 
 Files are copied in play order (some players use the FAT directory order), each one
 atomically; a file already on the stick with the same content is left alone; our own
-numbered files that are no longer in the day's order are removed.
+numbered files that are no longer in the day's order, and temp files an interrupted copy
+left (FAT has no hidden files: a player would play ``.001_x.mp3.tmp.mp3``), are removed.
+Day folders of earlier days that hold only our files are removed too (:func:`remove_past_days`):
+a player that plays the whole stick would otherwise play yesterday's bulletins first.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from ..errors import InputError
 
 SLUG_LEN = 20
 _NUMBERED = re.compile(r"^\d{3}_[a-z0-9-]*\.mp3$")
+_TEMP = re.compile(r"^\..+\.tmp(\.[A-Za-z0-9]+)?$")
+_DAY = re.compile(r"^\d{8}$")
+_OURS = ("PLAYLIST.M3U", "DANHSACH.TXT")
 
 
 def ascii_slug(text: str, limit: int = SLUG_LEN) -> str:
@@ -71,10 +77,43 @@ def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list
         listing.append(f"{target.name}\t{start:%H:%M:%S}\t{item['title']}")
     keep = {p.name for p in written}
     for old in folder.iterdir():
-        if _NUMBERED.match(old.name) and old.name not in keep:
+        if (_NUMBERED.match(old.name) and old.name not in keep) or _TEMP.match(old.name):
             old.unlink()
     atomic.write_text(folder / "PLAYLIST.M3U", "\r\n".join(p.name for p in written) + "\r\n")
     atomic.write_bytes(
         folder / "DANHSACH.TXT", ("\ufeff" + "\r\n".join(listing) + "\r\n").encode("utf-8")
     )
     return written
+
+
+def _ours(path: Path) -> bool:
+    return path.is_file() and bool(
+        _NUMBERED.match(path.name) or _TEMP.match(path.name) or path.name in _OURS
+    )
+
+
+def remove_past_days(dest: Path, before: dt.date) -> tuple[list[Path], list[Path]]:
+    """Remove ``dest/YYYYMMDD/`` folders of days before ``before`` that hold only files
+    this export writes. Returns (removed, left): a folder with anything else is left."""
+    removed: list[Path] = []
+    left: list[Path] = []
+    if not Path(dest).is_dir():
+        return removed, left
+    for folder in sorted(Path(dest).iterdir()):
+        if not (folder.is_dir() and _DAY.match(folder.name)):
+            continue
+        try:
+            day = dt.datetime.strptime(folder.name, "%Y%m%d").date()
+        except ValueError:
+            continue
+        if day >= before:
+            continue
+        files = list(folder.iterdir())
+        if not all(_ours(p) for p in files):
+            left.append(folder)
+            continue
+        for p in files:
+            p.unlink()
+        folder.rmdir()
+        removed.append(folder)
+    return removed, left

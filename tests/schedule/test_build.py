@@ -314,6 +314,29 @@ def test_export_usb_numbered_ascii_one_level(small_root, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in files} == stamps
 
 
+def test_export_usb_removes_earlier_days_and_interrupted_copies(small_root, tmp_path):
+    out, usb = tmp_path / "out", tmp_path / "usb thử"
+    runner = CliRunner()
+    base = ["--root", str(small_root), "--out", str(out)]
+    assert runner.invoke(cli, ["build", "--date", DAY, "--days", "2", *base]).exit_code == 0
+    export = ["export-usb", "--station", "xom-a", str(usb), *base]
+    assert runner.invoke(cli, [*export, "--date", DAY]).exit_code == 0
+    (usb / "20261125" / ".001_x.mp3.ab12cd.tmp.mp3").write_bytes(b"half")  # FAT: not hidden
+    mine = usb / "20261120"
+    mine.mkdir()
+    (mine / "ghi-chu.txt").write_text("của người vận hành", "utf-8")
+    (usb / "nhac.mp3").write_bytes(b"ID3")
+    tomorrow = usb / "20261126"
+    tomorrow.mkdir()
+    (tomorrow / ".002_y.mp3.ef34gh.tmp.mp3").write_bytes(b"half")
+    r = runner.invoke(cli, [*export, "--date", "2026-11-26"])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in usb.iterdir()) == ["20261120", "20261126", "nhac.mp3"]
+    assert "20261120" in r.output and "không xóa" in r.output  # someone else's file: kept
+    assert (mine / "ghi-chu.txt").is_file()
+    assert not [p for p in tomorrow.iterdir() if p.name.startswith(".")]
+
+
 @pytest.mark.parametrize(
     "args,words",
     [
