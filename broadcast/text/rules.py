@@ -622,6 +622,15 @@ def read_units(text: str, dialect: str = "north") -> str:
     return _unit_pattern().sub(repl, text)
 
 
+def read_letter_codes(text: str) -> str:
+    """Cục A05 -> "Cục a không năm", nhà A2 -> "nhà a hai": a code, not a glued number."""
+    return re.sub(
+        r"(?<![\w.,/-])([A-ZĐ]{1,3})(\d{1,4})(?![\w]|[.,]\d)",
+        lambda m: f"{spell(m.group(1))} {digit_by_digit(m.group(2), group=False)}",
+        text,
+    )
+
+
 def read_number(token: str, dialect: str = "north") -> str:
     """One number token as written: 1.500.000, 2,5, 06, 0208, 1.2 (a section number)."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token) and not token.startswith("0"):
@@ -816,6 +825,7 @@ def pipeline(
         ("percent", partial(read_percent, **d)),
         ("money", partial(read_money, **d)),
         ("units", partial(read_units, **d)),
+        ("letter_codes", read_letter_codes),
         ("numbers", partial(read_numbers, **d)),
         ("abbreviations", expand_abbreviations),
         ("acronyms", read_acronyms),

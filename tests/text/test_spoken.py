@@ -269,6 +269,8 @@ CORPUS: list[tuple[str, str, str]] = [
     ("email, zalo vv. đều", N, "i meo, da lô vân vân đều."),
     # -- acronyms, letter names, loanwords -----------------------------------------
     ("mã OTP", N, "mã ô tê pê."),
+    ("Cục A05 Bộ Công an", N, "Cục a không năm Bộ Công an."),
+    ("Tầng 1, nhà A2", N, "Tầng một, nhà a hai."),
     ("Công chức VHXX", N, "Công chức vê hát ích ích."),
     ("Lưu: VT, VHHT.", N, "Lưu: văn thư, vê hát hát tê."),
     ("ngân hàng BIDV", N, "ngân hàng bê i đê vê."),
