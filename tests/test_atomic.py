@@ -41,3 +41,12 @@ def test_published_files_are_readable_by_others_like_any_new_file(tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~atomic._UMASK
     if atomic._UMASK == 0o022:
         assert os.access(target, os.R_OK) and target.stat().st_mode & stat.S_IROTH
+
+
+def test_errors_name_the_target_not_the_temp_file(tmp_path):
+    target = tmp_path / "bao-cao.md"
+    target.mkdir()
+    with pytest.raises(IsADirectoryError) as err:
+        atomic.write_text(target, "x")
+    assert err.value.filename == str(target)
+    assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.md"]

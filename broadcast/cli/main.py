@@ -7,6 +7,7 @@ the output lock; 130 stopped by the user (Ctrl+C).
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 
@@ -67,6 +68,22 @@ def cli(verbose: bool) -> None:
     _setup_logging(verbose)
 
 
+def _os_fix(exc: OSError) -> str:
+    """What to do about a file-system error, in the operator's words."""
+    if exc.errno == errno.EISDIR:
+        return "ở đó đang có một thư mục trùng tên với tệp cần ghi; xóa hoặc đổi tên thư mục đó."
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return (
+            "ở đường dẫn này (hoặc một thư mục cha của nó) đang có một tệp, chỗ cần là thư "
+            "mục; xóa hoặc đổi tên tệp đó."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "thư mục chỉ đọc hoặc không có quyền ghi; chọn --out khác hoặc cấp quyền ghi."
+    if exc.errno == errno.ENOSPC:
+        return "ổ đĩa đầy; dọn bớt (broadcast cache prune --bulletins) hoặc chọn --out khác."
+    return "kiểm tra quyền ghi, dung lượng ổ đĩa và đường dẫn."
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the group and turns our errors into exit codes."""
     try:
@@ -85,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except OSError as exc:
         click.echo(f"Lỗi: không ghi/đọc được {exc.filename or ''}: {exc.strerror}", err=True)
-        click.echo("  Cách sửa: kiểm tra quyền ghi, dung lượng ổ đĩa và đường dẫn.", err=True)
+        click.echo(f"  Cách sửa: {_os_fix(exc)}", err=True)
         sys.exit(EXIT_UNEXPECTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
         click.echo(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}", err=True)

@@ -20,6 +20,7 @@ bulletins; their ``script``, ``source`` and ``directive`` are empty strings).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 from dataclasses import dataclass
@@ -137,6 +138,12 @@ class Batch:
         staged: list[tuple[Path, Path]] = []
         folders: set[Path] = set()
         pid = os.getpid()
+        # All or nothing: a folder where a playlist goes would fail its rename after the
+        # others were published, leaving a day half old, half new.
+        for path, _ in self.pending:
+            if path.is_dir():
+                self.pending = []
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         try:
             for path, data in self.pending:
                 if path.parent not in folders:

@@ -149,6 +149,32 @@ def test_next_build_removes_half_written_media_a_killed_run_left(small_root, tmp
     assert all(p.exists() for p in young)
 
 
+def test_folder_where_a_playlist_goes_publishes_nothing_and_says_so(small_root, tmp_path):
+    out = tmp_path / "out"
+    assert subprocess.run(_cmd(small_root, out), env=_env(), timeout=300).returncode == 0
+    folder = out / "playlists" / DAY
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    (folder / "xom-a.m3u8").unlink()
+    (folder / "xom-a.m3u8").mkdir()
+    camp = small_root / "schedules" / "campaign.yaml"  # every playlist of the day changes
+    camp.write_text(camp.read_text("utf-8").replace('{at: "17:00"}', '{at: "17:05"}'), "utf-8")
+    r = subprocess.run(_cmd(small_root, out), env=_env(), capture_output=True, text=True)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert str(folder / "xom-a.m3u8") in r.stderr and "thư mục trùng tên" in r.stderr
+    for name in ("fm-thu.m3u8", "fm-thu.json", "xom-a.json"):  # all old, none half new
+        assert (folder / name).read_bytes() == before[name]
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_file_where_a_folder_goes_says_which_and_what_to_do(small_root, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "jingles").write_text("không phải thư mục")
+    r = subprocess.run(_cmd(small_root, out), env=_env(), capture_output=True, text=True)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert str(out / "jingles") in r.stderr and "đang có một tệp" in r.stderr
+
+
 def test_rebuild_is_byte_identical_and_touches_nothing(small_root, tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()
