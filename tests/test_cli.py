@@ -152,3 +152,16 @@ def test_check_lists_every_problem_with_place_and_fix(small_root):
     assert "Traceback" not in r.stderr
     assert "hong.md, dòng" in r.stderr and "stations.yaml, dòng" in r.stderr
     assert "Cách sửa" in r.stderr
+
+
+def test_scheduler_library_warnings_stay_out_of_the_operator_log():
+    """APScheduler's English "Run time of job ... was missed by" is replaced by the
+    daemon's own Vietnamese line per missed session."""
+    import logging
+
+    from click.testing import CliRunner
+
+    from broadcast.cli import cli
+
+    assert CliRunner().invoke(cli, ["normalize", "Gọi 156"]).exit_code == 0
+    assert logging.getLogger("apscheduler").getEffectiveLevel() >= logging.ERROR

@@ -33,6 +33,9 @@ def _setup_logging(verbose: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     root.propagate = False
+    # APScheduler's own warnings ("Run time of job ... was missed by") are English noise
+    # for an operator: the daemon logs each missed session itself, in Vietnamese.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
 class _OrderedGroup(click.Group):

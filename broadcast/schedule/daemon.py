@@ -345,9 +345,20 @@ class Daemon:
         doc = self._running_orders(dt.date.fromisoformat(day)).get(sid)
         if doc is None:
             return
+        skipped = 0
         for seq, item in enumerate(self._sessions(doc).get(slot, [])):
             if self.ledger.claim(day, sid, slot, seq, item["file"], "skipped"):
                 self._record(sid, day, slot, item, doc, now(), None, "skipped", why)
+                skipped += 1
+        if skipped:
+            log.warning(
+                "đài %s, buổi %s ngày %s: %d mục ghi 'bỏ qua' vào nhật ký phát sóng (%s)",
+                sid,
+                slot,
+                dt.date.fromisoformat(day).strftime("%d/%m/%Y"),
+                skipped,
+                why,
+            )
 
     def _lock_for(self, sid: str) -> threading.Lock:
         with self._guard:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -171,7 +172,8 @@ def test_late_restart_inside_the_window_plays_only_what_still_fits(out, back, ex
     assert player_log(out)[0] == "start id.mp3"  # the station ID (3 s) still fits
 
 
-def test_session_missed_while_off_is_recorded_skipped_not_played(out):
+def test_session_missed_while_off_is_recorded_skipped_not_played(out, caplog):
+    caplog.set_level(logging.WARNING, logger="broadcast")
     with time_machine.travel(at(5, 0), tick=True) as tm:
         d = daemon(out)
         d.start()
@@ -184,6 +186,8 @@ def test_session_missed_while_off_is_recorded_skipped_not_played(out):
         d2.shutdown()
     assert {p[2] for p in plays(out)} == {"skipped"}
     assert player_log(out) == []
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("broadcast")]
+    assert any("đài a, buổi 05:30 ngày 25/11/2026: 4 mục ghi 'bỏ qua'" in m for m in said), said
 
 
 @pytest.mark.parametrize("cut", [False, True])
