@@ -84,6 +84,12 @@ def report(
         )
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
+        if suffix not in (*FORMATS, "", "txt"):
+            raise InputError(
+                f"Không làm được báo cáo dạng .{suffix}",
+                where=f"-o {output}",
+                fix="đặt tên tệp đuôi .md, .csv, .html hoặc .docx (hoặc thêm --format)",
+            )
         fmt = suffix if suffix in FORMATS else "md"
     commune, names = project_names(root)
     rep = build_report(open_log(root, out), start, end, commune, names)

@@ -197,3 +197,20 @@ def test_a_row_with_an_empty_directive_is_not_a_total(log: AsRunLog) -> None:
     assert [(ln.planned, ln.station) for ln in rep.by_station] == [(1, "fm")]
     assert [ln.planned for ln in rep.detail] == [1]
     assert rep.total.planned == 1
+
+
+def test_cli_report_to_an_unknown_format_says_which_to_use(log: AsRunLog, tmp_path: Path) -> None:
+    """'-o bao-cao.pdf' used to write Markdown under a .pdf name."""
+    from click.testing import CliRunner
+
+    from broadcast.cli import cli
+    from broadcast.errors import InputError
+
+    out = Path(log.path).parent
+    target = tmp_path / "bao-cao.pdf"
+    args = ["report", "--from", "2026-01-01", "--to", "2026-06-30", "--out", str(out)]
+    r = CliRunner().invoke(cli, [*args, "--root", str(tmp_path), "-o", str(target)])
+    assert isinstance(r.exception, InputError) and r.exception.exit_code == 2
+    assert ".docx" in r.exception.message and not target.exists()
+    r = CliRunner().invoke(cli, [*args, "--root", str(tmp_path), "-o", str(tmp_path / "b.html")])
+    assert r.exit_code == 0 and (tmp_path / "b.html").read_text("utf-8").startswith("<!")
