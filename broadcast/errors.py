@@ -61,12 +61,22 @@ class LockBusyError(BroadcastError):
 class ValidationErrors(InputError):
     """Several input problems found at once (``broadcast check`` reports them all)."""
 
-    def __init__(self, errors: list[BroadcastError]) -> None:
+    def __init__(self, errors: list[BroadcastError], what: str | None = None) -> None:
         self.errors = errors
-        what = f"Có {len(errors)} lỗi trong dữ liệu đầu vào:"
-        super().__init__(what)
+        super().__init__(what or f"Có {len(errors)} lỗi trong dữ liệu đầu vào:")
 
     @property
     def message(self) -> str:
         parts = [self.what] + [f"- {e.message}" for e in getattr(self, "errors", [])]
         return "\n".join(parts)
+
+
+class SkippedScripts(ValidationErrors):
+    """The work is done, but script files with errors were left out of it."""
+
+    def __init__(self, errors: list[BroadcastError]) -> None:
+        super().__init__(
+            errors,
+            "Đã làm xong phần còn lại, nhưng đã bỏ qua kịch bản có lỗi "
+            f"({len(errors)} lỗi); sửa rồi chạy lại:",
+        )

@@ -7,6 +7,7 @@ problem before raising, so ``broadcast check`` shows them all at once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ class Project:
     schedule: Schedule
     lexicon_path: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    #: script files left out of a lenient load, each with its error
+    skipped: list[BroadcastError] = field(default_factory=list)
 
     @property
     def scripts_dir(self) -> Path:
@@ -55,7 +58,11 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_scripts(folder: Path, errors: list[BroadcastError]) -> dict[str, Script]:
+def load_scripts(
+    folder: Path, errors: list[BroadcastError], broken: set[str] | None = None
+) -> dict[str, Script]:
+    """Every script in ``folder``; a file that fails is reported in ``errors`` and its
+    stem (the id it should have) added to ``broken``."""
     scripts: dict[str, Script] = {}
     if not folder.is_dir():
         errors.append(
@@ -67,13 +74,11 @@ def load_scripts(folder: Path, errors: list[BroadcastError]) -> dict[str, Script
         )
         return scripts
     for path in sorted(folder.glob("*.md")):
-        try:
-            script = load_script(path)
-        except ValidationErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        except BroadcastError as exc:
-            errors.append(exc)
+        before = len(errors)
+        script = _collect(lambda p=path: load_script(p), errors)
+        if script is None:
+            if broken is not None and len(errors) > before:
+                broken.add(path.stem)
             continue
         scripts[script.id] = script
     if not scripts and not errors:
@@ -230,7 +235,14 @@ def _check_targets(
             )
 
 
-def _check_references(project: Project, errors: list[BroadcastError]) -> None:
+def _check_references(
+    project: Project, errors: list[BroadcastError], broken: Collection[str] = ()
+) -> None:
+    """Scripts, stations, engines and jingles named in the schedule exist.
+
+    A script in ``broken`` exists but has its own error, already reported: naming it
+    again from every campaign would only send the officer to the wrong file.
+    """
     from .speech.registry import ENGINES
 
     sched = project.schedule
@@ -239,7 +251,7 @@ def _check_references(project: Project, errors: list[BroadcastError]) -> None:
         idx = next(i for i, r in enumerate(doc.data.get("campaigns", [])) if r.get("id") == c.id)
         if c.scripts != "all":
             for j, sid in enumerate(c.scripts):
-                if sid not in project.scripts:
+                if sid not in project.scripts and sid not in broken:
                     errors.append(
                         InputError(
                             f"Chiến dịch '{c.id}' nhắc đến kịch bản '{sid}' không có trong scripts/",
@@ -248,7 +260,7 @@ def _check_references(project: Project, errors: list[BroadcastError]) -> None:
                         )
                     )
     for o in sched.oneoffs:
-        if o.script not in project.scripts:
+        if o.script not in project.scripts and o.script not in broken:
             doc = load_yaml(sched.sources[o.id])
             idx = next(i for i, r in enumerate(doc.data.get("oneoffs", [])) if r.get("id") == o.id)
             errors.append(
@@ -285,11 +297,20 @@ def _check_references(project: Project, errors: list[BroadcastError]) -> None:
                 )
 
 
-def load_project(root: Path) -> Project:
-    """Load and check the whole project; raise ValidationErrors listing every problem."""
+def load_project(root: Path, strict: bool = True) -> Project:
+    """Load and check the whole project; raise ValidationErrors listing every problem.
+
+    With ``strict=False`` (build, render, the daemon), a script file with an error is
+    left out and listed in ``Project.skipped`` instead of stopping the run: one bad
+    script must not leave every station without today's playlist. Schedule errors, and
+    a project with no usable script at all, still stop it.
+    """
     root = Path(root).resolve()
-    errors: list[BroadcastError] = []
-    scripts = load_scripts(root / "scripts", errors)
+    script_errors: list[BroadcastError] = []
+    broken: set[str] = set()
+    scripts = load_scripts(root / "scripts", script_errors, broken)
+    lenient = not strict and bool(scripts)
+    errors: list[BroadcastError] = [] if lenient else script_errors
     schedule = load_schedule(root / "schedules", errors)
     lexicon = root / "schedules" / LEXICON_FILE
     project = None
@@ -300,7 +321,9 @@ def load_project(root: Path) -> Project:
             schedule=schedule,
             lexicon_path=lexicon if lexicon.is_file() else None,
         )
-        _check_references(project, errors)
+        _check_references(project, errors, broken)
+        if lenient:
+            project.skipped = script_errors
     if errors:
         if len(errors) == 1:
             raise errors[0]

@@ -165,3 +165,19 @@ def test_scheduler_library_warnings_stay_out_of_the_operator_log():
 
     assert CliRunner().invoke(cli, ["normalize", "Gọi 156"]).exit_code == 0
     assert logging.getLogger("apscheduler").getEffectiveLevel() >= logging.ERROR
+
+
+def test_build_goes_on_without_a_broken_script_and_exits_2(small_root, tmp_path):
+    (small_root / "scripts" / "hong.md").write_text(
+        "---\nid: hong\ntitle: Chú ý: lừa đảo\ntopic: x\n---\nNội dung.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    r = run("build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "bỏ qua kịch bản có lỗi" in r.stderr and "hong.md, dòng 3" in r.stderr
+    for sid in ("fm-thu", "xom-a"):  # every station still has its day
+        entries = _playlist_entries(out / "playlists" / "2026-11-25" / f"{sid}.m3u8")
+        assert entries and all(path.is_file() for _, path in entries)
+    check = run("check", "--root", str(small_root))
+    assert check.returncode == 2 and "hong.md" in check.stderr

@@ -98,3 +98,32 @@ def test_a_station_with_a_wrong_field_is_one_error_not_also_unknown(small_root):
     )
     msgs = _errors(small_root)
     assert len(msgs) == 1 and "25:00" in msgs[0] and "stations.yaml, dòng 6" in msgs[0], msgs
+
+
+def test_lenient_load_leaves_out_a_broken_script_and_says_which(small_root):
+    (small_root / "scripts" / "hong.md").write_text(
+        "---\nid: hong\ntitle: Hỏng\n---\nNội dung.\n", encoding="utf-8"
+    )
+    msgs = _errors(small_root)  # strict: check refuses
+    assert any("hong.md" in m for m in msgs)
+    project = load_project(small_root, strict=False)
+    assert "hong" not in project.scripts and len(project.scripts) == 2
+    assert [e.message for e in project.skipped] and "hong.md" in project.skipped[0].message
+
+
+def test_a_campaign_naming_a_broken_script_is_not_reported_twice(small_root):
+    (small_root / "scripts" / "hong.md").write_text("---\nid: hong\n---\n", encoding="utf-8")
+    camp = small_root / "schedules" / "campaign.yaml"
+    camp.write_text(
+        camp.read_text(encoding="utf-8") + "    scripts: [noi-trinh-bao, hong]\n", encoding="utf-8"
+    )
+    msgs = _errors(small_root)
+    assert all("campaign.yaml" not in m for m in msgs), msgs
+    assert any("hong.md" in m for m in msgs)
+
+
+def test_lenient_load_still_stops_when_no_script_is_usable(small_root):
+    for path in (small_root / "scripts").glob("*.md"):
+        path.write_text("không có phần đầu\n", encoding="utf-8")
+    with pytest.raises(BroadcastError):
+        load_project(small_root, strict=False)

@@ -9,14 +9,16 @@ from pathlib import Path
 import click
 
 from ..build import BuildResult, build
-from ..project import Project, load_project
+from ..project import Project
 from .options import (
     apply_engines,
     check_stations,
     date_option,
     days_option,
     engine_option,
+    load_for_work,
     out_option,
+    report_skipped,
     resolve_out,
     root_option,
     stations_option,
@@ -70,5 +72,6 @@ def build_cmd(
     Ví dụ:  broadcast build --date today
             broadcast build --date 2026-11-25 --days 7     # làm trước cả tuần
     """
-    project = apply_engines(load_project(root), engines)
+    project = apply_engines(load_for_work(root), engines)
     run_build(project, resolve_out(root, out), date, days, list(stations) or None)
+    report_skipped(project)

@@ -10,13 +10,12 @@ import click
 
 from ..build import build, playlist_path
 from ..errors import InputError
-from ..project import load_project
 from ..render import Renderer
 from ..schedule.emergency import enqueue, queue_path
 from ..schedule.model import TIMEZONE
 from ..schedule.planner import QueuedBulletin
 from ..scripts import load_script
-from .options import out_option, resolve_out, root_option
+from .options import load_for_work, out_option, resolve_out, root_option
 
 
 @click.command("emergency")
@@ -51,7 +50,7 @@ def emergency(
     Ví dụ:  broadcast emergency scripts/bao-so-9.md
             broadcast emergency canh-bao-chay.md --station cac-xom --now
     """
-    project = load_project(root)
+    project = load_for_work(root)
     sched = project.schedule
     names = list(stations) or ["all"]
     known = set(sched.groups) | set(sched.stations)

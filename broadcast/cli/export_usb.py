@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from ..project import load_project
 from ..schedule.usb import export_day, remove_past_days
-from .options import check_stations, date_option, days_option, out_option, resolve_out, root_option
+from .options import (
+    check_stations,
+    date_option,
+    days_option,
+    load_for_work,
+    out_option,
+    resolve_out,
+    root_option,
+)
 
 
 @click.command("export-usb")
@@ -32,7 +39,7 @@ def export_usb(
     \b
     Ví dụ:  broadcast export-usb --date tomorrow --station xom-dong /media/usb
     """
-    project = load_project(root)
+    project = load_for_work(root)
     check_stations(project, [station])
     target = resolve_out(root, out)
     removed, left = remove_past_days(dest, date)

@@ -22,7 +22,12 @@ EXIT_ABORT = 130
 
 class _WarningFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        label = "Cảnh báo" if record.levelno >= logging.WARNING else "Thông tin"
+        if record.levelno >= logging.ERROR:
+            label = "Lỗi"
+        elif record.levelno >= logging.WARNING:
+            label = "Cảnh báo"
+        else:
+            label = "Thông tin"
         return f"{label}: {record.getMessage()}"
 
 

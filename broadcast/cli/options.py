@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from ..converters import to_date
-from ..errors import InputError
-from ..project import Project
+from ..errors import InputError, SkippedScripts
+from ..project import Project, load_project
 from ..schedule.model import TIMEZONE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -124,3 +124,18 @@ def check_stations(project: Project, names: Iterable[str]) -> None:
                 where="--station",
                 fix=f"chọn một trong: {', '.join(known)}",
             )
+
+
+def load_for_work(root: Path) -> Project:
+    """Load the project for a command that makes or plays something.
+
+    A script file with an error is left out rather than stopping the run (so one typo
+    does not leave every station without today's playlist); the command reports it at
+    the end with :func:`report_skipped` and exits 2. ``broadcast check`` stays strict.
+    """
+    return load_project(root, strict=False)
+
+
+def report_skipped(project: Project) -> None:
+    if project.skipped:
+        raise SkippedScripts(project.skipped)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..project import Project, load_project
+from ..project import Project
 from ..schedule.emergency import KEEP, load_queue
 from ..schedule.model import Station
 from ..schedule.planner import DayPlan, estimate_duration, plan_day
@@ -17,7 +17,9 @@ from .options import (
     check_stations,
     date_option,
     days_option,
+    load_for_work,
     out_option,
+    report_skipped,
     resolve_out,
     root_option,
     stations_option,
@@ -182,7 +184,8 @@ def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: P
     Ví dụ:  broadcast plan --date 2026-11-25
             broadcast plan --date tomorrow --days 7 --station xom-dong
     """
-    project = load_project(root)
+    project = load_for_work(root)
     check_stations(project, stations)
     wanted = list(stations) or list(project.schedule.stations)
     print_plan(project, plan_days(project, resolve_out(root, out), date, days, wanted))
+    report_skipped(project)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from ..project import load_project
 from ..render import Renderer
 from ..scripts import load_script
 from .options import (
     apply_engines,
     check_stations,
     engine_option,
+    load_for_work,
     out_option,
     resolve_out,
     root_option,
@@ -44,7 +44,7 @@ def render(
     \b
     Ví dụ:  broadcast render scripts/ma-otp.md --station xom-dong -o /tmp/otp.mp3
     """
-    project = apply_engines(load_project(root), engines)
+    project = apply_engines(load_for_work(root), engines)
     parsed = load_script(script)
     stations = project.schedule.stations
     sid = station or next(iter(stations))

@@ -36,7 +36,7 @@ def open_log(root: Path, out: Path | None) -> AsRunLog:
 def project_names(root: Path) -> tuple[str, dict[str, str]]:
     """Commune and station names for headings; the report still works without them."""
     try:
-        project = load_project(root)
+        project = load_project(root, strict=False)
     except BroadcastError as exc:
         log.warning("không đọc được dự án ở %s, báo cáo dùng mã đài thay tên (%s)", root, exc.what)
         return "", {}

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import click
 
 from ..build import build
 from ..converters import to_time
-from ..project import load_project
+from ..project import Project
 from ..schedule.daemon import DEFAULT_GRACE_S, DEFAULT_PLAYER, Daemon
-from .options import out_option, resolve_out, root_option
+from .options import load_for_work, out_option, resolve_out, root_option
+
+log = logging.getLogger(__name__)
 
 
 def default_build_at(windows: list[dt.time], lead_minutes: int = 60) -> dt.time:
@@ -19,6 +22,14 @@ def default_build_at(windows: list[dt.time], lead_minutes: int = 60) -> dt.time:
     first = min(windows, default=dt.time(5, 30))
     at = dt.datetime.combine(dt.date(2000, 1, 2), first) - dt.timedelta(minutes=lead_minutes)
     return at.time()
+
+
+def _load(root: Path) -> Project:
+    """The project for one day's build; scripts with errors are logged and left out."""
+    project = load_for_work(root)
+    for problem in project.skipped:
+        log.error("bỏ qua kịch bản có lỗi: %s", problem.message)
+    return project
 
 
 @click.command("run")
@@ -71,13 +82,13 @@ def run(
     Ví dụ:  broadcast run --player "mpv --no-video {file}"
             broadcast run --player "ffplay -nodisp -autoexit {file}" --out /srv/phat-thanh
     """
-    project = load_project(root)
+    project = _load(root)
     target = resolve_out(root, out)
     windows = [w[0] for st in project.schedule.stations.values() for w in st.windows]
     at = to_time(build_at) if build_at else default_build_at(windows)
 
     def build_day(day: dt.date) -> None:
-        build(load_project(root), target, day, 1)
+        build(_load(root), target, day, 1)
 
     daemon = Daemon(
         target,
