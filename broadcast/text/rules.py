@@ -432,6 +432,19 @@ def read_date_ranges(text: str, dialect: str = "north") -> str:
 _DATE_BEFORE = re.compile(r"(?i)(?<!\w)(?:ngày|hôm|từ|đến|tới|sáng|trưa|chiều|tối|đêm|hạn)[ \t]*$")
 
 
+# Words around "1/2" that make it a share ("tăng 1/2", "1/2 số tiền"), not 1 February.
+_FRACTION_BEFORE = re.compile(
+    r"(?i)(?<!\w)(?:tăng|giảm|chiếm|khoảng|gần|hơn|bằng|còn|mất|được|lên|xuống|trên)[ \t]*$"
+)
+_FRACTION_AFTER = re.compile(r"(?i)[ \t]+(?:số|tổng|dân số|diện tích|trường hợp|phần)(?!\w)")
+
+
+def fraction(numerator: int, denominator: int, dialect: str = "north") -> str:
+    """3/4 -> "ba phần tư" (a quarter is "tư" in every dialect), 1/2 -> "một phần hai"."""
+    below = "tư" if denominator == 4 else quantity(denominator, dialect)
+    return f"{quantity(numerator, dialect)} phần {below}"
+
+
 def read_dates(text: str, dialect: str = "north") -> str:
     """11/4/2024, 06.4.2025, 25/11 -> "mười một tháng tư năm ...", "mùng sáu tháng tư ..."."""
     full = re.compile(
@@ -453,12 +466,18 @@ def read_dates(text: str, dialect: str = "north") -> str:
 
     def short_repl(m: re.Match[str]) -> str:
         d, mo = int(m.group(2)), int(m.group(3))
-        if (
-            (d, mo) == (24, 7)
-            and not m.group(1)
-            and not _DATE_BEFORE.search(m.string, 0, m.start())
-        ):
+        dated = bool(m.group(1)) or bool(_DATE_BEFORE.search(m.string, 0, m.start()))
+        if (d, mo) == (24, 7) and not dated:
             return f"{quantity(24, dialect)} trên bảy"  # "trực 24/7": round the clock
+        if (
+            not dated
+            and 0 < d < mo
+            and (
+                _FRACTION_BEFORE.search(m.string, 0, m.start())
+                or _FRACTION_AFTER.match(m.string, m.end())
+            )
+        ):
+            return fraction(d, mo, dialect)  # "giảm 1/2 số vụ": a share
         return read(d, mo, m.group(1)) if _valid_date(d, mo) else m.group(0)
 
     return short.sub(short_repl, full.sub(full_repl, text))

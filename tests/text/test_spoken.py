@@ -195,6 +195,12 @@ CORPUS: list[tuple[str, str, str]] = [
     ("tổng đài trực 24/7", N, "tổng đài trực hai mươi bốn trên bảy."),
     ("hoạt động 24/7", S, "hoạt động hai mươi tư trên bảy."),
     ("ngày 24/7", N, "ngày hai mươi bốn tháng bảy."),
+    ("giảm 1/2 số vụ lừa đảo", N, "giảm một phần hai số vụ lừa đảo."),
+    ("chiếm 3/4 số vụ", S, "chiếm ba phần tư số vụ."),
+    ("1/3 tổng số tiền", N, "một phần ba tổng số tiền."),
+    ("tăng 2/5", N, "tăng hai phần năm."),
+    ("từ 1/2 đến 3/4", N, "từ mùng một tháng hai đến mùng ba tháng tư."),
+    ("ngày 1/2 số vụ", N, "ngày mùng một tháng hai số vụ."),
     ("từ 24/7 đến 30/7", N, "từ hai mươi bốn tháng bảy đến ba mươi tháng bảy."),
     # -- times ---------------------------------------------------------------------
     ("6h30", N, "sáu giờ ba mươi phút."),
