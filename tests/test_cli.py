@@ -181,3 +181,18 @@ def test_build_goes_on_without_a_broken_script_and_exits_2(small_root, tmp_path)
         assert entries and all(path.is_file() for _, path in entries)
     check = run("check", "--root", str(small_root))
     assert check.returncode == 2 and "hong.md" in check.stderr
+
+
+def test_check_decodes_custom_jingles(small_root):
+    (small_root / "jingles").mkdir(exist_ok=True)
+    (small_root / "jingles" / "hong.mp3").write_bytes(b"ID3 not really an mp3" * 50)
+    st = small_root / "schedules" / "stations.yaml"
+    st.write_text(
+        st.read_text(encoding="utf-8").replace(
+            "    kind: fm\n", "    kind: fm\n    jingles: {intro: jingles/hong.mp3}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    r = run("check", "--root", str(small_root))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "jingles/hong.mp3" in r.stderr and "fm-thu" in r.stderr and "Cách sửa" in r.stderr

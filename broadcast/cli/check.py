@@ -6,8 +6,40 @@ from pathlib import Path
 
 import click
 
+from ..audio.ffmpeg import read_audio
+from ..errors import BroadcastError, InputError, ValidationErrors
 from ..project import Project, load_project
 from .options import root_option
+
+
+def check_jingles(project: Project) -> None:
+    """Every custom jingle file decodes as audio (``build`` would stop on it otherwise).
+
+    Only ``check`` does this: it runs ffmpeg once per distinct file, which is too slow to
+    do on every project load.
+    """
+    errors: list[BroadcastError] = []
+    seen: set[str] = set()
+    for sid, station in project.schedule.stations.items():
+        for kind, rel in station.jingles.model_dump().items():
+            if not rel or rel in seen or not (project.root / rel).is_file():
+                continue  # missing files are reported by load_project already
+            seen.add(rel)
+            try:
+                read_audio(project.root / rel)
+            except BroadcastError as exc:
+                errors.append(
+                    InputError(
+                        f"Đài '{sid}': tệp nhạc hiệu '{kind}' không phải âm thanh đọc được",
+                        where=rel,
+                        fix="dùng tệp WAV hoặc MP3 còn nguyên vẹn, hoặc xóa dòng này để dùng "
+                        f"nhạc hiệu có sẵn ({exc.what})",
+                    )
+                )
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ValidationErrors(list(errors))
 
 
 def run_check(root: Path) -> Project:
@@ -17,6 +49,7 @@ def run_check(root: Path) -> Project:
         from ..text.lexicon import load_lexicon
 
         load_lexicon(project.lexicon_path)
+    check_jingles(project)
     s = project.schedule
     click.echo(
         f"Đã kiểm tra: {len(project.scripts)} kịch bản, {len(s.stations)} đài, "
