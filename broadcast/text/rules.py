@@ -572,6 +572,11 @@ def read_ordinals(text: str, dialect: str = "north") -> str:
         r"\1\2 đến \1 \3",
         text,
     )
+    # "Thứ Hai - Thứ Sáu", "thứ hai – chủ nhật": the same run written in words.
+    day = r"(?:thứ[ \t]+(?:hai|ba|tư|năm|sáu|bảy)|chủ[ \t]+nhật)"
+    text = re.sub(
+        r"(?i)(?<!\w)(" + day + r")[ \t]*[-–—][ \t]*(" + day + r")(?!\w)", r"\1 đến \2", text
+    )
     return re.sub(r"(?i)(?<!\w)(thứ)[ \t]+(\d{1,3})(?![\w%/:]|[.,]\d)", repl, text)
 
 

@@ -194,6 +194,8 @@ CORPUS: list[tuple[str, str, str]] = [
     ("hạn 30/11/26", N, "hạn ba mươi tháng mười một năm hai nghìn không trăm hai mươi sáu."),
     ("tổng đài trực 24/7", N, "tổng đài trực hai mươi bốn trên bảy."),
     ("hoạt động 24/7", S, "hoạt động hai mươi tư trên bảy."),
+    ("Thứ Hai - Thứ Sáu", N, "Thứ Hai đến Thứ Sáu."),
+    ("từ thứ hai – chủ nhật", N, "từ thứ hai đến chủ nhật."),
     ("ngày 24/7", N, "ngày hai mươi bốn tháng bảy."),
     ("giảm 1/2 số vụ lừa đảo", N, "giảm một phần hai số vụ lừa đảo."),
     ("chiếm 3/4 số vụ", S, "chiếm ba phần tư số vụ."),
