@@ -767,13 +767,18 @@ _SYMBOL_WORDS = {
 _PER_UNITS = r"ngày|tháng|năm|tuần|giờ|phút|người|lần|hộ|lượt"
 
 
+def read_per_units(text: str) -> str:
+    """ "2 lần/ngày" -> "2 lần một ngày". Runs while numbers are still digits, so the
+    "năm" of "50/50" (fifty) is never taken for "per year"."""
+    return re.sub(r"/(?=[ \t]*(?:" + _PER_UNITS + r")(?!\w))", " một ", text)
+
+
 def replace_symbols(text: str) -> str:
     """Pauses for brackets and ellipses, words for & % /, nothing an engine would spell."""
     text = re.sub(r"[ \t]*\./\.", ".", text)  # the "./." closing mark of official letters
     text = re.sub(r"…|\.{2,}", ",", text)
     text = re.sub(r"[()\[\]{}|]", ",", text)
     text = re.sub(r"[\"“”‘’'«»`´]", "", text)
-    text = re.sub(r"/(?=[ \t]*(?:" + _PER_UNITS + r")(?!\w))", " một ", text)
     text = re.sub(r"[ \t]*/[ \t]*", ", ", text)
     text = re.sub(r"[ \t]*[–—―][ \t]*", ", ", text)
     text = re.sub(r"[ \t]+-[ \t]*|[ \t]*-[ \t]+", ", ", text)
@@ -850,6 +855,7 @@ def pipeline(
         ("money", partial(read_money, **d)),
         ("units", partial(read_units, **d)),
         ("letter_codes", read_letter_codes),
+        ("per_units", read_per_units),
         ("numbers", partial(read_numbers, **d)),
         ("abbreviations", expand_abbreviations),
         ("acronyms", read_acronyms),
