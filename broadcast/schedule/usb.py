@@ -8,10 +8,10 @@ read FAT file systems: names must be short, ASCII and unique. Layout (one folder
     DEST/20261125/PLAYLIST.M3U      (same order, for players that read M3U)
     DEST/20261125/DANHSACH.TXT      (time and full title of each file, for the operator)
 
-Files are copied in play order (some players use the FAT directory order), each one
-atomically; a file already on the stick with the same content is left alone; our own
-numbered files that are no longer in the day's order, and temp files an interrupted copy
-left (FAT has no hidden files: a player would play ``.001_x.mp3.tmp.mp3``), are removed.
+A changed day is copied in play order into a fresh folder that then replaces the old
+one (some players use the FAT directory order, which is creation order); a day that has
+not changed is not touched. Temp files an interrupted copy of an older version left (FAT
+has no hidden files: a player would play ``.001_x.mp3.tmp.mp3``) are removed.
 Day folders of earlier days that hold only our files are removed too (:func:`remove_past_days`):
 a player that plays the whole stick would otherwise play yesterday's bulletins first.
 """
@@ -21,13 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import json
+import os
 import re
 import shutil
 import unicodedata
-from functools import partial
 from pathlib import Path
 
-from .. import atomic
 from ..errors import InputError
 
 SLUG_LEN = 20
@@ -49,12 +48,27 @@ def ascii_slug(text: str, limit: int = SLUG_LEN) -> str:
     return text or "ban-tin"
 
 
-def _copy(src: Path, tmp: Path) -> None:
-    shutil.copyfile(src, tmp)
+def _unchanged(folder: Path, plan: list[tuple[Path, str]], texts: dict[str, bytes]) -> bool:
+    """The stick already holds exactly this day: the same numbered files with the same
+    bytes. (Their creation order is right too: every changed day is written afresh.)"""
+    if not folder.is_dir():
+        return False
+    numbered = sorted(p.name for p in folder.iterdir() if _NUMBERED.match(p.name))
+    if numbered != sorted(name for _, name in plan):
+        return False
+    if any(not filecmp.cmp(src, folder / name, shallow=False) for src, name in plan):
+        return False
+    return all((folder / n).is_file() and (folder / n).read_bytes() == b for n, b in texts.items())
 
 
 def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list[Path]:
-    """Copy the day's playlist of ``station_id`` into ``dest/YYYYMMDD/``; return the files."""
+    """Copy the day's playlist of ``station_id`` into ``dest/YYYYMMDD/``; return the files.
+
+    Some players ignore names and play in FAT directory-entry order, which is the order
+    files were created in. So a changed day is copied, in play order, into a fresh
+    folder that then replaces the old one; a day that has not changed is left as it is.
+    Files in the day folder that this export did not write are moved over, never lost.
+    """
     source = Path(out_dir) / "playlists" / day.isoformat() / f"{station_id}.json"
     if not source.is_file():
         raise InputError(
@@ -64,25 +78,41 @@ def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list
         )
     doc = json.loads(source.read_text("utf-8"))
     folder = Path(dest) / f"{day:%Y%m%d}"
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    plan: list[tuple[Path, str]] = []
     listing = [f"Đài {doc['station']['name']} — ngày {day:%d/%m/%Y}", ""]
     for n, item in enumerate(doc["items"], 1):
-        src = (source.parent / item["file"]).resolve()
-        target = folder / f"{n:03d}_{ascii_slug(item['title'])}.mp3"
-        if not (target.is_file() and filecmp.cmp(src, target, shallow=False)):
-            atomic.write_with(target, partial(_copy, src))
-        written.append(target)
+        name = f"{n:03d}_{ascii_slug(item['title'])}.mp3"
+        plan.append(((source.parent / item["file"]).resolve(), name))
         start = dt.datetime.fromisoformat(item["start"])
-        listing.append(f"{target.name}\t{start:%H:%M:%S}\t{item['title']}")
-    keep = {p.name for p in written}
-    for old in folder.iterdir():
-        if (_NUMBERED.match(old.name) and old.name not in keep) or _TEMP.match(old.name):
-            old.unlink()
-    atomic.write_text(folder / "PLAYLIST.M3U", "\r\n".join(p.name for p in written) + "\r\n")
-    atomic.write_bytes(
-        folder / "DANHSACH.TXT", ("\ufeff" + "\r\n".join(listing) + "\r\n").encode("utf-8")
-    )
+        listing.append(f"{name}\t{start:%H:%M:%S}\t{item['title']}")
+    texts = {
+        "PLAYLIST.M3U": ("\r\n".join(name for _, name in plan) + "\r\n").encode("utf-8"),
+        "DANHSACH.TXT": ("\ufeff" + "\r\n".join(listing) + "\r\n").encode("utf-8"),
+    }
+    written = [folder / name for _, name in plan]
+    if _unchanged(folder, plan, texts):
+        for old in folder.iterdir():
+            if _TEMP.match(old.name):
+                old.unlink()
+        return written
+    fresh = Path(dest) / f"{folder.name}.new"
+    shutil.rmtree(fresh, ignore_errors=True)  # left by an interrupted export
+    fresh.mkdir(parents=True)
+    for src, name in plan:
+        shutil.copyfile(src, fresh / name)
+    for name, data in texts.items():
+        (fresh / name).write_bytes(data)
+    if folder.is_dir():
+        for other in folder.iterdir():
+            if not _ours(other):
+                os.replace(other, fresh / other.name)  # the operator's own files stay
+        old = Path(dest) / f"{folder.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        folder.rename(old)
+        fresh.rename(folder)
+        shutil.rmtree(old)
+    else:
+        fresh.rename(folder)
     return written
 
 

@@ -390,3 +390,29 @@ def test_bad_input_says_what_to_do(small_root, tmp_path, args, words):
         timeout=120,
     )
     assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
+
+
+def test_export_usb_after_a_changed_order_recopies_the_day_in_play_order(small_root, tmp_path):
+    out, usb = tmp_path / "out", tmp_path / "usb"
+    runner = CliRunner()
+    base = ["--root", str(small_root), "--out", str(out)]
+    assert runner.invoke(cli, ["build", "--date", DAY, *base]).exit_code == 0
+    export = ["export-usb", "--date", DAY, "--station", "xom-a", str(usb), *base]
+    assert runner.invoke(cli, export).exit_code == 0
+    day = usb / "20261125"
+    (day / "ghi-chu.txt").write_text("của người vận hành", "utf-8")
+    # The running order changes (as after an emergency): the last item comes first.
+    order_path = out / "playlists" / DAY / "xom-a.json"
+    order = json.loads(order_path.read_text("utf-8"))
+    order["items"] = order["items"][-1:] + order["items"][:-1]
+    order_path.write_text(json.dumps(order, ensure_ascii=False), "utf-8")
+    assert runner.invoke(cli, export).exit_code == 0
+    files = sorted(p for p in day.iterdir() if p.suffix == ".mp3")
+    assert len(files) == len(order["items"])
+    for p, item in zip(files, order["items"], strict=True):
+        assert p.read_bytes() == (order_path.parent / item["file"]).read_bytes()
+    # Copied one after the other in play order (FAT players use creation order).
+    stamps = [p.stat().st_mtime_ns for p in files]
+    assert stamps == sorted(stamps)
+    assert (day / "ghi-chu.txt").read_text("utf-8") == "của người vận hành"
+    assert sorted(p.name for p in usb.iterdir()) == ["20261125"]  # no .new/.old left
