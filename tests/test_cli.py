@@ -53,6 +53,8 @@ def test_demo_makes_real_bulletins_and_playlists(small_root, tmp_path):
     out = tmp_path / "out"
     r = run("demo", "--root", str(small_root), "--out", str(out))
     assert r.returncode == 0, r.stderr
+    page = out / "preview" / "2026-11-25.html"
+    assert page.is_file() and "<audio" in page.read_text(encoding="utf-8")
     playlists = sorted((out / "playlists" / "2026-11-25").glob("*.m3u8"))
     assert [p.stem for p in playlists] == ["fm-thu", "xom-a"]
     for m3u in playlists:
