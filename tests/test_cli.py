@@ -121,11 +121,12 @@ def test_render_one_bulletin_has_tags(small_root, tmp_path):
 
 
 def test_normalize_text_and_stdin_line_for_line():
-    r = run("normalize", "Bà con chú ý")
-    assert r.returncode == 0 and r.stdout.strip()
-    r = run("normalize", "-", stdin="dòng một\n\ndòng ba\n")
-    assert r.returncode == 0
-    assert len(r.stdout.splitlines()) == 3
+    r = run("normalize", "Gọi 156 ngày 25/11")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "Gọi một năm sáu ngày hai mươi lăm tháng mười một.\n"
+    r = run("normalize", "-", stdin="UBND xã\n\ngọi 113\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["ủy ban nhân dân xã.", "", "gọi một một ba."]
 
 
 @pytest.mark.parametrize(
