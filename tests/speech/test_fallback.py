@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from broadcast.cli import cli
-from broadcast.errors import EngineError
+from broadcast.errors import EngineError, InputError
 from broadcast.project import load_project
 from broadcast.render import Renderer
 from broadcast.schedule.model import Dialect, VoiceSettings
@@ -19,7 +19,7 @@ from broadcast.speech.cache import SpeechCache
 from broadcast.speech.speaker import Speaker
 
 from ..audio_checks import measure
-from .conftest import FlakyEngine, SineEngine
+from .conftest import FlakyEngine
 
 
 def _speaker(engines: list[str], tmp_path: Path | None = None) -> Speaker:
@@ -175,8 +175,10 @@ def test_render_offline_station_voice_from_yaml(no_network, small_root: Path, tm
     assert res.exit_code == 0, res.output + res.stderr
     assert "đọc bằng espeak" in res.output
     assert "bộ đọc dự phòng espeak" in res.stderr
+    assert no_network.calls  # gTTS was really tried first
     assert all("translate.google.com.vn" in c.request.url for c in no_network.calls)
-    assert measure(target).duration_s > 5
+    m = measure(target)
+    assert m.duration_s > 5 and m.silent_fraction < 0.5 and m.rms_db > -40  # speech
 
 
 def test_gtts_speech_made_online_is_used_later_offline(
@@ -198,9 +200,15 @@ def test_engine_option_rejects_unknown_names(small_root: Path):
     res = CliRunner(mix_stderr=False).invoke(
         cli, ["build", "--root", str(small_root), "--engine", "gtts,nope"]
     )
-    assert res.exit_code != 0
-    assert "Không có bộ đọc 'nope'" in str(res.exception)
+    err = res.exception
+    assert isinstance(err, InputError) and err.exit_code == 2  # main() exits 2 with it
+    assert "Không có bộ đọc 'nope'" in err.what and err.where == "--engine"
+    assert all(name in err.fix for name in ("gtts", "edge", "piper", "espeak"))
+    assert not (small_root / "audio_out").exists()  # nothing built
 
 
-def test_sine_is_only_registered_inside_tests(fake_engines):
-    assert fake_engines["sine"] is SineEngine
+def test_fake_engines_are_only_registered_inside_tests():
+    from broadcast.speech import registry, speaker
+
+    assert set(registry.ENGINES) == {"gtts", "edge", "piper", "espeak"}
+    assert speaker.ENGINES is registry.ENGINES
