@@ -349,7 +349,13 @@ def test_estimate_grows_with_text_and_repeat():
     assert 85 <= estimate_duration(two, script("z", words=110)) <= 115
 
 
-def test_default_durations_are_estimates():
-    sched = schedule([station("a")], [campaign()])
-    p = plan_day(sched, scripts("s1"), D(2026, 11, 25))
-    assert all(i.duration_s > 10 for i in p.stations["a"])
+def test_default_durations_are_estimates_from_the_text():
+    sched = schedule([station("a")], [campaign(mode="all", slots=[{"at": "05:30"}])])
+    scr = {"ngan": script("ngan", words=40), "dai": script("dai", words=160)}
+    p = plan_day(sched, scr, D(2026, 11, 25))
+    got = {i.script_id: i.duration_s for i in p.stations["a"]}
+    assert set(got) == {"ngan", "dai"}
+    st = sched.stations["a"]
+    assert got == {sid: estimate_duration(st, s) for sid, s in scr.items()}
+    # 40 and 160 words, read twice at 135 words a minute, plus chimes and pauses
+    assert 30 < got["ngan"] < 60 < 100 < got["dai"] < 150, got
