@@ -42,8 +42,30 @@ def test_key_changes_with_everything_that_changes_the_sound(field, value):
     assert speech_key(**{**BASE, field: value}) != speech_key(**BASE)
 
 
-def test_key_is_stable():
-    assert speech_key(**BASE) == speech_key(**dict(BASE))
+def test_key_is_stable_across_runs_and_setting_order():
+    """Tomorrow's cron run must find today's speech: the key may not depend on the
+    process (hash seed) nor on the order the settings were written in."""
+    import subprocess
+    import sys
+
+    code = (
+        "from broadcast.speech.cache import speech_key; "
+        "print(speech_key('Xin chào.', 'gtts', 'gtts 2.5.4', 'vi', 135, {'tld': 'com'}))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert runs == {speech_key(**BASE)}
+    a = speech_key(**{**BASE, "settings": {"tld": "com", "slow": False}})
+    b = speech_key(**{**BASE, "settings": {"slow": False, "tld": "com"}})
+    assert a == b != speech_key(**BASE)
 
 
 def test_round_trip_is_lossless(tmp_path: Path):
