@@ -61,8 +61,11 @@ def test_bad_lexicon_says_what_where_and_how(tmp_path: Path, text: str, what: st
 
 
 def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError):
-        load_lexicon(tmp_path / "khong-co.yaml")
+    missing = tmp_path / "khong-co.yaml"
+    with pytest.raises(InputError) as err:
+        load_lexicon(missing)
+    assert "Không tìm thấy tệp" in err.value.what and str(missing) in err.value.where
+    assert err.value.exit_code == 2
 
 
 @pytest.mark.parametrize(
