@@ -117,7 +117,10 @@ def test_render_one_bulletin_has_tags(small_root, tmp_path):
     assert str(tags["TIT2"]) == "Không đưa mã OTP, số tài khoản, số căn cước cho bất kỳ ai"
     assert str(tags["TPE1"]) == "Loa xóm A"
     assert "818/STTTT-TTBCVT" in str(tags["TALB"])
-    assert measure(target).duration_s > 10
+    m = measure(target)
+    assert m.duration_s > 10
+    assert m.lufs == pytest.approx(-16.0, abs=1.0) and m.true_peak_db <= -1.0
+    assert m.silent_fraction < 0.5 and m.rms_db > -40  # speech, not silence
 
 
 def test_normalize_text_and_stdin_line_for_line():
