@@ -324,7 +324,9 @@ def test_export_usb_numbered_ascii_one_level(small_root, tmp_path):
     order = json.loads((out / "playlists" / DAY / "xom-a.json").read_text("utf-8"))
     files = sorted(p for p in (usb / "20261125").iterdir() if p.suffix == ".mp3")
     assert len(files) == len(order["items"])
-    for n, p in enumerate(files, 1):
+    for n, (p, item) in enumerate(zip(files, order["items"], strict=True), 1):
+        # the stick plays the day's items in order: file n is item n, byte for byte
+        assert p.read_bytes() == (out / "playlists" / DAY / item["file"]).read_bytes()
         assert p.name.startswith(f"{n:03d}_") and p.name.isascii() and len(p.name) <= 28
         assert all(c.isalnum() or c in "_-." for c in p.name)
         assert p.is_file() and not any(q.is_dir() for q in p.parent.iterdir())
