@@ -14,8 +14,9 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,26 @@ def playlist_path(out_dir: Path, day: dt.date, station_id: str) -> Path:
     return Path(out_dir) / "playlists" / day.isoformat() / f"{station_id}.m3u8"
 
 
-def output_lock(out_dir: Path, timeout: float = 600) -> FileLock:
+@contextmanager
+def output_lock(out_dir: Path, timeout: float = 600, doing: str = "") -> Iterator[None]:
+    """Hold the output folder's lock: one writer at a time (build, prune, emergency).
+
+    Waiting longer than ``timeout`` becomes a LockBusyError that says what to do.
+    """
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    return FileLock(str(Path(out_dir) / LOCK_NAME), timeout=timeout)
+    lock = FileLock(str(Path(out_dir) / LOCK_NAME), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockBusyError(
+            f"Một lần chạy khác đang ghi vào {out_dir} quá {timeout:.0f} giây{doing}",
+            where=str(Path(out_dir) / LOCK_NAME),
+            fix="đợi lần chạy kia xong rồi chạy lại; nếu không còn lần chạy nào, xóa tệp khóa này",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _window_text(sess: Session) -> str | None:
@@ -255,76 +273,67 @@ def build(
     result = BuildResult()
     sched = project.schedule
     wanted = stations or list(sched.stations)
-    try:
-        with output_lock(out_dir, lock_timeout):
-            _clean_stale_media_temps(out_dir)
-            renderer = Renderer(project, out_dir)
-            asrun = AsRunLog(asrun_path(out_dir))
-            since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP
-            queued = load_queue(out_dir, since=since)
-            jingle_cache: dict[str, tuple[JingleFile, JingleFile]] = {}
-            rendered: dict[tuple[str, str], Bulletin] = {}
-            for offset in range(days):
-                day = start + dt.timedelta(days=offset)
-                wanted_scripts = requested_scripts(sched, project.scripts, day)
-                jobs = [
-                    (sid, script_id) for sid in wanted for script_id in wanted_scripts.get(sid, [])
-                ]
-                bulletins = _render_all(renderer, project, jobs, day, progress, result)
-                for sid in wanted:
-                    if sid not in jingle_cache:
-                        jingle_cache[sid] = jingle_files(project.root, sched.stations[sid], out_dir)
+    with output_lock(out_dir, lock_timeout):
+        _clean_stale_media_temps(out_dir)
+        renderer = Renderer(project, out_dir)
+        asrun = AsRunLog(asrun_path(out_dir))
+        since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP
+        queued = load_queue(out_dir, since=since)
+        jingle_cache: dict[str, tuple[JingleFile, JingleFile]] = {}
+        rendered: dict[tuple[str, str], Bulletin] = {}
+        for offset in range(days):
+            day = start + dt.timedelta(days=offset)
+            wanted_scripts = requested_scripts(sched, project.scripts, day)
+            jobs = [(sid, script_id) for sid in wanted for script_id in wanted_scripts.get(sid, [])]
+            bulletins = _render_all(renderer, project, jobs, day, progress, result)
+            for sid in wanted:
+                if sid not in jingle_cache:
+                    jingle_cache[sid] = jingle_files(project.root, sched.stations[sid], out_dir)
 
-                rendered.update(bulletins)
+            rendered.update(bulletins)
 
-                def real(station: Station, script: Script) -> float:
-                    # An emergency queued yesterday makes the planner look at the day
-                    # before this one, whose bulletins this run may not have rendered.
-                    b = rendered.get((station.id, script.id))
-                    return b.duration_s if b is not None else estimate_duration(station, script)
+            def real(station: Station, script: Script) -> float:
+                # An emergency queued yesterday makes the planner look at the day
+                # before this one, whose bulletins this run may not have rendered.
+                b = rendered.get((station.id, script.id))
+                return b.duration_s if b is not None else estimate_duration(station, script)
 
-                def jingle_s(station: Station) -> tuple[float, float]:
-                    ident, between = jingle_cache[station.id]
-                    return ident.duration_s, between.duration_s
+            def jingle_s(station: Station) -> tuple[float, float]:
+                ident, between = jingle_cache[station.id]
+                return ident.duration_s, between.duration_s
 
-                plan = plan_day(
-                    sched,
-                    project.scripts,
-                    day,
-                    durations=real,
-                    jingles=jingle_s,
-                    queued=queued,
-                    stations=wanted,
+            plan = plan_day(
+                sched,
+                project.scripts,
+                day,
+                durations=real,
+                jingles=jingle_s,
+                queued=queued,
+                stations=wanted,
+            )
+            result.notes.extend(plan.notes)
+            folder = playlist_path(out_dir, day, "x").parent
+            _clean_stale_temps(folder)
+            batch = Batch()
+            paths = []
+            for sid in wanted:
+                station = sched.stations[sid]
+                path = playlist_path(out_dir, day, sid)
+                own = {k[1]: b for k, b in bulletins.items() if k[0] == sid}
+                changed = write_playlist(
+                    entries_for(plan, sid, own, jingle_cache[sid], out_dir),
+                    path,
+                    title=f"{station.name} — {day:%d/%m/%Y}",
+                    station={"id": sid, "name": station.name, "kind": station.kind},
+                    day=day,
+                    sessions=session_docs(plan, sid),
+                    notes=note_docs(plan, sid),
+                    batch=batch,
                 )
-                result.notes.extend(plan.notes)
-                folder = playlist_path(out_dir, day, "x").parent
-                _clean_stale_temps(folder)
-                batch = Batch()
-                paths = []
-                for sid in wanted:
-                    station = sched.stations[sid]
-                    path = playlist_path(out_dir, day, sid)
-                    own = {k[1]: b for k, b in bulletins.items() if k[0] == sid}
-                    changed = write_playlist(
-                        entries_for(plan, sid, own, jingle_cache[sid], out_dir),
-                        path,
-                        title=f"{station.name} — {day:%d/%m/%Y}",
-                        station={"id": sid, "name": station.name, "kind": station.kind},
-                        day=day,
-                        sessions=session_docs(plan, sid),
-                        notes=note_docs(plan, sid),
-                        batch=batch,
-                    )
-                    result.written += int(changed)
-                    paths.append(path)
-                batch.commit()
-                for path in paths:
-                    asrun.record_running_order(path.with_suffix(".json"))
-                    result.playlists.append(path)
-    except Timeout:
-        raise LockBusyError(
-            f"Một lần chạy khác đang ghi vào {out_dir} quá {lock_timeout:.0f} giây",
-            where=str(out_dir / LOCK_NAME),
-            fix="đợi lần chạy kia xong rồi chạy lại; nếu không còn lần chạy nào, xóa tệp khóa này",
-        ) from None
+                result.written += int(changed)
+                paths.append(path)
+            batch.commit()
+            for path in paths:
+                asrun.record_running_order(path.with_suffix(".json"))
+                result.playlists.append(path)
     return result

@@ -24,10 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import Timeout
-
-from .build import LOCK_NAME, output_lock
-from .errors import InputError, LockBusyError
+from .build import output_lock
+from .errors import InputError
 from .schedule.emergency import queue_path
 
 
@@ -96,33 +94,26 @@ def prune_bulletins(
     result = BulletinPruneResult()
     if not (out_dir / "bulletins").is_dir() and not (out_dir / "jingles").is_dir():
         return result
-    try:
-        with output_lock(out_dir, lock_timeout):
-            keep = referenced(out_dir, today - dt.timedelta(days=keep_days))
-            media = [*out_dir.glob("bulletins/*/*.mp3"), *out_dir.glob("jingles/*.mp3")]
-            for mp3 in sorted(media):
-                if mp3.name.startswith("."):
-                    continue  # a temp file; build cleans those
-                sidecar = mp3.with_suffix(".json")
-                try:
-                    size = mp3.stat().st_size + (sidecar.stat().st_size if sidecar.exists() else 0)
-                    young = now - mp3.stat().st_mtime < keep_days * 86400
-                except OSError:
-                    continue
-                if mp3.resolve() in keep or young:
-                    result.kept += 1
-                    result.kept_bytes += size
-                    continue
-                if not dry_run:
-                    # the MP3 first: a sidecar without its MP3 is never reused
-                    mp3.unlink(missing_ok=True)
-                    sidecar.unlink(missing_ok=True)
-                result.removed += 1
-                result.freed += size
-    except Timeout:
-        raise LockBusyError(
-            f"Một lần chạy khác đang ghi vào {out_dir}, nên chưa dọn bản tin",
-            where=str(out_dir / LOCK_NAME),
-            fix="đợi lần chạy kia xong rồi chạy lại",
-        ) from None
+    with output_lock(out_dir, lock_timeout, doing=", nên chưa dọn bản tin"):
+        keep = referenced(out_dir, today - dt.timedelta(days=keep_days))
+        media = [*out_dir.glob("bulletins/*/*.mp3"), *out_dir.glob("jingles/*.mp3")]
+        for mp3 in sorted(media):
+            if mp3.name.startswith("."):
+                continue  # a temp file; build cleans those
+            sidecar = mp3.with_suffix(".json")
+            try:
+                size = mp3.stat().st_size + (sidecar.stat().st_size if sidecar.exists() else 0)
+                young = now - mp3.stat().st_mtime < keep_days * 86400
+            except OSError:
+                continue
+            if mp3.resolve() in keep or young:
+                result.kept += 1
+                result.kept_bytes += size
+                continue
+            if not dry_run:
+                # the MP3 first: a sidecar without its MP3 is never reused
+                mp3.unlink(missing_ok=True)
+                sidecar.unlink(missing_ok=True)
+            result.removed += 1
+            result.freed += size
     return result

@@ -129,3 +129,38 @@ def test_lenient_load_still_stops_when_no_script_is_usable(small_root):
     assert len(msgs) == 2, msgs  # every broken file is named, nothing is built
     assert "khong-cung-cap-otp.md, dòng 1" in msgs[0] and "noi-trinh-bao.md, dòng 1" in msgs[1]
     assert all("'---'" in m for m in msgs)
+
+
+def test_a_held_output_lock_becomes_a_clear_error(small_root, tmp_path):
+    import datetime as dt
+    import multiprocessing
+
+    from broadcast.build import LOCK_NAME, build
+    from broadcast.errors import LockBusyError
+    from broadcast.prune import prune_bulletins
+
+    out = tmp_path / "out"
+    (out / "bulletins").mkdir(parents=True)
+    ready, release = multiprocessing.Event(), multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_lock, args=(out / LOCK_NAME, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        project = load_project(small_root)
+        with pytest.raises(LockBusyError) as info:
+            build(project, out, dt.date(2026, 11, 25), lock_timeout=0.2)
+        assert str(out) in info.value.message and "Cách sửa" in info.value.message
+        with pytest.raises(LockBusyError) as info:
+            prune_bulletins(out, 30, dt.date(2026, 11, 25), lock_timeout=0.2)
+        assert "chưa dọn bản tin" in info.value.message
+    finally:
+        release.set()
+        holder.join(10)
+
+
+def _hold_lock(path, ready, release) -> None:  # type: ignore[no-untyped-def]
+    from filelock import FileLock
+
+    with FileLock(str(path)):
+        ready.set()
+        release.wait(20)
