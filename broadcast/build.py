@@ -30,7 +30,7 @@ from .render import Bulletin, Renderer, SpokenBulletin
 from .report.asrun import AsRunLog, asrun_path
 from .schedule.emergency import KEEP, load_queue
 from .schedule.jingles import JingleFile, jingle_files
-from .schedule.model import TIMEZONE, Station
+from .schedule.model import Station
 from .schedule.planner import (
     DayPlan,
     Note,
@@ -41,6 +41,7 @@ from .schedule.planner import (
 )
 from .schedule.playlists import Batch, Entry, write_playlist
 from .scripts import Script
+from .vocabulary import TIMEZONE
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo(TIMEZONE)

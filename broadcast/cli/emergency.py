@@ -12,9 +12,9 @@ from ..build import build, playlist_path
 from ..errors import InputError
 from ..render import Renderer
 from ..schedule.emergency import enqueue, queue_path
-from ..schedule.model import TIMEZONE
 from ..schedule.planner import QueuedBulletin
 from ..scripts import load_script
+from ..vocabulary import TIMEZONE
 from .options import load_for_work, out_option, resolve_out, root_option
 
 

@@ -13,7 +13,7 @@ import click
 from ..converters import to_date
 from ..errors import InputError, SkippedScripts
 from ..project import Project, load_project
-from ..schedule.model import TIMEZONE
+from ..vocabulary import TIMEZONE
 
 F = TypeVar("F", bound=Callable[..., Any])
 

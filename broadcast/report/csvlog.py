@@ -42,7 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import BroadcastError, InputError, ValidationErrors
-from ..schedule.model import TIMEZONE
+from ..vocabulary import TIMEZONE
 from .asrun import AsRunLog, Planned
 
 TZ = ZoneInfo(TIMEZONE)

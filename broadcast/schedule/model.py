@@ -7,21 +7,26 @@ with its file and line by :mod:`broadcast.validation`.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    field_validator,
     model_validator,
 )
 
 from ..converters import to_date, to_seconds, to_time, to_weekday, to_window
 from ..scripts import Directive, Priority
+from ..vocabulary import (  # noqa: F401  (re-exported: older imports keep working)
+    TIMEZONE,
+    AudioSettings,
+    Dialect,
+    VoiceSettings,
+    _Strict,
+)
 
 Date = Annotated[dt.date, BeforeValidator(to_date)]
 Time = Annotated[dt.time, BeforeValidator(to_time)]
@@ -29,39 +34,6 @@ Window = Annotated[tuple[dt.time, dt.time], BeforeValidator(to_window)]
 Seconds = Annotated[float, BeforeValidator(to_seconds)]
 Weekday = Annotated[int, BeforeValidator(to_weekday)]
 ID = r"^[a-z0-9][a-z0-9-]*$"
-TIMEZONE: Final = "Asia/Ho_Chi_Minh"
-
-
-class Dialect(StrEnum):
-    north = "north"
-    central = "central"
-    south = "south"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class AudioSettings(_Strict):
-    """Loudness and format of every bulletin a station airs."""
-
-    lufs: float = Field(-16.0, ge=-40, le=-5)
-    true_peak: float = Field(-1.0, ge=-12, le=0)
-    sample_rate: Literal[16000, 22050, 32000, 44100, 48000] = 44100
-    bitrate: Literal[32, 48, 64, 96, 128, 160, 192, 256, 320] = 128
-
-
-class VoiceSettings(_Strict):
-    """Which engines speak, in fallback order, and how."""
-
-    engines: list[str] = Field(default_factory=lambda: ["espeak"], min_length=1)
-    rate: int = Field(135, ge=80, le=300, description="words per minute (eSpeak)")
-    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-    @field_validator("engines", mode="before")
-    @classmethod
-    def _split(cls, v: object) -> object:
-        return [p.strip() for p in v.split(",")] if isinstance(v, str) else v
 
 
 class Jingles(_Strict):

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from pydub import AudioSegment
 
 from ..errors import EngineError
-from ..schedule.model import Dialect
+from ..vocabulary import Dialect
 
 
 class EngineUnavailable(EngineError):

@@ -19,7 +19,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 from ..audio.ffmpeg import decode_mp3
 from ..errors import EngineError
-from ..schedule.model import Dialect
+from ..vocabulary import Dialect
 from .base import Availability, Engine, EngineUnavailable, network_availability
 
 HOST = "speech.platform.bing.com"

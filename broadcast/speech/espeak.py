@@ -16,7 +16,7 @@ from typing import Any
 from pydub import AudioSegment
 
 from ..errors import EngineError
-from ..schedule.model import Dialect
+from ..vocabulary import Dialect
 from .base import Engine
 
 _CHARS_UTF8 = 0x1

@@ -23,8 +23,8 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from ..audio.ffmpeg import decode_mp3
 from ..errors import EngineError
-from ..schedule.model import Dialect
 from ..text.spoken import split_breath_groups
+from ..vocabulary import Dialect
 from .base import Availability, Engine, EngineUnavailable, network_availability
 from .joins import join_groups
 

@@ -25,7 +25,7 @@ import numpy as np
 from pydub import AudioSegment
 
 from ..errors import EngineError
-from ..schedule.model import Dialect
+from ..vocabulary import Dialect
 from .base import Engine, EngineUnavailable
 from .joins import SENTENCE_PAUSE_MS
 

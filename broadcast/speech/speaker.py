@@ -17,7 +17,7 @@ from pathlib import Path
 from pydub import AudioSegment
 
 from ..errors import EngineError
-from ..schedule.model import Dialect, VoiceSettings
+from ..vocabulary import Dialect, VoiceSettings
 from .base import Engine, EngineUnavailable
 from .cache import SpeechCache, speech_key
 from .registry import ENGINES
