@@ -418,3 +418,30 @@ def test_export_usb_after_a_changed_order_recopies_the_day_in_play_order(small_r
     assert stamps == sorted(stamps)
     assert (day / "ghi-chu.txt").read_text("utf-8") == "của người vận hành"
     assert sorted(p.name for p in usb.iterdir()) == ["20261125"]  # no .new/.old left
+
+
+def test_batch_flushes_only_its_own_files_and_nothing_when_nothing_changed(
+    tmp_path, monkeypatch
+):
+    """No machine-wide os.sync(): each written file and its folder are fsynced, and a
+    batch with nothing to write (a warm rebuild) touches the disk not at all."""
+    import os as _os
+
+    from broadcast.schedule import playlists
+
+    def no_sync() -> None:
+        raise AssertionError("os.sync() flushes the whole machine")
+
+    synced: list[str] = []
+    real = playlists._fsync
+    monkeypatch.setattr(playlists.os, "sync", no_sync)
+    monkeypatch.setattr(playlists, "_fsync", lambda p: (synced.append(str(p)), real(p)))
+    playlists.Batch().commit()
+    assert synced == []
+    batch = playlists.Batch()
+    batch.add(tmp_path / "a" / "x.m3u8", "x")
+    batch.add(tmp_path / "a" / "y.m3u8", "y")
+    batch.commit()
+    assert (tmp_path / "a" / "x.m3u8").read_text() == "x"
+    assert len(synced) == 3 and synced[-1] == str(tmp_path / "a")
+    assert not [p for p in _os.listdir(tmp_path / "a") if p.startswith(".")]
