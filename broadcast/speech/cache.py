@@ -88,7 +88,9 @@ def from_flac(data: bytes) -> AudioSegment:
         raise DamagedEntry(str(exc)) from None
     if channels != 1 or expected <= 0 or len(pcm) != expected:
         raise DamagedEntry(f"{len(pcm)} frames of {expected}")
-    return AudioSegment(data=pcm.astype("<i2").tobytes(), sample_width=2, frame_rate=rate, channels=1)
+    return AudioSegment(
+        data=pcm.astype("<i2").tobytes(), sample_width=2, frame_rate=rate, channels=1
+    )
 
 
 def to_wav(seg: AudioSegment) -> bytes:
