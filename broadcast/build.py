@@ -274,12 +274,24 @@ class _Failed:
     fix: str | None
 
 
-def _make_in_worker(job: Job) -> Bulletin | _Failed:
+def _make_in_worker(task: list[Job]) -> list[Bulletin] | _Failed:
     assert _WORKER is not None
     try:
-        return _WORKER.make(job)
+        return _WORKER.make_many(task)
     except BroadcastError as exc:
         return _Failed(type(exc), exc.what, exc.where, exc.fix)
+
+
+#: station announcements made together: one ffmpeg process encodes this many
+ANNOUNCEMENT_BATCH = 32
+
+
+def _tasks(todo: list[Job]) -> list[list[Job]]:
+    """Bulletins one a task, longest work first; announcements in batches."""
+    bulletins = [[j] for j in todo if j.kind != KIND_ANNOUNCEMENT]
+    anns = [j for j in todo if j.kind == KIND_ANNOUNCEMENT]
+    batches = [anns[i : i + ANNOUNCEMENT_BATCH] for i in range(0, len(anns), ANNOUNCEMENT_BATCH)]
+    return bulletins + batches
 
 
 class RenderPool:
@@ -314,23 +326,27 @@ class RenderPool:
 
     def run(self, todo: list[Job], done: Callable[[Job, Bulletin], None]) -> None:
         """Make every job; ``done`` is called in this process as each finishes."""
-        if self.jobs == 1 or len(todo) < 2:
-            for job in todo:
-                done(job, self.renderer.make(job))
+        tasks = _tasks(todo)
+        if self.jobs == 1 or len(tasks) < 2:
+            for task in tasks:
+                for job, b in zip(task, self.renderer.make_many(task), strict=True):
+                    done(job, b)
             return
         pool = self._executor()
-        pending: dict[Future[Bulletin | _Failed], Job] = {}
+        pending: dict[Future[list[Bulletin] | _Failed], list[Job]] = {}
 
-        def collect(fut: Future[Bulletin | _Failed]) -> None:
+        def collect(fut: Future[list[Bulletin] | _Failed]) -> None:
             out = fut.result()
             if isinstance(out, _Failed):
                 raise out.cls(out.what, out.where, out.fix)
-            done(pending.pop(fut), out)
+            for job, b in zip(pending.pop(fut), out, strict=True):
+                done(job, b)
 
         try:
-            for job in todo:
-                self.renderer.prepare(job)  # speech in a fixed order, here
-                pending[pool.submit(_make_in_worker, job)] = job
+            for task in tasks:
+                for job in task:
+                    self.renderer.prepare(job)  # speech in a fixed order, here
+                pending[pool.submit(_make_in_worker, task)] = task
                 for fut in [f for f in pending if f.done()]:
                     collect(fut)
             for fut in as_completed(list(pending)):

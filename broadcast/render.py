@@ -42,7 +42,7 @@ from . import atomic
 from .audio.bulletin import BulletinParts, assemble
 from .audio.ffmpeg import read_audio
 from .audio.jingles import chime
-from .audio.master import master
+from .audio.master import master, master_many
 from .project import Project
 from .schedule.model import Station
 from .scripts import Script
@@ -392,40 +392,69 @@ class Renderer:
         return bulletin
 
     def _make_announcement(self, job: Job, station: Station) -> Bulletin:
-        text = self.spoken_announcement(station)
-        said = self.speaker(station).speak(text)
-        if job.previous is not None and said.engine == job.previous.engine:
-            return job.previous
-        rate = said.audio.frame_rate
-        tail = AudioSegment.silent(duration=int(ANNOUNCEMENT_TAIL_S * 1000), frame_rate=rate)
-        title = announcement_text(station)
-        tags = {
-            "title": title,
-            "artist": station.name,
-            "genre": "Speech",
-            "comment": f"engine={said.engine} voice={said.voice}",
-            "engine": said.engine,
-            "voice": said.voice,
-        }
-        audio = said.audio.set_channels(1).set_sample_width(2) + tail
-        done = master(audio, job.path, station.audio, tags)
-        b = Bulletin(
-            path=job.path,
-            key=job.key,
-            script_id="",
-            station_id=station.id,
-            title=title,
-            duration_s=done.duration_s,
-            engine=said.engine,
-            voice=said.voice,
-            lufs=done.lufs,
-            spoken_text=text,
-            fallbacks=said.fallbacks,
-            kind=KIND_ANNOUNCEMENT,
-            speech=self._speech_refs(station, (text, said)),
-        )
-        _write_meta(b)
-        return b
+        return self.make_announcements([job])[0]
+
+    def make_announcements(self, jobs: list[Job]) -> list[Bulletin]:
+        """Make station announcements here, mastered together (one ffmpeg per group of
+        like-encoded ones), their metadata published in one batch."""
+        from .schedule.playlists import Batch
+
+        out: list[Bulletin | None] = []
+        todo: list[tuple[int, Job, Spoken, str]] = []
+        for job in jobs:
+            text = self.spoken_announcement(job.station)
+            said = self.speaker(job.station).speak(text)
+            if job.previous is not None and said.engine == job.previous.engine:
+                out.append(job.previous)  # the preferred engine failed again
+                continue
+            todo.append((len(out), job, said, text))
+            out.append(None)
+        items = []
+        for _, job, said, _ in todo:
+            rate = said.audio.frame_rate
+            tail = AudioSegment.silent(duration=int(ANNOUNCEMENT_TAIL_S * 1000), frame_rate=rate)
+            audio = said.audio.set_channels(1).set_sample_width(2) + tail
+            tags = {
+                "title": announcement_text(job.station),
+                "artist": job.station.name,
+                "genre": "Speech",
+                "comment": f"engine={said.engine} voice={said.voice}",
+                "engine": said.engine,
+                "voice": said.voice,
+            }
+            items.append((audio, job.path, job.station.audio, tags))
+        batch = Batch()
+        for (n, job, said, text), done in zip(todo, master_many(items), strict=True):
+            b = Bulletin(
+                path=job.path,
+                key=job.key,
+                script_id="",
+                station_id=job.station.id,
+                title=announcement_text(job.station),
+                duration_s=done.duration_s,
+                engine=said.engine,
+                voice=said.voice,
+                lufs=done.lufs,
+                spoken_text=text,
+                fallbacks=said.fallbacks,
+                kind=KIND_ANNOUNCEMENT,
+                speech=self._speech_refs(job.station, (text, said)),
+            )
+            batch.add(b.meta_path, _meta_text(b))
+            out[n] = b
+        batch.commit()
+        return [b for b in out if b is not None]
+
+    def make_many(self, jobs: list[Job]) -> list[Bulletin]:
+        """Make several jobs here, in order; their announcements together."""
+        made: dict[int, Bulletin] = {}
+        anns = [(n, job) for n, job in enumerate(jobs) if job.kind == KIND_ANNOUNCEMENT]
+        for n, job in enumerate(jobs):
+            if job.kind != KIND_ANNOUNCEMENT:
+                made[n] = self.make(job)
+        for (n, _), b in zip(anns, self.make_announcements([j for _, j in anns]), strict=True):
+            made[n] = b
+        return [made[n] for n in range(len(jobs))]
 
 
 def _fallbacks(*parts: Spoken) -> tuple[str, ...]:
@@ -433,11 +462,15 @@ def _fallbacks(*parts: Spoken) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fb for part in parts for fb in part.fallbacks))
 
 
-def _write_meta(b: Bulletin) -> None:
+def _meta_text(b: Bulletin) -> str:
     meta = asdict(b)
     meta["path"] = b.path.name  # relative: the output folder may be moved or copied
     meta.pop("cached")
-    atomic.write_text(b.meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
+    return json.dumps(meta, ensure_ascii=False, indent=1)
+
+
+def _write_meta(b: Bulletin) -> None:
+    atomic.write_text(b.meta_path, _meta_text(b))
 
 
 _FIELDS = set(Bulletin.__dataclass_fields__)
