@@ -259,8 +259,27 @@ class RenderProgress(Protocol):
 _WORKER: Renderer | None = None
 
 
-def _init_worker(project: Project, out_dir: Path) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the build that started it ends, even by ``kill -9``.
+
+    A worker waits on a pipe that it holds open itself (fork), so it would never see
+    its parent go; Linux can send it a signal instead (prctl PR_SET_PDEATHSIG).
+    """
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the pool's own shutdown still ends workers of a normal run
+    if os.getppid() != parent:  # the parent died before the prctl: go now
+        os._exit(1)
+
+
+def _init_worker(project: Project, out_dir: Path, parent: int) -> None:
     global _WORKER
+    _die_with(parent)
     _WORKER = Renderer(project, out_dir)
 
 
@@ -320,7 +339,7 @@ class RenderPool:
                 max_workers=self.jobs,
                 mp_context=ctx,
                 initializer=_init_worker,
-                initargs=(self.renderer.project, self.renderer.out_dir),
+                initargs=(self.renderer.project, self.renderer.out_dir, os.getpid()),
             )
         return self._pool
 

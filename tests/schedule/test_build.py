@@ -590,3 +590,59 @@ def test_an_output_folder_of_the_previous_layout_still_rebuilds(small_root, tmp_
             if i["kind"] == "bulletin":
                 assert i["file"].startswith("../../bulletins/shared/")
     assert all(b.path.is_file() for b in old)  # history stays until prune removes it
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]
+    except OSError:
+        return False
+
+
+def _descendants(pid: int) -> set[int]:
+    out: set[int] = set()
+    frontier = [pid]
+    while frontier:
+        p = frontier.pop()
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids = [int(k) for k in (task / "children").read_text().split()]
+                out.update(kids)
+                frontier += kids
+        except OSError:
+            continue
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_render_workers_end_with_a_build_killed_with_kill_9(small_root, tmp_path):
+    """A killed build leaves no worker process behind (cron would pile them up)."""
+    proc = subprocess.Popen(
+        _cmd(small_root, tmp_path / "out", "--jobs", "2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(),
+    )
+    workers: set[int] = set()
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        workers = {p for p in _descendants(proc.pid) if "broadcast" in _cmdline(p)}
+        if len(workers) >= 2:
+            break
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build finished before its workers were seen"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 10
+    alive = set(workers)
+    while alive and time.time() < deadline:
+        alive = {p for p in alive if _running(p)}
+        time.sleep(0.1)
+    assert not alive, f"workers {alive} outlived their build"
