@@ -316,23 +316,88 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
 
 # -- digit strings read one by one ---------------------------------------------------
 
-_PHONE = re.compile(r"(?<![\w.,+])(\+84|0)([ .-]?\d{2,3}(?:[ .-]?\d{3,4}){2})(?![\w]|[.,]\d)")
+# Shapes of Vietnamese telephone numbers, in any grouping the writer chose (dots,
+# spaces, dashes or none): mobile 0[35789]x + 7 digits, landline 02xx + 8 digits,
+# 1800/1900 service numbers of 8 or 10 digits, and the same after +84, (+84) or a
+# glued 84. Each digit may be preceded by one separator, so every grouping matches.
+_ANY = r"(?:[ .-]?\d)"
+_PHONE = re.compile(
+    r"(?<![\w.,+/-])(?:"
+    r"(?P<intl>(?:\([ \t]?\+?[ \t]?84[ \t]?\)|\+[ \t]?84)[ .-]?(?:\(0\)[ .-]?)?)"
+    r"(?P<inum>[35789]\d" + _ANY + r"{7}|2\d" + _ANY + r"{8})"
+    r"|(?P<glued>84)(?P<gnum>[35789]\d{8}|2\d{9})"
+    r"|(?P<num>0[35789]\d" + _ANY + r"{7}|02\d" + _ANY + r"{8}"
+    r"|1[89]00" + _ANY + r"{4}(?:" + _ANY + r"{2})?)"
+    r")(?![\w]|[.,-]\d)"
+)
+
+
+def phone_groups(digits: str) -> list[str]:
+    """How an announcer groups a bare number: 0912 345 678, 024 3826 1234, 1900 1006."""
+    if digits.startswith(("024", "028")) and len(digits) == 11:
+        return [digits[:3], digits[3:7], digits[7:]]
+    if digits.startswith(("24", "28")) and len(digits) == 10:  # after +84
+        return [digits[:2], digits[2:6], digits[6:]]
+    if digits.startswith("1") and len(digits) == 8:  # 1900 1006
+        return [digits[:4], digits[4:]]
+    if len(digits) == 9:  # a mobile after +84: 912 345 678
+        return [digits[:3], digits[3:6], digits[6:]]
+    if len(digits) == 10 and digits.startswith("2"):  # a landline after +84: 208 385 5123
+        return [digits[:3], digits[3:6], digits[6:]]
+    if len(digits) == 11:  # 0208 385 5123
+        return [digits[:4], digits[4:7], digits[7:]]
+    return [digits[:4], digits[4:7], digits[7:]] if len(digits) == 10 else [digits]
+
+
+def _say_phone(written: str) -> str:
+    """The writer's groups if there are any, else the announcer's grouping."""
+    if re.search(r"[ .-]", written):
+        return digit_by_digit(written)
+    return ", ".join(digit_by_digit(g, group=False) for g in phone_groups(written))
 
 
 def read_phone_numbers(text: str) -> str:
-    """0912.345.678 / 0987 654 321 / +84 912345678 -> digits in the writer's groups."""
+    """0912.345.678 / 024 3826 1234 / (+84) 912 345 678 / 1900 1006: digit by digit.
+
+    Recognised on the number's shape alone, anywhere in a sentence: a listener must
+    be able to dial what they hear, so no context word is needed.
+    """
 
     def repl(m: re.Match[str]) -> str:
-        prefix, rest = m.groups()
-        count = sum(c.isdigit() for c in rest)
-        if prefix == "0" and not 9 <= count <= 10 or prefix == "+84" and not 8 <= count <= 10:
-            return m.group(0)
-        if prefix == "+84":
-            return "cộng tám bốn, " + digit_by_digit(rest)
-        grouped = rest[0] in " .-"  # "0 912 ..." is rare; keep the 0 with the first group
-        return digit_by_digit(("0 " if grouped else "0") + rest)
+        if m.group("num"):
+            return _say_phone(m.group("num"))
+        if m.group("glued"):
+            return "tám bốn, " + _say_phone(m.group("gnum"))
+        return "cộng tám bốn, " + _say_phone(m.group("inum").lstrip(" .-"))
 
     return _PHONE.sub(repl, text)
+
+
+# 0451.0003.21987, 0451-0003-21987: groups that are not thousands (a group of four
+# or more digits, or a leading zero) are an account number wherever they stand.
+_GROUPED_CODE = re.compile(
+    r"(?<![\w.,/+-])(\d{3,}(?:\.\d{3,})+|\d{3,}(?:-\d{3,}){2,})(?![\w/%]|[.,-]\d)"
+)
+
+
+def read_grouped_codes(text: str) -> str:
+    """An account number grouped with dots or dashes: digit by digit, never "chấm"."""
+
+    def repl(m: re.Match[str]) -> str:
+        run = m.group(1)
+        groups = re.split(r"[.-]", run)
+        digits = "".join(groups)
+        thousands = (
+            "." in run
+            and not run.startswith("0")
+            and len(groups[0]) <= 3
+            and all(len(g) == 3 for g in groups[1:])
+        )
+        if thousands or not 6 <= len(digits) <= 19:
+            return run
+        return digit_by_digit(run)
+
+    return _GROUPED_CODE.sub(repl, text)
 
 
 _DIGIT_RUN = r"(\+?\d(?:[\d]|[ .-](?=\d))*)"
@@ -347,11 +412,30 @@ def _context_pattern() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _quantity_after() -> re.Pattern[str]:
+    units = "|".join(re.escape(w) for w in tables.numbers()["quantity_words"])
+    return re.compile(r"(?i)[ \t]*(?:" + units + r")(?!\w)")
+
+
+def _looks_like_amount(run: str) -> bool:
+    """20, 500.000: a count or a sum; 113, 0912, 123456 stay codes."""
+    if run.startswith("0") or run in tables.numbers()["hotlines"]:
+        return False
+    return re.fullmatch(r"\d{1,3}(?:\.\d{3})*", run) is not None
+
+
 def read_digit_contexts(text: str) -> str:
-    """After "gọi", "tổng đài", "số tài khoản", "CCCD", ...: digits one by one."""
+    """After "gọi", "tổng đài", "số tài khoản", "CCCD", ...: digits one by one.
+
+    Unless a counting word follows: "gọi 20 cuộc", "tài khoản 500.000 đồng" are amounts.
+    """
+    after = _quantity_after()
 
     def repl(m: re.Match[str]) -> str:
         context, gap, run = m.groups()
+        if after.match(m.string, m.end()) and _looks_like_amount(run):
+            return m.group(0)
         return f"{context}{gap}{digit_by_digit(run)}"
 
     return _context_pattern().sub(repl, text)
@@ -840,6 +924,7 @@ def pipeline(
         ("loanwords", read_loanwords),
         ("document_numbers", partial(read_document_numbers, **d)),
         ("phone_numbers", read_phone_numbers),
+        ("grouped_codes", read_grouped_codes),
         ("digit_contexts", read_digit_contexts),
         ("numbers_after_so", read_numbers_after_so),
         ("hotlines", read_hotlines),
