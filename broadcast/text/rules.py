@@ -199,6 +199,45 @@ def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
     return _tidy_spaces(pattern.sub(repl, text))
 
 
+# -- Roman numerals ---------------------------------------------------------------
+
+
+def roman_value(letters: str) -> int | None:
+    """XIV -> 14; None unless written the canonical way (so "VX", "IIII" are not numbers)."""
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for i, c in enumerate(letters):
+        v = values[c]
+        total += -v if i + 1 < len(letters) and values[letters[i + 1]] > v else v
+    return total if 0 < total < 40 and _to_roman(total) == letters else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        out += sym * (n // value)
+        n %= value
+    return out
+
+
+@lru_cache(maxsize=1)
+def _roman_pattern() -> re.Pattern[str]:
+    words = sorted(tables.numbers()["roman_contexts"], key=len, reverse=True)
+    alts = "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in words)
+    return re.compile(r"(?i:(?<!\w)(" + alts + r"))([ \t]+)([IVX]+)(?![\w.]\w|\w)")
+
+
+def read_roman_numerals(text: str) -> str:
+    """quý IV -> quý 4, thế kỷ XX -> thế kỷ 20 (the number is read later), after the
+    words of data/numbers.yaml ``roman_contexts`` only."""
+
+    def repl(m: re.Match[str]) -> str:
+        value = roman_value(m.group(3))
+        return m.group(0) if value is None else f"{m.group(1)}{m.group(2)}{value}"
+
+    return _roman_pattern().sub(repl, text)
+
+
 # -- web addresses and e-mail -------------------------------------------------------
 
 
@@ -790,6 +829,54 @@ def _words_pattern(keys: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
     return re.compile(r"(?<![\w&/.@])(?:" + alts + r")(?:(?<=\.)|(?![\w&/@]))", flags)
 
 
+@lru_cache(maxsize=1)
+def _place_pattern() -> re.Pattern[str]:
+    keys = sorted(tables.places(), key=len, reverse=True)
+    alts = "|".join(re.escape(k) for k in keys)
+    # Followed by a number (Q.1, KP. 3) or a capitalised word with a small letter next.
+    return re.compile(r"(?<![\w.&/])(" + alts + r")[ \t]*(?=\d|([^\W\d_])[^\W\d_]*)")
+
+
+_NAME_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
+
+
+def _is_initial(text: str, start: int) -> bool:
+    """Is the word before ``start`` a title or a name inside a sentence (Văn, ông)?"""
+    before = text[max(0, start - 40) : start]
+    m = _NAME_BEFORE.search(before)
+    if not m:
+        return False
+    word = m.group(1)
+    data = tables.table("abbreviations")
+    if word.lower() in data["person_words"] or word in data["person_words"]:
+        return True
+    if not (word[0].isupper() and word[1:].islower()):
+        return False  # UBND, xã: not a name
+    head = before[: m.start(1)].rstrip(" \t")
+    return bool(head) and head[-1] not in ".!?:;(\n"  # a capital word mid-sentence
+
+
+def expand_place_abbreviations(text: str) -> str:
+    """H. Cần Giuộc -> huyện Cần Giuộc, Q.1 -> quận 1; "Nguyễn Văn H." keeps its initial."""
+    data = tables.table("abbreviations")
+    places, not_before = tables.places(), data["place_not_before"]
+
+    def repl(m: re.Match[str]) -> str:
+        key, first = m.group(1), m.group(2)
+        nxt = m.string[m.end() : m.end() + 12]
+        if first is not None:
+            word = re.match(r"[^\W\d_]+", nxt)
+            if not first.isupper() or word is None or len(word.group()) < 2:
+                return m.group(0)
+            if not word.group()[1].islower() or word.group() in not_before:
+                return m.group(0)
+        if _is_initial(m.string, m.start()):
+            return m.group(0)
+        return places[key] + " "
+
+    return _place_pattern().sub(repl, text)
+
+
 def expand_abbreviations(text: str) -> str:
     """UBND -> "ủy ban nhân dân", V/v -> "về việc", TP. -> "thành phố" (data/abbreviations.yaml)."""
     return _replace_words(text, tables.abbreviations())
@@ -919,6 +1006,8 @@ def pipeline(
         ("markdown", strip_markdown),
         ("lines", join_lines),
         ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}))),
+        ("roman_numerals", read_roman_numerals),
+        ("places", expand_place_abbreviations),
         ("emails", read_emails),
         ("web_addresses", read_web_addresses),
         ("loanwords", read_loanwords),
@@ -935,12 +1024,12 @@ def pipeline(
         ("day_month_words", partial(read_day_month_words, **d)),
         ("times", partial(read_times, **d)),
         ("ordinals", partial(read_ordinals, **d)),
+        ("per_units", read_per_units),
         ("number_ranges", read_number_ranges),
         ("percent", partial(read_percent, **d)),
         ("money", partial(read_money, **d)),
         ("units", partial(read_units, **d)),
         ("letter_codes", read_letter_codes),
-        ("per_units", read_per_units),
         ("numbers", partial(read_numbers, **d)),
         ("abbreviations", expand_abbreviations),
         ("acronyms", read_acronyms),
