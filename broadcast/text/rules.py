@@ -34,6 +34,7 @@ from functools import lru_cache, partial
 
 from . import numbers, tables
 from .numbers import digit_by_digit, quantity, quantity_text
+from .syllables import segment
 
 Rule = Callable[[str], str]
 
@@ -242,31 +243,128 @@ def read_roman_numerals(text: str) -> str:
 
 
 def _read_label(label: str) -> str:
+    """One part of an address without separators: a known label, digits, or words."""
+    return _read_compound(label)
+
+
+def _fixed_label(part: str) -> str | None:
     web = tables.web()
-    low = label.lower()
-    if low in web["words"]:
-        return web["words"][low]
-    if low in web["labels"]:
-        return web["labels"][low]
-    parts = re.findall(r"[0-9]+|[^\W\d_]+", low)
-    if len(parts) > 1:
-        return " ".join(_read_label(p) for p in parts)
-    if low.isdigit():
-        return digit_by_digit(low, group=False)
-    # Short parts that cannot be one syllable (ais, ubnd) are spelled; a longer unknown
-    # part is most likely run-together words, left to the engine.
-    if len(low) <= 3 or len(low) <= 5 and not is_syllable(low):
-        return spell(low)
-    return low
+    return web["words"].get(part) or web["labels"].get(part) or _loanwords_lower().get(part)
+
+
+@lru_cache(maxsize=1)
+def _loanwords_lower() -> dict[str, str]:
+    return {k.lower(): v for k, v in tables.loanwords().items() if re.fullmatch(r"\w+", k)}
+
+
+def _read_compound(part: str) -> str:
+    """baocao-lua-dao -> "báo cáo gạch ngang lừa gạch ngang đảo"; phananh -> "phản ánh".
+
+    Letters that run across "-" or "_" are cut into words together (syllables.py), so
+    a word the writer split with a hyphen is still found; digits are read one by one;
+    separators are said by name where they stand. A part listed whole in web.yaml
+    (gov, vn, zalo, thongbaorac) is read as listed there.
+    """
+    web = tables.web()
+    names = {
+        ".": web["dot"],
+        "-": web["hyphen"],
+        "_": web["underscore"],
+        "/": web["slash"],
+        "+": "cộng",
+    }
+    low = part.lower()
+    whole = _fixed_label(low)
+    if whole is not None:
+        return whole
+    out: list[str] = []
+    run: list[str] = []  # letters and the separators between them, not yet read
+
+    def flush() -> None:
+        if run:
+            out.append(_read_letters(run, names))
+            run.clear()
+
+    for token in re.findall(r"[^\W\d_]+|\d+|[^\w]|_", low):
+        if token.isdigit():
+            flush()
+            out.append(digit_by_digit(token, group=False))
+        elif token.isalpha():
+            if run and run[-1].isalpha():
+                run.append("")  # two letter runs with nothing between: cannot happen
+            run.append(token)
+        elif run and run[-1].isalpha():
+            run.append(token)
+        else:
+            flush()
+            out.append(names.get(token, ""))
+    if run and not run[-1].isalpha():
+        tail = run.pop()
+        flush()
+        out.append(names.get(tail, ""))
+    flush()
+    return " ".join(w for w in out if w)
+
+
+def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
+    """Letter parts joined by separators: listed parts as listed, the rest cut into words."""
+    words: list[str] = []
+    pending: list[str] = []  # parts not listed in web.yaml, read together
+
+    def cut() -> None:
+        if not pending:
+            return
+        text, breaks, seps, pos = "", set(), {}, 0
+        for i, item in enumerate(pending):
+            if i % 2:
+                breaks.add(pos)
+                seps[pos] = names.get(item, "")
+            else:
+                text += item
+                pos += len(item)
+        said: list[str] = []
+        for start, end, reading in segment(_ascii(text), frozenset(breaks)):
+            if start in seps:
+                said.append(seps.pop(start))
+            said.append(reading if reading is not None else spell(text[start:end]))
+        words.extend(w for w in said if w)
+        pending.clear()
+
+    for i, item in enumerate(run):
+        if i % 2:  # a separator
+            if pending and not pending[-1].isalpha():
+                pending.append(item)
+            elif pending:
+                pending.append(item)
+            else:
+                words.append(names.get(item, ""))
+            continue
+        fixed = _fixed_label(item)
+        if fixed is None:
+            pending.append(item)
+            continue
+        sep = pending.pop() if pending and not pending[-1].isalpha() else None
+        cut()
+        if sep is not None:
+            words.append(names.get(sep, ""))
+        words.append(fixed)
+    if pending and not pending[-1].isalpha():
+        sep = pending.pop()
+        cut()
+        words.append(names.get(sep, ""))
+    cut()
+    return " ".join(w for w in words if w)
+
+
+def _ascii(text: str) -> str:
+    """đ -> d and marks dropped: the spelling the syllable inventory is written in."""
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(c for c in bare if not unicodedata.combining(c))
 
 
 def _read_host(host: str) -> str:
     web = tables.web()
-    out = []
-    for label in host.split("."):
-        pieces = [_read_label(p) for p in label.split("-") if p]
-        out.append(f" {web['hyphen']} ".join(pieces))
-    return f" {web['dot']} ".join(out)
+    return f" {web['dot']} ".join(_read_compound(label) for label in host.split("."))
 
 
 def _read_path(path: str) -> str:
@@ -274,8 +372,7 @@ def _read_path(path: str) -> str:
     words = []
     for seg in path.split("/"):
         if seg:
-            pieces = [_read_label(p) for p in re.split(r"[^0-9A-Za-z]+", seg) if p]
-            words.append(" ".join(pieces))
+            words.append(_read_compound(seg))
     return f" {web['slash']} ".join(words)
 
 
@@ -287,10 +384,7 @@ def read_emails(text: str) -> str:
     web = tables.web()
 
     def repl(m: re.Match[str]) -> str:
-        local = re.split(r"([._+-])", m.group(1))
-        names = {".": web["dot"], "_": web["underscore"], "-": web["hyphen"], "+": "cộng"}
-        spoken_local = " ".join(names[p] if p in names else _read_label(p) for p in local if p)
-        return f" {spoken_local} {web['at_sign']} {_read_host(m.group(2))} "
+        return f" {_read_compound(m.group(1))} {web['at_sign']} {_read_host(m.group(2))} "
 
     return _tidy_spaces(_EMAIL.sub(repl, text))
 
