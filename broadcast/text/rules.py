@@ -460,6 +460,7 @@ _PHONE = re.compile(
     r"(?P<inum>[35789]\d" + _ANY + r"{7}|2\d" + _ANY + r"{8})"
     r"|(?P<glued>84)(?P<gnum>[35789]\d{8}|2\d{9})"
     r"|(?P<num>0[35789]\d" + _ANY + r"{7}|02\d" + _ANY + r"{8}"
+    r"|\(02\d\)[ .-]?\d" + _ANY + r"{7}|\(02\d\d\)[ .-]?\d" + _ANY + r"{6}"
     r"|1[89]00" + _ANY + r"{4}(?:" + _ANY + r"{2})?)"
     r")(?![\w]|[.,-]\d)"
 )
@@ -484,9 +485,12 @@ def phone_groups(digits: str) -> list[str]:
 
 def _say_phone(written: str) -> str:
     """The writer's groups if there are any, else the announcer's grouping."""
-    if re.search(r"[ .-]", written):
-        return digit_by_digit(written)
-    return ", ".join(digit_by_digit(g, group=False) for g in phone_groups(written))
+    groups = re.findall(r"\d+", written)
+    if len(groups) == 1:
+        groups = phone_groups(groups[0])
+    # A long group the writer left whole, (024)38261234: cut it as in 3826 1234.
+    groups = [p for g in groups for p in ([g[:4], g[4:]] if len(g) == 8 else [g])]
+    return ", ".join(digit_by_digit(g, group=False) for g in groups)
 
 
 def read_phone_numbers(text: str) -> str:
@@ -503,7 +507,12 @@ def read_phone_numbers(text: str) -> str:
             return "tám bốn, " + _say_phone(m.group("gnum"))
         return "cộng tám bốn, " + _say_phone(m.group("inum").lstrip(" .-"))
 
-    return _PHONE.sub(repl, text)
+    text = _PHONE.sub(repl, text)
+    # The prefix on its own ("số có đầu +84"): still a code, not "cộng tám mươi bốn".
+    return _BARE_PREFIX.sub(" cộng tám bốn ", text)
+
+
+_BARE_PREFIX = re.compile(r"(?<![\w+])(?:\([ \t]?\+[ \t]?84[ \t]?\)|\+[ \t]?84)(?![\w]|[ .-]?\d)")
 
 
 # 0451.0003.21987, 0451-0003-21987: groups that are not thousands (a group of four
@@ -1104,7 +1113,6 @@ def pipeline(
         ("places", expand_place_abbreviations),
         ("emails", read_emails),
         ("web_addresses", read_web_addresses),
-        ("loanwords", read_loanwords),
         ("document_numbers", partial(read_document_numbers, **d)),
         ("phone_numbers", read_phone_numbers),
         ("grouped_codes", read_grouped_codes),
@@ -1112,6 +1120,7 @@ def pipeline(
         ("numbers_after_so", read_numbers_after_so),
         ("hotlines", read_hotlines),
         ("long_codes", read_long_codes),
+        ("loanwords", read_loanwords),
         ("date_ranges", partial(read_date_ranges, **d)),
         ("dates", partial(read_dates, **d)),
         ("month_year", partial(read_month_year, **d)),
