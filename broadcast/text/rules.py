@@ -455,14 +455,14 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
 # glued 84. Each digit may be preceded by one separator, so every grouping matches.
 _ANY = r"(?:[ .-]?\d)"
 _PHONE = re.compile(
-    r"(?<![\w.,+/-])(?:"
+    r"(?<![\w.,+/-])(?<!\d[ .-])(?:"
     r"(?P<intl>(?:\([ \t]?\+?[ \t]?84[ \t]?\)|\+[ \t]?84)[ .-]?(?:\(0\)[ .-]?)?)"
-    r"(?P<inum>[35789]\d" + _ANY + r"{7}|2\d" + _ANY + r"{8})"
+    r"(?P<inum>[35789]" + _ANY + r"{8}|2" + _ANY + r"{9})"
     r"|(?P<glued>84)(?P<gnum>[35789]\d{8}|2\d{9})"
-    r"|(?P<num>0[35789]\d" + _ANY + r"{7}|02\d" + _ANY + r"{8}"
+    r"|(?P<num>0[ .-]?[35789]" + _ANY + r"{8}|0[ .-]?2" + _ANY + r"{9}"
     r"|\(02\d\)[ .-]?\d" + _ANY + r"{7}|\(02\d\d\)[ .-]?\d" + _ANY + r"{6}"
     r"|1[89]00" + _ANY + r"{4}(?:" + _ANY + r"{2})?)"
-    r")(?![\w]|[.,-]\d)"
+    r")(?![\w]|[ .,-]\d)"  # more digits after: not this shape, another rule reads them
 )
 
 
