@@ -236,7 +236,12 @@ def read_roman_numerals(text: str) -> str:
         value = roman_value(m.group(3))
         return m.group(0) if value is None else f"{m.group(1)}{m.group(2)}{value}"
 
+    if not _ANY_ROMAN.search(text):  # most notices have none: skip the long pattern
+        return text
     return _roman_pattern().sub(repl, text)
+
+
+_ANY_ROMAN = re.compile(r"(?<!\w)[IVX]+(?!\w)")
 
 
 # -- web addresses and e-mail -------------------------------------------------------
@@ -455,7 +460,7 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
 # glued 84. Each digit may be preceded by one separator, so every grouping matches.
 _ANY = r"(?:[ .-]?\d)"
 _PHONE = re.compile(
-    r"(?<![\w.,+/-])(?<!\d[ .-])(?:"
+    r"(?=[(+018])(?<![\w.,+/-])(?<!\d[ .-])(?:"  # the lookahead first: fails fast
     r"(?P<intl>(?:\([ \t]?\+?[ \t]?84[ \t]?\)|\+[ \t]?84)[ .-]?(?:\(0\)[ .-]?)?)"
     r"(?P<inum>[35789]" + _ANY + r"{8}|2" + _ANY + r"{9})"
     r"|(?P<glued>84)(?P<gnum>[35789]\d{8}|2\d{9})"
@@ -542,16 +547,18 @@ def read_grouped_codes(text: str) -> str:
     return _GROUPED_CODE.sub(repl, text)
 
 
-_DIGIT_RUN = r"(\+?\d(?:[\d]|[ .-](?=\d))*)"
+_DIGIT_RUN = re.compile(r"\+?\d(?:\d|[ .-](?=\d))*")
 
 
 @lru_cache(maxsize=1)
-def _context_pattern() -> re.Pattern[str]:
+def _context_before() -> re.Pattern[str]:
+    """A context word ending right before a digit run (searched in a short window)."""
     contexts = sorted(tables.numbers()["digit_contexts"], key=len, reverse=True)
     alts = "|".join(re.escape(c) for c in contexts)
-    return re.compile(
-        r"(?i)(?<!\w)(" + alts + r")((?:[ \t]+số)?[ \t]*:?[ \t]*)" + _DIGIT_RUN + r"(?![\w/%])"
-    )
+    return re.compile(r"(?i)(?<!\w)(?:" + alts + r")(?:[ \t]+số)?[ \t]*:?[ \t]*\Z")
+
+
+_CONTEXT_WINDOW = 48  # longer than the longest context word and its gap
 
 
 @lru_cache(maxsize=1)
@@ -571,16 +578,23 @@ def read_digit_contexts(text: str) -> str:
     """After "gọi", "tổng đài", "số tài khoản", "CCCD", ...: digits one by one.
 
     Unless a counting word follows: "gọi 20 cuộc", "tài khoản 500.000 đồng" are amounts.
+    Each digit run looks back at the few characters before it for a context word,
+    which is much faster than trying every context word at every position.
     """
-    after = _quantity_after()
-
-    def repl(m: re.Match[str]) -> str:
-        context, gap, run = m.groups()
-        if after.match(m.string, m.end()) and _looks_like_amount(run):
-            return m.group(0)
-        return f"{context}{gap}{digit_by_digit(run)}"
-
-    return _context_pattern().sub(repl, text)
+    before, after = _context_before(), _quantity_after()
+    out, last = [], 0
+    for m in _DIGIT_RUN.finditer(text):
+        run, start, end = m.group(), m.start(), m.end()
+        if end < len(text) and (text[end].isalnum() or text[end] in "_/%"):
+            continue
+        if not before.search(text, max(0, start - _CONTEXT_WINDOW), start):
+            continue
+        if after.match(text, end) and _looks_like_amount(run):
+            continue
+        out += [text[last:start], digit_by_digit(run)]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 _BARE_SO = re.compile(r"(?i)(?<!\w)(số[ \t]*:?[ \t]*)(\d+)(?![\w/%]|[.,]\d)")

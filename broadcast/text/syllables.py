@@ -42,7 +42,7 @@ def inventory() -> frozenset[str]:
 
 @cache
 def known_words() -> dict[str, tuple[tuple[int, ...], tuple[str, ...]]]:
-    """"phananh" -> ((3, 4), ("phản", "ánh")): where each syllable ends, and its reading."""
+    """ "phananh" -> ((3, 4), ("phản", "ánh")): where each syllable ends, and its reading."""
     out = {}
     for key, said in tables.table("words")["words"].items():
         syllables, words = key.split(), said.split()

@@ -21,7 +21,9 @@ VHXX Tân Phú không bao giờ gọi 0912.345.678 để hỏi mã OTP.
 """
 
 
-def project(tmp_path: Path, lexicon: str = "VHXX: văn hóa xã hội\nTân Phú: tân phú quê ta\n") -> Path:
+def project(
+    tmp_path: Path, lexicon: str = "VHXX: văn hóa xã hội\nTân Phú: tân phú quê ta\n"
+) -> Path:
     (tmp_path / "schedules").mkdir()
     (tmp_path / "schedules" / "lexicon.yaml").write_text(lexicon, encoding="utf-8")
     (tmp_path / "scripts").mkdir()
