@@ -11,7 +11,7 @@ import click
 from .. import atomic
 from ..errors import BroadcastError, InputError
 from ..project import load_project
-from ..report.asrun import AsRunLog, asrun_path
+from ..report.asrun import AsRunError, AsRunLog, asrun_path, damage
 from ..report.docx import write_docx
 from ..report.report import build_report, to_csv, to_html, to_markdown
 from .options import DATE, out_option, resolve_out, root_option
@@ -29,6 +29,14 @@ def open_log(root: Path, out: Path | None) -> AsRunLog:
             where=str(path),
             fix="chạy 'broadcast build' (ghi lịch) và phát bằng 'broadcast' hoặc ghi nhận "
             "bằng 'broadcast asrun confirm' / 'broadcast asrun import'; hoặc chỉ đúng --out",
+        )
+    why = damage(path)
+    if why is not None:  # a zero-byte or broken log is never read as "nothing aired"
+        raise AsRunError(
+            f"Nhật ký phát sóng bị hỏng: {why}",
+            where=str(path),
+            fix="chạy 'broadcast build' (chuyển tệp hỏng sang một bên, bắt đầu nhật ký mới) "
+            "rồi 'broadcast asrun repair' (chép lại mọi dòng còn đọc được)",
         )
     return AsRunLog(path)
 
