@@ -27,7 +27,7 @@ from filelock import FileLock, Timeout
 from .errors import LockBusyError
 from .project import Project
 from .render import Bulletin, Renderer, SpokenBulletin
-from .report.asrun import AsRunLog, asrun_path
+from .report.asrun import asrun_path, open_for_build
 from .schedule.emergency import KEEP, load_queue
 from .schedule.jingles import JingleFile, jingle_files
 from .schedule.model import Station
@@ -277,7 +277,7 @@ def build(
     with output_lock(out_dir, lock_timeout):
         _clean_stale_media_temps(out_dir)
         renderer = Renderer(project, out_dir)
-        asrun = AsRunLog(asrun_path(out_dir))
+        asrun = open_for_build(asrun_path(out_dir))
         since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP
         queued = load_queue(out_dir, since=since)
         jingle_cache: dict[str, tuple[JingleFile, JingleFile]] = {}
