@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DATE_VN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
@@ -129,3 +130,19 @@ def to_weekday(value: object) -> int:
     if key not in WEEKDAYS:
         raise ValueError(f"thứ '{value}' không hiểu được; viết mon..sun hoặc t2..t7, cn")
     return WEEKDAYS[key]
+
+
+def plain_words(text: str) -> str:
+    """'Khẩn  cấp' -> 'khan cap': lower case, no accents, single spaces (for matching
+    words an officer may type with or without Vietnamese accents)."""
+    text = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s_-]+", " ", text)
+
+
+def to_name_list(value: object) -> object:
+    """'all' or 'xom-cau' (one name written without brackets) -> ['all'] / ['xom-cau'];
+    lists and anything else pass through for the model to check."""
+    if isinstance(value, str) and value.strip():
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value

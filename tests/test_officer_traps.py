@@ -1,0 +1,243 @@
+"""What an officer trips over (issue 14), each through the real command line.
+
+Every test runs ``broadcast`` the way a commune office does (``main`` with its exit
+codes, in-process through click's CliRunner) on a copy of the shipped project, and
+checks what the officer reads: the file, the line and the fix, in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from broadcast.cli import main
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def bc(*args: str, stdin: str | None = None) -> Run:
+    """Run ``broadcast ARGS`` through the console entry point (exit codes included)."""
+    runner = CliRunner(mix_stderr=False)
+    code = 0
+    with runner.isolation(input=stdin) as streams:
+        out, err = streams[0], streams[1]
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "replace") if err is not None else ""
+    return Run(code, stdout, stderr)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SCRIPT = """---
+id: {id}
+title: Cảnh giác hoàn tiền điện
+topic: giả danh điện lực
+directive: {{number: 818/STTTT-TTBCVT, date: 11/04/2024, issuer: Sở TT&TT Long An}}
+priority: {priority}
+---
+Bà con chú ý: điện lực không bao giờ gọi điện đề nghị hoàn tiền.
+"""
+
+
+# --- 1. files that are not read -------------------------------------------------------
+
+
+def test_script_saved_as_md_txt_is_reported_with_the_rename(project_root):
+    write(project_root / "scripts" / "hoan-tien-dien.md.txt", SCRIPT.format(id="hoan-tien-dien", priority="normal"))
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert "hoan-tien-dien.md.txt" in r.err and "không được đọc" in r.err
+    assert "đổi tên thành hoan-tien-dien.md" in r.err
+    assert "Không có lỗi" not in r.out
+
+
+def test_build_and_plan_report_unread_files_after_doing_the_rest(small_root, tmp_path):
+    write(small_root / "scripts" / "NHAC-NHO.MD", SCRIPT.format(id="nhac-nho", priority="normal"))
+    write(small_root / "schedules" / "them.yml", "campaigns: []\n")
+    r = bc("plan", "--root", str(small_root), "--date", "2026-11-25")
+    assert r.code == 2
+    assert "NHAC-NHO.MD" in r.err and "đổi tên thành NHAC-NHO.md" in r.err
+    assert "them.yml" in r.err and "đổi tên thành them.yaml" in r.err
+
+
+def test_render_on_md_txt_names_the_rename_not_an_id_with_a_dot(project_root):
+    path = write(
+        project_root / "scripts" / "hoan-tien-dien.md.txt",
+        SCRIPT.format(id="hoan-tien-dien", priority="normal"),
+    )
+    r = bc("render", str(path), "--root", str(project_root), "--out", str(project_root / "o"))
+    assert r.code == 2
+    assert "đổi tên thành hoan-tien-dien.md" in r.err
+    assert "id: hoan-tien-dien.md" not in r.err
+    assert not (project_root / "o" / "bulletins").exists()
+
+
+def test_word_document_in_scripts_says_how_to_make_a_script(project_root):
+    (project_root / "scripts" / "canh-bao.docx").write_bytes(b"PK\x03\x04 not really")
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert "canh-bao.docx" in r.err and "canh-bao.md" in r.err and "Notepad" in r.err
+
+
+def test_backups_and_hidden_files_are_not_reported(project_root):
+    write(project_root / "scripts" / "noi-trinh-bao.md.bak", "cũ")
+    write(project_root / "scripts" / ".~lock.x#", "")
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 0, r.err
+
+
+# --- 2. YAML punctuation traps --------------------------------------------------------
+
+
+def _script_with(project_root: Path, header_line: str, replace: str) -> Path:
+    path = project_root / "scripts" / "noi-trinh-bao.md"
+    text = path.read_text(encoding="utf-8")
+    assert replace in text
+    path.write_text(text.replace(replace, header_line, 1), encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, start: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.startswith(start))
+
+
+def _title_line(project_root: Path) -> str:
+    text = (project_root / "scripts" / "noi-trinh-bao.md").read_text(encoding="utf-8")
+    return next(line for line in text.splitlines() if line.startswith("title:"))
+
+
+def test_no_space_after_colon_is_reported_on_its_own_line(project_root):
+    path = _script_with(project_root, "title:Cảnh giác", _title_line(project_root))
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert f"{path}, dòng {_line_of(path, 'title:')}" in r.err
+    assert "Thiếu dấu cách sau dấu hai chấm" in r.err
+    assert 'title: "Cảnh giác"' in r.err
+
+
+def test_full_width_colon_is_reported_on_its_own_line(project_root):
+    path = project_root / "scripts" / "noi-trinh-bao.md"
+    text = path.read_text(encoding="utf-8")
+    topic = next(line for line in text.splitlines() if line.startswith("topic:"))
+    path.write_text(text.replace(topic, "topic：mạo danh", 1), encoding="utf-8")
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert f"{path}, dòng {_line_of(path, 'topic')}" in r.err
+    assert 'topic: "mạo danh"' in r.err
+
+
+def test_curly_quotes_are_straightened_in_the_suggestion(project_root):
+    path = _script_with(project_root, "title: “Chú ý: lừa đảo”", _title_line(project_root))
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert f"dòng {_line_of(path, 'title:')}" in r.err
+    assert 'title: "Chú ý: lừa đảo"' in r.err
+    assert "“" not in r.err.split("Cách sửa")[-1]
+
+
+def test_misspelt_field_gets_did_you_mean(project_root):
+    path = _script_with(project_root, "tittle: Cảnh giác", "title:")
+    # the line now reads 'tittle: Cảnh giác <old title>'; the point is the name
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert "'tittle'" in r.err and "có phải ý là 'title'" in r.err
+    assert f"dòng {_line_of(path, 'tittle')}" in r.err
+
+
+@pytest.mark.parametrize(
+    ("word", "level"),
+    [("khẩn cấp", "emergency"), ("khan cap", "emergency"), ("ưu tiên", "priority"),
+     ("Thường", "normal"), ("bình thường", "normal")],
+)
+def test_vietnamese_priority_names_are_accepted(project_root, word, level):
+    from broadcast.project import load_project
+
+    write(project_root / "scripts" / "hoan-tien-dien.md", SCRIPT.format(id="hoan-tien-dien", priority=word))
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 0, r.err
+    assert load_project(project_root).scripts["hoan-tien-dien"].meta.priority.value == level
+
+
+def test_unknown_priority_lists_the_vietnamese_names_at_its_line(project_root):
+    path = write(project_root / "scripts" / "hoan-tien-dien.md", SCRIPT.format(id="hoan-tien-dien", priority="gấp"))
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert f"dòng {_line_of(path, 'priority')}" in r.err and "khẩn cấp" in r.err
+
+
+def test_stations_all_is_accepted_like_scripts_all(project_root):
+    path = project_root / "schedules" / "chien-dich-lua-dao-truc-tuyen.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "stations: [fm-kha-son, cac-xom]" in text
+    path.write_text(text.replace("stations: [fm-kha-son, cac-xom]", "stations: all"), encoding="utf-8")
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 0, r.err
+    r = bc("plan", "--root", str(project_root), "--date", "2026-11-25", "--station", "xom-moi")
+    assert r.code == 0, r.err
+
+
+# --- 9. empty files ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", ["", "  \n\n \t\n"])
+def test_empty_schedule_file_is_an_error_naming_it(project_root, content):
+    path = project_root / "schedules" / "chien-dich-lua-dao-truc-tuyen.yaml"
+    path.write_text(content, encoding="utf-8")
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert str(path) in r.err and "trống" in r.err
+    assert "Không có lỗi" not in r.out
+
+
+def test_empty_script_file_is_an_error_naming_it(project_root):
+    path = write(project_root / "scripts" / "hoan-tien-dien.md", "\n")
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert str(path) in r.err and "trống" in r.err
+
+
+# --- 10. hostile YAML ----------------------------------------------------------------------
+
+BILLION_LAUGHS = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+"""
+
+
+def test_billion_laughs_schedule_is_refused_naming_file_and_line(project_root):
+    path = write(project_root / "schedules" / "hostile.yaml", BILLION_LAUGHS)
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert f"{path}, dòng 1" in r.err and "'&'" in r.err
+
+
+def test_alias_in_script_header_is_refused(project_root):
+    path = _script_with(project_root, "title: *tieu-de", _title_line(project_root))
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert f"{path}, dòng {_line_of(path, 'title:')}" in r.err and "ngoặc kép" in r.err
