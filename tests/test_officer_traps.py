@@ -241,3 +241,72 @@ def test_alias_in_script_header_is_refused(project_root):
     r = bc("check", "--root", str(project_root))
     assert r.code == 2
     assert f"{path}, dòng {_line_of(path, 'title:')}" in r.err and "ngoặc kép" in r.err
+
+
+# --- 8. text encodings ---------------------------------------------------------------------
+
+
+def _legacy_bytes(text: str, encoding: str) -> bytes:
+    """``text`` as a TCVN3 or VNI font file would store it (the inverse of our tables)."""
+    from broadcast.legacy_charsets import tcvn3_table, vni_table
+
+    if encoding == "tcvn3":
+        inverse = {v: k for k, v in tcvn3_table().items()}
+        # TCVN3 has no byte for a capital with a tone: such files used a capital font
+        text = "".join(inverse.get(c, inverse.get(c.lower(), c)) for c in text)
+    else:
+        inverse = {v: k for k, v in vni_table().items()}
+        text = "".join(inverse.get(c, c) for c in text)
+    return text.encode("cp1252")
+
+
+@pytest.mark.parametrize(
+    ("raw", "meant"),
+    [
+        (b"B\xb6o Th\xbeng, M\xad\xeang Kh\xad\xacng", "Bảo Thắng, Mường Khương"),
+        ("Xin chaøo caùc baïn, ñeà nghò".encode("cp1252"), "Xin chào các bạn, đề nghị"),
+    ],
+)
+def test_known_legacy_samples_convert(raw, meant):
+    from broadcast.encodings import guess
+
+    found = guess(raw)
+    assert found is not None and found.text == meant
+
+
+@pytest.mark.parametrize(("encoding", "label"), [("tcvn3", "TCVN3"), ("vni", "VNI")])
+def test_legacy_script_is_recognised_and_converted_after_a_preview(project_root, encoding, label):
+    path = project_root / "scripts" / "noi-trinh-bao.md"
+    original = path.read_text(encoding="utf-8")
+    path.write_bytes(_legacy_bytes(original, encoding))
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert label in r.err and f"broadcast convert-encoding {path}" in r.err
+
+    r = bc("convert-encoding", str(path), stdin="n\n")
+    assert r.code == 0 and "Chưa ghi gì" in r.out
+    assert label in r.out and "Bà con" in r.out  # the officer sees the real text first
+    assert path.read_bytes() == _legacy_bytes(original, encoding)
+
+    r = bc("convert-encoding", str(path), stdin="y\n")
+    assert r.code == 0, r.err
+    backup = path.with_name(path.name + ".bak")
+    assert backup.read_bytes() == _legacy_bytes(original, encoding)
+    converted = path.read_text(encoding="utf-8")
+    if encoding == "vni":
+        assert converted == original
+    else:  # capitals with a tone come back in lower case (the font did the capitals)
+        assert converted.lower() == original.lower()
+    assert bc("check", "--root", str(project_root)).code == 0
+
+
+def test_utf16_without_bom_is_named_utf16_and_converts(project_root):
+    path = project_root / "scripts" / "noi-trinh-bao.md"
+    original = path.read_text(encoding="utf-8")
+    path.write_bytes(original.encode("utf-16-le"))
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert "UTF-16" in r.err and "TCVN3" not in r.err and "convert-encoding" in r.err
+    r = bc("convert-encoding", str(path), "--yes")
+    assert r.code == 0, r.err
+    assert path.read_text(encoding="utf-8") == original
