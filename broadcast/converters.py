@@ -44,9 +44,20 @@ def to_date(value: object) -> dt.date:
         raise ValueError(f"ngày '{text}' không có thật (kiểm tra ngày và tháng)") from None
 
 
-def to_time(value: object) -> dt.time:
+_TIME_SECONDS = re.compile(r"^\s*(\d{1,2}):(\d{2}):(\d{2})\s*$")
+
+
+def to_time(value: object, seconds: bool = False) -> dt.time:
+    """05:30, 5:30, 5h30, 5g30, 17h (and 06:00:15 when ``seconds``: logs of what aired)."""
     if isinstance(value, dt.time):
         return value
+    if seconds:
+        ms = _TIME_SECONDS.match(str(value))
+        if ms:
+            h, mi, s = (int(g) for g in ms.groups())
+            if h > 23 or mi > 59 or s > 59:
+                raise ValueError(f"giờ '{value}' không có thật (giờ 0–23, phút và giây 0–59)")
+            return dt.time(h, mi, s)
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23:
         return dt.time(value, 0)
     text = str(value)

@@ -310,3 +310,38 @@ def test_utf16_without_bom_is_named_utf16_and_converts(project_root):
     r = bc("convert-encoding", str(path), "--yes")
     assert r.code == 0, r.err
     assert path.read_text(encoding="utf-8") == original
+
+
+# --- 6. one time syntax everywhere ------------------------------------------------------------
+
+
+def test_asrun_csv_import_takes_the_times_scripts_and_schedules_take(small_root, tmp_path):
+    out = tmp_path / "out"
+    csv = write(
+        tmp_path / "may-phat.csv",
+        "ngay,dai,bat_dau,thoi_luong,kich_ban,chien_dich,cong_van\n"
+        "25/11/2026,xom-a,5h30,120,noi-trinh-bao,thu,CV 1\n"
+        "25/11/2026,xom-a,6g15,120,noi-trinh-bao,thu,CV 1\n"
+        "25/11/2026,xom-a,07:05,120,noi-trinh-bao,thu,CV 1\n"
+        "25/11/2026,xom-a,8:40,120,noi-trinh-bao,thu,CV 1\n"
+        "25/11/2026,xom-a,17h,120,noi-trinh-bao,thu,CV 1\n"
+        "25/11/2026,xom-a,18:00:15,120,noi-trinh-bao,thu,CV 1\n",
+    )
+    r = bc("asrun", "import", str(csv), "--root", str(small_root), "--out", str(out))
+    assert r.code == 0, r.err
+    assert "Đã nhập 6 lượt" in r.out
+    r = bc("asrun", "show", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
+    assert r.code == 0, r.err
+    for start in ("05:30:00", "06:15:00", "07:05:00", "08:40:00", "17:00:00", "18:00:15"):
+        assert f"{start}-" in r.out
+
+
+def test_asrun_csv_bad_time_names_line_column_and_the_forms(small_root, tmp_path):
+    csv = write(
+        tmp_path / "may-phat.csv",
+        "ngay,dai,bat_dau,thoi_luong,kich_ban,chien_dich,cong_van\n"
+        "25/11/2026,xom-a,5 rưỡi,120,noi-trinh-bao,thu,CV 1\n",
+    )
+    r = bc("asrun", "import", str(csv), "--root", str(small_root), "--out", str(tmp_path / "o"))
+    assert r.code == 2
+    assert f"{csv}, dòng 2, cột 3" in r.err and "5h30" in r.err
