@@ -4,8 +4,8 @@ Idempotent and safe under cron: one lock per output folder (a second run waits f
 first, then finds everything built and rewrites nothing that changed), and every file
 is written to a temp file and renamed. A run killed with ``kill -9`` leaves the previous
 playlist (or none) and, at worst, hidden ``.NAME.*.tmp*`` files that the next run
-removes (in playlists/ at once; in bulletins/, jingles/ and the speech cache once they
-are an hour old, since ``render`` and ``emergency`` write there without the lock).
+removes (in playlists/ all of them; in bulletins/, jingles/ and the speech cache those
+whose process is gone, since ``render`` and ``emergency`` write there without the lock).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from filelock import FileLock, Timeout
 
+from . import atomic
 from .errors import LockBusyError
 from .project import Project
 from .render import Bulletin, Renderer, SpokenBulletin
@@ -188,21 +189,30 @@ def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, Any]]:
     ]
 
 
-#: A temp file this old outside the playlists is left over from a killed run: ``render``
-#: and ``emergency`` write bulletins without the build lock, so a young one may be in use.
-STALE_TEMP_S = 3600
+#: A temp file without its owner's pid (an older version's) this old is left over from a
+#: killed run: ``render`` and ``emergency`` write bulletins without the build lock.
+STALE_TEMP_S = atomic.UNKNOWN_OWNER_AGE_S
 
 
 def _clean_stale_temps(folder: Path, min_age_s: float = 0) -> None:
-    """Temp files a killed run left behind (never the published files)."""
+    """Temp files a killed run left behind (never the published files). With
+    ``min_age_s`` 0 every temp file goes (the caller holds the lock of that folder);
+    otherwise those whose process is gone go at once, and those without a pid in their
+    name once they are ``min_age_s`` old."""
+    if not min_age_s:
+        atomic.remove_left_over(folder, everything=True)
+        return
     if not folder.is_dir():
         return
     now = time.time()
-    for tmp in folder.glob(".*.tmp*"):
+    for tmp in folder.glob(atomic.TEMP_GLOB):
         try:
-            if min_age_s and now - tmp.stat().st_mtime < min_age_s:
-                continue
-            tmp.unlink()
+            if atomic.owner_pid(tmp) is not None:
+                stale = atomic.is_left_over(tmp, now)
+            else:
+                stale = now - tmp.stat().st_mtime >= min_age_s
+            if stale:
+                tmp.unlink()
         except OSError:
             pass
 

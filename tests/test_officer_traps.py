@@ -345,3 +345,51 @@ def test_asrun_csv_bad_time_names_line_column_and_the_forms(small_root, tmp_path
     r = bc("asrun", "import", str(csv), "--root", str(small_root), "--out", str(tmp_path / "o"))
     assert r.code == 2
     assert f"{csv}, dòng 2, cột 3" in r.err and "5h30" in r.err
+
+
+# --- 11. a killed build's temp files ---------------------------------------------------------
+
+_WRITER = """
+import sys, time
+from pathlib import Path
+from broadcast import atomic
+with atomic.atomic_path(Path(sys.argv[1])) as tmp:
+    tmp.write_bytes(b"half an mp3")
+    print(tmp, flush=True)
+    time.sleep(120)
+"""
+
+
+def _killed_writer(target: Path) -> Path:
+    """A process killed (SIGKILL) while writing ``target``: returns the temp it left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    child = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(target)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    tmp = Path(child.stdout.readline().strip())
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    child.stdout.close()
+    assert tmp.is_file() and not target.exists()
+    return tmp
+
+
+def test_next_build_removes_a_killed_writers_temp_at_once(small_root, tmp_path):
+    from broadcast import atomic
+
+    out = tmp_path / "out"
+    folder = out / "bulletins" / "xom-a"
+    folder.mkdir(parents=True)
+    left = _killed_writer(folder / "noi-trinh-bao-0123456789.mp3")
+    with atomic.atomic_path(folder / "khong-cung-cap-otp-0123456789.mp3") as writing:
+        writing.write_bytes(b"being written by this live process")
+        # a date before the campaign: nothing to render, only the clean-up runs
+        r = bc("build", "--date", "2026-01-01", "--root", str(small_root), "--out", str(out))
+        assert r.code == 0, r.err
+        assert not left.exists()  # its process is gone: removed at once, not after an hour
+        assert writing.exists()  # a live process owns it
