@@ -41,26 +41,51 @@ def atomic_path(target: Path) -> Iterator[Path]:
             dir=target.parent,
         )
     except OSError as exc:  # name the file the user asked for, not our temp name
+        _disk_full(exc, target)
         raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         os.chmod(tmp, FILE_MODE)
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        try:
+            yield tmp
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            _disk_full(exc, target)
+            raise
         try:
             os.replace(tmp, target)
         except OSError as exc:
+            _disk_full(exc, target)
             raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     finally:
         if tmp.exists():
             tmp.unlink()
 
 
+def _disk_full(exc: OSError, target: Path) -> None:
+    """ENOSPC becomes a message naming the file and what frees space, with sizes."""
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return
+    from .diskspace import space_advice
+    from .errors import DiskFullError
+
+    raise DiskFullError(
+        f"Ổ đĩa đầy: không ghi được tệp {target}",
+        where=str(target),
+        fix=space_advice(target),
+    ) from None
+
+
+def _write_data(tmp: Path, data: bytes) -> None:
+    """Fill a temp file (a named point where tests inject a full disk)."""
+    tmp.write_bytes(data)
+
+
 def write_bytes(target: Path, data: bytes) -> None:
     with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+        _write_data(tmp, data)
 
 
 def write_text(target: Path, text: str) -> None:

@@ -393,3 +393,52 @@ def test_next_build_removes_a_killed_writers_temp_at_once(small_root, tmp_path):
         assert r.code == 0, r.err
         assert not left.exists()  # its process is gone: removed at once, not after an hour
         assert writing.exists()  # a live process owns it
+
+
+# --- 4. disk full ---------------------------------------------------------------------------------
+
+
+def test_disk_full_names_the_file_and_what_frees_space_with_sizes(small_root, tmp_path, monkeypatch):
+    import errno
+
+    from broadcast import atomic
+
+    out = tmp_path / "out"
+    cached = out / "cache" / "speech" / "espeak" / "ab" / "ab12.wav"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"\0" * 3 * 1024 * 1024)
+    old = out / "bulletins" / "xom-a" / "noi-trinh-bao-0000000000.mp3"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"\0" * 1024 * 1024)
+    written: list[Path] = []
+
+    def full(tmp: Path, data: bytes) -> None:
+        written.append(tmp)
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp))
+
+    monkeypatch.setattr(atomic, "_write_data", full)
+    r = bc("build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
+    assert r.code == 2, r.err
+    assert "Ổ đĩa đầy" in r.err and "No space left" not in r.err
+    target = written[0].parent / written[0].name.split(".pid")[0].lstrip(".")
+    assert str(target) in r.err  # the file it was writing, not the temp name
+    assert "bộ nhớ tiếng đang chiếm 3.0 MB" in r.err and "1.0 MB" in r.err
+    # the bigger one is offered first
+    assert r.err.index("cache prune --max-size") < r.err.index("cache prune --bulletins")
+    assert not list(written[0].parent.glob(".*.tmp*"))  # no half file left behind
+
+
+def test_disk_full_outside_atomic_writes_is_said_in_vietnamese(project_root, monkeypatch):
+    import errno
+
+    import importlib
+
+    check_module = importlib.import_module("broadcast.cli.check")
+
+    def full(root):
+        raise OSError(errno.ENOSPC, "No space left on device", str(root / "x"))
+
+    monkeypatch.setattr(check_module, "run_check", full)
+    r = bc("check", "--root", str(project_root))
+    assert r.code == 2
+    assert "ổ đĩa đầy" in r.err and "No space" not in r.err and "còn trống" in r.err
