@@ -442,3 +442,50 @@ def test_disk_full_outside_atomic_writes_is_said_in_vietnamese(project_root, mon
     r = bc("check", "--root", str(project_root))
     assert r.code == 2
     assert "ổ đĩa đầy" in r.err and "No space" not in r.err and "còn trống" in r.err
+
+
+# --- 3. a second build waits with a word ---------------------------------------------------------
+
+
+def test_second_build_says_who_holds_the_output_and_ctrl_c_stops_cleanly(
+    small_root, tmp_path, monkeypatch
+):
+    import os
+
+    from broadcast import build as build_module
+
+    out = tmp_path / "out"
+    waited: list[float] = []
+
+    def ctrl_c(lock, timeout):  # the officer presses Ctrl+C while it waits
+        waited.append(timeout)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "_wait_for_lock", ctrl_c)
+    monkeypatch.setattr("sys.argv", ["broadcast", "build", "--days", "7"])
+    with build_module.output_lock(out):  # the first run, still working
+        r = bc("build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
+    assert waited == [600]
+    assert r.code == 130
+    first, *_ = r.err.splitlines()
+    assert "Một lần chạy khác đang ghi vào" in first and "đang đợi" in first
+    assert f"pid {os.getpid()}" in first and '"broadcast build --days 7"' in first
+    assert "Đã thôi đợi" in r.err and "chưa ghi gì" in r.err
+    assert not (out / "playlists").exists()
+    assert not (out / build_module.LOCK_OWNER).exists()  # the first run let go of it
+
+
+def test_second_build_that_waits_too_long_names_the_holder(small_root, tmp_path, monkeypatch):
+    from filelock import Timeout
+
+    from broadcast import build as build_module
+
+    def too_long(lock, timeout):
+        raise Timeout(str(lock.lock_file))
+
+    monkeypatch.setattr(build_module, "_wait_for_lock", too_long)
+    out = tmp_path / "out"
+    with build_module.output_lock(out):
+        r = bc("build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
+    assert r.code == 4
+    assert "đang ghi vào" in r.err and "pid" in r.err and "Cách sửa" in r.err
