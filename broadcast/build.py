@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from filelock import FileLock, Timeout
 
 from . import atomic
-from .errors import LockBusyError, StoppedByUser
+from .errors import BroadcastError, LockBusyError, StoppedByUser
 from .project import Project
 from .render import Bulletin, Renderer, SpokenBulletin
 from .report.asrun import AsRunLog, asrun_path
@@ -98,8 +98,8 @@ def _write_owner(out_dir: Path) -> None:
     info = {"pid": os.getpid(), "command": command, "since": dt.datetime.now(TZ).isoformat()}
     try:
         atomic.write_text(Path(out_dir) / LOCK_OWNER, json.dumps(info, ensure_ascii=False))
-    except OSError:
-        pass  # only a courtesy to the next run
+    except (OSError, BroadcastError):
+        pass  # only a courtesy to the next run (a full disk is reported by the real work)
 
 
 def _wait_for_lock(lock: FileLock, timeout: float) -> None:

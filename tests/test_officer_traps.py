@@ -420,12 +420,13 @@ def test_disk_full_names_the_file_and_what_frees_space_with_sizes(small_root, tm
     r = bc("build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
     assert r.code == 2, r.err
     assert "Ổ đĩa đầy" in r.err and "No space left" not in r.err
-    target = written[0].parent / written[0].name.split(".pid")[0].lstrip(".")
-    assert str(target) in r.err  # the file it was writing, not the temp name
+    last = written[-1]  # the write that stopped the run
+    target = last.parent / last.name.split(".pid")[0][1:]
+    assert f"không ghi được tệp {target}\n" in r.err  # the file, not the temp name
     assert "bộ nhớ tiếng đang chiếm 3.0 MB" in r.err and "1.0 MB" in r.err
     # the bigger one is offered first
     assert r.err.index("cache prune --max-size") < r.err.index("cache prune --bulletins")
-    assert not list(written[0].parent.glob(".*.tmp*"))  # no half file left behind
+    assert not [p for p in written if p.exists()]  # no half file left behind
 
 
 def test_disk_full_outside_atomic_writes_is_said_in_vietnamese(project_root, monkeypatch):
@@ -489,3 +490,82 @@ def test_second_build_that_waits_too_long_names_the_holder(small_root, tmp_path,
         r = bc("build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
     assert r.code == 4
     assert "đang ghi vào" in r.err and "pid" in r.err and "Cách sửa" in r.err
+
+
+# --- 5. read-only output -----------------------------------------------------------------------------
+
+
+def _log_with_plays(small_root: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    csv = write(
+        tmp_path / "may-phat.csv",
+        "ngay,dai,bat_dau,thoi_luong,kich_ban,chien_dich,cong_van\n"
+        "25/11/2026,xom-a,5h30,120,noi-trinh-bao,thu,Công văn số 3316/UBND-VHTT\n",
+    )
+    assert bc("asrun", "import", str(csv), "--root", str(small_root), "--out", str(out)).code == 0
+    return out
+
+
+def _read_only(out: Path, monkeypatch) -> None:
+    """Make ``out`` read-only. Tests may run as root, whom chmod does not stop, so the
+    write SQLite would refuse is refused here too, at the one place the log writes."""
+    import sqlite3
+
+    from broadcast.report.asrun import AsRunLog
+
+    def refuse(self):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(AsRunLog, "_migrate", refuse)
+    (out / "asrun.sqlite").chmod(0o444)
+    out.chmod(0o555)
+
+
+def test_report_and_asrun_show_read_a_read_only_output(small_root, tmp_path, monkeypatch):
+    out = _log_with_plays(small_root, tmp_path)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _read_only(out, monkeypatch)
+    try:
+        r = bc("report", "--from", "2026-11-01", "--to", "2026-11-30", "--root", str(small_root), "--out", str(out))
+        assert r.code == 0, r.err
+        assert "3316/UBND-VHTT" in r.out
+        r = bc("asrun", "show", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
+        assert r.code == 0, r.err
+        assert "05:30:00" in r.out and "noi-trinh-bao" in r.out
+        after = {p.name: p.read_bytes() for p in out.iterdir() if p.name in before}
+        assert after == before  # the log is read, never written
+        # SQLite's own shared-memory files aside (a read-only folder gets none), nothing new
+        assert {p.name for p in out.iterdir()} - set(before) <= {"asrun.sqlite-wal", "asrun.sqlite-shm"}
+    finally:
+        out.chmod(0o755)
+
+
+def test_a_command_that_must_write_a_read_only_output_exits_2_naming_it(small_root, tmp_path, monkeypatch):
+    out = _log_with_plays(small_root, tmp_path)
+    _read_only(out, monkeypatch)
+    try:
+        r = bc("asrun", "confirm", "--date", "2026-11-25", "--station", "xom-a", "--root", str(small_root), "--out", str(out))
+    finally:
+        out.chmod(0o755)
+    assert r.code == 2
+    assert f"thư mục {out} chỉ đọc" in r.err and "Cách sửa" in r.err
+
+
+def test_build_into_a_read_only_folder_exits_2_naming_it(small_root, tmp_path, monkeypatch):
+    import errno
+
+    from broadcast import build as build_module
+
+    out = tmp_path / "out"
+
+    class ReadOnlyFolderLock:  # what opening OUT/.broadcast.lock does on a read-only folder
+        def __init__(self, path, timeout=-1):
+            self.path = path
+
+        def acquire(self, timeout=None):
+            raise PermissionError(errno.EROFS, "Read-only file system", self.path)
+
+    monkeypatch.setattr(build_module, "FileLock", ReadOnlyFolderLock)
+    r = bc("build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
+    assert r.code == 2
+    assert f"thư mục {out} chỉ đọc" in r.err and "Read-only" not in r.err

@@ -109,7 +109,7 @@ def import_cmd(csv_file: Path, root: Path, out: Path | None) -> None:
 @out_option
 def show(date: dt.date, station: str | None, root: Path, out: Path | None) -> None:
     """Xem các lượt đã ghi của một ngày."""
-    log = open_log(root, out)
+    log = open_log(root, out, readonly=True)
     plays = log.plays(date, date, station)
     planned = log.planned(date, date, station)
     click.echo(

@@ -86,7 +86,13 @@ def _os_fix(exc: OSError) -> str:
             "mục; xóa hoặc đổi tên tệp đó."
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "thư mục chỉ đọc hoặc không có quyền ghi; chọn --out khác hoặc cấp quyền ghi."
+        from pathlib import Path
+
+        folder = Path(exc.filename).parent if exc.filename else "này"
+        return (
+            f"thư mục {folder} chỉ đọc hoặc không có quyền ghi; chọn --out khác hoặc cấp "
+            "quyền ghi cho thư mục đó."
+        )
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         from pathlib import Path
 

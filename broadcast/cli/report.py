@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import click
 from .. import atomic
 from ..errors import BroadcastError, InputError
 from ..project import load_project
-from ..report.asrun import AsRunLog, asrun_path
+from ..report.asrun import MIGRATIONS, AsRunLog, ReadOnlyAsRunLog, asrun_path
 from ..report.docx import write_docx
 from ..report.report import build_report, to_csv, to_html, to_markdown
 from .options import DATE, out_option, resolve_out, root_option
@@ -20,8 +21,13 @@ log = logging.getLogger(__name__)
 FORMATS = ("md", "csv", "html", "docx")
 
 
-def open_log(root: Path, out: Path | None) -> AsRunLog:
-    """The existing as-run log of the output folder; an error naming the fix if none."""
+def open_log(root: Path, out: Path | None, readonly: bool = False) -> AsRunLog:
+    """The existing as-run log of the output folder; an error naming the fix if none.
+
+    ``readonly`` (commands that only read): open it read-only, so a read-only output
+    folder or a log owned by another user still gives a report. Only a log written by
+    an older version, in a folder we may write, is opened to be brought up to date.
+    """
     path = asrun_path(resolve_out(root, out))
     if not path.is_file():
         raise InputError(
@@ -30,6 +36,11 @@ def open_log(root: Path, out: Path | None) -> AsRunLog:
             fix="chạy 'broadcast build' (ghi lịch) và phát bằng 'broadcast' hoặc ghi nhận "
             "bằng 'broadcast asrun confirm' / 'broadcast asrun import'; hoặc chỉ đúng --out",
         )
+    if readonly:
+        log = ReadOnlyAsRunLog(path)
+        writable = os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+        if log.schema_version >= len(MIGRATIONS) or not writable:
+            return log
     return AsRunLog(path)
 
 
@@ -92,7 +103,7 @@ def report(
             )
         fmt = suffix if suffix in FORMATS else "md"
     commune, names = project_names(root)
-    rep = build_report(open_log(root, out), start, end, commune, names)
+    rep = build_report(open_log(root, out, readonly=True), start, end, commune, names)
     if fmt == "docx":
         target = output or Path(f"bao-cao-{start.isoformat()}-{end.isoformat()}.docx")
         write_docx(rep, target)
