@@ -6,6 +6,7 @@ from .asrun import asrun
 from .build import build_cmd
 from .cache import cache
 from .check import check
+from .convert_encoding import convert_encoding
 from .demo import demo
 from .emergency import emergency
 from .export_usb import export_usb
@@ -34,6 +35,7 @@ for _command in (
     report,
     voices,
     cache,
+    convert_encoding,
 ):
     cli.add_command(_command)
 
