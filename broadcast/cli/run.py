@@ -1,4 +1,4 @@
-"""``broadcast run``: the playout daemon (see broadcast/schedule/daemon.py)."""
+"""``broadcast run``: the playout daemon (see broadcast/playout/daemon.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import click
 from ..build import build
 from ..converters import to_time
 from ..project import Project
-from ..schedule.daemon import DEFAULT_GRACE_S, DEFAULT_PLAYER, Daemon
+from ..playout.daemon import DEFAULT_GRACE_S, DEFAULT_PLAYER, Daemon
 from .options import load_for_work, out_option, resolve_out, root_option
 
 log = logging.getLogger(__name__)
