@@ -450,6 +450,8 @@ class Daemon:
     ) -> tuple[bool, dt.datetime, PlayerProcess | None]:
         """Play one file to its end (or until cut); the caller holds the station lock."""
         start = self.clock()
+        if self._stop.is_set():
+            return False, start, None  # shutting down: never start a player now
         try:
             p = players.spawn(self.player, path, sid, self.state, self.clock, self.fade_s, kind)
         except OSError as exc:
@@ -472,7 +474,7 @@ class Daemon:
         deadline = self._deadline(items, dt.date.fromisoformat(day))
         began = self.clock()
         seq = 0
-        while seq < len(items):
+        while seq < len(items) and not self._stop.is_set():
             item = items[seq]
             station_lock = self._lock_for(sid)
             with station_lock:
@@ -526,9 +528,11 @@ class Daemon:
             result = "played" if ok else "failed"
             self.ledger.finish(day, sid, slot, seq, result)
             end = self.clock() if p is None or p.ended_at is None else p.ended_at
-            self._record(sid, day, slot, item, start, end, result)
+            stopped = "" if ok else "bị ngắt khi 'broadcast run' dừng; không phát lại"
+            self._record(sid, day, slot, item, start, end, result, stopped * self._stop.is_set())
             seq += 1
-        self.play_emergencies(sid)
+        if not self._stop.is_set():
+            self.play_emergencies(sid)
 
     # -- emergencies ------------------------------------------------------------------
     def _policy(self, qid: str, sid: str) -> dict[str, str]:
