@@ -27,6 +27,7 @@ from ..cap import (
 from ..errors import InputError
 from ..render import Renderer
 from ..schedule.emergency import enqueue, queue_path, withdraw
+from ..schedule.model import EmergencyPolicy
 from ..schedule.planner import QueuedBulletin
 from ..schedule.usb import ascii_slug
 from ..scripts import load_script
@@ -48,7 +49,21 @@ from .options import load_for_work, out_option, resolve_out, root_option
     "--now",
     "cut",
     is_flag=True,
-    help="Ngắt bản tin đang phát để phát ngay. Cut the bulletin now playing.",
+    help="Ngắt bản tin đang phát để phát ngay (mặc định theo 'emergency:' của đài trong "
+    "stations.yaml, thường là ngắt ngay). Cut the bulletin now playing.",
+)
+@click.option(
+    "--after-item",
+    is_flag=True,
+    help="Đợi bản tin đang phát hết rồi mới phát. Wait for the item now playing.",
+)
+@click.option(
+    "--then",
+    "then",
+    type=click.Choice(["resume", "drop"]),
+    default=None,
+    help="Sau bản tin khẩn cấp: resume = phát lại bản tin bị ngắt từ đầu rồi tiếp tục buổi; "
+    "drop = bỏ phần còn lại của buổi (mặc định theo stations.yaml).",
 )
 @click.option(
     "--from-cap",
@@ -90,6 +105,8 @@ def emergency(
     script: Path | None,
     stations: tuple[str, ...],
     cut: bool,
+    after_item: bool,
+    then: str | None,
     from_cap: Path | None,
     cap_out: Path | None,
     cap_status: str,
@@ -133,7 +150,16 @@ def emergency(
                 where="--station",
                 fix=f"chọn một trong: {', '.join(sorted(known))}",
             )
+    if cut and after_item:
+        raise InputError(
+            "Không dùng cùng lúc --now và --after-item",
+            where="--now, --after-item",
+            fix="chọn một: --now (ngắt ngay) hoặc --after-item (đợi bản tin đang phát hết)",
+        )
     targets = sched.resolve_targets(names)
+    policy = {
+        sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets
+    }
     target_out = resolve_out(root, out)
     cap_key: dict[str, str] | None = None
     if from_cap is not None:
@@ -166,6 +192,7 @@ def emergency(
         files=files,
         durations=durations,
         now=cut,
+        policy=policy,
     )
     if cap_out is not None:
         mine = _write_cap(
@@ -177,10 +204,22 @@ def emergency(
         f"Đã đưa bản tin khẩn cấp '{parsed.meta.title}' vào hàng đợi "
         f"{queue_path(target_out)} cho {len(targets)} đài: {', '.join(targets)}."
     )
-    click.echo(
-        "  Nếu 'broadcast run' đang chạy: phát "
-        + ("ngay (ngắt bản tin đang phát)." if cut else "ngay sau bản tin đang phát.")
-    )
+    click.echo("  Nếu 'broadcast run' đang chạy:")
+    for sid in targets:
+        p = policy[sid]
+        click.echo(
+            f"    {sid}: "
+            + (
+                "ngắt ngay bản tin đang phát (nhỏ dần tiếng), phát khẩn cấp trong vòng 3 giây"
+                if p["interrupt"] == "now"
+                else "phát ngay sau bản tin đang phát"
+            )
+            + (
+                "; sau đó phát lại bản tin bị ngắt từ đầu và tiếp tục buổi."
+                if p["after"] == "resume"
+                else "; sau đó bỏ phần còn lại của buổi."
+            )
+        )
     # Operators who load playlists by hand: refresh the playlists that already exist.
     day = created.date()
     for d in (day, day + dt.timedelta(days=1)):
@@ -301,3 +340,11 @@ def _write_cap(  # type: ignore[no-untyped-def]
     atomic.write_bytes(path, to_xml(alert))
     click.echo(f"Đã ghi cảnh báo CAP 1.2: {path}")
     return {"sender": alert.sender, "identifier": alert.identifier}
+
+
+def _policy(
+    station: EmergencyPolicy, cut: bool, after_item: bool, then: str | None
+) -> dict[str, str]:
+    """The station's ``emergency:`` default, overridden by the command's options."""
+    interrupt = "now" if cut else "after_item" if after_item else station.interrupt
+    return {"interrupt": interrupt, "after": then or station.after}

@@ -281,11 +281,12 @@ class AsRunLog:
             )
 
     def record_running_order(self, json_path: Path) -> None:
-        """:meth:`record_planned` from a JSON running order written by ``build``."""
-        import json
+        """:meth:`record_planned` from a JSON running order written by ``build``
+        (:class:`~broadcast.schedule.running_order.RunningOrderError` if unreadable)."""
+        from ..schedule.running_order import read_running_order
 
-        doc = json.loads(Path(json_path).read_text("utf-8"))
-        self.record_planned(dt.date.fromisoformat(doc["date"]), doc["station"]["id"], doc["items"])
+        order = read_running_order(Path(json_path))
+        self.record_planned(order.date, order.station.id, [i.as_dict() for i in order.items])
 
     def record_play(
         self,

@@ -60,6 +60,20 @@ class Limits(_Strict):
     weekdays: list[Weekday] | None = None
 
 
+class EmergencyPolicy(_Strict):
+    """What a station does when ``broadcast emergency`` queues a bulletin for it.
+
+    ``interrupt``: ``now`` fades out what plays and airs the emergency at once (Circular
+    39/2020: emergency at once); ``after_item`` lets the entry now playing end first (a
+    loudspeaker cluster next to a school, say). ``after``: ``resume`` plays the cut entry
+    again from its start and goes on with the session; ``drop`` skips the rest of the
+    session (recorded as skipped in the as-run log).
+    """
+
+    interrupt: Literal["now", "after_item"] = "now"
+    after: Literal["resume", "drop"] = "resume"
+
+
 class Station(_Strict):
     id: str = Field(pattern=ID)
     name: str = Field(min_length=1)
@@ -72,6 +86,7 @@ class Station(_Strict):
     limits: Limits = Field(default_factory=Limits)
     repeat: int = Field(2, ge=1, le=5, description="times the body is read in one bulletin")
     pause: float = Field(1.5, ge=0, le=10, description="seconds between readings")
+    emergency: EmergencyPolicy = Field(default_factory=EmergencyPolicy)
 
 
 #: Session names a campaign slot may use instead of a clock time. A named session maps to

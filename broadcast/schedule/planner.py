@@ -175,6 +175,8 @@ class QueuedBulletin:
     files: dict[str, str]  # station id -> file relative to the output folder
     durations: dict[str, float]
     now: bool = False
+    #: station id -> {"interrupt": "now"|"after_item", "after": "resume"|"drop"}
+    policy: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
