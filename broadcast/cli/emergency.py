@@ -47,8 +47,8 @@ def emergency(
     buổi đầu ngày mai) cũng có bản tin này ở đầu, cho đài nạp danh sách bằng tay.
 
     \b
-    Ví dụ:  broadcast emergency scripts/bao-so-9.md
-            broadcast emergency canh-bao-chay.md --station cac-xom --now
+    Ví dụ:  broadcast emergency scripts/con-cap-cuu.md --station xom-dong
+            broadcast emergency scripts/con-cap-cuu.md --station cac-xom --now
     """
     project = load_for_work(root)
     sched = project.schedule

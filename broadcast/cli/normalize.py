@@ -26,7 +26,7 @@ def normalize(text: str, dialect: str) -> None:
 
     \b
     Ví dụ:  broadcast normalize "Gọi 156 trước 17h ngày 25/11"
-            broadcast normalize - < scripts/mao-danh-cong-an.md
+            broadcast normalize - < scripts/mao-danh-co-quan.md
     """
     if text != "-":
         click.echo(spoken(text, dialect))
