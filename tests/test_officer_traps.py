@@ -80,6 +80,10 @@ def test_build_and_plan_report_unread_files_after_doing_the_rest(small_root, tmp
     assert r.code == 2
     assert "NHAC-NHO.MD" in r.err and "đổi tên thành NHAC-NHO.md" in r.err
     assert "them.yml" in r.err and "đổi tên thành them.yaml" in r.err
+    # build does the rest (a date before the campaign: nothing to render) and names them
+    r = bc("build", "--date", "2026-01-01", "--root", str(small_root), "--out", str(tmp_path / "o"))
+    assert r.code == 2
+    assert "Xong:" in r.out and "NHAC-NHO.MD" in r.err and "them.yml" in r.err
 
 
 def test_render_on_md_txt_names_the_rename_not_an_id_with_a_dot(project_root):
