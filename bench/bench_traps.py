@@ -26,8 +26,14 @@ from broadcast.errors import BroadcastError  # noqa: E402
 from broadcast.legacy_charsets import tcvn3_table, vni_table  # noqa: E402
 from broadcast.project import load_project  # noqa: E402
 
-LAUGHS = "a: &a [" + ",".join(['"lol"'] * 9) + "]\n" + "".join(
-    f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n" for a, b in zip("abcdefg", "bcdefgh")
+LAUGHS = (
+    "a: &a ["
+    + ",".join(['"lol"'] * 9)
+    + "]\n"
+    + "".join(
+        f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n"
+        for a, b in zip("abcdefg", "bcdefgh", strict=True)
+    )
 )
 
 
@@ -56,8 +62,9 @@ def main() -> None:
         inv_v = {v: k for k, v in vni_table().items()}
         for name, inverse, lower in (("tcvn3", inv_t, True), ("vni", inv_v, False)):
             raws = [
-                "".join(inverse.get(c, inverse.get(c.lower(), c) if lower else c) for c in t)
-                .encode("cp1252")
+                "".join(
+                    inverse.get(c, inverse.get(c.lower(), c) if lower else c) for c in t
+                ).encode("cp1252")
                 for t in texts
             ]
             start = time.perf_counter()
