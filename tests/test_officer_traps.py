@@ -168,6 +168,7 @@ def test_misspelt_field_gets_did_you_mean(project_root):
     r = bc("check", "--root", str(project_root))
     assert r.code == 2
     assert "'tittle'" in r.err and "có phải ý là 'title'" in r.err
+    assert "thiếu mục bắt buộc 'title'" not in r.err  # one mistake, one message
     assert f"dòng {_line_of(path, 'tittle')}" in r.err
 
 
