@@ -82,8 +82,7 @@ def space_advice(target: Path) -> str:
     out_dir = find_out_dir(target)
     if out_dir is None:
         return (
-            f"{free_text}; xóa bớt tệp không cần trên ổ chứa {target.parent}, hoặc ghi sang "
-            "ổ khác"
+            f"{free_text}; xóa bớt tệp không cần trên ổ chứa {target.parent}, hoặc ghi sang ổ khác"
         )
     speech = folder_size(out_dir / "cache" / "speech")
     bulletins = unneeded_bulletins_size(out_dir)

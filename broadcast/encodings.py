@@ -52,7 +52,9 @@ def score(text: str) -> int:
     for word in _WORD.findall(text):
         if not any(c in VIETNAMESE_LETTERS or ord(c) > 0x7F for c in word):
             continue
-        tones = sum(1 for c in unicodedata.normalize("NFD", word) if c in "\u0300\u0301\u0303\u0309\u0323")
+        tones = sum(
+            1 for c in unicodedata.normalize("NFD", word) if c in "\u0300\u0301\u0303\u0309\u0323"
+        )
         if tones <= 1 and _SYLLABLE.match(_untoned(word.lower())):
             good += 1
         else:
@@ -74,7 +76,7 @@ def decode(raw: bytes, encoding: str) -> str:
         text = raw.decode("cp1252", errors="replace")
         text = from_tcvn3(text) if encoding == "tcvn3" else from_vni(text)
     elif encoding.startswith("utf-16"):
-        text = raw.decode(encoding if not raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16")
+        text = raw.decode(encoding if raw[:2] not in (b"\xff\xfe", b"\xfe\xff") else "utf-16")
         text = text.lstrip("\ufeff")
     else:
         text = raw.decode(encoding if encoding != "utf-8" else "utf-8-sig")

@@ -109,7 +109,9 @@ def script_path_error(path: Path) -> InputError | None:
         return None
     err = unread_file_error(path, ".md")
     return InputError(
-        f"Tệp {path.name} không phải kịch bản: kịch bản là tệp đuôi .md", where=err.where, fix=err.fix
+        f"Tệp {path.name} không phải kịch bản: kịch bản là tệp đuôi .md",
+        where=err.where,
+        fix=err.fix,
     )
 
 

@@ -131,7 +131,23 @@ def validate(model: type[M], data: Any, doc: YamlDoc, prefix: tuple[Any, ...] = 
         return model.model_validate(data)
     except ValidationError as exc:
         known = field_names(model)
-        errors: list[InputError] = [_one(e, doc, prefix, known) for e in exc.errors()]
+        details = exc.errors()
+        # 'untill' for 'until' gives "unknown field" and "missing field": say it once,
+        # at the misspelt line, with the right name.
+        misspelt = set()
+        for e in details:
+            if e["type"] == "extra_forbidden" and e["loc"]:
+                close = difflib.get_close_matches(str(e["loc"][-1]), sorted(known), 1, 0.6)
+                if close:
+                    misspelt.add((tuple(e["loc"][:-1]), close[0]))
+        details = [
+            e
+            for e in details
+            if not (
+                e["type"] == "missing" and (tuple(e["loc"][:-1]), str(e["loc"][-1])) in misspelt
+            )
+        ]
+        errors: list[InputError] = [_one(e, doc, prefix, known) for e in details]
         if len(errors) == 1:
             raise errors[0] from None
         raise ValidationErrors(list(errors)) from None

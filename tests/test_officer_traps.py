@@ -62,7 +62,10 @@ Bà con chú ý: điện lực không bao giờ gọi điện đề nghị hoàn
 
 
 def test_script_saved_as_md_txt_is_reported_with_the_rename(project_root):
-    write(project_root / "scripts" / "hoan-tien-dien.md.txt", SCRIPT.format(id="hoan-tien-dien", priority="normal"))
+    write(
+        project_root / "scripts" / "hoan-tien-dien.md.txt",
+        SCRIPT.format(id="hoan-tien-dien", priority="normal"),
+    )
     r = bc("check", "--root", str(project_root))
     assert r.code == 2
     assert "hoan-tien-dien.md.txt" in r.err and "không được đọc" in r.err
@@ -77,6 +80,10 @@ def test_build_and_plan_report_unread_files_after_doing_the_rest(small_root, tmp
     assert r.code == 2
     assert "NHAC-NHO.MD" in r.err and "đổi tên thành NHAC-NHO.md" in r.err
     assert "them.yml" in r.err and "đổi tên thành them.yaml" in r.err
+    # build does the rest (a date before the campaign: nothing to render) and names them
+    r = bc("build", "--date", "2026-01-01", "--root", str(small_root), "--out", str(tmp_path / "o"))
+    assert r.code == 2
+    assert "Xong:" in r.out and "NHAC-NHO.MD" in r.err and "them.yml" in r.err
 
 
 def test_render_on_md_txt_names_the_rename_not_an_id_with_a_dot(project_root):
@@ -161,25 +168,37 @@ def test_misspelt_field_gets_did_you_mean(project_root):
     r = bc("check", "--root", str(project_root))
     assert r.code == 2
     assert "'tittle'" in r.err and "có phải ý là 'title'" in r.err
+    assert "thiếu mục bắt buộc 'title'" not in r.err  # one mistake, one message
     assert f"dòng {_line_of(path, 'tittle')}" in r.err
 
 
 @pytest.mark.parametrize(
     ("word", "level"),
-    [("khẩn cấp", "emergency"), ("khan cap", "emergency"), ("ưu tiên", "priority"),
-     ("Thường", "normal"), ("bình thường", "normal")],
+    [
+        ("khẩn cấp", "emergency"),
+        ("khan cap", "emergency"),
+        ("ưu tiên", "priority"),
+        ("Thường", "normal"),
+        ("bình thường", "normal"),
+    ],
 )
 def test_vietnamese_priority_names_are_accepted(project_root, word, level):
     from broadcast.project import load_project
 
-    write(project_root / "scripts" / "hoan-tien-dien.md", SCRIPT.format(id="hoan-tien-dien", priority=word))
+    write(
+        project_root / "scripts" / "hoan-tien-dien.md",
+        SCRIPT.format(id="hoan-tien-dien", priority=word),
+    )
     r = bc("check", "--root", str(project_root))
     assert r.code == 0, r.err
     assert load_project(project_root).scripts["hoan-tien-dien"].meta.priority.value == level
 
 
 def test_unknown_priority_lists_the_vietnamese_names_at_its_line(project_root):
-    path = write(project_root / "scripts" / "hoan-tien-dien.md", SCRIPT.format(id="hoan-tien-dien", priority="gấp"))
+    path = write(
+        project_root / "scripts" / "hoan-tien-dien.md",
+        SCRIPT.format(id="hoan-tien-dien", priority="gấp"),
+    )
     r = bc("check", "--root", str(project_root))
     assert r.code == 2
     assert f"dòng {_line_of(path, 'priority')}" in r.err and "khẩn cấp" in r.err
@@ -189,7 +208,9 @@ def test_stations_all_is_accepted_like_scripts_all(project_root):
     path = project_root / "schedules" / "chien-dich-lua-dao-truc-tuyen.yaml"
     text = path.read_text(encoding="utf-8")
     assert "stations: [fm-kha-son, cac-xom]" in text
-    path.write_text(text.replace("stations: [fm-kha-son, cac-xom]", "stations: all"), encoding="utf-8")
+    path.write_text(
+        text.replace("stations: [fm-kha-son, cac-xom]", "stations: all"), encoding="utf-8"
+    )
     r = bc("check", "--root", str(project_root))
     assert r.code == 0, r.err
     r = bc("plan", "--root", str(project_root), "--date", "2026-11-25", "--station", "xom-moi")
@@ -398,7 +419,9 @@ def test_next_build_removes_a_killed_writers_temp_at_once(small_root, tmp_path):
 # --- 4. disk full ---------------------------------------------------------------------------------
 
 
-def test_disk_full_names_the_file_and_what_frees_space_with_sizes(small_root, tmp_path, monkeypatch):
+def test_disk_full_names_the_file_and_what_frees_space_with_sizes(
+    small_root, tmp_path, monkeypatch
+):
     import errno
 
     from broadcast import atomic
@@ -431,7 +454,6 @@ def test_disk_full_names_the_file_and_what_frees_space_with_sizes(small_root, tm
 
 def test_disk_full_outside_atomic_writes_is_said_in_vietnamese(project_root, monkeypatch):
     import errno
-
     import importlib
 
     check_module = importlib.import_module("broadcast.cli.check")
@@ -526,25 +548,53 @@ def test_report_and_asrun_show_read_a_read_only_output(small_root, tmp_path, mon
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     _read_only(out, monkeypatch)
     try:
-        r = bc("report", "--from", "2026-11-01", "--to", "2026-11-30", "--root", str(small_root), "--out", str(out))
+        r = bc(
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--root",
+            str(small_root),
+            "--out",
+            str(out),
+        )
         assert r.code == 0, r.err
         assert "3316/UBND-VHTT" in r.out
-        r = bc("asrun", "show", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out))
+        r = bc(
+            "asrun", "show", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out)
+        )
         assert r.code == 0, r.err
         assert "05:30:00" in r.out and "noi-trinh-bao" in r.out
         after = {p.name: p.read_bytes() for p in out.iterdir() if p.name in before}
         assert after == before  # the log is read, never written
         # SQLite's own shared-memory files aside (a read-only folder gets none), nothing new
-        assert {p.name for p in out.iterdir()} - set(before) <= {"asrun.sqlite-wal", "asrun.sqlite-shm"}
+        assert {p.name for p in out.iterdir()} - set(before) <= {
+            "asrun.sqlite-wal",
+            "asrun.sqlite-shm",
+        }
     finally:
         out.chmod(0o755)
 
 
-def test_a_command_that_must_write_a_read_only_output_exits_2_naming_it(small_root, tmp_path, monkeypatch):
+def test_a_command_that_must_write_a_read_only_output_exits_2_naming_it(
+    small_root, tmp_path, monkeypatch
+):
     out = _log_with_plays(small_root, tmp_path)
     _read_only(out, monkeypatch)
     try:
-        r = bc("asrun", "confirm", "--date", "2026-11-25", "--station", "xom-a", "--root", str(small_root), "--out", str(out))
+        r = bc(
+            "asrun",
+            "confirm",
+            "--date",
+            "2026-11-25",
+            "--station",
+            "xom-a",
+            "--root",
+            str(small_root),
+            "--out",
+            str(out),
+        )
     finally:
         out.chmod(0o755)
     assert r.code == 2

@@ -109,7 +109,11 @@ def import_cmd(csv_file: Path, root: Path, out: Path | None) -> None:
 @root_option
 @out_option
 def show(date: dt.date, station: str | None, root: Path, out: Path | None) -> None:
-    """Xem các lượt đã ghi của một ngày."""
+    """Xem các lượt đã ghi của một ngày.
+
+    \b
+    Ví dụ:  broadcast asrun show --date 2026-11-25 --station xom-cau
+    """
     log = open_log(root, out, readonly=True)
     plays = log.plays(date, date, station)
     planned = log.planned(date, date, station)

@@ -53,9 +53,10 @@ def convert_encoding(file: Path, source: str, yes: bool) -> None:
     Cho xem trước chữ đã chuyển, hỏi lại rồi mới ghi; bản cũ giữ lại thành FILE.bak.
     Shows the converted text, asks, then writes FILE as UTF-8 (old file kept as FILE.bak).
 
+    Bảng mã được tự nhận ra; nếu nhận sai, ghi rõ bằng --from tcvn3, vni, cp1258 hoặc utf-16.
+
     \b
     Ví dụ:  broadcast convert-encoding scripts/noi-trinh-bao.md
-            broadcast convert-encoding scripts/noi-trinh-bao.md --from tcvn3 --yes
     """
     try:
         raw = file.read_bytes()
@@ -74,6 +75,15 @@ def convert_encoding(file: Path, source: str, yes: bool) -> None:
             )
         encoding, text, label = found.encoding, found.text, found.label
     else:
+        try:
+            if any(b > 0x7F for b in raw) and raw.decode("utf-8"):
+                raise InputError(
+                    f"Tệp đã là UTF-8 có dấu, chuyển từ {source} sẽ làm hỏng chữ",
+                    where=str(file),
+                    fix="không cần chuyển; bỏ --from nếu muốn chương trình tự nhận ra bảng mã",
+                )
+        except UnicodeDecodeError:
+            pass
         encoding = "utf-16-le" if source == "utf-16" else source
         if source == "utf-16" and raw.startswith(b"\xfe\xff"):
             encoding = "utf-16-be"

@@ -127,10 +127,10 @@ def emergency(
     được (khối <info> tiếng Việt), hoặc rút bản tin nếu đó là cảnh báo hủy (Cancel).
 
     \b
-    Ví dụ:  broadcast emergency scripts/bao-so-9.md
-            broadcast emergency canh-bao-chay.md --station cac-xom --now
-            broadcast emergency scripts/bao-so-9.md --cap-out bao-so-9.cap.xml
-            broadcast emergency --from-cap canh-bao-tinh.xml
+    Ví dụ:  broadcast emergency scripts/con-cap-cuu.md --station xom-dong
+            broadcast emergency scripts/con-cap-cuu.md --station cac-xom --now
+            broadcast emergency scripts/con-cap-cuu.md --station xom-dong --cap-out canh-bao.cap.xml
+            broadcast emergency --from-cap canh-bao.cap.xml --station xom-dong
     """
     if (script is None) == (from_cap is None):
         raise InputError(

@@ -67,7 +67,7 @@ def cli(verbose: bool) -> None:
       broadcast demo                  # kiểm tra + làm bản tin ngày đầu chiến dịch
       broadcast check                 # kiểm tra kịch bản và lịch phát
       broadcast build --date today    # làm danh sách phát hôm nay
-      broadcast render scripts/x.md   # làm một bản tin
+      broadcast render scripts/noi-trinh-bao.md  # làm một bản tin
       broadcast normalize "Gọi 156"   # xem cách đọc một câu
 
     Mã thoát / exit codes: 0 xong, 1 lỗi chương trình, 2 dữ liệu sai,

@@ -77,8 +77,8 @@ def normalize(
 
     \b
     Ví dụ:  broadcast normalize "Gọi 156 trước 17h ngày 25/11"
-            broadcast normalize scripts/mao-danh-cong-an.md
-            broadcast normalize - < scripts/mao-danh-cong-an.md
+            broadcast normalize scripts/mao-danh-co-quan.md
+            broadcast normalize - < scripts/mao-danh-co-quan.md
     """
     lexicon = project_lexicon(root, lexicon_path, not no_lexicon)
     if text == "-":

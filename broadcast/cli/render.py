@@ -44,7 +44,7 @@ def render(
     """Làm một bản tin MP3 từ tệp kịch bản SCRIPT. Render one bulletin.
 
     \b
-    Ví dụ:  broadcast render scripts/ma-otp.md --station xom-dong -o /tmp/otp.mp3
+    Ví dụ:  broadcast render scripts/khong-cung-cap-otp.md --station xom-dong -o otp.mp3
     """
     bad_name = script_path_error(script)
     if bad_name is not None:

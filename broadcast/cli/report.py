@@ -105,8 +105,8 @@ def report(
     hành chính, để ký và gửi.
 
     \b
-    Ví dụ:  broadcast report --from 2026-01-01 --to 2026-06-30
-            broadcast report --from 01/01/2026 --to 30/06/2026 -o bao-cao.docx
+    Ví dụ:  broadcast report --from 2026-11-01 --to 2026-11-30
+            broadcast report --from 01/11/2026 --to 31/12/2026 -o bao-cao.docx
     """
     if end < start:
         raise InputError(
