@@ -10,12 +10,61 @@ import click
 
 from ..build import build, playlist_path
 from ..errors import InputError
+from ..project import Project
 from ..render import Renderer
 from ..schedule.emergency import enqueue, queue_path
 from ..schedule.planner import QueuedBulletin
-from ..scripts import load_script
+from ..scripts import Script, load_script
 from ..vocabulary import TIMEZONE
 from .options import load_for_work, out_option, resolve_out, root_option
+
+
+def send_emergency(
+    project: Project, parsed: Script, names: list[str], cut: bool, target_out: Path
+) -> tuple[QueuedBulletin, list[Path]]:
+    """Render ``parsed`` for the stations or groups ``names``, queue it, and refresh the
+    playlists of today and tomorrow that already exist. Returns the queue entry and the
+    playlists rewritten. Used by this command and by the web console."""
+    sched = project.schedule
+    names = names or ["all"]
+    known = set(sched.groups) | set(sched.stations)
+    for name in names:
+        if name not in known:
+            raise InputError(
+                f"Không có đài hay nhóm đài '{name}'",
+                where="--station",
+                fix=f"chọn một trong: {', '.join(sorted(known))}",
+            )
+    targets = sched.resolve_targets(names)
+    renderer = Renderer(project, target_out)
+    files: dict[str, str] = {}
+    durations: dict[str, float] = {}
+    for sid in targets:
+        b = renderer.render(parsed, sched.stations[sid])
+        files[sid] = b.path.relative_to(target_out).as_posix()
+        durations[sid] = b.duration_s
+    created = dt.datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
+    entry = QueuedBulletin(
+        id=f"khan-cap-{created:%Y%m%d-%H%M%S}-{parsed.id}",
+        created=created,
+        stations=tuple(targets),
+        script_id=parsed.id,
+        title=parsed.meta.title,
+        directive=parsed.meta.directive.label(),
+        files=files,
+        durations=durations,
+        now=cut,
+    )
+    enqueue(target_out, entry)
+    # Operators who load playlists by hand: refresh the playlists that already exist.
+    refreshed: list[Path] = []
+    day = created.date()
+    for d in (day, day + dt.timedelta(days=1)):
+        have = [sid for sid in targets if playlist_path(target_out, d, sid).is_file()]
+        if have:
+            build(project, target_out, d, 1, have)
+            refreshed.extend(playlist_path(target_out, d, sid) for sid in have)
+    return entry, refreshed
 
 
 @click.command("emergency")
@@ -50,53 +99,18 @@ def emergency(
     Ví dụ:  broadcast emergency scripts/bao-so-9.md
             broadcast emergency canh-bao-chay.md --station cac-xom --now
     """
-    project = load_for_work(root)
-    sched = project.schedule
-    names = list(stations) or ["all"]
-    known = set(sched.groups) | set(sched.stations)
-    for name in names:
-        if name not in known:
-            raise InputError(
-                f"Không có đài hay nhóm đài '{name}'",
-                where="--station",
-                fix=f"chọn một trong: {', '.join(sorted(known))}",
-            )
-    targets = sched.resolve_targets(names)
-    parsed = load_script(script)
     target_out = resolve_out(root, out)
-    renderer = Renderer(project, target_out)
-    files: dict[str, str] = {}
-    durations: dict[str, float] = {}
-    for sid in targets:
-        b = renderer.render(parsed, sched.stations[sid])
-        files[sid] = b.path.relative_to(target_out).as_posix()
-        durations[sid] = b.duration_s
-    created = dt.datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
-    entry = QueuedBulletin(
-        id=f"khan-cap-{created:%Y%m%d-%H%M%S}-{parsed.id}",
-        created=created,
-        stations=tuple(targets),
-        script_id=parsed.id,
-        title=parsed.meta.title,
-        directive=parsed.meta.directive.label(),
-        files=files,
-        durations=durations,
-        now=cut,
+    entry, refreshed = send_emergency(
+        load_for_work(root), load_script(script), list(stations), cut, target_out
     )
-    enqueue(target_out, entry)
+    parsed_title, targets = entry.title, entry.stations
     click.echo(
-        f"Đã đưa bản tin khẩn cấp '{parsed.meta.title}' vào hàng đợi "
+        f"Đã đưa bản tin khẩn cấp '{parsed_title}' vào hàng đợi "
         f"{queue_path(target_out)} cho {len(targets)} đài: {', '.join(targets)}."
     )
     click.echo(
         "  Nếu 'broadcast run' đang chạy: phát "
-        + ("ngay (ngắt bản tin đang phát)." if cut else "ngay sau bản tin đang phát.")
+        + ("ngay (ngắt bản tin đang phát)." if entry.now else "ngay sau bản tin đang phát.")
     )
-    # Operators who load playlists by hand: refresh the playlists that already exist.
-    day = created.date()
-    for d in (day, day + dt.timedelta(days=1)):
-        have = [sid for sid in targets if playlist_path(target_out, d, sid).is_file()]
-        if have:
-            build(project, target_out, d, 1, have)
-            for sid in have:
-                click.echo(f"  Đã cập nhật {playlist_path(target_out, d, sid)}")
+    for path in refreshed:
+        click.echo(f"  Đã cập nhật {path}")
