@@ -71,8 +71,10 @@ def check_role(role: str) -> str:
 class Store:
     """Every call opens its own connection: safe from the server's threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, hasher: PasswordHasher | None = None) -> None:
         self.path = Path(path)
+        # Tests pass a cheap hasher; a hash records its own cost, so verify needs none.
+        self.hasher = hasher or _HASHER
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._conn() as db:
@@ -126,7 +128,7 @@ class Store:
                 )
             db.execute(
                 "INSERT INTO users (name, role, hash, created) VALUES (?,?,?,?)",
-                (name, role, _HASHER.hash(password), user.created),
+                (name, role, self.hasher.hash(password), user.created),
             )
         self.record(by, "thêm người dùng", name, f"vai trò {role}")
         return user
