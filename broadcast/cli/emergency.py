@@ -19,14 +19,9 @@ from ..vocabulary import TIMEZONE
 from .options import load_for_work, out_option, resolve_out, root_option
 
 
-def send_emergency(
-    project: Project, parsed: Script, names: list[str], cut: bool, target_out: Path
-) -> tuple[QueuedBulletin, list[Path]]:
-    """Render ``parsed`` for the stations or groups ``names``, queue it, and refresh the
-    playlists of today and tomorrow that already exist. Returns the queue entry and the
-    playlists rewritten. Used by this command and by the web console."""
+def check_targets(project: Project, names: list[str]) -> None:
+    """Every name is a station or a group of the project."""
     sched = project.schedule
-    names = names or ["all"]
     known = set(sched.groups) | set(sched.stations)
     for name in names:
         if name not in known:
@@ -35,6 +30,17 @@ def send_emergency(
                 where="--station",
                 fix=f"chọn một trong: {', '.join(sorted(known))}",
             )
+
+
+def send_emergency(
+    project: Project, parsed: Script, names: list[str], cut: bool, target_out: Path
+) -> tuple[QueuedBulletin, list[Path]]:
+    """Render ``parsed`` for the stations or groups ``names``, queue it, and refresh the
+    playlists of today and tomorrow that already exist. Returns the queue entry and the
+    playlists rewritten. Used by this command and by the web console."""
+    sched = project.schedule
+    names = names or ["all"]
+    check_targets(project, names)
     targets = sched.resolve_targets(names)
     renderer = Renderer(project, target_out)
     files: dict[str, str] = {}
@@ -100,9 +106,9 @@ def emergency(
             broadcast emergency canh-bao-chay.md --station cac-xom --now
     """
     target_out = resolve_out(root, out)
-    entry, refreshed = send_emergency(
-        load_for_work(root), load_script(script), list(stations), cut, target_out
-    )
+    project = load_for_work(root)
+    check_targets(project, list(stations) or ["all"])  # before the file: as it always was
+    entry, refreshed = send_emergency(project, load_script(script), list(stations), cut, target_out)
     parsed_title, targets = entry.title, entry.stations
     click.echo(
         f"Đã đưa bản tin khẩn cấp '{parsed_title}' vào hàng đợi "

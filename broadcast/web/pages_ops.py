@@ -340,8 +340,24 @@ async def report_download(request: Request) -> Response:
     if fmt == "docx":
         from ..report.docx import build_docx
 
+        doc = build_docx(rep)
+        approved = _approvals_between(request, start, end)
+        if approved:  # who approved what this period: an appendix after the signature
+            doc.add_page_break()
+            doc.add_paragraph("PHỤ LỤC: KỊCH BẢN ĐƯỢC DUYỆT TRONG KỲ").runs[0].bold = True
+            table = doc.add_table(rows=1, cols=4)
+            table.style = "Table Grid"
+            for cell, text in zip(
+                table.rows[0].cells, ("Kịch bản", "Phiên bản", "Người duyệt", "Lúc"), strict=True
+            ):
+                cell.text = text
+            for a in approved:
+                for cell, text in zip(
+                    table.add_row().cells, (a.script_id, a.short, a.by, a.at), strict=True
+                ):
+                    cell.text = text
         buf = io.BytesIO()
-        build_docx(rep).save(buf)
+        doc.save(buf)
         body, media = (
             buf.getvalue(),
             ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

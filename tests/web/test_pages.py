@@ -31,6 +31,20 @@ NEW = {
 PLANNED = '<a href="/scripts/canh-bao-moi">canh-bao-moi</a>'  # an item in the plan
 
 
+def build_day(operator, day: str) -> str:
+    """Press "build" on the plan page and wait for the job page to say how it ended."""
+    page = operator.get(f"/plan?date={day}").text
+    res = operator.post(
+        "/plan/build", data={"csrf": csrf_of(page), "date": day}, follow_redirects=False
+    )
+    assert res.status_code == 303
+    deadline = time.monotonic() + 120
+    while "Đang làm" in (text := operator.get(res.headers["location"]).text):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    return text
+
+
 def _new(client, **changes):
     token = csrf_of(client.get("/scripts/new").text)
     return client.post(
@@ -132,17 +146,7 @@ def test_listen_renders_a_real_mp3_with_the_station_voice(console_root, client_a
 
 def test_operator_builds_a_day_confirms_it_and_downloads_the_report(console_root, client_as):
     operator = client_as("operator")
-    page = operator.get("/plan?date=2026-11-25").text
-    res = operator.post(
-        "/plan/build", data={"csrf": csrf_of(page), "date": "2026-11-25"}, follow_redirects=False
-    )
-    assert res.status_code == 303
-    job_url = res.headers["location"]
-    deadline = time.monotonic() + 120
-    while "Đang làm" in (text := operator.get(job_url).text):
-        assert time.monotonic() < deadline
-        time.sleep(0.3)
-    assert "Xong: 2 danh sách phát" in text, text
+    assert "Xong: 2 danh sách phát" in build_day(operator, "2026-11-25")
     assert (console_root / "audio_out" / "playlists" / "2026-11-25" / "fm-thu.m3u8").is_file()
     asrun = operator.get("/asrun?date=2026-11-25").text
     res = operator.post(
@@ -156,8 +160,34 @@ def test_operator_builds_a_day_confirms_it_and_downloads_the_report(console_root
     assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
     assert "fm-thu" in csv.text
     docx = operator.get("/report/download?from=2026-11-25&to=2026-11-25&format=docx")
-    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    assert "BÁO CÁO" in text
+    doc = Document(io.BytesIO(docx.content))
+    assert "BÁO CÁO" in "\n".join(p.text for p in doc.paragraphs)
+    # no approval happened in that period: no appendix
+    assert "PHỤ LỤC" not in "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_the_report_shows_who_approved_which_version(console_root, client_as):
+    """The approvals of the period appear on the report page, in the DOCX and the CSV."""
+    operator, approver = client_as("operator"), client_as("approver")
+    build_day(operator, "2026-11-25")
+    path = console_root / "scripts" / "noi-trinh-bao.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nXin cảm ơn.\n", encoding="utf-8")
+    page = approver.get("/scripts/noi-trinh-bao").text
+    version = file_hash(path)
+    approver.post(
+        "/scripts/noi-trinh-bao/approve", data={"csrf": csrf_of(page), "version": version}
+    )
+    from broadcast.cli.options import today
+
+    day = today().isoformat()
+    query = f"from={day}&to={day}"
+    report = operator.get(f"/report?{query}").text
+    assert version[:10] in report and "chu-tich" in report
+    doc = Document(io.BytesIO(operator.get(f"/report/download?{query}&format=docx").content))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "noi-trinh-bao" in cells and version[:10] in cells and "chu-tich" in cells
+    book = operator.get(f"/report/download?{query}&format=duyet").text
+    assert f"noi-trinh-bao,{version},chu-tich," in book
 
 
 def test_emergency_needs_a_confirmation_then_queues_it(console_root, client_as):
