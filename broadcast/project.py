@@ -442,6 +442,10 @@ def load_project(root: Path, strict: bool = True) -> Project:
             raise errors[0]
         raise ValidationErrors(errors)
     assert project is not None
+    if not strict:  # a load for work: drafts do not air when the project requires approval
+        from .approval import only_approved
+
+        only_approved(project)
     return project
 
 

@@ -17,6 +17,8 @@ from .preview import preview
 from .render import render
 from .report import report
 from .run import run
+from .serve import serve
+from .user import user
 from .voices import voices
 
 # In the order an officer meets them: try, write, listen, build, air, report.
@@ -36,6 +38,8 @@ for _command in (
     voices,
     cache,
     convert_encoding,
+    serve,
+    user,
 ):
     cli.add_command(_command)
 

@@ -199,6 +199,8 @@ class StationsFile(_Strict):
     defaults: dict[str, Any] = Field(default_factory=dict)
     stations: list[dict[str, Any]] = Field(min_length=1)
     groups: dict[str, list[str]] = Field(default_factory=dict)
+    #: "required": only approved scripts air (broadcast/approval.py); "off" airs every script
+    approval: Literal["off", "required"] = "off"
 
 
 class CampaignsFile(_Strict):
