@@ -423,13 +423,16 @@ def read_loanwords(text: str) -> str:
 
 # -- document numbers ----------------------------------------------------------------
 
-_CODE = r"[A-ZĐ][A-ZĐa-z&]*"
+_CODE = r"[A-ZĐ][A-ZĐa-z&]*\d{0,3}"  # QH14: the 14th National Assembly
 _DOCNUM = re.compile(
     r"(?<![\w/])(?:(\d+)(?:/(\d{4}))?)?/(" + _CODE + r"(?:-" + _CODE + r")*)(?![\w/])"
 )
 
 
-def _read_code(part: str) -> str:
+def _read_code(part: str, dialect: str = "north") -> str:
+    letters, digits = re.fullmatch(r"(.*?)(\d*)", part).groups()  # type: ignore[union-attr]
+    if digits:
+        return f"{_read_code(letters)} {quantity_text(digits, dialect)}"
     for table in (tables.document_codes(), tables.abbreviations()):
         if part in table:
             return table[part]
@@ -446,7 +449,7 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
         parts = [quantity_text(number, dialect)] if number else []
         if year:
             parts.append("năm " + quantity_text(year, dialect))
-        parts += [_read_code(p) for p in code.split("-")]
+        parts += [_read_code(p, dialect) for p in code.split("-")]
         return " ".join(parts)
 
     return _DOCNUM.sub(repl, text)

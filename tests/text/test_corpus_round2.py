@@ -317,6 +317,33 @@ CORPUS2: list[tuple[str, str, str]] = [
     ("zalo.me/123456", N, "da lô chấm em e gạch chéo một hai ba bốn năm sáu."),
     ("facebook.com/conganthainguyen", N, "phây búc chấm com gạch chéo công an thái nguyên."),
     ("xuanhoa@gmail.com", N, "ích u a en hát ô a a còng giê meo chấm com."),
+    # -- found while checking harder notices: law numbers, short links, scam domains
+    (
+        "Luật An ninh mạng số 24/2018/QH14",
+        N,
+        "Luật An ninh mạng số hai mươi bốn năm hai nghìn không trăm mười tám Quốc hội mười bốn.",
+    ),
+    ("link bit.ly/abc123", N, "lin bê i tê chấm e lờ i dài gạch chéo a bê xê một hai ba."),
+    ("truy cập https://vneid.gov.vn", N, "truy cập vê en e i đi chấm gốp chấm vê en."),
+    ("trang vietcombank-hotro.online", N, "trang việt com banh gạch ngang hỗ trợ chấm on lai."),
+    ("Công an xã: 069.219.4578", N, "Công an xã: không sáu chín, hai một chín, bốn năm bảy tám."),
+    (
+        "Hotline: 1900.6060 (miễn phí)",
+        N,
+        "Hotline: một chín không không, sáu không sáu không, miễn phí.",
+    ),
+    (
+        "Ông Nguyễn Văn A, trú tại KP. 2, TT. Cần Giuộc",
+        N,
+        "Ông Nguyễn Văn A, trú tại khu phố hai, thị trấn Cần Giuộc.",
+    ),
+    (
+        "chuyển 50.000.000 đồng vào STK 19036688999901 Techcombank",
+        N,
+        "chuyển năm mươi triệu đồng vào số tài khoản một chín không, ba sáu sáu, tám tám chín, chín chín chín, không một tếch com banh.",
+    ),
+    ("email: hotro@vneid.gov.vn", N, "i meo: hỗ trợ a còng vê en e i đi chấm gốp chấm vê en."),
+    ("lừa 1,2 tỷ đồng của 35 người", N, "lừa một phẩy hai tỷ đồng của ba mươi lăm người."),
     # -- number details: lăm after mươi, list bullets
     ("1,25%", N, "một phẩy hai mươi lăm phần trăm."),
     ("2,15", N, "hai phẩy mười lăm."),
@@ -324,6 +351,33 @@ CORPUS2: list[tuple[str, str, str]] = [
     ("3,21", N, "ba phẩy hai mươi mốt."),
     ("1,45 tỷ", N, "một phẩy bốn mươi lăm tỷ."),
     ("lãi suất 1,25%/tháng", N, "lãi suất một phẩy hai mươi lăm phần trăm một tháng."),
+    # -- found while checking harder notices: law numbers, short links, scam domains
+    (
+        "Luật An ninh mạng số 24/2018/QH14",
+        N,
+        "Luật An ninh mạng số hai mươi bốn năm hai nghìn không trăm mười tám Quốc hội mười bốn.",
+    ),
+    ("link bit.ly/abc123", N, "lin bê i tê chấm e lờ i dài gạch chéo a bê xê một hai ba."),
+    ("truy cập https://vneid.gov.vn", N, "truy cập vê en e i đi chấm gốp chấm vê en."),
+    ("trang vietcombank-hotro.online", N, "trang việt com banh gạch ngang hỗ trợ chấm on lai."),
+    ("Công an xã: 069.219.4578", N, "Công an xã: không sáu chín, hai một chín, bốn năm bảy tám."),
+    (
+        "Hotline: 1900.6060 (miễn phí)",
+        N,
+        "Hotline: một chín không không, sáu không sáu không, miễn phí.",
+    ),
+    (
+        "Ông Nguyễn Văn A, trú tại KP. 2, TT. Cần Giuộc",
+        N,
+        "Ông Nguyễn Văn A, trú tại khu phố hai, thị trấn Cần Giuộc.",
+    ),
+    (
+        "chuyển 50.000.000 đồng vào STK 19036688999901 Techcombank",
+        N,
+        "chuyển năm mươi triệu đồng vào số tài khoản một chín không, ba sáu sáu, tám tám chín, chín chín chín, không một tếch com banh.",
+    ),
+    ("email: hotro@vneid.gov.vn", N, "i meo: hỗ trợ a còng vê en e i đi chấm gốp chấm vê en."),
+    ("lừa 1,2 tỷ đồng của 35 người", N, "lừa một phẩy hai tỷ đồng của ba mươi lăm người."),
     # -- number details: lăm after mươi, list bullets
     ("1,25%", S, "một phẩy hai mươi lăm phần trăm."),
     ("+ Không chuyển tiền", N, "Không chuyển tiền."),
