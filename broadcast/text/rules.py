@@ -517,7 +517,7 @@ def read_phone_numbers(text: str) -> str:
 
     text = _PHONE.sub(repl, text)
     # The prefix on its own ("số có đầu +84"): still a code, not "cộng tám mươi bốn".
-    return _BARE_PREFIX.sub(" cộng tám bốn ", text)
+    return _BARE_PREFIX.sub("cộng tám bốn", text)
 
 
 _BARE_PREFIX = re.compile(r"(?<![\w+])(?:\([ \t]?\+[ \t]?84[ \t]?\)|\+[ \t]?84)(?![\w]|[ .-]?\d)")
