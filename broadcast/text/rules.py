@@ -977,7 +977,8 @@ def _is_initial(text: str, start: int) -> bool:
 
 
 def expand_place_abbreviations(text: str) -> str:
-    """H. Cần Giuộc -> huyện Cần Giuộc, Q.1 -> quận 1; "Nguyễn Văn H." keeps its initial."""
+    """H. Cần Giuộc -> huyện Cần Giuộc, Q.1 -> quận 1; "Nguyễn Văn H." keeps its initial;
+    before a title "P. Giám đốc" -> "phó Giám đốc", "Q. Chủ tịch" -> "quyền Chủ tịch"."""
     data = tables.table("abbreviations")
     places, not_before = tables.places(), data["place_not_before"]
 
@@ -988,6 +989,8 @@ def expand_place_abbreviations(text: str) -> str:
             word = re.match(r"[^\W\d_]+", nxt)
             if not first.isupper() or word is None or len(word.group()) < 2:
                 return m.group(0)
+            if word.group() in data["titles"]:
+                return data["title_abbreviations"].get(key, key) + " "
             if not word.group()[1].islower() or word.group() in not_before:
                 return m.group(0)
         if _is_initial(m.string, m.start()):

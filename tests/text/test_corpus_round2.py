@@ -206,6 +206,13 @@ CORPUS2: list[tuple[str, str, str]] = [
         "đối tượng Nguyễn Văn H. sinh năm một nghìn chín trăm chín mươi.",
     ),
     ("ông H. cho biết", N, "ông H. cho biết."),
+    ("P. Giám đốc Công an tỉnh", N, "phó Giám đốc Công an tỉnh."),
+    ("Q. Chủ tịch UBND xã", N, "quyền Chủ tịch ủy ban nhân dân xã."),
+    (
+        "đối tượng Lê Văn T. (SN 1992)",
+        N,
+        "đối tượng Lê Văn T. sinh năm một nghìn chín trăm chín mươi hai.",
+    ),
     ("TT. Cần Giuộc", N, "thị trấn Cần Giuộc."),
     ("TT. HĐND xã", N, "thường trực hội đồng nhân dân xã."),
     ("TT. Huyện ủy", N, "thường trực Huyện ủy."),
