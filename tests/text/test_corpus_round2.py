@@ -256,6 +256,13 @@ CORPUS2: list[tuple[str, str, str]] = [
     ("TMĐT", N, "thương mại điện tử."),
     ("công nghệ AI", N, "công nghệ ây ai."),
     ("thẻ ATM", N, "thẻ a tê em."),
+    (
+        "CTY TNHH MTV TM DV ABC",
+        N,
+        "công ty trách nhiệm hữu hạn một thành viên thương mại dịch vụ a bê xê.",
+    ),
+    ("Công ty TNHH TM Hoàng Long", N, "Công ty trách nhiệm hữu hạn thương mại Hoàng Long."),
+    ("Cty TM-DV Phú Thịnh", N, "công ty thương mại dịch vụ Phú Thịnh."),
     # -- brands, apps and technology words
     ("ZaloPay", N, "da lô pây."),
     ("YouTube", N, "du túp."),
