@@ -4,16 +4,18 @@ Idempotent and safe under cron: one lock per output folder (a second run waits f
 first, then finds everything built and rewrites nothing that changed), and every file
 is written to a temp file and renamed. A run killed with ``kill -9`` leaves the previous
 playlist (or none) and, at worst, hidden ``.NAME.*.tmp*`` files that the next run
-removes (in playlists/ at once; in bulletins/, jingles/ and the speech cache once they
-are an hour old, since ``render`` and ``emergency`` write there without the lock).
+removes (in playlists/ all of them; in bulletins/, jingles/ and the speech cache those
+whose process is gone, since ``render`` and ``emergency`` write there without the lock).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -25,10 +27,11 @@ from zoneinfo import ZoneInfo
 
 from filelock import FileLock, Timeout
 
-from .errors import BroadcastError, LockBusyError
+from . import atomic
+from .errors import BroadcastError, LockBusyError, StoppedByUser
 from .project import Project
 from .render import KIND_ANNOUNCEMENT, Bulletin, Job, Renderer
-from .report.asrun import AsRunLog, asrun_path
+from .report.asrun import asrun_path, open_for_build
 from .schedule.emergency import KEEP, load_queue
 from .schedule.jingles import JingleFile, jingle_files
 from .schedule.model import Station
@@ -63,25 +66,90 @@ def playlist_path(out_dir: Path, day: dt.date, station_id: str) -> Path:
     return Path(out_dir) / "playlists" / day.isoformat() / f"{station_id}.m3u8"
 
 
+#: beside the lock while it is held: who holds it (pid, command, since when), so that a
+#: second run can say at once what it is waiting for
+LOCK_OWNER = LOCK_NAME + ".owner"
+
+
+def _owner_text(out_dir: Path) -> str:
+    """'pid 4242, lệnh "broadcast build --days 7", từ 05:01:12 28/11/2026' (or less)."""
+    try:
+        info = json.loads((Path(out_dir) / LOCK_OWNER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return "không rõ lần chạy nào"
+    parts = []
+    if isinstance(info.get("pid"), int):
+        alive = "" if atomic.pid_alive(info["pid"]) else ", đã dừng"
+        parts.append(f"pid {info['pid']}{alive}")
+    if info.get("command"):
+        parts.append(f'lệnh "{info["command"]}"')
+    if info.get("since"):
+        try:
+            since = dt.datetime.fromisoformat(info["since"]).astimezone(TZ)
+            parts.append(f"từ {since:%H:%M:%S %d/%m/%Y}")
+        except ValueError:
+            pass
+    return ", ".join(parts) or "không rõ lần chạy nào"
+
+
+def _write_owner(out_dir: Path) -> None:
+    command = " ".join(["broadcast", *sys.argv[1:]]) if sys.argv else "broadcast"
+    info = {"pid": os.getpid(), "command": command, "since": dt.datetime.now(TZ).isoformat()}
+    try:
+        atomic.write_text(Path(out_dir) / LOCK_OWNER, json.dumps(info, ensure_ascii=False))
+    except (OSError, BroadcastError):
+        pass  # only a courtesy to the next run (a full disk is reported by the real work)
+
+
+def _wait_for_lock(lock: FileLock, timeout: float) -> None:
+    """Block until ``lock`` is ours (a named point where tests stand in for a wait)."""
+    lock.acquire(timeout=timeout)
+
+
 @contextmanager
 def output_lock(out_dir: Path, timeout: float = 600, doing: str = "") -> Iterator[None]:
     """Hold the output folder's lock: one writer at a time (build, prune, emergency).
 
-    Waiting longer than ``timeout`` becomes a LockBusyError that says what to do.
+    When another run holds it, say so at once (who, since when) and wait; Ctrl+C while
+    waiting stops cleanly (StoppedByUser, exit 130), nothing written. Waiting longer
+    than ``timeout`` becomes a LockBusyError that says what to do.
     """
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(Path(out_dir) / LOCK_NAME), timeout=timeout)
     try:
-        lock.acquire()
+        lock.acquire(timeout=0)
     except Timeout:
-        raise LockBusyError(
-            f"Một lần chạy khác đang ghi vào {out_dir} quá {timeout:.0f} giây{doing}",
-            where=str(Path(out_dir) / LOCK_NAME),
-            fix="đợi lần chạy kia xong rồi chạy lại; nếu không còn lần chạy nào, xóa tệp khóa này",
-        ) from None
+        who = _owner_text(out_dir)
+        log.warning(
+            "Một lần chạy khác đang ghi vào %s (%s); đang đợi nó xong (tối đa %.0f giây, "
+            "Ctrl+C để thôi đợi)...",
+            out_dir,
+            who,
+            timeout,
+        )
+        try:
+            _wait_for_lock(lock, timeout)
+        except Timeout:
+            raise LockBusyError(
+                f"Một lần chạy khác ({who}) đang ghi vào {out_dir} quá {timeout:.0f} giây{doing}",
+                where=str(Path(out_dir) / LOCK_NAME),
+                fix="đợi lần chạy kia xong rồi chạy lại; nếu không còn lần chạy nào, xóa tệp "
+                "khóa này",
+            ) from None
+        except KeyboardInterrupt:
+            raise StoppedByUser(
+                f"Đã thôi đợi lần chạy kia ({who}); chưa ghi gì vào {out_dir}",
+                where=str(Path(out_dir) / LOCK_NAME),
+                fix="chạy lại lệnh khi lần chạy kia xong",
+            ) from None
     try:
+        _write_owner(out_dir)
         yield
     finally:
+        try:
+            (Path(out_dir) / LOCK_OWNER).unlink(missing_ok=True)
+        except OSError:
+            pass
         lock.release()
 
 
@@ -209,21 +277,30 @@ def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, Any]]:
     ]
 
 
-#: A temp file this old outside the playlists is left over from a killed run: ``render``
-#: and ``emergency`` write bulletins without the build lock, so a young one may be in use.
-STALE_TEMP_S = 3600
+#: A temp file without its owner's pid (an older version's) this old is left over from a
+#: killed run: ``render`` and ``emergency`` write bulletins without the build lock.
+STALE_TEMP_S = atomic.UNKNOWN_OWNER_AGE_S
 
 
 def _clean_stale_temps(folder: Path, min_age_s: float = 0) -> None:
-    """Temp files a killed run left behind (never the published files)."""
+    """Temp files a killed run left behind (never the published files). With
+    ``min_age_s`` 0 every temp file goes (the caller holds the lock of that folder);
+    otherwise those whose process is gone go at once, and those without a pid in their
+    name once they are ``min_age_s`` old."""
+    if not min_age_s:
+        atomic.remove_left_over(folder, everything=True)
+        return
     if not folder.is_dir():
         return
     now = time.time()
-    for tmp in folder.glob(".*.tmp*"):
+    for tmp in folder.glob(atomic.TEMP_GLOB):
         try:
-            if min_age_s and now - tmp.stat().st_mtime < min_age_s:
-                continue
-            tmp.unlink()
+            if atomic.owner_pid(tmp) is not None:
+                stale = atomic.is_left_over(tmp, now)
+            else:
+                stale = now - tmp.stat().st_mtime >= min_age_s
+            if stale:
+                tmp.unlink()
         except OSError:
             pass
 
@@ -498,7 +575,7 @@ def _build_days(
     result: BuildResult,
 ) -> None:
     sched = project.schedule
-    asrun = AsRunLog(asrun_path(out_dir))
+    asrun = open_for_build(asrun_path(out_dir))
     since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP
     queued = load_queue(out_dir, since=since)
     jingle_cache: dict[str, tuple[JingleFile, JingleFile]] = {}

@@ -21,13 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import output_lock
 from .errors import InputError
 from .schedule.emergency import queue_path
+from .schedule.running_order import RunningOrderError, read_running_order
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,6 +40,8 @@ class BulletinPruneResult:
     freed: int = 0
     kept: int = 0
     kept_bytes: int = 0
+    #: running orders that could not be read (each logged; their .m3u8 still counted)
+    unreadable: list[Path] = field(default_factory=list)
 
 
 def _playlist_day(folder: Path) -> dt.date | None:
@@ -45,8 +51,9 @@ def _playlist_day(folder: Path) -> dt.date | None:
         return None
 
 
-def referenced(out_dir: Path, since: dt.date) -> set[Path]:
-    """Every media file a playlist dated ``since`` or later, or the emergency queue, names."""
+def referenced(out_dir: Path, since: dt.date, unreadable: list[Path] | None = None) -> set[Path]:
+    """Every media file a playlist dated ``since`` or later, or the emergency queue, names.
+    A running order that cannot be read is logged and appended to ``unreadable``."""
     out_dir = Path(out_dir).resolve()
     names: set[Path] = set()
     for folder in (out_dir / "playlists").glob("*"):
@@ -59,10 +66,18 @@ def referenced(out_dir: Path, since: dt.date) -> set[Path]:
                     names.add((folder / line.strip()).resolve())
         for order in folder.glob("*.json"):
             try:
-                items = json.loads(order.read_text("utf-8")).get("items", [])
-            except ValueError:
-                continue  # the .m3u8 beside it names the same files
-            names.update((folder / i["file"]).resolve() for i in items if i.get("file"))
+                ro = read_running_order(order)
+            except RunningOrderError as exc:
+                # the .m3u8 beside it names the same files; still, the officer is told
+                log.warning(
+                    "%s\n  (vẫn giữ các tệp mà %s nêu)",
+                    exc.message,
+                    order.with_suffix(".m3u8").name,
+                )
+                if unreadable is not None:
+                    unreadable.append(order)
+                continue
+            names.update(ro.media(i) for i in ro.items if i.file)
     queue = queue_path(out_dir)
     if queue.is_file():
         try:
@@ -96,7 +111,7 @@ def prune_bulletins(
     if not any((out_dir / d).is_dir() for d in ("bulletins", "announcements", "jingles")):
         return result
     with output_lock(out_dir, lock_timeout, doing=", nên chưa dọn bản tin"):
-        keep = referenced(out_dir, today - dt.timedelta(days=keep_days))
+        keep = referenced(out_dir, today - dt.timedelta(days=keep_days), result.unreadable)
         media = [
             *out_dir.glob("bulletins/*/*.mp3"),
             *out_dir.glob("announcements/*.mp3"),

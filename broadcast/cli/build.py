@@ -124,8 +124,8 @@ def build_cmd(
 
     \b
     Ví dụ:  broadcast build --date today
-            broadcast build --date 2026-11-25 --days 7     # làm trước cả tuần
-            broadcast build --date today --jobs 4          # 4 tiến trình
+            broadcast build --date 2026-11-25 --days 7 --station xom-dong  # cả tuần, một đài
+            broadcast build --date 2026-11-25 --station xom-dong --jobs 2  # 2 tiến trình
     """
     project = apply_engines(load_for_work(root), engines)
     run_build(project, resolve_out(root, out), date, days, list(stations) or None, jobs)

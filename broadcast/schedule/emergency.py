@@ -4,8 +4,9 @@ Level three of Circular 39/2020/TT-BTTTT (storms, fires, epidemics) cannot wait 
 campaign's slot. ``broadcast emergency`` renders the bulletin for the chosen stations and
 appends it to ``OUT/emergency/queue.json``. Two readers:
 
-- the daemon (``broadcast run``) polls the queue and plays each new entry on its
-  stations right after the bulletin now playing (or at once, cutting it, with ``now``);
+- the daemon (``broadcast run``) watches the queue and plays each new entry on its
+  stations as each station's ``policy`` says (``interrupt``: ``now`` or ``after_item``;
+  ``after``: ``resume`` or ``drop``; entries without a policy: the ``now`` flag);
 - ``broadcast build`` puts each entry at the head of the next session's playlist, for
   operators who load playlists by hand.
 
@@ -59,6 +60,7 @@ def _from_raw(raw: dict[str, Any]) -> QueuedBulletin:
         files=dict(raw.get("files", {})),
         durations={k: float(v) for k, v in raw.get("durations", {}).items()},
         now=bool(raw.get("now", False)),
+        policy={str(k): dict(v) for k, v in (raw.get("policy") or {}).items()},
     )
 
 
@@ -70,8 +72,11 @@ def load_queue(out_dir: Path, since: dt.datetime | None = None) -> list[QueuedBu
     return sorted(items, key=lambda q: (q.created, q.id))
 
 
-def enqueue(out_dir: Path, entry: QueuedBulletin) -> None:
-    """Append ``entry`` (atomic rewrite); entries older than ``KEEP`` are pruned."""
+def enqueue(out_dir: Path, entry: QueuedBulletin, cap: dict[str, str] | None = None) -> None:
+    """Append ``entry`` (atomic rewrite); entries older than ``KEEP`` are pruned.
+
+    ``cap`` ({"sender", "identifier"}) is the CAP alert the entry carries, so that a CAP
+    ``Cancel`` can find and withdraw it (:func:`withdraw`)."""
     path = queue_path(out_dir)
     with _lock(out_dir):
         raw = [
@@ -91,6 +96,28 @@ def enqueue(out_dir: Path, entry: QueuedBulletin) -> None:
                 "files": entry.files,
                 "durations": entry.durations,
                 "now": entry.now,
+                "policy": entry.policy,
+                **({"cap": dict(cap)} if cap else {}),
             }
         )
         atomic.write_text(path, json.dumps({"queue": raw}, ensure_ascii=False, indent=1) + "\n")
+
+
+def withdraw(out_dir: Path, keys: list[tuple[str, str]]) -> list[QueuedBulletin]:
+    """Remove the entries carrying one of the CAP alerts ``keys`` ((sender, identifier))
+    from the queue (atomic rewrite); returns what was removed. A daemon that has not
+    played an entry yet will not play it; one already aired stays in the as-run log."""
+    path = queue_path(out_dir)
+    wanted = set(keys)
+    with _lock(out_dir):
+        raw = _read(path)
+        gone = [
+            r
+            for r in raw
+            if (r.get("cap", {}).get("sender"), r.get("cap", {}).get("identifier")) in wanted
+        ]
+        if gone:
+            keep = [r for r in raw if r not in gone]
+            text = json.dumps({"queue": keep}, ensure_ascii=False, indent=1) + "\n"
+            atomic.write_text(path, text)
+    return [_from_raw(r) for r in gone]

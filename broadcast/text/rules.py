@@ -5,8 +5,8 @@ pipeline is one visible list (``pipeline()``); the data they use (abbreviations,
 letter names, web words, hotlines) lives in ``data/*.yaml``. Order matters and is
 deliberate: hygiene first, then the user's lexicon (so it can override anything),
 then the forms that contain digits or dots and must be recognised whole (web
-addresses, document numbers, phone numbers, dates, times) before the generic number
-reading, then abbreviations and acronyms, then symbols and punctuation.
+addresses, document numbers, phone and account numbers (codes.py), dates, times)
+before the generic number reading, then abbreviations and acronyms, then symbols and punctuation.
 
 Rules that read numbers take a ``dialect`` keyword; ``pipeline()`` binds it so that
 every entry of the list is a plain ``str -> str``.
@@ -22,6 +22,12 @@ Choices worth knowing (an announcer's reading, checked against the seed notices)
 * Paragraphs stay on separate lines of the output; inside a paragraph the lines are
   joined, with a full stop where a line ended without punctuation (headings, list items)
   unless the next line continues in lower case.
+* Roman numerals are numbers only after the words that take them (quý IV, thế kỷ XX,
+  lần thứ XIII); elsewhere a capital I, V or X is a letter (a name, an initial).
+* H., Q., P., TT., KP. are places only before a place name or a number; after a name
+  or a title word (ông, Văn) they are a person's initial and stay.
+* Address parts are cut into known words (syllables.py) and the rest spelled, with
+  every separator said, so a listener can write the address down.
 * The output holds only letters, spaces, newlines and . , ; : ! ?
 """
 
@@ -33,7 +39,16 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache, partial
 
 from . import numbers, tables
+from .codes import (
+    read_digit_contexts,
+    read_grouped_codes,
+    read_hotlines,
+    read_long_codes,
+    read_numbers_after_so,
+    read_phone_numbers,
+)
 from .numbers import digit_by_digit, quantity, quantity_text
+from .syllables import segment
 
 Rule = Callable[[str], str]
 
@@ -199,35 +214,176 @@ def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
     return _tidy_spaces(pattern.sub(repl, text))
 
 
+# -- Roman numerals ---------------------------------------------------------------
+
+
+def roman_value(letters: str) -> int | None:
+    """XIV -> 14; None unless written the canonical way (so "VX", "IIII" are not numbers)."""
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for i, c in enumerate(letters):
+        v = values[c]
+        total += -v if i + 1 < len(letters) and values[letters[i + 1]] > v else v
+    return total if 0 < total < 40 and _to_roman(total) == letters else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        out += sym * (n // value)
+        n %= value
+    return out
+
+
+@lru_cache(maxsize=1)
+def _roman_pattern() -> re.Pattern[str]:
+    words = sorted(tables.numbers()["roman_contexts"], key=len, reverse=True)
+    alts = "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in words)
+    return re.compile(r"(?i:(?<!\w)(" + alts + r"))([ \t]+)([IVX]+)(?![\w.]\w|\w)")
+
+
+def read_roman_numerals(text: str) -> str:
+    """quý IV -> quý 4, thế kỷ XX -> thế kỷ 20 (the number is read later), after the
+    words of data/numbers.yaml ``roman_contexts`` only."""
+
+    def repl(m: re.Match[str]) -> str:
+        value = roman_value(m.group(3))
+        return m.group(0) if value is None else f"{m.group(1)}{m.group(2)}{value}"
+
+    if not _ANY_ROMAN.search(text):  # most notices have none: skip the long pattern
+        return text
+    return _roman_pattern().sub(repl, text)
+
+
+_ANY_ROMAN = re.compile(r"(?<!\w)[IVX]+(?!\w)")
+
+
 # -- web addresses and e-mail -------------------------------------------------------
 
 
 def _read_label(label: str) -> str:
+    """One part of an address without separators: a known label, digits, or words."""
+    return _read_compound(label)
+
+
+def _fixed_label(part: str) -> str | None:
     web = tables.web()
-    low = label.lower()
-    if low in web["words"]:
-        return web["words"][low]
-    if low in web["labels"]:
-        return web["labels"][low]
-    parts = re.findall(r"[0-9]+|[^\W\d_]+", low)
-    if len(parts) > 1:
-        return " ".join(_read_label(p) for p in parts)
-    if low.isdigit():
-        return digit_by_digit(low, group=False)
-    # Short parts that cannot be one syllable (ais, ubnd) are spelled; a longer unknown
-    # part is most likely run-together words, left to the engine.
-    if len(low) <= 3 or len(low) <= 5 and not is_syllable(low):
-        return spell(low)
-    return low
+    return web["words"].get(part) or web["labels"].get(part) or _loanwords_lower().get(part)
+
+
+@lru_cache(maxsize=1)
+def _loanwords_lower() -> dict[str, str]:
+    return {k.lower(): v for k, v in tables.loanwords().items() if re.fullmatch(r"\w+", k)}
+
+
+def _read_compound(part: str) -> str:
+    """baocao-lua-dao -> "báo cáo gạch ngang lừa gạch ngang đảo"; phananh -> "phản ánh".
+
+    Letters that run across "-" or "_" are cut into words together (syllables.py), so
+    a word the writer split with a hyphen is still found; digits are read one by one;
+    separators are said by name where they stand. A part listed whole in web.yaml
+    (gov, vn, zalo, thongbaorac) is read as listed there.
+    """
+    web = tables.web()
+    names = {
+        ".": web["dot"],
+        "-": web["hyphen"],
+        "_": web["underscore"],
+        "/": web["slash"],
+        "+": "cộng",
+    }
+    low = part.lower()
+    whole = _fixed_label(low)
+    if whole is not None:
+        return whole
+    out: list[str] = []
+    run: list[str] = []  # letters and the separators between them, not yet read
+
+    def flush() -> None:
+        if run:
+            out.append(_read_letters(run, names))
+            run.clear()
+
+    for token in re.findall(r"[^\W\d_]+|\d+|[^\w]|_", low):
+        if token.isdigit():
+            flush()
+            out.append(digit_by_digit(token, group=False))
+        elif token.isalpha():
+            if run and run[-1].isalpha():
+                run.append("")  # two letter runs with nothing between: cannot happen
+            run.append(token)
+        elif run and run[-1].isalpha():
+            run.append(token)
+        else:
+            flush()
+            out.append(names.get(token, ""))
+    if run and not run[-1].isalpha():
+        tail = run.pop()
+        flush()
+        out.append(names.get(tail, ""))
+    flush()
+    return " ".join(w for w in out if w)
+
+
+def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
+    """Letter parts joined by separators: listed parts as listed, the rest cut into words."""
+    words: list[str] = []
+    pending: list[str] = []  # parts not listed in web.yaml, read together
+
+    def cut() -> None:
+        if not pending:
+            return
+        text, breaks, seps, pos = "", set(), {}, 0
+        for i, item in enumerate(pending):
+            if i % 2:
+                breaks.add(pos)
+                seps[pos] = names.get(item, "")
+            else:
+                text += item
+                pos += len(item)
+        said: list[str] = []
+        for start, end, reading in segment(_ascii(text), frozenset(breaks)):
+            if start in seps:
+                said.append(seps.pop(start))
+            said.append(reading if reading is not None else spell(text[start:end]))
+        words.extend(w for w in said if w)
+        pending.clear()
+
+    for i, item in enumerate(run):
+        if i % 2:  # a separator
+            if pending and not pending[-1].isalpha():
+                pending.append(item)
+            elif pending:
+                pending.append(item)
+            else:
+                words.append(names.get(item, ""))
+            continue
+        fixed = _fixed_label(item)
+        if fixed is None:
+            pending.append(item)
+            continue
+        sep = pending.pop() if pending and not pending[-1].isalpha() else None
+        cut()
+        if sep is not None:
+            words.append(names.get(sep, ""))
+        words.append(fixed)
+    if pending and not pending[-1].isalpha():
+        sep = pending.pop()
+        cut()
+        words.append(names.get(sep, ""))
+    cut()
+    return " ".join(w for w in words if w)
+
+
+def _ascii(text: str) -> str:
+    """đ -> d and marks dropped: the spelling the syllable inventory is written in."""
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(c for c in bare if not unicodedata.combining(c))
 
 
 def _read_host(host: str) -> str:
     web = tables.web()
-    out = []
-    for label in host.split("."):
-        pieces = [_read_label(p) for p in label.split("-") if p]
-        out.append(f" {web['hyphen']} ".join(pieces))
-    return f" {web['dot']} ".join(out)
+    return f" {web['dot']} ".join(_read_compound(label) for label in host.split("."))
 
 
 def _read_path(path: str) -> str:
@@ -235,8 +391,7 @@ def _read_path(path: str) -> str:
     words = []
     for seg in path.split("/"):
         if seg:
-            pieces = [_read_label(p) for p in re.split(r"[^0-9A-Za-z]+", seg) if p]
-            words.append(" ".join(pieces))
+            words.append(_read_compound(seg))
     return f" {web['slash']} ".join(words)
 
 
@@ -248,10 +403,7 @@ def read_emails(text: str) -> str:
     web = tables.web()
 
     def repl(m: re.Match[str]) -> str:
-        local = re.split(r"([._+-])", m.group(1))
-        names = {".": web["dot"], "_": web["underscore"], "-": web["hyphen"], "+": "cộng"}
-        spoken_local = " ".join(names[p] if p in names else _read_label(p) for p in local if p)
-        return f" {spoken_local} {web['at_sign']} {_read_host(m.group(2))} "
+        return f" {_read_compound(m.group(1))} {web['at_sign']} {_read_host(m.group(2))} "
 
     return _tidy_spaces(_EMAIL.sub(repl, text))
 
@@ -285,13 +437,16 @@ def read_loanwords(text: str) -> str:
 
 # -- document numbers ----------------------------------------------------------------
 
-_CODE = r"[A-ZĐ][A-ZĐa-z&]*"
+_CODE = r"[A-ZĐ][A-ZĐa-z&]*\d{0,3}"  # QH14: the 14th National Assembly
 _DOCNUM = re.compile(
     r"(?<![\w/])(?:(\d+)(?:/(\d{4}))?)?/(" + _CODE + r"(?:-" + _CODE + r")*)(?![\w/])"
 )
 
 
-def _read_code(part: str) -> str:
+def _read_code(part: str, dialect: str = "north") -> str:
+    letters, digits = re.fullmatch(r"(.*?)(\d*)", part).groups()  # type: ignore[union-attr]
+    if digits:
+        return f"{_read_code(letters)} {quantity_text(digits, dialect)}"
     for table in (tables.document_codes(), tables.abbreviations()):
         if part in table:
             return table[part]
@@ -308,94 +463,10 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
         parts = [quantity_text(number, dialect)] if number else []
         if year:
             parts.append("năm " + quantity_text(year, dialect))
-        parts += [_read_code(p) for p in code.split("-")]
+        parts += [_read_code(p, dialect) for p in code.split("-")]
         return " ".join(parts)
 
     return _DOCNUM.sub(repl, text)
-
-
-# -- digit strings read one by one ---------------------------------------------------
-
-_PHONE = re.compile(r"(?<![\w.,+])(\+84|0)([ .-]?\d{2,3}(?:[ .-]?\d{3,4}){2})(?![\w]|[.,]\d)")
-
-
-def read_phone_numbers(text: str) -> str:
-    """0912.345.678 / 0987 654 321 / +84 912345678 -> digits in the writer's groups."""
-
-    def repl(m: re.Match[str]) -> str:
-        prefix, rest = m.groups()
-        count = sum(c.isdigit() for c in rest)
-        if prefix == "0" and not 9 <= count <= 10 or prefix == "+84" and not 8 <= count <= 10:
-            return m.group(0)
-        if prefix == "+84":
-            return "cộng tám bốn, " + digit_by_digit(rest)
-        grouped = rest[0] in " .-"  # "0 912 ..." is rare; keep the 0 with the first group
-        return digit_by_digit(("0 " if grouped else "0") + rest)
-
-    return _PHONE.sub(repl, text)
-
-
-_DIGIT_RUN = r"(\+?\d(?:[\d]|[ .-](?=\d))*)"
-
-
-@lru_cache(maxsize=1)
-def _context_pattern() -> re.Pattern[str]:
-    contexts = sorted(tables.numbers()["digit_contexts"], key=len, reverse=True)
-    alts = "|".join(re.escape(c) for c in contexts)
-    return re.compile(
-        r"(?i)(?<!\w)(" + alts + r")((?:[ \t]+số)?[ \t]*:?[ \t]*)" + _DIGIT_RUN + r"(?![\w/%])"
-    )
-
-
-def read_digit_contexts(text: str) -> str:
-    """After "gọi", "tổng đài", "số tài khoản", "CCCD", ...: digits one by one."""
-
-    def repl(m: re.Match[str]) -> str:
-        context, gap, run = m.groups()
-        return f"{context}{gap}{digit_by_digit(run)}"
-
-    return _context_pattern().sub(repl, text)
-
-
-_BARE_SO = re.compile(r"(?i)(?<!\w)(số[ \t]*:?[ \t]*)(\d+)(?![\w/%]|[.,]\d)")
-
-
-def read_numbers_after_so(text: str) -> str:
-    """ "số 0123456" or "số 1234567" is a code; "số 12" stays a quantity."""
-    minimum = int(tables.numbers()["bare_so_min_digits"])
-
-    def repl(m: re.Match[str]) -> str:
-        run = m.group(2)
-        if run.startswith("0") and len(run) > 1 or len(run) >= minimum:
-            return m.group(1) + digit_by_digit(run)
-        return m.group(0)
-
-    return _BARE_SO.sub(repl, text)
-
-
-@lru_cache(maxsize=1)
-def _hotline_pattern() -> re.Pattern[str]:
-    data = tables.numbers()
-    lines = "|".join(sorted(data["hotlines"], key=len, reverse=True))
-    units = "|".join(re.escape(w) for w in data["quantity_words"])
-    return re.compile(
-        r"(?<![\w.,/+-])(" + lines + r")(?![\w/%]|[.,]\d|[ \t]*(?:" + units + r")(?!\w))"
-    )
-
-
-def read_hotlines(text: str) -> str:
-    """156, 113, 114, 115, 111 ... are codes: "một năm sáu", not "một trăm năm mươi sáu"."""
-    return _hotline_pattern().sub(lambda m: digit_by_digit(m.group(1)), text)
-
-
-def read_long_codes(text: str) -> str:
-    """A run of nine or more digits (account, ID card) is read digit by digit."""
-    n = int(tables.numbers()["code_min_digits"])
-    return re.sub(
-        r"(?<![\w.,])(\d{" + str(n) + r",})(?![\w]|[.,]\d)",
-        lambda m: digit_by_digit(m.group(1)),
-        text,
-    )
 
 
 # -- dates and times -----------------------------------------------------------------
@@ -706,6 +777,57 @@ def _words_pattern(keys: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
     return re.compile(r"(?<![\w&/.@])(?:" + alts + r")(?:(?<=\.)|(?![\w&/@]))", flags)
 
 
+@lru_cache(maxsize=1)
+def _place_pattern() -> re.Pattern[str]:
+    keys = sorted(tables.places(), key=len, reverse=True)
+    alts = "|".join(re.escape(k) for k in keys)
+    # Followed by a number (Q.1, KP. 3) or a capitalised word with a small letter next.
+    return re.compile(r"(?<![\w.&/])(" + alts + r")[ \t]*(?=\d|([^\W\d_])[^\W\d_]*)")
+
+
+_NAME_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
+
+
+def _is_initial(text: str, start: int) -> bool:
+    """Is the word before ``start`` a title or a name inside a sentence (Văn, ông)?"""
+    before = text[max(0, start - 40) : start]
+    m = _NAME_BEFORE.search(before)
+    if not m:
+        return False
+    word = m.group(1)
+    data = tables.table("abbreviations")
+    if word.lower() in data["person_words"] or word in data["person_words"]:
+        return True
+    if not (word[0].isupper() and word[1:].islower()):
+        return False  # UBND, xã: not a name
+    head = before[: m.start(1)].rstrip(" \t")
+    return bool(head) and head[-1] not in ".!?:;(\n"  # a capital word mid-sentence
+
+
+def expand_place_abbreviations(text: str) -> str:
+    """H. Cần Giuộc -> huyện Cần Giuộc, Q.1 -> quận 1; "Nguyễn Văn H." keeps its initial;
+    before a title "P. Giám đốc" -> "phó Giám đốc", "Q. Chủ tịch" -> "quyền Chủ tịch"."""
+    data = tables.table("abbreviations")
+    places, not_before = tables.places(), data["place_not_before"]
+
+    def repl(m: re.Match[str]) -> str:
+        key, first = m.group(1), m.group(2)
+        nxt = m.string[m.end() : m.end() + 12]
+        if first is not None:
+            word = re.match(r"[^\W\d_]+", nxt)
+            if not first.isupper() or word is None or len(word.group()) < 2:
+                return m.group(0)
+            if word.group() in data["titles"]:
+                return data["title_abbreviations"].get(key, key) + " "
+            if not word.group()[1].islower() or word.group() in not_before:
+                return m.group(0)
+        if _is_initial(m.string, m.start()):
+            return m.group(0)
+        return places[key] + " "
+
+    return _place_pattern().sub(repl, text)
+
+
 def expand_abbreviations(text: str) -> str:
     """UBND -> "ủy ban nhân dân", V/v -> "về việc", TP. -> "thành phố" (data/abbreviations.yaml)."""
     return _replace_words(text, tables.abbreviations())
@@ -835,27 +957,30 @@ def pipeline(
         ("markdown", strip_markdown),
         ("lines", join_lines),
         ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}))),
+        ("roman_numerals", read_roman_numerals),
+        ("places", expand_place_abbreviations),
         ("emails", read_emails),
         ("web_addresses", read_web_addresses),
-        ("loanwords", read_loanwords),
         ("document_numbers", partial(read_document_numbers, **d)),
         ("phone_numbers", read_phone_numbers),
+        ("grouped_codes", read_grouped_codes),
         ("digit_contexts", read_digit_contexts),
         ("numbers_after_so", read_numbers_after_so),
         ("hotlines", read_hotlines),
         ("long_codes", read_long_codes),
+        ("loanwords", read_loanwords),
         ("date_ranges", partial(read_date_ranges, **d)),
         ("dates", partial(read_dates, **d)),
         ("month_year", partial(read_month_year, **d)),
         ("day_month_words", partial(read_day_month_words, **d)),
         ("times", partial(read_times, **d)),
         ("ordinals", partial(read_ordinals, **d)),
+        ("per_units", read_per_units),
         ("number_ranges", read_number_ranges),
         ("percent", partial(read_percent, **d)),
         ("money", partial(read_money, **d)),
         ("units", partial(read_units, **d)),
         ("letter_codes", read_letter_codes),
-        ("per_units", read_per_units),
         ("numbers", partial(read_numbers, **d)),
         ("abbreviations", expand_abbreviations),
         ("acronyms", read_acronyms),
