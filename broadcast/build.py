@@ -43,7 +43,7 @@ from .schedule.planner import (
     plan_day,
     requested_scripts,
 )
-from .schedule.playlists import Batch, Entry, write_playlist
+from .schedule.playlists import Batch, Entry, relative, write_playlist
 from .scripts import Script
 from .vocabulary import TIMEZONE
 
@@ -532,6 +532,21 @@ def _render_all(
     return out
 
 
+def _fingerprint(entries: list[Entry], folder: Path) -> list[tuple[dt.datetime, str]]:
+    """What the as-run log keeps of a running order that can differ between builds."""
+    return [(e.start, relative(e.path, folder)) for e in entries if e.kind == "bulletin"]
+
+
+def _recorded(asrun: Any, day: dt.date) -> dict[str, list[tuple[dt.datetime, str]]]:
+    """The running orders the as-run log already holds for ``day``, by station: a
+    rebuild that changes nothing rewrites nothing there either (one transaction with a
+    disk flush per station costs minutes for a province)."""
+    out: dict[str, list[tuple[dt.datetime, str]]] = {}
+    for row in asrun.planned(day, day):
+        out.setdefault(row.station_id, []).append((row.start, row.file))
+    return out
+
+
 def build(
     project: Project,
     out_dir: Path,
@@ -631,18 +646,21 @@ def _build_days(
         by_station: dict[str, dict[str, Bulletin]] = {}
         for (sid, script_id), b in made.bulletins.items():
             by_station.setdefault(sid, {})[script_id] = b
+        recorded = _recorded(asrun, day)
+        to_record: list[Path] = []
         for sid in wanted:
             station = sched.stations[sid]
             path = playlist_path(out_dir, day, sid)
+            entries = entries_for(
+                plan,
+                sid,
+                by_station.get(sid, {}),
+                jingle_cache[sid],
+                out_dir,
+                announcement=made.announcements.get(sid),
+            )
             changed = write_playlist(
-                entries_for(
-                    plan,
-                    sid,
-                    by_station.get(sid, {}),
-                    jingle_cache[sid],
-                    out_dir,
-                    announcement=made.announcements.get(sid),
-                ),
+                entries,
                 path,
                 title=f"{station.name} — {day:%d/%m/%Y}",
                 station={"id": sid, "name": station.name, "kind": station.kind},
@@ -653,7 +671,9 @@ def _build_days(
             )
             result.written += int(changed)
             paths.append(path)
+            if changed or recorded.get(sid) != _fingerprint(entries, path.parent):
+                to_record.append(path)
         batch.commit()
-        for path in paths:
+        for path in to_record:
             asrun.record_running_order(path.with_suffix(".json"))
-            result.playlists.append(path)
+        result.playlists.extend(paths)

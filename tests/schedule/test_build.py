@@ -646,3 +646,35 @@ def test_render_workers_end_with_a_build_killed_with_kill_9(small_root, tmp_path
         alive = {p for p in alive if _running(p)}
         time.sleep(0.1)
     assert not alive, f"workers {alive} outlived their build"
+
+
+def test_a_warm_rebuild_rewrites_the_as_run_log_only_where_it_differs(small_root, tmp_path):
+    """Unchanged playlists already in the as-run log are not written again (a transaction
+    with a disk flush per station); a log that lost them (moved aside, a crash between
+    publishing and recording) gets them back on the next build."""
+    from broadcast.report.asrun import AsRunLog, asrun_path
+
+    out = tmp_path / "out"
+    args = ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    day = dt.date.fromisoformat(DAY)
+    log = AsRunLog(asrun_path(out))
+    first = log.planned(day, day)
+    assert {p.station_id for p in first} == {"fm-thu", "xom-a"}
+    import sqlite3
+
+    def stamps() -> list[int]:  # a rewrite deletes and inserts: new row ids
+        with sqlite3.connect(asrun_path(out)) as con:
+            return [r[0] for r in con.execute("SELECT rowid FROM planned ORDER BY rowid")]
+
+    before = stamps()
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert log.planned(day, day) == first
+    assert stamps() == before  # not rewritten
+    for p in asrun_path(out).parent.glob(asrun_path(out).name + "*"):
+        p.unlink()
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    again = AsRunLog(asrun_path(out)).planned(day, day)
+    assert [(p.station_id, p.start, p.file) for p in again] == [
+        (p.station_id, p.start, p.file) for p in first
+    ]
