@@ -43,6 +43,7 @@ from .audio.bulletin import BulletinParts, assemble
 from .audio.ffmpeg import read_audio
 from .audio.jingles import chime
 from .audio.master import master, master_many
+from .errors import EngineError
 from .project import Project
 from .schedule.model import Station
 from .scripts import Script
@@ -425,6 +426,7 @@ class Renderer:
             items.append((audio, job.path, job.station.audio, tags))
         batch = Batch()
         for (n, job, said, text), done in zip(todo, master_many(items), strict=True):
+            refs = self._speech_refs(job.station, (text, said))
             b = Bulletin(
                 path=job.path,
                 key=job.key,
@@ -438,12 +440,34 @@ class Renderer:
                 spoken_text=text,
                 fallbacks=said.fallbacks,
                 kind=KIND_ANNOUNCEMENT,
-                speech=self._speech_refs(job.station, (text, said)),
+                speech=() if self._offline(job.station, said) else refs,
             )
             batch.add(b.meta_path, _meta_text(b))
             out[n] = b
         batch.commit()
+        for (_, job, said, text), _done in zip(todo, items, strict=True):
+            if self._offline(job.station, said):
+                self._drop_speech(job.station, text, said)
         return [b for b in out if b is not None]
+
+    def _offline(self, station: Station, said: Spoken) -> bool:
+        """Spoken by an offline engine: remade in milliseconds, not worth keeping."""
+        try:
+            return not self.speaker(station).engine(said.engine).ONLINE
+        except EngineError:
+            return False
+
+    def _drop_speech(self, station: Station, text: str, said: Spoken) -> None:
+        """An announcement's speech leaves the cache once its MP3 exists, when an offline
+        engine spoke it: a province has one per station (about 90 kB of FLAC each), and
+        the MP3 is what every later build reuses. Online engines' speech stays: it is
+        what lets an office render offline what it fetched while it had internet."""
+        path = self.speaker(station).cache_path(text, said.engine)
+        if path is not None:
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
     def make_many(self, jobs: list[Job]) -> list[Bulletin]:
         """Make several jobs here, in order; their announcements together."""

@@ -490,6 +490,9 @@ def test_two_stations_with_the_same_voice_share_one_bulletin_file(small_root, tm
         (ann,) = set(files(sid, "announcement"))
         meta = json.loads(ann.with_suffix(".json").read_text("utf-8"))
         assert meta["spoken_text"].startswith(name.split()[0]) and meta["station_id"] == sid
+        assert meta["speech"] == []  # eSpeak's announcement speech is not kept once made
+    cached = len(list((out / "cache" / "speech").rglob("*.flac")))
+    assert cached == 2 * (2 + 2 + 1)  # per dialect: 2 bodies, 2 titles, "Xin nhắc lại"
     # the shared body names no station: its spoken header is the title alone
     body = json.loads(files("xom-b", "bulletin")[0].with_suffix(".json").read_text("utf-8"))
     assert body["station_id"] == "" and "xin thông báo" not in body["spoken_text"]
