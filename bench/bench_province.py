@@ -212,7 +212,8 @@ def make_real_project(root: Path, n: int) -> dt.date:
     loud = dict(shipped["stations"][1])
     stations = [fm]
     for i in range(1, n):
-        st = dict(loud, id=f"xom-{i:05d}", name=f"Loa truyền thanh xóm {i}")
+        st = json.loads(json.dumps(loud))  # a deep copy: YAML anchors are refused
+        st.update(id=f"xom-{i:05d}", name=f"Loa truyền thanh xóm {i}")
         st["dialect"] = DIALECTS[i % 3]
         stations.append(st)
     doc = {

@@ -488,6 +488,7 @@ def _render_all(
     wanted: dict[Path, list[tuple[str, str]]] = {}
     stations = list(dict.fromkeys(sid for sid, _ in jobs))
     ann_for: dict[Path, list[str]] = {}
+    planned: dict[tuple[str, str], Bulletin | Job] = {}
     for sid in stations:
         got = renderer.plan_announcement(sched.stations[sid])
         if isinstance(got, Bulletin):
@@ -496,7 +497,12 @@ def _render_all(
             todo.setdefault(got.path, got)
             ann_for.setdefault(got.path, []).append(sid)
     for sid, script_id in jobs:
-        got = renderer.plan(project.scripts[script_id], sched.stations[sid], standalone=False)
+        station, script = sched.stations[sid], project.scripts[script_id]
+        # stations that sound alike share a key: look each file up once a day
+        memo = (renderer.sound_key(station), script_id)
+        if memo not in planned:
+            planned[memo] = renderer.plan(script, station, standalone=False)
+        got = planned[memo]
         if isinstance(got, Bulletin):
             out.bulletins[(sid, script_id)] = got
         else:

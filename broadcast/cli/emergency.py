@@ -239,9 +239,7 @@ def send_emergency(
     names = names or ["all"]
     check_targets(project, names)
     targets = sched.resolve_targets(names)
-    policy = {
-        sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets
-    }
+    policy = {sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets}
     renderer = Renderer(project, target_out)
     files: dict[str, str] = {}
     durations: dict[str, float] = {}
