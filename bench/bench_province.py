@@ -232,12 +232,15 @@ def make_real_project(root: Path, n: int) -> dt.date:
 
 
 def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
+    """Proportional set size (shared pages split between the processes sharing them: the
+    workers are forked from the build and share its pages), else the resident size."""
+    for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(field):
+                    return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
@@ -252,7 +255,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of ``root_pid`` and all its descendants, in kB (from /proc; only
+    """Memory of ``root_pid`` and all its descendants, in kB (PSS from /proc; only
     the tree is read, so sampling costs the machine next to nothing)."""
     total, frontier, seen = 0, [root_pid], set()
     while frontier:

@@ -195,7 +195,7 @@ class SpeechCache:
         flush a playlist needs would only slow a province's 10,000 announcements."""
         path = self.path(engine, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp = path.with_name(f".{path.name}.pid{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             tmp.write_bytes(to_flac(audio))
             os.chmod(tmp, atomic.FILE_MODE)
