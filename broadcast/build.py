@@ -30,7 +30,7 @@ from filelock import FileLock, Timeout
 from . import atomic
 from .errors import BroadcastError, LockBusyError, StoppedByUser
 from .project import Project
-from .render import KIND_ANNOUNCEMENT, Bulletin, Job, Renderer
+from .render import KIND_ANNOUNCEMENT, Bulletin, Job, Renderer, Sources
 from .report.asrun import asrun_path, open_for_build
 from .schedule.emergency import KEEP, load_queue
 from .schedule.jingles import JingleFile, jingle_files
@@ -354,7 +354,7 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _init_worker(project: Project, out_dir: Path, parent: int) -> None:
+def _init_worker(project: Sources, out_dir: Path, parent: int) -> None:
     global _WORKER
     _die_with(parent)
     _WORKER = Renderer(project, out_dir)
@@ -390,6 +390,22 @@ def _tasks(todo: list[Job]) -> list[list[Job]]:
     return bulletins + batches
 
 
+#: above this many stations, workers start fresh instead of as forks of the build
+SPAWN_ABOVE_STATIONS = 500
+
+
+def _start_method(project: Project | Sources) -> str:
+    """``fork`` starts a worker at once, but a fork of a build that holds a province's
+    project grows to the build's size as Python touches the objects (reference counts
+    write to every page it shares): three copies of 300 MB. Above a few hundred stations
+    workers are spawned fresh and get only what they need (:class:`Sources`)."""
+    methods = multiprocessing.get_all_start_methods()
+    stations = len(getattr(getattr(project, "schedule", None), "stations", ()))
+    if "fork" in methods and stations <= SPAWN_ABOVE_STATIONS:
+        return "fork"
+    return "spawn"
+
+
 class RenderPool:
     """Makes render jobs on ``jobs`` processes (or in this one when ``jobs`` is 1).
 
@@ -409,14 +425,16 @@ class RenderPool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            # fork: workers start at once with the project already loaded (no pickling)
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            project = self.renderer.project
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
-                mp_context=ctx,
+                mp_context=multiprocessing.get_context(_start_method(project)),
                 initializer=_init_worker,
-                initargs=(self.renderer.project, self.renderer.out_dir, os.getpid()),
+                initargs=(
+                    Sources(project.root, project.lexicon_path),
+                    self.renderer.out_dir,
+                    os.getpid(),
+                ),
             )
         return self._pool
 

@@ -142,10 +142,19 @@ def announcement_text(station: Station) -> str:
     return f"{station.name} xin thông báo."
 
 
+@dataclass(frozen=True)
+class Sources:
+    """What making a file needs of the project besides its job: where relative paths
+    (jingles, models) start and the lexicon. A worker process gets only this."""
+
+    root: Path
+    lexicon_path: Path | None = None
+
+
 class Renderer:
     """Renders bulletins for one project into ``out_dir``; reuses engines and keys."""
 
-    def __init__(self, project: Project, out_dir: Path) -> None:
+    def __init__(self, project: Project | Sources, out_dir: Path) -> None:
         self.project = project
         self.out_dir = Path(out_dir)
         self._speakers: dict[tuple[str, str], Speaker] = {}

@@ -681,3 +681,24 @@ def test_a_warm_rebuild_rewrites_the_as_run_log_only_where_it_differs(small_root
     assert [(p.station_id, p.start, p.file) for p in again] == [
         (p.station_id, p.start, p.file) for p in first
     ]
+
+
+def test_spawned_workers_build_the_same_day_as_forked_ones(small_root, tmp_path, monkeypatch):
+    """A province's build spawns fresh workers (forks would copy its memory); they get
+    only the project's paths and make the same files and playlists."""
+    from broadcast import build as build_mod
+
+    args = ["build", "--date", DAY, "--root", str(small_root), "--jobs", "2"]
+    assert CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "fork")]).exit_code == 0
+    monkeypatch.setattr(build_mod, "SPAWN_ABOVE_STATIONS", 0)
+    r = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "spawn")])
+    assert r.exit_code == 0, r.output
+    fork, spawn = _snapshot(tmp_path / "fork"), _snapshot(tmp_path / "spawn")
+    assert sorted(fork) == sorted(spawn)  # the same files, by content-addressed name
+    for name in [n for n in fork if n.endswith(".json")]:
+        a, b = (json.loads(x[name])["items"] for x in (fork, spawn))
+        assert [(i["kind"], i["file"]) for i in a] == [(i["kind"], i["file"]) for i in b]
+        # eSpeak's output depends on its earlier calls in this (test) process: lengths
+        # may differ by a few milliseconds between the two builds, not more
+        for x, y in zip(a, b, strict=True):
+            assert abs(x["duration_s"] - y["duration_s"]) < 0.2
