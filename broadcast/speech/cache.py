@@ -197,9 +197,14 @@ class SpeechCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.pid{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            tmp.write_bytes(to_flac(audio))
+            # atomic's own write point: a full disk is reported as DiskFullError (what
+            # frees space), and tests inject faults there
+            atomic._write_data(tmp, to_flac(audio))
             os.chmod(tmp, atomic.FILE_MODE)
             os.replace(tmp, path)
+        except OSError as exc:
+            atomic._disk_full(exc, path)
+            raise
         finally:
             if tmp.exists():
                 tmp.unlink()
