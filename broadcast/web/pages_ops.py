@@ -310,11 +310,17 @@ def _report(request: Request):  # type: ignore[no-untyped-def]
     return start, end, build_report(log, start, end, commune, names)
 
 
-def _approvals_between(request: Request, start: dt.date, end: dt.date) -> list:  # type: ignore[type-arg]
+def _approvals_between(
+    request: Request, start: dt.date, end: dt.date, baseline: bool = False
+) -> list:  # type: ignore[type-arg]
+    """Approvals recorded in the period; the baseline (scripts on disk when approval was
+    turned on) only when asked, for the full book."""
     return [
         a
         for a in request.app.state.approvals.all()
-        if a.script_id and start.isoformat() <= a.at[:10] <= end.isoformat()
+        if a.script_id
+        and start.isoformat() <= a.at[:10] <= end.isoformat()
+        and (baseline or a.kind == "approved")
     ]
 
 
@@ -368,7 +374,7 @@ async def report_download(request: Request) -> Response:
         rows = io.StringIO()
         w = csv.writer(rows)
         w.writerow(["kich_ban", "phien_ban", "nguoi_duyet", "thoi_gian", "loai"])
-        for a in _approvals_between(request, start, end):
+        for a in _approvals_between(request, start, end, baseline=True):
             w.writerow([a.script_id, a.version, a.by, a.at, a.kind])
         body, media, name = (
             rows.getvalue().encode("utf-8"),

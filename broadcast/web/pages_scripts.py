@@ -242,7 +242,15 @@ async def edit_form(request: Request) -> Response:
     if not path.is_file():
         return render(request, "error.html", 404, title="Lỗi", what=f"Không có kịch bản '{sid}'")
     project, _ = await run_in_threadpool(_project, request)
-    return _form_page(request, fields_of(read_text(path)), file_hash(path), False, project=project)
+    text = read_text(path)
+    try:  # a file broken in Notepad opens with its errors already beside the fields
+        parse_script(text, path)
+        errors = None
+    except BroadcastError as exc:
+        errors = errors_by_field(exc)
+    return _form_page(
+        request, fields_of(text), file_hash(path), False, errors=errors, project=project
+    )
 
 
 async def _save(request: Request, new: bool) -> Response:

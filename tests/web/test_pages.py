@@ -11,6 +11,7 @@ from docx import Document
 from mutagen.mp3 import MP3
 
 from broadcast.approval import Approvals, console_db, file_hash
+from broadcast.report.asrun import AsRunLog, asrun_path
 from broadcast.web.store import Store
 
 from .conftest import csrf_of
@@ -169,7 +170,7 @@ def test_operator_builds_a_day_confirms_it_and_downloads_the_report(console_root
 def test_the_report_shows_who_approved_which_version(console_root, client_as):
     """The approvals of the period appear on the report page, in the DOCX and the CSV."""
     operator, approver = client_as("operator"), client_as("approver")
-    build_day(operator, "2026-11-25")
+    AsRunLog(asrun_path(console_root / "audio_out"))  # an empty log: nothing aired yet
     path = console_root / "scripts" / "noi-trinh-bao.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nXin cảm ơn.\n", encoding="utf-8")
     page = approver.get("/scripts/noi-trinh-bao").text
@@ -183,6 +184,7 @@ def test_the_report_shows_who_approved_which_version(console_root, client_as):
     query = f"from={day}&to={day}"
     report = operator.get(f"/report?{query}").text
     assert version[:10] in report and "chu-tich" in report
+    assert "có sẵn khi bật duyệt" not in report  # the baseline is not an approval
     doc = Document(io.BytesIO(operator.get(f"/report/download?{query}&format=docx").content))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "noi-trinh-bao" in cells and version[:10] in cells and "chu-tich" in cells
@@ -223,3 +225,24 @@ def test_operator_adds_a_user_who_can_then_log_in(console_root, client_as):
     )
     assert res.status_code == 303
     assert Store(console_db(console_root)).get("hoa").role == "approver"
+
+
+def test_a_file_broken_in_notepad_opens_with_its_error_beside_the_field(console_root, client_as):
+    path = console_root / "scripts" / "noi-trinh-bao.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("priority: priority", "priority: gấp"),
+        encoding="utf-8",
+    )
+    officer = client_as("officer")
+    assert "lỗi" in officer.get("/scripts").text
+    page = html.unescape(officer.get("/scripts/noi-trinh-bao/edit").text)
+    assert re.search(r'id="error-priority">[^<]*\'priority\' có giá trị \'gấp\' không hợp lệ', page)
+    # saving the form with a valid choice repairs the file
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', page))
+    res = officer.post(
+        "/scripts/noi-trinh-bao/edit",
+        data={**fields, "priority": "priority", "body": "Gọi 156."},
+        follow_redirects=False,
+    )
+    assert res.status_code == 303
+    assert "priority: priority\n" in path.read_text(encoding="utf-8")
