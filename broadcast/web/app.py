@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
 from ..errors import BroadcastError, LockBusyError
@@ -159,6 +160,34 @@ async def audio(request: Request) -> Response:
     return FileResponse(target, media_type="audio/mpeg")
 
 
+class SecurityHeaders:
+    """No framing (an approve button cannot be clicked through another site's page), no
+    content sniffing, no referrer to other sites. Pure ASGI: no buffering of responses."""
+
+    HEADERS = [
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", b"frame-ancestors 'none'"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + self.HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 async def broadcast_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BroadcastError)
     status = 409 if isinstance(exc, LockBusyError) else 400 if exc.exit_code == 2 else 500
@@ -183,6 +212,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
+        Middleware(SecurityHeaders),
         Middleware(
             SessionMiddleware,
             secret_key=secret or _secret(root),
@@ -190,7 +220,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
             max_age=SESSION_HOURS * 3600,
             same_site="lax",
             https_only=False,
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

@@ -151,6 +151,24 @@ class Store:
             db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
         self.record(by, "đổi vai trò", name, role)
 
+    def set_password(self, name: str, password: str, by: str = "(dòng lệnh)") -> None:
+        if self.get(name) is None:
+            raise InputError(
+                f"Không có người dùng '{name}'",
+                where="tên đăng nhập",
+                fix="xem danh sách bằng 'broadcast user list'",
+            )
+        if len(password) < MIN_PASSWORD:
+            raise InputError(
+                f"Mật khẩu quá ngắn ({len(password)} ký tự)",
+                where="mật khẩu",
+                fix=f"dùng ít nhất {MIN_PASSWORD} ký tự",
+            )
+        with self._conn() as db:
+            db.execute("UPDATE users SET hash=? WHERE name=?", (self.hasher.hash(password), name))
+            db.execute("DELETE FROM login_failures WHERE user=?", (name,))
+        self.record(by, "đặt lại mật khẩu", name)
+
     def verify(self, name: str, password: str) -> User | None:
         with self._conn() as db:
             row = db.execute("SELECT hash FROM users WHERE name=?", (name,)).fetchone()

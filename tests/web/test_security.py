@@ -221,3 +221,15 @@ def test_audio_serves_only_rendered_bulletins(console_root, client_as):
     ):
         res = officer.get(path)
         assert res.status_code in (403, 404) and "stations:" not in res.text
+
+
+def test_pages_cannot_be_framed_by_another_site(client_as):
+    for client, path in (
+        (client_as(None), "/login"),
+        (client_as("approver"), "/scripts/noi-trinh-bao"),
+    ):
+        res = client.get(path)
+        assert res.status_code == 200
+        assert res.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in res.headers["content-security-policy"]
+        assert res.headers["x-content-type-options"] == "nosniff"
