@@ -114,6 +114,35 @@ def day_view(plan: DayPlan, sid: str, measured: set[tuple[str, str]]) -> DayView
     return DayView(plan.day, sessions, [n.text for n in plan.notes_for(sid)])
 
 
+#: planner notes an operator has to look at (the rest say what was done, e.g. a move)
+FLAGGED = {"dropped", "overrun", "sessions", "weekday", "outside-window", "no-session"}
+
+
+def overview(
+    plans: list[tuple[DayPlan, set[tuple[str, str]]]], stations: list[str]
+) -> dict[str, list[dict[str, object]]]:
+    """Every station's week at a glance: bulletins and airtime a day, and whether the
+    planner flagged something to look at (an overrun, a drop)."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for sid in stations:
+        out[sid] = []
+        for plan, _ in plans:
+            sessions = plan.sessions.get(sid, [])
+            flags = [n.text for n in plan.notes_for(sid) if n.kind in FLAGGED]
+            flags += [
+                f"buổi {s.start:%H:%M} quá {mmss(s.overrun_s)}" for s in sessions if s.overrun_s > 0
+            ]
+            out[sid].append(
+                {
+                    "day": plan.day,
+                    "count": sum(len(s.items) for s in sessions),
+                    "airtime": mmss(sum(s.used_s for s in sessions)),
+                    "flags": flags,
+                }
+            )
+    return out
+
+
 @page()
 async def plan_page(request: Request) -> Response:
     from ..cli.plan import plan_days
@@ -138,6 +167,7 @@ async def plan_page(request: Request) -> Response:
     return render(
         request,
         "plan.html",
+        overview=overview(plans, list(sched.stations)),
         start=start,
         station=sched.stations[station_id],
         stations=sched.stations.values(),

@@ -246,3 +246,21 @@ def test_a_file_broken_in_notepad_opens_with_its_error_beside_the_field(console_
     )
     assert res.status_code == 303
     assert "priority: priority\n" in path.read_text(encoding="utf-8")
+
+
+def test_plan_overview_flags_a_station_whose_session_overruns(console_root, client_as):
+    """1-minute windows cannot hold the bulletins: the week view flags that station."""
+    st = console_root / "schedules" / "stations.yaml"
+    st.write_text(
+        st.read_text(encoding="utf-8").replace(
+            "    dialect: south\n",
+            '    dialect: south\n    windows: ["05:30-05:31", "17:00-17:01"]\n',
+        ),
+        encoding="utf-8",
+    )
+    page = html.unescape(client_as("officer").get("/plan?date=2026-11-25&station=fm-thu").text)
+    table = page[page.index('id="overview"') : page.index("</table>", page.index('id="overview"'))]
+    rows = {r.split("</a>")[0].rsplit(">", 1)[-1]: r for r in table.split("<tr>")[2:]}
+    assert set(rows) == {"fm-thu", "xom-a"}
+    assert rows["fm-thu"].count("3 tin") == 7 and "⚠" not in rows["fm-thu"]
+    assert "⚠" in rows["xom-a"] and 'class="over"' in rows["xom-a"]
