@@ -80,3 +80,19 @@ def test_a_wrong_setting_names_the_choices(small_root):
     with pytest.raises(BroadcastError) as info:
         load_project(small_root)
     assert "approval" in info.value.message and "required" in info.value.message
+
+
+def test_build_leaves_a_draft_out_of_the_playlists(small_root, tmp_path):
+    require_approval(small_root)
+    load_project(small_root, strict=False)  # baseline
+    path = small_root / "scripts" / "noi-trinh-bao.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nBà con lưu ý.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        cli, ["build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "Kịch bản 'noi-trinh-bao' chưa được duyệt" in res.output
+    for station in ("fm-thu", "xom-a"):
+        playlist = (out / "playlists" / "2026-11-25" / f"{station}.m3u8").read_text("utf-8")
+        assert "khong-cung-cap-otp" in playlist and "noi-trinh-bao" not in playlist
