@@ -61,7 +61,7 @@ async def login(request: Request) -> Response:
     password = str(form.get("password", ""))
     ip = request.client.host if request.client else "?"
     nxt = _safe_next(str(form.get("next", "/")))
-    if store.failures(name, ip) >= MAX_FAILURES:
+    if store.locked_out(name, ip):
         store.record(name or "?", "đăng nhập bị chặn", ip, "quá nhiều lần sai")
         return render(
             request,
@@ -69,7 +69,8 @@ async def login(request: Request) -> Response:
             429,
             user=None,
             next=nxt,
-            error=f"Sai mật khẩu quá {MAX_FAILURES} lần. Đợi {LOCKOUT_S // 60} phút rồi thử lại.",
+            error=f"Sai mật khẩu quá nhiều lần (từ {MAX_FAILURES} lần). "
+            f"Đợi {LOCKOUT_S // 60} phút rồi thử lại.",
         )
     user = store.verify(name, password)
     if user is None:

@@ -31,6 +31,8 @@ USER_NAME = r"^[a-z0-9][a-z0-9._-]{1,31}$"
 MIN_PASSWORD = 8
 #: wrong passwords allowed per user and address within LOCKOUT_S before logins are refused
 MAX_FAILURES = 5
+#: wrong logins allowed from one address whatever the names (a guesser trying many users)
+MAX_FAILURES_PER_ADDRESS = 20
 LOCKOUT_S = 15 * 60
 
 _HASHER = PasswordHasher()
@@ -186,6 +188,19 @@ class Store:
                 "SELECT COUNT(*) FROM login_failures WHERE user=? AND ip=? AND at>=?",
                 (name, ip, since),
             ).fetchone()[0]
+
+    def failures_from(self, ip: str, now: float | None = None) -> int:
+        since = (now or time.time()) - LOCKOUT_S
+        with self._conn() as db:
+            return db.execute(
+                "SELECT COUNT(*) FROM login_failures WHERE ip=? AND at>=?", (ip, since)
+            ).fetchone()[0]
+
+    def locked_out(self, name: str, ip: str) -> bool:
+        return (
+            self.failures(name, ip) >= MAX_FAILURES
+            or self.failures_from(ip) >= MAX_FAILURES_PER_ADDRESS
+        )
 
     def note_failure(self, name: str, ip: str) -> None:
         with self._conn() as db:

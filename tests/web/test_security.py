@@ -8,7 +8,7 @@ import pytest
 from starlette.routing import Route
 
 from broadcast.approval import Approvals, console_db, file_hash
-from broadcast.web.store import MAX_FAILURES, Store
+from broadcast.web.store import MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Store
 
 from .conftest import PASSWORD, csrf_of, login
 
@@ -233,3 +233,15 @@ def test_pages_cannot_be_framed_by_another_site(client_as):
         assert res.headers["x-frame-options"] == "DENY"
         assert "frame-ancestors 'none'" in res.headers["content-security-policy"]
         assert res.headers["x-content-type-options"] == "nosniff"
+
+
+def test_one_address_guessing_many_names_is_rate_limited_too(console_root, client_as):
+    client = client_as(None)
+    for n in range(1):  # one through the form (an unknown name costs a full Argon2 verify)...
+        assert login(client, f"ten-{n}", "doan-mo").status_code == 401
+    store = Store(console_db(console_root))
+    for n in range(1, MAX_FAILURES_PER_ADDRESS - 1):  # ...the rest recorded directly
+        store.note_failure(f"ten-{n}", "testclient")
+    assert login(client, "lan").status_code == 303  # one short of the limit: still in
+    assert login(client, "ten-x", "doan-mo").status_code == 401  # the limit reached
+    assert login(client, "chu-tich").status_code == 429  # right password, other name: wait
