@@ -27,9 +27,10 @@ from ..errors import InputError, SkippedScripts
 from ..project import load_project
 from ..report.asrun import AsRunLog, asrun_path
 from ..report.report import build_report, tables, to_csv
-from ..schedule.planner import DayPlan
+from ..schedule.planner import DayPlan, requested_scripts
 from ..scripts import load_script
 from .guard import page, render
+from .jobs import Job
 
 LEVEL = {"emergency": "KHẨN CẤP", "priority": "ưu tiên", "normal": "thường"}
 PLAN_DAYS = 7
@@ -179,11 +180,15 @@ async def plan_page(request: Request) -> Response:
     )
 
 
-def build_day(root: Path, out: Path, day: dt.date) -> Callable[[Callable[[str], None]], list[str]]:
-    def work(progress: Callable[[str], None]) -> list[str]:
-        progress("đang đọc dự án")
+def build_day(root: Path, out: Path, day: dt.date) -> Callable[[Job], list[str]]:
+    def work(job: Job) -> list[str]:
+        job.progress.append("đang đọc dự án")
         project = load_project(root, strict=False)
-        result = build(project, out, day, 1, None, progress=progress)
+        # one progress line per bulletin: as many as the stations may air that day
+        job.total = sum(
+            len(v) for v in requested_scripts(project.schedule, project.scripts, day).values()
+        )
+        result = build(project, out, day, 1, None, progress=job.progress.append)
         lines = [
             f"Xong: {len(result.playlists)} danh sách phát, {result.rendered} bản tin mới, "
             f"{result.reused} bản tin dùng lại."
