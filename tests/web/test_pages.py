@@ -32,6 +32,11 @@ NEW = {
 PLANNED = '<a href="/scripts/canh-bao-moi">canh-bao-moi</a>'  # an item in the plan
 
 
+def audit(root) -> list[tuple[str, str, str]]:
+    """(who, what, which) of every change the console recorded."""
+    return [(e.user, e.action, e.target) for e in Store(console_db(root)).audit()]
+
+
 def build_day(operator, day: str) -> str:
     """Press "build" on the plan page and wait for the job page to say how it ended."""
     page = operator.get(f"/plan?date={day}").text
@@ -76,8 +81,7 @@ def test_a_new_script_is_checked_by_the_project_parser_and_written_as_markdown(
     assert "gọi một năm sáu trước mười bảy giờ ngày hai mươi lăm tháng mười một" in page
     # creating it again does not overwrite it
     assert _new(officer, body="Khác.").status_code == 409
-    audit = [(e.user, e.action, e.target) for e in Store(console_db(console_root)).audit()]
-    assert ("lan", "tạo kịch bản", "canh-bao-moi") in audit
+    assert ("lan", "tạo kịch bản", "canh-bao-moi") in audit(console_root)
 
 
 def test_live_panel_reads_with_the_lexicon_and_station_dialect(console_root, client_as):
@@ -108,6 +112,7 @@ def test_approval_flow_and_editing_makes_a_draft_again(console_root, client_as):
         "/scripts/canh-bao-moi/approve", data={"csrf": csrf_of(page), "version": version}
     )
     assert res.status_code == 200 and "đã duyệt" in res.text and "chu-tich" in res.text
+    assert ("chu-tich", "duyệt", "canh-bao-moi") in audit(console_root)
     plan = approver.get("/plan?date=2026-11-25&station=fm-thu").text
     assert PLANNED in plan
     # the officer edits it: a draft again, and off the plan
@@ -158,6 +163,9 @@ def test_operator_builds_a_day_confirms_it_and_downloads_the_report(app, console
         data={"csrf": csrf_of(asrun), "date": "2026-11-25", "station": "all"},
     )
     assert res.status_code == 200 and res.text.count("xác nhận</td>") == 6
+    changes = audit(console_root)
+    assert ("ky-thuat", "làm danh sách phát", "2026-11-25") in changes
+    assert ("ky-thuat", "xác nhận đã phát", "2026-11-25") in changes
     report = operator.get("/report?from=2026-11-25&to=2026-11-25").text
     assert "Theo đài" in report and "fm-thu" in report
     csv = operator.get("/report/download?from=2026-11-25&to=2026-11-25&format=csv")
@@ -206,6 +214,7 @@ def test_emergency_needs_a_confirmation_then_queues_it(console_root, client_as):
     assert res.status_code == 200 and "Đã đưa bản tin khẩn cấp vào hàng đợi" in res.text
     queue = (console_root / "audio_out" / "emergency" / "queue.json").read_text(encoding="utf-8")
     assert "noi-trinh-bao" in queue and "xom-a" in queue and "fm-thu" not in queue
+    assert ("ky-thuat", "phát khẩn cấp", "noi-trinh-bao") in audit(console_root)
 
 
 def test_operator_adds_a_user_who_can_then_log_in(console_root, client_as):
@@ -228,6 +237,7 @@ def test_operator_adds_a_user_who_can_then_log_in(console_root, client_as):
     )
     assert res.status_code == 303
     assert Store(console_db(console_root)).get("hoa").role == "approver"
+    assert ("ky-thuat", "thêm người dùng", "hoa") in audit(console_root)
 
 
 def test_a_file_broken_in_notepad_opens_with_its_error_beside_the_field(console_root, client_as):
