@@ -81,3 +81,15 @@ def passwd(name: str, password_stdin: bool, root: Path) -> None:
     store = _store(root)
     store.set_password(name, _password(password_stdin))
     click.echo(f"Đã đặt lại mật khẩu của '{name}'.")
+
+
+@user.command("remove")
+@click.argument("name")
+@root_option
+def remove(name: str, root: Path) -> None:
+    """Xóa người dùng NAME (nghỉ việc, chuyển công tác). Remove a user.
+
+    Các thay đổi và lần duyệt trước đây vẫn giữ tên người đó trong sổ.
+    """
+    _store(root).remove_user(name)
+    click.echo(f"Đã xóa người dùng '{name}'.")

@@ -150,6 +150,16 @@ async def set_role(request: Request) -> Response:
     return RedirectResponse("/users", status_code=303)
 
 
+@page("operator")
+async def remove_user(request: Request) -> Response:
+    store: Store = request.app.state.store
+    name = request.path_params["name"]
+    if name == request.state.user.name:
+        return forbidden(request, "Không tự xóa tài khoản của mình", "nhờ kỹ thuật viên khác")
+    store.remove_user(name, by=request.state.user.name)
+    return RedirectResponse("/users", status_code=303)
+
+
 @page()
 async def audio(request: Request) -> Response:
     """A rendered bulletin, only from OUT/bulletins (never any other file)."""
@@ -209,6 +219,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
         Route("/users", users, methods=["GET"]),
         Route("/users", add_user, methods=["POST"]),
         Route("/users/{name}/role", set_role, methods=["POST"]),
+        Route("/users/{name}/remove", remove_user, methods=["POST"]),
         Route("/audio/{path:path}", audio),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

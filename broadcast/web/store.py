@@ -153,6 +153,19 @@ class Store:
             db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
         self.record(by, "đổi vai trò", name, role)
 
+    def remove_user(self, name: str, by: str = "(dòng lệnh)") -> None:
+        """Take a user's access away (someone left the office); their past changes and
+        approvals stay in the records under their name."""
+        if self.get(name) is None:
+            raise InputError(
+                f"Không có người dùng '{name}'",
+                where="tên đăng nhập",
+                fix="xem danh sách bằng 'broadcast user list'",
+            )
+        with self._conn() as db:
+            db.execute("DELETE FROM users WHERE name=?", (name,))
+        self.record(by, "xóa người dùng", name)
+
     def set_password(self, name: str, password: str, by: str = "(dòng lệnh)") -> None:
         if self.get(name) is None:
             raise InputError(

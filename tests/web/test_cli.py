@@ -119,3 +119,16 @@ def test_user_passwd_resets_a_password_and_lifts_the_lockout(small_root):
         isinstance(res.exception, InputError)
         and "Không có người dùng 'khong-co'" in res.exception.message
     )
+
+
+def test_user_remove(small_root):
+    runner = CliRunner()
+    root = ["--root", str(small_root)]
+    runner.invoke(
+        cli,
+        ["user", "add", "lan", "-r", "officer", "--password-stdin", *root],
+        input="mat-khau-dai\n",
+    )
+    res = runner.invoke(cli, ["user", "remove", "lan", *root])
+    assert res.exit_code == 0 and "Đã xóa người dùng 'lan'" in res.output
+    assert Store(console_db(small_root)).get("lan") is None

@@ -245,3 +245,18 @@ def test_one_address_guessing_many_names_is_rate_limited_too(console_root, clien
     assert login(client, "lan").status_code == 303  # one short of the limit: still in
     assert login(client, "ten-x", "doan-mo").status_code == 401  # the limit reached
     assert login(client, "chu-tich").status_code == 429  # right password, other name: wait
+
+
+def test_a_removed_user_is_logged_out_at_once(console_root, client_as):
+    officer, operator = client_as("officer"), client_as("operator")
+    assert officer.get("/scripts").status_code == 200
+    token = csrf_of(operator.get("/users").text)
+    assert operator.post("/users/ky-thuat/remove", data={"csrf": token}).status_code == 403
+    res = operator.post("/users/lan/remove", data={"csrf": token}, follow_redirects=False)
+    assert res.status_code == 303
+    # the signed cookie is still valid, but the user is gone: back to the login form
+    assert officer.get("/scripts", follow_redirects=False).status_code == 303
+    assert login(client_as(None), "lan").status_code == 401
+    assert ("ky-thuat", "xóa người dùng") in [
+        (e.user, e.action) for e in Store(console_db(console_root)).audit()
+    ]
