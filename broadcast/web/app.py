@@ -86,6 +86,7 @@ async def login(request: Request) -> Response:
     store.clear_failures(name, ip)
     request.session.clear()
     request.session["user"] = user.name
+    request.session["stamp"] = user.stamp
     store.record(user.name, "đăng nhập", ip)
     return RedirectResponse(nxt, status_code=303)
 

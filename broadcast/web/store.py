@@ -7,6 +7,7 @@ may do what, who did what, and who approved what. Passwords are hashed with Argo
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import time
@@ -45,10 +46,16 @@ class User:
     name: str
     role: str
     created: str
+    #: changes when the password does: a session made before a reset is no longer valid
+    stamp: str = ""
 
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
+
+
+def _stamp(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -138,9 +145,9 @@ class Store:
     def get(self, name: str) -> User | None:
         with self._conn() as db:
             row = db.execute(
-                "SELECT name, role, created FROM users WHERE name=?", (name,)
+                "SELECT name, role, created, hash FROM users WHERE name=?", (name,)
             ).fetchone()
-        return User(*row) if row else None
+        return User(*row[:3], stamp=_stamp(row[3])) if row else None
 
     def users(self) -> list[User]:
         with self._conn() as db:

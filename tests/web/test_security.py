@@ -260,3 +260,11 @@ def test_a_removed_user_is_logged_out_at_once(console_root, client_as):
     assert ("ky-thuat", "xóa người dùng") in [
         (e.user, e.action) for e in Store(console_db(console_root)).audit()
     ]
+
+
+def test_a_password_reset_ends_the_sessions_made_before_it(console_root, client_as):
+    officer = client_as("officer")
+    assert officer.get("/scripts").status_code == 200
+    Store(console_db(console_root)).set_password("lan", "mat-khau-moi-hon")
+    assert officer.get("/scripts", follow_redirects=False).status_code == 303
+    assert login(client_as(None), "lan", "mat-khau-moi-hon").status_code == 303
