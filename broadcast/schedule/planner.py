@@ -145,11 +145,11 @@ class PlannedItem:
     file: str | None = None  # pre-rendered file (emergency queue), relative to OUT
     share: float = 0.0  # fairness key (rule 5): lower airs first within a level
     campaign: bool = False  # requested by a campaign (counted in the fairness ledger)
+    tie: int = 0  # breaks equal shares: a hash of (source, day), never the alphabet
 
     @property
     def sort_key(self) -> tuple[int, float, int, dt.time, str]:
-        tie = zlib.crc32(f"{self.source}/{self.day.toordinal()}".encode())
-        return (_RANK[self.priority], self.share, tie, self.at or self.slot, self.script_id)
+        return (_RANK[self.priority], self.share, self.tie, self.at or self.slot, self.script_id)
 
 
 @dataclass(slots=True)
@@ -276,25 +276,41 @@ def rotation(pool_size: int, per_day: int, first: int) -> list[int]:
 Request = tuple[PlannedItem, str | None]  # item and "morning"/"evening"/"oneoff"/None
 
 
+class Targets:
+    """Station ids each campaign and one-off targets, resolved once per schedule."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.campaigns = {c.id: schedule.resolve_targets(c.stations) for c in schedule.campaigns}
+        self.index = {cid: {s: k for k, s in enumerate(ids)} for cid, ids in self.campaigns.items()}
+        self.oneoffs = {o.id: schedule.resolve_targets(o.stations) for o in schedule.oneoffs}
+
+
 def _requests(
     schedule: Schedule,
     scripts: dict[str, Script],
     day: dt.date,
     stations: Iterable[str] | None = None,
+    targets: Targets | None = None,
 ) -> tuple[dict[str, list[Request]], dict[str, list[Note]]]:
     """Requests per station before placement, and notes on what cannot even be asked."""
+    targets = targets or Targets(schedule)
     wanted = set(schedule.stations if stations is None else stations)
     out: dict[str, list[Request]] = {sid: [] for sid in schedule.stations if sid in wanted}
     notes: dict[str, list[Note]] = {}
     for campaign in sorted(schedule.campaigns, key=lambda c: c.id):
         if not campaign.active_on(day):
             continue
-        targets = [s for s in schedule.resolve_targets(campaign.stations) if s in wanted]
-        if not targets:
+        all_targets = targets.campaigns[campaign.id]
+        index = targets.index[campaign.id]
+        if len(wanted) < len(all_targets):
+            chosen_targets = sorted((s for s in wanted if s in index), key=index.__getitem__)
+        else:
+            chosen_targets = [s for s in all_targets if s in wanted]
+        if not chosen_targets:
             continue
         pool = campaign_scripts(campaign, scripts, day)
         if not pool:
-            for sid in targets:
+            for sid in chosen_targets:
                 notes.setdefault(sid, []).append(
                     make_note("no-script", day, sid, source=campaign.id)
                 )
@@ -311,10 +327,8 @@ def _requests(
         shift = 1 if total % len(pool) == 0 else 0
         label = campaign.directive.label()
         levels = {s: _more_urgent(campaign.priority, scripts[s].meta.priority) for s in pool}
-        all_targets = schedule.resolve_targets(campaign.stations)
-        for k, sid in enumerate(all_targets):
-            if sid not in wanted:
-                continue
+        for sid in chosen_targets:
+            k = index[sid]
             bucket = out[sid]
             if campaign.mode == "all":
                 chosen = [(slot, s) for slot, _ in slots for s in pool]
@@ -339,9 +353,9 @@ def _requests(
         if oneoff.date != day or oneoff.script not in scripts:
             continue
         script = scripts[oneoff.script]
-        targets = [s for s in schedule.resolve_targets(oneoff.stations) if s in wanted]
+        oneoff_targets = [s for s in targets.oneoffs[oneoff.id] if s in wanted]
         if not script.valid_on(day):
-            for sid in targets:
+            for sid in oneoff_targets:
                 notes.setdefault(sid, []).append(
                     make_note(
                         "invalid",
@@ -356,7 +370,7 @@ def _requests(
             continue
         label = script.meta.directive.label()
         level = _more_urgent(oneoff.priority, script.meta.priority)
-        for sid in targets:
+        for sid in oneoff_targets:
             out[sid].append(
                 (
                     PlannedItem(
@@ -439,7 +453,12 @@ def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
         if item.campaign:
             counts[item.source] = counts.get(item.source, 0) + 1
     seen: dict[str, int] = {}
+    ties: dict[str, int] = {}
     for item, _ in requests:
+        tie = ties.get(item.source)
+        if tie is None:
+            tie = ties[item.source] = zlib.crc32(f"{item.source}/{item.day.toordinal()}".encode())
+        item.tie = tie
         if not item.campaign:
             item.share = 0.0  # a one-off asked for its own time
             continue
@@ -773,8 +792,9 @@ class Planner:
         #: station -> (day, ledger at the start of that day)
         self._ledgers: dict[str, tuple[dt.date, Ledger]] = {}
         self._origin: dict[str, dt.date] = {}
+        self.targets = Targets(schedule)
         for c in schedule.campaigns:
-            for sid in schedule.resolve_targets(c.stations):
+            for sid in self.targets.campaigns[c.id]:
                 if sid not in self._origin or c.start < self._origin[sid]:
                     self._origin[sid] = c.start
 
@@ -811,7 +831,9 @@ class Planner:
             current, ledger = origin, {}
         station = self.schedule.stations[station_id]
         while current < day:
-            reqs = _requests(self.schedule, self.scripts, current, [station_id])[0][station_id]
+            reqs = _requests(self.schedule, self.scripts, current, [station_id], self.targets)[0][
+                station_id
+            ]
             sessions, _ = self._base(station, current, reqs, ledger)
             ledger = _advance(ledger, reqs, sessions)
             current += dt.timedelta(days=1)
@@ -822,7 +844,7 @@ class Planner:
         """The running order of ``day`` for every station (or only ``stations``)."""
         plan = DayPlan(day=day)
         wanted = list(stations) if stations is not None else list(self.schedule.stations)
-        requests, early = _requests(self.schedule, self.scripts, day, wanted)
+        requests, early = _requests(self.schedule, self.scripts, day, wanted, self.targets)
         for sid in wanted:
             station = self.schedule.stations[sid]
             reqs = requests[sid]
@@ -837,7 +859,9 @@ class Planner:
 
                 def previous(station: Station = station) -> list[dt.time]:
                     prev_day = day - dt.timedelta(days=1)
-                    prev_reqs = _requests(self.schedule, self.scripts, prev_day, [station.id])
+                    prev_reqs = _requests(
+                        self.schedule, self.scripts, prev_day, [station.id], self.targets
+                    )
                     prev, _ = self._base(
                         station,
                         prev_day,
