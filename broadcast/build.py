@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from filelock import FileLock, Timeout
 
 from .errors import LockBusyError
+from .estimate import Estimator
 from .project import Project
 from .render import Bulletin, Renderer, SpokenBulletin
 from .report.asrun import AsRunLog, asrun_path
@@ -34,9 +35,8 @@ from .schedule.model import Station
 from .schedule.planner import (
     DayPlan,
     Note,
+    Planner,
     Session,
-    estimate_duration,
-    plan_day,
     requested_scripts,
 )
 from .schedule.playlists import Batch, Entry, write_playlist
@@ -282,6 +282,21 @@ def build(
         queued = load_queue(out_dir, since=since)
         jingle_cache: dict[str, tuple[JingleFile, JingleFile]] = {}
         rendered: dict[tuple[str, str], Bulletin] = {}
+        estimate = Estimator(project, out_dir, renderer)
+
+        def real(station: Station, script: Script) -> float:
+            # The planner may look at days this run does not render (the fairness
+            # ledger's earlier days, yesterday for a queued emergency): measure those.
+            b = rendered.get((station.id, script.id))
+            return b.duration_s if b is not None else estimate(station, script)
+
+        def jingle_s(station: Station) -> tuple[float, float]:
+            if station.id not in jingle_cache:
+                jingle_cache[station.id] = jingle_files(project.root, station, out_dir)
+            ident, between = jingle_cache[station.id]
+            return ident.duration_s, between.duration_s
+
+        planner = Planner(sched, project.scripts, real, jingle_s, queued)
         for offset in range(days):
             day = start + dt.timedelta(days=offset)
             wanted_scripts = requested_scripts(sched, project.scripts, day)
@@ -292,26 +307,7 @@ def build(
                     jingle_cache[sid] = jingle_files(project.root, sched.stations[sid], out_dir)
 
             rendered.update(bulletins)
-
-            def real(station: Station, script: Script) -> float:
-                # An emergency queued yesterday makes the planner look at the day
-                # before this one, whose bulletins this run may not have rendered.
-                b = rendered.get((station.id, script.id))
-                return b.duration_s if b is not None else estimate_duration(station, script)
-
-            def jingle_s(station: Station) -> tuple[float, float]:
-                ident, between = jingle_cache[station.id]
-                return ident.duration_s, between.duration_s
-
-            plan = plan_day(
-                sched,
-                project.scripts,
-                day,
-                durations=real,
-                jingles=jingle_s,
-                queued=queued,
-                stations=wanted,
-            )
+            plan = planner.plan(day, wanted)
             result.notes.extend(plan.notes)
             folder = playlist_path(out_dir, day, "x").parent
             _clean_stale_temps(folder)

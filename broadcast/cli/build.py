@@ -23,6 +23,7 @@ from .options import (
     root_option,
     stations_option,
 )
+from .plan import print_summary
 
 
 def run_build(
@@ -44,6 +45,7 @@ def run_build(
     )
     for fb in result.fallbacks:
         click.echo(f"Cảnh báo: bản tin đọc bằng bộ đọc dự phòng: {fb}", err=True)
+    print_summary(lambda line: click.echo(line, err=True), result.notes)
     return result
 
 
