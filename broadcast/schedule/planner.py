@@ -433,7 +433,7 @@ class _Room:
     def nominal_start(self) -> dt.time:
         if self.window is None:
             return self.key
-        asked = [i.at for i in self.items if i.at is not None]
+        asked = [i.at for i in self.items if i.at is not None and i.moved_from is None]
         return max(self.window[0], min(asked)) if asked else self.window[0]
 
     def capacity(self, day: dt.date, start: dt.time, cap: float | None) -> float | None:
@@ -543,15 +543,31 @@ def _place_station(
     id_s, between_s = jingle_s
     sessions: list[Session] = []
     carry: list[PlannedItem] = []
-    capped: set[int] = set()  # items carried because their own room did not open
+    capped: set[int] = set()  # items moved because their own room did not open
+    # A room that may not open (max_sessions_per_day) hands its items to the next open
+    # room, or to the last one before it when none is left (rule 2: moved, not lost).
+    live = [
+        n
+        for n, r in enumerate(ordered)
+        if id(r) in opened or any(i.priority is Priority.emergency for i in r.items)
+    ]
+    for n, room in enumerate(ordered):
+        if n in live or not room.items:
+            continue
+        after = [m for m in live if m > n]
+        before = [m for m in live if m < n]
+        if not after and not before:
+            continue
+        target = ordered[after[0] if after else before[-1]]
+        for item in room.items:
+            item.moved_from = room.nominal_start()
+            capped.add(id(item))
+        target.items.extend(room.items)
+        room.items = []
     prev_end: dt.datetime | None = None
     for n, room in enumerate(ordered):
-        forced = any(i.priority is Priority.emergency for i in room.items)
-        if id(room) not in opened and not forced:
-            for item in room.items:
-                item.moved_from = room.nominal_start()
-                capped.add(id(item))
-            carry.extend(room.items)
+        if n not in live:
+            carry.extend(room.items)  # only when no room at all may open: dropped below
             continue
         pending = carry + room.items
         carry = []

@@ -195,8 +195,6 @@ def test_invariants_hold_for_random_schedules(project, day):  # type: ignore[no-
         assert _requested(project, day, sid) == len(aired) + len(lost), (sid, notes)
         moved = [i for s in sessions for i in s.items if i.moved_from is not None]
         assert len(moved) == sum(1 for n in notes if n.kind == "moved")
-        for i in moved:
-            assert i.moved_from <= i.slot
         # 6. a bulletin dropped for room found no session or free window after it with room
         if lim.max_sessions_per_day is None:
             for n in notes:
@@ -259,12 +257,13 @@ def test_same_level_campaigns_share_a_contested_session_in_proportion(a, b, fits
     asked = {"ca": a * days, "cb": b * days}
     if aired["ca"] + aired["cb"] == asked["ca"] + asked["cb"]:
         return  # nothing contested
-    ratio = {c: aired[c] / asked[c] for c in aired}
-    # no starvation, and the served ratios meet within what one day's items can tip
+    # no campaign starves while its bulletins fit the session
     assert min(aired.values()) > 0, aired
-    assert abs(ratio["ca"] - ratio["cb"]) <= max(1 / asked["ca"], 1 / asked["cb"]) * (
-        max(a, b) + 1
-    ), (aired, asked)
+    if da == db:
+        # equal lengths: the served ratios meet within what one day's items can tip
+        ratio = {c: aired[c] / asked[c] for c in aired}
+        bound = max(1 / asked["ca"], 1 / asked["cb"]) * (max(a, b) + 1)
+        assert abs(ratio["ca"] - ratio["cb"]) <= bound, (aired, asked)
 
 
 @settings(max_examples=20, deadline=None)
