@@ -146,6 +146,7 @@ class PlannedItem:
     share: float = 0.0  # fairness key (rule 5): lower airs first within a level
     campaign: bool = False  # requested by a campaign (counted in the fairness ledger)
     tie: int = 0  # breaks equal shares: a hash of (source, day), never the alphabet
+    ask: str | None = None  # "morning"/"evening" (named session), "oneoff", or None (a time)
 
     @property
     def sort_key(self) -> tuple[int, float, int, dt.time, str]:
@@ -273,7 +274,7 @@ def rotation(pool_size: int, per_day: int, first: int) -> list[int]:
     return [picks[(p - shift) % per_day] for p in range(per_day)]
 
 
-Request = tuple[PlannedItem, str | None]  # item and "morning"/"evening"/"oneoff"/None
+Request = PlannedItem  # before placement: ``ask`` says how it asked for its session
 
 
 class Targets:
@@ -347,8 +348,9 @@ def _requests(
                     directive=label,
                     at=slot.at,
                     campaign=True,
+                    ask=slot.session,
                 )
-                bucket.append((item, slot.session))
+                bucket.append(item)
     for oneoff in sorted(schedule.oneoffs, key=lambda o: o.id):
         if oneoff.date != day or oneoff.script not in scripts:
             continue
@@ -372,18 +374,16 @@ def _requests(
         level = _more_urgent(oneoff.priority, script.meta.priority)
         for sid in oneoff_targets:
             out[sid].append(
-                (
-                    PlannedItem(
-                        station_id=sid,
-                        day=day,
-                        slot=oneoff.at,
-                        script_id=oneoff.script,
-                        source=oneoff.id,
-                        priority=level,
-                        directive=label,
-                        at=oneoff.at,
-                    ),
-                    "oneoff",
+                PlannedItem(
+                    station_id=sid,
+                    day=day,
+                    slot=oneoff.at,
+                    script_id=oneoff.script,
+                    source=oneoff.id,
+                    priority=level,
+                    directive=label,
+                    at=oneoff.at,
+                    ask="oneoff",
                 )
             )
     return out, notes
@@ -443,18 +443,18 @@ class _Room:
         return room if cap is None else min(room, cap)
 
 
-Ledger = dict[str, list[int]]  # campaign id -> [asked, aired] on this station before a day
+Ledger = dict[str, tuple[int, int]]  # campaign id -> (asked, aired) on a station before a day
 
 
 def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
     """Rule 5: key the j-th of a campaign's w items (aired + j + 1) / (asked + w)."""
     counts: dict[str, int] = {}
-    for item, _ in requests:
+    for item in requests:
         if item.campaign:
             counts[item.source] = counts.get(item.source, 0) + 1
     seen: dict[str, int] = {}
     ties: dict[str, int] = {}
-    for item, _ in requests:
+    for item in requests:
         tie = ties.get(item.source)
         if tie is None:
             tie = ties[item.source] = zlib.crc32(f"{item.source}/{item.day.toordinal()}".encode())
@@ -489,7 +489,8 @@ def _place_station(
             rooms[key] = _Room(key, w)
         return rooms[key]
 
-    for item, kind in requests:
+    for item in requests:
+        kind = item.ask
         if not allowed_day and item.priority is Priority.normal:
             notes.append(make_note("weekday", day, sid, item.at, item.source, item.script_id))
             continue
@@ -822,7 +823,7 @@ class Planner:
         return found
 
     def _prepare(self, station: Station, reqs: list[Request]) -> None:
-        for item, _ in reqs:
+        for item in reqs:
             item.duration_s = self.duration(station, item.script_id)
 
     def _base(
@@ -835,14 +836,19 @@ class Planner:
         return _place_station(station, day, reqs, [], self.jingles(station), scratch), scratch
 
     def ledger(self, station_id: str, day: dt.date) -> Ledger:
-        """[asked, aired] per campaign on ``station_id`` over its days before ``day``."""
+        """(asked, aired) per campaign on ``station_id`` over its days before ``day``.
+
+        The returned dict belongs to this Planner: ``plan`` advances it in place to the
+        next day (no copy per station and day: a province has 10^5 of them)."""
         origin = self._origin.get(station_id)
         if origin is None or origin >= day:
             return {}
         origin = max(origin, day - dt.timedelta(days=MAX_HISTORY_DAYS))
         known = self._ledgers.get(station_id)
-        if known is not None and origin <= known[0] <= day:
-            current, ledger = known[0], {k: list(v) for k, v in known[1].items()}
+        if known is not None and known[0] == day:
+            return known[1]
+        if known is not None and origin <= known[0] < day:
+            current, ledger = known[0], dict(known[1])
         else:
             current, ledger = origin, {}
         station = self.schedule.stations[station_id]
@@ -851,7 +857,7 @@ class Planner:
                 station_id
             ]
             sessions, _ = self._base(station, current, reqs, ledger)
-            ledger = _advance(ledger, reqs, sessions)
+            _advance(ledger, reqs, sessions)
             current += dt.timedelta(days=1)
         self._ledgers[station_id] = (day, ledger)
         return ledger
@@ -870,7 +876,7 @@ class Planner:
             _fair_shares(reqs, ledger)
             extra: list[PlannedItem] = []
             if self.queued:
-                base, _ = self._base(station, day, [(replace(i), k) for i, k in reqs], ledger)
+                base, _ = self._base(station, day, [replace(i) for i in reqs], ledger)
                 own = sorted({s.start for s in base} | {w[0] for w in station.windows})
 
                 def previous(station: Station = station) -> list[dt.time]:
@@ -887,28 +893,37 @@ class Planner:
                     return [s.start for s in prev] + [w[0] for w in station.windows]
 
                 extra = _queued_items(station, day, self.queued, previous, own)
+            counted: tuple[list[PlannedItem], list[Session]] | None = None
             if extra:
-                copies = [(replace(i), k) for i, k in reqs]
-                base, _ = self._base(station, day, copies, ledger)
-                after = _advance(ledger, copies, base)
+                copies = [replace(i) for i in reqs]
+                counted = (copies, self._base(station, day, copies, ledger)[0])
             sessions = _place_station(station, day, reqs, extra, self.jingles(station), plan.notes)
-            if not extra:
-                after = _advance(ledger, reqs, sessions)
             plan.sessions[sid] = sessions
-            self._ledgers[sid] = (day + dt.timedelta(days=1), after)
+            if self._origin.get(sid) is not None:
+                ledger = (
+                    dict(ledger)
+                    if self._ledgers.get(sid, (None, None))[1] is not ledger
+                    else ledger
+                )
+                _advance(ledger, *(counted or (reqs, sessions)))
+                self._ledgers[sid] = (day + dt.timedelta(days=1), ledger)
         return plan
 
 
-def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> Ledger:
-    out = {k: list(v) for k, v in ledger.items()}
-    for item, _ in reqs:
+def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> None:
+    """Add a day's (asked, aired) per campaign to ``ledger``, in place."""
+    asked: dict[str, int] = {}
+    aired: dict[str, int] = {}
+    for item in reqs:
         if item.campaign:
-            out.setdefault(item.source, [0, 0])[0] += 1
+            asked[item.source] = asked.get(item.source, 0) + 1
     for sess in sessions:
         for item in sess.items:
             if item.campaign:
-                out.setdefault(item.source, [0, 0])[1] += 1
-    return out
+                aired[item.source] = aired.get(item.source, 0) + 1
+    for source, n in asked.items():
+        a, b = ledger.get(source, (0, 0))
+        ledger[source] = (a + n, b + aired.get(source, 0))
 
 
 def plan_day(
@@ -933,4 +948,4 @@ def requested_scripts(
 ) -> dict[str, list[str]]:
     """Script ids each station may air on ``day`` (before any move or drop), sorted."""
     reqs, _ = _requests(schedule, scripts, day)
-    return {sid: sorted({i.script_id for i, _ in items}) for sid, items in reqs.items()}
+    return {sid: sorted({i.script_id for i in items}) for sid, items in reqs.items()}
