@@ -15,8 +15,10 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    bulletins with a chime between two.
 2. **Caps are hard.** A session holds what fits in its window and in
    ``limits.max_session`` (a bulletin is never cut); at most
-   ``limits.max_sessions_per_day`` sessions air (the ones with the most requested
-   airtime, priority first; free windows after them take overflow); on a weekday
+   ``limits.max_sessions_per_day`` sessions air (those with priority requests first,
+   then the most requested airtime, then the earliest; free windows after them fill
+   the remaining places, as room for overflow); the items of a session that may not
+   open move to the next open one, or to the last open one before it. On a weekday
    outside ``limits.weekdays`` normal items do not air. Only an emergency may exceed a
    cap, and then the plan says so (notes ``overrun`` / ``sessions``).
 3. **Nothing lost silently.** Per station and day, every requested bulletin airs in

@@ -278,3 +278,37 @@ def test_build_keeps_the_session_cap_in_the_published_playlist_and_says_what_mov
     assert len(order["sessions"]) == 2
     assert "Đài xom-a: 1 dời buổi." in r.output
     assert "max_sessions_per_day" in r.output
+
+
+def test_two_priority_items_that_do_not_both_fit_are_shown_as_a_clash():
+    sched = schedule(
+        [station("x", windows=["05:30-05:32"])],
+        [
+            campaign("canh-bao-a", priority="priority", slots=[{"at": "05:30"}]),
+            campaign("canh-bao-b", priority="priority", slots=[{"at": "05:30"}]),
+        ],
+    )
+    p = plan(sched, scripts("s1", "s2"), MONDAY, seconds=90)
+    assert len(p.items("x")) == 1
+    (clash,) = [n for n in p.notes if n.kind == "clash"]
+    aired = p.items("x")[0].source
+    assert clash.source != aired and f"({aired})" in clash.text
+    assert "Cán bộ quyết định" in clash.text
+
+
+def test_check_names_a_script_longer_than_every_session_of_its_station(small_root):
+    stations = small_root / "schedules" / "stations.yaml"
+    stations.write_text(
+        stations.read_text("utf-8").replace(
+            "    dialect: south\n",
+            '    dialect: south\n    windows: ["05:30-06:00", "17:00-17:30"]\n'
+            "    limits: {max_session: 30s}\n",
+        ),
+        "utf-8",
+    )
+    r = CliRunner().invoke(cli, ["check", "--root", str(small_root)])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "đài xom-a: kịch bản dài hơn mọi buổi của đài, không bao giờ phát được" in text
+    assert "Thời lượng đo từ lời đọc" in text
+    assert "Chiến dịch 'thu' sẽ không phát lần nào" not in text  # fm-thu still airs it
