@@ -531,6 +531,7 @@ def _place_station(
         room_at(item.at or dt.time(0)).items.append(item)
 
     ordered = [rooms[k] for k in sorted(rooms)]
+    nominal = [r.nominal_start() for r in ordered]  # moved items never change it
     cap = limits.max_session
     opened = _open_rooms(ordered, limits.max_sessions_per_day)
     # The longest session each room and the ones after it could still hold (rule 6).
@@ -539,7 +540,7 @@ def _place_station(
     for n in range(len(ordered) - 1, -1, -1):
         room = ordered[n]
         if id(room) in opened:
-            here = room.capacity(day, room.nominal_start(), cap)
+            here = room.capacity(day, nominal[n], cap)
             best = None if here is None or best is None else max(best, here)
         best_after[n] = best
 
@@ -549,21 +550,21 @@ def _place_station(
     capped: set[int] = set()  # items moved because their own room did not open
     # A room that may not open (max_sessions_per_day) hands its items to the next open
     # room, or to the last one before it when none is left (rule 2: moved, not lost).
-    live = [
+    live = {
         n
         for n, r in enumerate(ordered)
         if id(r) in opened or any(i.priority is Priority.emergency for i in r.items)
-    ]
+    }
     for n, room in enumerate(ordered):
         if n in live or not room.items:
             continue
-        after = [m for m in live if m > n]
-        before = [m for m in live if m < n]
+        after = sorted(m for m in live if m > n)
+        before = sorted(m for m in live if m < n)
         if not after and not before:
             continue
         target = ordered[after[0] if after else before[-1]]
         for item in room.items:
-            item.moved_from = room.nominal_start()
+            item.moved_from = nominal[n]
             capped.add(id(item))
         target.items.extend(room.items)
         room.items = []
@@ -576,7 +577,7 @@ def _place_station(
         carry = []
         if not pending:
             continue
-        start = room.nominal_start()
+        start = nominal[n]
         if prev_end is not None and dt.datetime.combine(day, start) < prev_end:
             if prev_end.date() != day:
                 start = dt.time(23, 59, 59)
@@ -602,7 +603,7 @@ def _place_station(
                         "too-long",
                         day,
                         sid,
-                        room.nominal_start(),
+                        nominal[n],
                         item.source,
                         item.script_id,
                         dur=mmss(item.duration_s),
@@ -654,7 +655,7 @@ def _place_station(
                         over=mmss(sess.overrun_s),
                     )
                 )
-        _clash_notes(day, sid, room.nominal_start(), placed, left, notes)
+        _clash_notes(day, sid, nominal[n], placed, left, notes)
         for item in left:
             if item.moved_from is None:
                 item.moved_from = start
