@@ -1,9 +1,12 @@
-"""``broadcast plan``: what airs where and when, as a table, without rendering anything."""
+"""``broadcast plan``: what airs where and when, as a table, without rendering anything.
+
+Durations are measured from the spoken text (:mod:`broadcast.estimate`): synthesized
+speech, no MP3; before any build the speech goes to a scratch folder.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -29,29 +32,6 @@ from .options import (
 )
 
 LEVEL = {"emergency": "KHẨN CẤP", "priority": "ưu tiên", "normal": "thường"}
-
-
-def measured_durations(out_dir: Path) -> dict[tuple[str, str], float]:
-    """Durations of bulletins already rendered under ``OUT/bulletins`` (newest wins).
-
-    Not used by ``plan`` any more (an edited script kept its old render's length);
-    kept for scripts that read it. ``plan`` measures through :mod:`broadcast.estimate`.
-    """
-    found: dict[tuple[str, str], tuple[float, float]] = {}
-    base = Path(out_dir) / "bulletins"
-    if not base.is_dir():
-        return {}
-    for meta in base.glob("*/*.json"):
-        try:
-            doc = json.loads(meta.read_text("utf-8"))
-            key = (doc["station_id"], doc["script_id"])
-            stamp = meta.stat().st_mtime
-            duration = float(doc["duration_s"])
-        except (OSError, ValueError, KeyError):
-            continue
-        if key not in found or stamp > found[key][0]:
-            found[key] = (stamp, duration)
-    return {k: v[1] for k, v in found.items()}
 
 
 def _mmss(seconds: float) -> str:
