@@ -167,11 +167,8 @@ def reach_warnings(schedule: Schedule, plans: list[DayPlan], where: Where) -> li
                 ("slots",),
                 "bớt bản tin của các chiến dịch khác, hoặc tăng khung giờ/limits.max_session",
             )
-        place = where(c.id, field) or where(c.id, ())
-        out.append(
-            f"Chiến dịch '{c.id}' sẽ không phát lần nào: {why}. "
-            f"({place}; mục '{field[0]}'; cách sửa: {fix})"
-        )
+        place = where(c.id, field) or f"mục '{field[0]}'"
+        out.append(f"Chiến dịch '{c.id}' sẽ không phát lần nào: {why}. ({place}; cách sửa: {fix})")
     for o in sorted(schedule.oneoffs, key=lambda o: o.id):
         if o.id in aired:
             continue
@@ -193,9 +190,6 @@ def reach_warnings(schedule: Schedule, plans: list[DayPlan], where: Where) -> li
                 ("at",),
                 "đổi giờ phát, hoặc nâng 'priority'",
             )
-        place = where(o.id, field) or where(o.id, ())
-        out.append(
-            f"Bản tin riêng '{o.id}' sẽ không phát: {why}. "
-            f"({place}; mục '{field[0]}'; cách sửa: {fix})"
-        )
+        place = where(o.id, field) or f"mục '{field[0]}'"
+        out.append(f"Bản tin riêng '{o.id}' sẽ không phát: {why}. ({place}; cách sửa: {fix})")
     return out

@@ -133,7 +133,7 @@ def test_a_one_off_after_its_script_expired_does_not_air_and_says_why():
     assert note.kind == "invalid" and note.lost and "29/11/2026" in note.text
 
 
-def test_a_campaign_whose_script_is_never_valid_is_reported_by_plan_and_check(small_root):
+def test_a_campaign_or_one_off_that_can_never_air_is_reported_by_check(small_root):
     script_file = small_root / "scripts" / "noi-trinh-bao.md"
     lines = script_file.read_text("utf-8").split("\n")
     lines = [ln for ln in lines if not ln.startswith(("valid_from:", "valid_until:"))]
@@ -145,13 +145,22 @@ def test_a_campaign_whose_script_is_never_valid_is_reported_by_plan_and_check(sm
         + "  - id: het-han\n    title: Hết hạn\n"
         + "    directive: {number: 1/UBND, date: 22/11/2024, issuer: UBND xã}\n"
         + "    from: 2026-11-25\n    until: 2026-11-27\n    scripts: [noi-trinh-bao]\n"
-        + '    slots: [{at: "05:30"}]\n',
+        + '    slots: [{at: "05:30"}]\n'
+        + "oneoffs:\n  - id: hop-muon\n    script: noi-trinh-bao\n    date: 2026-11-26\n"
+        + '    at: "09:00"\n',
         "utf-8",
     )
     r = CliRunner().invoke(cli, ["check", "--root", str(small_root)])
     assert r.exit_code == 0, r.output
     assert "Chiến dịch 'het-han' sẽ không phát lần nào" in r.output
-    assert "campaign.yaml" in r.output and "mục 'scripts'" in r.output
+    text = " ".join(r.output.split())
+    assert "campaign.yaml, dòng 13, mục 'campaigns.1.scripts'" in text, text
+    assert "cách sửa: sửa valid_from/valid_until của kịch bản" in text
+    assert (
+        "Bản tin riêng 'hop-muon' sẽ không phát: ngày 26/11/2026 kịch bản 'noi-trinh-bao' "
+        "không còn hiệu lực. (" in text
+    )
+    assert "mục 'oneoffs.0.date'; cách sửa: đổi ngày phát" in text
 
 
 def test_overlapping_windows_fail_check_with_the_fix(small_root):
