@@ -419,11 +419,6 @@ def slot_outside_windows(station: Station, at: dt.time | None, session: str | No
     return _named_window(windows, session or "morning") is None
 
 
-def _seconds(day: dt.date, a: dt.time, b: dt.time | dt.datetime) -> float:
-    end = b if isinstance(b, dt.datetime) else dt.datetime.combine(day, b)
-    return (end - dt.datetime.combine(day, a)).total_seconds()
-
-
 @dataclass(slots=True)
 class _Room:
     """Where a session may air: a window (possibly nobody asked for it) or a bare time."""
@@ -438,11 +433,15 @@ class _Room:
         asked = [i.at for i in self.items if i.at is not None and i.moved_from is None]
         return max(self.window[0], min(asked)) if asked else self.window[0]
 
-    def capacity(self, day: dt.date, start: dt.time, cap: float | None) -> float | None:
-        room = _seconds(day, start, self.window[1]) if self.window else None
-        if room is None:
+    def capacity(self, start: dt.time, cap: float | None) -> float | None:
+        if self.window is None:
             return cap
+        room = float(_clock_s(self.window[1]) - _clock_s(start)) - start.microsecond / 1e6
         return room if cap is None else min(room, cap)
+
+
+def _clock_s(t: dt.time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
 
 
 Ledger = dict[str, tuple[int, int]]  # campaign id -> (asked, aired) on a station before a day
@@ -540,7 +539,7 @@ def _place_station(
     for n in range(len(ordered) - 1, -1, -1):
         room = ordered[n]
         if id(room) in opened:
-            here = room.capacity(day, nominal[n], cap)
+            here = room.capacity(nominal[n], cap)
             best = None if here is None or best is None else max(best, here)
         best_after[n] = best
 
@@ -585,7 +584,7 @@ def _place_station(
                 start = prev_end.time().replace(microsecond=0)
                 if dt.datetime.combine(day, start) < prev_end:
                     start = (prev_end + dt.timedelta(seconds=1)).time().replace(microsecond=0)
-        capacity = room.capacity(day, start, cap)
+        capacity = room.capacity(start, cap)
         if capacity is not None:
             capacity = max(0.0, capacity)
         longest = best_after[n]
@@ -624,7 +623,7 @@ def _place_station(
         if placed:
             sess = Session(sid, day, start, room.window, capacity, id_s, between_s, placed)
             sessions.append(sess)
-            prev_end = sess.end
+            prev_end = dt.datetime.combine(day, start) + dt.timedelta(seconds=used)
             for item in placed:
                 item.slot = start
                 if item.moved_from is not None:
@@ -642,7 +641,7 @@ def _place_station(
                             limit=limits.max_sessions_per_day,
                         )
                     )
-            if sess.overrun_s > 0:
+            if capacity is not None and used > capacity + 1e-3 and sess.overrun_s > 0:
                 notes.append(
                     make_note(
                         "overrun",
@@ -692,9 +691,11 @@ def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
     airtime, then the earliest); free windows after the first of them fill what is left,
     so overflow has somewhere to go.
     """
-    asked = [r for r in ordered if any(i.priority is not Priority.emergency for i in r.items)]
     if limit is None:
         return {id(r) for r in ordered}
+    asked = [r for r in ordered if any(i.priority is not Priority.emergency for i in r.items)]
+    if len(ordered) <= limit:
+        return {id(r) for r in ordered}  # every room may open: nothing to choose
     ranked = sorted(
         asked,
         key=lambda r: (
