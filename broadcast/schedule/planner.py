@@ -811,7 +811,8 @@ class Planner:
         self.queued = list(queued)
         self._seconds: dict[tuple[str, str], float] = {}
         #: station -> (day, ledger at the start of that day)
-        self._ledgers: dict[str, tuple[dt.date, Ledger]] = {}
+        self._ledgers: dict[str, Ledger] = {}
+        self._ledger_day: dict[str, dt.date] = {}  # the day each stored ledger starts
         self._origin: dict[str, dt.date] = {}
         self.targets = Targets(schedule)
         for c in schedule.campaigns:
@@ -848,11 +849,11 @@ class Planner:
         if origin is None or origin >= day:
             return {}
         origin = max(origin, day - dt.timedelta(days=MAX_HISTORY_DAYS))
-        known = self._ledgers.get(station_id)
-        if known is not None and known[0] == day:
-            return known[1]
-        if known is not None and origin <= known[0] < day:
-            current, ledger = known[0], dict(known[1])
+        known = self._ledger_day.get(station_id)
+        if known == day:
+            return self._ledgers[station_id]
+        if known is not None and origin <= known < day:
+            current, ledger = known, dict(self._ledgers[station_id])
         else:
             current, ledger = origin, {}
         station = self.schedule.stations[station_id]
@@ -863,7 +864,7 @@ class Planner:
             sessions, _ = self._base(station, current, reqs, ledger)
             _advance(ledger, reqs, sessions)
             current += dt.timedelta(days=1)
-        self._ledgers[station_id] = (day, ledger)
+        self._ledgers[station_id], self._ledger_day[station_id] = ledger, day
         return ledger
 
     def plan(self, day: dt.date, stations: Iterable[str] | None = None) -> DayPlan:
@@ -873,7 +874,7 @@ class Planner:
         requests, early = _requests(self.schedule, self.scripts, day, wanted, self.targets)
         for sid in wanted:
             station = self.schedule.stations[sid]
-            reqs = requests[sid]
+            reqs = requests.pop(sid)  # let what does not air go as soon as placed
             plan.notes.extend(early.get(sid, ()))
             ledger = self.ledger(sid, day)
             self._prepare(station, reqs)
@@ -904,13 +905,10 @@ class Planner:
             sessions = _place_station(station, day, reqs, extra, self.jingles(station), plan.notes)
             plan.sessions[sid] = sessions
             if self._origin.get(sid) is not None:
-                ledger = (
-                    dict(ledger)
-                    if self._ledgers.get(sid, (None, None))[1] is not ledger
-                    else ledger
-                )
+                if self._ledgers.get(sid) is not ledger:
+                    ledger = dict(ledger)
                 _advance(ledger, *(counted or (reqs, sessions)))
-                self._ledgers[sid] = (day + dt.timedelta(days=1), ledger)
+                self._ledgers[sid], self._ledger_day[sid] = ledger, day + dt.timedelta(days=1)
         return plan
 
 
