@@ -231,6 +231,12 @@ def main() -> None:
         )
         print(f"time grows x{grow:.0f} for x{n1 // n0} stations")
     n, last = rows[-1]
+    p = last["plan"]
+    ok = p["seconds"] < 30 and p["peak_mb"] < 500
+    print(
+        f"{n:,} stations, planning only: {p['seconds']:.1f} s ({p['cpu_s']:.1f} s CPU), "
+        f"peak {p['peak_mb']:.0f} MB (goal: under 30 s and 500 MB) -> {'OK' if ok else 'MISSED'}"
+    )
     total = last["plan"]["seconds"] + last["write"]["seconds"]
     peak = max(last["plan"]["peak_mb"], last["write"]["peak_mb"])
     print(
