@@ -39,7 +39,8 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    station at its own offset, counts within one of each other) and, every time the
    rotation has gone through scripts × slots once, shifts which pick goes to which
    slot: each script reaches the morning and the evening sessions in proportion, and
-   the opener of the day rotates. ``mode: all`` airs every script in each slot.
+   the opener of the day rotates. ``mode: all`` airs every script in each slot, the
+   first one turning with each slot, day and station.
 6. **Overflow goes to any free room.** What does not fit in its session moves to the
    next session that day with space, including a window nobody asked for; an item
    that fits no remaining session is dropped alone and the rest of the day is still
@@ -334,7 +335,13 @@ def _requests(
             k = index[sid]
             bucket = out[sid]
             if campaign.mode == "all":
-                chosen = [(slot, s) for slot, _ in slots for s in pool]
+                # every script in each slot; who opens turns with each slot, day and station
+                turn = day_offset + k
+                chosen = [
+                    (slot, pool[(turn + n + q) % len(pool)])
+                    for n, (slot, _) in enumerate(slots)
+                    for q in range(len(pool))
+                ]
             else:
                 first = day_offset + k * (total + shift)
                 order = rotation(len(pool), per_day, first)
