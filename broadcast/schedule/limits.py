@@ -20,6 +20,7 @@ from typing import Any
 
 from ..scripts import Script
 from .model import Schedule
+from .notes import RULES
 from .planner import DayPlan, Durations, Note, Planner, slot_outside_windows
 
 #: Plan at most this many days when checking (a year of campaigns is plenty).
@@ -111,10 +112,12 @@ def limit_warnings(
         if lim.max_sessions_per_day is not None:
             limits.append(f"tối đa {lim.max_sessions_per_day} buổi một ngày")
         limit_text = f" Giới hạn của đài: {', '.join(limits)}." if limits else ""
+        rule = RULES.get(notes[0].rule)
+        fix = f" Cách sửa: {rule.fix}." if rule is not None and rule.fix else ""
         out.append(
             f"{label}, đài {sid}: {_KIND.get(kind, kind)} ở {len(days)} ngày "
             f"(từ {days[0]:%d/%m/%Y} đến {days[-1]:%d/%m/%Y}), ví dụ: {notes[0].text}."
-            f"{limit_text} Thời lượng {measured}; xem 'broadcast plan'.{place}"
+            f"{limit_text}{fix} Thời lượng {measured}; xem 'broadcast plan'.{place}"
         )
     return out
 

@@ -319,5 +319,6 @@ def test_check_names_a_script_longer_than_every_session_of_its_station(small_roo
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())
     assert "đài xom-a: kịch bản dài hơn mọi buổi của đài, không bao giờ phát được" in text
+    assert "Cách sửa: rút ngắn kịch bản, giảm 'repeat' của đài" in text
     assert "Thời lượng đo từ lời đọc" in text
     assert "Chiến dịch 'thu' sẽ không phát lần nào" not in text  # fm-thu still airs it
