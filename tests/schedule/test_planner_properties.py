@@ -193,6 +193,13 @@ def test_invariants_hold_for_random_schedules(project, day):  # type: ignore[no-
         aired = [i for s in sessions for i in s.items]
         lost = [n for n in notes if n.lost]
         assert _requested(project, day, sid) == len(aired) + len(lost), (sid, notes)
+        # 7. an emergency is never moved or dropped (only an expired script stops it)
+        for o in sched.oneoffs:
+            script_ok = scr[o.script].valid_on(day)
+            if o.date == day and o.priority.value == "emergency" and script_ok:
+                if sid in sched.resolve_targets(o.stations):
+                    mine = [i for i in aired if i.source == o.id]
+                    assert len(mine) == 1 and mine[0].moved_from is None, (o.id, notes)
         moved = [i for s in sessions for i in s.items if i.moved_from is not None]
         assert len(moved) == sum(1 for n in notes if n.kind == "moved")
         # 6. a bulletin dropped for room found no session or free window after it with room
