@@ -23,6 +23,7 @@ from .options import (
     root_option,
     stations_option,
 )
+from .plan import print_summary
 
 
 class RichProgress:
@@ -89,6 +90,7 @@ def run_build(
             f"Cảnh báo: … và {len(result.fallbacks) - 20} tệp khác đọc bằng bộ đọc dự phòng",
             err=True,
         )
+    print_summary(lambda line: click.echo(line, err=True), result.notes)
     return result
 
 
