@@ -342,7 +342,7 @@ class Renderer:
         body = self.speaker(station).speak(body_spoken)
         if job.previous is not None and body.engine == job.previous.engine:
             return job.previous  # the preferred engine failed again: keep the file as it is
-        mixed, (header, body, again) = self.mix_bulletin(station, script, job.standalone)
+        mixed, (header, body, again) = self.mix_bulletin(station, script, job.standalone, body)
         again_spoken = self._spoken(AGAIN, station.dialect.value)
         fallbacks = _fallbacks(body, header, again)
         directive = script.meta.directive
@@ -378,14 +378,14 @@ class Renderer:
         return bulletin
 
     def mix_bulletin(
-        self, station: Station, script: Script, standalone: bool
+        self, station: Station, script: Script, standalone: bool, body: Spoken | None = None
     ) -> tuple[AudioSegment, tuple[Spoken, Spoken, Spoken]]:
         """The bulletin's audio before mastering (jingles, header, readings, pauses) and
         its spoken (header, body, again) parts: what a build encodes, and what ``plan``
         measures without encoding (broadcast.estimate)."""
         speaker = self.speaker(station)
         header_spoken, body_spoken = self.spoken_parts(station, script, standalone)
-        body = speaker.speak(body_spoken)
+        body = body or speaker.speak(body_spoken)
         header = speaker.speak(header_spoken)
         again = speaker.speak(self._spoken(AGAIN, station.dialect.value))
         rate = body.audio.frame_rate
@@ -405,17 +405,13 @@ class Renderer:
     def mix_announcement(self, station: Station) -> tuple[AudioSegment, Spoken]:
         """A station's announcement before mastering: its speech and a short tail."""
         said = self.speaker(station).speak(self.spoken_announcement(station))
-        rate = said.audio.frame_rate
-        tail = AudioSegment.silent(duration=int(ANNOUNCEMENT_TAIL_S * 1000), frame_rate=rate)
-        return said.audio.set_channels(1).set_sample_width(2) + tail, said
+        return _announcement_audio(said), said
 
     def _make_announcement(self, job: Job, station: Station) -> Bulletin:
         text = self.spoken_announcement(station)
         said = self.speaker(station).speak(text)
         if job.previous is not None and said.engine == job.previous.engine:
             return job.previous
-        rate = said.audio.frame_rate
-        tail = AudioSegment.silent(duration=int(ANNOUNCEMENT_TAIL_S * 1000), frame_rate=rate)
         title = announcement_text(station)
         tags = {
             "title": title,
@@ -425,8 +421,7 @@ class Renderer:
             "engine": said.engine,
             "voice": said.voice,
         }
-        audio = said.audio.set_channels(1).set_sample_width(2) + tail
-        done = master(audio, job.path, station.audio, tags)
+        done = master(_announcement_audio(said), job.path, station.audio, tags)
         b = Bulletin(
             path=job.path,
             key=job.key,
@@ -444,6 +439,13 @@ class Renderer:
         )
         _write_meta(b)
         return b
+
+
+def _announcement_audio(said: Spoken) -> AudioSegment:
+    """An announcement's speech and the short silence before the bulletin it opens."""
+    rate = said.audio.frame_rate
+    tail = AudioSegment.silent(duration=int(ANNOUNCEMENT_TAIL_S * 1000), frame_rate=rate)
+    return said.audio.set_channels(1).set_sample_width(2) + tail
 
 
 def _fallbacks(*parts: Spoken) -> tuple[str, ...]:
