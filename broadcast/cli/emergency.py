@@ -89,9 +89,7 @@ def emergency(
             fix="chọn một: --now (ngắt ngay) hoặc --after-item (đợi bản tin đang phát hết)",
         )
     targets = sched.resolve_targets(names)
-    policy = {
-        sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets
-    }
+    policy = {sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets}
     parsed = load_script(script)
     target_out = resolve_out(root, out)
     renderer = Renderer(project, target_out)
@@ -125,7 +123,8 @@ def emergency(
         click.echo(
             f"    {sid}: "
             + (
-                "ngắt ngay bản tin đang phát (nhỏ dần tiếng), phát khẩn cấp trong vòng 3 giây"
+                "ngắt ngay bản tin đang phát (nhỏ dần tiếng), phát khẩn cấp khoảng 1 giây "
+                "sau khi vào hàng đợi"
                 if p["interrupt"] == "now"
                 else "phát ngay sau bản tin đang phát"
             )
