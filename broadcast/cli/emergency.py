@@ -63,8 +63,9 @@ def emergency(
     """Phát ngay bản tin khẩn cấp SCRIPT (bão, cháy, dịch bệnh). Emergency bulletin.
 
     Làm bản tin cho các đài đã chọn rồi đưa vào hàng đợi khẩn cấp (OUT/emergency/):
-    nếu 'broadcast run' đang chạy, bản tin phát ngay sau bản tin đang phát (không cắt
-    ngang câu), hoặc ngắt ngay nếu có --now; danh sách phát của buổi tới (hôm nay, hoặc
+    nếu 'broadcast run' đang chạy, mỗi đài làm theo 'emergency:' của nó trong
+    stations.yaml (mặc định: nhỏ dần tiếng rồi ngắt bản tin đang phát, phát khẩn cấp, rồi
+    phát lại bản tin bị ngắt từ đầu), hoặc theo --now, --after-item, --then; danh sách phát của buổi tới (hôm nay, hoặc
     buổi đầu ngày mai) cũng có bản tin này ở đầu, cho đài nạp danh sách bằng tay.
 
     \b
