@@ -3,8 +3,9 @@
 Bulletins are content-addressed: editing a script, the lexicon or a station's voice makes
 a new MP3 under a new name, and the old one stays, so ``OUT/bulletins`` grows with every
 edit (about 1.5 MB a bulletin and station). ``broadcast cache prune --bulletins`` removes
-an MP3 of ``OUT/bulletins/*/`` or ``OUT/jingles/`` (and its JSON sidecar) only when all
-three hold:
+an MP3 of ``OUT/bulletins/*/`` (shared bulletins in ``bulletins/shared/``, standalone
+ones and yesterday's layout in ``bulletins/<station>/``), ``OUT/announcements/`` or
+``OUT/jingles/`` (and its JSON sidecar) only when all three hold:
 
 - no playlist dated ``keep_days`` ago or later (today's and future ones included) names
   it, in its ``.m3u8`` or its ``.json``;
@@ -107,11 +108,15 @@ def prune_bulletins(
     out_dir = Path(out_dir).resolve()
     now = time.time() if now is None else now
     result = BulletinPruneResult()
-    if not (out_dir / "bulletins").is_dir() and not (out_dir / "jingles").is_dir():
+    if not any((out_dir / d).is_dir() for d in ("bulletins", "announcements", "jingles")):
         return result
     with output_lock(out_dir, lock_timeout, doing=", nên chưa dọn bản tin"):
         keep = referenced(out_dir, today - dt.timedelta(days=keep_days), result.unreadable)
-        media = [*out_dir.glob("bulletins/*/*.mp3"), *out_dir.glob("jingles/*.mp3")]
+        media = [
+            *out_dir.glob("bulletins/*/*.mp3"),
+            *out_dir.glob("announcements/*.mp3"),
+            *out_dir.glob("jingles/*.mp3"),
+        ]
         for mp3 in sorted(media):
             if mp3.name.startswith("."):
                 continue  # a temp file; build cleans those

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ..report.asrun import AsRunLog, asrun_path
+from ..report.asrun import AsRunLog, asrun_path, damage, damaged_logs
 from ..report.csvlog import read_playout_csv
+from ..report.recover import recover
 from .options import DATE, out_option, resolve_out, root_option
 from .report import open_log, project_names
 
@@ -77,7 +78,7 @@ def import_cmd(csv_file: Path, root: Path, out: Path | None) -> None:
     Dòng đầu là tên cột (thứ tự tùy ý; tên tiếng Anh trong ngoặc):
       ngay (date)          bắt buộc  2026-11-25 hoặc 25/11/2026
       dai (station)        bắt buộc  mã đài, ví dụ xom-cau
-      bat_dau (start)      bắt buộc  06:00 hoặc 06:00:15
+      bat_dau (start)      bắt buộc  06:00, 5h30, 5g30 hoặc 06:00:15
       ket_thuc (end)       (*)       06:02:30
       thoi_luong (duration_s) (*)    số giây (150) hoặc phút:giây (2:30)
       kich_ban (script)    bắt buộc  mã kịch bản (tên tệp trong scripts/, bỏ .md)
@@ -108,8 +109,12 @@ def import_cmd(csv_file: Path, root: Path, out: Path | None) -> None:
 @root_option
 @out_option
 def show(date: dt.date, station: str | None, root: Path, out: Path | None) -> None:
-    """Xem các lượt đã ghi của một ngày."""
-    log = open_log(root, out)
+    """Xem các lượt đã ghi của một ngày.
+
+    \b
+    Ví dụ:  broadcast asrun show --date 2026-11-25 --station xom-cau
+    """
+    log = open_log(root, out, readonly=True)
     plays = log.plays(date, date, station)
     planned = log.planned(date, date, station)
     click.echo(
@@ -122,3 +127,65 @@ def show(date: dt.date, station: str | None, root: Path, out: Path | None) -> No
             f"  {p.station_id:<12} {p.start:%H:%M:%S}-{end}  "
             f"{RESULT_LABELS.get(p.result, p.result):<9} {p.script_id}"
         )
+
+
+@asrun.command("repair")
+@click.argument(
+    "damaged", type=click.Path(dir_okay=False, path_type=Path), required=False, default=None
+)
+@root_option
+@out_option
+def repair(damaged: Path | None, root: Path, out: Path | None) -> None:
+    """Chép mọi dòng còn đọc được từ nhật ký hỏng sang nhật ký đang dùng.
+
+    Khi nhật ký hỏng, 'broadcast build' đổi tên nó thành OUT/asrun.damaged-NGÀY-GIỜ.sqlite
+    và bắt đầu nhật ký mới. Lệnh này đọc tệp hỏng (mặc định: tệp mới nhất như thế) bằng
+    'sqlite3 .recover' nếu máy có, và đọc từng trang của tệp, rồi chép các lịch đã lập và
+    lượt phát vào OUT/asrun.sqlite. Chạy lại không chép trùng. Tệp hỏng được giữ nguyên.
+
+    \b
+    Ví dụ:  broadcast asrun repair
+            broadcast asrun repair audio_out/asrun.damaged-20261125-041500.sqlite
+    """
+    target_out = resolve_out(root, out)
+    if damaged is None:
+        found = damaged_logs(target_out)
+        if not found:
+            raise InputError(
+                "Không có nhật ký hỏng nào để sửa",
+                where=f"{target_out}/asrun.damaged-*.sqlite",
+                fix="chỉ tên tệp hỏng: 'broadcast asrun repair TỆP.sqlite', hoặc chỉ đúng --out",
+            )
+        damaged = found[-1]
+    if not damaged.is_file():
+        raise InputError(
+            "Không tìm thấy tệp nhật ký hỏng", where=str(damaged), fix="kiểm tra đường dẫn tệp"
+        )
+    path = asrun_path(target_out)
+    if damaged.resolve() == path.resolve():
+        raise InputError(
+            "Đây là nhật ký đang dùng, không phải tệp đã chuyển sang một bên",
+            where=str(damaged),
+            fix="chạy 'broadcast build' trước: nó chuyển tệp hỏng sang asrun.damaged-….sqlite",
+        )
+    why = damage(path)
+    if why is not None:
+        raise InputError(
+            f"Nhật ký đang dùng cũng hỏng: {why}",
+            where=str(path),
+            fix="chạy 'broadcast build' để bắt đầu nhật ký mới, rồi chạy lại lệnh này",
+        )
+    if damaged.stat().st_size == 0:
+        click.echo(f"{damaged} rỗng (0 byte): không có dòng nào để chép.")
+        return
+    rows, how = recover(damaged)
+    counts = AsRunLog(path).merge_recovered(rows)
+    click.echo(
+        f"Đọc được {len(rows['planned'])} dòng lịch đã lập và {len(rows['plays'])} lượt phát "
+        f"từ {damaged} ({how})."
+    )
+    click.echo(
+        f"Đã chép vào {path}: {counts['planned']} dòng lịch, {counts['plays']} lượt phát"
+        + (f"; bỏ qua {counts['skipped']} dòng đã có" if counts["skipped"] else "")
+        + "."
+    )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from pathlib import Path
 
 import click
 
 from .. import atomic
 from ..errors import BroadcastError, InputError
-from ..project import load_project
-from ..report.asrun import AsRunLog, asrun_path
+from ..project import Project, load_project
+from ..report.asrun import MIGRATIONS, AsRunError, AsRunLog, ReadOnlyAsRunLog, asrun_path, damage
+from ..report.compliance import TZ, compare
 from ..report.docx import write_docx
 from ..report.report import build_report, to_csv, to_html, to_markdown
 from .options import DATE, out_option, resolve_out, root_option
@@ -20,8 +22,13 @@ log = logging.getLogger(__name__)
 FORMATS = ("md", "csv", "html", "docx")
 
 
-def open_log(root: Path, out: Path | None) -> AsRunLog:
-    """The existing as-run log of the output folder; an error naming the fix if none."""
+def open_log(root: Path, out: Path | None, readonly: bool = False) -> AsRunLog:
+    """The existing as-run log of the output folder; an error naming the fix if none.
+
+    ``readonly`` (commands that only read): open it read-only, so a read-only output
+    folder or a log owned by another user still gives a report. Only a log written by
+    an older version, in a folder we may write, is opened to be brought up to date.
+    """
     path = asrun_path(resolve_out(root, out))
     if not path.is_file():
         raise InputError(
@@ -30,15 +37,38 @@ def open_log(root: Path, out: Path | None) -> AsRunLog:
             fix="chạy 'broadcast build' (ghi lịch) và phát bằng 'broadcast' hoặc ghi nhận "
             "bằng 'broadcast asrun confirm' / 'broadcast asrun import'; hoặc chỉ đúng --out",
         )
+    why = damage(path)
+    if why is not None:  # a zero-byte or broken log is never read as "nothing aired"
+        raise AsRunError(
+            f"Nhật ký phát sóng bị hỏng: {why}",
+            where=str(path),
+            fix="chạy 'broadcast build' (chuyển tệp hỏng sang một bên, bắt đầu nhật ký mới) "
+            "rồi 'broadcast asrun repair' (chép lại mọi dòng còn đọc được)",
+        )
+    if readonly:
+        log = ReadOnlyAsRunLog(path)
+        writable = os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+        if log.schema_version >= len(MIGRATIONS) or not writable:
+            return log
     return AsRunLog(path)
 
 
-def project_names(root: Path) -> tuple[str, dict[str, str]]:
-    """Commune and station names for headings; the report still works without them."""
+def _project(root: Path) -> Project | None:
     try:
-        project = load_project(root, strict=False)
+        return load_project(root, strict=False)
     except BroadcastError as exc:
-        log.warning("không đọc được dự án ở %s, báo cáo dùng mã đài thay tên (%s)", root, exc.what)
+        log.warning(
+            "không đọc được dự án ở %s, báo cáo dùng mã đài thay tên và không so với lịch (%s)",
+            root,
+            exc.what,
+        )
+        return None
+
+
+def project_names(root: Path, project: Project | None = None) -> tuple[str, dict[str, str]]:
+    """Commune and station names for headings; the report still works without them."""
+    project = project or _project(root)
+    if project is None:
         return "", {}
     sched = project.schedule
     return sched.commune, {sid: st.name for sid, st in sched.stations.items()}
@@ -70,11 +100,13 @@ def report(
     """Báo cáo kết quả thực hiện công văn: số lượt, số phút, buổi sáng, ngày bỏ sót.
 
     Số liệu lấy từ nhật ký phát sóng (OUT/asrun.sqlite), theo công văn / chiến dịch và
-    theo đài. Bản DOCX theo thể thức báo cáo hành chính, để ký và gửi.
+    theo đài. Mục 5 so lịch (mọi ngày trong kỳ, kể cả ngày chưa làm lịch) với những gì đã
+    phát: yêu cầu, đã phát, phát dở, bỏ sót và lý do. Bản DOCX theo thể thức báo cáo
+    hành chính, để ký và gửi.
 
     \b
-    Ví dụ:  broadcast report --from 2026-01-01 --to 2026-06-30
-            broadcast report --from 01/01/2026 --to 30/06/2026 -o bao-cao.docx
+    Ví dụ:  broadcast report --from 2026-11-01 --to 2026-11-30
+            broadcast report --from 01/11/2026 --to 31/12/2026 -o bao-cao.docx
     """
     if end < start:
         raise InputError(
@@ -91,8 +123,13 @@ def report(
                 fix="đặt tên tệp đuôi .md, .csv, .html hoặc .docx (hoặc thêm --format)",
             )
         fmt = suffix if suffix in FORMATS else "md"
-    commune, names = project_names(root)
-    rep = build_report(open_log(root, out), start, end, commune, names)
+    project = _project(root)
+    commune, names = project_names(root, project)
+    now = dt.datetime.now(TZ)
+    asrun = open_log(root, out, readonly=True)
+    rep = build_report(asrun, start, end, commune, names, now=now)
+    if project is not None:  # planned against aired, every day of the period
+        rep.compliance = compare(asrun, project.schedule, project.scripts, start, end, now)
     if fmt == "docx":
         target = output or Path(f"bao-cao-{start.isoformat()}-{end.isoformat()}.docx")
         write_docx(rep, target)

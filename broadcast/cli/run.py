@@ -89,7 +89,8 @@ def run(
     emergency') phát ngay. Tắt máy rồi bật lại không làm mất hay phát lặp buổi nào.
 
     \b
-    Ví dụ:  broadcast run --player "mpv --no-video {file}"
+    Ví dụ (chạy liên tục đến khi dừng bằng Ctrl+C):
+            broadcast run --player "mpv --no-video {file}"
             broadcast run --player "ffplay -nodisp -autoexit {file}" --out /srv/phat-thanh
     """
     project = _load(root)

@@ -164,6 +164,15 @@ class AsRunLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise AsRunError(
+                    f"Không ghi được nhật ký phát sóng: thư mục {self.path.parent} chỉ đọc "
+                    "hoặc không có quyền ghi",
+                    where=str(self.path),
+                    fix=f"cấp quyền ghi cho thư mục {self.path.parent} (và tệp "
+                    f"{self.path.name}), hoặc chỉ --out sang thư mục ghi được; 'broadcast "
+                    "report' và 'broadcast asrun show' vẫn đọc được ở đây",
+                ) from exc
             raise AsRunError(
                 f"Không mở được nhật ký phát sóng: {exc}",
                 where=str(self.path),
@@ -502,3 +511,158 @@ class AsRunLog:
                 "SELECT station_id FROM planned UNION SELECT station_id FROM plays ORDER BY 1"
             ).fetchall()
         return [r[0] for r in rows]
+
+    # -- repair -----------------------------------------------------------------------
+
+    def merge_recovered(
+        self, found: Mapping[str, Mapping[int, Mapping[str, Any]]]
+    ) -> dict[str, int]:
+        """Add rows recovered from a damaged log (``recover.recover``) in one transaction.
+
+        A recovered play equal to one already here (station, start, script, result) is
+        skipped, and so are planned rows of a (day, station) this log already has (a
+        rebuild after the damage wrote fresher ones). Running it twice adds nothing.
+        Returns counts: planned, plays, skipped."""
+        counts = {"planned": 0, "plays": 0, "skipped": 0}
+        with self._write() as con:
+            have_days = {
+                (r[0], r[1]) for r in con.execute("SELECT DISTINCT day, station_id FROM planned")
+            }
+            for table in ("planned", "plays"):
+                columns = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+                for row in sorted(found.get(table, {}).values(), key=lambda r: r["id"]):
+                    if table == "planned" and (row["day"], row["station_id"]) in have_days:
+                        counts["skipped"] += 1
+                        continue
+                    if (
+                        table == "plays"
+                        and con.execute(
+                            "SELECT 1 FROM plays WHERE station_id = ? AND start = ? "
+                            "AND script_id = ? AND result = ?",
+                            (row["station_id"], row["start"], row["script_id"], row["result"]),
+                        ).fetchone()
+                    ):
+                        counts["skipped"] += 1
+                        continue
+                    names = [c for c in columns if c != "id" and c in row]
+                    try:
+                        con.execute(
+                            f"INSERT INTO {table} ({', '.join(names)}) "
+                            f"VALUES ({', '.join('?' * len(names))})",
+                            [row[c] for c in names],
+                        )
+                    except sqlite3.IntegrityError:  # a NOT NULL / CHECK the row breaks
+                        counts["skipped"] += 1
+                        continue
+                    counts[table] += 1
+        return counts
+
+
+DAMAGED_PREFIX = "asrun.damaged-"
+
+
+def damage(path: Path) -> str | None:
+    """Why the log file at ``path`` cannot be trusted, or None (also None if absent).
+
+    A zero-byte file is damage, not an empty history: SQLite would open it as a new
+    database and the report would say nothing ever aired."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    if path.stat().st_size == 0:
+        return "tệp rỗng (0 byte): mọi lượt phát đã ghi trước đây không còn trong tệp"
+    try:
+        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)) as con:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return f"SQLite báo: {exc}"
+    if [tuple(r) for r in rows] != [("ok",)]:
+        return f"SQLite báo: {rows[0][0]}" + (
+            f" (và {len(rows) - 1} lỗi khác)" if len(rows) > 1 else ""
+        )
+    return None
+
+
+def move_aside(path: Path, when: dt.datetime | None = None) -> Path:
+    """Rename a damaged log (and its -wal, which may hold committed rows) to
+    ``asrun.damaged-YYYYMMDD-HHMMSS.sqlite`` beside it; returns the new name."""
+    path = Path(path)
+    when = when or dt.datetime.now().astimezone()
+    aside = path.with_name(f"{DAMAGED_PREFIX}{when:%Y%m%d-%H%M%S}.sqlite")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{DAMAGED_PREFIX}{when:%Y%m%d-%H%M%S}-{n}.sqlite")
+    path.replace(aside)
+    wal = Path(f"{path}-wal")
+    if wal.exists():
+        wal.replace(f"{aside}-wal")
+    Path(f"{path}-shm").unlink(missing_ok=True)  # an index of the -wal, rebuilt on open
+    return aside
+
+
+def damaged_logs(out_dir: Path) -> list[Path]:
+    """Logs ``build`` moved aside, oldest first."""
+    return sorted(Path(out_dir).glob(f"{DAMAGED_PREFIX}*.sqlite"))
+
+
+def open_for_build(path: Path) -> AsRunLog:
+    """The log ``build`` writes to. A damaged or zero-byte log does not stop the build:
+    it is moved aside with the date in its name, a new log is started, and a warning
+    names both files and the repair command."""
+    import logging
+
+    path = Path(path)
+    why = damage(path)
+    if why is None:
+        try:
+            return AsRunLog(path)
+        except AsRunError as exc:
+            if "phiên bản mới hơn" in exc.what:
+                raise
+            why = exc.what
+    aside = move_aside(path)
+    logging.getLogger(__name__).warning(
+        "Nhật ký phát sóng %s bị hỏng (%s). Đã chuyển tệp hỏng sang %s và bắt đầu nhật ký "
+        "mới %s; lịch hôm nay vẫn được làm. Chạy 'broadcast asrun repair' để chép mọi dòng "
+        "còn đọc được từ tệp hỏng sang nhật ký mới.",
+        path,
+        why,
+        aside,
+        path,
+    )
+    return AsRunLog(path)
+
+
+class ReadOnlyAsRunLog(AsRunLog):
+    """The as-run log opened only to read (``report``, ``asrun show``).
+
+    Reading must work where writing cannot: an output folder on a read-only share, a
+    copy on a USB stick, a log owned by the daemon's user. The file is opened with
+    SQLite's ``mode=ro`` (``immutable=1`` when even that needs a write, as on read-only
+    media); nothing is created, migrated or switched to WAL.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._uri = self.path.resolve().as_uri() + "?mode=ro"
+        try:
+            with self._read() as con:
+                con.execute("PRAGMA user_version").fetchone()
+        except sqlite3.DatabaseError:
+            self._uri = self.path.resolve().as_uri() + "?immutable=1"
+            try:
+                with self._read() as con:
+                    con.execute("PRAGMA user_version").fetchone()
+            except sqlite3.DatabaseError as exc:
+                raise AsRunError(
+                    f"Không đọc được nhật ký phát sóng: {exc}",
+                    where=str(self.path),
+                    fix="kiểm tra quyền đọc tệp; nếu tệp hỏng, dùng bản sao lưu",
+                ) from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self._uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        return con

@@ -18,7 +18,18 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from .. import atomic
-from .report import NOTES, Report, missed_lines, percent, period_of, tables
+from .report import (
+    COMPLIANCE_HEADER,
+    COMPLIANCE_NOTES,
+    COMPLIANCE_TITLE,
+    NOTES,
+    Report,
+    compliance_rows,
+    missed_lines,
+    percent,
+    period_of,
+    tables,
+)
 
 FONT = "Times New Roman"
 
@@ -148,6 +159,18 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
             for cell, text in zip(cells, row, strict=True):
                 _cell_text(cell, [(text, row[0] == "Tổng cộng", False)], size=10)
         _para(doc)
+    if report.compliance is not None:
+        _para(doc, f"3. {COMPLIANCE_TITLE}", bold=True, italic=True)
+        table = doc.add_table(rows=1, cols=len(COMPLIANCE_HEADER))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, COMPLIANCE_HEADER, strict=True):
+            _cell_text(cell, [(text, True, False)], size=10)
+        for row in compliance_rows(report):
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                _cell_text(cell, [(text, row[0] == "Tổng cộng", False)], size=10)
+        _para(doc)
     _para(doc, "III. TỒN TẠI, HẠN CHẾ", bold=True)
     missed = missed_lines(report)
     if missed:
@@ -156,9 +179,18 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
             _para(doc, f"- {m}.", align="justify")
     else:
         _para(doc, "Không có ngày nào có lịch phát mà không phát.", align="justify")
+    for c in report.compliance or []:
+        if c.missed:
+            _para(
+                doc,
+                f"- {report.station_label(c.station)} — {c.source}: bỏ sót {c.missed}/"
+                f"{c.required} bản tin theo lịch ({c.reason_text}).",
+                align="justify",
+            )
     _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
     _para(doc, "…", align="justify")
-    _para(doc, "Ghi chú: " + " ".join(NOTES), italic=True, size=11, align="justify")
+    notes = NOTES + (COMPLIANCE_NOTES if report.compliance is not None else [])
+    _para(doc, "Ghi chú: " + " ".join(notes), italic=True, size=11, align="justify")
     _para(
         doc,
         f"Trên đây là báo cáo kết quả phát thanh tuyên truyền phòng, chống lừa đảo "

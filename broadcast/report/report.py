@@ -10,7 +10,11 @@ Definitions (also printed under the tables):
 - minutes: sum of (end - start) of aired plays; a play with no end counts its planned length;
 - morning: aired plays in a slot before 12:00;
 - required days: days in the period with at least one planned item of that group;
-- missed days: required days on which that station aired none of it.
+- missed days: required days on which that station aired none of it (a day whose planned
+  bulletins are not all over yet, at the time the report is made, is not missed yet).
+
+Planned against aired (section 5, ``compliance.py``) starts from the schedules instead, so
+that days nobody built count too.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .asrun import AsRunLog
+from .compliance import REASONS, Compliance, totals
 
 MORNING_END = "12:00"
 
@@ -42,6 +47,8 @@ class Line:
     scripts: set[str] = field(default_factory=set)
     required: set[tuple[str, dt.date]] = field(default_factory=set)  # (station, day)
     aired_days: set[tuple[str, dt.date]] = field(default_factory=set)
+    #: (station, day) still on air or to come when the report was made: not missed yet
+    pending: set[tuple[str, dt.date]] = field(default_factory=set)
 
     @property
     def minutes(self) -> float:
@@ -58,7 +65,8 @@ class Line:
     @property
     def missed(self) -> list[tuple[str, dt.date]]:
         """(station, day) pairs that were required and aired nothing."""
-        return sorted(self.required - self.aired_days, key=lambda p: (p[1], p[0]))
+        missed = self.required - self.aired_days - self.pending
+        return sorted(missed, key=lambda p: (p[1], p[0]))
 
     @property
     def completion(self) -> float:
@@ -76,6 +84,8 @@ class Report:
     detail: list[Line]
     total: Line
     log_path: Path
+    #: planned against aired, per station and campaign (None: schedules not available)
+    compliance: list[Compliance] | None = None
 
     def station_label(self, sid: str) -> str:
         name = self.station_names.get(sid)
@@ -88,8 +98,12 @@ def build_report(
     end: dt.date,
     commune: str = "",
     station_names: dict[str, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> Report:
-    """Count plays and planned rows of the log between ``start`` and ``end`` inclusive."""
+    """Count plays and planned rows of the log between ``start`` and ``end`` inclusive.
+
+    With ``now``, a (station, day) whose planned bulletins are not all over by then is
+    not counted as missed."""
     planned = log.planned(start, end)
     plays = log.plays(start, end)
     planned_len = {(p.day, p.station_id, p.script_id, p.slot): p.duration_s for p in planned}
@@ -105,6 +119,8 @@ def build_report(
         line = line_for(p.directive, p.source, p.station_id)
         line.planned += 1
         line.required.add((p.station_id, p.day))
+        if now is not None and p.end > now:
+            line.pending.add((p.station_id, p.day))
     for play in plays:
         line = line_for(play.directive, play.source, play.station_id)
         if not play.aired:
@@ -223,6 +239,49 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
 
 
+COMPLIANCE_TITLE = "Kế hoạch so với đã phát (theo lịch, kể cả ngày chưa làm lịch)"
+COMPLIANCE_HEADER = [
+    "Đài",
+    "Chiến dịch",
+    "Yêu cầu",
+    "Đã phát",
+    "Phát dở",
+    "Bỏ sót",
+    "Chưa đến giờ",
+    "Tỉ lệ",
+    "Lý do bỏ sót",
+]
+COMPLIANCE_NOTES = [
+    "Yêu cầu: số bản tin các chiến dịch và bản tin riêng trong lịch yêu cầu, mỗi ngày "
+    "trong kỳ, kể cả ngày chưa làm lịch; tính lại theo quy tắc lập lịch.",
+    "Phát dở: bị ngắt (để phát tin khẩn cấp) mà không phát lại. Chưa đến giờ: buổi chưa "
+    "kết thúc lúc làm báo cáo, không tính là bỏ sót.",
+    "Lý do: " + "; ".join(REASONS.values()) + ".",
+]
+
+
+def compliance_rows(report: Report) -> list[list[str]]:
+    """Rows of the planned-against-aired table (station and campaign; totals last)."""
+    lines = report.compliance or []
+
+    def row(label: str, ln: Compliance) -> list[str]:
+        return [
+            label,
+            ln.source,
+            str(ln.required),
+            str(ln.aired),
+            str(ln.partly),
+            str(ln.missed),
+            str(ln.pending),
+            percent(ln.aired / ln.required if ln.required else 0.0),
+            ln.reason_text,
+        ]
+
+    rows = [row(report.station_label(ln.station), ln) for ln in lines]
+    rows.append(row("Tổng cộng", totals(lines)))
+    return rows
+
+
 def missed_lines(report: Report) -> list[str]:
     out = []
     for ln in report.detail:
@@ -252,7 +311,14 @@ def to_markdown(report: Report) -> str:
         out.append("")
     out += ["## 4. Ngày có lịch mà không phát", ""]
     out += [f"- {m}" for m in missed_lines(report)] or ["- Không có."]
-    out += ["", "Ghi chú:", ""] + [f"- {n}" for n in NOTES]
+    notes = NOTES
+    if report.compliance is not None:
+        out += ["", f"## 5. {COMPLIANCE_TITLE}", ""]
+        out += ["| " + " | ".join(COMPLIANCE_HEADER) + " |"]
+        out += ["|---|---|" + "---:|" * 6 + "---|"]
+        out += ["| " + " | ".join(cell(c) for c in r) + " |" for r in compliance_rows(report)]
+        notes = NOTES + COMPLIANCE_NOTES
+    out += ["", "Ghi chú:", ""] + [f"- {n}" for n in notes]
     return "\n".join(out) + "\n"
 
 
@@ -270,6 +336,12 @@ CSV_HEADER = [
     "ngay_yeu_cau",
     "ngay_bo_sot",
     "cac_ngay_bo_sot",
+    # planned against aired (group "ke_hoach"): added columns, the ones above keep their place
+    "yeu_cau",
+    "phat_do",
+    "bo_sot",
+    "chua_den_gio",
+    *(f"ly_do_{k}" for k in REASONS),
 ]
 
 
@@ -301,6 +373,30 @@ def to_csv(report: Report) -> str:
                     " ".join(f"{s}:{d.isoformat()}" for s, d in ln.missed),
                 ]
             )
+    compliance = report.compliance or []
+    for c in [*compliance, *([totals(compliance)] if compliance else [])]:
+        w.writerow(
+            [
+                "ke_hoach" if c.station else "ke_hoach_tong",
+                c.directive,
+                c.source,
+                c.station,
+                "",
+                c.aired,
+                "",
+                "",
+                "",
+                "",
+                "",
+                len(c.missed_days),
+                " ".join(f"{c.station}:{d.isoformat()}" for d in sorted(c.missed_days)),
+                c.required,
+                c.partly,
+                c.missed,
+                c.pending,
+                *(c.reasons.get(k, 0) for k in REASONS),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -338,9 +434,25 @@ def to_html(report: Report) -> str:
         out.append("</table>")
     out.append("<h2>4. Ngày có lịch mà không phát</h2><ul>")
     out += [f"<li>{e(m)}</li>" for m in missed_lines(report)] or ["<li>Không có.</li>"]
+    out.append("</ul>")
+    notes = NOTES
+    if report.compliance is not None:
+        notes = NOTES + COMPLIANCE_NOTES
+        out.append(
+            f"<h2>5. {e(COMPLIANCE_TITLE)}</h2><table><tr>"
+            + "".join(f"<th>{e(h)}</th>" for h in COMPLIANCE_HEADER)
+            + "</tr>"
+        )
+        for row in compliance_rows(report):
+            out.append(
+                "<tr>"
+                + "".join(
+                    f"<td{' class=n' if 2 <= i <= 7 else ''}>{e(c)}</td>" for i, c in enumerate(row)
+                )
+                + "</tr>"
+            )
+        out.append("</table>")
     out.append(
-        "</ul><p>Ghi chú:</p><ul>"
-        + "".join(f"<li>{e(n)}</li>" for n in NOTES)
-        + "</ul></body></html>"
+        "<p>Ghi chú:</p><ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></body></html>"
     )
     return "\n".join(out) + "\n"

@@ -72,8 +72,11 @@ def load_queue(out_dir: Path, since: dt.datetime | None = None) -> list[QueuedBu
     return sorted(items, key=lambda q: (q.created, q.id))
 
 
-def enqueue(out_dir: Path, entry: QueuedBulletin) -> None:
-    """Append ``entry`` (atomic rewrite); entries older than ``KEEP`` are pruned."""
+def enqueue(out_dir: Path, entry: QueuedBulletin, cap: dict[str, str] | None = None) -> None:
+    """Append ``entry`` (atomic rewrite); entries older than ``KEEP`` are pruned.
+
+    ``cap`` ({"sender", "identifier"}) is the CAP alert the entry carries, so that a CAP
+    ``Cancel`` can find and withdraw it (:func:`withdraw`)."""
     path = queue_path(out_dir)
     with _lock(out_dir):
         raw = [
@@ -94,6 +97,27 @@ def enqueue(out_dir: Path, entry: QueuedBulletin) -> None:
                 "durations": entry.durations,
                 "now": entry.now,
                 "policy": entry.policy,
+                **({"cap": dict(cap)} if cap else {}),
             }
         )
         atomic.write_text(path, json.dumps({"queue": raw}, ensure_ascii=False, indent=1) + "\n")
+
+
+def withdraw(out_dir: Path, keys: list[tuple[str, str]]) -> list[QueuedBulletin]:
+    """Remove the entries carrying one of the CAP alerts ``keys`` ((sender, identifier))
+    from the queue (atomic rewrite); returns what was removed. A daemon that has not
+    played an entry yet will not play it; one already aired stays in the as-run log."""
+    path = queue_path(out_dir)
+    wanted = set(keys)
+    with _lock(out_dir):
+        raw = _read(path)
+        gone = [
+            r
+            for r in raw
+            if (r.get("cap", {}).get("sender"), r.get("cap", {}).get("identifier")) in wanted
+        ]
+        if gone:
+            keep = [r for r in raw if r not in gone]
+            text = json.dumps({"queue": keep}, ensure_ascii=False, indent=1) + "\n"
+            atomic.write_text(path, text)
+    return [_from_raw(r) for r in gone]

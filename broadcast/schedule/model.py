@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..converters import to_date, to_seconds, to_time, to_weekday, to_window
+from ..converters import to_date, to_name_list, to_seconds, to_time, to_weekday, to_window
 from ..scripts import Directive, Priority
 from ..vocabulary import (  # noqa: F401  (re-exported: older imports keep working)
     TIMEZONE,
@@ -33,6 +33,8 @@ Time = Annotated[dt.time, BeforeValidator(to_time)]
 Window = Annotated[tuple[dt.time, dt.time], BeforeValidator(to_window)]
 Seconds = Annotated[float, BeforeValidator(to_seconds)]
 Weekday = Annotated[int, BeforeValidator(to_weekday)]
+#: station names: a list, or one name / "all" written without brackets
+NameList = Annotated[list[str], BeforeValidator(to_name_list)]
 ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -153,7 +155,7 @@ class Campaign(_Strict):
     slots: list[Slot] = Field(min_length=1)
     scripts: list[str] | Literal["all"] = "all"
     mode: Literal["rotate", "all"] = "rotate"
-    stations: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
+    stations: NameList = Field(default_factory=lambda: ["all"], min_length=1)
     priority: Priority = Priority.normal
     per_day: int | None = Field(
         None,
@@ -187,7 +189,7 @@ class OneOff(_Strict):
     script: str
     date: Date
     at: Time
-    stations: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
+    stations: NameList = Field(default_factory=lambda: ["all"], min_length=1)
     priority: Priority = Priority.priority
 
 
@@ -197,6 +199,8 @@ class StationsFile(_Strict):
     defaults: dict[str, Any] = Field(default_factory=dict)
     stations: list[dict[str, Any]] = Field(min_length=1)
     groups: dict[str, list[str]] = Field(default_factory=dict)
+    #: "required": only approved scripts air (broadcast/approval.py); "off" airs every script
+    approval: Literal["off", "required"] = "off"
 
 
 class CampaignsFile(_Strict):

@@ -1,0 +1,187 @@
+"""Planned against aired: required from the schedules for every day (built or not), matched
+with the log; partly aired, missed with reasons, and today's sessions not missed early.
+
+Project ``small_root``: campaign ``thu`` every day from 25/11/2026, 05:30 x2 and 17:00, on
+fm-thu and xom-a (no windows: each slot time is a session). Report made 27/11 12:00.
+
+| day   | fm-thu                              | xom-a                                        |
+|-------|-------------------------------------|----------------------------------------------|
+| 25/11 | built, 3 played                     | built, 1 played, 1 cut (not replayed), 1 skipped |
+| 26/11 | built, nothing recorded (off)       | built, 3 played (+ an emergency: not counted)|
+| 27/11 | built, 2 imported, 17:00 to come    | never built, nothing; 17:00 to come          |
+| 28/11 | to come (never built)               | to come                                      |
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from click.testing import CliRunner
+from docx import Document
+
+from broadcast.cli import cli
+from broadcast.project import load_project
+from broadcast.report.asrun import AsRunLog, asrun_path
+from broadcast.report.compliance import compare
+from broadcast.report.docx import write_docx
+from broadcast.report.report import build_report, to_csv, to_html, to_markdown
+from broadcast.schedule.planner import plan_day
+
+from .conftest import planned_item
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+D = [dt.date(2026, 11, 25 + n) for n in range(4)]
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=TZ)
+
+
+def _items(project, day: dt.date, sid: str) -> list[dict]:
+    """The running order items ``build`` would log for a station's day."""
+    plan = plan_day(project.schedule, project.scripts, day)
+    out = []
+    for sess in plan.sessions[sid]:
+        offset = 0.0
+        for it in sess.items:
+            out.append(
+                planned_item(
+                    day, f"{sess.start:%H:%M}", it.script_id, it.source, it.directive, 90, offset
+                )
+            )
+            offset += 95
+    return out
+
+
+def _play(log: AsRunLog, sid: str, day: dt.date, it: dict, result: str, note: str = "") -> None:
+    start = dt.datetime.fromisoformat(it["start"])
+    log.record_play(
+        station_id=sid,
+        day=day,
+        slot=it["slot"],
+        script_id=it["script"],
+        source=it["source"],
+        directive=it["directive"],
+        file=it["file"],
+        title=it["title"],
+        start=start,
+        end=None if result == "skipped" else start + dt.timedelta(seconds=90),
+        result=result,
+        note=note,
+    )
+
+
+@pytest.fixture
+def story(small_root: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    project = load_project(small_root)
+    out = tmp_path / "out"
+    log = AsRunLog(asrun_path(out))
+    fm = {d: _items(project, d, "fm-thu") for d in D}
+    xa = {d: _items(project, d, "xom-a") for d in D}
+    for d in D[:3]:
+        log.record_planned(d, "fm-thu", fm[d])
+    for d in D[:2]:
+        log.record_planned(d, "xom-a", xa[d])
+    for it in fm[D[0]]:
+        _play(log, "fm-thu", D[0], it, "played")
+    _play(log, "xom-a", D[0], xa[D[0]][0], "played")
+    _play(
+        log, "xom-a", D[0], xa[D[0]][1], "failed", "bị ngắt lúc 05:32:10 để phát bản tin khẩn cấp"
+    )
+    _play(log, "xom-a", D[0], xa[D[0]][2], "skipped", "máy tắt quá giờ")
+    for it in xa[D[1]]:
+        _play(log, "xom-a", D[1], it, "played")
+    extra = dict(xa[D[1]][0], script="bao-so-9", source="khan-cap-20261126-100000-bao-so-9")
+    _play(log, "xom-a", D[1], extra, "played")
+    for it in fm[D[2]][:2]:
+        _play(log, "fm-thu", D[2], it, "imported")
+    return project, out, log
+
+
+def test_every_day_counts_even_unbuilt_and_today_is_not_missed_early(story):
+    project, _, log = story
+    lines = {
+        ln.station: ln for ln in compare(log, project.schedule, project.scripts, D[0], D[3], NOW)
+    }
+    assert set(lines) == {"fm-thu", "xom-a"}
+    fm, xa = lines["fm-thu"], lines["xom-a"]
+    assert fm.source == xa.source == "thu"
+    assert fm.directive.startswith("Công văn số 3316/UBND-VHTT")
+    #          required aired partly missed pending
+    assert (fm.required, fm.aired, fm.partly, fm.missed, fm.pending) == (12, 5, 0, 3, 4)
+    assert dict(fm.reasons) == {"station_off": 3}
+    assert fm.missed_days == {D[1]}
+    assert (xa.required, xa.aired, xa.partly, xa.missed, xa.pending) == (12, 4, 1, 3, 4)
+    assert dict(xa.reasons) == {"skipped": 1, "not_built": 2}
+    assert xa.missed_days == {D[0], D[2]}
+    # once the day is over, today's 17:00 bulletins are missed too
+    later = compare(
+        log, project.schedule, project.scripts, D[0], D[2], NOW + dt.timedelta(hours=12)
+    )
+    after = {ln.station: ln for ln in later}
+    assert (after["fm-thu"].missed, after["fm-thu"].pending) == (4, 0)
+    assert dict(after["xom-a"].reasons) == {"skipped": 1, "not_built": 3}
+
+
+def test_log_report_does_not_call_a_day_in_progress_missed(story):
+    _, _, log = story
+    rep = build_report(log, D[2], D[2], now=NOW)
+    fm = {ln.station: ln for ln in rep.by_station}["fm-thu"]
+    assert fm.missed == []  # 17:00 has not passed: not missed yet (2 of 3 aired so far)
+    rep = build_report(log, D[1], D[1], now=NOW)
+    assert {ln.station: ln.missed for ln in rep.by_station}["fm-thu"] == [("fm-thu", D[1])]
+
+
+def test_planned_against_aired_in_every_format(story, tmp_path):
+    project, _, log = story
+    rep = build_report(log, D[0], D[3], "Xã Thử", {"fm-thu": "Đài xã Thử"}, now=NOW)
+    rep.compliance = compare(log, project.schedule, project.scripts, D[0], D[3], NOW)
+    md = to_markdown(rep)
+    assert "## 5. Kế hoạch so với đã phát" in md
+    assert (
+        "| Đài xã Thử (fm-thu) | thu | 12 | 5 | 0 | 3 | 4 | 42% | "
+        "đài không phát (không có ghi nhận): 3 |" in md
+    )
+    assert "| xom-a | thu | 12 | 4 | 1 | 3 | 4 | 33% | bỏ qua (lỡ buổi, máy tắt): 1; " in md
+    assert "| Tổng cộng |  | 24 | 9 | 1 | 6 | 8 | 38% |" in md
+    html = to_html(rep)
+    assert "5. Kế hoạch so với đã phát" in html and "<td class=n>24</td>" in html
+    rows = list(csv.DictReader(io.StringIO(to_csv(rep))))
+    plan_rows = {r["dai"]: r for r in rows if r["nhom"].startswith("ke_hoach")}
+    assert plan_rows["xom-a"]["yeu_cau"] == "12" and plan_rows["xom-a"]["phat_do"] == "1"
+    assert plan_rows["xom-a"]["ly_do_not_built"] == "2"
+    assert plan_rows["xom-a"]["cac_ngay_bo_sot"] == "xom-a:2026-11-25 xom-a:2026-11-27"
+    assert plan_rows[""]["bo_sot"] == "6" and plan_rows[""]["chua_den_gio"] == "8"
+    # the old columns keep their place for yesterday's spreadsheets
+    assert list(rows[0])[:13] == [
+        "nhom", "cong_van", "chien_dich", "dai", "ke_hoach", "da_phat", "loi_bo_qua",
+        "so_phut", "ti_le_buoi_sang", "so_kich_ban", "ngay_yeu_cau", "ngay_bo_sot",
+        "cac_ngay_bo_sot",
+    ]  # fmt: skip
+    target = tmp_path / "bc.docx"
+    write_docx(rep, target)
+    doc = Document(str(target))
+    texts = [p.text for p in doc.paragraphs]
+    assert any(t.startswith("3. Kế hoạch so với đã phát") for t in texts)
+    assert any("xom-a — thu: bỏ sót 3/12 bản tin" in t for t in texts)
+    table = doc.tables[-2]  # the last is the signature block
+    assert [c.text for c in table.rows[-1].cells][:8] == [
+        "Tổng cộng", "", "24", "9", "1", "6", "8", "38%",
+    ]  # fmt: skip
+
+
+def test_report_command_compares_with_the_schedules(story, small_root, tmp_path):
+    _, out, _ = story
+    target = tmp_path / "bc.md"
+    with time_machine.travel(NOW, tick=False):
+        r = CliRunner().invoke(
+            cli,
+            ["report", "--from", "25/11/2026", "--to", "28/11/2026", "-o", str(target),
+             "--root", str(small_root), "--out", str(out)],
+        )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    text = target.read_text("utf-8")
+    assert "| Tổng cộng |  | 24 | 9 | 1 | 6 | 8 | 38% |" in text
