@@ -120,9 +120,11 @@ def emergency(
     """Phát ngay bản tin khẩn cấp SCRIPT (bão, cháy, dịch bệnh). Emergency bulletin.
 
     Làm bản tin cho các đài đã chọn rồi đưa vào hàng đợi khẩn cấp (OUT/emergency/):
-    nếu 'broadcast run' đang chạy, bản tin phát ngay sau bản tin đang phát (không cắt
-    ngang câu), hoặc ngắt ngay nếu có --now; danh sách phát của buổi tới (hôm nay, hoặc
-    buổi đầu ngày mai) cũng có bản tin này ở đầu, cho đài nạp danh sách bằng tay.
+    nếu 'broadcast run' đang chạy, mỗi đài làm theo 'emergency:' của nó trong
+    stations.yaml (mặc định: nhỏ dần tiếng rồi ngắt bản tin đang phát, phát khẩn cấp, rồi
+    phát lại bản tin bị ngắt từ đầu), hoặc theo --now, --after-item, --then; danh sách
+    phát của buổi tới (hôm nay, hoặc buổi đầu ngày mai) cũng có bản tin này ở đầu, cho đài
+    nạp danh sách bằng tay.
 
     CAP 1.2 (Common Alerting Protocol): --cap-out ghi cảnh báo chuẩn cho hệ thống cảnh
     báo cấp trên (kèm MP3: kích thước, mã SHA-1); --from-cap phát cảnh báo CAP nhận
@@ -192,7 +194,8 @@ def emergency(
         click.echo(
             f"    {sid}: "
             + (
-                "ngắt ngay bản tin đang phát (nhỏ dần tiếng), phát khẩn cấp trong vòng 3 giây"
+                "ngắt ngay bản tin đang phát (nhỏ dần tiếng), phát khẩn cấp khoảng 1 giây "
+                "sau khi vào hàng đợi"
                 if p["interrupt"] == "now"
                 else "phát ngay sau bản tin đang phát"
             )
@@ -239,9 +242,7 @@ def send_emergency(
     names = names or ["all"]
     check_targets(project, names)
     targets = sched.resolve_targets(names)
-    policy = {
-        sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets
-    }
+    policy = {sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets}
     renderer = Renderer(project, target_out)
     files: dict[str, str] = {}
     durations: dict[str, float] = {}
