@@ -231,6 +231,12 @@ def test_round_trip_export_validate_import_cancel(cap_project, tmp_path):
     assert (out2 / entry["files"]["xom-a"]).stat().st_size > 10_000
     order = json.loads((out2 / "playlists" / DAY / "xom-a.json").read_text("utf-8"))
     assert entry["script"] in [i["script"] for i in order["items"]]
+    # the same alert delivered again is not queued twice
+    again = runner.invoke(
+        cli, ["emergency", "--from-cap", str(xml_path), *p["base"], "--out", str(out2)]
+    )
+    assert isinstance(again.exception, CapError) and "đã có trong hàng đợi" in str(again.exception)
+    assert len(_queue(out2)) == 1
 
     # a CAP Cancel referring to it withdraws it, from the queue and from today's playlist
     sender = root.findtext(f"{{{NS}}}sender")

@@ -26,7 +26,7 @@ from ..cap import (
 )
 from ..errors import InputError
 from ..render import Renderer
-from ..schedule.emergency import enqueue, queue_path, withdraw
+from ..schedule.emergency import enqueue, queue_path, queued_alerts, withdraw
 from ..schedule.planner import QueuedBulletin
 from ..schedule.usb import ascii_slug
 from ..scripts import load_script
@@ -142,6 +142,13 @@ def emergency(
             _withdraw(project, target_out, alert, str(from_cap))
             if alert.msg_type == "Cancel":
                 return
+        if alert.msg_type == "Alert" and alert.key in queued_alerts(target_out):
+            raise CapError(
+                f"Cảnh báo CAP '{alert.identifier}' của {alert.sender} đã có trong hàng đợi "
+                "khẩn cấp (nhận lại lần nữa): không phát hai lần",
+                where=str(from_cap),
+                fix=f"không cần làm gì; xem {queue_path(target_out)}",
+            )
         info = vietnamese_info(alert, str(from_cap))
         script = target_out / "emergency" / "cap" / f"{script_id_for(alert)}.md"
         atomic.write_text(script, script_text(alert, info))

@@ -88,6 +88,10 @@ class AsRunError(BroadcastError):
     """The as-run log cannot be opened or written."""
 
 
+class NewerLogError(AsRunError):
+    """The log was made by a newer version of the program (not damage: never moved aside)."""
+
+
 def asrun_path(out_dir: Path) -> Path:
     """Where the log lives: beside the playlists, ``OUT/asrun.sqlite``."""
     return Path(out_dir) / FILENAME
@@ -212,7 +216,7 @@ class AsRunLog:
         with self._write() as con:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
-                raise AsRunError(
+                raise NewerLogError(
                     f"Nhật ký phát sóng do phiên bản mới hơn tạo (lược đồ {version})",
                     where=str(self.path),
                     fix="cập nhật chương trình broadcast lên bản mới nhất",
@@ -607,9 +611,9 @@ def open_for_build(path: Path) -> AsRunLog:
     if why is None:
         try:
             return AsRunLog(path)
+        except NewerLogError:
+            raise
         except AsRunError as exc:
-            if "phiên bản mới hơn" in exc.what:
-                raise
             why = exc.what
     aside = move_aside(path)
     logging.getLogger(__name__).warning(
