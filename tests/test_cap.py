@@ -314,3 +314,30 @@ def test_bad_cap_file_is_refused_with_exit_2_and_nothing_queued(
     assert "Traceback" not in err
     assert _queue(p["out"]) == []
     assert not (p["out"] / "bulletins").exists()
+
+
+def test_update_replaces_the_queued_alert_and_a_cancel_needs_references(cap_project, tmp_path):
+    p = cap_project
+    runner = CliRunner()
+    args = ["-s", "xom-a", *p["base"], "--out", str(p["out"])]
+    first = _alert(identifier="tinh-1", sender="tinh@pctt", resources=())
+    (tmp_path / "a.xml").write_bytes(to_xml(first))
+    with time_machine.travel(NOW, tick=False):
+        r = runner.invoke(cli, ["emergency", "--from-cap", str(tmp_path / "a.xml"), *args])
+    assert r.exit_code == 0, r.output
+    newer = _alert(identifier="tinh-2", sender="tinh@pctt", text="Bão số 9 đã đổi hướng.")
+    newer = Alert(**{**newer.__dict__, "msg_type": "Update", "references": ("tinh@pctt,tinh-1,x",)})
+    (tmp_path / "b.xml").write_bytes(to_xml(newer))
+    with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
+        r = runner.invoke(cli, ["emergency", "--from-cap", str(tmp_path / "b.xml"), *args])
+    assert r.exit_code == 0, r.output
+    [entry] = _queue(p["out"])
+    assert entry["cap"] == {"sender": "tinh@pctt", "identifier": "tinh-2"}
+    md = (p["out"] / "emergency" / "cap" / f"{entry['script']}.md").read_text("utf-8")
+    assert md.rstrip().endswith("Bão số 9 đã đổi hướng.")
+
+    bare = Alert(identifier="huy", sender="tinh@pctt", sent=NOW, msg_type="Cancel")
+    (tmp_path / "c.xml").write_bytes(to_xml(bare))
+    r = runner.invoke(cli, ["emergency", "--from-cap", str(tmp_path / "c.xml"), *args])
+    assert isinstance(r.exception, CapError) and "<references>" in str(r.exception)
+    assert len(_queue(p["out"])) == 1

@@ -136,20 +136,24 @@ def emergency(
     targets = sched.resolve_targets(names)
     target_out = resolve_out(root, out)
     cap_key: dict[str, str] | None = None
+    update = None  # a CAP Update: the alerts it replaces leave the queue once it is in
     if from_cap is not None:
         alert = _read_cap(from_cap)
-        if alert.msg_type in ("Cancel", "Update"):
+        if alert.msg_type == "Cancel":
             _withdraw(project, target_out, alert, str(from_cap))
-            if alert.msg_type == "Cancel":
-                return
-        if alert.msg_type == "Alert" and alert.key in queued_alerts(target_out):
+            return
+        # checked before an Update withdraws anything: a bad update leaves the old one on
+        info = vietnamese_info(alert, str(from_cap))
+        if alert.key in queued_alerts(target_out):
             raise CapError(
                 f"Cảnh báo CAP '{alert.identifier}' của {alert.sender} đã có trong hàng đợi "
                 "khẩn cấp (nhận lại lần nữa): không phát hai lần",
                 where=str(from_cap),
                 fix=f"không cần làm gì; xem {queue_path(target_out)}",
             )
-        info = vietnamese_info(alert, str(from_cap))
+        if alert.msg_type == "Update":
+            _references(alert, str(from_cap))
+            update = alert
         script = target_out / "emergency" / "cap" / f"{script_id_for(alert)}.md"
         atomic.write_text(script, script_text(alert, info))
         cap_key = {"sender": alert.sender, "identifier": alert.identifier}
@@ -180,6 +184,8 @@ def emergency(
         )
         cap_key = cap_key or mine  # an alert from upstream keeps its own key for Cancel
     enqueue(target_out, entry, cap=cap_key)
+    if update is not None:
+        _withdraw(project, target_out, update, str(from_cap))
     click.echo(
         f"Đã đưa bản tin khẩn cấp '{parsed.meta.title}' vào hàng đợi "
         f"{queue_path(target_out)} cho {len(targets)} đài: {', '.join(targets)}."
@@ -224,10 +230,9 @@ def _read_cap(path: Path):  # type: ignore[no-untyped-def]
     return alert
 
 
-def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ignore[no-untyped-def]
-    """CAP Cancel / Update: take the alerts it refers to out of the queue and out of the
-    playlists already written for today and tomorrow."""
-    refs = alert.referenced()
+def _references(alert, where: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(sender, identifier) of the alerts a Cancel or Update replaces; an error if none."""
+    refs: list[tuple[str, str]] = alert.referenced()
     if not refs:
         raise CapError(
             f"Bản tin CAP loại {alert.msg_type} không có <references> (không biết hủy, "
@@ -235,7 +240,13 @@ def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ig
             where=where,
             fix="<references> cần dạng 'sender,identifier,sent' của bản tin gốc",
         )
-    gone = withdraw(target_out, refs)
+    return refs
+
+
+def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ignore[no-untyped-def]
+    """CAP Cancel / Update: take the alerts it refers to out of the queue and out of the
+    playlists already written for today and tomorrow."""
+    gone = withdraw(target_out, _references(alert, where))
     if not gone:
         if alert.msg_type == "Update":
             return
