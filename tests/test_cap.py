@@ -106,6 +106,16 @@ def test_level_survives_the_round_trip(level):
             lambda x: x.replace(b"<sender>xa-thu@broadcast</sender>", b"<sender>xa thu</sender>"),
             "khoảng trắng",
         ),
+        (
+            lambda x: x.replace(
+                b"</areaDesc>", b"</areaDesc><polygon>21.6,105.8 21.7,105.9 21.6,105.8</polygon>"
+            ),
+            "ít nhất 4 cặp",
+        ),
+        (
+            lambda x: x.replace(b"</areaDesc>", b"</areaDesc><circle>21.6,185.8 5</circle>"),
+            "vòng tròn",
+        ),
         # status before sent: out of the schema's order
         (
             lambda x: x.replace(
@@ -341,3 +351,17 @@ def test_update_replaces_the_queued_alert_and_a_cancel_needs_references(cap_proj
     r = runner.invoke(cli, ["emergency", "--from-cap", str(tmp_path / "c.xml"), *args])
     assert isinstance(r.exception, CapError) and "<references>" in str(r.exception)
     assert len(_queue(p["out"])) == 1
+
+
+def test_a_full_area_from_another_system_passes_the_checks():
+    area = (
+        b"</areaDesc><polygon>21.6,105.8 21.7,105.9 21.6,105.9 21.6,105.8</polygon>"
+        b"<circle>21.65,105.85 5.5</circle>"
+        b"<geocode><valueName>MA_XA</valueName><value>05800</value></geocode>"
+        b"<altitude>0</altitude><ceiling>1500</ceiling>"
+    )
+    xml = to_xml(_alert()).replace(b"</areaDesc>", area)
+    assert check_alert(_root(xml)) == []
+    assert check_alert(_root(xml.replace(b"<altitude>0</altitude>", b""))) == [
+        "alert/info/area[1]: <ceiling> cần có <altitude>"
+    ]
