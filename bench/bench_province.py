@@ -2,6 +2,15 @@
 
     python bench/bench_province.py                 # 100, 1,000 and 10,000 stations
     python bench/bench_province.py --sizes 10000
+    python bench/bench_province.py --full 1000 10000      # full cold builds, render included
+    python bench/bench_province.py --compare 4 100        # cold builds side by side
+
+``--full`` and ``--compare`` run the real ``broadcast build`` (spoken form, speech,
+mastering, MP3, playlists) of one day of the shipped campaign and scripts for N
+stations in three dialects, cold (empty output folder) then warm (again, nothing to
+do). They report wall time, peak memory of the whole process tree (the build and its
+worker processes, sampled from /proc), disk by folder and the cost of each added
+station. See README, "Render once, air everywhere".
 
 Synthetic: stations (a commune FM station and hamlet loudspeaker clusters with their
 own windows and Hà Nội-style limits), three overlapping campaigns (province-wide,
@@ -182,6 +191,146 @@ def run_write(n: int) -> dict[str, float]:
     return {"seconds": seconds, "files": files}
 
 
+REPO = Path(__file__).resolve().parent.parent
+DIALECTS = ("north", "central", "south")
+
+
+def make_real_project(root: Path, n: int) -> dt.date:
+    """The shipped scripts and campaign, with N stations (1 FM, N-1 loudspeaker clusters)
+    in three dialects; returns the campaign's first day."""
+    import shutil
+
+    import yaml
+
+    shutil.copytree(REPO / "scripts", root / "scripts")
+    (root / "schedules").mkdir(parents=True)
+    for f in (REPO / "schedules").glob("*.yaml"):
+        if f.name != "stations.yaml":
+            shutil.copy(f, root / "schedules" / f.name)
+    shipped = yaml.safe_load((REPO / "schedules" / "stations.yaml").read_text("utf-8"))
+    fm = dict(shipped["stations"][0])
+    loud = dict(shipped["stations"][1])
+    stations = [fm]
+    for i in range(1, n):
+        st = dict(loud, id=f"xom-{i:05d}", name=f"Loa truyền thanh xóm {i}")
+        st["dialect"] = DIALECTS[i % 3]
+        stations.append(st)
+    doc = {
+        "commune": "Tỉnh thử",
+        "timezone": shipped.get("timezone", "Asia/Ho_Chi_Minh"),
+        "defaults": shipped["defaults"],
+        "stations": stations,
+        "groups": {"cac-xom": [s["id"] for s in stations[1:]]},
+    }
+    (root / "schedules" / "stations.yaml").write_text(
+        yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8"
+    )
+    from broadcast.project import load_project
+
+    return min(c.start for c in load_project(root).schedule.campaigns)
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of ``root_pid`` and all its descendants, in kB (from /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[pid] = int(line.split()[1])
+                break
+    tree, frontier = {root_pid}, [root_pid]
+    while frontier:
+        p = frontier.pop()
+        for child, parent in parents.items():
+            if parent == p and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(rss.get(p, 0) for p in tree)
+
+
+def timed_build(root: Path, out: Path, day: dt.date, extra: list[str]) -> dict[str, float]:
+    """Run ``broadcast build`` once; wall time and the process tree's peak memory."""
+    cmd = [sys.executable, "-m", "broadcast", "build", "--date", day.isoformat()]
+    cmd += ["--root", str(root), "--out", str(out), *extra]
+    env = dict(__import__("os").environ, PYTHONPATH=str(REPO))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - t0
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}): {stderr.decode()[-2000:]}")
+    return {"seconds": seconds, "peak_mb": peak / 1024, "stdout": stdout.decode().strip()}
+
+
+def _du(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+
+def full_build(n: int, extra: list[str]) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix=f"bench-full-{n}-") as tmp:
+        root, out = Path(tmp) / "project", Path(tmp) / "out"
+        day = make_real_project(root, n)
+        cold = timed_build(root, out, day, extra)
+        warm = timed_build(root, out, day, extra)
+        bulletins = _du(out / "bulletins")
+        announcements = _du(out / "announcements")
+        return {
+            "stations": n,
+            "cold_s": cold["seconds"],
+            "cold_peak_mb": cold["peak_mb"],
+            "warm_s": warm["seconds"],
+            "warm_peak_mb": warm["peak_mb"],
+            "bulletin_mb": bulletins / 2**20,
+            "announcement_mb": announcements / 2**20,
+            "audio_mb": (bulletins + announcements) / 2**20,
+            "speech_cache_mb": _du(out / "cache") / 2**20,
+            "playlists_mb": _du(out / "playlists") / 2**20,
+            "total_mb": _du(out) / 2**20,
+            "mp3s": len(list(out.rglob("*.mp3"))),
+            "summary": cold["stdout"].splitlines()[0] if cold["stdout"] else "",
+        }
+
+
+def print_full(rows: list[dict[str, float]]) -> None:
+    print(
+        f"{'stations':>9} {'cold s':>8} {'peak MB':>8} {'warm s':>7} {'MP3s':>7} "
+        f"{'bulletins MB':>13} {'announce MB':>12} {'speech MB':>10} {'all MB':>8}"
+    )
+    for r in rows:
+        print(
+            f"{r['stations']:>9,} {r['cold_s']:>8.1f} {r['cold_peak_mb']:>8.0f} "
+            f"{r['warm_s']:>7.1f} {r['mp3s']:>7,} {r['bulletin_mb']:>13.1f} "
+            f"{r['announcement_mb']:>12.1f} {r['speech_cache_mb']:>10.1f} {r['total_mb']:>8.1f}"
+        )
+    if len(rows) > 1:
+        a, b = rows[0], rows[-1]
+        added = b["stations"] - a["stations"]
+        print(
+            f"{b['stations']:,} vs {a['stations']:,} stations: wall time "
+            f"x{b['cold_s'] / a['cold_s']:.2f}, bulletin audio bytes "
+            f"x{b['audio_mb'] / a['audio_mb']:.2f} (announcements included; "
+            f"x{b['bulletin_mb'] / a['bulletin_mb']:.2f} for bulletins alone)"
+        )
+        print(
+            f"cost per added station: {(b['cold_s'] - a['cold_s']) / added * 1000:.1f} ms, "
+            f"{(b['total_mb'] - a['total_mb']) / added * 1024:.0f} KB on disk"
+        )
+
+
 def worker(kind: str, n: int) -> None:
     result = run_plan(n) if kind == "plan" else run_write(n)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -192,9 +341,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     ap.add_argument("--worker", nargs=2, metavar=("KIND", "N"), help=argparse.SUPPRESS)
+    ap.add_argument("--full", type=int, nargs="+", help="full cold+warm builds of N stations")
+    ap.add_argument(
+        "--compare", type=int, nargs="+", help="full builds side by side, e.g. --compare 4 100"
+    )
+    ap.add_argument("--jobs", type=int, default=None, help="build --jobs (default: cores)")
     args = ap.parse_args()
     if args.worker:
         worker(args.worker[0], int(args.worker[1]))
+        return
+    if args.full or args.compare:
+        extra = ["--jobs", str(args.jobs)] if args.jobs else []
+        import os
+
+        print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+        rows = [full_build(n, extra) for n in (args.compare or args.full)]
+        print_full(rows)
+        print(f"load average {os.getloadavg()[0]:.1f} at end (other work shares the CPU)")
         return
     print(
         f"{'stations':>9} {'plan 21 d (s)':>14} {'peak MB':>8} {'write 1 d (s)':>14} "

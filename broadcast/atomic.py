@@ -2,13 +2,19 @@
 
 An operator or a player never sees half a playlist or half an MP3: either the previous
 file or the complete new one is there, even after a crash or kill -9.
+
+A temp file's name carries the id of the process writing it (``.NAME.pidPID.XXXX.tmp``),
+so the next run can tell a killed run's leftover (its process is gone: remove it at
+once) from a file another command is writing right now (keep it).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,29 +36,56 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     try:
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=target.parent
+            prefix=f".{target.name}.pid{os.getpid()}.",
+            suffix=".tmp" + target.suffix,
+            dir=target.parent,
         )
     except OSError as exc:  # name the file the user asked for, not our temp name
+        _disk_full(exc, target)
         raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         os.chmod(tmp, FILE_MODE)
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        try:
+            yield tmp
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            _disk_full(exc, target)
+            raise
         try:
             os.replace(tmp, target)
         except OSError as exc:
+            _disk_full(exc, target)
             raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     finally:
         if tmp.exists():
             tmp.unlink()
 
 
+def _disk_full(exc: OSError, target: Path) -> None:
+    """ENOSPC becomes a message naming the file and what frees space, with sizes."""
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return
+    from .diskspace import space_advice
+    from .errors import DiskFullError
+
+    raise DiskFullError(
+        f"Ổ đĩa đầy: không ghi được tệp {target}",
+        where=str(target),
+        fix=space_advice(target),
+    ) from None
+
+
+def _write_data(tmp: Path, data: bytes) -> None:
+    """Fill a temp file (a named point where tests inject a full disk)."""
+    tmp.write_bytes(data)
+
+
 def write_bytes(target: Path, data: bytes) -> None:
     with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+        _write_data(tmp, data)
 
 
 def write_text(target: Path, text: str) -> None:
@@ -63,3 +96,62 @@ def write_with(target: Path, writer: Callable[[Path], None]) -> None:
     """Let ``writer`` fill a temp path (e.g. an ffmpeg export), then publish it."""
     with atomic_path(target) as tmp:
         writer(tmp)
+
+
+#: ``.NAME.pid123.abcd.tmp.mp3`` (atomic_path) or ``.NAME.123.tmp`` (playlist batches)
+_OWNER = re.compile(r"\.pid(\d+)\.[^.]*\.tmp(?:\.[^.]*)?$|\.(\d+)\.tmp$")
+TEMP_GLOB = ".*.tmp*"
+#: a temp file without an owner in its name (written by an older version) counts as
+#: left over once it is this old
+UNKNOWN_OWNER_AGE_S = 3600
+
+
+def owner_pid(tmp: Path) -> int | None:
+    """The id of the process that was writing ``tmp``; None for an older-style name."""
+    m = _OWNER.search(Path(tmp).name)
+    if not m:
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    except OSError:
+        return True
+    return True
+
+
+def is_left_over(tmp: Path, now: float | None = None) -> bool:
+    """True when no live process owns the temp file ``tmp`` (a killed run left it)."""
+    pid = owner_pid(tmp)
+    if pid is not None:
+        return not pid_alive(pid)
+    try:
+        age = (now if now is not None else time.time()) - Path(tmp).stat().st_mtime
+    except OSError:
+        return False
+    return age >= UNKNOWN_OWNER_AGE_S
+
+
+def remove_left_over(folder: Path, everything: bool = False) -> list[Path]:
+    """Remove the temp files of ``folder`` that no live process owns (all of them with
+    ``everything``: the caller holds the lock every writer there takes). Returns them."""
+    removed: list[Path] = []
+    if not Path(folder).is_dir():
+        return removed
+    now = time.time()
+    for tmp in Path(folder).glob(TEMP_GLOB):
+        try:
+            if everything or is_left_over(tmp, now):
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            pass
+    return removed

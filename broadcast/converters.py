@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DATE_VN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
@@ -43,9 +44,20 @@ def to_date(value: object) -> dt.date:
         raise ValueError(f"ngày '{text}' không có thật (kiểm tra ngày và tháng)") from None
 
 
-def to_time(value: object) -> dt.time:
+_TIME_SECONDS = re.compile(r"^\s*(\d{1,2}):(\d{2}):(\d{2})\s*$")
+
+
+def to_time(value: object, seconds: bool = False) -> dt.time:
+    """05:30, 5:30, 5h30, 5g30, 17h (and 06:00:15 when ``seconds``: logs of what aired)."""
     if isinstance(value, dt.time):
         return value
+    if seconds:
+        ms = _TIME_SECONDS.match(str(value))
+        if ms:
+            h, mi, s = (int(g) for g in ms.groups())
+            if h > 23 or mi > 59 or s > 59:
+                raise ValueError(f"giờ '{value}' không có thật (giờ 0–23, phút và giây 0–59)")
+            return dt.time(h, mi, s)
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23:
         return dt.time(value, 0)
     text = str(value)
@@ -129,3 +141,19 @@ def to_weekday(value: object) -> int:
     if key not in WEEKDAYS:
         raise ValueError(f"thứ '{value}' không hiểu được; viết mon..sun hoặc t2..t7, cn")
     return WEEKDAYS[key]
+
+
+def plain_words(text: str) -> str:
+    """'Khẩn  cấp' -> 'khan cap': lower case, no accents, single spaces (for matching
+    words an officer may type with or without Vietnamese accents)."""
+    text = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s_-]+", " ", text)
+
+
+def to_name_list(value: object) -> object:
+    """'all' or 'xom-cau' (one name written without brackets) -> ['all'] / ['xom-cau'];
+    lists and anything else pass through for the model to check."""
+    if isinstance(value, str) and value.strip():
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value

@@ -58,6 +58,20 @@ class LockBusyError(BroadcastError):
     exit_code = 4
 
 
+class DiskFullError(BroadcastError):
+    """The disk filled up while writing a file (the message says what frees space)."""
+
+
+class NotWritableError(InputError):
+    """A folder the command must write to is read-only or not ours to write."""
+
+
+class StoppedByUser(BroadcastError):
+    """Ctrl+C while waiting (for the output lock): nothing was written."""
+
+    exit_code = 130
+
+
 class ValidationErrors(InputError):
     """Several input problems found at once (``broadcast check`` reports them all)."""
 

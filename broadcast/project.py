@@ -58,6 +58,95 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: files nobody means as input: editor backups, Word's lock files, ``convert-encoding``
+#: backups (``x.md.bak``)
+_IGNORED = (".bak", "~", ".orig", ".swp")
+_WORD_FILES = (".docx", ".doc", ".odt", ".rtf")
+
+
+def proper_name(name: str, wanted: str) -> str | None:
+    """The file name an officer meant: 'hoan-tien-dien.md.txt' -> 'hoan-tien-dien.md',
+    'X.MD' -> 'X.md', 'lich.yml' -> 'lich.yaml'. None for Word and other documents."""
+    stem = name
+    kinds = (".md", ".markdown", ".mkd", ".txt") if wanted == ".md" else (".yaml", ".yml", ".txt")
+    changed = True
+    while changed:
+        changed = False
+        for ext in kinds:
+            if stem.lower().endswith(ext) and len(stem) > len(ext):
+                stem, changed = stem[: -len(ext)], True
+    if stem == name:
+        return None
+    return stem + wanted
+
+
+def unread_file_error(path: Path, wanted: str) -> InputError:
+    """The error for a file in scripts/ or schedules/ that is not read, with the rename."""
+    folder = path.parent.name
+    what_is = "kịch bản" if wanted == ".md" else "lịch phát"
+    what = f"Tệp {path.name} không được đọc: trong {folder}/ chỉ tệp đuôi {wanted} là {what_is}"
+    new = proper_name(path.name, wanted)
+    if path.suffix.lower() in _WORD_FILES or new is None:
+        fix = (
+            f"mở tệp bằng Word, chép phần chữ sang Notepad và lưu thành "
+            f"{path.name.split('.')[0]}{wanted} (Save as type: All files, Encoding: UTF-8); "
+            f"sau đó chuyển tệp {path.name} ra khỏi thư mục {folder}/"
+        )
+    elif (path.parent / new).exists():
+        fix = f"đã có {new}: nếu {path.name} là bản cũ thì xóa nó, nếu là bản mới thì thay {new} bằng nó"
+    else:
+        fix = (
+            f"đổi tên thành {new} (Notepad hay tự thêm '.txt': trong File Explorer bật "
+            "View > File name extensions rồi đổi tên)"
+        )
+    return InputError(what, where=str(path), fix=fix)
+
+
+def script_path_error(path: Path) -> InputError | None:
+    """``render FILE``/``emergency FILE`` on a file that is not a '.md' script."""
+    path = Path(path)
+    if path.suffix == ".md":
+        return None
+    err = unread_file_error(path, ".md")
+    return InputError(
+        f"Tệp {path.name} không phải kịch bản: kịch bản là tệp đuôi .md",
+        where=err.where,
+        fix=err.fix,
+    )
+
+
+def unread_files(folder: Path, wanted: str, also: Collection[str] = ()) -> list[InputError]:
+    """Files in ``folder`` that loading does not read (a '.md.txt' script would
+    otherwise never air without a word)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name.startswith((".", "~$")) or name.endswith(_IGNORED) or path.is_dir():
+            continue
+        if path.suffix == wanted or name in also:
+            continue
+        found.append(unread_file_error(path, wanted))
+    return found
+
+
+def empty_file_error(path: Path) -> InputError | None:
+    """An empty or blank file (a failed save, a full disk) is an error, never 'no campaign'."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None  # the loader reports it
+    if raw.strip(b" \t\r\n\x00") not in (b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        return None
+    return InputError(
+        f"Tệp {path.name} trống (không có nội dung)",
+        where=str(path),
+        fix="mở lại bản đã lưu trước (hoặc bản sao lưu) và lưu lại đủ nội dung; nếu không "
+        "cần tệp này nữa thì xóa nó",
+    )
+
+
 def load_scripts(
     folder: Path, errors: list[BroadcastError], broken: set[str] | None = None
 ) -> dict[str, Script]:
@@ -73,8 +162,19 @@ def load_scripts(
             )
         )
         return scripts
+    for problem in unread_files(folder, ".md"):
+        errors.append(problem)
+        if broken is not None and problem.where:
+            new = proper_name(Path(problem.where).name, ".md")
+            broken.add((new or Path(problem.where).name).split(".")[0])
     for path in sorted(folder.glob("*.md")):
         before = len(errors)
+        empty = empty_file_error(path)
+        if empty is not None:
+            errors.append(empty)
+            if broken is not None:
+                broken.add(path.stem)
+            continue
         script = _collect(lambda p=path: load_script(p), errors)
         if script is None:
             if broken is not None and len(errors) > before:
@@ -110,6 +210,10 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
                 fix="tạo schedules/stations.yaml (xem mẫu trong README)",
             )
         )
+        return None
+    empty = empty_file_error(st_path)
+    if empty is not None:
+        errors.append(empty)
         return None
     doc = _collect(lambda: load_yaml(st_path), errors)
     if doc is None:
@@ -168,6 +272,10 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
     sources: dict[str, Path] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path.name in (STATIONS_FILE, LEXICON_FILE):
+            continue
+        empty = empty_file_error(path)
+        if empty is not None:
+            errors.append(empty)
             continue
         cdoc = _collect(lambda p=path: load_yaml(p), errors)
         if cdoc is None:
@@ -311,6 +419,11 @@ def load_project(root: Path, strict: bool = True) -> Project:
     scripts = load_scripts(root / "scripts", script_errors, broken)
     lenient = not strict and bool(scripts)
     errors: list[BroadcastError] = [] if lenient else script_errors
+    unread = unread_files(root / "schedules", ".yaml")
+    if lenient:
+        script_errors.extend(unread)
+    else:
+        errors.extend(unread)
     schedule = load_schedule(root / "schedules", errors)
     lexicon = root / "schedules" / LEXICON_FILE
     project = None
@@ -329,6 +442,10 @@ def load_project(root: Path, strict: bool = True) -> Project:
             raise errors[0]
         raise ValidationErrors(errors)
     assert project is not None
+    if not strict:  # a load for work: drafts do not air when the project requires approval
+        from .approval import only_approved
+
+        only_approved(project)
     return project
 
 

@@ -3,8 +3,9 @@
 Bulletins are content-addressed: editing a script, the lexicon or a station's voice makes
 a new MP3 under a new name, and the old one stays, so ``OUT/bulletins`` grows with every
 edit (about 1.5 MB a bulletin and station). ``broadcast cache prune --bulletins`` removes
-an MP3 of ``OUT/bulletins/*/`` or ``OUT/jingles/`` (and its JSON sidecar) only when all
-three hold:
+an MP3 of ``OUT/bulletins/*/`` (shared bulletins in ``bulletins/shared/``, standalone
+ones and yesterday's layout in ``bulletins/<station>/``), ``OUT/announcements/`` or
+``OUT/jingles/`` (and its JSON sidecar) only when all three hold:
 
 - no playlist dated ``keep_days`` ago or later (today's and future ones included) names
   it, in its ``.m3u8`` or its ``.json``;
@@ -20,13 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import output_lock
 from .errors import InputError
 from .schedule.emergency import queue_path
+from .schedule.running_order import RunningOrderError, read_running_order
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +40,8 @@ class BulletinPruneResult:
     freed: int = 0
     kept: int = 0
     kept_bytes: int = 0
+    #: running orders that could not be read (each logged; their .m3u8 still counted)
+    unreadable: list[Path] = field(default_factory=list)
 
 
 def _playlist_day(folder: Path) -> dt.date | None:
@@ -44,8 +51,9 @@ def _playlist_day(folder: Path) -> dt.date | None:
         return None
 
 
-def referenced(out_dir: Path, since: dt.date) -> set[Path]:
-    """Every media file a playlist dated ``since`` or later, or the emergency queue, names."""
+def referenced(out_dir: Path, since: dt.date, unreadable: list[Path] | None = None) -> set[Path]:
+    """Every media file a playlist dated ``since`` or later, or the emergency queue, names.
+    A running order that cannot be read is logged and appended to ``unreadable``."""
     out_dir = Path(out_dir).resolve()
     names: set[Path] = set()
     for folder in (out_dir / "playlists").glob("*"):
@@ -58,10 +66,18 @@ def referenced(out_dir: Path, since: dt.date) -> set[Path]:
                     names.add((folder / line.strip()).resolve())
         for order in folder.glob("*.json"):
             try:
-                items = json.loads(order.read_text("utf-8")).get("items", [])
-            except ValueError:
-                continue  # the .m3u8 beside it names the same files
-            names.update((folder / i["file"]).resolve() for i in items if i.get("file"))
+                ro = read_running_order(order)
+            except RunningOrderError as exc:
+                # the .m3u8 beside it names the same files; still, the officer is told
+                log.warning(
+                    "%s\n  (vẫn giữ các tệp mà %s nêu)",
+                    exc.message,
+                    order.with_suffix(".m3u8").name,
+                )
+                if unreadable is not None:
+                    unreadable.append(order)
+                continue
+            names.update(ro.media(i) for i in ro.items if i.file)
     queue = queue_path(out_dir)
     if queue.is_file():
         try:
@@ -92,11 +108,15 @@ def prune_bulletins(
     out_dir = Path(out_dir).resolve()
     now = time.time() if now is None else now
     result = BulletinPruneResult()
-    if not (out_dir / "bulletins").is_dir() and not (out_dir / "jingles").is_dir():
+    if not any((out_dir / d).is_dir() for d in ("bulletins", "announcements", "jingles")):
         return result
     with output_lock(out_dir, lock_timeout, doing=", nên chưa dọn bản tin"):
-        keep = referenced(out_dir, today - dt.timedelta(days=keep_days))
-        media = [*out_dir.glob("bulletins/*/*.mp3"), *out_dir.glob("jingles/*.mp3")]
+        keep = referenced(out_dir, today - dt.timedelta(days=keep_days), result.unreadable)
+        media = [
+            *out_dir.glob("bulletins/*/*.mp3"),
+            *out_dir.glob("announcements/*.mp3"),
+            *out_dir.glob("jingles/*.mp3"),
+        ]
         for mp3 in sorted(media):
             if mp3.name.startswith("."):
                 continue  # a temp file; build cleans those

@@ -1,14 +1,31 @@
-"""Render one bulletin: spoken form -> speech -> assembly -> loudness -> MP3.
+"""Render bulletins and station announcements: spoken form -> speech -> assembly -> MP3.
 
-Bulletins are content-addressed: the key covers the spoken text, the voice (engine
-chain, versions, rate, dialect), the audio settings, the jingles and this module's
-version. A bulletin whose MP3 and metadata already exist under its key is reused as
-it is: building the same day twice synthesizes nothing and rewrites no MP3.
+Render once, air everywhere (README, "Render once, air everywhere"). What a station
+airs is made of two kinds of file:
 
-Except a bulletin spoken by a fallback engine (gTTS had no network, eSpeak spoke):
-it is reused only while the preferred engine is still down in this run; otherwise the
-preferred engine is tried again, and the bulletin is rewritten under the same path if
-it now speaks. Speech itself comes from the shared speech cache (OUT/cache/speech).
+- the **bulletin**: intro chime, the title, the body ``repeat`` times, outro chime. It
+  names no station, so it is made once per (spoken text, voice, audio settings, engine
+  version, repeat/pause/chimes) under ``OUT/bulletins/shared/`` and every station that
+  shares those settings plays the same file;
+- the station's **announcement** ("<station> xin thông báo."), its own running-order
+  item before each bulletin, made once per station under ``OUT/announcements/`` and
+  reused every day until the station's name, voice or audio settings change.
+
+``render`` (one bulletin for ``broadcast render`` and ``emergency``, played on its own)
+still makes the standalone form with the station in its header, under
+``OUT/bulletins/<station>/``, exactly as before.
+
+Every file is content-addressed: the key covers everything that changes the sound,
+and a file whose MP3 and metadata exist under its key is reused as it is. Except one
+spoken by a fallback engine (gTTS had no network, eSpeak spoke): it is reused only
+while the preferred engine is still down in this run; otherwise the preferred engine is
+tried again and the file is rewritten under the same path if it now speaks. Speech
+comes from the shared speech cache (OUT/cache/speech).
+
+Work is split in two so a build can spread it over processes: :meth:`Renderer.plan`
+(cheap, in the calling process: keys, paths, what exists) returns a finished
+:class:`Bulletin` or a picklable :class:`Job`; :meth:`Renderer.make` does a job
+(speech, mastering, MP3) wherever it runs.
 """
 
 from __future__ import annotations
@@ -19,15 +36,13 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
 from pydub import AudioSegment
 
 from . import atomic
 from .audio.bulletin import BulletinParts, assemble
-from .audio.export import encode_mp3
 from .audio.ffmpeg import read_audio
 from .audio.jingles import chime
-from .audio.loudness import normalize
+from .audio.master import master
 from .project import Project
 from .schedule.model import Station
 from .scripts import Script
@@ -35,18 +50,28 @@ from .speech.cache import SpeechCache
 from .speech.speaker import Speaker, Spoken
 from .text.spoken import spoken
 
+#: standalone bulletins (station in the header): unchanged, so their files are reused
 RENDER_VERSION = "1"
+#: shared bulletins and announcements (the layout since "render once, air everywhere")
+SHARED_VERSION = "2"
 AGAIN = "Xin nhắc lại."
+SHARED = "shared"
+ANNOUNCEMENTS = "announcements"
+#: silence after the announcement, before the bulletin's intro chime (as the 0.5 s
+#: between chime and header inside a bulletin)
+ANNOUNCEMENT_TAIL_S = 0.5
+KIND_BULLETIN = "bulletin"
+KIND_ANNOUNCEMENT = "announcement"
 
 
 @dataclass(frozen=True)
 class Bulletin:
-    """A rendered bulletin on disk and what it is."""
+    """A rendered file on disk (a bulletin or a station announcement) and what it is."""
 
     path: Path
     key: str
     script_id: str
-    station_id: str
+    station_id: str  # "" for a shared bulletin: it belongs to no station
     title: str
     duration_s: float
     engine: str
@@ -55,6 +80,10 @@ class Bulletin:
     spoken_text: str
     fallbacks: tuple[str, ...] = ()
     cached: bool = False
+    kind: str = KIND_BULLETIN
+    #: speech cache files it was made from, relative to the cache root: a reuse marks
+    #: them used, so ``cache prune --older-than`` counts from the last build that aired it
+    speech: tuple[str, ...] = ()
 
     @property
     def meta_path(self) -> Path:
@@ -62,31 +91,53 @@ class Bulletin:
 
 
 @dataclass(frozen=True)
-class SpokenBulletin:
-    """A bulletin whose speech is made but whose audio file is not yet written."""
+class Job:
+    """One file to make; picklable, so it can go to another process."""
 
-    script: Script
-    station: Station
+    kind: str  # KIND_BULLETIN or KIND_ANNOUNCEMENT
+    station: Station  # whose voice and audio settings (any station sharing them)
+    script: Script | None  # None for an announcement
     key: str
     path: Path
-    body_spoken: str
-    body: Spoken
-    parts: BulletinParts
-    fallbacks: tuple[str, ...]
+    standalone: bool = False
+    #: the fallback-spoken file on disk under this key, kept if the preferred engine
+    #: still fails
+    previous: Bulletin | None = None
+
+    @property
+    def station_id(self) -> str:
+        return self.station.id
+
+    @property
+    def script_id(self) -> str:
+        return self.script.id if self.script is not None else ""
 
 
 def header_text(station: Station, script: Script) -> str:
+    """A standalone bulletin's header: the station and the title."""
     return f"{station.name} xin thông báo: {script.meta.title}."
 
 
+def title_text(script: Script) -> str:
+    """A shared bulletin's header: the title alone (the station speaks just before it)."""
+    return f"{script.meta.title}."
+
+
+def announcement_text(station: Station) -> str:
+    return f"{station.name} xin thông báo."
+
+
 class Renderer:
-    """Renders bulletins for one project into ``out_dir/bulletins``; reuses engines."""
+    """Renders bulletins for one project into ``out_dir``; reuses engines and keys."""
 
     def __init__(self, project: Project, out_dir: Path) -> None:
         self.project = project
         self.out_dir = Path(out_dir)
         self._speakers: dict[tuple[str, str], Speaker] = {}
         self._jingles: dict[tuple[str, int], AudioSegment] = {}
+        self._jingle_id_memo: dict[tuple[str | None, str | None], list[str]] = {}
+        self._spoken_memo: dict[tuple[str, str], str] = {}
+        self._key_memo: dict[tuple[str, str, bool], str] = {}
         self._lexicon: dict[str, str] | None = None
         self.speech_cache = SpeechCache(self.out_dir / "cache" / "speech")
         self._engines_down: dict[str, str] = {}  # shared by every station's speaker
@@ -123,30 +174,45 @@ class Renderer:
         return self._jingles[cache_key]
 
     def _jingle_ids(self, station: Station) -> list[str]:
-        ids = []
-        for kind in ("intro", "outro"):
-            rel = getattr(station.jingles, kind)
-            if rel:
-                digest = hashlib.sha256((self.project.root / rel).read_bytes()).hexdigest()[:16]
-                ids.append(f"{kind}:{digest}")
-            else:
-                ids.append(f"{kind}:builtin")
-        return ids
+        memo = (station.jingles.intro, station.jingles.outro)
+        if memo not in self._jingle_id_memo:
+            ids = []
+            for kind in ("intro", "outro"):
+                rel = getattr(station.jingles, kind)
+                if rel:
+                    digest = hashlib.sha256((self.project.root / rel).read_bytes()).hexdigest()
+                    ids.append(f"{kind}:{digest[:16]}")
+                else:
+                    ids.append(f"{kind}:builtin")
+            self._jingle_id_memo[memo] = ids
+        return self._jingle_id_memo[memo]
 
-    # -- rendering ------------------------------------------------------------------
-    def spoken_parts(self, station: Station, script: Script) -> tuple[str, str]:
+    def _spoken(self, text: str, dialect: str) -> str:
+        """Spoken form, memoized: a province's stations read the same few texts."""
+        memo = (text, dialect)
+        out = self._spoken_memo.get(memo)
+        if out is None:
+            if len(self._spoken_memo) > 50_000:
+                self._spoken_memo.clear()
+            out = self._spoken_memo[memo] = spoken(text, dialect, self.lexicon)
+        return out
+
+    # -- keys and places -------------------------------------------------------------
+    def spoken_parts(
+        self, station: Station, script: Script, standalone: bool = False
+    ) -> tuple[str, str]:
+        """(header, body) in spoken form. The header of a shared bulletin (what a build
+        airs) is the title; the station's name is in :meth:`spoken_announcement`."""
         dialect = station.dialect.value
-        return (
-            spoken(header_text(station, script), dialect, self.lexicon),
-            spoken(script.text, dialect, self.lexicon),
-        )
+        head = header_text(station, script) if standalone else title_text(script)
+        return self._spoken(head, dialect), self._spoken(script.text, dialect)
 
-    def key(self, station: Station, script: Script) -> str:
-        header, body = self.spoken_parts(station, script)
+    def spoken_announcement(self, station: Station) -> str:
+        return self._spoken(announcement_text(station), station.dialect.value)
+
+    def _sound_key(self, station: Station) -> str:
+        """What, besides the text, decides how a bulletin sounds on ``station``."""
         material = {
-            "version": RENDER_VERSION,
-            "header": header,
-            "body": body,
             "voice": self.speaker(station).identity(),
             "dialect": station.dialect.value,
             "audio": station.audio.model_dump(),
@@ -154,47 +220,136 @@ class Renderer:
             "pause": station.pause,
             "jingles": self._jingle_ids(station),
         }
+        return json.dumps(material, ensure_ascii=False, sort_keys=True)
+
+    def key(self, station: Station, script: Script, standalone: bool = False) -> str:
+        sound = self._sound_key(station)
+        memo = (sound, script.id + "\0" + script.text + "\0" + script.meta.title, standalone)
+        if not standalone and memo in self._key_memo:
+            return self._key_memo[memo]
+        header, body = self.spoken_parts(station, script, standalone)
+        material = {
+            "version": RENDER_VERSION if standalone else SHARED_VERSION,
+            "header": header,
+            "body": body,
+            **json.loads(sound),
+        }
+        if not standalone:
+            material["layout"] = SHARED
+        blob = json.dumps(material, ensure_ascii=False, sort_keys=True).encode()
+        key = hashlib.sha256(blob).hexdigest()
+        if not standalone:
+            self._key_memo[memo] = key
+        return key
+
+    def announcement_key(self, station: Station) -> str:
+        material = {
+            "version": SHARED_VERSION,
+            "kind": KIND_ANNOUNCEMENT,
+            "text": self.spoken_announcement(station),
+            "voice": self.speaker(station).identity(),
+            "dialect": station.dialect.value,
+            "audio": station.audio.model_dump(),
+            "tail": ANNOUNCEMENT_TAIL_S,
+        }
         blob = json.dumps(material, ensure_ascii=False, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()
 
-    def path_for(self, station: Station, script: Script, key: str) -> Path:
-        return self.out_dir / "bulletins" / station.id / f"{script.id}-{key[:10]}.mp3"
+    def path_for(self, station: Station, script: Script, key: str, standalone: bool = True) -> Path:
+        folder = station.id if standalone else SHARED
+        return self.out_dir / "bulletins" / folder / f"{script.id}-{key[:10]}.mp3"
 
-    def render(self, script: Script, station: Station, target: Path | None = None) -> Bulletin:
-        """Render one bulletin (or return the one already on disk under its key)."""
-        job = self.speak(script, station, target)
-        return job if isinstance(job, Bulletin) else self.produce(job)
+    def announcement_path(self, station: Station, key: str) -> Path:
+        return self.out_dir / ANNOUNCEMENTS / f"{station.id}-{key[:10]}.mp3"
 
-    def speak(
-        self, script: Script, station: Station, target: Path | None = None
-    ) -> Bulletin | SpokenBulletin:
-        """First half of a render: the cache check and the speech.
+    # -- plan: what exists, what to make ------------------------------------------------
+    def _reuse(self, cached: Bulletin | None, station: Station) -> bool:
+        return cached is not None and (
+            not cached.fallbacks or self.speaker(station).preferred_down(cached.engine)
+        )
 
-        Speech is made in the calling thread and in call order: eSpeak NG's output
-        depends on the calls before it, so a fixed order gives the same audio every run.
-        Returns the cached Bulletin when there is nothing to do.
-        """
-        key = self.key(station, script)
-        path = Path(target) if target else self.path_for(station, script, key)
+    def plan(
+        self,
+        script: Script,
+        station: Station,
+        target: Path | None = None,
+        standalone: bool = True,
+    ) -> Bulletin | Job:
+        """The bulletin already on disk under its key, or the job that makes it."""
+        key = self.key(station, script, standalone)
+        path = Path(target) if target else self.path_for(station, script, key, standalone)
         cached = _load_meta(path, key)
-        speaker = self.speaker(station)
-        if cached is not None and (not cached.fallbacks or speaker.preferred_down(cached.engine)):
+        if cached is not None and self._reuse(cached, station):
+            self._touch_speech(cached)
             return cached
-        header_spoken, body_spoken = self.spoken_parts(station, script)
+        return Job(KIND_BULLETIN, station, script, key, path, standalone, cached)
+
+    def plan_announcement(self, station: Station) -> Bulletin | Job:
+        key = self.announcement_key(station)
+        path = self.announcement_path(station, key)
+        cached = _load_meta(path, key)
+        if cached is not None and self._reuse(cached, station):
+            self._touch_speech(cached)
+            return cached
+        return Job(KIND_ANNOUNCEMENT, station, None, key, path, False, cached)
+
+    def _touch_speech(self, b: Bulletin) -> None:
+        for rel in b.speech:
+            SpeechCache.touch(self.speech_cache.root / rel)
+
+    # -- make: speech, mastering, MP3 -------------------------------------------------
+    def render(self, script: Script, station: Station, target: Path | None = None) -> Bulletin:
+        """Render one standalone bulletin (or return the one already on disk)."""
+        job = self.plan(script, station, target, standalone=True)
+        return job if isinstance(job, Bulletin) else self.make(job)
+
+    def prepare(self, job: Job) -> None:
+        """Speak the texts of ``job`` into the speech cache, here and now.
+
+        A build calls this in job order in one process, so that eSpeak NG (whose output
+        depends on the calls before it) gives the same audio every run, then lets
+        another process :meth:`make` the file from the cached speech.
+        """
+        station = job.station
+        speaker = self.speaker(station)
+        if job.kind == KIND_ANNOUNCEMENT:
+            texts = [self.spoken_announcement(station)]
+        else:
+            assert job.script is not None
+            header, body = self.spoken_parts(station, job.script, job.standalone)
+            texts = [body, header, self._spoken(AGAIN, station.dialect.value)]
+        for text in texts:
+            speaker.prepare(text)
+
+    def make(self, job: Job) -> Bulletin:
+        """Make the file of ``job`` here (speech, assembly, loudness, MP3, metadata)."""
+        station = job.station
+        if job.kind == KIND_ANNOUNCEMENT:
+            return self._make_announcement(job, station)
+        assert job.script is not None
+        return self._make_bulletin(job, station, job.script)
+
+    def _speech_refs(self, station: Station, *parts: tuple[str, Spoken]) -> tuple[str, ...]:
+        refs = []
+        for text, part in parts:
+            path = self.speaker(station).cache_path(text, part.engine)
+            if path is not None:
+                refs.append(path.relative_to(self.speech_cache.root).as_posix())
+        return tuple(dict.fromkeys(refs))
+
+    def _make_bulletin(self, job: Job, station: Station, script: Script) -> Bulletin:
+        speaker = self.speaker(station)
+        header_spoken, body_spoken = self.spoken_parts(station, script, job.standalone)
         body = speaker.speak(body_spoken)
-        if cached is not None and body.engine == cached.engine:
-            return cached  # the preferred engine failed again: keep the file as it is
+        if job.previous is not None and body.engine == job.previous.engine:
+            return job.previous  # the preferred engine failed again: keep the file as it is
         header = speaker.speak(header_spoken)
-        again = speaker.speak(spoken(AGAIN, station.dialect.value))
+        again_spoken = self._spoken(AGAIN, station.dialect.value)
+        again = speaker.speak(again_spoken)
         rate = body.audio.frame_rate
-        return SpokenBulletin(
-            script=script,
-            station=station,
-            key=key,
-            path=path,
-            body_spoken=body_spoken,
-            body=body,
-            parts=BulletinParts(
+        fallbacks = _fallbacks(body, header, again)
+        mixed = assemble(
+            BulletinParts(
                 intro=self.jingle(station, "intro", rate),
                 header=header.audio,
                 body=body.audio,
@@ -202,23 +357,12 @@ class Renderer:
                 repeat=station.repeat,
                 pause_s=station.pause,
                 again=again.audio,
-            ),
-            fallbacks=_fallbacks(body, header, again),
+            )
         )
-
-    @staticmethod
-    def produce(job: SpokenBulletin) -> Bulletin:
-        """Second half: assembly, loudness, MP3 and metadata. Thread-safe: no shared state."""
-        script, station, body, fallbacks = job.script, job.station, job.body, job.fallbacks
-        rate = body.audio.frame_rate
-        mixed = assemble(job.parts)
-        samples = np.frombuffer(mixed.raw_data, dtype="<i2").astype(np.float64) / 32768.0
-        audio = station.audio
-        samples, lufs = normalize(samples, rate, audio.lufs, audio.true_peak, audio.bitrate)
         directive = script.meta.directive
         tags = {
             "title": script.meta.title,
-            "artist": station.name,
+            **({"artist": station.name} if job.standalone else {}),
             "album": directive.label(),
             "date": dt.date.today().isoformat(),
             "genre": "Speech",
@@ -227,27 +371,61 @@ class Renderer:
             "engine": body.engine,  # TXXX frames: which engine and voice spoke it
             "voice": body.voice,
         }
-        encode_mp3(
-            samples, rate, job.path, sample_rate=audio.sample_rate, bitrate=audio.bitrate, tags=tags
-        )
+        done = master(mixed, job.path, station.audio, tags)
         bulletin = Bulletin(
             path=job.path,
             key=job.key,
             script_id=script.id,
-            station_id=station.id,
+            station_id=station.id if job.standalone else "",
             title=script.meta.title,
-            duration_s=round(len(samples) / rate, 3),
+            duration_s=done.duration_s,
             engine=body.engine,
             voice=body.voice,
-            lufs=round(lufs, 2),
-            spoken_text=job.body_spoken,
+            lufs=done.lufs,
+            spoken_text=body_spoken,
             fallbacks=fallbacks,
+            speech=self._speech_refs(
+                station, (body_spoken, body), (header_spoken, header), (again_spoken, again)
+            ),
         )
-        meta = asdict(bulletin)
-        meta["path"] = job.path.name  # relative: the output folder may be moved or copied
-        meta.pop("cached")
-        atomic.write_text(bulletin.meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
+        _write_meta(bulletin)
         return bulletin
+
+    def _make_announcement(self, job: Job, station: Station) -> Bulletin:
+        text = self.spoken_announcement(station)
+        said = self.speaker(station).speak(text)
+        if job.previous is not None and said.engine == job.previous.engine:
+            return job.previous
+        rate = said.audio.frame_rate
+        tail = AudioSegment.silent(duration=int(ANNOUNCEMENT_TAIL_S * 1000), frame_rate=rate)
+        title = announcement_text(station)
+        tags = {
+            "title": title,
+            "artist": station.name,
+            "genre": "Speech",
+            "comment": f"engine={said.engine} voice={said.voice}",
+            "engine": said.engine,
+            "voice": said.voice,
+        }
+        audio = said.audio.set_channels(1).set_sample_width(2) + tail
+        done = master(audio, job.path, station.audio, tags)
+        b = Bulletin(
+            path=job.path,
+            key=job.key,
+            script_id="",
+            station_id=station.id,
+            title=title,
+            duration_s=done.duration_s,
+            engine=said.engine,
+            voice=said.voice,
+            lufs=done.lufs,
+            spoken_text=text,
+            fallbacks=said.fallbacks,
+            kind=KIND_ANNOUNCEMENT,
+            speech=self._speech_refs(station, (text, said)),
+        )
+        _write_meta(b)
+        return b
 
 
 def _fallbacks(*parts: Spoken) -> tuple[str, ...]:
@@ -255,16 +433,29 @@ def _fallbacks(*parts: Spoken) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fb for part in parts for fb in part.fallbacks))
 
 
+def _write_meta(b: Bulletin) -> None:
+    meta = asdict(b)
+    meta["path"] = b.path.name  # relative: the output folder may be moved or copied
+    meta.pop("cached")
+    atomic.write_text(b.meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
+
+
+_FIELDS = set(Bulletin.__dataclass_fields__)
+
+
 def _load_meta(path: Path, key: str) -> Bulletin | None:
     meta_path = path.with_suffix(".json")
-    if not (path.is_file() and meta_path.is_file()):
-        return None
     try:
         meta = json.loads(meta_path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if meta.get("key") != key:
+    if not isinstance(meta, dict) or meta.get("key") != key or not path.is_file():
         return None
+    meta = {k: v for k, v in meta.items() if k in _FIELDS and k != "cached"}
     meta["path"] = path
     meta["fallbacks"] = tuple(meta.get("fallbacks", ()))
-    return Bulletin(**meta, cached=True)
+    meta["speech"] = tuple(meta.get("speech", ()))
+    try:
+        return Bulletin(**meta, cached=True)
+    except TypeError:
+        return None

@@ -25,7 +25,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from .converters import to_date
+from .converters import plain_words, to_date
 from .errors import ScriptError
 from .sources import YamlDoc, parse_yaml, read_text
 from .validation import validate
@@ -41,9 +41,27 @@ class Priority(StrEnum):
     priority = "priority"
     emergency = "emergency"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Priority | None:
+        """Vietnamese names of the levels: 'khẩn cấp', 'ưu tiên', 'thường' (any case,
+        with or without accents)."""
+        return PRIORITY_WORDS.get(plain_words(str(value)))
+
     @property
     def rank(self) -> int:
         return {"emergency": 0, "priority": 1, "normal": 2}[self.value]
+
+
+PRIORITY_WORDS = {
+    "khan cap": Priority.emergency,
+    "khan": Priority.emergency,
+    "uu tien": Priority.priority,
+    "thuong": Priority.normal,
+    "binh thuong": Priority.normal,
+    "emergency": Priority.emergency,
+    "priority": Priority.priority,
+    "normal": Priority.normal,
+}
 
 
 class Directive(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .encodings import guess, utf16_without_bom
 from .errors import InputError
 
 FIX_ENCODING = (
@@ -34,14 +35,24 @@ def read_text(path: Path) -> str:
         ) from None
     except OSError as exc:
         raise InputError(f"Không đọc được tệp {path}: {exc.strerror}", where=str(path)) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(raw):
         raise InputError(
-            "Tệp được lưu dạng UTF-16, chương trình cần UTF-8", where=str(path), fix=FIX_ENCODING
+            "Tệp được lưu dạng UTF-16, chương trình cần UTF-8",
+            where=str(path),
+            fix=f"chạy: broadcast convert-encoding {path}  (hoặc {FIX_ENCODING})",
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        found = guess(raw)
+        if found is not None and found.encoding in ("tcvn3", "vni", "cp1258"):
+            raise InputError(
+                f"Tệp được gõ bằng bảng mã cũ {found.label}, chương trình cần Unicode UTF-8",
+                where=f"{path}, dòng {line}",
+                fix=f"chạy: broadcast convert-encoding {path}  (xem trước chữ đã chuyển, "
+                "đồng ý thì ghi lại thành UTF-8, giữ bản cũ .bak)",
+            ) from None
         raise InputError(
             "Tệp không phải mã UTF-8 (có thể lưu bằng bảng mã cũ như TCVN3/VNI/Windows-1258)",
             where=f"{path}, dòng {line}",
@@ -112,8 +123,27 @@ _DROPPED_TAGS = {
 }
 
 
+class _AliasFound(Exception):
+    def __init__(self, mark: yaml.Mark, alias: bool) -> None:
+        self.mark, self.alias = mark, alias
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps times such as 05:30 and dates as strings."""
+    """SafeLoader that keeps times such as 05:30 and dates as strings, and refuses
+    anchors and aliases (``&a`` / ``*a``).
+
+    Scripts and schedules never need them, and eight lines of nested aliases (the
+    "billion laughs" shape) expand to gigabytes and minutes of work: refused while
+    composing, before anything is expanded, any file is answered at once.
+    """
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _AliasFound(event.start_mark, alias=True)
+        if getattr(event, "anchor", None) is not None:
+            raise _AliasFound(event.start_mark, alias=False)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -141,7 +171,10 @@ def _quoted(line: str) -> str:
     m = re.match(r"^(\s*(?:-\s+)?[^\s:#][^:#]*?:)\s+(.*?)\s*$", line)
     if not m or not m.group(2):
         return ""
-    value = m.group(2).replace("\\", "\\\\").replace('"', '\\"')
+    value = m.group(2)
+    if value[:1] in "“„‘" and value[-1:] in "”’“":
+        value = value[1:-1]  # Word's curly quotes: the value was meant quoted
+    value = value.translate(_CURLY).replace("\\", "\\\\").replace('"', '\\"')
     return f'{m.group(1)} "{value}"'
 
 
@@ -189,6 +222,38 @@ def _explain(problem: str, line: str) -> tuple[str, str]:
     return "Lỗi cú pháp", FIX_SYNTAX
 
 
+_CURLY = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
+# 'title:Cảnh giác' (no space after the colon) and 'topic：' (a full-width colon from a
+# Vietnamese or Chinese keyboard) make YAML read the whole line as text; it complains
+# only on the next line, so the officer looks at the wrong one.
+_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_-]*):(?=[^\s/:])(.*)$")
+_WIDE_COLON = re.compile(r"^(\s*(?:-\s+)?[^\s#:\"'][^:#\"'：]*?)\s*[：﹕︓](.*)$")
+
+
+def _trap(line: str) -> tuple[str, str] | None:
+    """A punctuation trap on ``line``: (what, the line as it should be)."""
+    if line.lstrip().startswith("#"):
+        return None
+    m = _WIDE_COLON.match(line)
+    if m:
+        return "Dấu hai chấm '：' là dấu của bàn phím tiếng Hoa/toàn khổ, YAML không nhận", (
+            f"{m.group(1)}: {m.group(2).strip()}"
+        )
+    m = _NO_SPACE.match(line)
+    if m:
+        return "Thiếu dấu cách sau dấu hai chấm ':'", f"{m.group(1)}: {m.group(2).strip()}"
+    return None
+
+
+def _trap_before(source: list[str], upto: int) -> tuple[int, str, str] | None:
+    """The first trap on lines 0..upto (0-based): (index, what, fixed line)."""
+    for i in range(0, min(upto, len(source) - 1) + 1):
+        found = _trap(source[i])
+        if found:
+            return i, found[0], found[1]
+    return None
+
+
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
     """Parse YAML text into a YamlDoc; syntax errors name the line and the likely fix."""
     # Word and web pages paste non-breaking spaces; YAML does not take them as spaces.
@@ -196,7 +261,28 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
+    except _AliasFound as found:
+        line = found.mark.line + 1 + line_offset
+        sign = "*" if found.alias else "&"
+        raise InputError(
+            f"Tệp dùng ký hiệu '{sign}' (neo/bí danh YAML '&tên', '*tên'), kịch bản và lịch "
+            "phát không dùng được",
+            where=f"{path}, dòng {line}",
+            fix="viết đầy đủ giá trị ở từng chỗ (giá trị chung cho mọi đài đặt trong "
+            "'defaults:'); nếu đây là văn bản bắt đầu bằng * hoặc &, đặt cả giá trị trong "
+            "ngoặc kép",
+        ) from None
     except yaml.MarkedYAMLError as exc:
+        source = text.split("\n")
+        index = exc.problem_mark.line if exc.problem_mark else -1
+        trap = _trap_before(source, index if index >= 0 else len(source) - 1)
+        if trap is not None:
+            i, what, fixed = trap
+            raise InputError(
+                f"Lỗi cú pháp YAML: {what}",
+                where=f"{path}, dòng {i + 1 + line_offset}",
+                fix=f"viết lại dòng này thành: {_quoted(fixed).strip() or fixed.strip()}",
+            ) from None
         problem_line = exc.problem_mark.line + 1 + line_offset if exc.problem_mark else None
         context_line = exc.context_mark.line + 1 + line_offset if exc.context_mark else None
         where = str(path)
@@ -204,8 +290,6 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
             where += f", dòng {problem_line}"
             if context_line and context_line != problem_line:
                 where += f" (phần bắt đầu ở dòng {context_line})"
-        source = text.split("\n")
-        index = exc.problem_mark.line if exc.problem_mark else -1
         line = source[index] if 0 <= index < len(source) else ""
         what, fix = _explain(exc.problem or "", line)
         raise InputError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from typing import Any, TypeVar
@@ -40,7 +41,42 @@ _MESSAGES = {
 }
 
 
-def _one(err: ErrorDetails, doc: YamlDoc, prefix: tuple[Any, ...]) -> InputError:
+def field_names(model: type[BaseModel]) -> set[str]:
+    """Every field name and alias of ``model`` and of the models inside it."""
+    names: set[str] = set()
+    todo: list[Any] = [model]
+    seen: set[Any] = set()
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        for name, info in m.model_fields.items():
+            names.add(info.alias or name)
+            names.add(name)
+            for t in _inner_types(info.annotation):
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    todo.append(t)
+    return names
+
+
+def _inner_types(annotation: Any) -> list[Any]:
+    out = [annotation]
+    for arg in getattr(annotation, "__args__", ()) or ():
+        out.extend(_inner_types(arg))
+    return out
+
+
+def _did_you_mean(field: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(field, sorted(known), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f"có phải ý là '{close[0]}'? viết '{close[0]}: ...'; "
+
+
+def _one(
+    err: ErrorDetails, doc: YamlDoc, prefix: tuple[Any, ...], known: set[str] | None = None
+) -> InputError:
     loc = prefix + tuple(p for p in err["loc"] if not str(p).startswith("function-"))
     field = str(loc[-1]) if loc else ""
     kind = err["type"]
@@ -63,6 +99,10 @@ def _one(err: ErrorDetails, doc: YamlDoc, prefix: tuple[Any, ...]) -> InputError
     if "expected" in fmt:
         fmt["expected"] = str(fmt["expected"]).replace(" or ", " hoặc ")
     what, fix = template
+    if kind == "extra_forbidden" and known:
+        fix = _did_you_mean(field, known) + fix
+    if kind == "enum" and field == "priority":
+        fix += " (hoặc tiếng Việt: thường, ưu tiên, khẩn cấp)"
     return InputError(what.format(**fmt), where=doc.where(loc), fix=fix.format(**fmt))
 
 
@@ -90,7 +130,24 @@ def validate(model: type[M], data: Any, doc: YamlDoc, prefix: tuple[Any, ...] = 
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors: list[InputError] = [_one(e, doc, prefix) for e in exc.errors()]
+        known = field_names(model)
+        details = exc.errors()
+        # 'untill' for 'until' gives "unknown field" and "missing field": say it once,
+        # at the misspelt line, with the right name.
+        misspelt = set()
+        for e in details:
+            if e["type"] == "extra_forbidden" and e["loc"]:
+                close = difflib.get_close_matches(str(e["loc"][-1]), sorted(known), 1, 0.6)
+                if close:
+                    misspelt.add((tuple(e["loc"][:-1]), close[0]))
+        details = [
+            e
+            for e in details
+            if not (
+                e["type"] == "missing" and (tuple(e["loc"][:-1]), str(e["loc"][-1])) in misspelt
+            )
+        ]
+        errors: list[InputError] = [_one(e, doc, prefix, known) for e in details]
         if len(errors) == 1:
             raise errors[0] from None
         raise ValidationErrors(list(errors)) from None

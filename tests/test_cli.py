@@ -59,6 +59,20 @@ def test_demo_makes_real_bulletins_and_playlists(small_root, tmp_path):
     assert [p.stem for p in playlists] == ["fm-thu", "xom-a"]
     for m3u in playlists:
         order = json.loads(m3u.with_suffix(".json").read_text(encoding="utf-8"))
+        # the station announces itself, in its own item, just before each bulletin
+        every = list(order["items"])
+        kinds = [i["kind"] for i in every]
+        assert [kinds[n - 1] for n, k in enumerate(kinds) if k == "bulletin"] == [
+            "announcement"
+        ] * 3
+        (said,) = {i["file"] for i in order["items"] if i["kind"] == "announcement"}
+        ann = measure(m3u.parent / said)
+        assert 1.0 < ann.duration_s < 8 and ann.lufs == pytest.approx(-16.0, abs=1.0)
+        assert ann.true_peak_db <= -1.0 and ann.silent_fraction < 0.6
+        name = order["station"]["name"]
+        assert [i["title"] for i in order["items"] if i["kind"] == "announcement"] == [
+            f"{name} xin thông báo."
+        ] * 3
         # jingle entries (station ID, chimes) sit between the bulletins: keep bulletins
         entries = [
             e
@@ -68,7 +82,11 @@ def test_demo_makes_real_bulletins_and_playlists(small_root, tmp_path):
         order["items"] = [i for i in order["items"] if i["kind"] == "bulletin"]
         assert len(entries) == 3  # two in the morning slot, one in the afternoon
         assert [i["slot"] for i in order["items"]] == ["05:30", "05:30", "17:00"]
-        assert order["items"][0]["start"].startswith("2026-11-25T05:30:02")  # after the ID
+        assert every[0]["kind"] == "jingle"  # the station ID opens the session
+        assert every[0]["start"].startswith("2026-11-25T05:30:00")
+        first = order["items"][0]["start"]  # after the ID and the announcement
+        assert first == every[2]["start"]
+        assert "05:30:04" <= first[11:19] <= "05:30:09", first
         for (info, path), item in zip(entries, order["items"], strict=True):
             assert path.is_file()
             m = measure(path)

@@ -6,6 +6,7 @@ from .asrun import asrun
 from .build import build_cmd
 from .cache import cache
 from .check import check
+from .convert_encoding import convert_encoding
 from .demo import demo
 from .emergency import emergency
 from .export_usb import export_usb
@@ -16,6 +17,8 @@ from .preview import preview
 from .render import render
 from .report import report
 from .run import run
+from .serve import serve
+from .user import user
 from .voices import voices
 
 # In the order an officer meets them: try, write, listen, build, air, report.
@@ -34,6 +37,9 @@ for _command in (
     report,
     voices,
     cache,
+    convert_encoding,
+    serve,
+    user,
 ):
     cli.add_command(_command)
 

@@ -78,7 +78,7 @@ def import_cmd(csv_file: Path, root: Path, out: Path | None) -> None:
     Dòng đầu là tên cột (thứ tự tùy ý; tên tiếng Anh trong ngoặc):
       ngay (date)          bắt buộc  2026-11-25 hoặc 25/11/2026
       dai (station)        bắt buộc  mã đài, ví dụ xom-cau
-      bat_dau (start)      bắt buộc  06:00 hoặc 06:00:15
+      bat_dau (start)      bắt buộc  06:00, 5h30, 5g30 hoặc 06:00:15
       ket_thuc (end)       (*)       06:02:30
       thoi_luong (duration_s) (*)    số giây (150) hoặc phút:giây (2:30)
       kich_ban (script)    bắt buộc  mã kịch bản (tên tệp trong scripts/, bỏ .md)
@@ -117,8 +117,12 @@ def import_cmd(csv_file: Path, root: Path, out: Path | None) -> None:
 @root_option
 @out_option
 def show(date: dt.date, station: str | None, root: Path, out: Path | None) -> None:
-    """Xem các lượt đã ghi của một ngày."""
-    log = open_log(root, out)
+    """Xem các lượt đã ghi của một ngày.
+
+    \b
+    Ví dụ:  broadcast asrun show --date 2026-11-25 --station xom-cau
+    """
+    log = open_log(root, out, readonly=True)
     plays = log.plays(date, date, station)
     planned = log.planned(date, date, station)
     click.echo(

@@ -25,25 +25,70 @@ from .options import (
 )
 
 
+class RichProgress:
+    """A progress bar on the terminal (counts, elapsed, ETA) for the files a build makes.
+
+    Shown only on a terminal: cron logs and tests get the summary lines alone.
+    """
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("tệp"),
+            TimeElapsedColumn(),
+            TextColumn("còn"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[what]}", style="dim"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._task: object = None
+
+    def start(self, total: int, day: dt.date) -> None:
+        self._progress.start()
+        self._task = self._progress.add_task(f"Làm bản tin {day:%d/%m}", total=total, what="")
+
+    def advance(self, what: str) -> None:
+        self._progress.update(self._task, advance=1, what=what)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
 def run_build(
-    project: Project, out: Path, date: dt.date, days: int, stations: list[str] | None
+    project: Project,
+    out: Path,
+    date: dt.date,
+    days: int,
+    stations: list[str] | None,
+    jobs: int | None = None,
 ) -> BuildResult:
     check_stations(project, stations or [])
-    show = sys.stderr.isatty()
-
-    def progress(msg: str) -> None:
-        if show:
-            click.echo(f"\r\033[K  đang làm {msg}", nl=False, err=True)
-
-    result = build(project, out, date, days, stations, progress=progress)
-    if show:
-        click.echo("\r\033[K", nl=False, err=True)
+    bar = RichProgress() if sys.stderr.isatty() else None
+    result = build(project, out, date, days, stations, jobs=jobs, bar=bar)
     click.echo(
         f"Xong: {len(result.playlists)} danh sách phát, {result.rendered} bản tin mới, "
         f"{result.reused} bản tin dùng lại. Thư mục: {out}"
     )
-    for fb in result.fallbacks:
+    for fb in result.fallbacks[:20]:
         click.echo(f"Cảnh báo: bản tin đọc bằng bộ đọc dự phòng: {fb}", err=True)
+    if len(result.fallbacks) > 20:
+        click.echo(
+            f"Cảnh báo: … và {len(result.fallbacks) - 20} tệp khác đọc bằng bộ đọc dự phòng",
+            err=True,
+        )
     return result
 
 
@@ -54,6 +99,14 @@ def run_build(
 @engine_option
 @root_option
 @out_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Số tiến trình làm bản tin song song (mặc định: số lõi CPU). "
+    "Processes rendering at once (default: number of cores).",
+)
 def build_cmd(
     date: dt.date,
     days: int,
@@ -61,6 +114,7 @@ def build_cmd(
     engines: str | None,
     root: Path,
     out: Path | None,
+    jobs: int | None,
 ) -> None:
     """Làm bản tin và danh sách phát cho từng đài. Build playlists.
 
@@ -70,8 +124,9 @@ def build_cmd(
 
     \b
     Ví dụ:  broadcast build --date today
-            broadcast build --date 2026-11-25 --days 7     # làm trước cả tuần
+            broadcast build --date 2026-11-25 --days 7 --station xom-dong  # cả tuần, một đài
+            broadcast build --date 2026-11-25 --station xom-dong --jobs 2  # 2 tiến trình
     """
     project = apply_engines(load_for_work(root), engines)
-    run_build(project, resolve_out(root, out), date, days, list(stations) or None)
+    run_build(project, resolve_out(root, out), date, days, list(stations) or None, jobs)
     report_skipped(project)

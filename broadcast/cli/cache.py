@@ -102,6 +102,17 @@ def stats(root: Path, out: Path | None) -> None:
         click.echo(f"  - {engine}: {n} đoạn, {human_size(size)}")
     if st.files:
         click.echo(f"  Dùng lâu nhất: {_when(st.oldest)}; gần nhất: {_when(st.newest)}")
+    if st.damaged:
+        click.echo(
+            f"  {len(st.damaged)} đoạn hỏng (bị cắt cụt hoặc không đọc được): lần làm sau "
+            "sẽ đọc lại, không ảnh hưởng bản tin. Damaged entries are made again."
+        )
+        for path in st.damaged[:10]:
+            click.echo(f"  - {path}")
+        if len(st.damaged) > 10:
+            click.echo(f"  - … và {len(st.damaged) - 10} đoạn khác")
+    else:
+        click.echo("  Không có đoạn nào hỏng. No damaged entries.")
 
 
 @cache.command("prune")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,11 +26,13 @@ from ..cap import (
     vietnamese_info,
 )
 from ..errors import InputError
+from ..project import Project
 from ..render import Renderer
 from ..schedule.emergency import enqueue, queue_path, queued_alerts, withdraw
+from ..schedule.model import EmergencyPolicy
 from ..schedule.planner import QueuedBulletin
 from ..schedule.usb import ascii_slug
-from ..scripts import load_script
+from ..scripts import Script, load_script
 from ..vocabulary import TIMEZONE
 from .options import load_for_work, out_option, resolve_out, root_option
 
@@ -48,7 +51,21 @@ from .options import load_for_work, out_option, resolve_out, root_option
     "--now",
     "cut",
     is_flag=True,
-    help="Ngắt bản tin đang phát để phát ngay. Cut the bulletin now playing.",
+    help="Ngắt bản tin đang phát để phát ngay (mặc định theo 'emergency:' của đài trong "
+    "stations.yaml, thường là ngắt ngay). Cut the bulletin now playing.",
+)
+@click.option(
+    "--after-item",
+    is_flag=True,
+    help="Đợi bản tin đang phát hết rồi mới phát. Wait for the item now playing.",
+)
+@click.option(
+    "--then",
+    "then",
+    type=click.Choice(["resume", "drop"]),
+    default=None,
+    help="Sau bản tin khẩn cấp: resume = phát lại bản tin bị ngắt từ đầu rồi tiếp tục buổi; "
+    "drop = bỏ phần còn lại của buổi (mặc định theo stations.yaml).",
 )
 @click.option(
     "--from-cap",
@@ -90,6 +107,8 @@ def emergency(
     script: Path | None,
     stations: tuple[str, ...],
     cut: bool,
+    after_item: bool,
+    then: str | None,
     from_cap: Path | None,
     cap_out: Path | None,
     cap_status: str,
@@ -110,10 +129,10 @@ def emergency(
     được (khối <info> tiếng Việt), hoặc rút bản tin nếu đó là cảnh báo hủy (Cancel).
 
     \b
-    Ví dụ:  broadcast emergency scripts/bao-so-9.md
-            broadcast emergency canh-bao-chay.md --station cac-xom --now
-            broadcast emergency scripts/bao-so-9.md --cap-out bao-so-9.cap.xml
-            broadcast emergency --from-cap canh-bao-tinh.xml
+    Ví dụ:  broadcast emergency scripts/con-cap-cuu.md --station xom-dong
+            broadcast emergency scripts/con-cap-cuu.md --station cac-xom --now
+            broadcast emergency scripts/con-cap-cuu.md --station xom-dong --cap-out canh-bao.cap.xml
+            broadcast emergency --from-cap canh-bao.cap.xml --station xom-dong
     """
     if (script is None) == (from_cap is None):
         raise InputError(
@@ -122,18 +141,14 @@ def emergency(
             fix="ví dụ 'broadcast emergency scripts/bao-so-9.md' hoặc "
             "'broadcast emergency --from-cap canh-bao.xml'",
         )
+    if cut and after_item:
+        raise InputError(
+            "Không dùng cùng lúc --now và --after-item",
+            where="--now, --after-item",
+            fix="chọn một: --now (ngắt ngay) hoặc --after-item (đợi bản tin đang phát hết)",
+        )
     project = load_for_work(root)
-    sched = project.schedule
-    names = list(stations) or ["all"]
-    known = set(sched.groups) | set(sched.stations)
-    for name in names:
-        if name not in known:
-            raise InputError(
-                f"Không có đài hay nhóm đài '{name}'",
-                where="--station",
-                fix=f"chọn một trong: {', '.join(sorted(known))}",
-            )
-    targets = sched.resolve_targets(names)
+    check_targets(project, list(stations) or ["all"])  # before the file: as it always was
     target_out = resolve_out(root, out)
     cap_key: dict[str, str] | None = None
     update = None  # a CAP Update: the alerts it replaces leave the queue once it is in
@@ -159,6 +174,87 @@ def emergency(
         cap_key = {"sender": alert.sender, "identifier": alert.identifier}
     assert script is not None
     parsed = load_script(script)
+
+    def write_cap(entry: QueuedBulletin) -> dict[str, str] | None:
+        if cap_out is None:
+            return cap_key
+        mine = _write_cap(
+            cap_out, project, parsed, entry, target_out, cap_status, cap_category, cap_sender
+        )
+        return cap_key or mine  # an alert from upstream keeps its own key for Cancel
+
+    entry, refreshed = send_emergency(
+        project,
+        parsed,
+        list(stations),
+        cut,
+        target_out,
+        after_item=after_item,
+        then=then,
+        cap=write_cap,
+    )
+    click.echo(
+        f"Đã đưa bản tin khẩn cấp '{entry.title}' vào hàng đợi "
+        f"{queue_path(target_out)} cho {len(entry.stations)} đài: {', '.join(entry.stations)}."
+    )
+    click.echo("  Nếu 'broadcast run' đang chạy:")
+    for sid in entry.stations:
+        p = entry.policy[sid]
+        click.echo(
+            f"    {sid}: "
+            + (
+                "ngắt ngay bản tin đang phát (nhỏ dần tiếng), phát khẩn cấp trong vòng 3 giây"
+                if p["interrupt"] == "now"
+                else "phát ngay sau bản tin đang phát"
+            )
+            + (
+                "; sau đó phát lại bản tin bị ngắt từ đầu và tiếp tục buổi."
+                if p["after"] == "resume"
+                else "; sau đó bỏ phần còn lại của buổi."
+            )
+        )
+    for path in refreshed:
+        click.echo(f"  Đã cập nhật {path}")
+    if update is not None:
+        _withdraw(project, target_out, update, str(from_cap))
+
+
+def check_targets(project: Project, names: list[str]) -> None:
+    """Every name is a station or a group of the project."""
+    sched = project.schedule
+    known = set(sched.groups) | set(sched.stations)
+    for name in names:
+        if name not in known:
+            raise InputError(
+                f"Không có đài hay nhóm đài '{name}'",
+                where="--station",
+                fix=f"chọn một trong: {', '.join(sorted(known))}",
+            )
+
+
+def send_emergency(
+    project: Project,
+    parsed: Script,
+    names: list[str],
+    cut: bool,
+    target_out: Path,
+    *,
+    after_item: bool = False,
+    then: str | None = None,
+    cap: Callable[[QueuedBulletin], dict[str, str] | None] | None = None,
+) -> tuple[QueuedBulletin, list[Path]]:
+    """Render ``parsed`` for the stations or groups ``names``, queue it, and refresh the
+    playlists of today and tomorrow that already exist. ``cut``/``after_item``/``then``
+    override each station's ``emergency:`` policy; ``cap`` (given the queue entry) returns
+    the CAP alert key to keep with it. Returns the queue entry and the playlists rewritten.
+    Used by this command and by the web console."""
+    sched = project.schedule
+    names = names or ["all"]
+    check_targets(project, names)
+    targets = sched.resolve_targets(names)
+    policy = {
+        sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets
+    }
     renderer = Renderer(project, target_out)
     files: dict[str, str] = {}
     durations: dict[str, float] = {}
@@ -177,31 +273,18 @@ def emergency(
         files=files,
         durations=durations,
         now=cut,
+        policy=policy,
     )
-    if cap_out is not None:
-        mine = _write_cap(
-            cap_out, project, parsed, entry, target_out, cap_status, cap_category, cap_sender
-        )
-        cap_key = cap_key or mine  # an alert from upstream keeps its own key for Cancel
-    enqueue(target_out, entry, cap=cap_key)
-    if update is not None:
-        _withdraw(project, target_out, update, str(from_cap))
-    click.echo(
-        f"Đã đưa bản tin khẩn cấp '{parsed.meta.title}' vào hàng đợi "
-        f"{queue_path(target_out)} cho {len(targets)} đài: {', '.join(targets)}."
-    )
-    click.echo(
-        "  Nếu 'broadcast run' đang chạy: phát "
-        + ("ngay (ngắt bản tin đang phát)." if cut else "ngay sau bản tin đang phát.")
-    )
+    enqueue(target_out, entry, cap=cap(entry) if cap is not None else None)
     # Operators who load playlists by hand: refresh the playlists that already exist.
+    refreshed: list[Path] = []
     day = created.date()
     for d in (day, day + dt.timedelta(days=1)):
         have = [sid for sid in targets if playlist_path(target_out, d, sid).is_file()]
         if have:
             build(project, target_out, d, 1, have)
-            for sid in have:
-                click.echo(f"  Đã cập nhật {playlist_path(target_out, d, sid)}")
+            refreshed.extend(playlist_path(target_out, d, sid) for sid in have)
+    return entry, refreshed
 
 
 def _read_cap(path: Path):  # type: ignore[no-untyped-def]
@@ -319,3 +402,11 @@ def _write_cap(  # type: ignore[no-untyped-def]
     atomic.write_bytes(path, to_xml(alert))
     click.echo(f"Đã ghi cảnh báo CAP 1.2: {path}")
     return {"sender": alert.sender, "identifier": alert.identifier}
+
+
+def _policy(
+    station: EmergencyPolicy, cut: bool, after_item: bool, then: str | None
+) -> dict[str, str]:
+    """The station's ``emergency:`` default, overridden by the command's options."""
+    interrupt = "now" if cut else "after_item" if after_item else station.interrupt
+    return {"interrupt": interrupt, "after": then or station.after}

@@ -37,7 +37,10 @@ def export_usb(
     không phát lại bản tin cũ. Chạy 'broadcast build' cho các ngày đó trước.
 
     \b
-    Ví dụ:  broadcast export-usb --date tomorrow --station xom-dong /media/usb
+    DEST là thư mục của USB/thẻ nhớ, ví dụ /media/usb hoặc E:\\.
+
+    \b
+    Ví dụ:  broadcast export-usb --date tomorrow --station xom-dong the-nho
     """
     project = load_for_work(root)
     check_stations(project, [station])

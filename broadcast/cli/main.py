@@ -67,7 +67,7 @@ def cli(verbose: bool) -> None:
       broadcast demo                  # kiểm tra + làm bản tin ngày đầu chiến dịch
       broadcast check                 # kiểm tra kịch bản và lịch phát
       broadcast build --date today    # làm danh sách phát hôm nay
-      broadcast render scripts/x.md   # làm một bản tin
+      broadcast render scripts/noi-trinh-bao.md  # làm một bản tin
       broadcast normalize "Gọi 156"   # xem cách đọc một câu
 
     Mã thoát / exit codes: 0 xong, 1 lỗi chương trình, 2 dữ liệu sai,
@@ -86,10 +86,31 @@ def _os_fix(exc: OSError) -> str:
             "mục; xóa hoặc đổi tên tệp đó."
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "thư mục chỉ đọc hoặc không có quyền ghi; chọn --out khác hoặc cấp quyền ghi."
-    if exc.errno == errno.ENOSPC:
-        return "ổ đĩa đầy; dọn bớt (broadcast cache prune --bulletins) hoặc chọn --out khác."
+        from pathlib import Path
+
+        folder = Path(exc.filename).parent if exc.filename else "này"
+        return (
+            f"thư mục {folder} chỉ đọc hoặc không có quyền ghi; chọn --out khác hoặc cấp "
+            "quyền ghi cho thư mục đó."
+        )
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        from pathlib import Path
+
+        from ..diskspace import space_advice
+
+        return space_advice(Path(exc.filename or ".").resolve()) + "."
     return "kiểm tra quyền ghi, dung lượng ổ đĩa và đường dẫn."
+
+
+#: file-system errors that are the operator's to fix (exit 2), said in Vietnamese
+_OS_WORDS = {
+    errno.EACCES: "không có quyền ghi/đọc",
+    errno.EPERM: "không có quyền ghi/đọc",
+    errno.EROFS: "ổ hoặc thư mục chỉ đọc",
+    errno.ENOSPC: "ổ đĩa đầy",
+    errno.EDQUOT: "hết hạn mức dung lượng",
+}
+EXIT_INPUT = 2
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -109,9 +130,10 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except OSError as exc:
-        click.echo(f"Lỗi: không ghi/đọc được {exc.filename or ''}: {exc.strerror}", err=True)
+        words = _OS_WORDS.get(exc.errno or 0, exc.strerror)
+        click.echo(f"Lỗi: không ghi/đọc được {exc.filename or ''}: {words}", err=True)
         click.echo(f"  Cách sửa: {_os_fix(exc)}", err=True)
-        sys.exit(EXIT_UNEXPECTED)
+        sys.exit(EXIT_INPUT if exc.errno in _OS_WORDS else EXIT_UNEXPECTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
         click.echo(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}", err=True)
         click.echo(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..project import script_path_error
 from ..render import Renderer
 from ..scripts import load_script
 from .options import (
@@ -14,6 +15,7 @@ from .options import (
     engine_option,
     load_for_work,
     out_option,
+    report_skipped,
     resolve_out,
     root_option,
 )
@@ -42,8 +44,11 @@ def render(
     """Làm một bản tin MP3 từ tệp kịch bản SCRIPT. Render one bulletin.
 
     \b
-    Ví dụ:  broadcast render scripts/ma-otp.md --station xom-dong -o /tmp/otp.mp3
+    Ví dụ:  broadcast render scripts/khong-cung-cap-otp.md --station xom-dong -o otp.mp3
     """
+    bad_name = script_path_error(script)
+    if bad_name is not None:
+        raise bad_name
     project = apply_engines(load_for_work(root), engines)
     parsed = load_script(script)
     stations = project.schedule.stations
@@ -58,3 +63,4 @@ def render(
             f"Cảnh báo: bản tin đọc bằng bộ đọc dự phòng {b.engine}: " + "; ".join(b.fallbacks),
             err=True,
         )
+    report_skipped(project)

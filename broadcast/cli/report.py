@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import click
 from .. import atomic
 from ..errors import BroadcastError, InputError
 from ..project import Project, load_project
-from ..report.asrun import AsRunError, AsRunLog, asrun_path, damage
+from ..report.asrun import MIGRATIONS, AsRunError, AsRunLog, ReadOnlyAsRunLog, asrun_path, damage
 from ..report.compliance import TZ, compare
 from ..report.docx import write_docx
 from ..report.report import build_report, to_csv, to_html, to_markdown
@@ -21,8 +22,13 @@ log = logging.getLogger(__name__)
 FORMATS = ("md", "csv", "html", "docx")
 
 
-def open_log(root: Path, out: Path | None) -> AsRunLog:
-    """The existing as-run log of the output folder; an error naming the fix if none."""
+def open_log(root: Path, out: Path | None, readonly: bool = False) -> AsRunLog:
+    """The existing as-run log of the output folder; an error naming the fix if none.
+
+    ``readonly`` (commands that only read): open it read-only, so a read-only output
+    folder or a log owned by another user still gives a report. Only a log written by
+    an older version, in a folder we may write, is opened to be brought up to date.
+    """
     path = asrun_path(resolve_out(root, out))
     if not path.is_file():
         raise InputError(
@@ -39,6 +45,11 @@ def open_log(root: Path, out: Path | None) -> AsRunLog:
             fix="chạy 'broadcast build' (chuyển tệp hỏng sang một bên, bắt đầu nhật ký mới) "
             "rồi 'broadcast asrun repair' (chép lại mọi dòng còn đọc được)",
         )
+    if readonly:
+        log = ReadOnlyAsRunLog(path)
+        writable = os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+        if log.schema_version >= len(MIGRATIONS) or not writable:
+            return log
     return AsRunLog(path)
 
 
@@ -94,8 +105,8 @@ def report(
     hành chính, để ký và gửi.
 
     \b
-    Ví dụ:  broadcast report --from 2026-01-01 --to 2026-06-30
-            broadcast report --from 01/01/2026 --to 30/06/2026 -o bao-cao.docx
+    Ví dụ:  broadcast report --from 2026-11-01 --to 2026-11-30
+            broadcast report --from 01/11/2026 --to 31/12/2026 -o bao-cao.docx
     """
     if end < start:
         raise InputError(
@@ -115,7 +126,7 @@ def report(
     project = _project(root)
     commune, names = project_names(root, project)
     now = dt.datetime.now(TZ)
-    asrun = open_log(root, out)
+    asrun = open_log(root, out, readonly=True)
     rep = build_report(asrun, start, end, commune, names, now=now)
     if project is not None:  # planned against aired, every day of the period
         rep.compliance = compare(asrun, project.schedule, project.scripts, start, end, now)

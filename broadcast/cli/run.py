@@ -1,17 +1,19 @@
-"""``broadcast run``: the playout daemon (see broadcast/schedule/daemon.py)."""
+"""``broadcast run``: the playout daemon (see broadcast/playout/daemon.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 from pathlib import Path
 
 import click
 
 from ..build import build
 from ..converters import to_time
+from ..playout.daemon import DEFAULT_GRACE_S, DEFAULT_PLAYER, DEFAULT_POLL_S, Daemon
+from ..playout.player import DEFAULT_FADE_S
 from ..project import Project
-from ..schedule.daemon import DEFAULT_GRACE_S, DEFAULT_PLAYER, Daemon
 from .options import load_for_work, out_option, resolve_out, root_option
 
 log = logging.getLogger(__name__)
@@ -48,10 +50,17 @@ def _load(root: Path) -> Project:
 )
 @click.option(
     "--poll",
-    type=click.FloatRange(0.2, 300),
-    default=5.0,
+    type=click.FloatRange(0.05, 300),
+    default=DEFAULT_POLL_S,
     show_default=True,
-    help="Bao nhiêu giây xem hàng đợi khẩn cấp một lần.",
+    help="Bao nhiêu giây xem hàng đợi khẩn cấp một lần (chỉ xem ngày sửa tệp, rất nhẹ).",
+)
+@click.option(
+    "--fade",
+    type=click.FloatRange(0, 5),
+    default=DEFAULT_FADE_S,
+    show_default=True,
+    help="Giây nhỏ dần tiếng khi ngắt bản tin để phát khẩn cấp. Fade-out before a cut.",
 )
 @click.option(
     "--grace",
@@ -67,6 +76,7 @@ def run(
     player: str,
     build_at: str | None,
     poll: float,
+    fade: float,
     grace: float,
     no_build: bool,
     root: Path,
@@ -79,7 +89,8 @@ def run(
     emergency') phát ngay. Tắt máy rồi bật lại không làm mất hay phát lặp buổi nào.
 
     \b
-    Ví dụ:  broadcast run --player "mpv --no-video {file}"
+    Ví dụ (chạy liên tục đến khi dừng bằng Ctrl+C):
+            broadcast run --player "mpv --no-video {file}"
             broadcast run --player "ffplay -nodisp -autoexit {file}" --out /srv/phat-thanh
     """
     project = _load(root)
@@ -97,10 +108,41 @@ def run(
         build_at=at,
         poll_s=poll,
         grace_s=grace,
+        fade_s=fade,
         blocking=True,
     )
+    daemon.acquire()  # one daemon per output: LockBusyError (exit 4) names the holder
+    _show_onair()
     click.echo(f"Đang chạy (Ctrl+C để dừng). Thư mục: {target}; làm danh sách lúc {at:%H:%M}.")
+    # systemd stops with SIGTERM: leave like Ctrl+C, stopping the player group too
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         daemon.start()
     except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
         daemon.shutdown(wait=False)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _show_onair() -> None:
+    """What plays, one line per entry, on stdout at the default log level."""
+    onair = logging.getLogger("broadcast.playout.onair")
+    if not any(isinstance(h, _Echo) for h in onair.handlers):
+        onair.addHandler(_Echo())
+    onair.setLevel(logging.INFO)
+    onair.propagate = False
+
+
+class _Echo(logging.Handler):
+    """Writes a record's message to the current stdout (click.echo at emit time)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(record.getMessage())
+        except Exception:  # noqa: BLE001 - a closed stdout must not stop playout
+            self.handleError(record)

@@ -168,6 +168,15 @@ class AsRunLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise AsRunError(
+                    f"Không ghi được nhật ký phát sóng: thư mục {self.path.parent} chỉ đọc "
+                    "hoặc không có quyền ghi",
+                    where=str(self.path),
+                    fix=f"cấp quyền ghi cho thư mục {self.path.parent} (và tệp "
+                    f"{self.path.name}), hoặc chỉ --out sang thư mục ghi được; 'broadcast "
+                    "report' và 'broadcast asrun show' vẫn đọc được ở đây",
+                ) from exc
             raise AsRunError(
                 f"Không mở được nhật ký phát sóng: {exc}",
                 where=str(self.path),
@@ -276,11 +285,12 @@ class AsRunLog:
             )
 
     def record_running_order(self, json_path: Path) -> None:
-        """:meth:`record_planned` from a JSON running order written by ``build``."""
-        import json
+        """:meth:`record_planned` from a JSON running order written by ``build``
+        (:class:`~broadcast.schedule.running_order.RunningOrderError` if unreadable)."""
+        from ..schedule.running_order import read_running_order
 
-        doc = json.loads(Path(json_path).read_text("utf-8"))
-        self.record_planned(dt.date.fromisoformat(doc["date"]), doc["station"]["id"], doc["items"])
+        order = read_running_order(Path(json_path))
+        self.record_planned(order.date, order.station.id, [i.as_dict() for i in order.items])
 
     def record_play(
         self,
@@ -626,3 +636,37 @@ def open_for_build(path: Path) -> AsRunLog:
         path,
     )
     return AsRunLog(path)
+
+
+class ReadOnlyAsRunLog(AsRunLog):
+    """The as-run log opened only to read (``report``, ``asrun show``).
+
+    Reading must work where writing cannot: an output folder on a read-only share, a
+    copy on a USB stick, a log owned by the daemon's user. The file is opened with
+    SQLite's ``mode=ro`` (``immutable=1`` when even that needs a write, as on read-only
+    media); nothing is created, migrated or switched to WAL.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._uri = self.path.resolve().as_uri() + "?mode=ro"
+        try:
+            with self._read() as con:
+                con.execute("PRAGMA user_version").fetchone()
+        except sqlite3.DatabaseError:
+            self._uri = self.path.resolve().as_uri() + "?immutable=1"
+            try:
+                with self._read() as con:
+                    con.execute("PRAGMA user_version").fetchone()
+            except sqlite3.DatabaseError as exc:
+                raise AsRunError(
+                    f"Không đọc được nhật ký phát sóng: {exc}",
+                    where=str(self.path),
+                    fix="kiểm tra quyền đọc tệp; nếu tệp hỏng, dùng bản sao lưu",
+                ) from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self._uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        return con

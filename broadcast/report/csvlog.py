@@ -13,7 +13,7 @@ Vietnamese   English      Need   Value
 ===========  ===========  =====  ==============================================
 ngay         date         yes    2026-11-25 or 25/11/2026
 dai          station      yes    station id, e.g. xom-cau
-bat_dau      start        yes    time it started: 06:00 or 06:00:15
+bat_dau      start        yes    time it started: 06:00, 5h30, 5g30 or 06:00:15
 ket_thuc     end          (1)    time it ended: 06:02:30
 thoi_luong   duration_s   (1)    seconds (150) or minutes:seconds (2:30)
 kich_ban     script       yes    script id (the file name in scripts/ without .md)
@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..converters import to_time
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..vocabulary import TIMEZONE
 from .asrun import AsRunLog, Planned
@@ -117,12 +118,12 @@ def _parse_date(value: str) -> dt.date:
 
 
 def _parse_time(value: str) -> dt.time:
-    for fmt in ("%H:%M:%S", "%H:%M"):
-        try:
-            return dt.datetime.strptime(value, fmt).time()
-        except ValueError:
-            pass
-    raise ValueError("giờ phải có dạng 06:00 hoặc 06:00:15")
+    """The same clock times as scripts and schedules (05:30, 5:30, 5h30, 5g30, 17h),
+    and 06:00:15 with seconds."""
+    try:
+        return to_time(value, seconds=True)
+    except ValueError:
+        raise ValueError("giờ phải có dạng 06:00, 5:30, 5h30, 5g30 hoặc 06:00:15") from None
 
 
 def _parse_duration(value: str) -> float:

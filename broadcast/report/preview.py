@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import atomic
 from ..errors import InputError
+from ..schedule.running_order import read_running_order
 from ..scripts import load_script
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
@@ -179,16 +180,9 @@ def render_preview(
     sections, nav = [], []
     n_items = n_over = 0
     for order_path in orders:
-        try:
-            doc = json.loads(order_path.read_text("utf-8"))
-            station = doc["station"]
-            items = doc["items"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(
-                f"Không đọc được thứ tự phát: {exc}",
-                where=str(order_path),
-                fix="chạy lại 'broadcast build' cho ngày này để ghi lại tệp",
-            ) from None
+        doc = read_running_order(order_path).as_dict()  # RunningOrderError names file, field
+        station = doc["station"]
+        items = doc["items"]
         sid = str(station.get("id", order_path.stem))
         parts = []
         over_starts = _overrunning(doc)

@@ -4,8 +4,9 @@ Level three of Circular 39/2020/TT-BTTTT (storms, fires, epidemics) cannot wait 
 campaign's slot. ``broadcast emergency`` renders the bulletin for the chosen stations and
 appends it to ``OUT/emergency/queue.json``. Two readers:
 
-- the daemon (``broadcast run``) polls the queue and plays each new entry on its
-  stations right after the bulletin now playing (or at once, cutting it, with ``now``);
+- the daemon (``broadcast run``) watches the queue and plays each new entry on its
+  stations as each station's ``policy`` says (``interrupt``: ``now`` or ``after_item``;
+  ``after``: ``resume`` or ``drop``; entries without a policy: the ``now`` flag);
 - ``broadcast build`` puts each entry at the head of the next session's playlist, for
   operators who load playlists by hand.
 
@@ -59,6 +60,7 @@ def _from_raw(raw: dict[str, Any]) -> QueuedBulletin:
         files=dict(raw.get("files", {})),
         durations={k: float(v) for k, v in raw.get("durations", {}).items()},
         now=bool(raw.get("now", False)),
+        policy={str(k): dict(v) for k, v in (raw.get("policy") or {}).items()},
     )
 
 
@@ -94,6 +96,7 @@ def enqueue(out_dir: Path, entry: QueuedBulletin, cap: dict[str, str] | None = N
                 "files": entry.files,
                 "durations": entry.durations,
                 "now": entry.now,
+                "policy": entry.policy,
                 **({"cap": dict(cap)} if cap else {}),
             }
         )

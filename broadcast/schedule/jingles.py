@@ -16,8 +16,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from .. import atomic
 from .model import Station
 
@@ -43,10 +41,9 @@ def _source(root: Path, station: Station, kind: str) -> tuple[str, Path | None]:
 
 def jingle_file(root: Path, station: Station, kind: str, out_dir: Path) -> JingleFile:
     """The MP3 of jingle ``kind`` ('station_id' or 'between') for ``station``."""
-    from ..audio.export import encode_mp3
     from ..audio.ffmpeg import read_audio
     from ..audio.jingles import chime
-    from ..audio.loudness import normalize
+    from ..audio.master import master
 
     source, path = _source(root, station, kind)
     material = json.dumps(
@@ -63,20 +60,8 @@ def jingle_file(root: Path, station: Station, kind: str, out_dir: Path) -> Jingl
         except (ValueError, KeyError):
             pass
     seg = read_audio(path) if path else chime(BUILTIN_KIND[kind], RATE)
-    seg = seg.set_channels(1).set_sample_width(2)
-    rate = seg.frame_rate
-    samples = np.frombuffer(seg.raw_data, dtype="<i2").astype(np.float64) / 32768.0
-    audio = station.audio
-    samples, _ = normalize(samples, rate, audio.lufs, audio.true_peak, audio.bitrate)
-    encode_mp3(
-        samples,
-        rate,
-        target,
-        sample_rate=audio.sample_rate,
-        bitrate=audio.bitrate,
-        tags={"title": TITLES[kind], "genre": "Jingle"},
-    )
-    duration = round(len(samples) / rate, 3)
+    done = master(seg, target, station.audio, {"title": TITLES[kind], "genre": "Jingle"})
+    duration = done.duration_s
     atomic.write_text(meta, json.dumps({"duration_s": duration, "source": source}))
     return JingleFile(target, duration, TITLES[kind])
 

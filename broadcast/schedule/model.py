@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..converters import to_date, to_seconds, to_time, to_weekday, to_window
+from ..converters import to_date, to_name_list, to_seconds, to_time, to_weekday, to_window
 from ..scripts import Directive, Priority
 from ..vocabulary import (  # noqa: F401  (re-exported: older imports keep working)
     TIMEZONE,
@@ -33,6 +33,8 @@ Time = Annotated[dt.time, BeforeValidator(to_time)]
 Window = Annotated[tuple[dt.time, dt.time], BeforeValidator(to_window)]
 Seconds = Annotated[float, BeforeValidator(to_seconds)]
 Weekday = Annotated[int, BeforeValidator(to_weekday)]
+#: station names: a list, or one name / "all" written without brackets
+NameList = Annotated[list[str], BeforeValidator(to_name_list)]
 ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -58,6 +60,20 @@ class Limits(_Strict):
     weekdays: list[Weekday] | None = None
 
 
+class EmergencyPolicy(_Strict):
+    """What a station does when ``broadcast emergency`` queues a bulletin for it.
+
+    ``interrupt``: ``now`` fades out what plays and airs the emergency at once (Circular
+    39/2020: emergency at once); ``after_item`` lets the entry now playing end first (a
+    loudspeaker cluster next to a school, say). ``after``: ``resume`` plays the cut entry
+    again from its start and goes on with the session; ``drop`` skips the rest of the
+    session (recorded as skipped in the as-run log).
+    """
+
+    interrupt: Literal["now", "after_item"] = "now"
+    after: Literal["resume", "drop"] = "resume"
+
+
 class Station(_Strict):
     id: str = Field(pattern=ID)
     name: str = Field(min_length=1)
@@ -70,6 +86,7 @@ class Station(_Strict):
     limits: Limits = Field(default_factory=Limits)
     repeat: int = Field(2, ge=1, le=5, description="times the body is read in one bulletin")
     pause: float = Field(1.5, ge=0, le=10, description="seconds between readings")
+    emergency: EmergencyPolicy = Field(default_factory=EmergencyPolicy)
 
 
 #: Session names a campaign slot may use instead of a clock time. A named session maps to
@@ -138,7 +155,7 @@ class Campaign(_Strict):
     slots: list[Slot] = Field(min_length=1)
     scripts: list[str] | Literal["all"] = "all"
     mode: Literal["rotate", "all"] = "rotate"
-    stations: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
+    stations: NameList = Field(default_factory=lambda: ["all"], min_length=1)
     priority: Priority = Priority.normal
     per_day: int | None = Field(
         None,
@@ -172,7 +189,7 @@ class OneOff(_Strict):
     script: str
     date: Date
     at: Time
-    stations: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
+    stations: NameList = Field(default_factory=lambda: ["all"], min_length=1)
     priority: Priority = Priority.priority
 
 
@@ -182,6 +199,8 @@ class StationsFile(_Strict):
     defaults: dict[str, Any] = Field(default_factory=dict)
     stations: list[dict[str, Any]] = Field(min_length=1)
     groups: dict[str, list[str]] = Field(default_factory=dict)
+    #: "required": only approved scripts air (broadcast/approval.py); "off" airs every script
+    approval: Literal["off", "required"] = "off"
 
 
 class CampaignsFile(_Strict):

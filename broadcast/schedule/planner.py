@@ -1,65 +1,99 @@
 """Expand campaigns and one-off bulletins into a dated running order per station and session.
 
 Pure: schedule, scripts and bulletin durations in, ``DayPlan`` out; the same inputs
-always give the same order (so the same playlists, byte for byte). The rules, in the
-order they apply (README, "Lịch phát / Scheduling"):
+always give the same order (so the same playlists, byte for byte), and planning a day
+alone gives the same answer as planning it inside a range. No process-wide state: the
+only memory is the ``Planner`` object a caller holds (a fairness ledger and durations).
 
-1. **Which days.** A campaign airs on a day inside its date range whose weekday it
-   lists, on every station it targets (ids or groups). Scripts outside their own
-   valid_from/valid_until are left out of the pool that day.
-2. **How many.** Each slot airs ``times`` bulletins of the campaign (or ``per_day`` split
-   over the slots, morning first). ``mode: rotate`` picks the campaign's scripts in turn;
-   the rotation continues across slots and days and each station starts at a different
-   offset, so over a campaign every script airs as often as every other, within one.
-   ``mode: all`` airs every script in each slot.
-3. **Level.** An item's level (Circular 39/2020/TT-BTTTT) is the more urgent of its
-   campaign's (or one-off's) and its script's ``priority``.
-4. **Slot to session.** A station airs in *sessions*, one per broadcast window
-   (``windows: ["05:30-06:30", "17:00-18:00"]``). A slot ``at: 05:40`` joins the window
-   that contains 05:40; a slot ``session: sáng`` joins the first window starting before
-   12:00, ``session: chiều`` the first from 12:00. A station without windows airs each
-   slot time as its own session (named sessions: 05:30 and 17:00). A campaign slot
-   outside every window of a station does not air there (``check`` warns, ``plan``
-   shows it); a one-off or an emergency airs at its time even outside the windows.
-5. **Order in a session.** emergency, then priority, then normal; then the requested
-   time, the campaign or one-off id, the script id. Items play back to back from the
-   session's start (its earliest requested time), a station-ID jingle first and a
-   chime between two bulletins.
-6. **Overruns.** A session holds what fits in its window and in ``limits.max_session``.
-   The first item that does not fit whole (a bulletin is never cut) and every item
-   after it move to the station's next session that day, ahead of that session's own
-   items of the same level; what does not fit in the last session is dropped. Every
-   move and drop is a ``Note``. Emergency items are never moved or dropped: they air
-   and the overrun is flagged.
-7. **Limits.** On a weekday outside ``limits.weekdays``, normal items are dropped (the
-   Hà Nội rule: weekends only for special cases), priority and emergency ones air.
-   More sessions than ``limits.max_sessions_per_day`` are flagged, not cut.
-8. **Emergency queue.** A bulletin queued by ``broadcast emergency`` joins, at the head,
-   the first session on or after the time it was queued (that day, or the first session
-   of the next day when none is left), once per station.
+The rules (README, "Lịch phát / Scheduling"). Invariants 1-7 hold by construction and
+are checked by property tests (tests/schedule/test_planner_properties.py):
+
+1. **No overlap.** A station never plays two things at once: sessions are filled in
+   time order and each starts no earlier than the previous one ends (a one-off at 05:29
+   pushes the 05:30 session back; two bare slots at 05:40 and 05:41 play one after the
+   other). Inside a session items play back to back: a station-ID jingle, then the
+   bulletins with a chime between two.
+2. **Caps are hard.** A session holds what fits in its window and in
+   ``limits.max_session`` (a bulletin is never cut); at most
+   ``limits.max_sessions_per_day`` sessions air (the ones with the most requested
+   airtime, priority first; free windows after them take overflow); on a weekday
+   outside ``limits.weekdays`` normal items do not air. Only an emergency may exceed a
+   cap, and then the plan says so (notes ``overrun`` / ``sessions``).
+3. **Nothing lost silently.** Per station and day, every requested bulletin airs in
+   its session, airs in a later one (``moved``, with ``moved_from``) or does not air,
+   and then exactly one note with ``lost=True`` says why. ``summarize`` gives the
+   per-station lines ``build`` and ``plan`` print.
+4. **Validity everywhere.** No item airs on a day outside its script's
+   valid_from/valid_until: campaigns leave such scripts out of the pool (a campaign
+   left with none says so), a one-off on such a day is dropped with a note.
+5. **Fair share.** Inside a level, items are ordered by how much of what their
+   campaign asked it has received: the j-th of w items a campaign asks today is keyed
+   (aired_before + j + 1) / (asked_before + w), counted over the campaign's earlier
+   days on that station (a deficit carried forward, recomputed from those days so it
+   does not depend on what was planned before in this process). Campaigns asking for
+   the same session thus share it in proportion to what they ask, and one starved
+   yesterday goes first today. Ties are broken by a hash of (campaign, day), never by
+   the alphabet. Within a campaign, ``mode: rotate`` takes the scripts in turn (each
+   station at its own offset, counts within one of each other) and, every time the
+   rotation has gone through scripts × slots once, shifts which pick goes to which
+   slot: each script reaches the morning and the evening sessions in proportion, and
+   the opener of the day rotates. ``mode: all`` airs every script in each slot.
+6. **Overflow goes to any free room.** What does not fit in its session moves to the
+   next session that day with space, including a window nobody asked for; an item
+   that fits no remaining session is dropped alone and the rest of the day is still
+   filled (smaller items after it still go in).
+7. **Levels** (Circular 39/2020/TT-BTTTT): the level of an item is the more urgent of
+   its campaign's (or one-off's) and its script's ``priority``. Emergency first, then
+   priority, then normal. Emergencies are never moved or dropped. When a priority item
+   cannot fit because another priority item took the room, a ``clash`` note names
+   both so the operator decides.
+
+How a request finds its session: a station airs in *sessions*, one per broadcast
+window (``windows: ["05:30-06:30", "17:00-18:00"]``). A slot ``at: 05:40`` joins the
+window containing 05:40; ``session: sáng`` the first window starting before 12:00,
+``session: chiều`` the first from 12:00. A station without windows airs each slot time
+as its own session (named sessions at 05:30 and 17:00). A campaign slot outside every
+window does not air there (noted); a one-off or an emergency airs at its time even
+outside the windows. A bulletin queued by ``broadcast emergency`` heads the first
+session on or after the time it was queued (or the first of the next day), once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import math
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from ..scripts import Priority, Script
 from .model import NOON, Campaign, Schedule, Station
+from .notes import Note, hm, make_note, mmss
+
+__all__ = [
+    "DayPlan",
+    "Note",
+    "PlannedItem",
+    "Planner",
+    "QueuedBulletin",
+    "Session",
+    "estimate_duration",
+    "plan_day",
+    "requested_scripts",
+]
 
 #: When a station has no windows, named sessions air at these times.
 DEFAULT_SESSIONS = {"morning": dt.time(5, 30), "evening": dt.time(17, 0)}
 #: Estimate: eSpeak NG at ``rate`` "words" a minute reads ~1.3x that many Vietnamese
-#: syllables (measured on the shipped scripts: 96-105 s estimated vs. measured 84-105 s).
+#: syllables. Only a fallback: ``broadcast.estimate`` measures the real spoken text.
 SYLLABLES_PER_RATE_WORD = 1.3
-#: Built-in chimes (broadcast/audio/jingles.py): 4 notes 0.42 s apart + 1.6 s ring, and
-#: 2 notes 0.5 s apart + 1.6 s ring.
+#: Built-in chimes (broadcast/audio/jingles.py), for the text-only fallback estimate.
 BUILTIN_JINGLE_S = {"intro": 2.86, "outro": 2.86, "between": 2.1, "station_id": 2.86}
 
 Durations = Callable[[Station, Script], float]
 JingleDurations = Callable[[Station], tuple[float, float]]  # (station ID, between)
+#: How far back the fairness ledger looks (a campaign longer than a year is re-based).
+MAX_HISTORY_DAYS = 366
 
 
 def estimate_duration(station: Station, script: Script) -> float:
@@ -109,10 +143,13 @@ class PlannedItem:
     moved_from: dt.time | None = None
     title: str | None = None  # set for queued emergencies (their script is not in scripts/)
     file: str | None = None  # pre-rendered file (emergency queue), relative to OUT
+    share: float = 0.0  # fairness key (rule 5): lower airs first within a level
+    campaign: bool = False  # requested by a campaign (counted in the fairness ledger)
 
     @property
-    def sort_key(self) -> tuple[int, dt.time, str, str]:
-        return (_RANK[self.priority], self.at or self.slot, self.source, self.script_id)
+    def sort_key(self) -> tuple[int, float, int, dt.time, str]:
+        tie = zlib.crc32(f"{self.source}/{self.day.toordinal()}".encode())
+        return (_RANK[self.priority], self.share, tie, self.at or self.slot, self.script_id)
 
 
 @dataclass(slots=True)
@@ -145,21 +182,12 @@ class Session:
         return max(0.0, round(self.used_s - self.capacity_s, 3))
 
     @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(self.day, self.start) + dt.timedelta(seconds=self.used_s)
+
+    @property
     def name(self) -> str:
         return "sáng" if self.start < NOON else "chiều"
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """Something the planner did or could not do that an officer should see."""
-
-    day: dt.date
-    station_id: str
-    kind: str  # overrun | moved | dropped | outside-window | no-session | sessions | weekday
-    text: str
-    slot: dt.time | None = None
-    source: str = ""
-    script_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +203,8 @@ class QueuedBulletin:
     files: dict[str, str]  # station id -> file relative to the output folder
     durations: dict[str, float]
     now: bool = False
+    #: station id -> {"interrupt": "now"|"after_item", "after": "resume"|"drop"}
+    policy: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,6 +212,7 @@ class DayPlan:
     day: dt.date
     sessions: dict[str, list[Session]] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    _note_index: dict[str, list[Note]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def stations(self) -> dict[str, list[PlannedItem]]:
@@ -191,13 +222,12 @@ class DayPlan:
         return [i for s in self.sessions.get(station_id, []) for i in s.items]
 
     def notes_for(self, station_id: str) -> list[Note]:
-        cached = getattr(self, "_note_index", None)
-        if cached is None or cached[0] != len(self.notes):
+        if self._note_index is None:
             index: dict[str, list[Note]] = {}
             for n in self.notes:
                 index.setdefault(n.station_id, []).append(n)
-            cached = self._note_index = (len(self.notes), index)
-        return cached[1].get(station_id, [])
+            self._note_index = index
+        return self._note_index.get(station_id, [])
 
     def slots(self, station_id: str) -> dict[dt.time, list[PlannedItem]]:
         return {s.start: list(s.items) for s in self.sessions.get(station_id, []) if s.items}
@@ -224,19 +254,56 @@ def _more_urgent(a: Priority, b: Priority) -> Priority:
     return a if a.rank <= b.rank else b
 
 
+def _validity(script: Script) -> str:
+    m = script.meta
+    a = f"{m.valid_from:%d/%m/%Y}" if m.valid_from else "…"
+    b = f"{m.valid_until:%d/%m/%Y}" if m.valid_until else "…"
+    return f"hiệu lực {a} – {b}"
+
+
+def rotation(pool_size: int, per_day: int, first: int) -> list[int]:
+    """Pool indexes for one station's day of a rotating campaign, by slot position.
+
+    The picks are the contiguous run ``first .. first+per_day-1`` of the endless
+    rotation (so counts stay within one of each other); which pick goes to which slot
+    position shifts by one each time the rotation has covered scripts x positions
+    (lcm of the two), so every script reaches every slot position, and the opener
+    (position 0) rotates through the pool.
+    """
+    picks = [(first + q) % pool_size for q in range(per_day)]
+    shift = (first // math.lcm(pool_size, per_day)) % per_day
+    return [picks[(p - shift) % per_day] for p in range(per_day)]
+
+
+Request = tuple[PlannedItem, str | None]  # item and "morning"/"evening"/"oneoff"/None
+
+
 def _requests(
-    schedule: Schedule, scripts: dict[str, Script], day: dt.date
-) -> dict[str, list[tuple[PlannedItem, str | None]]]:
-    """(item, session name or None) per station, before placement in sessions."""
-    out: dict[str, list[tuple[PlannedItem, str | None]]] = {sid: [] for sid in schedule.stations}
+    schedule: Schedule,
+    scripts: dict[str, Script],
+    day: dt.date,
+    stations: Iterable[str] | None = None,
+) -> tuple[dict[str, list[Request]], dict[str, list[Note]]]:
+    """Requests per station before placement, and notes on what cannot even be asked."""
+    wanted = set(schedule.stations if stations is None else stations)
+    out: dict[str, list[Request]] = {sid: [] for sid in schedule.stations if sid in wanted}
+    notes: dict[str, list[Note]] = {}
     for campaign in sorted(schedule.campaigns, key=lambda c: c.id):
         if not campaign.active_on(day):
             continue
+        targets = [s for s in schedule.resolve_targets(campaign.stations) if s in wanted]
+        if not targets:
+            continue
         pool = campaign_scripts(campaign, scripts, day)
         if not pool:
+            for sid in targets:
+                notes.setdefault(sid, []).append(
+                    make_note("no-script", day, sid, source=campaign.id)
+                )
             continue
         slots = campaign.slot_times()
-        per_day = sum(n for _, n in slots)
+        positions = [slot for slot, times in slots for _ in range(times)]
+        per_day = len(positions)
         day_offset = _active_days_before(campaign, day) * per_day
         # Station k continues the rotation where station k-1 ends over the whole
         # campaign: each station's sequence is contiguous (fair within one), and so is
@@ -246,34 +313,52 @@ def _requests(
         shift = 1 if total % len(pool) == 0 else 0
         label = campaign.directive.label()
         levels = {s: _more_urgent(campaign.priority, scripts[s].meta.priority) for s in pool}
-        for k, sid in enumerate(schedule.resolve_targets(campaign.stations)):
-            cursor = day_offset + k * (total + shift)
+        all_targets = schedule.resolve_targets(campaign.stations)
+        for k, sid in enumerate(all_targets):
+            if sid not in wanted:
+                continue
             bucket = out[sid]
-            for slot, times in slots:
-                if campaign.mode == "all":
-                    chosen = pool
-                else:
-                    chosen = [pool[(cursor + k) % len(pool)] for k in range(times)]
-                    cursor += times
-                for script_id in chosen:
-                    item = PlannedItem(
-                        station_id=sid,
-                        day=day,
-                        slot=slot.at or dt.time(0),
-                        script_id=script_id,
-                        source=campaign.id,
-                        priority=levels[script_id],
-                        directive=label,
-                        at=slot.at,
-                    )
-                    bucket.append((item, slot.session))
+            if campaign.mode == "all":
+                chosen = [(slot, s) for slot, _ in slots for s in pool]
+            else:
+                first = day_offset + k * (total + shift)
+                order = rotation(len(pool), per_day, first)
+                chosen = [(positions[p], pool[order[p]]) for p in range(per_day)]
+            for slot, script_id in chosen:
+                item = PlannedItem(
+                    station_id=sid,
+                    day=day,
+                    slot=slot.at or dt.time(0),
+                    script_id=script_id,
+                    source=campaign.id,
+                    priority=levels[script_id],
+                    directive=label,
+                    at=slot.at,
+                    campaign=True,
+                )
+                bucket.append((item, slot.session))
     for oneoff in sorted(schedule.oneoffs, key=lambda o: o.id):
         if oneoff.date != day or oneoff.script not in scripts:
             continue
         script = scripts[oneoff.script]
+        targets = [s for s in schedule.resolve_targets(oneoff.stations) if s in wanted]
+        if not script.valid_on(day):
+            for sid in targets:
+                notes.setdefault(sid, []).append(
+                    make_note(
+                        "invalid",
+                        day,
+                        sid,
+                        oneoff.at,
+                        oneoff.id,
+                        oneoff.script,
+                        valid=_validity(script),
+                    )
+                )
+            continue
         label = script.meta.directive.label()
         level = _more_urgent(oneoff.priority, script.meta.priority)
-        for sid in schedule.resolve_targets(oneoff.stations):
+        for sid in targets:
             out[sid].append(
                 (
                     PlannedItem(
@@ -289,32 +374,22 @@ def _requests(
                     "oneoff",
                 )
             )
-    return out
+    return out, notes
 
 
-_WINDOWS: dict[int, tuple[Station, list[tuple[dt.time, dt.time]]]] = {}
-
-
-def _sorted_windows(station: Station) -> list[tuple[dt.time, dt.time]]:
-    """A station's windows in order (memoized: stations are immutable)."""
-    hit = _WINDOWS.get(id(station))
-    if hit is None or hit[0] is not station:
-        if len(_WINDOWS) > 200_000:
-            _WINDOWS.clear()
-        hit = (station, sorted(station.windows))
-        _WINDOWS[id(station)] = hit
-    return hit[1]
-
-
-def _window_for(station: Station, at: dt.time) -> tuple[dt.time, dt.time] | None:
-    for w in _sorted_windows(station):
+def _window_for(
+    windows: list[tuple[dt.time, dt.time]], at: dt.time
+) -> tuple[dt.time, dt.time] | None:
+    for w in windows:
         if w[0] <= at < w[1]:
             return w
     return None
 
 
-def _named_window(station: Station, session: str) -> tuple[dt.time, dt.time] | None:
-    for w in _sorted_windows(station):
+def _named_window(
+    windows: list[tuple[dt.time, dt.time]], session: str
+) -> tuple[dt.time, dt.time] | None:
+    for w in windows:
         if (w[0] < NOON) == (session == "morning"):
             return w
     return None
@@ -324,223 +399,314 @@ def slot_outside_windows(station: Station, at: dt.time | None, session: str | No
     """True when a campaign slot cannot air on ``station`` (for ``check``)."""
     if not station.windows:
         return False
+    windows = sorted(station.windows)
     if at is not None:
-        return _window_for(station, at) is None
-    return _named_window(station, session or "morning") is None
+        return _window_for(windows, at) is None
+    return _named_window(windows, session or "morning") is None
 
 
-def _fmt(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m} phút {s:02d} giây" if m else f"{s} giây"
+def _seconds(day: dt.date, a: dt.time, b: dt.time | dt.datetime) -> float:
+    end = b if isinstance(b, dt.datetime) else dt.datetime.combine(day, b)
+    return (end - dt.datetime.combine(day, a)).total_seconds()
+
+
+@dataclass(slots=True)
+class _Room:
+    """Where a session may air: a window (possibly nobody asked for it) or a bare time."""
+
+    key: dt.time
+    window: tuple[dt.time, dt.time] | None
+    items: list[PlannedItem] = field(default_factory=list)
+
+    def nominal_start(self) -> dt.time:
+        if self.window is None:
+            return self.key
+        asked = [i.at for i in self.items if i.at is not None]
+        return max(self.window[0], min(asked)) if asked else self.window[0]
+
+    def capacity(self, day: dt.date, start: dt.time, cap: float | None) -> float | None:
+        room = _seconds(day, start, self.window[1]) if self.window else None
+        if room is None:
+            return cap
+        return room if cap is None else min(room, cap)
+
+
+Ledger = dict[str, list[int]]  # campaign id -> [asked, aired] on this station before a day
+
+
+def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
+    """Rule 5: key the j-th of a campaign's w items (aired + j + 1) / (asked + w)."""
+    counts: dict[str, int] = {}
+    for item, _ in requests:
+        if item.campaign:
+            counts[item.source] = counts.get(item.source, 0) + 1
+    seen: dict[str, int] = {}
+    for item, _ in requests:
+        if not item.campaign:
+            item.share = 0.0  # a one-off asked for its own time
+            continue
+        j = seen.get(item.source, 0)
+        seen[item.source] = j + 1
+        asked, aired = ledger.get(item.source, (0, 0))
+        item.share = (aired + j + 1) / (asked + counts[item.source])
 
 
 def _place_station(
     station: Station,
     day: dt.date,
-    requests: list[tuple[PlannedItem, str | None]],
+    requests: list[Request],
     queued: list[PlannedItem],
     jingle_s: tuple[float, float],
     notes: list[Note],
 ) -> list[Session]:
     sid = station.id
-    by_start: dict[dt.time, tuple[tuple[dt.time, dt.time] | None, list[PlannedItem]]] = {}
-    cap = station.limits.max_session
-    allowed_day = station.limits.weekdays is None or day.weekday() in station.limits.weekdays
+    windows = sorted(station.windows)
+    rooms: dict[dt.time, _Room] = {w[0]: _Room(w[0], w) for w in windows}
+    limits = station.limits
+    allowed_day = limits.weekdays is None or day.weekday() in limits.weekdays
 
-    def add(start: dt.time, window: tuple[dt.time, dt.time] | None, item: PlannedItem) -> None:
-        key = window[0] if window else start
-        win, items = by_start.setdefault(key, (window, []))
-        items.append(item)
+    def room_at(at: dt.time) -> _Room:
+        w = _window_for(windows, at)
+        key = w[0] if w else at
+        if key not in rooms:
+            rooms[key] = _Room(key, w)
+        return rooms[key]
 
-    for item, session in requests:
+    for item, kind in requests:
         if not allowed_day and item.priority is Priority.normal:
-            notes.append(
-                Note(
-                    day,
-                    sid,
-                    "weekday",
-                    (
-                        f"'{item.script_id}' ({item.source}) không phát: ngày {day:%d/%m} ngoài các "
-                        "ngày đài được phát (limits.weekdays)"
-                    ),
-                    item.at,
-                    item.source,
-                    item.script_id,
-                )
-            )
+            notes.append(make_note("weekday", day, sid, item.at, item.source, item.script_id))
             continue
-        if session in ("morning", "evening"):
-            window = _named_window(station, session)
-            if window is None and station.windows:
-                notes.append(
-                    Note(
-                        day,
-                        sid,
-                        "no-session",
-                        (
-                            f"'{item.script_id}' ({item.source}) không phát: đài không có buổi "
-                            f"{'sáng' if session == 'morning' else 'chiều'}"
-                        ),
-                        None,
-                        item.source,
-                        item.script_id,
+        if kind in ("morning", "evening"):
+            if windows:
+                w = _named_window(windows, kind)
+                if w is None:
+                    session = "sáng" if kind == "morning" else "chiều"
+                    notes.append(
+                        make_note(
+                            "no-session",
+                            day,
+                            sid,
+                            None,
+                            item.source,
+                            item.script_id,
+                            session=session,
+                        )
                     )
-                )
-                continue
-            start = window[0] if window else DEFAULT_SESSIONS[session]
-            item.at = start
-            add(start, window, item)
+                    continue
+                item.at = w[0]
+            else:
+                item.at = DEFAULT_SESSIONS[kind]
+            room_at(item.at).items.append(item)
             continue
         assert item.at is not None
-        window = _window_for(station, item.at)
-        if window is None and station.windows:
-            if session == "oneoff":
-                notes.append(
-                    Note(
-                        day,
-                        sid,
-                        "outside-window",
-                        (
-                            f"'{item.script_id}' ({item.source}) phát lúc {item.at:%H:%M}, ngoài mọi "
-                            "khung giờ của đài (bản tin riêng vẫn phát)"
-                        ),
-                        item.at,
-                        item.source,
-                        item.script_id,
-                    )
-                )
+        if windows and _window_for(windows, item.at) is None:
+            rule = "oneoff-outside" if kind == "oneoff" else "outside-window"
+            notes.append(
+                make_note(rule, day, sid, item.at, item.source, item.script_id, at=hm(item.at))
+            )
+            if kind != "oneoff":
+                continue
+        room_at(item.at).items.append(item)
+    for item in queued:
+        room_at(item.at or dt.time(0)).items.append(item)
+
+    ordered = [rooms[k] for k in sorted(rooms)]
+    cap = limits.max_session
+    opened = _open_rooms(ordered, limits.max_sessions_per_day)
+    # The longest session each room and the ones after it could still hold (rule 6).
+    best_after: list[float | None] = [None] * len(ordered)
+    best: float | None = 0.0
+    for n in range(len(ordered) - 1, -1, -1):
+        room = ordered[n]
+        if id(room) in opened:
+            here = room.capacity(day, room.nominal_start(), cap)
+            best = None if here is None or best is None else max(best, here)
+        best_after[n] = best
+
+    id_s, between_s = jingle_s
+    sessions: list[Session] = []
+    carry: list[PlannedItem] = []
+    capped: set[int] = set()  # items carried because their own room did not open
+    prev_end: dt.datetime | None = None
+    for n, room in enumerate(ordered):
+        forced = any(i.priority is Priority.emergency for i in room.items)
+        if id(room) not in opened and not forced:
+            for item in room.items:
+                item.moved_from = room.nominal_start()
+                capped.add(id(item))
+            carry.extend(room.items)
+            continue
+        pending = carry + room.items
+        carry = []
+        if not pending:
+            continue
+        start = room.nominal_start()
+        if prev_end is not None and dt.datetime.combine(day, start) < prev_end:
+            if prev_end.date() != day:
+                start = dt.time(23, 59, 59)
             else:
+                start = prev_end.time().replace(microsecond=0)
+                if dt.datetime.combine(day, start) < prev_end:
+                    start = (prev_end + dt.timedelta(seconds=1)).time().replace(microsecond=0)
+        capacity = room.capacity(day, start, cap)
+        if capacity is not None:
+            capacity = max(0.0, capacity)
+        longest = best_after[n]
+        placed: list[PlannedItem] = []
+        left: list[PlannedItem] = []
+        used = id_s
+        for item in sorted(pending, key=lambda i: i.sort_key):
+            if (
+                item.priority is not Priority.emergency
+                and longest is not None
+                and (item.duration_s + id_s > longest + 1e-6)
+            ):
                 notes.append(
-                    Note(
+                    make_note(
+                        "too-long",
                         day,
                         sid,
-                        "outside-window",
-                        (
-                            f"'{item.script_id}' ({item.source}) không phát: {item.at:%H:%M} nằm ngoài "
-                            "mọi khung giờ của đài"
-                        ),
-                        item.at,
+                        room.nominal_start(),
                         item.source,
                         item.script_id,
+                        dur=mmss(item.duration_s),
+                        cap=mmss(longest),
                     )
                 )
                 continue
-        add(item.at, window, item)
-
-    for item in queued:
-        window = _window_for(station, item.at) if item.at else None
-        add(item.at or dt.time(0), window, item)
-
-    sessions: list[Session] = []
-    for key in sorted(by_start):
-        window, items = by_start[key]
-        start = min(i.at or key for i in items)
-        if window is not None:
-            start = max(start, window[0])
-        capacity: float | None = None
-        if window is not None:
-            capacity = (
-                dt.datetime.combine(day, window[1]) - dt.datetime.combine(day, start)
-            ).total_seconds()
-        if cap is not None:
-            capacity = cap if capacity is None else min(capacity, cap)
-        sessions.append(
-            Session(
-                sid,
-                day,
-                start,
-                window,
-                capacity,
-                jingle_s[0],
-                jingle_s[1],
-                sorted(items, key=lambda i: i.sort_key),
-            )
-        )
-
-    carry: list[PlannedItem] = []
-    for n, sess in enumerate(sessions):
-        pending = sorted(sess.items + carry, key=lambda i: i.sort_key)
-        carry = []
-        placed: list[PlannedItem] = []
-        used = sess.station_id_s
-        blocked = False
-        for item in pending:
-            need = item.duration_s + (sess.between_s if placed else 0.0)
-            fits = sess.capacity_s is None or used + need <= sess.capacity_s + 1e-6
-            if item.priority is Priority.emergency or (fits and not blocked):
-                item.slot = sess.start
+            need = item.duration_s + (between_s if placed else 0.0)
+            if (
+                item.priority is Priority.emergency
+                or capacity is None
+                or used + need <= capacity + 1e-6
+            ):
                 placed.append(item)
                 used += need
             else:
-                blocked = True
-                carry.append(item)
-        sess.items = placed
-        if sess.overrun_s > 0:
-            notes.append(
-                Note(
-                    day,
-                    sid,
-                    "overrun",
-                    (
-                        f"buổi {sess.start:%H:%M} dài {_fmt(sess.used_s)}, quá "
-                        f"{_fmt(sess.capacity_s or 0)} cho phép {_fmt(sess.overrun_s)} "
-                        "(bản tin khẩn cấp không dời được)"
-                    ),
-                    sess.start,
-                )
-            )
-        if carry and n + 1 < len(sessions):
-            nxt = sessions[n + 1].start
-            for item in carry:
+                left.append(item)
+        if placed:
+            sess = Session(sid, day, start, room.window, capacity, id_s, between_s, placed)
+            sessions.append(sess)
+            prev_end = sess.end
+            for item in placed:
+                item.slot = start
+                if item.moved_from is not None:
+                    rule = "moved-cap" if id(item) in capped else "moved"
+                    notes.append(
+                        make_note(
+                            rule,
+                            day,
+                            sid,
+                            item.moved_from,
+                            item.source,
+                            item.script_id,
+                            frm=hm(item.moved_from),
+                            to=hm(start),
+                            limit=limits.max_sessions_per_day,
+                        )
+                    )
+            if sess.overrun_s > 0:
                 notes.append(
-                    Note(
+                    make_note(
+                        "overrun",
                         day,
                         sid,
-                        "moved",
-                        (
-                            f"'{item.script_id}' ({item.source}) không đủ chỗ ở buổi "
-                            f"{sess.start:%H:%M}, dời sang buổi {nxt:%H:%M}"
-                        ),
-                        sess.start,
-                        item.source,
-                        item.script_id,
+                        start,
+                        frm=hm(start),
+                        used=mmss(sess.used_s),
+                        cap=mmss(capacity or 0),
+                        over=mmss(sess.overrun_s),
                     )
                 )
-            for i in carry:
-                i.moved_from = i.moved_from or sess.start
-        elif carry:
-            for item in carry:
-                notes.append(
-                    Note(
-                        day,
-                        sid,
-                        "dropped",
-                        (
-                            f"'{item.script_id}' ({item.source}) không phát: buổi {sess.start:%H:%M} "
-                            f"không đủ chỗ ({_fmt(item.duration_s)}) và không còn buổi sau trong ngày"
-                        ),
-                        sess.start,
-                        item.source,
-                        item.script_id,
-                    )
-                )
-            carry = []
-    sessions = [s for s in sessions if s.items]
-    limit = station.limits.max_sessions_per_day
-    if limit is not None and len(sessions) > limit:
+        _clash_notes(day, sid, room.nominal_start(), placed, left, notes)
+        for item in left:
+            if item.moved_from is None:
+                item.moved_from = start
+        carry = left
+    for item in carry:
+        rule = "dropped-cap" if id(item) in capped else "dropped"
         notes.append(
-            Note(
+            make_note(
+                rule,
                 day,
                 sid,
-                "sessions",
-                (
-                    f"{len(sessions)} buổi trong ngày, quá {limit} buổi cho phép (limits."
-                    "max_sessions_per_day)"
-                ),
-                sessions[limit].start,
+                item.moved_from,
+                item.source,
+                item.script_id,
+                frm=hm(item.moved_from),
+                dur=mmss(item.duration_s),
+                limit=limits.max_sessions_per_day,
             )
         )
+    limit = limits.max_sessions_per_day
+    if limit is not None and len(sessions) > limit:
+        extra = [s for s in sessions if any(i.priority is Priority.emergency for i in s.items)]
+        frm = (extra or sessions)[-1].start
+        notes.append(
+            make_note("sessions", day, sid, frm, n=len(sessions), limit=limit, frm=hm(frm))
+        )
     return sessions
+
+
+def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
+    """Rule 2: the rooms that may hold a session (ids), at most ``limit`` of them.
+
+    The rooms with requests come first (priority requests, then the most requested
+    airtime, then the earliest); free windows after the first of them fill what is left,
+    so overflow has somewhere to go.
+    """
+    asked = [r for r in ordered if any(i.priority is not Priority.emergency for i in r.items)]
+    if limit is None:
+        return {id(r) for r in ordered}
+    ranked = sorted(
+        asked,
+        key=lambda r: (
+            min(_RANK[i.priority] for i in r.items),
+            -sum(i.duration_s for i in r.items),
+            r.key,
+        ),
+    )
+    chosen = ranked[:limit]
+    opened = {id(r) for r in chosen}
+    if chosen and len(chosen) < limit:
+        first = min(r.key for r in chosen)
+        for r in ordered:
+            if len(opened) >= limit:
+                break
+            if r.window is not None and not r.items and r.key > first:
+                opened.add(id(r))
+    return opened
+
+
+def _clash_notes(
+    day: dt.date,
+    sid: str,
+    at: dt.time,
+    placed: list[PlannedItem],
+    left: list[PlannedItem],
+    notes: list[Note],
+) -> None:
+    """Rule 7: a priority item pushed out by a priority item of another source."""
+    winners = [i for i in placed if i.priority is Priority.priority]
+    for item in left:
+        if item.priority is not Priority.priority:
+            continue
+        others = sorted(
+            {f"'{w.script_id}' ({w.source})" for w in winners if w.source != item.source}
+        )
+        if others:
+            notes.append(
+                make_note(
+                    "clash",
+                    day,
+                    sid,
+                    at,
+                    item.source,
+                    item.script_id,
+                    frm=hm(at),
+                    others=", ".join(others),
+                )
+            )
 
 
 def _queued_items(
@@ -581,6 +747,132 @@ def _queued_items(
     return out
 
 
+class Planner:
+    """Plans days for one schedule; holds only what it computed (durations, ledgers).
+
+    ``durations(station, script)`` gives each bulletin's seconds (real ones after a
+    render, :mod:`broadcast.estimate` measured from the spoken text before, or
+    :func:`estimate_duration` from word counts); ``queued`` are emergency bulletins.
+    Planning days in order reuses each day's fairness ledger for the next; any day can
+    also be planned alone: the ledger is then recomputed from the campaigns' earlier
+    days, so the answer is the same either way.
+    """
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        scripts: dict[str, Script],
+        durations: Durations | None = None,
+        jingles: JingleDurations | None = None,
+        queued: Iterable[QueuedBulletin] = (),
+    ) -> None:
+        self.schedule = schedule
+        self.scripts = scripts
+        self.durations = durations or estimate_duration
+        self.jingles = jingles or builtin_jingles
+        self.queued = list(queued)
+        self._seconds: dict[tuple[str, str], float] = {}
+        #: station -> (day, ledger at the start of that day)
+        self._ledgers: dict[str, tuple[dt.date, Ledger]] = {}
+        self._origin: dict[str, dt.date] = {}
+        for c in schedule.campaigns:
+            for sid in schedule.resolve_targets(c.stations):
+                if sid not in self._origin or c.start < self._origin[sid]:
+                    self._origin[sid] = c.start
+
+    def duration(self, station: Station, script_id: str) -> float:
+        key = (station.id, script_id)
+        found = self._seconds.get(key)
+        if found is None:
+            found = self._seconds[key] = float(self.durations(station, self.scripts[script_id]))
+        return found
+
+    def _prepare(self, station: Station, reqs: list[Request]) -> None:
+        for item, _ in reqs:
+            item.duration_s = self.duration(station, item.script_id)
+
+    def _base(
+        self, station: Station, day: dt.date, reqs: list[Request], ledger: Ledger
+    ) -> tuple[list[Session], list[Note]]:
+        """The day without queued emergencies (what the ledger counts)."""
+        self._prepare(station, reqs)
+        _fair_shares(reqs, ledger)
+        scratch: list[Note] = []
+        return _place_station(station, day, reqs, [], self.jingles(station), scratch), scratch
+
+    def ledger(self, station_id: str, day: dt.date) -> Ledger:
+        """[asked, aired] per campaign on ``station_id`` over its days before ``day``."""
+        origin = self._origin.get(station_id)
+        if origin is None or origin >= day:
+            return {}
+        origin = max(origin, day - dt.timedelta(days=MAX_HISTORY_DAYS))
+        known = self._ledgers.get(station_id)
+        if known is not None and origin <= known[0] <= day:
+            current, ledger = known[0], {k: list(v) for k, v in known[1].items()}
+        else:
+            current, ledger = origin, {}
+        station = self.schedule.stations[station_id]
+        while current < day:
+            reqs = _requests(self.schedule, self.scripts, current, [station_id])[0][station_id]
+            sessions, _ = self._base(station, current, reqs, ledger)
+            ledger = _advance(ledger, reqs, sessions)
+            current += dt.timedelta(days=1)
+        self._ledgers[station_id] = (day, ledger)
+        return ledger
+
+    def plan(self, day: dt.date, stations: Iterable[str] | None = None) -> DayPlan:
+        """The running order of ``day`` for every station (or only ``stations``)."""
+        plan = DayPlan(day=day)
+        wanted = list(stations) if stations is not None else list(self.schedule.stations)
+        requests, early = _requests(self.schedule, self.scripts, day, wanted)
+        for sid in wanted:
+            station = self.schedule.stations[sid]
+            reqs = requests[sid]
+            plan.notes.extend(early.get(sid, ()))
+            ledger = self.ledger(sid, day)
+            self._prepare(station, reqs)
+            _fair_shares(reqs, ledger)
+            extra: list[PlannedItem] = []
+            if self.queued:
+                base, _ = self._base(station, day, [(replace(i), k) for i, k in reqs], ledger)
+                own = sorted({s.start for s in base} | {w[0] for w in station.windows})
+
+                def previous(station: Station = station) -> list[dt.time]:
+                    prev_day = day - dt.timedelta(days=1)
+                    prev_reqs = _requests(self.schedule, self.scripts, prev_day, [station.id])
+                    prev, _ = self._base(
+                        station,
+                        prev_day,
+                        prev_reqs[0][station.id],
+                        self.ledger(station.id, prev_day),
+                    )
+                    return [s.start for s in prev] + [w[0] for w in station.windows]
+
+                extra = _queued_items(station, day, self.queued, previous, own)
+            if extra:
+                copies = [(replace(i), k) for i, k in reqs]
+                base, _ = self._base(station, day, copies, ledger)
+                after = _advance(ledger, copies, base)
+            sessions = _place_station(station, day, reqs, extra, self.jingles(station), plan.notes)
+            if not extra:
+                after = _advance(ledger, reqs, sessions)
+            plan.sessions[sid] = sessions
+            self._ledgers[sid] = (day + dt.timedelta(days=1), after)
+        return plan
+
+
+def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> Ledger:
+    out = {k: list(v) for k, v in ledger.items()}
+    for item, _ in reqs:
+        if item.campaign:
+            out.setdefault(item.source, [0, 0])[0] += 1
+    for sess in sessions:
+        for item in sess.items:
+            if item.campaign:
+                out.setdefault(item.source, [0, 0])[1] += 1
+    return out
+
+
 def plan_day(
     schedule: Schedule,
     scripts: dict[str, Script],
@@ -592,75 +884,15 @@ def plan_day(
 ) -> DayPlan:
     """The running order of ``day`` for every station (or only ``stations``).
 
-    ``durations(station, script)`` gives each bulletin's seconds: real ones after a
-    render, :func:`estimate_duration` by default. ``queued`` are emergency bulletins.
+    A fresh :class:`Planner` each call: to plan many days, hold one ``Planner`` and call
+    ``plan`` in day order (same answers, each day's ledger reused for the next).
     """
-    # A province plans ~10^5 small acyclic objects a day: the cyclic GC would rescan the
-    # whole heap (every station model) again and again for nothing.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _plan_day(schedule, scripts, day, durations, jingles, queued, stations)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _plan_day(
-    schedule: Schedule,
-    scripts: dict[str, Script],
-    day: dt.date,
-    durations: Durations | None,
-    jingles: JingleDurations | None,
-    queued: Iterable[QueuedBulletin],
-    stations: Iterable[str] | None,
-) -> DayPlan:
-    duration = durations or estimate_duration
-    jingle = jingles or builtin_jingles
-    queued = list(queued)
-    plan = DayPlan(day=day)
-    requests = _requests(schedule, scripts, day)
-    wanted = list(stations) if stations is not None else list(schedule.stations)
-    cache: dict[tuple[str, str], float] = {}
-    for sid in wanted:
-        station = schedule.stations[sid]
-        reqs = requests[sid]
-        for item, _ in reqs:
-            key = (sid, item.script_id)
-            if key not in cache:
-                cache[key] = float(duration(station, scripts[item.script_id]))
-            item.duration_s = cache[key]
-        extra: list[PlannedItem] = []
-        if queued:
-            scratch: list[Note] = []
-            copies = [(replace(i), sess) for i, sess in reqs]
-            own = [
-                s.start for s in _place_station(station, day, copies, [], jingle(station), scratch)
-            ]
-            own = sorted(set(own) | {w[0] for w in station.windows})
-
-            def previous(station: Station = station) -> list[dt.time]:
-                prev = plan_day(
-                    schedule,
-                    scripts,
-                    day - dt.timedelta(days=1),
-                    durations,
-                    jingles,
-                    (),
-                    [station.id],
-                )
-                return [s.start for s in prev.sessions[station.id]] + [
-                    w[0] for w in station.windows
-                ]
-
-            extra = _queued_items(station, day, queued, previous, own)
-        plan.sessions[sid] = _place_station(station, day, reqs, extra, jingle(station), plan.notes)
-    return plan
+    return Planner(schedule, scripts, durations, jingles, queued).plan(day, stations)
 
 
 def requested_scripts(
     schedule: Schedule, scripts: dict[str, Script], day: dt.date
 ) -> dict[str, list[str]]:
     """Script ids each station may air on ``day`` (before any move or drop), sorted."""
-    reqs = _requests(schedule, scripts, day)
+    reqs, _ = _requests(schedule, scripts, day)
     return {sid: sorted({i.script_id for i, _ in items}) for sid, items in reqs.items()}

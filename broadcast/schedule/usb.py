@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
-import json
 import os
 import re
 import shutil
@@ -28,6 +27,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
+from .running_order import read_running_order
 
 SLUG_LEN = 20
 _NUMBERED = re.compile(r"^\d{3}_[a-z0-9-]*\.mp3$")
@@ -76,15 +76,14 @@ def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list
             where=str(source),
             fix=f"chạy 'broadcast build --date {day.isoformat()}' trước",
         )
-    doc = json.loads(source.read_text("utf-8"))
+    order = read_running_order(source)
     folder = Path(dest) / f"{day:%Y%m%d}"
     plan: list[tuple[Path, str]] = []
-    listing = [f"Đài {doc['station']['name']} — ngày {day:%d/%m/%Y}", ""]
-    for n, item in enumerate(doc["items"], 1):
-        name = f"{n:03d}_{ascii_slug(item['title'])}.mp3"
-        plan.append(((source.parent / item["file"]).resolve(), name))
-        start = dt.datetime.fromisoformat(item["start"])
-        listing.append(f"{name}\t{start:%H:%M:%S}\t{item['title']}")
+    listing = [f"Đài {order.station.name} — ngày {day:%d/%m/%Y}", ""]
+    for n, item in enumerate(order.items, 1):
+        name = f"{n:03d}_{ascii_slug(item.title)}.mp3"
+        plan.append((order.media(item), name))
+        listing.append(f"{name}\t{item.start:%H:%M:%S}\t{item.title}")
     texts = {
         "PLAYLIST.M3U": ("\r\n".join(name for _, name in plan) + "\r\n").encode("utf-8"),
         "DANHSACH.TXT": ("\ufeff" + "\r\n".join(listing) + "\r\n").encode("utf-8"),

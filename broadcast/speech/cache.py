@@ -5,10 +5,14 @@ voice, the rate and the engine's other settings (gTTS host, Piper model digest).
 online engine's speech is fetched once and then reused offline, so an office can
 pre-render while it has internet.
 
-Layout: ``ROOT/<engine>/<k[:2]>/<k>.wav`` (16-bit mono WAV: lossless, read without
-ffmpeg). Files are published atomically; a striped file lock per key makes two
-concurrent builds synthesize a text once. A hit touches the file's mtime, so age
-means "last used" and ``prune`` removes what nobody used for a while.
+Layout: ``ROOT/<engine>/<k[:2]>/<k>.flac`` (16-bit mono FLAC through soundfile:
+lossless and about a third of a WAV's size; caches made before hold ``<k>.wav``, still
+read). An entry can't lie: it is used only when it decodes whole to the frame count its
+header stored, so a truncated (even or odd length) or garbage file is a miss and is
+made again, never an error and never a half-length bulletin. Files are published
+atomically; a striped file lock per key makes two concurrent builds synthesize a text
+once. A hit touches the file's mtime, so age means "last used" and ``prune`` removes
+what nobody used for a while.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import soundfile as sf
 from filelock import FileLock
 from pydub import AudioSegment
 
@@ -55,6 +61,38 @@ def speech_key(
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+#: suffixes of entries, newest format first (``.wav`` is the layout before FLAC)
+SUFFIXES = (".flac", ".wav")
+
+
+class DamagedEntry(Exception):
+    """A cache file that does not decode whole to the frame count it announces."""
+
+
+def to_flac(seg: AudioSegment) -> bytes:
+    """16-bit mono FLAC; its STREAMINFO holds the frame count :func:`from_flac` checks."""
+    seg = seg.set_channels(1).set_sample_width(2)
+    buf = io.BytesIO()
+    pcm = np.frombuffer(seg.raw_data, dtype="<i2")
+    sf.write(buf, pcm, seg.frame_rate, format="FLAC", subtype="PCM_16")
+    return buf.getvalue()
+
+
+def from_flac(data: bytes) -> AudioSegment:
+    """Decode a FLAC entry; DamagedEntry unless every announced frame is there."""
+    try:
+        with sf.SoundFile(io.BytesIO(data)) as f:
+            expected, rate, channels = f.frames, f.samplerate, f.channels
+            pcm = f.read(dtype="int16")
+    except (sf.SoundFileError, RuntimeError, ValueError, TypeError) as exc:
+        raise DamagedEntry(str(exc)) from None
+    if channels != 1 or expected <= 0 or len(pcm) != expected:
+        raise DamagedEntry(f"{len(pcm)} frames of {expected}")
+    return AudioSegment(
+        data=pcm.astype("<i2").tobytes(), sample_width=2, frame_rate=rate, channels=1
+    )
+
+
 def to_wav(seg: AudioSegment) -> bytes:
     seg = seg.set_channels(1).set_sample_width(2)
     buf = io.BytesIO()
@@ -67,14 +105,23 @@ def to_wav(seg: AudioSegment) -> bytes:
 
 
 def from_wav(data: bytes) -> AudioSegment:
-    with wave.open(io.BytesIO(data), "rb") as w:
-        frames = w.readframes(w.getnframes())
-        return AudioSegment(
-            data=frames,
-            sample_width=w.getsampwidth(),
-            frame_rate=w.getframerate(),
-            channels=w.getnchannels(),
-        )
+    """Decode a WAV entry (the cache before FLAC); DamagedEntry when it is cut short."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as w:
+            expected, width, channels = w.getnframes(), w.getsampwidth(), w.getnchannels()
+            frames = w.readframes(expected)
+            rate = w.getframerate()
+    except (wave.Error, EOFError, ValueError) as exc:
+        raise DamagedEntry(str(exc)) from None
+    # A WAV cut short keeps the header's frame count: fewer bytes than it says is damage
+    # (an even cut would otherwise give a short bulletin, an odd one a ValueError later).
+    if expected <= 0 or width == 0 or channels == 0 or len(frames) != expected * width * channels:
+        raise DamagedEntry(f"{len(frames)} bytes for {expected} frames")
+    return AudioSegment(data=frames, sample_width=width, frame_rate=rate, channels=channels)
+
+
+def decode_entry(path: Path, data: bytes) -> AudioSegment:
+    return from_wav(data) if path.suffix == ".wav" else from_flac(data)
 
 
 @dataclass
@@ -84,6 +131,7 @@ class CacheStats:
     oldest: float | None = None  # mtime (last use)
     newest: float | None = None
     by_engine: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes
+    damaged: list[Path] = field(default_factory=list)  # will be made again when needed
 
 
 @dataclass
@@ -100,8 +148,8 @@ class SpeechCache:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
-    def path(self, engine: str, key: str) -> Path:
-        return self.root / engine / key[:2] / f"{key}.wav"
+    def path(self, engine: str, key: str, suffix: str = SUFFIXES[0]) -> Path:
+        return self.root / engine / key[:2] / f"{key}{suffix}"
 
     @contextmanager
     def lock(self, key: str, timeout: float = 600) -> Iterator[None]:
@@ -112,43 +160,72 @@ class SpeechCache:
             yield
 
     def get(self, engine: str, key: str) -> AudioSegment | None:
-        path = self.path(engine, key)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        try:
-            seg = from_wav(data)
-        except (wave.Error, EOFError):
-            return None  # a damaged entry is a miss; it will be rewritten
+        """The entry's audio, or None when it is missing or damaged (a damaged one is
+        removed; the caller makes it again)."""
+        for suffix in SUFFIXES:
+            path = self.path(engine, key, suffix)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            try:
+                seg = decode_entry(path, data)
+            except DamagedEntry:
+                try:
+                    path.unlink()  # never read again; put() writes a whole one
+                except OSError:
+                    pass
+                continue
+            self.touch(path)
+            return seg
+        return None
+
+    @staticmethod
+    def touch(path: Path) -> None:
+        """Mark an entry as used now: ``prune --older-than`` counts from the last use."""
         try:
             os.utime(path)
         except OSError:
             pass
-        return seg
 
     def put(self, engine: str, key: str, audio: AudioSegment) -> Path:
         path = self.path(engine, key)
-        atomic.write_bytes(path, to_wav(audio))
+        atomic.write_bytes(path, to_flac(audio))
         return path
+
+    def existing(self, engine: str, key: str) -> Path | None:
+        """The entry's file if there is one (not decoded)."""
+        for suffix in SUFFIXES:
+            path = self.path(engine, key, suffix)
+            if path.is_file():
+                return path
+        return None
 
     # -- maintenance -------------------------------------------------------------------
     def entries(self) -> list[tuple[Path, os.stat_result]]:
         if not self.root.is_dir():
             return []
         out = []
-        for path in self.root.glob("*/*/*.wav"):
-            if path.parts[-3] == LOCKS:
-                continue
-            try:
-                out.append((path, path.stat()))
-            except OSError:
-                continue  # pruned by someone else meanwhile
+        for suffix in SUFFIXES:
+            for path in self.root.glob(f"*/*/*{suffix}"):
+                if path.parts[-3] == LOCKS or path.name.startswith("."):
+                    continue
+                try:
+                    out.append((path, path.stat()))
+                except OSError:
+                    continue  # pruned by someone else meanwhile
         return out
 
-    def stats(self) -> CacheStats:
+    def stats(self, verify: bool = True) -> CacheStats:
+        """Size, age and engines; with ``verify``, every entry is decoded and the
+        damaged ones listed (they are misses: the next build makes them again)."""
         st = CacheStats()
         for path, info in self.entries():
+            if verify:
+                try:
+                    decode_entry(path, path.read_bytes())
+                except (DamagedEntry, OSError):
+                    st.damaged.append(path)
             st.files += 1
             st.bytes += info.st_size
             st.oldest = info.st_mtime if st.oldest is None else min(st.oldest, info.st_mtime)

@@ -113,6 +113,39 @@ class Speaker:
             fix="thêm 'espeak' (ngoại tuyến, luôn dùng được) vào cuối danh sách voice.engines",
         )
 
+    def prepare(self, text: str) -> None:
+        """Make sure the speech of ``text`` is in the cache, without decoding a hit."""
+        if self.cache is None:
+            return
+        for name in self.settings.engines:
+            if name in self.down:
+                continue
+            if self.cache_path(text, name) is not None:
+                return  # the first engine that is not down already spoke it
+            break
+        try:
+            self.speak(text)
+        except EngineError:
+            pass  # the process that makes the file meets it again and reports it
+
+    def cache_path(self, text: str, engine: str) -> Path | None:
+        """The cache file holding ``text`` as ``engine`` spoke it, if there is one."""
+        if self.cache is None:
+            return None
+        try:
+            eng = self.engine(engine)
+        except EngineError:
+            return None
+        key = speech_key(
+            text,
+            eng.NAME,
+            eng.version,
+            eng.voice_for(self.dialect),
+            self.settings.rate,
+            eng.settings(),
+        )
+        return self.cache.existing(eng.NAME, key)
+
     def _speak_with(self, eng: Engine, text: str, voice: str) -> tuple[AudioSegment, bool]:
         """Cached speech if any (even from an engine that is down), else synthesize."""
         rate = self.settings.rate

@@ -8,6 +8,8 @@ text is the job of rules.py.
 
 from __future__ import annotations
 
+import re
+
 from vn_numberwords import Dictionary, SouthDictionary, number_to_words
 
 from ..errors import InputError
@@ -36,7 +38,12 @@ def quantity(n: int, dialect: str = "north") -> str:
         return "âm " + quantity(-n, dialect)
     if n > MAX_QUANTITY:
         return digit_by_digit(str(n))
-    return number_to_words(n, _DICTIONARIES[check_dialect(dialect)])
+    return _fix_lam(number_to_words(n, _DICTIONARIES[check_dialect(dialect)]))
+
+
+def _fix_lam(words: str) -> str:
+    """vn_numberwords 0.2.0 says 65, 75, 85, 95 "... mươi năm"; after mươi it is "lăm"."""
+    return re.sub(r"(?<=mươi) năm(?!\w)", " lăm", words)
 
 
 def quantity_text(digits: str, dialect: str = "north") -> str:

@@ -34,6 +34,7 @@ from functools import lru_cache, partial
 
 from . import numbers, tables
 from .numbers import digit_by_digit, quantity, quantity_text
+from .syllables import segment
 
 Rule = Callable[[str], str]
 
@@ -199,35 +200,176 @@ def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
     return _tidy_spaces(pattern.sub(repl, text))
 
 
+# -- Roman numerals ---------------------------------------------------------------
+
+
+def roman_value(letters: str) -> int | None:
+    """XIV -> 14; None unless written the canonical way (so "VX", "IIII" are not numbers)."""
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for i, c in enumerate(letters):
+        v = values[c]
+        total += -v if i + 1 < len(letters) and values[letters[i + 1]] > v else v
+    return total if 0 < total < 40 and _to_roman(total) == letters else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        out += sym * (n // value)
+        n %= value
+    return out
+
+
+@lru_cache(maxsize=1)
+def _roman_pattern() -> re.Pattern[str]:
+    words = sorted(tables.numbers()["roman_contexts"], key=len, reverse=True)
+    alts = "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in words)
+    return re.compile(r"(?i:(?<!\w)(" + alts + r"))([ \t]+)([IVX]+)(?![\w.]\w|\w)")
+
+
+def read_roman_numerals(text: str) -> str:
+    """quý IV -> quý 4, thế kỷ XX -> thế kỷ 20 (the number is read later), after the
+    words of data/numbers.yaml ``roman_contexts`` only."""
+
+    def repl(m: re.Match[str]) -> str:
+        value = roman_value(m.group(3))
+        return m.group(0) if value is None else f"{m.group(1)}{m.group(2)}{value}"
+
+    if not _ANY_ROMAN.search(text):  # most notices have none: skip the long pattern
+        return text
+    return _roman_pattern().sub(repl, text)
+
+
+_ANY_ROMAN = re.compile(r"(?<!\w)[IVX]+(?!\w)")
+
+
 # -- web addresses and e-mail -------------------------------------------------------
 
 
 def _read_label(label: str) -> str:
+    """One part of an address without separators: a known label, digits, or words."""
+    return _read_compound(label)
+
+
+def _fixed_label(part: str) -> str | None:
     web = tables.web()
-    low = label.lower()
-    if low in web["words"]:
-        return web["words"][low]
-    if low in web["labels"]:
-        return web["labels"][low]
-    parts = re.findall(r"[0-9]+|[^\W\d_]+", low)
-    if len(parts) > 1:
-        return " ".join(_read_label(p) for p in parts)
-    if low.isdigit():
-        return digit_by_digit(low, group=False)
-    # Short parts that cannot be one syllable (ais, ubnd) are spelled; a longer unknown
-    # part is most likely run-together words, left to the engine.
-    if len(low) <= 3 or len(low) <= 5 and not is_syllable(low):
-        return spell(low)
-    return low
+    return web["words"].get(part) or web["labels"].get(part) or _loanwords_lower().get(part)
+
+
+@lru_cache(maxsize=1)
+def _loanwords_lower() -> dict[str, str]:
+    return {k.lower(): v for k, v in tables.loanwords().items() if re.fullmatch(r"\w+", k)}
+
+
+def _read_compound(part: str) -> str:
+    """baocao-lua-dao -> "báo cáo gạch ngang lừa gạch ngang đảo"; phananh -> "phản ánh".
+
+    Letters that run across "-" or "_" are cut into words together (syllables.py), so
+    a word the writer split with a hyphen is still found; digits are read one by one;
+    separators are said by name where they stand. A part listed whole in web.yaml
+    (gov, vn, zalo, thongbaorac) is read as listed there.
+    """
+    web = tables.web()
+    names = {
+        ".": web["dot"],
+        "-": web["hyphen"],
+        "_": web["underscore"],
+        "/": web["slash"],
+        "+": "cộng",
+    }
+    low = part.lower()
+    whole = _fixed_label(low)
+    if whole is not None:
+        return whole
+    out: list[str] = []
+    run: list[str] = []  # letters and the separators between them, not yet read
+
+    def flush() -> None:
+        if run:
+            out.append(_read_letters(run, names))
+            run.clear()
+
+    for token in re.findall(r"[^\W\d_]+|\d+|[^\w]|_", low):
+        if token.isdigit():
+            flush()
+            out.append(digit_by_digit(token, group=False))
+        elif token.isalpha():
+            if run and run[-1].isalpha():
+                run.append("")  # two letter runs with nothing between: cannot happen
+            run.append(token)
+        elif run and run[-1].isalpha():
+            run.append(token)
+        else:
+            flush()
+            out.append(names.get(token, ""))
+    if run and not run[-1].isalpha():
+        tail = run.pop()
+        flush()
+        out.append(names.get(tail, ""))
+    flush()
+    return " ".join(w for w in out if w)
+
+
+def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
+    """Letter parts joined by separators: listed parts as listed, the rest cut into words."""
+    words: list[str] = []
+    pending: list[str] = []  # parts not listed in web.yaml, read together
+
+    def cut() -> None:
+        if not pending:
+            return
+        text, breaks, seps, pos = "", set(), {}, 0
+        for i, item in enumerate(pending):
+            if i % 2:
+                breaks.add(pos)
+                seps[pos] = names.get(item, "")
+            else:
+                text += item
+                pos += len(item)
+        said: list[str] = []
+        for start, end, reading in segment(_ascii(text), frozenset(breaks)):
+            if start in seps:
+                said.append(seps.pop(start))
+            said.append(reading if reading is not None else spell(text[start:end]))
+        words.extend(w for w in said if w)
+        pending.clear()
+
+    for i, item in enumerate(run):
+        if i % 2:  # a separator
+            if pending and not pending[-1].isalpha():
+                pending.append(item)
+            elif pending:
+                pending.append(item)
+            else:
+                words.append(names.get(item, ""))
+            continue
+        fixed = _fixed_label(item)
+        if fixed is None:
+            pending.append(item)
+            continue
+        sep = pending.pop() if pending and not pending[-1].isalpha() else None
+        cut()
+        if sep is not None:
+            words.append(names.get(sep, ""))
+        words.append(fixed)
+    if pending and not pending[-1].isalpha():
+        sep = pending.pop()
+        cut()
+        words.append(names.get(sep, ""))
+    cut()
+    return " ".join(w for w in words if w)
+
+
+def _ascii(text: str) -> str:
+    """đ -> d and marks dropped: the spelling the syllable inventory is written in."""
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(c for c in bare if not unicodedata.combining(c))
 
 
 def _read_host(host: str) -> str:
     web = tables.web()
-    out = []
-    for label in host.split("."):
-        pieces = [_read_label(p) for p in label.split("-") if p]
-        out.append(f" {web['hyphen']} ".join(pieces))
-    return f" {web['dot']} ".join(out)
+    return f" {web['dot']} ".join(_read_compound(label) for label in host.split("."))
 
 
 def _read_path(path: str) -> str:
@@ -235,8 +377,7 @@ def _read_path(path: str) -> str:
     words = []
     for seg in path.split("/"):
         if seg:
-            pieces = [_read_label(p) for p in re.split(r"[^0-9A-Za-z]+", seg) if p]
-            words.append(" ".join(pieces))
+            words.append(_read_compound(seg))
     return f" {web['slash']} ".join(words)
 
 
@@ -248,10 +389,7 @@ def read_emails(text: str) -> str:
     web = tables.web()
 
     def repl(m: re.Match[str]) -> str:
-        local = re.split(r"([._+-])", m.group(1))
-        names = {".": web["dot"], "_": web["underscore"], "-": web["hyphen"], "+": "cộng"}
-        spoken_local = " ".join(names[p] if p in names else _read_label(p) for p in local if p)
-        return f" {spoken_local} {web['at_sign']} {_read_host(m.group(2))} "
+        return f" {_read_compound(m.group(1))} {web['at_sign']} {_read_host(m.group(2))} "
 
     return _tidy_spaces(_EMAIL.sub(repl, text))
 
@@ -316,45 +454,147 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
 
 # -- digit strings read one by one ---------------------------------------------------
 
-_PHONE = re.compile(r"(?<![\w.,+])(\+84|0)([ .-]?\d{2,3}(?:[ .-]?\d{3,4}){2})(?![\w]|[.,]\d)")
+# Shapes of Vietnamese telephone numbers, in any grouping the writer chose (dots,
+# spaces, dashes or none): mobile 0[35789]x + 7 digits, landline 02xx + 8 digits,
+# 1800/1900 service numbers of 8 or 10 digits, and the same after +84, (+84) or a
+# glued 84. Each digit may be preceded by one separator, so every grouping matches.
+_ANY = r"(?:[ .-]?\d)"
+_PHONE = re.compile(
+    r"(?=[(+018])(?<![\w.,+/-])(?<!\d[ .-])(?:"  # the lookahead first: fails fast
+    r"(?P<intl>(?:\([ \t]?\+?[ \t]?84[ \t]?\)|\+[ \t]?84)[ .-]?(?:\(0\)[ .-]?)?)"
+    r"(?P<inum>[35789]" + _ANY + r"{8}|2" + _ANY + r"{9})"
+    r"|(?P<glued>84)(?P<gnum>[35789]\d{8}|2\d{9})"
+    r"|(?P<num>0[ .-]?[35789]" + _ANY + r"{8}|0[ .-]?2" + _ANY + r"{9}"
+    r"|\(02\d\)[ .-]?\d" + _ANY + r"{7}|\(02\d\d\)[ .-]?\d" + _ANY + r"{6}"
+    r"|1[89]00" + _ANY + r"{4}(?:" + _ANY + r"{2})?)"
+    r")(?![\w]|[ .,-]\d)"  # more digits after: not this shape, another rule reads them
+)
+
+
+def phone_groups(digits: str) -> list[str]:
+    """How an announcer groups a bare number: 0912 345 678, 024 3826 1234, 1900 1006."""
+    if digits.startswith(("024", "028")) and len(digits) == 11:
+        return [digits[:3], digits[3:7], digits[7:]]
+    if digits.startswith(("24", "28")) and len(digits) == 10:  # after +84
+        return [digits[:2], digits[2:6], digits[6:]]
+    if digits.startswith("1") and len(digits) == 8:  # 1900 1006
+        return [digits[:4], digits[4:]]
+    if len(digits) == 9:  # a mobile after +84: 912 345 678
+        return [digits[:3], digits[3:6], digits[6:]]
+    if len(digits) == 10 and digits.startswith("2"):  # a landline after +84: 208 385 5123
+        return [digits[:3], digits[3:6], digits[6:]]
+    if len(digits) == 11:  # 0208 385 5123
+        return [digits[:4], digits[4:7], digits[7:]]
+    return [digits[:4], digits[4:7], digits[7:]] if len(digits) == 10 else [digits]
+
+
+def _say_phone(written: str) -> str:
+    """The writer's groups if there are any, else the announcer's grouping."""
+    groups = re.findall(r"\d+", written)
+    if len(groups) == 1:
+        groups = phone_groups(groups[0])
+    # A long group the writer left whole, (024)38261234: cut it as in 3826 1234.
+    groups = [p for g in groups for p in ([g[:4], g[4:]] if len(g) == 8 else [g])]
+    return ", ".join(digit_by_digit(g, group=False) for g in groups)
 
 
 def read_phone_numbers(text: str) -> str:
-    """0912.345.678 / 0987 654 321 / +84 912345678 -> digits in the writer's groups."""
+    """0912.345.678 / 024 3826 1234 / (+84) 912 345 678 / 1900 1006: digit by digit.
+
+    Recognised on the number's shape alone, anywhere in a sentence: a listener must
+    be able to dial what they hear, so no context word is needed.
+    """
 
     def repl(m: re.Match[str]) -> str:
-        prefix, rest = m.groups()
-        count = sum(c.isdigit() for c in rest)
-        if prefix == "0" and not 9 <= count <= 10 or prefix == "+84" and not 8 <= count <= 10:
-            return m.group(0)
-        if prefix == "+84":
-            return "cộng tám bốn, " + digit_by_digit(rest)
-        grouped = rest[0] in " .-"  # "0 912 ..." is rare; keep the 0 with the first group
-        return digit_by_digit(("0 " if grouped else "0") + rest)
+        if m.group("num"):
+            return _say_phone(m.group("num"))
+        if m.group("glued"):
+            return "tám bốn, " + _say_phone(m.group("gnum"))
+        return "cộng tám bốn, " + _say_phone(m.group("inum").lstrip(" .-"))
 
-    return _PHONE.sub(repl, text)
+    text = _PHONE.sub(repl, text)
+    # The prefix on its own ("số có đầu +84"): still a code, not "cộng tám mươi bốn".
+    return _BARE_PREFIX.sub(" cộng tám bốn ", text)
 
 
-_DIGIT_RUN = r"(\+?\d(?:[\d]|[ .-](?=\d))*)"
+_BARE_PREFIX = re.compile(r"(?<![\w+])(?:\([ \t]?\+[ \t]?84[ \t]?\)|\+[ \t]?84)(?![\w]|[ .-]?\d)")
+
+
+# 0451.0003.21987, 0451-0003-21987: groups that are not thousands (a group of four
+# or more digits, or a leading zero) are an account number wherever they stand.
+_GROUPED_CODE = re.compile(
+    r"(?<![\w.,/+-])(\d{3,}(?:\.\d{3,})+|\d{3,}(?:-\d{3,}){2,})(?![\w/%]|[.,-]\d)"
+)
+
+
+def read_grouped_codes(text: str) -> str:
+    """An account number grouped with dots or dashes: digit by digit, never "chấm"."""
+
+    def repl(m: re.Match[str]) -> str:
+        run = m.group(1)
+        groups = re.split(r"[.-]", run)
+        digits = "".join(groups)
+        thousands = (
+            "." in run
+            and not run.startswith("0")
+            and len(groups[0]) <= 3
+            and all(len(g) == 3 for g in groups[1:])
+        )
+        if thousands or not 6 <= len(digits) <= 19:
+            return run
+        return digit_by_digit(run)
+
+    return _GROUPED_CODE.sub(repl, text)
+
+
+_DIGIT_RUN = re.compile(r"\+?\d(?:\d|[ .-](?=\d))*")
 
 
 @lru_cache(maxsize=1)
-def _context_pattern() -> re.Pattern[str]:
+def _context_before() -> re.Pattern[str]:
+    """A context word ending right before a digit run (searched in a short window)."""
     contexts = sorted(tables.numbers()["digit_contexts"], key=len, reverse=True)
     alts = "|".join(re.escape(c) for c in contexts)
-    return re.compile(
-        r"(?i)(?<!\w)(" + alts + r")((?:[ \t]+số)?[ \t]*:?[ \t]*)" + _DIGIT_RUN + r"(?![\w/%])"
-    )
+    return re.compile(r"(?i)(?<!\w)(?:" + alts + r")(?:[ \t]+số)?[ \t]*:?[ \t]*\Z")
+
+
+_CONTEXT_WINDOW = 48  # longer than the longest context word and its gap
+
+
+@lru_cache(maxsize=1)
+def _quantity_after() -> re.Pattern[str]:
+    units = "|".join(re.escape(w) for w in tables.numbers()["quantity_words"])
+    return re.compile(r"(?i)[ \t]*(?:" + units + r")(?!\w)")
+
+
+def _looks_like_amount(run: str) -> bool:
+    """20, 500.000: a count or a sum; 113, 0912, 123456 stay codes."""
+    if run.startswith("0") or run in tables.numbers()["hotlines"]:
+        return False
+    return re.fullmatch(r"\d{1,3}(?:\.\d{3})*", run) is not None
 
 
 def read_digit_contexts(text: str) -> str:
-    """After "gọi", "tổng đài", "số tài khoản", "CCCD", ...: digits one by one."""
+    """After "gọi", "tổng đài", "số tài khoản", "CCCD", ...: digits one by one.
 
-    def repl(m: re.Match[str]) -> str:
-        context, gap, run = m.groups()
-        return f"{context}{gap}{digit_by_digit(run)}"
-
-    return _context_pattern().sub(repl, text)
+    Unless a counting word follows: "gọi 20 cuộc", "tài khoản 500.000 đồng" are amounts.
+    Each digit run looks back at the few characters before it for a context word,
+    which is much faster than trying every context word at every position.
+    """
+    before, after = _context_before(), _quantity_after()
+    out, last = [], 0
+    for m in _DIGIT_RUN.finditer(text):
+        run, start, end = m.group(), m.start(), m.end()
+        if end < len(text) and (text[end].isalnum() or text[end] in "_/%"):
+            continue
+        if not before.search(text, max(0, start - _CONTEXT_WINDOW), start):
+            continue
+        if after.match(text, end) and _looks_like_amount(run):
+            continue
+        out += [text[last:start], digit_by_digit(run)]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 _BARE_SO = re.compile(r"(?i)(?<!\w)(số[ \t]*:?[ \t]*)(\d+)(?![\w/%]|[.,]\d)")
@@ -706,6 +946,54 @@ def _words_pattern(keys: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
     return re.compile(r"(?<![\w&/.@])(?:" + alts + r")(?:(?<=\.)|(?![\w&/@]))", flags)
 
 
+@lru_cache(maxsize=1)
+def _place_pattern() -> re.Pattern[str]:
+    keys = sorted(tables.places(), key=len, reverse=True)
+    alts = "|".join(re.escape(k) for k in keys)
+    # Followed by a number (Q.1, KP. 3) or a capitalised word with a small letter next.
+    return re.compile(r"(?<![\w.&/])(" + alts + r")[ \t]*(?=\d|([^\W\d_])[^\W\d_]*)")
+
+
+_NAME_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
+
+
+def _is_initial(text: str, start: int) -> bool:
+    """Is the word before ``start`` a title or a name inside a sentence (Văn, ông)?"""
+    before = text[max(0, start - 40) : start]
+    m = _NAME_BEFORE.search(before)
+    if not m:
+        return False
+    word = m.group(1)
+    data = tables.table("abbreviations")
+    if word.lower() in data["person_words"] or word in data["person_words"]:
+        return True
+    if not (word[0].isupper() and word[1:].islower()):
+        return False  # UBND, xã: not a name
+    head = before[: m.start(1)].rstrip(" \t")
+    return bool(head) and head[-1] not in ".!?:;(\n"  # a capital word mid-sentence
+
+
+def expand_place_abbreviations(text: str) -> str:
+    """H. Cần Giuộc -> huyện Cần Giuộc, Q.1 -> quận 1; "Nguyễn Văn H." keeps its initial."""
+    data = tables.table("abbreviations")
+    places, not_before = tables.places(), data["place_not_before"]
+
+    def repl(m: re.Match[str]) -> str:
+        key, first = m.group(1), m.group(2)
+        nxt = m.string[m.end() : m.end() + 12]
+        if first is not None:
+            word = re.match(r"[^\W\d_]+", nxt)
+            if not first.isupper() or word is None or len(word.group()) < 2:
+                return m.group(0)
+            if not word.group()[1].islower() or word.group() in not_before:
+                return m.group(0)
+        if _is_initial(m.string, m.start()):
+            return m.group(0)
+        return places[key] + " "
+
+    return _place_pattern().sub(repl, text)
+
+
 def expand_abbreviations(text: str) -> str:
     """UBND -> "ủy ban nhân dân", V/v -> "về việc", TP. -> "thành phố" (data/abbreviations.yaml)."""
     return _replace_words(text, tables.abbreviations())
@@ -835,27 +1123,30 @@ def pipeline(
         ("markdown", strip_markdown),
         ("lines", join_lines),
         ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}))),
+        ("roman_numerals", read_roman_numerals),
+        ("places", expand_place_abbreviations),
         ("emails", read_emails),
         ("web_addresses", read_web_addresses),
-        ("loanwords", read_loanwords),
         ("document_numbers", partial(read_document_numbers, **d)),
         ("phone_numbers", read_phone_numbers),
+        ("grouped_codes", read_grouped_codes),
         ("digit_contexts", read_digit_contexts),
         ("numbers_after_so", read_numbers_after_so),
         ("hotlines", read_hotlines),
         ("long_codes", read_long_codes),
+        ("loanwords", read_loanwords),
         ("date_ranges", partial(read_date_ranges, **d)),
         ("dates", partial(read_dates, **d)),
         ("month_year", partial(read_month_year, **d)),
         ("day_month_words", partial(read_day_month_words, **d)),
         ("times", partial(read_times, **d)),
         ("ordinals", partial(read_ordinals, **d)),
+        ("per_units", read_per_units),
         ("number_ranges", read_number_ranges),
         ("percent", partial(read_percent, **d)),
         ("money", partial(read_money, **d)),
         ("units", partial(read_units, **d)),
         ("letter_codes", read_letter_codes),
-        ("per_units", read_per_units),
         ("numbers", partial(read_numbers, **d)),
         ("abbreviations", expand_abbreviations),
         ("acronyms", read_acronyms),

@@ -44,6 +44,10 @@ def loanwords() -> dict[str, str]:
     return table("abbreviations")["loanwords"]
 
 
+def places() -> dict[str, str]:
+    return table("abbreviations")["places"]
+
+
 def web() -> MappingProxyType[str, Any]:
     return table("web")
 

@@ -81,7 +81,7 @@ def test_english_headers_and_duration(log: AsRunLog, tmp_path: Path) -> None:
             "25/11/2026",
         ),
         (
-            "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6h,06:01,a\n",
+            "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6 rưỡi,06:01,a\n",
             "dòng 2, cột 3 (bat_dau)",
             "06:00",
         ),
@@ -149,7 +149,7 @@ def test_not_utf8_and_missing_file(log: AsRunLog, tmp_path: Path) -> None:
 
 def test_cli_import_confirm_report(planned_log: AsRunLog, tmp_path: Path) -> None:
     out = planned_log.path.parent
-    bad = write(tmp_path, "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6h,,a\n")
+    bad = write(tmp_path, "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6 rưỡi,,a\n")
     runner = CliRunner()
     res = runner.invoke(
         cli, ["asrun", "import", str(bad), "--root", str(tmp_path), "--out", str(out)]
@@ -205,7 +205,7 @@ def test_main_prints_errors_without_traceback(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    bad = write(tmp_path, "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6h,,a\n")
+    bad = write(tmp_path, "ngay,dai,bat_dau,ket_thuc,kich_ban\n25/11/2026,xom-cau,6 rưỡi,,a\n")
     res = subprocess.run(
         [
             sys.executable,

@@ -133,7 +133,7 @@ def test_next_build_removes_half_written_media_a_killed_run_left(small_root, tmp
     base = ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
     assert runner.invoke(cli, base).exit_code == 0
     speech = next(p for p in (out / "cache" / "speech").glob("*/*") if p.is_dir())
-    folders = [out / "bulletins" / "xom-a", out / "jingles", speech]
+    folders = [out / "bulletins" / "shared", out / "announcements", out / "jingles", speech]
     old, young = [], []
     for folder in folders:
         stale = folder / ".x-0123456789.mp3.abcd1234.tmp.mp3"
@@ -186,8 +186,10 @@ def test_rebuild_is_byte_identical_and_touches_nothing(small_root, tmp_path):
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
     order = json.loads((out / "playlists" / DAY / "fm-thu.json").read_text("utf-8"))
     kinds = [i["kind"] for i in order["items"]]
-    # station ID at each session start, a chime between two bulletins
-    assert kinds == ["jingle", "bulletin", "jingle", "bulletin", "jingle", "bulletin"]
+    # station ID at each session start, a chime between two bulletins, the station's
+    # announcement just before each bulletin
+    A, B = "announcement", "bulletin"
+    assert kinds == ["jingle", A, B, "jingle", A, B, "jingle", A, B]
     assert [i["title"] for i in order["items"] if i["kind"] == "jingle"] == [
         "Nhạc hiệu đài",
         "Chuông chuyển bản tin",
@@ -212,7 +214,9 @@ def test_rebuild_is_byte_identical_and_touches_nothing(small_root, tmp_path):
         assert (out / "playlists" / DAY / i["file"]).is_file()
     ends = [dt.datetime.fromisoformat(i["end"]) for i in order["items"]]
     starts = [dt.datetime.fromisoformat(i["start"]) for i in order["items"]]
-    assert starts[1] == ends[0] and starts[2] == ends[1]  # back to back
+    assert starts[1:] == ends[:-1][: len(starts) - 1] or all(
+        starts[n + 1] == ends[n] for n in (0, 1, 3, 4, 6, 7)
+    )  # back to back within a session
 
 
 def test_plan_shows_table_totals_and_overruns_without_rendering(small_root, tmp_path):
@@ -418,3 +422,171 @@ def test_export_usb_after_a_changed_order_recopies_the_day_in_play_order(small_r
     assert stamps == sorted(stamps)
     assert (day / "ghi-chu.txt").read_text("utf-8") == "của người vận hành"
     assert sorted(p.name for p in usb.iterdir()) == ["20261125"]  # no .new/.old left
+
+
+def test_batch_flushes_only_its_own_files_and_nothing_when_nothing_changed(tmp_path, monkeypatch):
+    """No machine-wide os.sync(): each written file and its folder are fsynced, and a
+    batch with nothing to write (a warm rebuild) touches the disk not at all."""
+    import os as _os
+
+    from broadcast.schedule import playlists
+
+    def no_sync() -> None:
+        raise AssertionError("os.sync() flushes the whole machine")
+
+    synced: list[str] = []
+    real = playlists._fsync
+    monkeypatch.setattr(playlists.os, "sync", no_sync)
+    monkeypatch.setattr(playlists, "_fsync", lambda p: (synced.append(str(p)), real(p)))
+    playlists.Batch().commit()
+    assert synced == []
+    batch = playlists.Batch()
+    batch.add(tmp_path / "a" / "x.m3u8", "x")
+    batch.add(tmp_path / "a" / "y.m3u8", "y")
+    batch.commit()
+    assert (tmp_path / "a" / "x.m3u8").read_text() == "x"
+    assert len(synced) == 3 and synced[-1] == str(tmp_path / "a")
+    assert not [p for p in _os.listdir(tmp_path / "a") if p.startswith(".")]
+
+
+def _add_station(root: Path, block: str) -> None:
+    stations = root / "schedules" / "stations.yaml"
+    stations.write_text(stations.read_text("utf-8") + block, "utf-8")
+
+
+def _items(out: Path, sid: str) -> list[dict]:
+    doc = json.loads((out / "playlists" / DAY / f"{sid}.json").read_text("utf-8"))
+    return doc["items"]
+
+
+def test_two_stations_with_the_same_voice_share_one_bulletin_file(small_root, tmp_path):
+    """Render once, air everywhere: fm-thu and xom-b speak alike (north, same voice and
+    audio), so they play the same bulletin files; each announces itself by name."""
+    _add_station(
+        small_root,
+        "  - id: xom-b\n    name: Loa xóm Bình\n    kind: loudspeaker\n    repeat: 1\n",
+    )
+    out = tmp_path / "out"
+    r = CliRunner().invoke(
+        cli, ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    folder = out / "playlists" / DAY
+
+    def files(sid: str, kind: str) -> list[Path]:
+        return [(folder / i["file"]).resolve() for i in _items(out, sid) if i["kind"] == kind]
+
+    assert files("fm-thu", "bulletin") == files("xom-b", "bulletin")
+    assert len(files("fm-thu", "bulletin")) == 3
+    assert set(files("xom-a", "bulletin")).isdisjoint(files("fm-thu", "bulletin"))  # south
+    # 2 scripts x 2 voices, however many stations
+    assert len(list((out / "bulletins" / "shared").glob("*.mp3"))) == 4
+    for sid, name in (("fm-thu", "Đài truyền thanh xã Thử"), ("xom-b", "Loa xóm Bình")):
+        items = _items(out, sid)
+        for n, item in enumerate(items):
+            if item["kind"] == "bulletin":
+                said = items[n - 1]
+                assert said["kind"] == "announcement" and said["title"] == f"{name} xin thông báo."
+        (ann,) = set(files(sid, "announcement"))
+        meta = json.loads(ann.with_suffix(".json").read_text("utf-8"))
+        assert meta["spoken_text"].startswith(name.split()[0]) and meta["station_id"] == sid
+    # the shared body names no station: its spoken header is the title alone
+    body = json.loads(files("xom-b", "bulletin")[0].with_suffix(".json").read_text("utf-8"))
+    assert body["station_id"] == "" and "xin thông báo" not in body["spoken_text"]
+
+
+def test_a_changed_station_name_remakes_only_that_stations_announcement(small_root, tmp_path):
+    out = tmp_path / "out"
+    args = ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in out.rglob("*.mp3")}
+    stations = small_root / "schedules" / "stations.yaml"
+    stations.write_text(stations.read_text("utf-8").replace("Loa xóm A", "Loa xóm An"), "utf-8")
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    assert "1 bản tin mới" in r.output
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in out.rglob("*.mp3")}
+    new = set(after) - set(before)
+    assert len(new) == 1 and next(iter(new)).parent.name == "announcements"
+    assert next(iter(new)).name.startswith("xom-a-")
+    assert {p: after[p] for p in before} == before  # nothing else was rewritten
+    titles = [i["title"] for i in _items(out, "xom-a") if i["kind"] == "announcement"]
+    assert titles and set(titles) == {"Loa xóm An xin thông báo."}
+    assert all(
+        i["file"].startswith("../../announcements/xom-a-")
+        for i in _items(out, "xom-a")
+        if i["kind"] == "announcement"
+    )
+
+
+def test_an_output_folder_of_the_previous_layout_still_rebuilds(small_root, tmp_path):
+    """Yesterday's folder: per-station bulletins with the station in the header,
+    a WAV speech cache, playlists without announcements. It rebuilds to the new layout,
+    reusing the cached speech, and leaves the old files for ``prune`` to remove."""
+    from broadcast.project import load_project
+    from broadcast.render import Renderer
+    from broadcast.speech.cache import from_flac, to_wav
+
+    out = tmp_path / "out"
+    project = load_project(small_root)
+    renderer = Renderer(project, out)
+    old = [
+        renderer.render(s, st)
+        for st in project.schedule.stations.values()
+        for s in project.scripts.values()
+    ]
+    assert all(b.path.parent.name == b.station_id for b in old)  # bulletins/<station>/
+    for flac in list((out / "cache" / "speech").rglob("*.flac")):
+        flac.with_suffix(".wav").write_bytes(to_wav(from_flac(flac.read_bytes())))
+        flac.unlink()
+    folder = out / "playlists" / DAY
+    folder.mkdir(parents=True)
+    b = old[0]
+    rel = f"../../bulletins/{b.station_id}/{b.path.name}"
+    (folder / f"{b.station_id}.m3u8").write_text(
+        f"#EXTM3U\n#EXTINF:{round(b.duration_s)},x\n{rel}\n"
+    )
+    (folder / f"{b.station_id}.json").write_text(
+        json.dumps(
+            {
+                "date": DAY,
+                "station": {"id": b.station_id, "name": "x", "kind": "fm"},
+                "timezone": "Asia/Ho_Chi_Minh",
+                "schema": 2,
+                "sessions": [],
+                "notes": [],
+                "items": [
+                    {
+                        "start": f"{DAY}T05:30:00+07:00",
+                        "slot": "05:30",
+                        "end": f"{DAY}T05:31:00+07:00",
+                        "duration_s": b.duration_s,
+                        "file": rel,
+                        "title": b.title,
+                        "script": b.script_id,
+                        "source": "thu",
+                        "priority": "normal",
+                        "directive": "",
+                        "engine": "espeak",
+                        "kind": "bulletin",
+                    }
+                ],
+            }
+        )
+    )
+    r = CliRunner().invoke(
+        cli, ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    wavs = {p.stem for p in (out / "cache" / "speech").rglob("*.wav")}
+    flacs = {p.stem for p in (out / "cache" / "speech").rglob("*.flac")}
+    assert wavs and flacs and not wavs & flacs  # old speech read as it was, never re-made
+    for sid in project.schedule.stations:
+        items = _items(out, sid)
+        kinds = {i["kind"] for i in items}
+        assert {"announcement", "bulletin", "jingle"} <= kinds
+        for i in items:
+            assert (folder / i["file"]).is_file()
+            if i["kind"] == "bulletin":
+                assert i["file"].startswith("../../bulletins/shared/")
+    assert all(b.path.is_file() for b in old)  # history stays until prune removes it

@@ -224,8 +224,10 @@ def test_overrun_moves_lower_priority_to_next_session_then_drops():
     assert [i.source for i in morning.items] == ["b1", "b1", "b1", "a1"]
     assert [i.source for i in evening.items] == ["b1", "a1", "a1", "a1"]
     assert all(i.moved_from == dt.time(5, 30) for i in evening.items if i.source == "a1")
+    # one note per item: three moved (they air at 17:00), one dropped (it does not air)
     kinds = [n.kind for n in p.notes]
-    assert kinds.count("moved") == 4 and kinds.count("dropped") == 1
+    assert kinds.count("moved") == 3 and kinds.count("dropped") == 1
+    assert [n.lost for n in p.notes if n.kind == "dropped"] == [True]
     assert morning.overrun_s == evening.overrun_s == 0
 
 
@@ -275,14 +277,23 @@ def test_weekday_limit_drops_normal_keeps_priority():
     assert len(plan(sched, scripts("s1"), D(2026, 11, 27)).stations["a"]) == 2
 
 
-def test_too_many_sessions_are_flagged():
+def test_max_sessions_per_day_is_kept_not_only_flagged():
     sched = schedule(
         [station("a", limits={"max_sessions_per_day": 2})],
-        [campaign(slots=[{"at": "05:30"}, {"at": "11:00"}, {"at": "17:00"}])],
+        [
+            campaign(
+                slots=[{"at": "05:30"}, {"at": "11:00", "times": 2}, {"at": "17:00", "times": 2}]
+            )
+        ],
     )
     p = plan(sched, scripts("s1"), D(2026, 11, 25))
-    assert len(p.sessions["a"]) == 3
-    assert [n.kind for n in p.notes] == ["sessions"]
+    # the two sessions with the most requested airtime air; 05:30 moves into 11:00
+    assert [(s.start, len(s.items)) for s in p.sessions["a"]] == [
+        (dt.time(11), 3),
+        (dt.time(17), 2),
+    ]
+    assert [(n.kind, n.lost) for n in p.notes] == [("moved", False)]
+    assert "max_sessions_per_day" in p.notes[0].text
 
 
 # -- determinism -------------------------------------------------------------------------

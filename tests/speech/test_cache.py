@@ -74,7 +74,7 @@ def test_round_trip_is_lossless(tmp_path: Path):
     key = speech_key(**BASE)
     assert cache.get("gtts", key) is None
     path = cache.put("gtts", key, audio)
-    assert path == tmp_path / "gtts" / key[:2] / f"{key}.wav"
+    assert path == tmp_path / "gtts" / key[:2] / f"{key}.flac"
     back = cache.get("gtts", key)
     assert back is not None and back.raw_data == audio.raw_data
     assert back.frame_rate == 22050
@@ -86,6 +86,74 @@ def test_damaged_entry_is_a_miss(tmp_path: Path):
     cache.path("gtts", key).parent.mkdir(parents=True)
     cache.path("gtts", key).write_bytes(b"RIFF....garbage")
     assert cache.get("gtts", key) is None
+
+
+def _damage(data: bytes, how: str) -> bytes:
+    if how == "garbage":
+        return data[:4] + bytes(range(256)) * 8
+    cut = len(data) // 2
+    cut -= cut % 2  # an even length...
+    return data[: cut + (how == "odd")]  # ...or an odd one
+
+
+@pytest.mark.parametrize("how", ["even", "odd", "garbage"])
+@pytest.mark.parametrize("suffix", [".flac", ".wav"])
+def test_damaged_entry_is_made_again_whole(fake_engines, tmp_path: Path, how: str, suffix: str):
+    """A cut or garbled entry (FLAC, or a WAV from the cache before FLAC) is a miss: the
+    speaker speaks the text again, at its full length, and the cache holds it whole."""
+    from broadcast.speech.cache import to_wav
+    from broadcast.speech.speaker import Speaker
+    from broadcast.vocabulary import Dialect, VoiceSettings
+
+    from .conftest import SineEngine
+
+    cache = SpeechCache(tmp_path)
+    speaker = Speaker(VoiceSettings(engines=["sine"]), Dialect.north, cache=cache)
+    text = "Một câu đủ dài để cắt đôi."
+    whole = speaker.speak(text)
+    assert not whole.cached
+    (entry,) = [p for p, _ in cache.entries()]
+    key = entry.stem
+    if suffix == ".wav":  # yesterday's cache layout
+        entry.unlink()
+        entry = entry.with_suffix(".wav")
+        entry.write_bytes(to_wav(whole.audio))
+        assert speaker.speak(text).cached
+    data = entry.read_bytes()
+    entry.write_bytes(_damage(data, how))
+    assert cache.stats().damaged == [entry]
+    SineEngine.calls.clear()
+    again = speaker.speak(text)
+    assert SineEngine.calls == [text]  # made again, not read
+    assert len(again.audio.raw_data) == len(whole.audio.raw_data)
+    assert again.audio.frame_rate == whole.audio.frame_rate
+    hit = speaker.speak(text)
+    assert hit.cached and len(hit.audio.raw_data) == len(whole.audio.raw_data)
+    assert cache.stats().damaged == [] and cache.existing("sine", key) is not None
+
+
+def test_cache_stats_cli_reports_damaged_entries(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from broadcast.cli import cli
+
+    cache = SpeechCache(tmp_path / "out" / "cache" / "speech")
+    good = cache.put("espeak", speech_key(**BASE), tone())
+    bad = cache.put("espeak", speech_key(**{**BASE, "text": "khác"}), tone())
+    bad.write_bytes(_damage(bad.read_bytes(), "odd"))
+    res = CliRunner().invoke(cli, ["cache", "stats", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "1 đoạn hỏng" in res.output and bad.name in res.output
+    assert good.name not in res.output
+
+
+def test_flac_entries_are_smaller_than_wav(tmp_path: Path):
+    from broadcast.speech.cache import to_wav
+
+    cache = SpeechCache(tmp_path)
+    audio = tone(3000)
+    path = cache.put("espeak", speech_key(**BASE), audio)
+    assert path.stat().st_size < len(to_wav(audio)) / 2
 
 
 def _fill(cache: SpeechCache, n: int, age_days: list[float]) -> list[Path]:
@@ -162,7 +230,7 @@ def test_concurrent_writers_leave_one_complete_file(tmp_path: Path):
     for t in threads:
         t.join()
     assert not errors
-    assert [p.name for p in (tmp_path / "gtts" / key[:2]).iterdir()] == [f"{key}.wav"]
+    assert [p.name for p in (tmp_path / "gtts" / key[:2]).iterdir()] == [f"{key}.flac"]
     assert cache.get("gtts", key).raw_data == audio.raw_data  # type: ignore[union-attr]
 
 

@@ -24,7 +24,8 @@ def test_shipped_sample_loads_and_is_used() -> None:
     assert lexicon["Đắk Nông"] == "Đác Nông"
     out = spoken("Truy cập <https://sotttt.thainguyen.gov.vn/thong-bao>.", lexicon=lexicon)
     assert out == (
-        "Truy cập sở thông tin truyền thông thái nguyên chấm gốp chấm vê en gạch chéo thông báo."
+        "Truy cập sở thông tin truyền thông thái nguyên chấm gốp chấm vê en gạch chéo "
+        "thông gạch ngang báo."
     )
 
 

@@ -307,7 +307,7 @@ CORPUS: list[tuple[str, str, str]] = [
     (
         "<https://sotttt.thainguyen.gov.vn/thong-bao>",
         N,
-        "sở tê tê tê tê chấm thái nguyên chấm gốp chấm vê en gạch chéo thông báo.",
+        "sở tê tê tê tê chấm thái nguyên chấm gốp chấm vê en gạch chéo thông gạch ngang báo.",
     ),
     ("https://www.google.com", N, "vê kép vê kép vê kép chấm gu gồ chấm com."),
     ("tinnhiemmang.vn.", N, "tín nhiệm mạng chấm vê en."),

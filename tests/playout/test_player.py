@@ -6,7 +6,7 @@ import os
 import shlex
 
 from broadcast.audio.ffmpeg import ffmpeg_exe
-from broadcast.schedule import daemon
+from broadcast.playout import player as daemon
 
 
 def test_first_installed_player_wins(monkeypatch):

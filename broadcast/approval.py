@@ -1,0 +1,225 @@
+"""Approval of scripts: who approved which version of a script, and when.
+
+The commune is responsible for what its stations say, so a project can require that a
+script is approved before it airs (``approval: required`` at the top of
+``schedules/stations.yaml``; the default, ``off``, airs every script as before).
+
+A *version* is the SHA-256 of the script file's bytes: editing a file in any way (in the
+console or in Notepad) makes a new version, which is a draft until someone approves it.
+Records live in SQLite at ``<root>/.broadcast/console.sqlite`` (the console's users and
+audit trail live in the same file), one row per approval, never rewritten.
+
+When approval is first turned on, the scripts already on disk keep airing: the first
+load with the setting records a *baseline* approval of every script loaded at that
+moment (approver "(có sẵn khi bật duyệt)"). Later edits and new files are drafts.
+
+:func:`only_approved` is the one filter applied where a project is loaded for work
+(build, plan, the daemon): drafts are left out of ``project.scripts`` with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from .errors import BroadcastError, InputError
+from .vocabulary import TIMEZONE
+
+if TYPE_CHECKING:
+    from .project import Project
+
+CONSOLE_DIR = ".broadcast"
+CONSOLE_DB = "console.sqlite"
+BASELINE_BY = "(có sẵn khi bật duyệt)"
+SETTING_KEY = "approval"
+REQUIRED = "required"
+
+
+def console_db(root: Path) -> Path:
+    """Where the console keeps users, audit trail and approvals for the project ``root``."""
+    return Path(root).resolve() / CONSOLE_DIR / CONSOLE_DB
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """The version of a script file; "" when the file does not exist."""
+    try:
+        return content_hash(Path(path).read_bytes())
+    except FileNotFoundError:
+        return ""
+
+
+def now_text() -> str:
+    return dt.datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds")
+
+
+def approval_required(root: Path) -> bool:
+    """``approval: required`` in ``schedules/stations.yaml`` (validated by load_project)."""
+    from .sources import load_yaml
+
+    path = Path(root) / "schedules" / "stations.yaml"
+    if not path.is_file():
+        return False
+    data = load_yaml(path).data
+    return isinstance(data, dict) and data.get(SETTING_KEY) == REQUIRED
+
+
+@dataclass(frozen=True)
+class Approval:
+    script_id: str
+    version: str  # content hash
+    by: str
+    at: str  # ISO time, Asia/Ho_Chi_Minh
+    kind: str  # approved | baseline
+
+    @property
+    def short(self) -> str:
+        return self.version[:10]
+
+
+class Approvals:
+    """The approvals table. Every call opens its own connection (threads, processes)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._conn() as db:
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS approvals (id INTEGER PRIMARY KEY, "
+                    "script_id TEXT NOT NULL, version TEXT NOT NULL, by_user TEXT NOT NULL, "
+                    "at TEXT NOT NULL, kind TEXT NOT NULL)"
+                )
+                db.execute(
+                    "CREATE INDEX IF NOT EXISTS approvals_script ON approvals(script_id, version)"
+                )
+        except (OSError, sqlite3.Error) as exc:
+            raise BroadcastError(
+                f"Không mở được sổ duyệt kịch bản: {exc}",
+                where=str(self.path),
+                fix="cấp quyền ghi cho thư mục .broadcast/ trong thư mục dự án",
+            ) from None
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            with db:
+                yield db
+
+    def record(self, script_id: str, version: str, by: str, kind: str = "approved") -> Approval:
+        item = Approval(script_id, version, by, now_text(), kind)
+        with self._conn() as db:
+            db.execute(
+                "INSERT INTO approvals (script_id, version, by_user, at, kind) VALUES (?,?,?,?,?)",
+                (item.script_id, item.version, item.by, item.at, item.kind),
+            )
+        return item
+
+    def for_version(self, script_id: str, version: str) -> Approval | None:
+        with self._conn() as db:
+            row = db.execute(
+                "SELECT script_id, version, by_user, at, kind FROM approvals "
+                "WHERE script_id=? AND version=? ORDER BY id DESC LIMIT 1",
+                (script_id, version),
+            ).fetchone()
+        return Approval(*row) if row else None
+
+    def history(self, script_id: str) -> list[Approval]:
+        with self._conn() as db:
+            rows = db.execute(
+                "SELECT script_id, version, by_user, at, kind FROM approvals "
+                "WHERE script_id=? ORDER BY id DESC",
+                (script_id,),
+            ).fetchall()
+        return [Approval(*r) for r in rows]
+
+    def all(self) -> list[Approval]:
+        with self._conn() as db:
+            rows = db.execute(
+                "SELECT script_id, version, by_user, at, kind FROM approvals ORDER BY id"
+            ).fetchall()
+        return [Approval(*r) for r in rows]
+
+    def has_baseline(self) -> bool:
+        with self._conn() as db:
+            return (
+                db.execute("SELECT 1 FROM approvals WHERE kind='baseline' LIMIT 1").fetchone()
+                is not None
+            )
+
+    def record_baseline(self, versions: dict[str, str]) -> int:
+        """Approve every (script, version) given, once: the scripts on disk when approval
+        was turned on keep airing. A marker row is written even for an empty project."""
+        at = now_text()
+        rows = [(sid, v, BASELINE_BY, at, "baseline") for sid, v in sorted(versions.items())]
+        with self._conn() as db:
+            if db.execute("SELECT 1 FROM approvals WHERE kind='baseline' LIMIT 1").fetchone():
+                return 0
+            db.executemany(
+                "INSERT INTO approvals (script_id, version, by_user, at, kind) VALUES (?,?,?,?,?)",
+                rows or [("", "", BASELINE_BY, at, "baseline")],
+            )
+        return len(rows)
+
+
+def ensure_baseline(root: Path, scripts: dict[str, Path]) -> None:
+    """Record the baseline if approval is required and none exists yet."""
+    if not approval_required(root):
+        return
+    book = Approvals(console_db(root))
+    if not book.has_baseline():
+        book.record_baseline({sid: file_hash(p) for sid, p in scripts.items()})
+
+
+def is_approved(book: Approvals, script_id: str, path: Path) -> Approval | None:
+    return book.for_version(script_id, file_hash(path))
+
+
+def only_approved(project: Project) -> None:
+    """Leave drafts out of ``project.scripts`` when the project requires approval.
+
+    The one place approval is enforced: every command that makes or plays something
+    loads the project through ``load_project(strict=False)``, which calls this.
+    """
+    if not approval_required(project.root):
+        return
+    book = Approvals(console_db(project.root))
+    if not book.has_baseline():
+        book.record_baseline({sid: file_hash(s.path) for sid, s in project.scripts.items()})
+    drafts = [
+        sid
+        for sid, s in project.scripts.items()
+        if book.for_version(sid, file_hash(s.path)) is None
+    ]
+    for sid in drafts:
+        del project.scripts[sid]
+        project.warnings.append(
+            f"Kịch bản '{sid}' chưa được duyệt (hoặc đã sửa sau khi duyệt): không phát. "
+            "Người có quyền duyệt mở 'broadcast serve' để duyệt."
+        )
+
+
+def check_script_id(script_id: str) -> str:
+    """A script id from a URL or form: the file name rule, never a path."""
+    import re
+
+    from .scripts import SCRIPT_ID
+
+    if not re.fullmatch(SCRIPT_ID, script_id or ""):
+        raise InputError(
+            f"Mã kịch bản '{script_id}' không hợp lệ",
+            where="mã kịch bản",
+            fix="chỉ dùng chữ thường không dấu (a-z), số và dấu '-', không có '/' hay '..'",
+        )
+    return script_id

@@ -1,0 +1,63 @@
+"""``broadcast user``: console users from the command line (the first one is made here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..approval import console_db
+from .options import root_option
+
+
+def _store(root: Path):  # type: ignore[no-untyped-def]
+    from ..web.store import Store  # argon2 is loaded only for this command
+
+    return Store(console_db(root))
+
+
+@click.group("user")
+def user() -> None:
+    """Người dùng bàn làm việc trên trình duyệt (broadcast serve). Console users."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    "-r",
+    type=click.Choice(["officer", "approver", "operator"]),
+    required=True,
+    help="officer: soạn kịch bản; approver: duyệt; operator: làm lịch, khẩn cấp, xác nhận.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn (cho script). Read it from stdin.",
+)
+@root_option
+def add(name: str, role: str, password_stdin: bool, root: Path) -> None:
+    """Thêm người dùng NAME. Add a console user.
+
+    \b
+    Ví dụ:  broadcast user add lan --role officer
+            echo 'mat-khau-dai' | broadcast user add chu-tich --role approver --password-stdin
+    """
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại")
+    made = _store(root).add_user(name, role, password)
+    click.echo(f"Đã thêm người dùng '{made.name}' ({made.role_label}).")
+
+
+@user.command("list")
+@root_option
+def list_users(root: Path) -> None:
+    """Liệt kê người dùng và vai trò. List users."""
+    users = _store(root).users()
+    if not users:
+        click.echo("Chưa có người dùng nào; thêm bằng: broadcast user add TÊN --role operator")
+    for u in users:
+        click.echo(f"{u.name:<20} {u.role:<9} {u.role_label}")

@@ -1,0 +1,1 @@
+"""Playout: the daemon that airs the running orders, its player processes and its lock."""

@@ -1,0 +1,669 @@
+"""``broadcast run``: the unattended playout daemon (APScheduler 3.x).
+
+What it does, all in Asia/Ho_Chi_Minh:
+
+- **One per output.** It holds ``OUT/daemon/run.lock`` (:mod:`broadcast.playout.lock`)
+  while it runs; a second ``run`` on the same output stops with exit code 4 and says who
+  holds it. On start it stops any player a killed daemon left playing
+  (:mod:`broadcast.playout.player`); on exit it stops its own.
+- **Build ahead.** At start and every day at ``build_at`` (by default one hour before the
+  earliest window of any station), it builds today's and tomorrow's playlists (the same
+  code as ``broadcast build``, under the same lock) and schedules their sessions.
+- **Play each session.** One job per station and session (``session:STATION:DAY:HHMM``)
+  runs the player command (``auto``: ffplay, mpv or cvlc if installed, else the bundled
+  ffmpeg; or e.g. ``mpv --no-video {file}``, ``{station}`` replaced too) for each entry of the
+  session in the JSON running order (read with :mod:`broadcast.schedule.running_order`;
+  one it cannot read is logged with its file and fix, and counted in ``unreadable``), one
+  after the other, prints one line per entry it starts (logger ``broadcast.playout.onair``)
+  and records each bulletin in the as-run log (``broadcast.report.asrun``).
+- **Emergencies.** A watcher looks at the emergency queue file every ``poll_s`` seconds (a
+  ``stat``; the file is read only when it changed), so a new entry is seen within
+  ``poll_s``. Each station follows the entry's policy (``stations.yaml``:
+  ``emergency: {interrupt, after}``, copied into the queue by ``broadcast emergency``):
+  ``interrupt: now`` fades the player out (``fade_s``) and plays the emergency at once;
+  ``after_item`` waits for the entry now playing. Then ``after: resume`` plays the cut
+  entry again from its start and goes on with the session; ``drop`` records the rest of
+  the session as skipped. The cut entry is recorded in the as-run log as ``failed`` with
+  the note "bị ngắt …" and the time the player really stopped.
+
+Restarts neither skip nor double a slot:
+
+- Jobs live in a SQLAlchemy job store (``OUT/daemon/jobs.sqlite``), so a restart finds
+  the day's sessions still scheduled.
+- Every entry played (or started) is written to a ledger (``OUT/daemon/ledger.sqlite``)
+  *before* the player starts. A session job skips the entries already in the ledger, so
+  a session that is rescheduled or rerun after a crash continues where it stopped and
+  never plays an entry twice (an entry cut by the crash is recorded as failed; only an
+  entry cut by an emergency with ``after: resume`` is played again).
+- **Misfire grace.** A session job that could not run at its time (the machine was off)
+  still runs when the daemon comes back before the end of the session's window (or,
+  without a window, within ``grace_s`` of the planned end). Entries that can no longer
+  end inside the window are not played and are recorded as ``skipped``; a session missed
+  entirely is recorded as ``skipped`` too. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Mapping
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..report.asrun import AsRunLog, asrun_path
+from ..schedule.emergency import load_queue, queue_path
+from ..schedule.planner import QueuedBulletin
+from ..schedule.running_order import Item, RunningOrder, read_day
+from ..vocabulary import TIMEZONE
+from . import player as players
+from .lock import DaemonLock
+from .player import (  # noqa: F401  (re-exported: older imports keep working)
+    BUNDLED_PLAYER,
+    DEFAULT_FADE_S,
+    DEFAULT_PLAYER,
+    PLAYERS,
+    PlayerProcess,
+    default_player,
+)
+
+log = logging.getLogger(__name__)
+#: one line per entry the daemon starts: ``run`` shows this logger at its default level
+onair = logging.getLogger("broadcast.playout.onair")
+TZ = ZoneInfo(TIMEZONE)
+#: Without a window, a late session may still start this long after its planned end.
+DEFAULT_GRACE_S = 15 * 60
+#: An emergency queued more than this long ago is not played any more (recorded skipped).
+EMERGENCY_MAX_AGE = dt.timedelta(hours=6)
+#: How often the emergency queue file is looked at (a stat; read only when it changed).
+DEFAULT_POLL_S = 0.25
+#: What a station does for an emergency when its queue entry says nothing (older queues).
+DEFAULT_POLICY = {"interrupt": "after_item", "after": "resume"}
+#: The as-run note of an entry an emergency cut (the report counts these as interrupted).
+INTERRUPTED = "bị ngắt"
+
+_DAEMONS: dict[str, Daemon] = {}
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(TZ)
+
+
+class Ledger:
+    """What the daemon has started: one row per (day, station, session, entry)."""
+
+    def __init__(self, path: Path, clock: Callable[[], dt.datetime] = now) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.clock = clock
+        self._lock = threading.Lock()
+        with closing(self._connect()) as con, con:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS entries (day TEXT, station TEXT, slot TEXT, "
+                "seq INTEGER, file TEXT, result TEXT, at TEXT, "
+                "PRIMARY KEY (day, station, slot, seq))"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        return con
+
+    def claim(
+        self, day: str, station: str, slot: str, seq: int, file: str, result: str = "playing"
+    ) -> bool:
+        """Record an entry before it airs; False if it was already there (never twice)."""
+        with self._lock, closing(self._connect()) as con, con:
+            cur = con.execute(
+                "INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?)",
+                (day, station, slot, seq, file, result, self.clock().isoformat()),
+            )
+            return cur.rowcount == 1
+
+    def reclaim(self, day: str, station: str, slot: str, seq: int) -> bool:
+        """Claim again an entry an emergency cut (``after: resume``); False otherwise."""
+        with self._lock, closing(self._connect()) as con, con:
+            cur = con.execute(
+                "UPDATE entries SET result='playing', at=? WHERE day=? AND station=? AND slot=? "
+                "AND seq=? AND result='interrupted'",
+                (self.clock().isoformat(), day, station, slot, seq),
+            )
+            return cur.rowcount == 1
+
+    def finish(self, day: str, station: str, slot: str, seq: int, result: str) -> None:
+        with self._lock, closing(self._connect()) as con, con:
+            con.execute(
+                "UPDATE entries SET result=? WHERE day=? AND station=? AND slot=? AND seq=?",
+                (result, day, station, slot, seq),
+            )
+
+    def done(self, day: str, station: str, slot: str) -> set[int]:
+        """Entries that will not be played (again): all but those cut to be resumed."""
+        with closing(self._connect()) as con:
+            rows = con.execute(
+                "SELECT seq FROM entries WHERE day=? AND station=? AND slot=? "
+                "AND result != 'interrupted'",
+                (day, station, slot),
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    def interrupted(self) -> list[tuple[str, str, str, int]]:
+        """Entries started but never finished (the daemon died while they played)."""
+        with closing(self._connect()) as con:
+            return con.execute(
+                "SELECT day, station, slot, seq FROM entries WHERE result='playing'"
+            ).fetchall()
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        with closing(self._connect()) as con:
+            return con.execute("SELECT * FROM entries ORDER BY day, station, slot, seq").fetchall()
+
+
+def _job_session(key: str, station: str, day: str, slot: str) -> None:
+    """Job entry point (a module-level function: jobs are pickled into the job store)."""
+    daemon = _DAEMONS.get(key)
+    if daemon is not None:  # a job fired while its daemon shuts down: nothing to do
+        daemon.run_session(station, day, slot)
+
+
+def _job_build(key: str) -> None:
+    daemon = _DAEMONS.get(key)
+    if daemon is not None:
+        daemon.build_ahead()
+
+
+def _job_poll(key: str) -> None:
+    """Kept for job stores written before the watcher thread (it polls by itself now)."""
+
+
+class Daemon:
+    """The playout daemon for one output folder."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        player: str = DEFAULT_PLAYER,
+        build: Callable[[dt.date], None] | None = None,
+        asrun: AsRunLog | None = None,
+        build_at: dt.time | None = None,
+        poll_s: float = DEFAULT_POLL_S,
+        grace_s: float = DEFAULT_GRACE_S,
+        blocking: bool = False,
+        fade_s: float = DEFAULT_FADE_S,
+        clock: Callable[[], dt.datetime] = now,
+    ) -> None:
+        self.out = Path(out_dir).resolve()
+        self.player = player
+        self._build = build
+        self.poll_s = poll_s
+        self.grace_s = grace_s
+        self.fade_s = fade_s
+        self.clock = clock
+        self.build_at = build_at or dt.time(4, 30)
+        self.key = str(self.out)
+        self.state = self.out / "daemon"
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.ledger = Ledger(self.state / "ledger.sqlite", clock)
+        self.lock = DaemonLock(self.out)
+        self._locked = False
+        self._asrun = asrun
+        self._station_locks: dict[str, threading.RLock] = {}
+        self._current: dict[str, PlayerProcess] = {}
+        self._guard = threading.Lock()
+        self._emergency_threads: dict[str, threading.Thread] = {}
+        self._queue: list[QueuedBulletin] = []
+        self._queue_sig: tuple[int, int, int] | None = None
+        self._aired: set[tuple[str, str]] = set()
+        self._drop_since: dict[str, tuple[dt.datetime, str]] = {}
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        #: running orders that could not be read (each logged once)
+        self.unreadable: dict[Path, str] = {}
+        self.scheduler = self._make_scheduler(self.state / "jobs.sqlite", blocking)
+
+    # -- set-up ---------------------------------------------------------------------
+    def _make_scheduler(self, db: Path, blocking: bool):  # type: ignore[no-untyped-def]
+        from apscheduler.events import EVENT_JOB_MISSED
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.memory import MemoryJobStore
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        cls = BlockingScheduler if blocking else BackgroundScheduler
+        sched = cls(
+            jobstores={
+                "default": SQLAlchemyJobStore(url=f"sqlite:///{db}"),
+                "memory": MemoryJobStore(),
+            },
+            executors={"default": ThreadPoolExecutor(32)},
+            job_defaults={"coalesce": True, "max_instances": 1},
+            timezone=TZ,
+        )
+        sched.add_listener(self._on_missed, EVENT_JOB_MISSED)
+        return sched
+
+    @property
+    def asrun(self) -> AsRunLog:
+        if self._asrun is None:
+            self._asrun = AsRunLog(asrun_path(self.out))
+        return self._asrun
+
+    def acquire(self) -> None:
+        """Take the one-daemon-per-output lock (LockBusyError naming the holder)."""
+        if not self._locked:
+            self.lock.acquire(self.clock())
+            self._locked = True
+
+    def start(self, build_now: bool = True) -> None:
+        """Lock the output, stop leftover players, schedule today and tomorrow, start
+        (blocks if the scheduler is a BlockingScheduler)."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        self.acquire()
+        for what in players.kill_leftovers(self.state):
+            log.warning("Đã dừng trình phát còn sót từ lần chạy trước: %s", what)
+        _DAEMONS[self.key] = self
+        self._close_interrupted()
+        self.scheduler.add_job(
+            "broadcast.playout.daemon:_job_build",
+            CronTrigger(hour=self.build_at.hour, minute=self.build_at.minute, timezone=TZ),
+            args=[self.key],
+            id="build-ahead",
+            replace_existing=True,
+            misfire_grace_time=6 * 3600,
+        )
+        if self._build is not None and build_now:
+            self.build_ahead()
+        else:
+            self.schedule_days()
+        self._stop.clear()
+        self._watcher = threading.Thread(target=self._watch, name="emergency-watch", daemon=True)
+        self._watcher.start()
+        self.scheduler.start()
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop scheduling, stop every player this daemon started, release the lock."""
+        self._stop.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        for p in list(self._current.values()):
+            p.kill()
+        if wait and self.scheduler.running is False:
+            for t in list(self._emergency_threads.values()):
+                t.join(5)
+        if self._watcher is not None:
+            self._watcher.join(5)
+        _DAEMONS.pop(self.key, None)
+        if self._locked:
+            self.lock.release()
+            self._locked = False
+
+    def _close_interrupted(self) -> None:
+        """Entries cut by a crash or a stop: recorded as failed, never replayed."""
+        for day, sid, slot, seq in self.ledger.interrupted():
+            self.ledger.finish(day, sid, slot, seq, "failed")
+            if slot.startswith("emergency:"):
+                continue
+            order = self._running_orders(dt.date.fromisoformat(day)).get(sid)
+            items = order.by_slot().get(slot, []) if order else []
+            if seq < len(items):
+                self._record(
+                    sid,
+                    day,
+                    slot,
+                    items[seq],
+                    self.clock(),
+                    None,
+                    "failed",
+                    f"{INTERRUPTED} khi trình phát dừng; không phát lại",
+                )
+
+    def build_ahead(self) -> None:
+        today = self.clock().date()
+        for day in (today, today + dt.timedelta(days=1)):
+            if self._build is not None:
+                try:
+                    self._build(day)
+                except Exception as exc:  # noqa: BLE001 - a failed build must not stop playout
+                    log.warning(
+                        "Không làm được danh sách phát ngày %s: %s; vẫn phát theo danh sách đã có",
+                        day,
+                        exc,
+                    )
+        self.schedule_days()
+
+    # -- sessions ------------------------------------------------------------------
+    def _running_orders(self, day: dt.date) -> dict[str, RunningOrder]:
+        orders, errors = read_day(self.out, day)
+        for err in errors:
+            key = Path(err.where.split(",")[0]) if err.where else Path("?")
+            if self.unreadable.get(key) != err.what:
+                self.unreadable[key] = err.what
+                log.error("%s\n  (các buổi trong tệp này sẽ không phát)", err.message)
+        return {o.station.id: o for o in orders}
+
+    def _deadline(self, items: list[Item], day: dt.date) -> dt.datetime:
+        """Latest time an entry of this session may still end."""
+        window = items[0].window
+        if window:
+            end = dt.time.fromisoformat(window.split("-")[1])
+            return dt.datetime.combine(day, end, tzinfo=TZ)
+        return items[-1].end + dt.timedelta(seconds=self.grace_s)
+
+    def schedule_days(self, days: list[dt.date] | None = None) -> int:
+        """Add (or refresh) one job per session still to air; returns how many."""
+        from apscheduler.triggers.date import DateTrigger
+
+        today = self.clock().date()
+        count = 0
+        for day in days or [today, today + dt.timedelta(days=1)]:
+            for sid, order in self._running_orders(day).items():
+                for slot, items in order.by_slot().items():
+                    start = dt.datetime.combine(day, dt.time.fromisoformat(slot), tzinfo=TZ)
+                    deadline = self._deadline(items, day)
+                    done = self.ledger.done(day.isoformat(), sid, slot)
+                    if len(done) >= len(items):
+                        continue
+                    grace = max(1, int((deadline - start).total_seconds()))
+                    self.scheduler.add_job(
+                        "broadcast.playout.daemon:_job_session",
+                        DateTrigger(start, TZ),
+                        args=[self.key, sid, day.isoformat(), slot],
+                        id=f"session:{sid}:{day.isoformat()}:{slot}",
+                        replace_existing=True,
+                        misfire_grace_time=grace,
+                    )
+                    count += 1
+        return count
+
+    def _on_missed(self, event: Any) -> None:
+        if not str(event.job_id).startswith("session:"):
+            return
+        _, sid, day, slot = str(event.job_id).split(":", 3)
+        self._skip_rest(sid, day, slot, "máy không chạy vào giờ phát (quá thời gian cho phép)")
+
+    def _skip_rest(self, sid: str, day: str, slot: str, why: str, after: int = -1) -> None:
+        order = self._running_orders(dt.date.fromisoformat(day)).get(sid)
+        if order is None:
+            return
+        skipped = 0
+        for seq, item in enumerate(order.by_slot().get(slot, [])):
+            if seq <= after:
+                continue
+            if self.ledger.claim(day, sid, slot, seq, item.file, "skipped"):
+                self._record(sid, day, slot, item, self.clock(), None, "skipped", why)
+                skipped += 1
+        if skipped:
+            log.warning(
+                "đài %s, buổi %s ngày %s: %d mục ghi 'bỏ qua' vào nhật ký phát sóng (%s)",
+                sid,
+                slot,
+                dt.date.fromisoformat(day).strftime("%d/%m/%Y"),
+                skipped,
+                why,
+            )
+
+    def _lock_for(self, sid: str) -> threading.RLock:
+        with self._guard:
+            return self._station_locks.setdefault(sid, threading.RLock())
+
+    def _record(
+        self,
+        sid: str,
+        day: str,
+        slot: str,
+        item: Item | Mapping[str, Any],
+        start: dt.datetime,
+        end: dt.datetime | None,
+        result: str,
+        note: str = "",
+    ) -> None:
+        f = item.as_dict() if isinstance(item, Item) else item
+        if f.get("kind", "bulletin") != "bulletin":
+            return  # jingles are not bulletins: the as-run log counts bulletins
+        try:
+            self.asrun.record_play(
+                station_id=sid,
+                day=dt.date.fromisoformat(day),
+                slot=slot,
+                script_id=f["script"],
+                source=f["source"],
+                directive=f["directive"],
+                file=f["file"],
+                title=f["title"],
+                start=start,
+                end=end,
+                result=result,
+                note=note,
+            )
+        except Exception as exc:  # noqa: BLE001 - playout goes on; the problem is logged
+            log.warning("Không ghi được nhật ký phát sóng: %s", exc)
+
+    def _play(
+        self, sid: str, path: Path, title: str, seconds: float, kind: str
+    ) -> tuple[bool, dt.datetime, PlayerProcess | None]:
+        """Play one file to its end (or until cut); the caller holds the station lock."""
+        start = self.clock()
+        if self._stop.is_set():
+            return False, start, None  # shutting down: never start a player now
+        try:
+            p = players.spawn(self.player, path, sid, self.state, self.clock, self.fade_s, kind)
+        except OSError as exc:
+            log.warning("Không chạy được trình phát '%s': %s", self.player, exc)
+            return False, start, None
+        onair.info("%s  %s  ▶ %s (%s, %.0f s)", f"{start:%H:%M:%S}", sid, title, kind, seconds)
+        self._current[sid] = p
+        try:
+            rc = p.wait()
+        finally:
+            self._current.pop(sid, None)
+        return rc == 0 and p.cut_reason is None, start, p
+
+    def run_session(self, sid: str, day: str, slot: str) -> None:
+        order = self._running_orders(dt.date.fromisoformat(day)).get(sid)
+        if order is None:
+            log.warning("Không thấy danh sách phát ngày %s của đài %s", day, sid)
+            return
+        items = order.by_slot().get(slot, [])
+        deadline = self._deadline(items, dt.date.fromisoformat(day))
+        began = self.clock()
+        seq = 0
+        while seq < len(items) and not self._stop.is_set():
+            item = items[seq]
+            station_lock = self._lock_for(sid)
+            with station_lock:
+                self.play_emergencies(sid)
+                dropped = self._drop_since.get(sid)
+                if dropped is not None and dropped[0] >= began:
+                    self._skip_rest(
+                        sid,
+                        day,
+                        slot,
+                        f"bỏ phần còn lại của buổi sau bản tin khẩn cấp {dropped[1]}",
+                        after=seq - 1,
+                    )
+                    return
+                if self.clock() + dt.timedelta(seconds=item.duration_s) > deadline:
+                    if self.ledger.claim(day, sid, slot, seq, item.file, "skipped"):
+                        self._record(
+                            sid,
+                            day,
+                            slot,
+                            item,
+                            self.clock(),
+                            None,
+                            "skipped",
+                            "hết khung giờ phát",
+                        )
+                    seq += 1
+                    continue
+                claimed = self.ledger.claim(day, sid, slot, seq, item.file)
+                if not claimed and not self.ledger.reclaim(day, sid, slot, seq):
+                    seq += 1
+                    continue  # already played (or started before a crash): never twice
+                ok, start, p = self._play(
+                    sid, order.media(item), item.title, item.duration_s, item.kind
+                )
+            if p is not None and p.cut_reason is not None:
+                qid = p.cut_reason
+                end = p.ended_at or self.clock()
+                policy = self._policy(qid, sid)
+                resume = policy["after"] == "resume"
+                self.ledger.finish(day, sid, slot, seq, "interrupted" if resume else "failed")
+                note = f"{INTERRUPTED} lúc {end:%H:%M:%S} để phát bản tin khẩn cấp {qid}; " + (
+                    "phát lại từ đầu sau đó" if resume else "bỏ phần còn lại của buổi"
+                )
+                self._record(sid, day, slot, item, start, end, "failed", note)
+                onair.info("%s  %s  ■ %s (%s)", f"{end:%H:%M:%S}", sid, item.title, note)
+                if resume:
+                    continue  # the same entry again, after the emergency
+                seq += 1
+                continue  # the drop is seen at the top of the loop
+            result = "played" if ok else "failed"
+            self.ledger.finish(day, sid, slot, seq, result)
+            end = self.clock() if p is None or p.ended_at is None else p.ended_at
+            stopped = "" if ok else "bị ngắt khi 'broadcast run' dừng; không phát lại"
+            self._record(sid, day, slot, item, start, end, result, stopped * self._stop.is_set())
+            seq += 1
+        if not self._stop.is_set():
+            self.play_emergencies(sid)
+
+    # -- emergencies ------------------------------------------------------------------
+    def _policy(self, qid: str, sid: str) -> dict[str, str]:
+        for q in self._queue:
+            if q.id == qid:
+                return self.policy_of(q, sid)
+        return dict(DEFAULT_POLICY)
+
+    @staticmethod
+    def policy_of(q: QueuedBulletin, sid: str) -> dict[str, str]:
+        """What station ``sid`` does for ``q``: the queue's word, else the old ``now`` flag."""
+        base = {**DEFAULT_POLICY, "interrupt": "now" if q.now else "after_item"}
+        return {**base, **q.policy.get(sid, {})}
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_emergencies()
+            except Exception as exc:  # noqa: BLE001 - the watcher must outlive a bad queue
+                log.error("Không đọc được hàng đợi khẩn cấp %s: %s", queue_path(self.out), exc)
+            self._stop.wait(self.poll_s)
+
+    def _refresh_queue(self) -> bool:
+        """Re-read the queue if its file changed; True if it did."""
+        try:
+            st = os.stat(queue_path(self.out))
+            sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except FileNotFoundError:
+            sig = (0, 0, 0)
+        if sig == self._queue_sig:
+            return False
+        current = self.clock()
+        self._queue = load_queue(self.out, since=current - dt.timedelta(days=1))
+        self._queue_sig = sig
+        return True
+
+    def _pending(self, sid: str) -> list[QueuedBulletin]:
+        """Queued emergencies for ``sid`` not yet aired (or skipped), oldest first."""
+        out = []
+        for q in self._queue:
+            if sid not in q.stations or sid not in q.files or (q.id, sid) in self._aired:
+                continue
+            if self.ledger.done(q.created.date().isoformat(), sid, "emergency:" + q.id):
+                self._aired.add((q.id, sid))
+                continue
+            out.append(q)
+        return out
+
+    def poll_emergencies(self) -> None:
+        """See new queue entries; start one emergency worker per station that has some."""
+        self._refresh_queue()
+        stations = {sid for q in self._queue for sid in q.stations}
+        for sid in sorted(stations):
+            pending = self._pending(sid)
+            if not pending:
+                continue
+            with self._guard:
+                running = self._emergency_threads.get(sid)
+                if running is not None and running.is_alive():
+                    continue
+                t = threading.Thread(
+                    target=self._emergency_worker, args=(sid,), name=f"emergency-{sid}", daemon=True
+                )
+                self._emergency_threads[sid] = t
+                t.start()
+
+    def _emergency_worker(self, sid: str) -> None:
+        """Cut what plays if the policy says ``now``, then play every pending emergency."""
+        while not self._stop.is_set():
+            pending = self._pending(sid)
+            if not pending:
+                return
+            q = pending[0]
+            if self.clock() - q.created > EMERGENCY_MAX_AGE:
+                self._emergency_entry(q, sid, play=False)
+                continue
+            if self.policy_of(q, sid)["interrupt"] == "now":
+                cur = self._current.get(sid)
+                if cur is not None and cur.kind != "emergency" and cur.running():
+                    cur.stop(q.id)
+            station_lock = self._lock_for(sid)
+            if station_lock.acquire(timeout=0.2):
+                try:
+                    self._emergency_entry(q, sid, play=True)
+                finally:
+                    station_lock.release()
+
+    def play_emergencies(self, sid: str) -> None:
+        """Play every queued emergency for ``sid`` not yet aired (the caller holds, or this
+        waits for, the station lock)."""
+        self._refresh_queue()
+        for q in self._pending(sid):
+            if self.clock() - q.created <= EMERGENCY_MAX_AGE:
+                self._emergency_entry(q, sid, play=True)
+
+    def _emergency_entry(self, q: QueuedBulletin, sid: str, play: bool) -> None:
+        day = q.created.date().isoformat()
+        slot = "emergency:" + q.id
+        item = {
+            "kind": "bulletin",
+            "script": q.script_id,
+            "source": q.id,
+            "directive": q.directive,
+            "file": q.files[sid],
+            "title": q.title,
+        }
+        if not play:
+            if self.ledger.claim(day, sid, slot, 0, q.files[sid], "skipped"):
+                self._record(
+                    sid,
+                    day,
+                    slot,
+                    item,
+                    self.clock(),
+                    None,
+                    "skipped",
+                    "bản tin khẩn cấp đã quá cũ khi máy chạy lại",
+                )
+            self._aired.add((q.id, sid))
+            return
+        with self._lock_for(sid):
+            if not self.ledger.claim(day, sid, slot, 0, q.files[sid]):
+                self._aired.add((q.id, sid))
+                return
+            if self.policy_of(q, sid)["after"] == "drop":
+                self._drop_since[sid] = (self.clock(), q.id)
+            ok, start, p = self._play(
+                sid, self.out / q.files[sid], q.title, q.durations.get(sid, 0.0), "emergency"
+            )
+        end = self.clock() if p is None or p.ended_at is None else p.ended_at
+        result = "played" if ok else "failed"
+        self.ledger.finish(day, sid, slot, 0, result)
+        self._aired.add((q.id, sid))
+        self._record(sid, day, start.strftime("%H:%M"), item, start, end, result, "khẩn cấp")

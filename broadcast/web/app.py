@@ -1,0 +1,211 @@
+"""The console's application: routes, sessions, login, users, error pages.
+
+``create_app(root, out)`` is all ``broadcast serve`` and the tests need. Pages live in
+``pages_scripts`` (write, hear, approve) and ``pages_ops`` (plan, build, emergency,
+as-run, report); every handler is guarded by :func:`guard.page`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from ..approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
+from ..errors import BroadcastError, LockBusyError
+from . import pages_ops, pages_scripts
+from .guard import csrf_ok, forbidden, page, render
+from .jobs import Jobs
+from .store import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLES, Store
+
+HERE = Path(__file__).parent
+SESSION_HOURS = 12
+
+
+def _secret(root: Path) -> str:
+    """The session-signing key, made once per project and kept beside the console DB."""
+    path = Path(root).resolve() / CONSOLE_DIR / "secret.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+async def login_form(request: Request) -> Response:
+    return render(request, "login.html", next=request.query_params.get("next", "/"), user=None)
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+async def login(request: Request) -> Response:
+    form = await request.form()
+    if not csrf_ok(request, form.get("csrf")):
+        return forbidden(request, "Biểu mẫu thiếu hoặc sai mã bảo vệ (CSRF)", "tải lại trang")
+    store: Store = request.app.state.store
+    name = str(form.get("name", "")).strip().lower()
+    password = str(form.get("password", ""))
+    ip = request.client.host if request.client else "?"
+    nxt = _safe_next(str(form.get("next", "/")))
+    if store.failures(name, ip) >= MAX_FAILURES:
+        store.record(name or "?", "đăng nhập bị chặn", ip, "quá nhiều lần sai")
+        return render(
+            request,
+            "login.html",
+            429,
+            user=None,
+            next=nxt,
+            error=f"Sai mật khẩu quá {MAX_FAILURES} lần. Đợi {LOCKOUT_S // 60} phút rồi thử lại.",
+        )
+    user = store.verify(name, password)
+    if user is None:
+        store.note_failure(name, ip)
+        return render(
+            request,
+            "login.html",
+            401,
+            user=None,
+            next=nxt,
+            error="Sai tên đăng nhập hoặc mật khẩu.",
+        )
+    store.clear_failures(name, ip)
+    request.session.clear()
+    request.session["user"] = user.name
+    store.record(user.name, "đăng nhập", ip)
+    return RedirectResponse(nxt, status_code=303)
+
+
+@page()
+async def logout(request: Request) -> Response:
+    request.app.state.store.record(request.state.user.name, "đăng xuất")
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@page()
+async def home(request: Request) -> Response:
+    return RedirectResponse("/scripts", status_code=303)
+
+
+@page("operator")
+async def users(request: Request) -> Response:
+    store: Store = request.app.state.store
+    return render(
+        request,
+        "users.html",
+        users=store.users(),
+        roles=ROLE_LABELS,
+        audit=store.audit(200),
+        error=None,
+    )
+
+
+@page("operator")
+async def add_user(request: Request) -> Response:
+    store: Store = request.app.state.store
+    form = request.state.form
+    try:
+        store.add_user(
+            str(form.get("name", "")).strip(),
+            str(form.get("role", "")),
+            str(form.get("password", "")),
+            by=request.state.user.name,
+        )
+    except BroadcastError as exc:
+        return render(
+            request,
+            "users.html",
+            400,
+            users=store.users(),
+            roles=ROLE_LABELS,
+            audit=store.audit(200),
+            error=exc,
+        )
+    return RedirectResponse("/users", status_code=303)
+
+
+@page("operator")
+async def set_role(request: Request) -> Response:
+    store: Store = request.app.state.store
+    name = request.path_params["name"]
+    role = str(request.state.form.get("role", ""))
+    if store.get(name) is None or role not in ROLES:
+        return forbidden(request, f"Không có người dùng '{name}' hoặc vai trò '{role}'")
+    store.set_role(name, role, by=request.state.user.name)
+    return RedirectResponse("/users", status_code=303)
+
+
+@page()
+async def audio(request: Request) -> Response:
+    """A rendered bulletin, only from OUT/bulletins (never any other file)."""
+    out: Path = request.app.state.out
+    base = (out / "bulletins").resolve()
+    target = (base / request.path_params["path"]).resolve()
+    if base not in target.parents or target.suffix != ".mp3" or not target.is_file():
+        return forbidden(request, "Không có tệp âm thanh này")
+    return FileResponse(target, media_type="audio/mpeg")
+
+
+async def broadcast_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BroadcastError)
+    status = 409 if isinstance(exc, LockBusyError) else 400 if exc.exit_code == 2 else 500
+    return render(
+        request, "error.html", status, what=exc.what, where=exc.where, fix=exc.fix, title="Lỗi"
+    )
+
+
+def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
+    root = Path(root).resolve()
+    routes = [
+        Route("/", home),
+        Route("/login", login_form, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        *pages_scripts.routes,
+        *pages_ops.routes,
+        Route("/users", users, methods=["GET"]),
+        Route("/users", add_user, methods=["POST"]),
+        Route("/users/{name}/role", set_role, methods=["POST"]),
+        Route("/audio/{path:path}", audio),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret or _secret(root),
+            session_cookie="broadcast_session",
+            max_age=SESSION_HOURS * 3600,
+            same_site="lax",
+            https_only=False,
+        )
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={BroadcastError: broadcast_error},
+    )
+    app.state.root = root
+    app.state.out = Path(out).resolve()
+    app.state.store = Store(console_db(root))
+    app.state.approvals = Approvals(console_db(root))
+    # Scripts already on disk when approval was turned on keep airing (approval.py).
+    ensure_baseline(root, {p.stem: p for p in sorted((root / "scripts").glob("*.md"))})
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.jobs = Jobs()
+    # eSpeak NG is not thread-safe and a file is saved after a check: one at a time.
+    app.state.render_lock = threading.Lock()
+    app.state.write_lock = threading.Lock()
+    return app

@@ -1,0 +1,96 @@
+"""Who may see and do what: the one decorator every console page goes through.
+
+``@page(roles...)`` refuses an anonymous visitor (a page: redirect to the login form;
+an action: 403), refuses a user whose role is not listed (403), and refuses every POST
+whose form does not carry the session's CSRF token (403). Handlers get the user as
+``request.state.user`` and the parsed form as ``request.state.form``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from .store import User
+
+Handler = Callable[[Request], Awaitable[Response]]
+CSRF_FIELD = "csrf"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_FIELD)
+    if not token:
+        token = request.session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return token
+
+
+def csrf_ok(request: Request, sent: Any) -> bool:
+    token = request.session.get(CSRF_FIELD)
+    return bool(token) and isinstance(sent, str) and hmac.compare_digest(token, sent)
+
+
+def current_user(request: Request) -> User | None:
+    name = request.session.get("user")
+    if not name:
+        return None
+    # Looked up on every request: a removed user or a changed role takes effect at once.
+    return request.app.state.store.get(name)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    context.setdefault("user", getattr(request.state, "user", None) or current_user(request))
+    context["csrf"] = csrf_token(request)
+    context["request"] = request
+    return request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status
+    )
+
+
+def forbidden(request: Request, what: str, fix: str = "") -> Response:
+    return render(request, "error.html", 403, what=what, where="", fix=fix, title="Không được phép")
+
+
+def page(*roles: str) -> Callable[[Handler], Handler]:
+    """Guard a handler: logged in, one of ``roles`` (any role when empty), CSRF on POST."""
+
+    def deco(fn: Handler) -> Handler:
+        @wraps(fn)
+        async def endpoint(request: Request) -> Response:
+            user = current_user(request)
+            if user is None:
+                if request.method in ("GET", "HEAD"):
+                    target = request.url.path + (
+                        f"?{request.url.query}" if request.url.query else ""
+                    )
+                    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+                return forbidden(request, "Cần đăng nhập trước", "mở trang /login")
+            request.state.user = user
+            if roles and user.role not in roles:
+                return forbidden(
+                    request,
+                    f"Vai trò '{user.role}' không được làm việc này",
+                    "cần người có vai trò: " + ", ".join(roles),
+                )
+            request.state.form = None
+            if request.method == "POST":
+                form = await request.form()
+                if not csrf_ok(request, form.get(CSRF_FIELD)):
+                    return forbidden(
+                        request,
+                        "Biểu mẫu thiếu hoặc sai mã bảo vệ (CSRF)",
+                        "tải lại trang rồi gửi lại",
+                    )
+                request.state.form = form
+            return await fn(request)
+
+        endpoint.roles = roles  # type: ignore[attr-defined]
+        return endpoint
+
+    return deco

@@ -1,0 +1,398 @@
+"""Operation pages: the week's plan, building a day, emergency, as-run log and report.
+
+Each calls the function its CLI command calls: ``plan_days`` (broadcast plan),
+``build`` (broadcast build), ``send_emergency`` (broadcast emergency),
+``AsRunLog.confirm_day`` (broadcast asrun confirm), ``build_report`` / ``to_csv`` /
+``build_docx`` (broadcast report). Nothing here plans, renders or counts by itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ..build import build
+from ..converters import to_date
+from ..errors import InputError, SkippedScripts
+from ..project import load_project
+from ..report.asrun import AsRunLog, asrun_path
+from ..report.report import build_report, tables, to_csv
+from ..schedule.planner import DayPlan
+from ..scripts import load_script
+from .guard import page, render
+
+LEVEL = {"emergency": "KHẨN CẤP", "priority": "ưu tiên", "normal": "thường"}
+PLAN_DAYS = 7
+
+
+def _today() -> dt.date:
+    from ..cli.options import today
+
+    return today()
+
+
+def _date(value: str | None, default: dt.date | None = None) -> dt.date:
+    if not value:
+        return default or _today()
+    try:
+        return to_date(value)
+    except ValueError as exc:
+        raise InputError(str(exc), where="ngày", fix="chọn ngày trong lịch") from None
+
+
+def mmss(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+@dataclass
+class SessionView:
+    start: str
+    window: str
+    used: str
+    capacity: str
+    fill: int  # percent of capacity, 0 when there is no limit
+    overrun: str
+    items: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class DayView:
+    day: dt.date
+    sessions: list[SessionView]
+    notes: list[str]
+
+
+def day_view(plan: DayPlan, sid: str, measured: set[tuple[str, str]]) -> DayView:
+    """One station's day as the plan page shows it (times follow ``broadcast plan``)."""
+    sessions = []
+    for sess in plan.sessions.get(sid, []):
+        t = dt.datetime.combine(plan.day, sess.start) + dt.timedelta(seconds=sess.station_id_s)
+        items = []
+        for n, item in enumerate(sess.items):
+            if n:
+                t += dt.timedelta(seconds=sess.between_s)
+            notes = []
+            if (sid, item.script_id) not in measured and item.file is None:
+                notes.append("ước tính")
+            if item.moved_from:
+                notes.append(f"dời từ {item.moved_from:%H:%M}")
+            items.append(
+                {
+                    "at": f"{t:%H:%M:%S}",
+                    "script": item.script_id,
+                    "level": LEVEL[item.priority.value],
+                    "priority": item.priority.value,
+                    "source": item.source,
+                    "duration": mmss(item.duration_s),
+                    "note": ", ".join(notes),
+                }
+            )
+            t += dt.timedelta(seconds=item.duration_s)
+        cap = sess.capacity_s
+        sessions.append(
+            SessionView(
+                start=f"{sess.start:%H:%M}",
+                window=f"{sess.window[0]:%H:%M}-{sess.window[1]:%H:%M}" if sess.window else "",
+                used=mmss(sess.used_s),
+                capacity=mmss(cap) if cap else "",
+                fill=min(100, int(round(100 * sess.used_s / cap))) if cap else 0,
+                overrun=mmss(sess.overrun_s) if sess.overrun_s > 0 else "",
+                items=items,
+            )
+        )
+    return DayView(plan.day, sessions, [n.text for n in plan.notes_for(sid)])
+
+
+@page()
+async def plan_page(request: Request) -> Response:
+    from ..cli.plan import plan_days
+
+    q = request.query_params
+    start = _date(q.get("date"))
+    root, out = request.app.state.root, request.app.state.out
+
+    def work():  # type: ignore[no-untyped-def]
+        project = load_project(root, strict=False)
+        stations = list(project.schedule.stations)
+        return project, plan_days(project, out, start, PLAN_DAYS, stations)
+
+    project, plans = await run_in_threadpool(work)
+    sched = project.schedule
+    station_id = q.get("station") or next(iter(sched.stations))
+    if station_id not in sched.stations:
+        raise InputError(
+            f"Không có đài '{station_id}'", where="đài", fix="chọn đài trong danh sách"
+        )
+    days = [day_view(plan, station_id, measured) for plan, measured in plans]
+    return render(
+        request,
+        "plan.html",
+        start=start,
+        station=sched.stations[station_id],
+        stations=sched.stations.values(),
+        days=days,
+        warnings=project.warnings,
+        skipped=project.skipped,
+        prev=start - dt.timedelta(days=PLAN_DAYS),
+        next=start + dt.timedelta(days=PLAN_DAYS),
+    )
+
+
+def build_day(root: Path, out: Path, day: dt.date) -> Callable[[Callable[[str], None]], list[str]]:
+    def work(progress: Callable[[str], None]) -> list[str]:
+        progress("đang đọc dự án")
+        project = load_project(root, strict=False)
+        result = build(project, out, day, 1, None, progress=progress)
+        lines = [
+            f"Xong: {len(result.playlists)} danh sách phát, {result.rendered} bản tin mới, "
+            f"{result.reused} bản tin dùng lại."
+        ]
+        lines += [f"Bản tin đọc bằng bộ đọc dự phòng: {fb}" for fb in result.fallbacks]
+        lines += [f"Cảnh báo: {w}" for w in project.warnings]
+        lines += [str(p.relative_to(out)) for p in result.playlists]
+        if project.skipped:
+            raise SkippedScripts(project.skipped)
+        return lines
+
+    return work
+
+
+@page("operator")
+async def build_start(request: Request) -> Response:
+    day = _date(str(request.state.form.get("date", "")))
+    user = request.state.user.name
+    job = request.app.state.jobs.start(
+        f"Làm danh sách phát ngày {day:%d/%m/%Y}",
+        user,
+        build_day(request.app.state.root, request.app.state.out, day),
+    )
+    request.app.state.store.record(user, "làm danh sách phát", day.isoformat())
+    return RedirectResponse(f"/jobs/{job.id}?date={day.isoformat()}", status_code=303)
+
+
+@page()
+async def job_page(request: Request) -> Response:
+    job = request.app.state.jobs.get(request.path_params["job"])
+    if job is None:
+        return render(request, "error.html", 404, title="Lỗi", what="Không có việc này")
+    return render(request, "job.html", job=job, date=request.query_params.get("date", ""))
+
+
+@page("operator")
+async def emergency_form(request: Request) -> Response:
+    project = await run_in_threadpool(load_project, request.app.state.root, False)
+    return render(
+        request,
+        "emergency.html",
+        scripts=sorted(p.stem for p in (request.app.state.root / "scripts").glob("*.md")),
+        targets=list(project.schedule.groups) + list(project.schedule.stations),
+        confirm=None,
+    )
+
+
+@page("operator")
+async def emergency_send(request: Request) -> Response:
+    from ..approval import check_script_id
+    from ..cli.emergency import send_emergency
+
+    form = request.state.form
+    sid = check_script_id(str(form.get("script", "")))
+    names = [str(n) for n in form.getlist("targets")] or ["all"]
+    cut = form.get("now") == "1"
+    root, out = request.app.state.root, request.app.state.out
+    path = root / "scripts" / f"{sid}.md"
+    script = load_script(path)
+    if form.get("confirm") != "yes":
+        project = await run_in_threadpool(load_project, root, False)
+        return render(
+            request,
+            "emergency.html",
+            scripts=[sid],
+            targets=[],
+            confirm={
+                "script": script,
+                "names": names,
+                "stations": project.schedule.resolve_targets(names),
+                "now": cut,
+            },
+        )
+
+    def work():  # type: ignore[no-untyped-def]
+        with request.app.state.render_lock:
+            return send_emergency(load_project(root, strict=False), script, names, cut, out)
+
+    entry, refreshed = await run_in_threadpool(work)
+    request.app.state.store.record(
+        request.state.user.name,
+        "phát khẩn cấp",
+        sid,
+        f"{', '.join(entry.stations)}{' (ngắt ngay)' if cut else ''}",
+    )
+    return render(
+        request,
+        "emergency_done.html",
+        entry=entry,
+        refreshed=[str(p.relative_to(out)) for p in refreshed],
+    )
+
+
+def _log(request: Request) -> AsRunLog | None:
+    path = asrun_path(request.app.state.out)
+    return AsRunLog(path) if path.is_file() else None
+
+
+@page()
+async def asrun_page(request: Request) -> Response:
+    day = _date(request.query_params.get("date"))
+    log = _log(request)
+    return render(
+        request,
+        "asrun.html",
+        day=day,
+        planned=log.planned(day, day) if log else [],
+        plays=log.plays(day, day) if log else [],
+        has_log=log is not None,
+    )
+
+
+@page("operator")
+async def asrun_confirm(request: Request) -> Response:
+    form = request.state.form
+    day = _date(str(form.get("date", "")))
+    log = _log(request)
+    if log is None:
+        raise InputError(
+            "Chưa có nhật ký phát sóng", fix="làm danh sách phát (trang Lịch phát) trước"
+        )
+    station = str(form.get("station", "all"))
+    wanted = (
+        sorted({p.station_id for p in log.planned(day, day)}) if station == "all" else [station]
+    )
+    if not wanted:
+        raise InputError(f"Chưa có lịch đã lập cho ngày {day:%d/%m/%Y}", fix="làm danh sách trước")
+    added = sum(log.confirm_day(day, sid) for sid in wanted)
+    request.app.state.store.record(
+        request.state.user.name,
+        "xác nhận đã phát",
+        day.isoformat(),
+        f"{', '.join(wanted)}: {added}",
+    )
+    return RedirectResponse(f"/asrun?date={day.isoformat()}", status_code=303)
+
+
+def _report(request: Request):  # type: ignore[no-untyped-def]
+    from ..cli.report import project_names
+
+    q = request.query_params
+    end = _date(q.get("to"))
+    start = _date(q.get("from"), end - dt.timedelta(days=30))
+    if end < start:
+        raise InputError("Ngày 'đến' đứng trước ngày 'từ'", fix="đổi lại hai ngày cho đúng")
+    log = _log(request)
+    if log is None:
+        raise InputError(
+            "Chưa có nhật ký phát sóng",
+            where=str(asrun_path(request.app.state.out)),
+            fix="làm danh sách phát (trang Lịch phát) và xác nhận đã phát trước",
+        )
+    commune, names = project_names(request.app.state.root)
+    return start, end, build_report(log, start, end, commune, names)
+
+
+def _approvals_between(request: Request, start: dt.date, end: dt.date) -> list:  # type: ignore[type-arg]
+    return [
+        a
+        for a in request.app.state.approvals.all()
+        if a.script_id and start.isoformat() <= a.at[:10] <= end.isoformat()
+    ]
+
+
+@page()
+async def report_page(request: Request) -> Response:
+    start, end, rep = await run_in_threadpool(_report, request)
+    return render(
+        request,
+        "report.html",
+        start=start,
+        end=end,
+        report=rep,
+        tables=tables(rep),
+        approvals=_approvals_between(request, start, end),
+    )
+
+
+@page()
+async def report_download(request: Request) -> Response:
+    start, end, rep = await run_in_threadpool(_report, request)
+    fmt = request.query_params.get("format", "csv")
+    name = f"bao-cao-{start.isoformat()}-{end.isoformat()}"
+    if fmt == "docx":
+        from ..report.docx import build_docx
+
+        doc = build_docx(rep)
+        approved = _approvals_between(request, start, end)
+        if approved:  # who approved what this period: an appendix after the signature
+            doc.add_page_break()
+            doc.add_paragraph("PHỤ LỤC: KỊCH BẢN ĐƯỢC DUYỆT TRONG KỲ").runs[0].bold = True
+            table = doc.add_table(rows=1, cols=4)
+            table.style = "Table Grid"
+            for cell, text in zip(
+                table.rows[0].cells, ("Kịch bản", "Phiên bản", "Người duyệt", "Lúc"), strict=True
+            ):
+                cell.text = text
+            for a in approved:
+                for cell, text in zip(
+                    table.add_row().cells, (a.script_id, a.short, a.by, a.at), strict=True
+                ):
+                    cell.text = text
+        buf = io.BytesIO()
+        doc.save(buf)
+        body, media = (
+            buf.getvalue(),
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        )
+    elif fmt == "csv":
+        body, media = to_csv(rep).encode("utf-8"), "text/csv; charset=utf-8"
+    elif fmt == "duyet":
+        rows = io.StringIO()
+        w = csv.writer(rows)
+        w.writerow(["kich_ban", "phien_ban", "nguoi_duyet", "thoi_gian", "loai"])
+        for a in _approvals_between(request, start, end):
+            w.writerow([a.script_id, a.version, a.by, a.at, a.kind])
+        body, media, name = (
+            rows.getvalue().encode("utf-8"),
+            "text/csv; charset=utf-8",
+            (f"so-duyet-{start.isoformat()}-{end.isoformat()}"),
+        )
+        fmt = "csv"
+    else:
+        raise InputError(f"Không có dạng báo cáo '{fmt}'", fix="chọn docx hoặc csv")
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"},
+    )
+
+
+routes = [
+    Route("/plan", plan_page, methods=["GET"]),
+    Route("/plan/build", build_start, methods=["POST"]),
+    Route("/jobs/{job}", job_page, methods=["GET"]),
+    Route("/emergency", emergency_form, methods=["GET"]),
+    Route("/emergency", emergency_send, methods=["POST"]),
+    Route("/asrun", asrun_page, methods=["GET"]),
+    Route("/asrun/confirm", asrun_confirm, methods=["POST"]),
+    Route("/report", report_page, methods=["GET"]),
+    Route("/report/download", report_download, methods=["GET"]),
+]

@@ -1,0 +1,344 @@
+"""Script pages: list, read, write, hear, approve.
+
+The files in ``scripts/`` stay the only source of truth. Saving composes the Markdown
+an officer would write by hand, checks it with the parser ``broadcast check`` uses, and
+writes it atomically, unless the file changed since the form was opened (the form
+carries the version it started from): then nothing is written and both texts are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .. import atomic
+from ..approval import (
+    Approval,
+    Approvals,
+    approval_required,
+    check_script_id,
+    content_hash,
+    file_hash,
+)
+from ..errors import BroadcastError
+from ..project import Project, load_project
+from ..render import Renderer
+from ..scripts import Script, load_script, parse_script
+from ..sources import read_text
+from ..text.spoken import spoken
+from ..validation import slug
+from .guard import page, render
+from .scriptform import BODY, FIELDS, GENERAL, PRIORITIES, compose, errors_by_field, fields_of
+
+WRITERS = ("officer",)
+
+
+@dataclass
+class Row:
+    id: str
+    path: Path
+    script: Script | None
+    error: BroadcastError | None
+    approval: Approval | None
+    required: bool
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "lỗi"
+        if self.approval is not None:
+            return "đã duyệt"
+        return "bản nháp" if self.required else "không cần duyệt"
+
+    @property
+    def airs(self) -> bool:
+        return self.error is None and (self.approval is not None or not self.required)
+
+
+def scripts_dir(request: Request) -> Path:
+    return request.app.state.root / "scripts"
+
+
+def _row(request: Request, path: Path) -> Row:
+    book: Approvals = request.app.state.approvals
+    required = approval_required(request.app.state.root)
+    try:
+        script: Script | None = load_script(path)
+        error = None
+    except BroadcastError as exc:
+        script, error = None, exc
+    return Row(
+        path.stem, path, script, error, book.for_version(path.stem, file_hash(path)), required
+    )
+
+
+def _project(request: Request) -> tuple[Project | None, BroadcastError | None]:
+    """The project for stations and lexicon; a schedule error is shown, not raised."""
+    try:
+        return load_project(request.app.state.root, strict=False), None
+    except BroadcastError as exc:
+        return None, exc
+
+
+def spoken_text(request: Request, project: Project | None, station_id: str, text: str) -> str:
+    """The body as the station's voice will read it: the same spoken-form pipeline and
+    lexicon as render (Renderer.lexicon)."""
+    if project is None or not project.schedule.stations:
+        return spoken(text)
+    station = project.schedule.stations.get(station_id) or next(
+        iter(project.schedule.stations.values())
+    )
+    renderer = Renderer(project, request.app.state.out)
+    return spoken(text, station.dialect.value, renderer.lexicon)
+
+
+@page()
+async def list_scripts(request: Request) -> Response:
+    rows = [_row(request, p) for p in sorted(scripts_dir(request).glob("*.md"))]
+    return render(
+        request,
+        "scripts.html",
+        rows=rows,
+        required=approval_required(request.app.state.root),
+    )
+
+
+def _script_path(request: Request) -> tuple[str, Path]:
+    sid = check_script_id(request.path_params["sid"])
+    return sid, scripts_dir(request) / f"{sid}.md"
+
+
+async def _show(request: Request, audio: Any = None, status: int = 200) -> Response:
+    sid, path = _script_path(request)
+    if not path.is_file():
+        return render(
+            request,
+            "error.html",
+            404,
+            title="Không có kịch bản",
+            what=f"Không có kịch bản '{sid}'",
+            where=str(path),
+            fix="chọn một kịch bản trong danh sách",
+        )
+    row = _row(request, path)
+    project, project_error = await run_in_threadpool(_project, request)
+    stations = list(project.schedule.stations.values()) if project else []
+    station_id = (request.state.form or {}).get("station") or (stations[0].id if stations else "")
+    said = ""
+    if row.script is not None:
+        said = await run_in_threadpool(spoken_text, request, project, station_id, row.script.text)
+    return render(
+        request,
+        "script.html",
+        status,
+        row=row,
+        text=read_text(path),
+        version=file_hash(path),
+        history=request.app.state.approvals.history(sid),
+        stations=stations,
+        station_id=station_id,
+        said=said,
+        audio=audio,
+        project_error=project_error,
+    )
+
+
+@page()
+async def show_script(request: Request) -> Response:
+    return await _show(request)
+
+
+@page()
+async def listen(request: Request) -> Response:
+    """Render the saved script with the chosen station's voice (the same Renderer as
+    ``broadcast render``) and show an audio player for the real MP3."""
+    sid, path = _script_path(request)
+    project, project_error = await run_in_threadpool(_project, request)
+    if project is None:
+        assert project_error is not None
+        raise project_error
+    station_id = str(request.state.form.get("station", ""))
+    station = project.schedule.stations.get(station_id)
+    if station is None:
+        return render(request, "error.html", 400, title="Lỗi", what=f"Không có đài '{station_id}'")
+    script = load_script(path)
+
+    def work():  # type: ignore[no-untyped-def]
+        with request.app.state.render_lock:
+            return Renderer(project, request.app.state.out).render(script, station)
+
+    bulletin = await run_in_threadpool(work)
+    rel = bulletin.path.relative_to(request.app.state.out / "bulletins").as_posix()
+    request.app.state.store.record(request.state.user.name, "nghe thử", sid, station_id)
+    return await _show(request, audio={"src": f"/audio/{rel}", "bulletin": bulletin})
+
+
+@page("approver")
+async def approve(request: Request) -> Response:
+    sid, path = _script_path(request)
+    seen = str(request.state.form.get("version", ""))
+    current = file_hash(path)
+    if not current:
+        return render(request, "error.html", 404, title="Lỗi", what=f"Không có kịch bản '{sid}'")
+    if seen != current:
+        return render(
+            request,
+            "error.html",
+            409,
+            title="Kịch bản vừa thay đổi",
+            what="Kịch bản đã được sửa sau khi anh/chị mở trang này",
+            where=str(path),
+            fix="mở lại kịch bản, đọc bản mới rồi duyệt",
+        )
+    load_script(path)  # a script with an error cannot be approved (raises with the reason)
+    request.app.state.approvals.record(sid, current, request.state.user.name)
+    request.app.state.store.record(request.state.user.name, "duyệt", sid, current[:10])
+    return RedirectResponse(f"/scripts/{sid}", status_code=303)
+
+
+def _form_page(
+    request: Request,
+    form: dict[str, str],
+    base: str,
+    new: bool,
+    status: int = 200,
+    errors: dict[str, list[str]] | None = None,
+    conflict: dict[str, str] | None = None,
+    project: Project | None = None,
+) -> Response:
+    stations = list(project.schedule.stations.values()) if project else []
+    return render(
+        request,
+        "edit.html",
+        status,
+        form=form,
+        fields=FIELDS,
+        priorities=PRIORITIES,
+        base=base,
+        new=new,
+        errors=errors or {},
+        general=(errors or {}).get(GENERAL, []),
+        conflict=conflict,
+        stations=stations,
+        said=spoken_text(request, project, stations[0].id if stations else "", form.get(BODY, ""))
+        if form.get(BODY)
+        else "",
+    )
+
+
+@page(*WRITERS)
+async def new_form(request: Request) -> Response:
+    project, _ = await run_in_threadpool(_project, request)
+    form = {name: "" for name, _, _ in FIELDS} | {BODY: "", "priority": "normal"}
+    return _form_page(request, form, "", True, project=project)
+
+
+@page(*WRITERS)
+async def edit_form(request: Request) -> Response:
+    sid, path = _script_path(request)
+    if not path.is_file():
+        return render(request, "error.html", 404, title="Lỗi", what=f"Không có kịch bản '{sid}'")
+    project, _ = await run_in_threadpool(_project, request)
+    return _form_page(request, fields_of(read_text(path)), file_hash(path), False, project=project)
+
+
+async def _save(request: Request, new: bool) -> Response:
+    raw = request.state.form
+    form = {name: str(raw.get(name, "")) for name, _, _ in FIELDS} | {BODY: str(raw.get(BODY, ""))}
+    base = str(raw.get("base", ""))
+    project, _ = await run_in_threadpool(_project, request)
+    sid = form["id"].strip()
+    if not new:
+        url_id, _path = _script_path(request)
+        if sid != url_id:
+            errors = {
+                "id": [
+                    f"Không đổi được mã khi sửa ('{url_id}' thành '{sid}') — cách sửa: giữ mã "
+                    "cũ, hoặc tạo kịch bản mới với mã mới"
+                ]
+            }
+            return _form_page(request, form, base, new, 400, errors, project=project)
+    text = compose(form)
+    try:
+        valid_id = check_script_id(sid)
+    except BroadcastError:
+        valid_id = slug(sid) or "kich-ban-moi"
+    path = scripts_dir(request) / f"{valid_id}.md"
+    try:
+        parse_script(text, path)  # the parser 'broadcast check' uses
+        check_script_id(sid)
+    except BroadcastError as exc:
+        return _form_page(request, form, base, new, 400, errors_by_field(exc), project=project)
+    with request.app.state.write_lock:
+        current = file_hash(path)
+        if current != base:
+            theirs = read_text(path) if current else ""
+            return _form_page(
+                request,
+                form,
+                current,
+                new,
+                409,
+                {
+                    GENERAL: [
+                        (
+                            f"Đã có kịch bản '{sid}'. Chọn mã khác."
+                            if new
+                            else "Người khác đã sửa kịch bản này sau khi anh/chị mở nó. Chưa "
+                            "ghi gì: xem hai bản dưới đây, sửa lại trong biểu mẫu rồi bấm Lưu."
+                        )
+                    ]
+                },
+                conflict={"theirs": theirs, "yours": text},
+                project=project,
+            )
+        atomic.write_text(path, text)
+    request.app.state.store.record(
+        request.state.user.name,
+        "tạo kịch bản" if new else "sửa kịch bản",
+        sid,
+        content_hash(text.encode("utf-8"))[:10],
+    )
+    return RedirectResponse(f"/scripts/{sid}", status_code=303)
+
+
+@page(*WRITERS)
+async def create(request: Request) -> Response:
+    return await _save(request, new=True)
+
+
+@page(*WRITERS)
+async def update(request: Request) -> Response:
+    return await _save(request, new=False)
+
+
+@page()
+async def spoken_panel(request: Request) -> Response:
+    """The live "how it will be read" panel (plain text, fetched as the officer types)."""
+    form = request.state.form
+    project, _ = await run_in_threadpool(_project, request)
+    said = await run_in_threadpool(
+        spoken_text, request, project, str(form.get("station", "")), str(form.get(BODY, ""))
+    )
+    from html import escape
+
+    return HTMLResponse(escape(said))
+
+
+routes = [
+    Route("/scripts", list_scripts, methods=["GET"]),
+    Route("/scripts/new", new_form, methods=["GET"]),
+    Route("/scripts/new", create, methods=["POST"]),
+    Route("/spoken", spoken_panel, methods=["POST"]),
+    Route("/scripts/{sid}", show_script, methods=["GET"]),
+    Route("/scripts/{sid}/edit", edit_form, methods=["GET"]),
+    Route("/scripts/{sid}/edit", update, methods=["POST"]),
+    Route("/scripts/{sid}/listen", listen, methods=["POST"]),
+    Route("/scripts/{sid}/approve", approve, methods=["POST"]),
+]

@@ -1,0 +1,197 @@
+"""Console users, roles, login attempts and the audit trail, in the project's SQLite file.
+
+Kept beside the approvals (``<root>/.broadcast/console.sqlite``) so one file holds who
+may do what, who did what, and who approved what. Passwords are hashed with Argon2id
+(argon2-cffi); the plain password is never stored or logged.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..approval import now_text
+from ..errors import BroadcastError, InputError
+
+ROLES = ("officer", "approver", "operator")
+ROLE_LABELS = {
+    "officer": "cán bộ văn hóa (soạn kịch bản)",
+    "approver": "lãnh đạo xã (duyệt)",
+    "operator": "kỹ thuật viên (làm lịch, khẩn cấp, xác nhận)",
+}
+USER_NAME = r"^[a-z0-9][a-z0-9._-]{1,31}$"
+MIN_PASSWORD = 8
+#: wrong passwords allowed per user and address within LOCKOUT_S before logins are refused
+MAX_FAILURES = 5
+LOCKOUT_S = 15 * 60
+
+_HASHER = PasswordHasher()
+# Checked against when the user does not exist, so the reply takes as long either way.
+_DUMMY = _HASHER.hash("không-có-người-dùng-này")
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    created: str
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    user: str
+    action: str
+    target: str
+    detail: str
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InputError(
+            f"Vai trò '{role}' không có",
+            where="--role",
+            fix=f"chọn một trong: {', '.join(ROLES)}",
+        )
+    return role
+
+
+class Store:
+    """Every call opens its own connection: safe from the server's threads."""
+
+    def __init__(self, path: Path, hasher: PasswordHasher | None = None) -> None:
+        self.path = Path(path)
+        # Tests pass a cheap hasher; a hash records its own cost, so verify needs none.
+        self.hasher = hasher or _HASHER
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._conn() as db:
+                db.executescript(
+                    """
+                    CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL,
+                        hash TEXT NOT NULL, created TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL,
+                        user TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+                        detail TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS login_failures (id INTEGER PRIMARY KEY,
+                        user TEXT NOT NULL, ip TEXT NOT NULL, at REAL NOT NULL);
+                    """
+                )
+        except (OSError, sqlite3.Error) as exc:
+            raise BroadcastError(
+                f"Không mở được tệp người dùng của bàn làm việc: {exc}",
+                where=str(self.path),
+                fix="cấp quyền ghi cho thư mục .broadcast/ trong thư mục dự án",
+            ) from None
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            with db:
+                yield db
+
+    # -- users -------------------------------------------------------------------------
+    def add_user(self, name: str, role: str, password: str, by: str = "(dòng lệnh)") -> User:
+        if not re.fullmatch(USER_NAME, name or ""):
+            raise InputError(
+                f"Tên đăng nhập '{name}' không hợp lệ",
+                where="tên đăng nhập",
+                fix="2-32 ký tự: chữ thường không dấu, số, '.', '_' hoặc '-', ví dụ 'lan.vhxh'",
+            )
+        check_role(role)
+        if len(password) < MIN_PASSWORD:
+            raise InputError(
+                f"Mật khẩu quá ngắn ({len(password)} ký tự)",
+                where="mật khẩu",
+                fix=f"dùng ít nhất {MIN_PASSWORD} ký tự",
+            )
+        user = User(name, role, now_text())
+        with self._conn() as db:
+            if db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
+                raise InputError(
+                    f"Đã có người dùng '{name}'",
+                    where="tên đăng nhập",
+                    fix="chọn tên khác",
+                )
+            db.execute(
+                "INSERT INTO users (name, role, hash, created) VALUES (?,?,?,?)",
+                (name, role, self.hasher.hash(password), user.created),
+            )
+        self.record(by, "thêm người dùng", name, f"vai trò {role}")
+        return user
+
+    def get(self, name: str) -> User | None:
+        with self._conn() as db:
+            row = db.execute(
+                "SELECT name, role, created FROM users WHERE name=?", (name,)
+            ).fetchone()
+        return User(*row) if row else None
+
+    def users(self) -> list[User]:
+        with self._conn() as db:
+            rows = db.execute("SELECT name, role, created FROM users ORDER BY name").fetchall()
+        return [User(*r) for r in rows]
+
+    def set_role(self, name: str, role: str, by: str) -> None:
+        check_role(role)
+        with self._conn() as db:
+            db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
+        self.record(by, "đổi vai trò", name, role)
+
+    def verify(self, name: str, password: str) -> User | None:
+        with self._conn() as db:
+            row = db.execute("SELECT hash FROM users WHERE name=?", (name,)).fetchone()
+        try:
+            _HASHER.verify(row[0] if row else _DUMMY, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return self.get(name) if row else None
+
+    # -- login attempts ------------------------------------------------------------------
+    def failures(self, name: str, ip: str, now: float | None = None) -> int:
+        since = (now or time.time()) - LOCKOUT_S
+        with self._conn() as db:
+            return db.execute(
+                "SELECT COUNT(*) FROM login_failures WHERE user=? AND ip=? AND at>=?",
+                (name, ip, since),
+            ).fetchone()[0]
+
+    def note_failure(self, name: str, ip: str) -> None:
+        with self._conn() as db:
+            db.execute(
+                "INSERT INTO login_failures (user, ip, at) VALUES (?,?,?)", (name, ip, time.time())
+            )
+            db.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - 2 * LOCKOUT_S,))
+
+    def clear_failures(self, name: str, ip: str) -> None:
+        with self._conn() as db:
+            db.execute("DELETE FROM login_failures WHERE user=? AND ip=?", (name, ip))
+
+    # -- audit ---------------------------------------------------------------------------
+    def record(self, user: str, action: str, target: str = "", detail: str = "") -> None:
+        with self._conn() as db:
+            db.execute(
+                "INSERT INTO audit (at, user, action, target, detail) VALUES (?,?,?,?,?)",
+                (now_text(), user, action, target, detail),
+            )
+
+    def audit(self, limit: int = 200) -> list[AuditEntry]:
+        with self._conn() as db:
+            rows = db.execute(
+                "SELECT at, user, action, target, detail FROM audit ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [AuditEntry(*r) for r in rows]

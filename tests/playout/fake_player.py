@@ -1,0 +1,36 @@
+"""A stand-in for ffplay/mpv in daemon tests: logs start, fade request, stop and end.
+
+Each line is ``EVENT NAME @UNIX_TIME``. SIGUSR1 (the daemon's "fade out now") is logged
+and the 'play' goes on, as a real fade would, until SIGTERM (logged as ``stop``).
+"""
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+file, log, seconds = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
+name = Path(file).name
+
+
+def say(event: str) -> None:
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"{event} {name} @{time.time():.3f}\n")
+
+
+def on_fade(signum, frame):  # type: ignore[no-untyped-def]
+    say("fade")
+
+
+def on_term(signum, frame):  # type: ignore[no-untyped-def]
+    say("stop")
+    sys.exit(143)
+
+
+signal.signal(signal.SIGUSR1, on_fade)
+signal.signal(signal.SIGTERM, on_term)
+say("start")
+end = time.monotonic() + seconds
+while (left := end - time.monotonic()) > 0:
+    time.sleep(min(left, 0.05))
+say("end")
