@@ -575,11 +575,23 @@ def damage(path: Path) -> str | None:
         return None
     if path.stat().st_size == 0:
         return "tệp rỗng (0 byte): mọi lượt phát đã ghi trước đây không còn trong tệp"
-    try:
-        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)) as con:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return f"SQLite báo: {exc}"
+    rows: list[Any] = []
+    # Read-only, so that checking never writes (a read-only share, another user's log);
+    # immutable=1 where even that needs a write (a WAL log on read-only media).
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            uri = f"{path.resolve().as_uri()}?{mode}"
+            with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as con:
+                rows = con.execute("PRAGMA quick_check").fetchall()
+            break
+        except sqlite3.OperationalError as exc:
+            if "unable to open" in str(exc) or "readonly" in str(exc):
+                continue  # cannot open it here: not damage (opening says why)
+            return f"SQLite báo: {exc}"
+        except sqlite3.DatabaseError as exc:
+            return f"SQLite báo: {exc}"
+    else:
+        return None
     if [tuple(r) for r in rows] != [("ok",)]:
         return f"SQLite báo: {rows[0][0]}" + (
             f" (và {len(rows) - 1} lỗi khác)" if len(rows) > 1 else ""
