@@ -160,12 +160,12 @@ def emergency(
         # checked before an Update withdraws anything: a bad update leaves the old one on
         info = vietnamese_info(alert, str(from_cap))
         if alert.key in queued_alerts(target_out):
-            raise CapError(
+            # CAP feeds deliver an alert again (retries, two routes): not an error
+            click.echo(
                 f"Cảnh báo CAP '{alert.identifier}' của {alert.sender} đã có trong hàng đợi "
-                "khẩn cấp (nhận lại lần nữa): không phát hai lần",
-                where=str(from_cap),
-                fix=f"không cần làm gì; xem {queue_path(target_out)}",
+                f"khẩn cấp ({queue_path(target_out)}): không phát lần nữa."
             )
+            return
         if alert.msg_type == "Update":
             _references(alert, str(from_cap))
             update = alert
@@ -252,9 +252,7 @@ def send_emergency(
     names = names or ["all"]
     check_targets(project, names)
     targets = sched.resolve_targets(names)
-    policy = {
-        sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets
-    }
+    policy = {sid: _policy(sched.stations[sid].emergency, cut, after_item, then) for sid in targets}
     renderer = Renderer(project, target_out)
     files: dict[str, str] = {}
     durations: dict[str, float] = {}
