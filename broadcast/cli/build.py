@@ -129,4 +129,6 @@ def build_cmd(
     """
     project = apply_engines(load_for_work(root), engines)
     run_build(project, resolve_out(root, out), date, days, list(stations) or None, jobs)
+    for warning in project.warnings:  # e.g. drafts left out (approval: required)
+        click.echo(f"Cảnh báo: {warning}", err=True)
     report_skipped(project)

@@ -188,4 +188,6 @@ def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: P
     check_stations(project, stations)
     wanted = list(stations) or list(project.schedule.stations)
     print_plan(project, plan_days(project, resolve_out(root, out), date, days, wanted))
+    for warning in project.warnings:  # e.g. drafts left out (approval: required)
+        click.echo(f"Cảnh báo: {warning}", err=True)
     report_skipped(project)

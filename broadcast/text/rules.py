@@ -5,8 +5,8 @@ pipeline is one visible list (``pipeline()``); the data they use (abbreviations,
 letter names, web words, hotlines) lives in ``data/*.yaml``. Order matters and is
 deliberate: hygiene first, then the user's lexicon (so it can override anything),
 then the forms that contain digits or dots and must be recognised whole (web
-addresses, document numbers, phone numbers, dates, times) before the generic number
-reading, then abbreviations and acronyms, then symbols and punctuation.
+addresses, document numbers, phone and account numbers (codes.py), dates, times)
+before the generic number reading, then abbreviations and acronyms, then symbols and punctuation.
 
 Rules that read numbers take a ``dialect`` keyword; ``pipeline()`` binds it so that
 every entry of the list is a plain ``str -> str``.
@@ -22,6 +22,12 @@ Choices worth knowing (an announcer's reading, checked against the seed notices)
 * Paragraphs stay on separate lines of the output; inside a paragraph the lines are
   joined, with a full stop where a line ended without punctuation (headings, list items)
   unless the next line continues in lower case.
+* Roman numerals are numbers only after the words that take them (quý IV, thế kỷ XX,
+  lần thứ XIII); elsewhere a capital I, V or X is a letter (a name, an initial).
+* H., Q., P., TT., KP. are places only before a place name or a number; after a name
+  or a title word (ông, Văn) they are a person's initial and stay.
+* Address parts are cut into known words (syllables.py) and the rest spelled, with
+  every separator said, so a listener can write the address down.
 * The output holds only letters, spaces, newlines and . , ; : ! ?
 """
 
@@ -33,6 +39,14 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache, partial
 
 from . import numbers, tables
+from .codes import (
+    read_digit_contexts,
+    read_grouped_codes,
+    read_hotlines,
+    read_long_codes,
+    read_numbers_after_so,
+    read_phone_numbers,
+)
 from .numbers import digit_by_digit, quantity, quantity_text
 from .syllables import segment
 
@@ -423,13 +437,16 @@ def read_loanwords(text: str) -> str:
 
 # -- document numbers ----------------------------------------------------------------
 
-_CODE = r"[A-ZĐ][A-ZĐa-z&]*"
+_CODE = r"[A-ZĐ][A-ZĐa-z&]*\d{0,3}"  # QH14: the 14th National Assembly
 _DOCNUM = re.compile(
     r"(?<![\w/])(?:(\d+)(?:/(\d{4}))?)?/(" + _CODE + r"(?:-" + _CODE + r")*)(?![\w/])"
 )
 
 
-def _read_code(part: str) -> str:
+def _read_code(part: str, dialect: str = "north") -> str:
+    letters, digits = re.fullmatch(r"(.*?)(\d*)", part).groups()  # type: ignore[union-attr]
+    if digits:
+        return f"{_read_code(letters)} {quantity_text(digits, dialect)}"
     for table in (tables.document_codes(), tables.abbreviations()):
         if part in table:
             return table[part]
@@ -446,196 +463,10 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
         parts = [quantity_text(number, dialect)] if number else []
         if year:
             parts.append("năm " + quantity_text(year, dialect))
-        parts += [_read_code(p) for p in code.split("-")]
+        parts += [_read_code(p, dialect) for p in code.split("-")]
         return " ".join(parts)
 
     return _DOCNUM.sub(repl, text)
-
-
-# -- digit strings read one by one ---------------------------------------------------
-
-# Shapes of Vietnamese telephone numbers, in any grouping the writer chose (dots,
-# spaces, dashes or none): mobile 0[35789]x + 7 digits, landline 02xx + 8 digits,
-# 1800/1900 service numbers of 8 or 10 digits, and the same after +84, (+84) or a
-# glued 84. Each digit may be preceded by one separator, so every grouping matches.
-_ANY = r"(?:[ .-]?\d)"
-_PHONE = re.compile(
-    r"(?=[(+018])(?<![\w.,+/-])(?<!\d[ .-])(?:"  # the lookahead first: fails fast
-    r"(?P<intl>(?:\([ \t]?\+?[ \t]?84[ \t]?\)|\+[ \t]?84)[ .-]?(?:\(0\)[ .-]?)?)"
-    r"(?P<inum>[35789]" + _ANY + r"{8}|2" + _ANY + r"{9})"
-    r"|(?P<glued>84)(?P<gnum>[35789]\d{8}|2\d{9})"
-    r"|(?P<num>0[ .-]?[35789]" + _ANY + r"{8}|0[ .-]?2" + _ANY + r"{9}"
-    r"|\(02\d\)[ .-]?\d" + _ANY + r"{7}|\(02\d\d\)[ .-]?\d" + _ANY + r"{6}"
-    r"|1[89]00" + _ANY + r"{4}(?:" + _ANY + r"{2})?)"
-    r")(?![\w]|[ .,-]\d)"  # more digits after: not this shape, another rule reads them
-)
-
-
-def phone_groups(digits: str) -> list[str]:
-    """How an announcer groups a bare number: 0912 345 678, 024 3826 1234, 1900 1006."""
-    if digits.startswith(("024", "028")) and len(digits) == 11:
-        return [digits[:3], digits[3:7], digits[7:]]
-    if digits.startswith(("24", "28")) and len(digits) == 10:  # after +84
-        return [digits[:2], digits[2:6], digits[6:]]
-    if digits.startswith("1") and len(digits) == 8:  # 1900 1006
-        return [digits[:4], digits[4:]]
-    if len(digits) == 9:  # a mobile after +84: 912 345 678
-        return [digits[:3], digits[3:6], digits[6:]]
-    if len(digits) == 10 and digits.startswith("2"):  # a landline after +84: 208 385 5123
-        return [digits[:3], digits[3:6], digits[6:]]
-    if len(digits) == 11:  # 0208 385 5123
-        return [digits[:4], digits[4:7], digits[7:]]
-    return [digits[:4], digits[4:7], digits[7:]] if len(digits) == 10 else [digits]
-
-
-def _say_phone(written: str) -> str:
-    """The writer's groups if there are any, else the announcer's grouping."""
-    groups = re.findall(r"\d+", written)
-    if len(groups) == 1:
-        groups = phone_groups(groups[0])
-    # A long group the writer left whole, (024)38261234: cut it as in 3826 1234.
-    groups = [p for g in groups for p in ([g[:4], g[4:]] if len(g) == 8 else [g])]
-    return ", ".join(digit_by_digit(g, group=False) for g in groups)
-
-
-def read_phone_numbers(text: str) -> str:
-    """0912.345.678 / 024 3826 1234 / (+84) 912 345 678 / 1900 1006: digit by digit.
-
-    Recognised on the number's shape alone, anywhere in a sentence: a listener must
-    be able to dial what they hear, so no context word is needed.
-    """
-
-    def repl(m: re.Match[str]) -> str:
-        if m.group("num"):
-            return _say_phone(m.group("num"))
-        if m.group("glued"):
-            return "tám bốn, " + _say_phone(m.group("gnum"))
-        return "cộng tám bốn, " + _say_phone(m.group("inum").lstrip(" .-"))
-
-    text = _PHONE.sub(repl, text)
-    # The prefix on its own ("số có đầu +84"): still a code, not "cộng tám mươi bốn".
-    return _BARE_PREFIX.sub(" cộng tám bốn ", text)
-
-
-_BARE_PREFIX = re.compile(r"(?<![\w+])(?:\([ \t]?\+[ \t]?84[ \t]?\)|\+[ \t]?84)(?![\w]|[ .-]?\d)")
-
-
-# 0451.0003.21987, 0451-0003-21987: groups that are not thousands (a group of four
-# or more digits, or a leading zero) are an account number wherever they stand.
-_GROUPED_CODE = re.compile(
-    r"(?<![\w.,/+-])(\d{3,}(?:\.\d{3,})+|\d{3,}(?:-\d{3,}){2,})(?![\w/%]|[.,-]\d)"
-)
-
-
-def read_grouped_codes(text: str) -> str:
-    """An account number grouped with dots or dashes: digit by digit, never "chấm"."""
-
-    def repl(m: re.Match[str]) -> str:
-        run = m.group(1)
-        groups = re.split(r"[.-]", run)
-        digits = "".join(groups)
-        thousands = (
-            "." in run
-            and not run.startswith("0")
-            and len(groups[0]) <= 3
-            and all(len(g) == 3 for g in groups[1:])
-        )
-        if thousands or not 6 <= len(digits) <= 19:
-            return run
-        return digit_by_digit(run)
-
-    return _GROUPED_CODE.sub(repl, text)
-
-
-_DIGIT_RUN = re.compile(r"\+?\d(?:\d|[ .-](?=\d))*")
-
-
-@lru_cache(maxsize=1)
-def _context_before() -> re.Pattern[str]:
-    """A context word ending right before a digit run (searched in a short window)."""
-    contexts = sorted(tables.numbers()["digit_contexts"], key=len, reverse=True)
-    alts = "|".join(re.escape(c) for c in contexts)
-    return re.compile(r"(?i)(?<!\w)(?:" + alts + r")(?:[ \t]+số)?[ \t]*:?[ \t]*\Z")
-
-
-_CONTEXT_WINDOW = 48  # longer than the longest context word and its gap
-
-
-@lru_cache(maxsize=1)
-def _quantity_after() -> re.Pattern[str]:
-    units = "|".join(re.escape(w) for w in tables.numbers()["quantity_words"])
-    return re.compile(r"(?i)[ \t]*(?:" + units + r")(?!\w)")
-
-
-def _looks_like_amount(run: str) -> bool:
-    """20, 500.000: a count or a sum; 113, 0912, 123456 stay codes."""
-    if run.startswith("0") or run in tables.numbers()["hotlines"]:
-        return False
-    return re.fullmatch(r"\d{1,3}(?:\.\d{3})*", run) is not None
-
-
-def read_digit_contexts(text: str) -> str:
-    """After "gọi", "tổng đài", "số tài khoản", "CCCD", ...: digits one by one.
-
-    Unless a counting word follows: "gọi 20 cuộc", "tài khoản 500.000 đồng" are amounts.
-    Each digit run looks back at the few characters before it for a context word,
-    which is much faster than trying every context word at every position.
-    """
-    before, after = _context_before(), _quantity_after()
-    out, last = [], 0
-    for m in _DIGIT_RUN.finditer(text):
-        run, start, end = m.group(), m.start(), m.end()
-        if end < len(text) and (text[end].isalnum() or text[end] in "_/%"):
-            continue
-        if not before.search(text, max(0, start - _CONTEXT_WINDOW), start):
-            continue
-        if after.match(text, end) and _looks_like_amount(run):
-            continue
-        out += [text[last:start], digit_by_digit(run)]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
-
-
-_BARE_SO = re.compile(r"(?i)(?<!\w)(số[ \t]*:?[ \t]*)(\d+)(?![\w/%]|[.,]\d)")
-
-
-def read_numbers_after_so(text: str) -> str:
-    """ "số 0123456" or "số 1234567" is a code; "số 12" stays a quantity."""
-    minimum = int(tables.numbers()["bare_so_min_digits"])
-
-    def repl(m: re.Match[str]) -> str:
-        run = m.group(2)
-        if run.startswith("0") and len(run) > 1 or len(run) >= minimum:
-            return m.group(1) + digit_by_digit(run)
-        return m.group(0)
-
-    return _BARE_SO.sub(repl, text)
-
-
-@lru_cache(maxsize=1)
-def _hotline_pattern() -> re.Pattern[str]:
-    data = tables.numbers()
-    lines = "|".join(sorted(data["hotlines"], key=len, reverse=True))
-    units = "|".join(re.escape(w) for w in data["quantity_words"])
-    return re.compile(
-        r"(?<![\w.,/+-])(" + lines + r")(?![\w/%]|[.,]\d|[ \t]*(?:" + units + r")(?!\w))"
-    )
-
-
-def read_hotlines(text: str) -> str:
-    """156, 113, 114, 115, 111 ... are codes: "một năm sáu", not "một trăm năm mươi sáu"."""
-    return _hotline_pattern().sub(lambda m: digit_by_digit(m.group(1)), text)
-
-
-def read_long_codes(text: str) -> str:
-    """A run of nine or more digits (account, ID card) is read digit by digit."""
-    n = int(tables.numbers()["code_min_digits"])
-    return re.sub(
-        r"(?<![\w.,])(\d{" + str(n) + r",})(?![\w]|[.,]\d)",
-        lambda m: digit_by_digit(m.group(1)),
-        text,
-    )
 
 
 # -- dates and times -----------------------------------------------------------------
@@ -974,7 +805,8 @@ def _is_initial(text: str, start: int) -> bool:
 
 
 def expand_place_abbreviations(text: str) -> str:
-    """H. Cần Giuộc -> huyện Cần Giuộc, Q.1 -> quận 1; "Nguyễn Văn H." keeps its initial."""
+    """H. Cần Giuộc -> huyện Cần Giuộc, Q.1 -> quận 1; "Nguyễn Văn H." keeps its initial;
+    before a title "P. Giám đốc" -> "phó Giám đốc", "Q. Chủ tịch" -> "quyền Chủ tịch"."""
     data = tables.table("abbreviations")
     places, not_before = tables.places(), data["place_not_before"]
 
@@ -985,6 +817,8 @@ def expand_place_abbreviations(text: str) -> str:
             word = re.match(r"[^\W\d_]+", nxt)
             if not first.isupper() or word is None or len(word.group()) < 2:
                 return m.group(0)
+            if word.group() in data["titles"]:
+                return data["title_abbreviations"].get(key, key) + " "
             if not word.group()[1].islower() or word.group() in not_before:
                 return m.group(0)
         if _is_initial(m.string, m.start()):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from broadcast.cli.main import cli
+from broadcast.cli.main import cli, main
 from broadcast.text.spoken import spoken
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,15 +89,24 @@ def test_plain_stdin_stays_line_for_line(tmp_path: Path) -> None:
     assert r.output.splitlines() == ["văn hóa xã hội xã.", "", "gọi một một ba."]
 
 
-def test_missing_script_file_is_a_clear_error(tmp_path: Path) -> None:
-    r = invoke(str(tmp_path / "khong-co.md"), "--root", str(tmp_path))
-    assert r.exit_code != 0
-    assert "Không tìm thấy tệp" in str(r.exception) or "Không tìm thấy tệp" in r.output
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Through the console entry point, which alone turns errors into exit codes."""
+    with pytest.raises(SystemExit) as done:
+        main(["normalize", *args])
+    return int(done.value.code or 0), capsys.readouterr().err
 
 
-def test_broken_lexicon_names_the_file(tmp_path: Path) -> None:
+def test_missing_script_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run_main([str(tmp_path / "khong-co.md"), "--root", str(tmp_path)], capsys)
+    assert code == 2
+    assert "Không tìm thấy tệp" in err and "khong-co.md" in err and "Cách sửa" in err
+    assert "Traceback" not in err
+
+
+def test_broken_lexicon_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = project(tmp_path, lexicon="- chỉ là danh sách\n")
-    r = invoke("VHXX", "--root", str(root))
-    assert r.exit_code != 0
-    message = str(r.exception) + r.output
-    assert "lexicon.yaml" in message and "chữ viết: cách đọc" in message
+    code, err = run_main(["VHXX", "--root", str(root)], capsys)
+    assert code == 2
+    assert "lexicon.yaml" in err and "chữ viết: cách đọc" in err

@@ -121,6 +121,27 @@ TOKENS = st.sampled_from(
         "818/STTTT-TTBCVT",
         "./.",
         "...",
+        # second round: phone shapes, accounts, Roman numerals, places, brands, addresses
+        "(+84)",
+        "+84 ",
+        "1900 1006",
+        "(024) 3826 1234",
+        "0451.0003.21987",
+        "STK",
+        "số tài khoản",
+        "quý IV",
+        "thế kỷ ",
+        "XIV",
+        "H. Cần Giuộc",
+        "Q.1",
+        "Văn H.",
+        "ZaloPay",
+        "30W",
+        "3G",
+        "phananh@congan.gov.vn",
+        "baocao-lua-dao.vn",
+        "_",
+        "24/2018/QH14",
     ]
 )
 TEXT = st.lists(st.one_of(st.text(ALPHABET, max_size=12), TOKENS), max_size=12).map("".join)
