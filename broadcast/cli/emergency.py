@@ -28,7 +28,7 @@ from ..cap import (
 from ..errors import InputError
 from ..project import Project
 from ..render import Renderer
-from ..schedule.emergency import enqueue, queue_path, withdraw
+from ..schedule.emergency import enqueue, queue_path, queued_alerts, withdraw
 from ..schedule.model import EmergencyPolicy
 from ..schedule.planner import QueuedBulletin
 from ..schedule.usb import ascii_slug
@@ -153,13 +153,24 @@ def emergency(
     check_targets(project, list(stations) or ["all"])  # before the file: as it always was
     target_out = resolve_out(root, out)
     cap_key: dict[str, str] | None = None
+    update = None  # a CAP Update: the alerts it replaces leave the queue once it is in
     if from_cap is not None:
         alert = _read_cap(from_cap)
-        if alert.msg_type in ("Cancel", "Update"):
+        if alert.msg_type == "Cancel":
             _withdraw(project, target_out, alert, str(from_cap))
-            if alert.msg_type == "Cancel":
-                return
+            return
+        # checked before an Update withdraws anything: a bad update leaves the old one on
         info = vietnamese_info(alert, str(from_cap))
+        if alert.key in queued_alerts(target_out):
+            # CAP feeds deliver an alert again (retries, two routes): not an error
+            click.echo(
+                f"Cảnh báo CAP '{alert.identifier}' của {alert.sender} đã có trong hàng đợi "
+                f"khẩn cấp ({queue_path(target_out)}): không phát lần nữa."
+            )
+            return
+        if alert.msg_type == "Update":
+            _references(alert, str(from_cap))
+            update = alert
         script = target_out / "emergency" / "cap" / f"{script_id_for(alert)}.md"
         atomic.write_text(script, script_text(alert, info))
         cap_key = {"sender": alert.sender, "identifier": alert.identifier}
@@ -207,6 +218,8 @@ def emergency(
         )
     for path in refreshed:
         click.echo(f"  Đã cập nhật {path}")
+    if update is not None:
+        _withdraw(project, target_out, update, str(from_cap))
 
 
 def check_targets(project: Project, names: list[str]) -> None:
@@ -301,10 +314,9 @@ def _read_cap(path: Path):  # type: ignore[no-untyped-def]
     return alert
 
 
-def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ignore[no-untyped-def]
-    """CAP Cancel / Update: take the alerts it refers to out of the queue and out of the
-    playlists already written for today and tomorrow."""
-    refs = alert.referenced()
+def _references(alert, where: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(sender, identifier) of the alerts a Cancel or Update replaces; an error if none."""
+    refs: list[tuple[str, str]] = alert.referenced()
     if not refs:
         raise CapError(
             f"Bản tin CAP loại {alert.msg_type} không có <references> (không biết hủy, "
@@ -312,7 +324,13 @@ def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ig
             where=where,
             fix="<references> cần dạng 'sender,identifier,sent' của bản tin gốc",
         )
-    gone = withdraw(target_out, refs)
+    return refs
+
+
+def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ignore[no-untyped-def]
+    """CAP Cancel / Update: take the alerts it refers to out of the queue and out of the
+    playlists already written for today and tomorrow."""
+    gone = withdraw(target_out, _references(alert, where))
     if not gone:
         if alert.msg_type == "Update":
             return
