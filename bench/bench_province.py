@@ -219,7 +219,8 @@ def make_real_project(root: Path, n: int) -> dt.date:
     loud = dict(shipped["stations"][1])
     stations = [fm]
     for i in range(1, n):
-        st = dict(loud, id=f"xom-{i:05d}", name=f"Loa truyền thanh xóm {i}")
+        st = json.loads(json.dumps(loud))  # a deep copy: YAML anchors are refused
+        st.update(id=f"xom-{i:05d}", name=f"Loa truyền thanh xóm {i}")
         st["dialect"] = DIALECTS[i % 3]
         stations.append(st)
     doc = {
@@ -237,32 +238,41 @@ def make_real_project(root: Path, n: int) -> dt.date:
     return min(c.start for c in load_project(root).schedule.campaigns)
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of ``root_pid`` and all its descendants, in kB (from /proc)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+def _rss_kb(pid: int) -> int:
+    """Proportional set size (shared pages split between the processes sharing them: the
+    workers are forked from the build and share its pages), else the resident size."""
+    for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
         try:
-            stat = (entry / "stat").read_text()
-            status = (entry / "status").read_text()
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(field):
+                    return int(line.split()[1])
         except OSError:
             continue
-        pid = int(entry.name)
-        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[pid] = int(line.split()[1])
-                break
-    tree, frontier = {root_pid}, [root_pid]
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            kids += [int(k) for k in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return kids
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Memory of ``root_pid`` and all its descendants, in kB (PSS from /proc; only
+    the tree is read, so sampling costs the machine next to nothing)."""
+    total, frontier, seen = 0, [root_pid], set()
     while frontier:
-        p = frontier.pop()
-        for child, parent in parents.items():
-            if parent == p and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return sum(rss.get(p, 0) for p in tree)
+        pid = frontier.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += _rss_kb(pid)
+        frontier += _children(pid)
+    return total
 
 
 def timed_build(root: Path, out: Path, day: dt.date, extra: list[str]) -> dict[str, float]:
@@ -275,7 +285,7 @@ def timed_build(root: Path, out: Path, day: dt.date, extra: list[str]) -> dict[s
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kb(proc.pid))
-        time.sleep(0.2)
+        time.sleep(0.25)
     seconds = time.perf_counter() - t0
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:

@@ -31,7 +31,7 @@ from . import atomic
 from .errors import BroadcastError, LockBusyError, StoppedByUser
 from .estimate import Estimator
 from .project import Project
-from .render import KIND_ANNOUNCEMENT, Bulletin, Job, Renderer
+from .render import KIND_ANNOUNCEMENT, Bulletin, Job, Renderer, Sources
 from .report.asrun import asrun_path, open_for_build
 from .schedule.emergency import KEEP, load_queue
 from .schedule.jingles import JingleFile, jingle_files
@@ -43,7 +43,7 @@ from .schedule.planner import (
     Session,
     requested_scripts,
 )
-from .schedule.playlists import Batch, Entry, write_playlist
+from .schedule.playlists import Batch, Entry, relative, write_playlist
 from .scripts import Script
 from .vocabulary import TIMEZONE
 
@@ -336,8 +336,27 @@ class RenderProgress(Protocol):
 _WORKER: Renderer | None = None
 
 
-def _init_worker(project: Project, out_dir: Path) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the build that started it ends, even by ``kill -9``.
+
+    A worker waits on a pipe that it holds open itself (fork), so it would never see
+    its parent go; Linux can send it a signal instead (prctl PR_SET_PDEATHSIG).
+    """
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the pool's own shutdown still ends workers of a normal run
+    if os.getppid() != parent:  # the parent died before the prctl: go now
+        os._exit(1)
+
+
+def _init_worker(project: Sources, out_dir: Path, parent: int) -> None:
     global _WORKER
+    _die_with(parent)
     _WORKER = Renderer(project, out_dir)
 
 
@@ -351,12 +370,40 @@ class _Failed:
     fix: str | None
 
 
-def _make_in_worker(job: Job) -> Bulletin | _Failed:
+def _make_in_worker(task: list[Job]) -> list[Bulletin] | _Failed:
     assert _WORKER is not None
     try:
-        return _WORKER.make(job)
+        return _WORKER.make_many(task)
     except BroadcastError as exc:
         return _Failed(type(exc), exc.what, exc.where, exc.fix)
+
+
+#: station announcements made together: one ffmpeg process encodes this many
+ANNOUNCEMENT_BATCH = 32
+
+
+def _tasks(todo: list[Job]) -> list[list[Job]]:
+    """Bulletins one a task, longest work first; announcements in batches."""
+    bulletins = [[j] for j in todo if j.kind != KIND_ANNOUNCEMENT]
+    anns = [j for j in todo if j.kind == KIND_ANNOUNCEMENT]
+    batches = [anns[i : i + ANNOUNCEMENT_BATCH] for i in range(0, len(anns), ANNOUNCEMENT_BATCH)]
+    return bulletins + batches
+
+
+#: above this many stations, workers start fresh instead of as forks of the build
+SPAWN_ABOVE_STATIONS = 500
+
+
+def _start_method(project: Project | Sources) -> str:
+    """``fork`` starts a worker at once, but a fork of a build that holds a province's
+    project grows to the build's size as Python touches the objects (reference counts
+    write to every page it shares): three copies of 300 MB. Above a few hundred stations
+    workers are spawned fresh and get only what they need (:class:`Sources`)."""
+    methods = multiprocessing.get_all_start_methods()
+    stations = len(getattr(getattr(project, "schedule", None), "stations", ()))
+    if "fork" in methods and stations <= SPAWN_ABOVE_STATIONS:
+        return "fork"
+    return "spawn"
 
 
 class RenderPool:
@@ -378,36 +425,42 @@ class RenderPool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            # fork: workers start at once with the project already loaded (no pickling)
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            project = self.renderer.project
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
-                mp_context=ctx,
+                mp_context=multiprocessing.get_context(_start_method(project)),
                 initializer=_init_worker,
-                initargs=(self.renderer.project, self.renderer.out_dir),
+                initargs=(
+                    Sources(project.root, project.lexicon_path),
+                    self.renderer.out_dir,
+                    os.getpid(),
+                ),
             )
         return self._pool
 
     def run(self, todo: list[Job], done: Callable[[Job, Bulletin], None]) -> None:
         """Make every job; ``done`` is called in this process as each finishes."""
-        if self.jobs == 1 or len(todo) < 2:
-            for job in todo:
-                done(job, self.renderer.make(job))
+        tasks = _tasks(todo)
+        if self.jobs == 1 or len(tasks) < 2:
+            for task in tasks:
+                for job, b in zip(task, self.renderer.make_many(task), strict=True):
+                    done(job, b)
             return
         pool = self._executor()
-        pending: dict[Future[Bulletin | _Failed], Job] = {}
+        pending: dict[Future[list[Bulletin] | _Failed], list[Job]] = {}
 
-        def collect(fut: Future[Bulletin | _Failed]) -> None:
+        def collect(fut: Future[list[Bulletin] | _Failed]) -> None:
             out = fut.result()
             if isinstance(out, _Failed):
                 raise out.cls(out.what, out.where, out.fix)
-            done(pending.pop(fut), out)
+            for job, b in zip(pending.pop(fut), out, strict=True):
+                done(job, b)
 
         try:
-            for job in todo:
-                self.renderer.prepare(job)  # speech in a fixed order, here
-                pending[pool.submit(_make_in_worker, job)] = job
+            for task in tasks:
+                for job in task:
+                    self.renderer.prepare(job)  # speech in a fixed order, here
+                pending[pool.submit(_make_in_worker, task)] = task
                 for fut in [f for f in pending if f.done()]:
                     collect(fut)
             for fut in as_completed(list(pending)):
@@ -453,6 +506,7 @@ def _render_all(
     wanted: dict[Path, list[tuple[str, str]]] = {}
     stations = list(dict.fromkeys(sid for sid, _ in jobs))
     ann_for: dict[Path, list[str]] = {}
+    planned: dict[tuple[str, str], Bulletin | Job] = {}
     for sid in stations:
         got = renderer.plan_announcement(sched.stations[sid])
         if isinstance(got, Bulletin):
@@ -461,7 +515,12 @@ def _render_all(
             todo.setdefault(got.path, got)
             ann_for.setdefault(got.path, []).append(sid)
     for sid, script_id in jobs:
-        got = renderer.plan(project.scripts[script_id], sched.stations[sid], standalone=False)
+        station, script = sched.stations[sid], project.scripts[script_id]
+        # stations that sound alike share a key: look each file up once a day
+        memo = (renderer.sound_key(station), script_id)
+        if memo not in planned:
+            planned[memo] = renderer.plan(script, station, standalone=False)
+        got = planned[memo]
         if isinstance(got, Bulletin):
             out.bulletins[(sid, script_id)] = got
         else:
@@ -494,6 +553,21 @@ def _render_all(
     pool.run(list(todo.values()), done)
     if bar is not None and todo:
         bar.stop()
+    return out
+
+
+def _fingerprint(entries: list[Entry], folder: Path) -> list[tuple[dt.datetime, str]]:
+    """What the as-run log keeps of a running order that can differ between builds."""
+    return [(e.start, relative(e.path, folder)) for e in entries if e.kind == "bulletin"]
+
+
+def _recorded(asrun: Any, day: dt.date) -> dict[str, list[tuple[dt.datetime, str]]]:
+    """The running orders the as-run log already holds for ``day``, by station: a
+    rebuild that changes nothing rewrites nothing there either (one transaction with a
+    disk flush per station costs minutes for a province)."""
+    out: dict[str, list[tuple[dt.datetime, str]]] = {}
+    for row in asrun.planned(day, day):
+        out.setdefault(row.station_id, []).append((row.start, row.file))
     return out
 
 
@@ -589,18 +663,21 @@ def _build_days(
         by_station: dict[str, dict[str, Bulletin]] = {}
         for (sid, script_id), b in made.bulletins.items():
             by_station.setdefault(sid, {})[script_id] = b
+        recorded = _recorded(asrun, day)
+        to_record: list[Path] = []
         for sid in wanted:
             station = sched.stations[sid]
             path = playlist_path(out_dir, day, sid)
+            entries = entries_for(
+                plan,
+                sid,
+                by_station.get(sid, {}),
+                jingle_cache[sid],
+                out_dir,
+                announcement=made.announcements.get(sid),
+            )
             changed = write_playlist(
-                entries_for(
-                    plan,
-                    sid,
-                    by_station.get(sid, {}),
-                    jingle_cache[sid],
-                    out_dir,
-                    announcement=made.announcements.get(sid),
-                ),
+                entries,
                 path,
                 title=f"{station.name} — {day:%d/%m/%Y}",
                 station={"id": sid, "name": station.name, "kind": station.kind},
@@ -611,7 +688,9 @@ def _build_days(
             )
             result.written += int(changed)
             paths.append(path)
+            if changed or recorded.get(sid) != _fingerprint(entries, path.parent):
+                to_record.append(path)
         batch.commit()
-        for path in paths:
+        for path in to_record:
             asrun.record_running_order(path.with_suffix(".json"))
-            result.playlists.append(path)
+        result.playlists.extend(paths)

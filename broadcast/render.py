@@ -31,6 +31,7 @@ Work is split in two so a build can spread it over processes: :meth:`Renderer.pl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -42,7 +43,8 @@ from . import atomic
 from .audio.bulletin import BulletinParts, assemble
 from .audio.ffmpeg import read_audio
 from .audio.jingles import chime
-from .audio.master import master
+from .audio.master import master, master_many
+from .errors import EngineError
 from .project import Project
 from .schedule.model import Station
 from .scripts import Script
@@ -113,6 +115,19 @@ class Job:
         return self.script.id if self.script is not None else ""
 
 
+@functools.cache
+def text_rules_version() -> str:
+    """A digest of the spoken-form rules and their data (``broadcast/text/``): it changes
+    whenever they could read a text differently."""
+    folder = Path(__file__).parent / "text"
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in (".py", ".yaml", ".yml", ".json", ".txt") and path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def header_text(station: Station, script: Script) -> str:
     """A standalone bulletin's header: the station and the title."""
     return f"{station.name} xin thông báo: {script.meta.title}."
@@ -127,10 +142,19 @@ def announcement_text(station: Station) -> str:
     return f"{station.name} xin thông báo."
 
 
+@dataclass(frozen=True)
+class Sources:
+    """What making a file needs of the project besides its job: where relative paths
+    (jingles, models) start and the lexicon. A worker process gets only this."""
+
+    root: Path
+    lexicon_path: Path | None = None
+
+
 class Renderer:
     """Renders bulletins for one project into ``out_dir``; reuses engines and keys."""
 
-    def __init__(self, project: Project, out_dir: Path) -> None:
+    def __init__(self, project: Project | Sources, out_dir: Path) -> None:
         self.project = project
         self.out_dir = Path(out_dir)
         self._speakers: dict[tuple[str, str], Speaker] = {}
@@ -139,6 +163,8 @@ class Renderer:
         self._spoken_memo: dict[tuple[str, str], str] = {}
         self._key_memo: dict[tuple[str, str, bool], str] = {}
         self._lexicon: dict[str, str] | None = None
+        self._lexicon_id: str | None = None
+        self._sound_memo: dict[tuple[object, ...], str] = {}
         self.speech_cache = SpeechCache(self.out_dir / "cache" / "speech")
         self._engines_down: dict[str, str] = {}  # shared by every station's speaker
 
@@ -187,6 +213,12 @@ class Renderer:
             self._jingle_id_memo[memo] = ids
         return self._jingle_id_memo[memo]
 
+    def _lexicon_digest(self) -> str:
+        if self._lexicon_id is None:
+            blob = json.dumps(self.lexicon, ensure_ascii=False, sort_keys=True).encode()
+            self._lexicon_id = hashlib.sha256(blob).hexdigest()[:16]
+        return self._lexicon_id
+
     def _spoken(self, text: str, dialect: str) -> str:
         """Spoken form, memoized: a province's stations read the same few texts."""
         memo = (text, dialect)
@@ -210,20 +242,35 @@ class Renderer:
     def spoken_announcement(self, station: Station) -> str:
         return self._spoken(announcement_text(station), station.dialect.value)
 
-    def _sound_key(self, station: Station) -> str:
-        """What, besides the text, decides how a bulletin sounds on ``station``."""
-        material = {
-            "voice": self.speaker(station).identity(),
-            "dialect": station.dialect.value,
-            "audio": station.audio.model_dump(),
-            "repeat": station.repeat,
-            "pause": station.pause,
-            "jingles": self._jingle_ids(station),
-        }
-        return json.dumps(material, ensure_ascii=False, sort_keys=True)
+    def sound_key(self, station: Station) -> str:
+        """What, besides the text, decides how a bulletin sounds on ``station`` (stations
+        with the same sound key share their bulletin files)."""
+        memo = (
+            station.voice.model_dump_json(),
+            station.dialect.value,
+            station.audio.model_dump_json(),
+            station.repeat,
+            station.pause,
+            station.jingles.intro,
+            station.jingles.outro,
+        )
+        found = self._sound_memo.get(memo)
+        if found is None:
+            material = {
+                "voice": self.speaker(station).identity(),
+                "dialect": station.dialect.value,
+                "audio": station.audio.model_dump(),
+                "repeat": station.repeat,
+                "pause": station.pause,
+                "jingles": self._jingle_ids(station),
+            }
+            found = self._sound_memo[memo] = json.dumps(
+                material, ensure_ascii=False, sort_keys=True
+            )
+        return found
 
     def key(self, station: Station, script: Script, standalone: bool = False) -> str:
-        sound = self._sound_key(station)
+        sound = self.sound_key(station)
         memo = (sound, script.id + "\0" + script.text + "\0" + script.meta.title, standalone)
         if not standalone and memo in self._key_memo:
             return self._key_memo[memo]
@@ -243,10 +290,16 @@ class Renderer:
         return key
 
     def announcement_key(self, station: Station) -> str:
+        """Key of a station's announcement. Keyed on the written text plus the version of
+        the spoken-form rules and the lexicon (not on the spoken text itself): a
+        province's warm build then checks 10,000 announcements without running the text
+        rules 10,000 times, and any change to those rules still makes them again."""
         material = {
             "version": SHARED_VERSION,
             "kind": KIND_ANNOUNCEMENT,
-            "text": self.spoken_announcement(station),
+            "text": announcement_text(station),
+            "rules": text_rules_version(),
+            "lexicon": self._lexicon_digest(),
             "voice": self.speaker(station).identity(),
             "dialect": station.dialect.value,
             "audio": station.audio.model_dump(),
@@ -408,37 +461,90 @@ class Renderer:
         return _announcement_audio(said), said
 
     def _make_announcement(self, job: Job, station: Station) -> Bulletin:
-        text = self.spoken_announcement(station)
-        said = self.speaker(station).speak(text)
-        if job.previous is not None and said.engine == job.previous.engine:
-            return job.previous
-        title = announcement_text(station)
-        tags = {
-            "title": title,
-            "artist": station.name,
-            "genre": "Speech",
-            "comment": f"engine={said.engine} voice={said.voice}",
-            "engine": said.engine,
-            "voice": said.voice,
-        }
-        done = master(_announcement_audio(said), job.path, station.audio, tags)
-        b = Bulletin(
-            path=job.path,
-            key=job.key,
-            script_id="",
-            station_id=station.id,
-            title=title,
-            duration_s=done.duration_s,
-            engine=said.engine,
-            voice=said.voice,
-            lufs=done.lufs,
-            spoken_text=text,
-            fallbacks=said.fallbacks,
-            kind=KIND_ANNOUNCEMENT,
-            speech=self._speech_refs(station, (text, said)),
-        )
-        _write_meta(b)
-        return b
+        return self.make_announcements([job])[0]
+
+    def make_announcements(self, jobs: list[Job]) -> list[Bulletin]:
+        """Make station announcements here, mastered together (one ffmpeg per group of
+        like-encoded ones), their metadata published in one batch."""
+        from .schedule.playlists import Batch
+
+        out: list[Bulletin | None] = []
+        todo: list[tuple[int, Job, Spoken, str]] = []
+        for job in jobs:
+            text = self.spoken_announcement(job.station)
+            said = self.speaker(job.station).speak(text)
+            if job.previous is not None and said.engine == job.previous.engine:
+                out.append(job.previous)  # the preferred engine failed again
+                continue
+            todo.append((len(out), job, said, text))
+            out.append(None)
+        items = []
+        for _, job, said, _ in todo:
+            audio = _announcement_audio(said)
+            tags = {
+                "title": announcement_text(job.station),
+                "artist": job.station.name,
+                "genre": "Speech",
+                "comment": f"engine={said.engine} voice={said.voice}",
+                "engine": said.engine,
+                "voice": said.voice,
+            }
+            items.append((audio, job.path, job.station.audio, tags))
+        batch = Batch()
+        for (n, job, said, text), done in zip(todo, master_many(items), strict=True):
+            refs = self._speech_refs(job.station, (text, said))
+            b = Bulletin(
+                path=job.path,
+                key=job.key,
+                script_id="",
+                station_id=job.station.id,
+                title=announcement_text(job.station),
+                duration_s=done.duration_s,
+                engine=said.engine,
+                voice=said.voice,
+                lufs=done.lufs,
+                spoken_text=text,
+                fallbacks=said.fallbacks,
+                kind=KIND_ANNOUNCEMENT,
+                speech=() if self._offline(job.station, said) else refs,
+            )
+            batch.add(b.meta_path, _meta_text(b))
+            out[n] = b
+        batch.commit()
+        for (_, job, said, text), _done in zip(todo, items, strict=True):
+            if self._offline(job.station, said):
+                self._drop_speech(job.station, text, said)
+        return [b for b in out if b is not None]
+
+    def _offline(self, station: Station, said: Spoken) -> bool:
+        """Spoken by an offline engine: remade in milliseconds, not worth keeping."""
+        try:
+            return not self.speaker(station).engine(said.engine).ONLINE
+        except EngineError:
+            return False
+
+    def _drop_speech(self, station: Station, text: str, said: Spoken) -> None:
+        """An announcement's speech leaves the cache once its MP3 exists, when an offline
+        engine spoke it: a province has one per station (about 90 kB of FLAC each), and
+        the MP3 is what every later build reuses. Online engines' speech stays: it is
+        what lets an office render offline what it fetched while it had internet."""
+        path = self.speaker(station).cache_path(text, said.engine)
+        if path is not None:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+    def make_many(self, jobs: list[Job]) -> list[Bulletin]:
+        """Make several jobs here, in order; their announcements together."""
+        made: dict[int, Bulletin] = {}
+        anns = [(n, job) for n, job in enumerate(jobs) if job.kind == KIND_ANNOUNCEMENT]
+        for n, job in enumerate(jobs):
+            if job.kind != KIND_ANNOUNCEMENT:
+                made[n] = self.make(job)
+        for (n, _), b in zip(anns, self.make_announcements([j for _, j in anns]), strict=True):
+            made[n] = b
+        return [made[n] for n in range(len(jobs))]
 
 
 def _announcement_audio(said: Spoken) -> AudioSegment:
@@ -453,11 +559,15 @@ def _fallbacks(*parts: Spoken) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fb for part in parts for fb in part.fallbacks))
 
 
-def _write_meta(b: Bulletin) -> None:
+def _meta_text(b: Bulletin) -> str:
     meta = asdict(b)
     meta["path"] = b.path.name  # relative: the output folder may be moved or copied
     meta.pop("cached")
-    atomic.write_text(b.meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
+    return json.dumps(meta, ensure_ascii=False, indent=1)
+
+
+def _write_meta(b: Bulletin) -> None:
+    atomic.write_text(b.meta_path, _meta_text(b))
 
 
 _FIELDS = set(Bulletin.__dataclass_fields__)

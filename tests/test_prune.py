@@ -81,3 +81,35 @@ def test_prune_bulletins_removes_only_what_no_recent_playlist_uses(small_root, t
 def test_prune_needs_something_to_do(small_root, tmp_path):
     r = CliRunner().invoke(cli, ["cache", "prune", "--root", str(small_root)])
     assert r.exit_code == 2 and "--bulletins" in r.output
+
+
+def test_speech_a_warm_build_airs_counts_as_used_and_the_cron_line_prunes_by_age_and_size(
+    small_root, tmp_path
+):
+    """``--older-than`` counts from the last build that aired the speech (a warm build
+    reads no speech, but marks what its bulletins were made from), and the shipped cron
+    line bounds the cache by both age and size."""
+    import shlex
+    import time
+
+    out = tmp_path / "out"
+    args = ["build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    speech = [p for p in (out / "cache" / "speech").rglob("*.flac")]
+    assert speech
+    old = time.time() - 40 * 86400
+    for p in speech:
+        os.utime(p, (old, old))
+    assert CliRunner().invoke(cli, args).exit_code == 0  # warm: nothing made
+    prune = ["cache", "prune", "--older-than", "30d", "--out", str(out)]
+    r = CliRunner().invoke(cli, prune)
+    assert r.exit_code == 0, r.output
+    assert all(p.exists() for p in speech), r.output  # every entry aired today
+    cron = (Path(__file__).parent.parent / "deploy" / "broadcast.cron").read_text("utf-8")
+    (line,) = [ln for ln in cron.splitlines() if "cache prune" in ln and not ln.startswith("#")]
+    words = shlex.split(line.split("broadcast cache", 1)[1].split(">>")[0])
+    assert "--older-than" in words and "--max-size" in words
+    words[words.index("--out") + 1] = str(out)
+    r = CliRunner().invoke(cli, ["cache", *words])
+    assert r.exit_code == 0, r.output
+    assert "đoạn tiếng" in r.output and "bản tin" in r.output

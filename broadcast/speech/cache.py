@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 import time
 import wave
 from collections.abc import Iterator
@@ -189,8 +190,19 @@ class SpeechCache:
             pass
 
     def put(self, engine: str, key: str, audio: AudioSegment) -> Path:
+        """Publish an entry atomically (temp file, rename). Not fsynced: after a crash
+        an entry is whole or fails its frame-count check and is made again, so the disk
+        flush a playlist needs would only slow a province's 10,000 announcements."""
         path = self.path(engine, key)
-        atomic.write_bytes(path, to_flac(audio))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.pid{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            tmp.write_bytes(to_flac(audio))
+            os.chmod(tmp, atomic.FILE_MODE)
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
         return path
 
     def existing(self, engine: str, key: str) -> Path | None:

@@ -490,6 +490,9 @@ def test_two_stations_with_the_same_voice_share_one_bulletin_file(small_root, tm
         (ann,) = set(files(sid, "announcement"))
         meta = json.loads(ann.with_suffix(".json").read_text("utf-8"))
         assert meta["spoken_text"].startswith(name.split()[0]) and meta["station_id"] == sid
+        assert meta["speech"] == []  # eSpeak's announcement speech is not kept once made
+    cached = len(list((out / "cache" / "speech").rglob("*.flac")))
+    assert cached == 2 * (2 + 2 + 1)  # per dialect: 2 bodies, 2 titles, "Xin nhắc lại"
     # the shared body names no station: its spoken header is the title alone
     body = json.loads(files("xom-b", "bulletin")[0].with_suffix(".json").read_text("utf-8"))
     assert body["station_id"] == "" and "xin thông báo" not in body["spoken_text"]
@@ -590,3 +593,112 @@ def test_an_output_folder_of_the_previous_layout_still_rebuilds(small_root, tmp_
             if i["kind"] == "bulletin":
                 assert i["file"].startswith("../../bulletins/shared/")
     assert all(b.path.is_file() for b in old)  # history stays until prune removes it
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]
+    except OSError:
+        return False
+
+
+def _descendants(pid: int) -> set[int]:
+    out: set[int] = set()
+    frontier = [pid]
+    while frontier:
+        p = frontier.pop()
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids = [int(k) for k in (task / "children").read_text().split()]
+                out.update(kids)
+                frontier += kids
+        except OSError:
+            continue
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_render_workers_end_with_a_build_killed_with_kill_9(small_root, tmp_path):
+    """A killed build leaves no worker process behind (cron would pile them up)."""
+    proc = subprocess.Popen(
+        _cmd(small_root, tmp_path / "out", "--jobs", "2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(),
+    )
+    workers: set[int] = set()
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        workers = {p for p in _descendants(proc.pid) if "broadcast" in _cmdline(p)}
+        if len(workers) >= 2:
+            break
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build finished before its workers were seen"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 10
+    alive = set(workers)
+    while alive and time.time() < deadline:
+        alive = {p for p in alive if _running(p)}
+        time.sleep(0.1)
+    assert not alive, f"workers {alive} outlived their build"
+
+
+def test_a_warm_rebuild_rewrites_the_as_run_log_only_where_it_differs(small_root, tmp_path):
+    """Unchanged playlists already in the as-run log are not written again (a transaction
+    with a disk flush per station); a log that lost them (moved aside, a crash between
+    publishing and recording) gets them back on the next build."""
+    from broadcast.report.asrun import AsRunLog, asrun_path
+
+    out = tmp_path / "out"
+    args = ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    day = dt.date.fromisoformat(DAY)
+    log = AsRunLog(asrun_path(out))
+    first = log.planned(day, day)
+    assert {p.station_id for p in first} == {"fm-thu", "xom-a"}
+    import sqlite3
+
+    def stamps() -> list[int]:  # a rewrite deletes and inserts: new row ids
+        with sqlite3.connect(asrun_path(out)) as con:
+            return [r[0] for r in con.execute("SELECT rowid FROM planned ORDER BY rowid")]
+
+    before = stamps()
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert log.planned(day, day) == first
+    assert stamps() == before  # not rewritten
+    for p in asrun_path(out).parent.glob(asrun_path(out).name + "*"):
+        p.unlink()
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    again = AsRunLog(asrun_path(out)).planned(day, day)
+    assert [(p.station_id, p.start, p.file) for p in again] == [
+        (p.station_id, p.start, p.file) for p in first
+    ]
+
+
+def test_spawned_workers_build_the_same_day_as_forked_ones(small_root, tmp_path, monkeypatch):
+    """A province's build spawns fresh workers (forks would copy its memory); they get
+    only the project's paths and make the same files and playlists."""
+    from broadcast import build as build_mod
+
+    args = ["build", "--date", DAY, "--root", str(small_root), "--jobs", "2"]
+    assert CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "fork")]).exit_code == 0
+    monkeypatch.setattr(build_mod, "SPAWN_ABOVE_STATIONS", 0)
+    r = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "spawn")])
+    assert r.exit_code == 0, r.output
+    fork, spawn = _snapshot(tmp_path / "fork"), _snapshot(tmp_path / "spawn")
+    assert sorted(fork) == sorted(spawn)  # the same files, by content-addressed name
+    for name in [n for n in fork if n.endswith(".json")]:
+        a, b = (json.loads(x[name])["items"] for x in (fork, spawn))
+        assert [(i["kind"], i["file"]) for i in a] == [(i["kind"], i["file"]) for i in b]
+        # eSpeak's output depends on its earlier calls in this (test) process: lengths
+        # may differ by a few milliseconds between the two builds, not more
+        for x, y in zip(a, b, strict=True):
+            assert abs(x["duration_s"] - y["duration_s"]) < 0.2
