@@ -27,6 +27,8 @@ class Job:
 
     @property
     def percent(self) -> int:
+        if self.done and self.error is None:
+            return 100  # e.g. a build that found every file made already
         steps = len(self.progress) - 1  # the first line says the work has started
         return min(100, int(100 * max(0, steps) / self.total)) if self.total else 0
 

@@ -27,7 +27,7 @@ from ..errors import InputError, SkippedScripts
 from ..project import load_project
 from ..report.asrun import AsRunLog, asrun_path
 from ..report.report import build_report, tables, to_csv
-from ..schedule.planner import DayPlan, requested_scripts
+from ..schedule.planner import DayPlan
 from ..scripts import load_script
 from .guard import page, render
 from .jobs import Job
@@ -74,7 +74,7 @@ class DayView:
     notes: list[str]
 
 
-def day_view(plan: DayPlan, sid: str, measured: set[tuple[str, str]]) -> DayView:
+def day_view(plan: DayPlan, sid: str, guessed: set[tuple[str, str]]) -> DayView:
     """One station's day as the plan page shows it (times follow ``broadcast plan``)."""
     sessions = []
     for sess in plan.sessions.get(sid, []):
@@ -84,8 +84,8 @@ def day_view(plan: DayPlan, sid: str, measured: set[tuple[str, str]]) -> DayView
             if n:
                 t += dt.timedelta(seconds=sess.between_s)
             notes = []
-            if (sid, item.script_id) not in measured and item.file is None:
-                notes.append("ước tính")
+            if (sid, item.script_id) in guessed and item.file is None:
+                notes.append("ước tính theo số chữ")  # no engine could speak it
             if item.moved_from:
                 notes.append(f"dời từ {item.moved_from:%H:%M}")
             items.append(
@@ -115,21 +115,22 @@ def day_view(plan: DayPlan, sid: str, measured: set[tuple[str, str]]) -> DayView
     return DayView(plan.day, sessions, [n.text for n in plan.notes_for(sid)])
 
 
-#: planner notes an operator has to look at (the rest say what was done, e.g. a move)
-FLAGGED = {"dropped", "overrun", "sessions", "weekday", "outside-window", "no-session"}
+#: planner notes an operator has to look at besides those where a bulletin does not air
+#: (``Note.lost``); the rest say what was done, e.g. a move
+FLAGGED = {"overrun", "sessions", "clash"}
 
 
 def overview(
-    plans: list[tuple[DayPlan, set[tuple[str, str]]]], stations: list[str]
+    plans: list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]], stations: list[str]
 ) -> dict[str, list[dict[str, object]]]:
     """Every station's week at a glance: bulletins and airtime a day, and whether the
     planner flagged something to look at (an overrun, a drop)."""
     out: dict[str, list[dict[str, object]]] = {}
     for sid in stations:
         out[sid] = []
-        for plan, _ in plans:
+        for plan, *_ in plans:
             sessions = plan.sessions.get(sid, [])
-            flags = [n.text for n in plan.notes_for(sid) if n.kind in FLAGGED]
+            flags = [n.text for n in plan.notes_for(sid) if n.lost or n.kind in FLAGGED]
             flags += [
                 f"buổi {s.start:%H:%M} quá {mmss(s.overrun_s)}" for s in sessions if s.overrun_s > 0
             ]
@@ -164,7 +165,7 @@ async def plan_page(request: Request) -> Response:
         raise InputError(
             f"Không có đài '{station_id}'", where="đài", fix="chọn đài trong danh sách"
         )
-    days = [day_view(plan, station_id, measured) for plan, measured in plans]
+    days = [day_view(plan, station_id, guessed) for plan, _rendered, guessed in plans]
     return render(
         request,
         "plan.html",
@@ -180,15 +181,29 @@ async def plan_page(request: Request) -> Response:
     )
 
 
+class _JobProgress:
+    """The build's progress (broadcast.build.RenderProgress) as the job page shows it."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+
+    def start(self, total: int, day: dt.date) -> None:
+        self.job.total = total
+
+    def advance(self, what: str) -> None:
+        self.job.progress.append(what)
+
+    def stop(self) -> None:
+        pass
+
+
 def build_day(root: Path, out: Path, day: dt.date) -> Callable[[Job], list[str]]:
     def work(job: Job) -> list[str]:
         job.progress.append("đang đọc dự án")
         project = load_project(root, strict=False)
-        # one progress line per bulletin: as many as the stations may air that day
-        job.total = sum(
-            len(v) for v in requested_scripts(project.schedule, project.scripts, day).values()
-        )
-        result = build(project, out, day, 1, None, progress=job.progress.append)
+        # one progress line per file the build makes (bulletins shared by stations that
+        # sound alike, and each station's announcement): the build says how many
+        result = build(project, out, day, 1, None, bar=_JobProgress(job))
         lines = [
             f"Xong: {len(result.playlists)} danh sách phát, {result.rendered} bản tin mới, "
             f"{result.reused} bản tin dùng lại."

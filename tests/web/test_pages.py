@@ -153,9 +153,10 @@ def test_listen_renders_a_real_mp3_with_the_station_voice(console_root, client_a
 def test_operator_builds_a_day_confirms_it_and_downloads_the_report(app, console_root, client_as):
     operator = client_as("operator")
     assert "Xong: 2 danh sách phát" in build_day(operator, "2026-11-25")
-    # progress counted every bulletin made: 2 scripts on each of 2 stations
+    # progress counted every file made: 2 scripts in each of 2 voices (the stations do not
+    # sound alike, so nothing is shared) and each station's announcement
     (job,) = app.state.jobs._jobs.values()
-    assert job.total == 4 and len(job.progress) - 1 == 4 and job.percent == 100
+    assert job.total == 6 and len(job.progress) - 1 == 6 and job.percent == 100
     assert (console_root / "audio_out" / "playlists" / "2026-11-25" / "fm-thu.m3u8").is_file()
     asrun = operator.get("/asrun?date=2026-11-25").text
     res = operator.post(
