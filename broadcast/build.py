@@ -353,6 +353,15 @@ def _die_with(parent: int) -> None:
     if os.getppid() != parent:  # the parent died before the prctl: go now
         os._exit(1)
 
+    def watch() -> None:  # and wherever prctl is missing or did not fire: look each second
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    import threading
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
 
 def _init_worker(project: Sources, out_dir: Path, parent: int) -> None:
     global _WORKER
