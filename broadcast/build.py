@@ -29,6 +29,7 @@ from filelock import FileLock, Timeout
 
 from . import atomic
 from .errors import BroadcastError, LockBusyError, StoppedByUser
+from .estimate import Estimator
 from .project import Project
 from .render import KIND_ANNOUNCEMENT, Bulletin, Job, Renderer, Sources
 from .report.asrun import asrun_path, open_for_build
@@ -38,9 +39,8 @@ from .schedule.model import Station
 from .schedule.planner import (
     DayPlan,
     Note,
+    Planner,
     Session,
-    estimate_duration,
-    plan_day,
     requested_scripts,
 )
 from .schedule.playlists import Batch, Entry, relative, write_playlist
@@ -630,47 +630,40 @@ def _build_days(
     jingle_memo: dict[str, tuple[JingleFile, JingleFile]] = {}
     rendered: dict[tuple[str, str], Bulletin] = {}
     announced: dict[str, Bulletin] = {}
+    estimate = Estimator(project, out_dir, renderer)
+
+    def real(station: Station, script: Script) -> float:
+        # The planner may look at days this run does not render (the fairness ledger's
+        # earlier days, yesterday for a queued emergency): measure those.
+        b = rendered.get((station.id, script.id))
+        ann = announced.get(station.id)
+        if b is None or ann is None:
+            return estimate(station, script)
+        # the station's announcement airs just before each bulletin: the planner counts
+        # the pair as one item, exactly as long as both files
+        return round(b.duration_s + ann.duration_s, 3)
+
+    def jingle_s(station: Station) -> tuple[float, float]:
+        if station.id not in jingle_cache:
+            # stations with the same jingle settings share the files: look them up once
+            memo = station.jingles.model_dump_json() + station.audio.model_dump_json()
+            if memo not in jingle_memo:
+                jingle_memo[memo] = jingle_files(project.root, station, out_dir)
+            jingle_cache[station.id] = jingle_memo[memo]
+        ident, between = jingle_cache[station.id]
+        return ident.duration_s, between.duration_s
+
+    planner = Planner(sched, project.scripts, real, jingle_s, queued)
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
         wanted_scripts = requested_scripts(sched, project.scripts, day)
         pairs = [(sid, script_id) for sid in wanted for script_id in wanted_scripts.get(sid, [])]
         made = _render_all(renderer, pool, project, pairs, day, progress, result, bar)
         for sid in wanted:
-            if sid not in jingle_cache:
-                station = sched.stations[sid]
-                # stations with the same jingle settings share the files: look them up once
-                memo = station.jingles.model_dump_json() + station.audio.model_dump_json()
-                if memo not in jingle_memo:
-                    jingle_memo[memo] = jingle_files(project.root, station, out_dir)
-                jingle_cache[sid] = jingle_memo[memo]
-
+            jingle_s(sched.stations[sid])
         rendered.update(made.bulletins)
         announced.update(made.announcements)
-
-        def real(station: Station, script: Script) -> float:
-            # An emergency queued yesterday makes the planner look at the day
-            # before this one, whose bulletins this run may not have rendered.
-            b = rendered.get((station.id, script.id))
-            if b is None:
-                return estimate_duration(station, script)
-            # the station's announcement airs just before each bulletin: the planner
-            # counts the pair as one item, exactly as long as both files
-            ann = announced.get(station.id)
-            return round(b.duration_s + (ann.duration_s if ann is not None else 0.0), 3)
-
-        def jingle_s(station: Station) -> tuple[float, float]:
-            ident, between = jingle_cache[station.id]
-            return ident.duration_s, between.duration_s
-
-        plan = plan_day(
-            sched,
-            project.scripts,
-            day,
-            durations=real,
-            jingles=jingle_s,
-            queued=queued,
-            stations=wanted,
-        )
+        plan = planner.plan(day, wanted)
         result.notes.extend(plan.notes)
         folder = playlist_path(out_dir, day, "x").parent
         _clean_stale_temps(folder)

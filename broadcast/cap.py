@@ -362,8 +362,47 @@ def _check_value(name: str, el: ET.Element, path: str, problems: list[str]) -> N
         problems.append(f"{path}: '{text}' không được có khoảng trắng, dấu phẩy, < hoặc &")
     elif name == "size" and not text.isdigit():
         problems.append(f"{path}: kích thước '{text}' phải là số byte (số nguyên)")
+    elif name == "polygon" and not _polygon(text):
+        problems.append(
+            f"{path}: vùng đa giác cần ít nhất 4 cặp 'vĩ độ,kinh độ' cách nhau bởi dấu cách, "
+            "cặp cuối trùng cặp đầu"
+        )
+    elif name == "circle" and not _circle(text):
+        problems.append(f"{path}: vòng tròn cần dạng 'vĩ độ,kinh độ bán_kính_km'")
+    elif name in ("altitude", "ceiling") and not _number(text):
+        problems.append(f"{path}: '{text}' phải là một số (feet)")
+    elif name == "references" and not all(len(r.split(",")) == 3 for r in text.split()):
+        problems.append(
+            f"{path}: mỗi tham chiếu cần dạng 'sender,identifier,sent', cách nhau bởi dấu cách"
+        )
     elif name in ("event", "areaDesc", "resourceDesc", "mimeType", "valueName") and not text:
         problems.append(f"{path}: <{name}> để trống")
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _point(pair: str) -> bool:
+    parts = pair.split(",")
+    if len(parts) != 2 or not all(_number(x) for x in parts):
+        return False
+    lat, lon = (float(x) for x in parts)
+    return -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def _polygon(text: str) -> bool:
+    pairs = text.split()
+    return len(pairs) >= 4 and pairs[0] == pairs[-1] and all(_point(x) for x in pairs)
+
+
+def _circle(text: str) -> bool:
+    parts = text.split()
+    return len(parts) == 2 and _point(parts[0]) and _number(parts[1]) and float(parts[1]) >= 0
 
 
 def check_alert(root: ET.Element) -> list[str]:
@@ -378,6 +417,9 @@ def check_alert(root: ET.Element) -> list[str]:
         problems.append("alert: scope Restricted cần <restriction>")
     if scope == "Private" and root.find(f"{{{NS}}}addresses") is None:
         problems.append("alert: scope Private cần <addresses>")
+    for n, area in enumerate(root.iterfind(f"{{{NS}}}info/{{{NS}}}area"), start=1):
+        if area.find(f"{{{NS}}}ceiling") is not None and area.find(f"{{{NS}}}altitude") is None:
+            problems.append(f"alert/info/area[{n}]: <ceiling> cần có <altitude>")
     return problems
 
 

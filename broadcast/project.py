@@ -449,9 +449,13 @@ def load_project(root: Path, strict: bool = True) -> Project:
     return project
 
 
-def schedule_warnings(project: Project) -> list[str]:
-    """What the schedule's windows and airtime limits cannot hold (``broadcast check``)."""
-    from .schedule.limits import limit_warnings, window_warnings
+def schedule_warnings(project: Project, durations: Any = None) -> list[str]:
+    """What the schedule's windows and airtime limits cannot hold (``broadcast check``).
+
+    ``durations(station, script)``: seconds of a bulletin (``check`` measures the spoken
+    text, :class:`broadcast.estimate.Estimator`); the word-count estimate when None.
+    """
+    from .schedule.limits import campaign_plans, limit_warnings, reach_warnings, window_warnings
 
     sched = project.schedule
     docs: dict[Path, YamlDoc] = {}
@@ -469,4 +473,9 @@ def schedule_warnings(project: Project) -> list[str]:
                     return doc.where((key, i) + loc)
         return str(path)
 
-    return window_warnings(sched, where) + limit_warnings(sched, project.scripts, where)
+    plans = campaign_plans(sched, project.scripts, durations)
+    return (
+        window_warnings(sched, where)
+        + limit_warnings(sched, project.scripts, where, durations, plans)
+        + reach_warnings(sched, plans, where)
+    )

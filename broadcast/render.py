@@ -391,27 +391,13 @@ class Renderer:
         return tuple(dict.fromkeys(refs))
 
     def _make_bulletin(self, job: Job, station: Station, script: Script) -> Bulletin:
-        speaker = self.speaker(station)
         header_spoken, body_spoken = self.spoken_parts(station, script, job.standalone)
-        body = speaker.speak(body_spoken)
+        body = self.speaker(station).speak(body_spoken)
         if job.previous is not None and body.engine == job.previous.engine:
             return job.previous  # the preferred engine failed again: keep the file as it is
-        header = speaker.speak(header_spoken)
+        mixed, (header, body, again) = self.mix_bulletin(station, script, job.standalone, body)
         again_spoken = self._spoken(AGAIN, station.dialect.value)
-        again = speaker.speak(again_spoken)
-        rate = body.audio.frame_rate
         fallbacks = _fallbacks(body, header, again)
-        mixed = assemble(
-            BulletinParts(
-                intro=self.jingle(station, "intro", rate),
-                header=header.audio,
-                body=body.audio,
-                outro=self.jingle(station, "outro", rate),
-                repeat=station.repeat,
-                pause_s=station.pause,
-                again=again.audio,
-            )
-        )
         directive = script.meta.directive
         tags = {
             "title": script.meta.title,
@@ -444,6 +430,36 @@ class Renderer:
         _write_meta(bulletin)
         return bulletin
 
+    def mix_bulletin(
+        self, station: Station, script: Script, standalone: bool, body: Spoken | None = None
+    ) -> tuple[AudioSegment, tuple[Spoken, Spoken, Spoken]]:
+        """The bulletin's audio before mastering (jingles, header, readings, pauses) and
+        its spoken (header, body, again) parts: what a build encodes, and what ``plan``
+        measures without encoding (broadcast.estimate)."""
+        speaker = self.speaker(station)
+        header_spoken, body_spoken = self.spoken_parts(station, script, standalone)
+        body = body or speaker.speak(body_spoken)
+        header = speaker.speak(header_spoken)
+        again = speaker.speak(self._spoken(AGAIN, station.dialect.value))
+        rate = body.audio.frame_rate
+        mixed = assemble(
+            BulletinParts(
+                intro=self.jingle(station, "intro", rate),
+                header=header.audio,
+                body=body.audio,
+                outro=self.jingle(station, "outro", rate),
+                repeat=station.repeat,
+                pause_s=station.pause,
+                again=again.audio,
+            )
+        )
+        return mixed, (header, body, again)
+
+    def mix_announcement(self, station: Station) -> tuple[AudioSegment, Spoken]:
+        """A station's announcement before mastering: its speech and a short tail."""
+        said = self.speaker(station).speak(self.spoken_announcement(station))
+        return _announcement_audio(said), said
+
     def _make_announcement(self, job: Job, station: Station) -> Bulletin:
         return self.make_announcements([job])[0]
 
@@ -464,9 +480,7 @@ class Renderer:
             out.append(None)
         items = []
         for _, job, said, _ in todo:
-            rate = said.audio.frame_rate
-            tail = AudioSegment.silent(duration=int(ANNOUNCEMENT_TAIL_S * 1000), frame_rate=rate)
-            audio = said.audio.set_channels(1).set_sample_width(2) + tail
+            audio = _announcement_audio(said)
             tags = {
                 "title": announcement_text(job.station),
                 "artist": job.station.name,
@@ -531,6 +545,13 @@ class Renderer:
         for (n, _), b in zip(anns, self.make_announcements([j for _, j in anns]), strict=True):
             made[n] = b
         return [made[n] for n in range(len(jobs))]
+
+
+def _announcement_audio(said: Spoken) -> AudioSegment:
+    """An announcement's speech and the short silence before the bulletin it opens."""
+    rate = said.audio.frame_rate
+    tail = AudioSegment.silent(duration=int(ANNOUNCEMENT_TAIL_S * 1000), frame_rate=rate)
+    return said.audio.set_channels(1).set_sample_width(2) + tail
 
 
 def _fallbacks(*parts: Spoken) -> tuple[str, ...]:

@@ -106,6 +106,16 @@ def test_level_survives_the_round_trip(level):
             lambda x: x.replace(b"<sender>xa-thu@broadcast</sender>", b"<sender>xa thu</sender>"),
             "khoảng trắng",
         ),
+        (
+            lambda x: x.replace(
+                b"</areaDesc>", b"</areaDesc><polygon>21.6,105.8 21.7,105.9 21.6,105.8</polygon>"
+            ),
+            "ít nhất 4 cặp",
+        ),
+        (
+            lambda x: x.replace(b"</areaDesc>", b"</areaDesc><circle>21.6,185.8 5</circle>"),
+            "vòng tròn",
+        ),
         # status before sent: out of the schema's order
         (
             lambda x: x.replace(
@@ -231,6 +241,12 @@ def test_round_trip_export_validate_import_cancel(cap_project, tmp_path):
     assert (out2 / entry["files"]["xom-a"]).stat().st_size > 10_000
     order = json.loads((out2 / "playlists" / DAY / "xom-a.json").read_text("utf-8"))
     assert entry["script"] in [i["script"] for i in order["items"]]
+    # the same alert delivered again is not queued twice
+    again = runner.invoke(
+        cli, ["emergency", "--from-cap", str(xml_path), *p["base"], "--out", str(out2)]
+    )
+    assert again.exit_code == 0 and "đã có trong hàng đợi" in again.output
+    assert len(_queue(out2)) == 1
 
     # a CAP Cancel referring to it withdraws it, from the queue and from today's playlist
     sender = root.findtext(f"{{{NS}}}sender")
@@ -308,3 +324,44 @@ def test_bad_cap_file_is_refused_with_exit_2_and_nothing_queued(
     assert "Traceback" not in err
     assert _queue(p["out"]) == []
     assert not (p["out"] / "bulletins").exists()
+
+
+def test_update_replaces_the_queued_alert_and_a_cancel_needs_references(cap_project, tmp_path):
+    p = cap_project
+    runner = CliRunner()
+    args = ["-s", "xom-a", *p["base"], "--out", str(p["out"])]
+    first = _alert(identifier="tinh-1", sender="tinh@pctt", resources=())
+    (tmp_path / "a.xml").write_bytes(to_xml(first))
+    with time_machine.travel(NOW, tick=False):
+        r = runner.invoke(cli, ["emergency", "--from-cap", str(tmp_path / "a.xml"), *args])
+    assert r.exit_code == 0, r.output
+    newer = _alert(identifier="tinh-2", sender="tinh@pctt", text="Bão số 9 đã đổi hướng.")
+    newer = Alert(**{**newer.__dict__, "msg_type": "Update", "references": ("tinh@pctt,tinh-1,x",)})
+    (tmp_path / "b.xml").write_bytes(to_xml(newer))
+    with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
+        r = runner.invoke(cli, ["emergency", "--from-cap", str(tmp_path / "b.xml"), *args])
+    assert r.exit_code == 0, r.output
+    [entry] = _queue(p["out"])
+    assert entry["cap"] == {"sender": "tinh@pctt", "identifier": "tinh-2"}
+    md = (p["out"] / "emergency" / "cap" / f"{entry['script']}.md").read_text("utf-8")
+    assert md.rstrip().endswith("Bão số 9 đã đổi hướng.")
+
+    bare = Alert(identifier="huy", sender="tinh@pctt", sent=NOW, msg_type="Cancel")
+    (tmp_path / "c.xml").write_bytes(to_xml(bare))
+    r = runner.invoke(cli, ["emergency", "--from-cap", str(tmp_path / "c.xml"), *args])
+    assert isinstance(r.exception, CapError) and "<references>" in str(r.exception)
+    assert len(_queue(p["out"])) == 1
+
+
+def test_a_full_area_from_another_system_passes_the_checks():
+    area = (
+        b"</areaDesc><polygon>21.6,105.8 21.7,105.9 21.6,105.9 21.6,105.8</polygon>"
+        b"<circle>21.65,105.85 5.5</circle>"
+        b"<geocode><valueName>MA_XA</valueName><value>05800</value></geocode>"
+        b"<altitude>0</altitude><ceiling>1500</ceiling>"
+    )
+    xml = to_xml(_alert()).replace(b"</areaDesc>", area)
+    assert check_alert(_root(xml)) == []
+    assert check_alert(_root(xml.replace(b"<altitude>0</altitude>", b""))) == [
+        "alert/info/area[1]: <ceiling> cần có <altitude>"
+    ]

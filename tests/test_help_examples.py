@@ -27,7 +27,7 @@ from broadcast.cli import cli
 from tests.test_officer_traps import bc
 
 #: commands whose examples cannot finish in a test, and why (their help says so too)
-NOT_IN_TESTS = {"run": "chạy liên tục"}
+NOT_IN_TESTS = {"run": "chạy liên tục", "serve": "chạy liên tục"}
 #: the order an office meets them, so that each example finds what earlier ones made
 ORDER = [
     "check",
@@ -56,6 +56,11 @@ def _damaged_log_beside_the_log() -> None:
 
 #: what an office has done before an example can run (the help says so beside it)
 SETUP = {("asrun", "repair"): _damaged_log_beside_the_log}
+#: what the officer types when an example asks (a password, twice)
+TYPED = {
+    ("user", "add"): "mat-khau-dai-12345\nmat-khau-dai-12345\n",
+    ("user", "passwd"): "mat-khau-moi-67890\nmat-khau-moi-67890\n",
+}
 FIRST_DAY = dt.datetime(2026, 11, 25, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
@@ -116,7 +121,7 @@ def test_every_help_example_runs_on_the_shipped_project(project_root, monkeypatc
             setup = setups.pop(tuple(args[:2]), None)
             if setup is not None:
                 setup()
-            stdin = None
+            stdin = TYPED.get(tuple(args[:2]))
             if "<" in args:
                 at = args.index("<")
                 stdin = Path(args[at + 1]).read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ..report.asrun import AsRunLog, asrun_path, damage, damaged_logs
+from ..report.asrun import AsRunError, AsRunLog, asrun_path, damage, damaged_logs
 from ..report.csvlog import read_playout_csv
 from ..report.recover import recover
 from .options import DATE, out_option, resolve_out, root_option
@@ -92,6 +92,14 @@ def import_cmd(csv_file: Path, root: Path, out: Path | None) -> None:
     """
     _, names = project_names(root)
     path = asrun_path(resolve_out(root, out))
+    why = damage(path)
+    if why is not None:
+        raise AsRunError(
+            f"Nhật ký phát sóng bị hỏng: {why}",
+            where=str(path),
+            fix="chạy 'broadcast build' (chuyển tệp hỏng sang một bên, bắt đầu nhật ký mới), "
+            "'broadcast asrun repair', rồi nhập lại",
+        )
     log = AsRunLog(path)
     known = set(names) | set(log.stations()) if names else None
     rows = read_playout_csv(csv_file, log, known)

@@ -23,6 +23,7 @@ from .options import (
     root_option,
     stations_option,
 )
+from .plan import print_summary
 
 
 class RichProgress:
@@ -89,6 +90,7 @@ def run_build(
             f"Cảnh báo: … và {len(result.fallbacks) - 20} tệp khác đọc bằng bộ đọc dự phòng",
             err=True,
         )
+    print_summary(lambda line: click.echo(line, err=True), result.notes)
     return result
 
 
@@ -129,4 +131,6 @@ def build_cmd(
     """
     project = apply_engines(load_for_work(root), engines)
     run_build(project, resolve_out(root, out), date, days, list(stations) or None, jobs)
+    for warning in project.warnings:  # e.g. drafts left out (approval: required)
+        click.echo(f"Cảnh báo: {warning}", err=True)
     report_skipped(project)

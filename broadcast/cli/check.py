@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import click
 
@@ -55,9 +57,17 @@ def run_check(root: Path) -> Project:
         f"Đã kiểm tra: {len(project.scripts)} kịch bản, {len(s.stations)} đài, "
         f"{len(s.campaigns)} chiến dịch, {len(s.oneoffs)} bản tin riêng. Không có lỗi."
     )
+    from ..estimate import Estimator
     from ..project import schedule_warnings
+    from .options import resolve_out
 
-    project.warnings.extend(schedule_warnings(project))
+    with ExitStack() as stack:
+        # Measure bulletins from their spoken text; reuse the output folder's speech cache
+        # when there is one, and create nothing when there is not.
+        out = resolve_out(root, None)
+        folder = out if out.is_dir() else Path(stack.enter_context(TemporaryDirectory()))
+        estimator = Estimator(project, folder)
+        project.warnings.extend(schedule_warnings(project, estimator))
     for warning in project.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     return project

@@ -28,7 +28,7 @@ from ..cap import (
 from ..errors import InputError
 from ..project import Project
 from ..render import Renderer
-from ..schedule.emergency import enqueue, queue_path, withdraw
+from ..schedule.emergency import enqueue, queue_path, queued_alerts, withdraw
 from ..schedule.model import EmergencyPolicy
 from ..schedule.planner import QueuedBulletin
 from ..schedule.usb import ascii_slug
@@ -120,9 +120,11 @@ def emergency(
     """Phát ngay bản tin khẩn cấp SCRIPT (bão, cháy, dịch bệnh). Emergency bulletin.
 
     Làm bản tin cho các đài đã chọn rồi đưa vào hàng đợi khẩn cấp (OUT/emergency/):
-    nếu 'broadcast run' đang chạy, bản tin phát ngay sau bản tin đang phát (không cắt
-    ngang câu), hoặc ngắt ngay nếu có --now; danh sách phát của buổi tới (hôm nay, hoặc
-    buổi đầu ngày mai) cũng có bản tin này ở đầu, cho đài nạp danh sách bằng tay.
+    nếu 'broadcast run' đang chạy, mỗi đài làm theo 'emergency:' của nó trong
+    stations.yaml (mặc định: nhỏ dần tiếng rồi ngắt bản tin đang phát, phát khẩn cấp, rồi
+    phát lại bản tin bị ngắt từ đầu), hoặc theo --now, --after-item, --then; danh sách
+    phát của buổi tới (hôm nay, hoặc buổi đầu ngày mai) cũng có bản tin này ở đầu, cho đài
+    nạp danh sách bằng tay.
 
     CAP 1.2 (Common Alerting Protocol): --cap-out ghi cảnh báo chuẩn cho hệ thống cảnh
     báo cấp trên (kèm MP3: kích thước, mã SHA-1); --from-cap phát cảnh báo CAP nhận
@@ -151,13 +153,24 @@ def emergency(
     check_targets(project, list(stations) or ["all"])  # before the file: as it always was
     target_out = resolve_out(root, out)
     cap_key: dict[str, str] | None = None
+    update = None  # a CAP Update: the alerts it replaces leave the queue once it is in
     if from_cap is not None:
         alert = _read_cap(from_cap)
-        if alert.msg_type in ("Cancel", "Update"):
+        if alert.msg_type == "Cancel":
             _withdraw(project, target_out, alert, str(from_cap))
-            if alert.msg_type == "Cancel":
-                return
+            return
+        # checked before an Update withdraws anything: a bad update leaves the old one on
         info = vietnamese_info(alert, str(from_cap))
+        if alert.key in queued_alerts(target_out):
+            # CAP feeds deliver an alert again (retries, two routes): not an error
+            click.echo(
+                f"Cảnh báo CAP '{alert.identifier}' của {alert.sender} đã có trong hàng đợi "
+                f"khẩn cấp ({queue_path(target_out)}): không phát lần nữa."
+            )
+            return
+        if alert.msg_type == "Update":
+            _references(alert, str(from_cap))
+            update = alert
         script = target_out / "emergency" / "cap" / f"{script_id_for(alert)}.md"
         atomic.write_text(script, script_text(alert, info))
         cap_key = {"sender": alert.sender, "identifier": alert.identifier}
@@ -192,7 +205,8 @@ def emergency(
         click.echo(
             f"    {sid}: "
             + (
-                "ngắt ngay bản tin đang phát (nhỏ dần tiếng), phát khẩn cấp trong vòng 3 giây"
+                "ngắt ngay bản tin đang phát (nhỏ dần tiếng), phát khẩn cấp khoảng 1 giây "
+                "sau khi vào hàng đợi"
                 if p["interrupt"] == "now"
                 else "phát ngay sau bản tin đang phát"
             )
@@ -204,6 +218,8 @@ def emergency(
         )
     for path in refreshed:
         click.echo(f"  Đã cập nhật {path}")
+    if update is not None:
+        _withdraw(project, target_out, update, str(from_cap))
 
 
 def check_targets(project: Project, names: list[str]) -> None:
@@ -298,10 +314,9 @@ def _read_cap(path: Path):  # type: ignore[no-untyped-def]
     return alert
 
 
-def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ignore[no-untyped-def]
-    """CAP Cancel / Update: take the alerts it refers to out of the queue and out of the
-    playlists already written for today and tomorrow."""
-    refs = alert.referenced()
+def _references(alert, where: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(sender, identifier) of the alerts a Cancel or Update replaces; an error if none."""
+    refs: list[tuple[str, str]] = alert.referenced()
     if not refs:
         raise CapError(
             f"Bản tin CAP loại {alert.msg_type} không có <references> (không biết hủy, "
@@ -309,7 +324,13 @@ def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ig
             where=where,
             fix="<references> cần dạng 'sender,identifier,sent' của bản tin gốc",
         )
-    gone = withdraw(target_out, refs)
+    return refs
+
+
+def _withdraw(project, target_out: Path, alert, where: str) -> None:  # type: ignore[no-untyped-def]
+    """CAP Cancel / Update: take the alerts it refers to out of the queue and out of the
+    playlists already written for today and tomorrow."""
+    gone = withdraw(target_out, _references(alert, where))
     if not gone:
         if alert.msg_type == "Update":
             return

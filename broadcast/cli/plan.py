@@ -1,18 +1,24 @@
-"""``broadcast plan``: what airs where and when, as a table, without rendering anything."""
+"""``broadcast plan``: what airs where and when, as a table, without rendering anything.
+
+Durations are measured from the spoken text (:mod:`broadcast.estimate`): synthesized
+speech, no MP3; before any build the speech goes to a scratch folder.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import click
 
+from ..estimate import Estimator
 from ..project import Project
 from ..schedule.emergency import KEEP, load_queue
-from ..schedule.model import Station
-from ..schedule.planner import DayPlan, estimate_duration, plan_day
-from ..scripts import Script
+from ..schedule.notes import Note, summarize
+from ..schedule.planner import DayPlan, Planner
 from .options import (
     check_stations,
     date_option,
@@ -28,25 +34,6 @@ from .options import (
 LEVEL = {"emergency": "KHẨN CẤP", "priority": "ưu tiên", "normal": "thường"}
 
 
-def measured_durations(out_dir: Path) -> dict[tuple[str, str], float]:
-    """Durations of bulletins already rendered under ``OUT/bulletins`` (newest wins)."""
-    found: dict[tuple[str, str], tuple[float, float]] = {}
-    base = Path(out_dir) / "bulletins"
-    if not base.is_dir():
-        return {}
-    for meta in base.glob("*/*.json"):
-        try:
-            doc = json.loads(meta.read_text("utf-8"))
-            key = (doc["station_id"], doc["script_id"])
-            stamp = meta.stat().st_mtime
-            duration = float(doc["duration_s"])
-        except (OSError, ValueError, KeyError):
-            continue
-        if key not in found or stamp > found[key][0]:
-            found[key] = (stamp, duration)
-    return {k: v[1] for k, v in found.items()}
-
-
 def _mmss(seconds: float) -> str:
     m, s = divmod(int(round(seconds)), 60)
     return f"{m}:{s:02d}"
@@ -54,35 +41,27 @@ def _mmss(seconds: float) -> str:
 
 def plan_days(
     project: Project, out: Path, date: dt.date, days: int, stations: list[str]
-) -> list[tuple[DayPlan, set[tuple[str, str]]]]:
-    measured = measured_durations(out)
-    used: set[tuple[str, str]] = set()
-
-    def duration(station: Station, script: Script) -> float:
-        key = (station.id, script.id)
-        if key in measured:
-            used.add(key)
-            return measured[key]
-        return estimate_duration(station, script)
-
+) -> list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]]:
+    """Plan ``days`` days in order. With each plan: the (station, script) pairs whose
+    length is that of an existing render, and those no engine could speak (guessed from
+    the word count); all others are measured from synthesized speech."""
     tz = dt.timezone(dt.timedelta(hours=7))
     queued = load_queue(out, since=dt.datetime.combine(date, dt.time(0), tzinfo=tz) - KEEP)
-    out_plans = []
-    for i in range(days):
-        day = date + dt.timedelta(days=i)
-        plan = plan_day(
-            project.schedule,
-            project.scripts,
-            day,
-            durations=duration,
-            queued=queued,
-            stations=stations,
-        )
-        out_plans.append((plan, set(used)))
-    return out_plans
+    with ExitStack() as stack:
+        # Before any build, measure in a scratch folder: ``plan`` creates no output folder.
+        folder = out if out.is_dir() else Path(stack.enter_context(TemporaryDirectory()))
+        estimator = Estimator(project, folder)
+        planner = Planner(project.schedule, project.scripts, durations=estimator, queued=queued)
+        plans = [planner.plan(date + dt.timedelta(days=i), stations) for i in range(days)]
+        guessed = set(estimator.guessed)
+        rendered = set(estimator.rendered)
+    return [(plan, rendered, guessed) for plan in plans]
 
 
-def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]]]) -> int:
+def print_plan(
+    project: Project,
+    plans: list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]],
+) -> int:
     """Print the tables; return how many overruns and drops were flagged."""
     from rich.console import Console
     from rich.table import Table
@@ -92,7 +71,7 @@ def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]
         console = Console(highlight=False, soft_wrap=False, width=120)
     flagged = 0
     sched = project.schedule
-    for plan, measured in plans:
+    for plan, rendered, guessed in plans:
         for sid, sessions in plan.sessions.items():
             st = sched.stations[sid]
             table = Table(
@@ -117,8 +96,10 @@ def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]
                     if n:
                         t += dt.timedelta(seconds=sess.between_s)
                     note = []
-                    if (sid, item.script_id) not in measured and item.file is None:
-                        note.append("ước tính")
+                    if (sid, item.script_id) in guessed and item.file is None:
+                        note.append("ước tính theo số chữ")
+                    elif (sid, item.script_id) not in rendered and item.file is None:
+                        note.append("ước tính từ lời đọc")
                     if item.moved_from:
                         note.append(f"dời từ {item.moved_from:%H:%M}")
                     level = LEVEL[item.priority.value]
@@ -154,17 +135,21 @@ def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]
                 table.add_row("", "(không có bản tin)", "", "", "", "")
             console.print(table)
             for flag in plan.notes_for(sid):
-                if flag.kind in (
-                    "dropped",
-                    "overrun",
-                    "sessions",
-                    "weekday",
-                    "outside-window",
-                    "no-session",
-                ):
+                if flag.lost or flag.kind in ("overrun", "sessions", "clash"):
                     flagged += 1
-                console.print(f"  [yellow]![/] {flag.text}")
+                mark = "[bold red]![/]" if flag.kind == "clash" else "[yellow]![/]"
+                console.print(f"  {mark} {flag.text}")
+    print_summary(console.print, [n for plan, _, _ in plans for n in plan.notes])
     return flagged
+
+
+def print_summary(echo: Callable[[str], object], notes: list[Note]) -> None:
+    """The per-station lines of moves and drops, and what to change (``plan``, ``build``)."""
+    lines = summarize(notes)
+    if lines:
+        echo("Tóm tắt dời/bỏ bản tin:")
+        for line in lines:
+            echo(f"  {line}")
 
 
 @click.command("plan")
@@ -176,9 +161,10 @@ def print_plan(project: Project, plans: list[tuple[DayPlan, set[tuple[str, str]]
 def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: Path | None) -> None:
     """Xem lịch phát: bản tin nào, đài nào, giờ nào. Show the running order.
 
-    Không cần làm bản tin trước: thời lượng ước tính theo độ dài kịch bản; bản tin nào đã
-    làm (trong OUT/bulletins) thì dùng thời lượng thật. Mỗi buổi có tổng thời lượng; buổi
-    dài quá khung giờ hoặc giới hạn được đánh dấu, bản tin bị dời hay bỏ được ghi rõ.
+    Không cần làm bản tin trước: thời lượng đo từ lời đọc thật (giọng của đài, đọc nhanh,
+    không ghi tệp MP3); bản tin nào đã làm với đúng nội dung này thì dùng thời lượng của nó.
+    Mỗi buổi có tổng thời lượng; bản tin bị dời hay bỏ được ghi rõ lý do, cuối cùng có
+    tóm tắt từng đài và cách sửa.
 
     \b
     Ví dụ:  broadcast plan --date 2026-11-25
@@ -188,4 +174,6 @@ def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: P
     check_stations(project, stations)
     wanted = list(stations) or list(project.schedule.stations)
     print_plan(project, plan_days(project, resolve_out(root, out), date, days, wanted))
+    for warning in project.warnings:  # e.g. drafts left out (approval: required)
+        click.echo(f"Cảnh báo: {warning}", err=True)
     report_skipped(project)

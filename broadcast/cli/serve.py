@@ -28,7 +28,7 @@ def serve(host: str, port: int, root: Path, out: Path | None) -> None:
     """Mở bàn làm việc trên trình duyệt: soạn, nghe, duyệt, lập lịch. Web console.
 
     Mặc định chỉ máy này mở được (http://127.0.0.1:8080). Người dùng đầu tiên tạo bằng
-    'broadcast user add TÊN --role operator'.
+    'broadcast user add TÊN --role operator'. Lệnh chạy liên tục đến khi bấm Ctrl+C.
 
     \b
     Ví dụ:  broadcast serve

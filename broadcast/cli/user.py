@@ -17,6 +17,19 @@ def _store(root: Path):  # type: ignore[no-untyped-def]
     return Store(console_db(root))
 
 
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại")
+
+
+password_stdin_option = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn (cho script). Read it from stdin.",
+)
+
+
 @click.group("user")
 def user() -> None:
     """Người dùng bàn làm việc trên trình duyệt (broadcast serve). Console users."""
@@ -31,11 +44,7 @@ def user() -> None:
     required=True,
     help="officer: soạn kịch bản; approver: duyệt; operator: làm lịch, khẩn cấp, xác nhận.",
 )
-@click.option(
-    "--password-stdin",
-    is_flag=True,
-    help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn (cho script). Read it from stdin.",
-)
+@password_stdin_option
 @root_option
 def add(name: str, role: str, password_stdin: bool, root: Path) -> None:
     """Thêm người dùng NAME. Add a console user.
@@ -44,11 +53,7 @@ def add(name: str, role: str, password_stdin: bool, root: Path) -> None:
     Ví dụ:  broadcast user add lan --role officer
             echo 'mat-khau-dai' | broadcast user add chu-tich --role approver --password-stdin
     """
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại")
-    made = _store(root).add_user(name, role, password)
+    made = _store(root).add_user(name, role, _password(password_stdin))
     click.echo(f"Đã thêm người dùng '{made.name}' ({made.role_label}).")
 
 
@@ -61,3 +66,30 @@ def list_users(root: Path) -> None:
         click.echo("Chưa có người dùng nào; thêm bằng: broadcast user add TÊN --role operator")
     for u in users:
         click.echo(f"{u.name:<20} {u.role:<9} {u.role_label}")
+
+
+@user.command("passwd")
+@click.argument("name")
+@password_stdin_option
+@root_option
+def passwd(name: str, password_stdin: bool, root: Path) -> None:
+    """Đặt lại mật khẩu của NAME (quên mật khẩu, bị khóa). Reset a password.
+
+    \b
+    Ví dụ:  broadcast user passwd lan
+    """
+    store = _store(root)
+    store.set_password(name, _password(password_stdin))
+    click.echo(f"Đã đặt lại mật khẩu của '{name}'.")
+
+
+@user.command("remove")
+@click.argument("name")
+@root_option
+def remove(name: str, root: Path) -> None:
+    """Xóa người dùng NAME (nghỉ việc, chuyển công tác). Remove a user.
+
+    Các thay đổi và lần duyệt trước đây vẫn giữ tên người đó trong sổ.
+    """
+    _store(root).remove_user(name)
+    click.echo(f"Đã xóa người dùng '{name}'.")

@@ -46,7 +46,9 @@ PLAYERS = (
     ("mpv", "mpv --no-video --really-quiet {file}"),
     ("cvlc", "cvlc --play-and-exit --quiet {file}"),
 )
-BUNDLED_PLAYER = "{ffmpeg} -nostdin -loglevel error -re -i {file} -f pulse default"
+#: the bundled player (broadcast/playout/fader.py: the bundled ffmpeg to PulseAudio/PipeWire)
+#: is the one that fades out when cut; ffplay, mpv and cvlc stop at once
+BUNDLED_PLAYER = "{python} -m broadcast.playout.fader {file} --fade {fade}"
 DEFAULT_PLAYER = "auto"
 #: seconds a cut player is given to fade out before its group is stopped
 DEFAULT_FADE_S = 0.5
@@ -62,11 +64,18 @@ def default_player() -> str:
     return BUNDLED_PLAYER
 
 
-def command(template: str, file: Path, station: str) -> list[str]:
-    """The argv for one play (``{file}``, ``{station}``, ``{ffmpeg}``, ``{python}``)."""
+def command(template: str, file: Path, station: str, fade_s: float = DEFAULT_FADE_S) -> list[str]:
+    """The argv for one play (``{file}``, ``{station}``, ``{ffmpeg}``, ``{python}``,
+    ``{fade}``)."""
     template = default_player() if template == DEFAULT_PLAYER else template
     return [
-        part.format(file=str(file), station=station, ffmpeg=ffmpeg_exe(), python=sys.executable)
+        part.format(
+            file=str(file),
+            station=station,
+            ffmpeg=ffmpeg_exe(),
+            python=sys.executable,
+            fade=f"{fade_s:g}",
+        )
         for part in shlex.split(template)
     ]
 
@@ -204,7 +213,7 @@ def spawn(
     kind: str = "bulletin",
 ) -> PlayerProcess:
     """Start the player for ``file`` in a new process group (OSError if it cannot run)."""
-    argv = command(template, file, station)
+    argv = command(template, file, station, fade_s)
     proc = subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,

@@ -88,6 +88,10 @@ class AsRunError(BroadcastError):
     """The as-run log cannot be opened or written."""
 
 
+class NewerLogError(AsRunError):
+    """The log was made by a newer version of the program (not damage: never moved aside)."""
+
+
 def asrun_path(out_dir: Path) -> Path:
     """Where the log lives: beside the playlists, ``OUT/asrun.sqlite``."""
     return Path(out_dir) / FILENAME
@@ -221,7 +225,7 @@ class AsRunLog:
         with self._write() as con:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
-                raise AsRunError(
+                raise NewerLogError(
                     f"Nhật ký phát sóng do phiên bản mới hơn tạo (lược đồ {version})",
                     where=str(self.path),
                     fix="cập nhật chương trình broadcast lên bản mới nhất",
@@ -571,11 +575,23 @@ def damage(path: Path) -> str | None:
         return None
     if path.stat().st_size == 0:
         return "tệp rỗng (0 byte): mọi lượt phát đã ghi trước đây không còn trong tệp"
-    try:
-        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)) as con:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return f"SQLite báo: {exc}"
+    rows: list[Any] = []
+    # Read-only, so that checking never writes (a read-only share, another user's log);
+    # immutable=1 where even that needs a write (a WAL log on read-only media).
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            uri = f"{path.resolve().as_uri()}?{mode}"
+            with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as con:
+                rows = con.execute("PRAGMA quick_check").fetchall()
+            break
+        except sqlite3.OperationalError as exc:
+            if "unable to open" in str(exc) or "readonly" in str(exc):
+                continue  # cannot open it here: not damage (opening says why)
+            return f"SQLite báo: {exc}"
+        except sqlite3.DatabaseError as exc:
+            return f"SQLite báo: {exc}"
+    else:
+        return None
     if [tuple(r) for r in rows] != [("ok",)]:
         return f"SQLite báo: {rows[0][0]}" + (
             f" (và {len(rows) - 1} lỗi khác)" if len(rows) > 1 else ""
@@ -617,9 +633,9 @@ def open_for_build(path: Path) -> AsRunLog:
     if why is None:
         try:
             return AsRunLog(path)
+        except NewerLogError:
+            raise
         except AsRunError as exc:
-            if "phiên bản mới hơn" in exc.what:
-                raise
             why = exc.what
     aside = move_aside(path)
     logging.getLogger(__name__).warning(

@@ -20,12 +20,11 @@ from docx.shared import Cm, Pt
 from .. import atomic
 from .report import (
     COMPLIANCE_HEADER,
-    COMPLIANCE_NOTES,
     COMPLIANCE_TITLE,
-    NOTES,
     Report,
     compliance_rows,
     missed_lines,
+    notes_of,
     percent,
     period_of,
     tables,
@@ -189,8 +188,7 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
             )
     _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
     _para(doc, "…", align="justify")
-    notes = NOTES + (COMPLIANCE_NOTES if report.compliance is not None else [])
-    _para(doc, "Ghi chú: " + " ".join(notes), italic=True, size=11, align="justify")
+    _para(doc, "Ghi chú: " + " ".join(notes_of(report)), italic=True, size=11, align="justify")
     _para(
         doc,
         f"Trên đây là báo cáo kết quả phát thanh tuyên truyền phòng, chống lừa đảo "

@@ -260,6 +260,13 @@ COMPLIANCE_NOTES = [
 ]
 
 
+def notes_of(report: Report) -> list[str]:
+    """The notes printed under the tables (section 5's own when it is there)."""
+    if report.compliance is None:
+        return NOTES
+    return [*NOTES[:-1], "Mục 1–4: " + NOTES[-1][0].lower() + NOTES[-1][1:], *COMPLIANCE_NOTES]
+
+
 def compliance_rows(report: Report) -> list[list[str]]:
     """Rows of the planned-against-aired table (station and campaign; totals last)."""
     lines = report.compliance or []
@@ -311,14 +318,12 @@ def to_markdown(report: Report) -> str:
         out.append("")
     out += ["## 4. Ngày có lịch mà không phát", ""]
     out += [f"- {m}" for m in missed_lines(report)] or ["- Không có."]
-    notes = NOTES
     if report.compliance is not None:
         out += ["", f"## 5. {COMPLIANCE_TITLE}", ""]
         out += ["| " + " | ".join(COMPLIANCE_HEADER) + " |"]
         out += ["|---|---|" + "---:|" * 6 + "---|"]
         out += ["| " + " | ".join(cell(c) for c in r) + " |" for r in compliance_rows(report)]
-        notes = NOTES + COMPLIANCE_NOTES
-    out += ["", "Ghi chú:", ""] + [f"- {n}" for n in notes]
+    out += ["", "Ghi chú:", ""] + [f"- {n}" for n in notes_of(report)]
     return "\n".join(out) + "\n"
 
 
@@ -435,9 +440,7 @@ def to_html(report: Report) -> str:
     out.append("<h2>4. Ngày có lịch mà không phát</h2><ul>")
     out += [f"<li>{e(m)}</li>" for m in missed_lines(report)] or ["<li>Không có.</li>"]
     out.append("</ul>")
-    notes = NOTES
     if report.compliance is not None:
-        notes = NOTES + COMPLIANCE_NOTES
         out.append(
             f"<h2>5. {e(COMPLIANCE_TITLE)}</h2><table><tr>"
             + "".join(f"<th>{e(h)}</th>" for h in COMPLIANCE_HEADER)
@@ -453,6 +456,8 @@ def to_html(report: Report) -> str:
             )
         out.append("</table>")
     out.append(
-        "<p>Ghi chú:</p><ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></body></html>"
+        "<p>Ghi chú:</p><ul>"
+        + "".join(f"<li>{e(n)}</li>" for n in notes_of(report))
+        + "</ul></body></html>"
     )
     return "\n".join(out) + "\n"

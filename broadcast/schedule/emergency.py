@@ -103,6 +103,15 @@ def enqueue(out_dir: Path, entry: QueuedBulletin, cap: dict[str, str] | None = N
         atomic.write_text(path, json.dumps({"queue": raw}, ensure_ascii=False, indent=1) + "\n")
 
 
+def queued_alerts(out_dir: Path) -> set[tuple[str, str]]:
+    """(sender, identifier) of the CAP alerts whose bulletins are in the queue."""
+    return {
+        (r["cap"].get("sender", ""), r["cap"].get("identifier", ""))
+        for r in _read(queue_path(out_dir))
+        if isinstance(r.get("cap"), dict)
+    }
+
+
 def withdraw(out_dir: Path, keys: list[tuple[str, str]]) -> list[QueuedBulletin]:
     """Remove the entries carrying one of the CAP alerts ``keys`` ((sender, identifier))
     from the queue (atomic rewrite); returns what was removed. A daemon that has not

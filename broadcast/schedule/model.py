@@ -15,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    field_validator,
     model_validator,
 )
 
@@ -87,6 +88,23 @@ class Station(_Strict):
     repeat: int = Field(2, ge=1, le=5, description="times the body is read in one bulletin")
     pause: float = Field(1.5, ge=0, le=10, description="seconds between readings")
     emergency: EmergencyPolicy = Field(default_factory=EmergencyPolicy)
+
+    @field_validator("windows")
+    @classmethod
+    def _windows_do_not_overlap(
+        cls, windows: list[tuple[dt.time, dt.time]]
+    ) -> list[tuple[dt.time, dt.time]]:
+        """A station plays one thing at a time: two windows may touch, never overlap."""
+        ordered = sorted(windows)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b[0] < a[1]:
+                raise ValueError(
+                    f"khung giờ {a[0]:%H:%M}-{a[1]:%H:%M} và {b[0]:%H:%M}-{b[1]:%H:%M} chồng "
+                    "lên nhau (một đài không phát hai buổi cùng lúc); cách sửa: cho khung sau "
+                    f"bắt đầu từ {a[1]:%H:%M} trở đi, hoặc gộp thành một khung "
+                    f"{a[0]:%H:%M}-{max(a[1], b[1]):%H:%M}"
+                )
+        return windows
 
 
 #: Session names a campaign slot may use instead of a clock time. A named session maps to

@@ -27,6 +27,7 @@ class Note:
     source: str = ""
     script_id: str = ""
     lost: bool = False  # a requested bulletin does not air that day because of this
+    rule: str = ""  # the RULES entry that wrote it (for the fix in a summary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,7 @@ def make_note(
 ) -> Note:
     r = RULES[rule]
     text = r.text.format(script=script_id, source=source, day=f"{day:%d/%m}", **fields)
-    return Note(day, station_id, r.kind, text, slot, source, script_id, r.lost)
+    return Note(day, station_id, r.kind, text, slot, source, script_id, r.lost, rule)
 
 
 #: Kinds a per-station summary counts, with the words for them.
@@ -170,22 +171,21 @@ SUMMARY_WORDS = {
     "sessions": "quá số buổi",
     "clash": "tranh chấp ưu tiên",
 }
-_FIX_BY_KIND = {r.kind: r.fix for r in RULES.values() if r.fix}
 
 
 def summarize(notes: Iterable[Note]) -> list[str]:
     """One line per station with moves or drops: how many of each, and what to change."""
     per: dict[str, Counter[str]] = {}
+    rules: dict[str, dict[str, None]] = {}
     for n in notes:
         if n.kind in SUMMARY_WORDS:
             per.setdefault(n.station_id, Counter())[n.kind] += 1
+            rules.setdefault(n.station_id, {})[n.rule] = None
     lines = []
     for sid in sorted(per):
         counts = per[sid]
         parts = [f"{counts[k]} {SUMMARY_WORDS[k]}" for k in SUMMARY_WORDS if counts[k]]
-        fixes = list(
-            dict.fromkeys(_FIX_BY_KIND[k] for k in SUMMARY_WORDS if counts[k] and k in _FIX_BY_KIND)
-        )
+        fixes = list(dict.fromkeys(RULES[r].fix for r in rules[sid] if r in RULES and RULES[r].fix))
         line = f"Đài {sid}: {', '.join(parts)}."
         if fixes:
             line += f" Cách sửa: {'; '.join(fixes)}."

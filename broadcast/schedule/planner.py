@@ -15,8 +15,10 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    bulletins with a chime between two.
 2. **Caps are hard.** A session holds what fits in its window and in
    ``limits.max_session`` (a bulletin is never cut); at most
-   ``limits.max_sessions_per_day`` sessions air (the ones with the most requested
-   airtime, priority first; free windows after them take overflow); on a weekday
+   ``limits.max_sessions_per_day`` sessions air (those with priority requests first,
+   then the most requested airtime, then the earliest; free windows after them fill
+   the remaining places, as room for overflow); the items of a session that may not
+   open move to the next open one, or to the last open one before it. On a weekday
    outside ``limits.weekdays`` normal items do not air. Only an emergency may exceed a
    cap, and then the plan says so (notes ``overrun`` / ``sessions``).
 3. **Nothing lost silently.** Per station and day, every requested bulletin airs in
@@ -37,7 +39,8 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    station at its own offset, counts within one of each other) and, every time the
    rotation has gone through scripts × slots once, shifts which pick goes to which
    slot: each script reaches the morning and the evening sessions in proportion, and
-   the opener of the day rotates. ``mode: all`` airs every script in each slot.
+   the opener of the day rotates. ``mode: all`` airs every script in each slot, the
+   first one turning with each slot, day and station.
 6. **Overflow goes to any free room.** What does not fit in its session moves to the
    next session that day with space, including a window nobody asked for; an item
    that fits no remaining session is dropped alone and the rest of the day is still
@@ -145,11 +148,12 @@ class PlannedItem:
     file: str | None = None  # pre-rendered file (emergency queue), relative to OUT
     share: float = 0.0  # fairness key (rule 5): lower airs first within a level
     campaign: bool = False  # requested by a campaign (counted in the fairness ledger)
+    tie: int = 0  # breaks equal shares: a hash of (source, day), never the alphabet
+    ask: str | None = None  # "morning"/"evening" (named session), "oneoff", or None (a time)
 
     @property
     def sort_key(self) -> tuple[int, float, int, dt.time, str]:
-        tie = zlib.crc32(f"{self.source}/{self.day.toordinal()}".encode())
-        return (_RANK[self.priority], self.share, tie, self.at or self.slot, self.script_id)
+        return (_RANK[self.priority], self.share, self.tie, self.at or self.slot, self.script_id)
 
 
 @dataclass(slots=True)
@@ -275,7 +279,16 @@ def rotation(pool_size: int, per_day: int, first: int) -> list[int]:
     return [picks[(p - shift) % per_day] for p in range(per_day)]
 
 
-Request = tuple[PlannedItem, str | None]  # item and "morning"/"evening"/"oneoff"/None
+Request = PlannedItem  # before placement: ``ask`` says how it asked for its session
+
+
+class Targets:
+    """Station ids each campaign and one-off targets, resolved once per schedule."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.campaigns = {c.id: schedule.resolve_targets(c.stations) for c in schedule.campaigns}
+        self.index = {cid: {s: k for k, s in enumerate(ids)} for cid, ids in self.campaigns.items()}
+        self.oneoffs = {o.id: schedule.resolve_targets(o.stations) for o in schedule.oneoffs}
 
 
 def _requests(
@@ -283,20 +296,27 @@ def _requests(
     scripts: dict[str, Script],
     day: dt.date,
     stations: Iterable[str] | None = None,
+    targets: Targets | None = None,
 ) -> tuple[dict[str, list[Request]], dict[str, list[Note]]]:
     """Requests per station before placement, and notes on what cannot even be asked."""
+    targets = targets or Targets(schedule)
     wanted = set(schedule.stations if stations is None else stations)
     out: dict[str, list[Request]] = {sid: [] for sid in schedule.stations if sid in wanted}
     notes: dict[str, list[Note]] = {}
     for campaign in sorted(schedule.campaigns, key=lambda c: c.id):
         if not campaign.active_on(day):
             continue
-        targets = [s for s in schedule.resolve_targets(campaign.stations) if s in wanted]
-        if not targets:
+        all_targets = targets.campaigns[campaign.id]
+        index = targets.index[campaign.id]
+        if len(wanted) < len(all_targets):
+            chosen_targets = sorted((s for s in wanted if s in index), key=index.__getitem__)
+        else:
+            chosen_targets = [s for s in all_targets if s in wanted]
+        if not chosen_targets:
             continue
         pool = campaign_scripts(campaign, scripts, day)
         if not pool:
-            for sid in targets:
+            for sid in chosen_targets:
                 notes.setdefault(sid, []).append(
                     make_note("no-script", day, sid, source=campaign.id)
                 )
@@ -313,13 +333,17 @@ def _requests(
         shift = 1 if total % len(pool) == 0 else 0
         label = campaign.directive.label()
         levels = {s: _more_urgent(campaign.priority, scripts[s].meta.priority) for s in pool}
-        all_targets = schedule.resolve_targets(campaign.stations)
-        for k, sid in enumerate(all_targets):
-            if sid not in wanted:
-                continue
+        for sid in chosen_targets:
+            k = index[sid]
             bucket = out[sid]
             if campaign.mode == "all":
-                chosen = [(slot, s) for slot, _ in slots for s in pool]
+                # every script in each slot; who opens turns with each slot, day and station
+                turn = day_offset + k
+                chosen = [
+                    (slot, pool[(turn + n + q) % len(pool)])
+                    for n, (slot, _) in enumerate(slots)
+                    for q in range(len(pool))
+                ]
             else:
                 first = day_offset + k * (total + shift)
                 order = rotation(len(pool), per_day, first)
@@ -335,15 +359,16 @@ def _requests(
                     directive=label,
                     at=slot.at,
                     campaign=True,
+                    ask=slot.session,
                 )
-                bucket.append((item, slot.session))
+                bucket.append(item)
     for oneoff in sorted(schedule.oneoffs, key=lambda o: o.id):
         if oneoff.date != day or oneoff.script not in scripts:
             continue
         script = scripts[oneoff.script]
-        targets = [s for s in schedule.resolve_targets(oneoff.stations) if s in wanted]
+        oneoff_targets = [s for s in targets.oneoffs[oneoff.id] if s in wanted]
         if not script.valid_on(day):
-            for sid in targets:
+            for sid in oneoff_targets:
                 notes.setdefault(sid, []).append(
                     make_note(
                         "invalid",
@@ -358,20 +383,18 @@ def _requests(
             continue
         label = script.meta.directive.label()
         level = _more_urgent(oneoff.priority, script.meta.priority)
-        for sid in targets:
+        for sid in oneoff_targets:
             out[sid].append(
-                (
-                    PlannedItem(
-                        station_id=sid,
-                        day=day,
-                        slot=oneoff.at,
-                        script_id=oneoff.script,
-                        source=oneoff.id,
-                        priority=level,
-                        directive=label,
-                        at=oneoff.at,
-                    ),
-                    "oneoff",
+                PlannedItem(
+                    station_id=sid,
+                    day=day,
+                    slot=oneoff.at,
+                    script_id=oneoff.script,
+                    source=oneoff.id,
+                    priority=level,
+                    directive=label,
+                    at=oneoff.at,
+                    ask="oneoff",
                 )
             )
     return out, notes
@@ -405,11 +428,6 @@ def slot_outside_windows(station: Station, at: dt.time | None, session: str | No
     return _named_window(windows, session or "morning") is None
 
 
-def _seconds(day: dt.date, a: dt.time, b: dt.time | dt.datetime) -> float:
-    end = b if isinstance(b, dt.datetime) else dt.datetime.combine(day, b)
-    return (end - dt.datetime.combine(day, a)).total_seconds()
-
-
 @dataclass(slots=True)
 class _Room:
     """Where a session may air: a window (possibly nobody asked for it) or a bare time."""
@@ -421,27 +439,36 @@ class _Room:
     def nominal_start(self) -> dt.time:
         if self.window is None:
             return self.key
-        asked = [i.at for i in self.items if i.at is not None]
+        asked = [i.at for i in self.items if i.at is not None and i.moved_from is None]
         return max(self.window[0], min(asked)) if asked else self.window[0]
 
-    def capacity(self, day: dt.date, start: dt.time, cap: float | None) -> float | None:
-        room = _seconds(day, start, self.window[1]) if self.window else None
-        if room is None:
+    def capacity(self, start: dt.time, cap: float | None) -> float | None:
+        if self.window is None:
             return cap
+        room = float(_clock_s(self.window[1]) - _clock_s(start)) - start.microsecond / 1e6
         return room if cap is None else min(room, cap)
 
 
-Ledger = dict[str, list[int]]  # campaign id -> [asked, aired] on this station before a day
+def _clock_s(t: dt.time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+Ledger = dict[str, tuple[int, int]]  # campaign id -> (asked, aired) on a station before a day
 
 
 def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
     """Rule 5: key the j-th of a campaign's w items (aired + j + 1) / (asked + w)."""
     counts: dict[str, int] = {}
-    for item, _ in requests:
+    for item in requests:
         if item.campaign:
             counts[item.source] = counts.get(item.source, 0) + 1
     seen: dict[str, int] = {}
-    for item, _ in requests:
+    ties: dict[str, int] = {}
+    for item in requests:
+        tie = ties.get(item.source)
+        if tie is None:
+            tie = ties[item.source] = zlib.crc32(f"{item.source}/{item.day.toordinal()}".encode())
+        item.tie = tie
         if not item.campaign:
             item.share = 0.0  # a one-off asked for its own time
             continue
@@ -472,7 +499,8 @@ def _place_station(
             rooms[key] = _Room(key, w)
         return rooms[key]
 
-    for item, kind in requests:
+    for item in requests:
+        kind = item.ask
         if not allowed_day and item.priority is Priority.normal:
             notes.append(make_note("weekday", day, sid, item.at, item.source, item.script_id))
             continue
@@ -511,6 +539,7 @@ def _place_station(
         room_at(item.at or dt.time(0)).items.append(item)
 
     ordered = [rooms[k] for k in sorted(rooms)]
+    nominal = [r.nominal_start() for r in ordered]  # moved items never change it
     cap = limits.max_session
     opened = _open_rooms(ordered, limits.max_sessions_per_day)
     # The longest session each room and the ones after it could still hold (rule 6).
@@ -519,28 +548,44 @@ def _place_station(
     for n in range(len(ordered) - 1, -1, -1):
         room = ordered[n]
         if id(room) in opened:
-            here = room.capacity(day, room.nominal_start(), cap)
+            here = room.capacity(nominal[n], cap)
             best = None if here is None or best is None else max(best, here)
         best_after[n] = best
 
     id_s, between_s = jingle_s
     sessions: list[Session] = []
     carry: list[PlannedItem] = []
-    capped: set[int] = set()  # items carried because their own room did not open
+    capped: set[int] = set()  # items moved because their own room did not open
+    # A room that may not open (max_sessions_per_day) hands its items to the next open
+    # room, or to the last one before it when none is left (rule 2: moved, not lost).
+    live = {
+        n
+        for n, r in enumerate(ordered)
+        if id(r) in opened or any(i.priority is Priority.emergency for i in r.items)
+    }
+    for n, room in enumerate(ordered):
+        if n in live or not room.items:
+            continue
+        after = sorted(m for m in live if m > n)
+        before = sorted(m for m in live if m < n)
+        if not after and not before:
+            continue
+        target = ordered[after[0] if after else before[-1]]
+        for item in room.items:
+            item.moved_from = nominal[n]
+            capped.add(id(item))
+        target.items.extend(room.items)
+        room.items = []
     prev_end: dt.datetime | None = None
     for n, room in enumerate(ordered):
-        forced = any(i.priority is Priority.emergency for i in room.items)
-        if id(room) not in opened and not forced:
-            for item in room.items:
-                item.moved_from = room.nominal_start()
-                capped.add(id(item))
-            carry.extend(room.items)
+        if n not in live:
+            carry.extend(room.items)  # only when no room at all may open: dropped below
             continue
         pending = carry + room.items
         carry = []
         if not pending:
             continue
-        start = room.nominal_start()
+        start = nominal[n]
         if prev_end is not None and dt.datetime.combine(day, start) < prev_end:
             if prev_end.date() != day:
                 start = dt.time(23, 59, 59)
@@ -548,7 +593,7 @@ def _place_station(
                 start = prev_end.time().replace(microsecond=0)
                 if dt.datetime.combine(day, start) < prev_end:
                     start = (prev_end + dt.timedelta(seconds=1)).time().replace(microsecond=0)
-        capacity = room.capacity(day, start, cap)
+        capacity = room.capacity(start, cap)
         if capacity is not None:
             capacity = max(0.0, capacity)
         longest = best_after[n]
@@ -566,7 +611,7 @@ def _place_station(
                         "too-long",
                         day,
                         sid,
-                        room.nominal_start(),
+                        nominal[n],
                         item.source,
                         item.script_id,
                         dur=mmss(item.duration_s),
@@ -587,7 +632,7 @@ def _place_station(
         if placed:
             sess = Session(sid, day, start, room.window, capacity, id_s, between_s, placed)
             sessions.append(sess)
-            prev_end = sess.end
+            prev_end = dt.datetime.combine(day, start) + dt.timedelta(seconds=used)
             for item in placed:
                 item.slot = start
                 if item.moved_from is not None:
@@ -605,7 +650,7 @@ def _place_station(
                             limit=limits.max_sessions_per_day,
                         )
                     )
-            if sess.overrun_s > 0:
+            if capacity is not None and used > capacity + 1e-3 and sess.overrun_s > 0:
                 notes.append(
                     make_note(
                         "overrun",
@@ -618,7 +663,7 @@ def _place_station(
                         over=mmss(sess.overrun_s),
                     )
                 )
-        _clash_notes(day, sid, room.nominal_start(), placed, left, notes)
+        _clash_notes(day, sid, nominal[n], placed, left, notes)
         for item in left:
             if item.moved_from is None:
                 item.moved_from = start
@@ -655,9 +700,11 @@ def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
     airtime, then the earliest); free windows after the first of them fill what is left,
     so overflow has somewhere to go.
     """
-    asked = [r for r in ordered if any(i.priority is not Priority.emergency for i in r.items)]
     if limit is None:
         return {id(r) for r in ordered}
+    asked = [r for r in ordered if any(i.priority is not Priority.emergency for i in r.items)]
+    if len(ordered) <= limit:
+        return {id(r) for r in ordered}  # every room may open: nothing to choose
     ranked = sorted(
         asked,
         key=lambda r: (
@@ -773,10 +820,12 @@ class Planner:
         self.queued = list(queued)
         self._seconds: dict[tuple[str, str], float] = {}
         #: station -> (day, ledger at the start of that day)
-        self._ledgers: dict[str, tuple[dt.date, Ledger]] = {}
+        self._ledgers: dict[str, Ledger] = {}
+        self._ledger_day: dict[str, dt.date] = {}  # the day each stored ledger starts
         self._origin: dict[str, dt.date] = {}
+        self.targets = Targets(schedule)
         for c in schedule.campaigns:
-            for sid in schedule.resolve_targets(c.stations):
+            for sid in self.targets.campaigns[c.id]:
                 if sid not in self._origin or c.start < self._origin[sid]:
                     self._origin[sid] = c.start
 
@@ -788,7 +837,7 @@ class Planner:
         return found
 
     def _prepare(self, station: Station, reqs: list[Request]) -> None:
-        for item, _ in reqs:
+        for item in reqs:
             item.duration_s = self.duration(station, item.script_id)
 
     def _base(
@@ -801,45 +850,54 @@ class Planner:
         return _place_station(station, day, reqs, [], self.jingles(station), scratch), scratch
 
     def ledger(self, station_id: str, day: dt.date) -> Ledger:
-        """[asked, aired] per campaign on ``station_id`` over its days before ``day``."""
+        """(asked, aired) per campaign on ``station_id`` over its days before ``day``.
+
+        The returned dict belongs to this Planner: ``plan`` advances it in place to the
+        next day (no copy per station and day: a province has 10^5 of them)."""
         origin = self._origin.get(station_id)
         if origin is None or origin >= day:
             return {}
         origin = max(origin, day - dt.timedelta(days=MAX_HISTORY_DAYS))
-        known = self._ledgers.get(station_id)
-        if known is not None and origin <= known[0] <= day:
-            current, ledger = known[0], {k: list(v) for k, v in known[1].items()}
+        known = self._ledger_day.get(station_id)
+        if known == day:
+            return self._ledgers[station_id]
+        if known is not None and origin <= known < day:
+            current, ledger = known, dict(self._ledgers[station_id])
         else:
             current, ledger = origin, {}
         station = self.schedule.stations[station_id]
         while current < day:
-            reqs = _requests(self.schedule, self.scripts, current, [station_id])[0][station_id]
+            reqs = _requests(self.schedule, self.scripts, current, [station_id], self.targets)[0][
+                station_id
+            ]
             sessions, _ = self._base(station, current, reqs, ledger)
-            ledger = _advance(ledger, reqs, sessions)
+            _advance(ledger, reqs, sessions)
             current += dt.timedelta(days=1)
-        self._ledgers[station_id] = (day, ledger)
+        self._ledgers[station_id], self._ledger_day[station_id] = ledger, day
         return ledger
 
     def plan(self, day: dt.date, stations: Iterable[str] | None = None) -> DayPlan:
         """The running order of ``day`` for every station (or only ``stations``)."""
         plan = DayPlan(day=day)
         wanted = list(stations) if stations is not None else list(self.schedule.stations)
-        requests, early = _requests(self.schedule, self.scripts, day, wanted)
+        requests, early = _requests(self.schedule, self.scripts, day, wanted, self.targets)
         for sid in wanted:
             station = self.schedule.stations[sid]
-            reqs = requests[sid]
+            reqs = requests.pop(sid)  # let what does not air go as soon as placed
             plan.notes.extend(early.get(sid, ()))
             ledger = self.ledger(sid, day)
             self._prepare(station, reqs)
             _fair_shares(reqs, ledger)
             extra: list[PlannedItem] = []
             if self.queued:
-                base, _ = self._base(station, day, [(replace(i), k) for i, k in reqs], ledger)
+                base, _ = self._base(station, day, [replace(i) for i in reqs], ledger)
                 own = sorted({s.start for s in base} | {w[0] for w in station.windows})
 
                 def previous(station: Station = station) -> list[dt.time]:
                     prev_day = day - dt.timedelta(days=1)
-                    prev_reqs = _requests(self.schedule, self.scripts, prev_day, [station.id])
+                    prev_reqs = _requests(
+                        self.schedule, self.scripts, prev_day, [station.id], self.targets
+                    )
                     prev, _ = self._base(
                         station,
                         prev_day,
@@ -849,28 +907,34 @@ class Planner:
                     return [s.start for s in prev] + [w[0] for w in station.windows]
 
                 extra = _queued_items(station, day, self.queued, previous, own)
+            counted: tuple[list[PlannedItem], list[Session]] | None = None
             if extra:
-                copies = [(replace(i), k) for i, k in reqs]
-                base, _ = self._base(station, day, copies, ledger)
-                after = _advance(ledger, copies, base)
+                copies = [replace(i) for i in reqs]
+                counted = (copies, self._base(station, day, copies, ledger)[0])
             sessions = _place_station(station, day, reqs, extra, self.jingles(station), plan.notes)
-            if not extra:
-                after = _advance(ledger, reqs, sessions)
             plan.sessions[sid] = sessions
-            self._ledgers[sid] = (day + dt.timedelta(days=1), after)
+            if self._origin.get(sid) is not None:
+                if self._ledgers.get(sid) is not ledger:
+                    ledger = dict(ledger)
+                _advance(ledger, *(counted or (reqs, sessions)))
+                self._ledgers[sid], self._ledger_day[sid] = ledger, day + dt.timedelta(days=1)
         return plan
 
 
-def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> Ledger:
-    out = {k: list(v) for k, v in ledger.items()}
-    for item, _ in reqs:
+def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> None:
+    """Add a day's (asked, aired) per campaign to ``ledger``, in place."""
+    asked: dict[str, int] = {}
+    aired: dict[str, int] = {}
+    for item in reqs:
         if item.campaign:
-            out.setdefault(item.source, [0, 0])[0] += 1
+            asked[item.source] = asked.get(item.source, 0) + 1
     for sess in sessions:
         for item in sess.items:
             if item.campaign:
-                out.setdefault(item.source, [0, 0])[1] += 1
-    return out
+                aired[item.source] = aired.get(item.source, 0) + 1
+    for source, n in asked.items():
+        a, b = ledger.get(source, (0, 0))
+        ledger[source] = (a + n, b + aired.get(source, 0))
 
 
 def plan_day(
@@ -895,4 +959,4 @@ def requested_scripts(
 ) -> dict[str, list[str]]:
     """Script ids each station may air on ``day`` (before any move or drop), sorted."""
     reqs, _ = _requests(schedule, scripts, day)
-    return {sid: sorted({i.script_id for i, _ in items}) for sid, items in reqs.items()}
+    return {sid: sorted({i.script_id for i in items}) for sid, items in reqs.items()}

@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
 from ..errors import BroadcastError, LockBusyError
@@ -60,7 +61,7 @@ async def login(request: Request) -> Response:
     password = str(form.get("password", ""))
     ip = request.client.host if request.client else "?"
     nxt = _safe_next(str(form.get("next", "/")))
-    if store.failures(name, ip) >= MAX_FAILURES:
+    if store.locked_out(name, ip):
         store.record(name or "?", "đăng nhập bị chặn", ip, "quá nhiều lần sai")
         return render(
             request,
@@ -68,7 +69,8 @@ async def login(request: Request) -> Response:
             429,
             user=None,
             next=nxt,
-            error=f"Sai mật khẩu quá {MAX_FAILURES} lần. Đợi {LOCKOUT_S // 60} phút rồi thử lại.",
+            error=f"Sai mật khẩu quá nhiều lần (từ {MAX_FAILURES} lần). "
+            f"Đợi {LOCKOUT_S // 60} phút rồi thử lại.",
         )
     user = store.verify(name, password)
     if user is None:
@@ -84,6 +86,7 @@ async def login(request: Request) -> Response:
     store.clear_failures(name, ip)
     request.session.clear()
     request.session["user"] = user.name
+    request.session["stamp"] = user.stamp
     store.record(user.name, "đăng nhập", ip)
     return RedirectResponse(nxt, status_code=303)
 
@@ -148,6 +151,16 @@ async def set_role(request: Request) -> Response:
     return RedirectResponse("/users", status_code=303)
 
 
+@page("operator")
+async def remove_user(request: Request) -> Response:
+    store: Store = request.app.state.store
+    name = request.path_params["name"]
+    if name == request.state.user.name:
+        return forbidden(request, "Không tự xóa tài khoản của mình", "nhờ kỹ thuật viên khác")
+    store.remove_user(name, by=request.state.user.name)
+    return RedirectResponse("/users", status_code=303)
+
+
 @page()
 async def audio(request: Request) -> Response:
     """A rendered bulletin, only from OUT/bulletins (never any other file)."""
@@ -157,6 +170,34 @@ async def audio(request: Request) -> Response:
     if base not in target.parents or target.suffix != ".mp3" or not target.is_file():
         return forbidden(request, "Không có tệp âm thanh này")
     return FileResponse(target, media_type="audio/mpeg")
+
+
+class SecurityHeaders:
+    """No framing (an approve button cannot be clicked through another site's page), no
+    content sniffing, no referrer to other sites. Pure ASGI: no buffering of responses."""
+
+    HEADERS = [
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", b"frame-ancestors 'none'"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + self.HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 async def broadcast_error(request: Request, exc: Exception) -> Response:
@@ -179,10 +220,12 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
         Route("/users", users, methods=["GET"]),
         Route("/users", add_user, methods=["POST"]),
         Route("/users/{name}/role", set_role, methods=["POST"]),
+        Route("/users/{name}/remove", remove_user, methods=["POST"]),
         Route("/audio/{path:path}", audio),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
+        Middleware(SecurityHeaders),
         Middleware(
             SessionMiddleware,
             secret_key=secret or _secret(root),
@@ -190,7 +233,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
             max_age=SESSION_HOURS * 3600,
             same_site="lax",
             https_only=False,
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

@@ -40,8 +40,12 @@ def current_user(request: Request) -> User | None:
     name = request.session.get("user")
     if not name:
         return None
-    # Looked up on every request: a removed user or a changed role takes effect at once.
-    return request.app.state.store.get(name)
+    # Looked up on every request: a removed user, a changed role or a reset password
+    # takes effect at once.
+    user = request.app.state.store.get(name)
+    if user is None or request.session.get("stamp") != user.stamp:
+        return None
+    return user
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:

@@ -23,6 +23,14 @@ class Job:
     result: list[str] = field(default_factory=list)
     error: BroadcastError | None = None
     done: bool = False
+    total: int = 0  # steps expected, when the work knows (0: unknown)
+
+    @property
+    def percent(self) -> int:
+        if self.done and self.error is None:
+            return 100  # e.g. a build that found every file made already
+        steps = len(self.progress) - 1  # the first line says the work has started
+        return min(100, int(100 * max(0, steps) / self.total)) if self.total else 0
 
 
 class Jobs:
@@ -38,7 +46,7 @@ class Jobs:
 
         def run() -> None:
             try:
-                job.result = work(job.progress.append)
+                job.result = work(job)
             except BroadcastError as exc:
                 job.error = exc
             except Exception as exc:  # noqa: BLE001 - shown on the page, never lost

@@ -30,6 +30,7 @@ from ..report.report import build_report, tables, to_csv
 from ..schedule.planner import DayPlan
 from ..scripts import load_script
 from .guard import page, render
+from .jobs import Job
 
 LEVEL = {"emergency": "KHẨN CẤP", "priority": "ưu tiên", "normal": "thường"}
 PLAN_DAYS = 7
@@ -73,7 +74,7 @@ class DayView:
     notes: list[str]
 
 
-def day_view(plan: DayPlan, sid: str, measured: set[tuple[str, str]]) -> DayView:
+def day_view(plan: DayPlan, sid: str, guessed: set[tuple[str, str]]) -> DayView:
     """One station's day as the plan page shows it (times follow ``broadcast plan``)."""
     sessions = []
     for sess in plan.sessions.get(sid, []):
@@ -83,8 +84,8 @@ def day_view(plan: DayPlan, sid: str, measured: set[tuple[str, str]]) -> DayView
             if n:
                 t += dt.timedelta(seconds=sess.between_s)
             notes = []
-            if (sid, item.script_id) not in measured and item.file is None:
-                notes.append("ước tính")
+            if (sid, item.script_id) in guessed and item.file is None:
+                notes.append("ước tính theo số chữ")  # no engine could speak it
             if item.moved_from:
                 notes.append(f"dời từ {item.moved_from:%H:%M}")
             items.append(
@@ -114,6 +115,36 @@ def day_view(plan: DayPlan, sid: str, measured: set[tuple[str, str]]) -> DayView
     return DayView(plan.day, sessions, [n.text for n in plan.notes_for(sid)])
 
 
+#: planner notes an operator has to look at besides those where a bulletin does not air
+#: (``Note.lost``); the rest say what was done, e.g. a move
+FLAGGED = {"overrun", "sessions", "clash"}
+
+
+def overview(
+    plans: list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]], stations: list[str]
+) -> dict[str, list[dict[str, object]]]:
+    """Every station's week at a glance: bulletins and airtime a day, and whether the
+    planner flagged something to look at (an overrun, a drop)."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for sid in stations:
+        out[sid] = []
+        for plan, *_ in plans:
+            sessions = plan.sessions.get(sid, [])
+            flags = [n.text for n in plan.notes_for(sid) if n.lost or n.kind in FLAGGED]
+            flags += [
+                f"buổi {s.start:%H:%M} quá {mmss(s.overrun_s)}" for s in sessions if s.overrun_s > 0
+            ]
+            out[sid].append(
+                {
+                    "day": plan.day,
+                    "count": sum(len(s.items) for s in sessions),
+                    "airtime": mmss(sum(s.used_s for s in sessions)),
+                    "flags": flags,
+                }
+            )
+    return out
+
+
 @page()
 async def plan_page(request: Request) -> Response:
     from ..cli.plan import plan_days
@@ -134,10 +165,11 @@ async def plan_page(request: Request) -> Response:
         raise InputError(
             f"Không có đài '{station_id}'", where="đài", fix="chọn đài trong danh sách"
         )
-    days = [day_view(plan, station_id, measured) for plan, measured in plans]
+    days = [day_view(plan, station_id, guessed) for plan, _rendered, guessed in plans]
     return render(
         request,
         "plan.html",
+        overview=overview(plans, list(sched.stations)),
         start=start,
         station=sched.stations[station_id],
         stations=sched.stations.values(),
@@ -149,11 +181,29 @@ async def plan_page(request: Request) -> Response:
     )
 
 
-def build_day(root: Path, out: Path, day: dt.date) -> Callable[[Callable[[str], None]], list[str]]:
-    def work(progress: Callable[[str], None]) -> list[str]:
-        progress("đang đọc dự án")
+class _JobProgress:
+    """The build's progress (broadcast.build.RenderProgress) as the job page shows it."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+
+    def start(self, total: int, day: dt.date) -> None:
+        self.job.total = total
+
+    def advance(self, what: str) -> None:
+        self.job.progress.append(what)
+
+    def stop(self) -> None:
+        pass
+
+
+def build_day(root: Path, out: Path, day: dt.date) -> Callable[[Job], list[str]]:
+    def work(job: Job) -> list[str]:
+        job.progress.append("đang đọc dự án")
         project = load_project(root, strict=False)
-        result = build(project, out, day, 1, None, progress=progress)
+        # one progress line per file the build makes (bulletins shared by stations that
+        # sound alike, and each station's announcement): the build says how many
+        result = build(project, out, day, 1, None, bar=_JobProgress(job))
         lines = [
             f"Xong: {len(result.playlists)} danh sách phát, {result.rendered} bản tin mới, "
             f"{result.reused} bản tin dùng lại."
@@ -310,11 +360,17 @@ def _report(request: Request):  # type: ignore[no-untyped-def]
     return start, end, build_report(log, start, end, commune, names)
 
 
-def _approvals_between(request: Request, start: dt.date, end: dt.date) -> list:  # type: ignore[type-arg]
+def _approvals_between(
+    request: Request, start: dt.date, end: dt.date, baseline: bool = False
+) -> list:  # type: ignore[type-arg]
+    """Approvals recorded in the period; the baseline (scripts on disk when approval was
+    turned on) only when asked, for the full book."""
     return [
         a
         for a in request.app.state.approvals.all()
-        if a.script_id and start.isoformat() <= a.at[:10] <= end.isoformat()
+        if a.script_id
+        and start.isoformat() <= a.at[:10] <= end.isoformat()
+        and (baseline or a.kind == "approved")
     ]
 
 
@@ -368,7 +424,7 @@ async def report_download(request: Request) -> Response:
         rows = io.StringIO()
         w = csv.writer(rows)
         w.writerow(["kich_ban", "phien_ban", "nguoi_duyet", "thoi_gian", "loai"])
-        for a in _approvals_between(request, start, end):
+        for a in _approvals_between(request, start, end, baseline=True):
             w.writerow([a.script_id, a.version, a.by, a.at, a.kind])
         body, media, name = (
             rows.getvalue().encode("utf-8"),

@@ -65,9 +65,10 @@ def scripts_dir(request: Request) -> Path:
     return request.app.state.root / "scripts"
 
 
-def _row(request: Request, path: Path) -> Row:
+def _row(request: Request, path: Path, required: bool | None = None) -> Row:
     book: Approvals = request.app.state.approvals
-    required = approval_required(request.app.state.root)
+    if required is None:
+        required = approval_required(request.app.state.root)
     try:
         script: Script | None = load_script(path)
         error = None
@@ -100,13 +101,9 @@ def spoken_text(request: Request, project: Project | None, station_id: str, text
 
 @page()
 async def list_scripts(request: Request) -> Response:
-    rows = [_row(request, p) for p in sorted(scripts_dir(request).glob("*.md"))]
-    return render(
-        request,
-        "scripts.html",
-        rows=rows,
-        required=approval_required(request.app.state.root),
-    )
+    required = approval_required(request.app.state.root)  # read once, not once a row
+    rows = [_row(request, p, required) for p in sorted(scripts_dir(request).glob("*.md"))]
+    return render(request, "scripts.html", rows=rows, required=required)
 
 
 def _script_path(request: Request) -> tuple[str, Path]:
@@ -245,7 +242,15 @@ async def edit_form(request: Request) -> Response:
     if not path.is_file():
         return render(request, "error.html", 404, title="Lỗi", what=f"Không có kịch bản '{sid}'")
     project, _ = await run_in_threadpool(_project, request)
-    return _form_page(request, fields_of(read_text(path)), file_hash(path), False, project=project)
+    text = read_text(path)
+    try:  # a file broken in Notepad opens with its errors already beside the fields
+        parse_script(text, path)
+        errors = None
+    except BroadcastError as exc:
+        errors = errors_by_field(exc)
+    return _form_page(
+        request, fields_of(text), file_hash(path), False, errors=errors, project=project
+    )
 
 
 async def _save(request: Request, new: bool) -> Response:

@@ -7,6 +7,7 @@ may do what, who did what, and who approved what. Passwords are hashed with Argo
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import time
@@ -31,6 +32,8 @@ USER_NAME = r"^[a-z0-9][a-z0-9._-]{1,31}$"
 MIN_PASSWORD = 8
 #: wrong passwords allowed per user and address within LOCKOUT_S before logins are refused
 MAX_FAILURES = 5
+#: wrong logins allowed from one address whatever the names (a guesser trying many users)
+MAX_FAILURES_PER_ADDRESS = 20
 LOCKOUT_S = 15 * 60
 
 _HASHER = PasswordHasher()
@@ -43,10 +46,16 @@ class User:
     name: str
     role: str
     created: str
+    #: changes when the password does: a session made before a reset is no longer valid
+    stamp: str = ""
 
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
+
+
+def _stamp(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -136,9 +145,9 @@ class Store:
     def get(self, name: str) -> User | None:
         with self._conn() as db:
             row = db.execute(
-                "SELECT name, role, created FROM users WHERE name=?", (name,)
+                "SELECT name, role, created, hash FROM users WHERE name=?", (name,)
             ).fetchone()
-        return User(*row) if row else None
+        return User(*row[:3], stamp=_stamp(row[3])) if row else None
 
     def users(self) -> list[User]:
         with self._conn() as db:
@@ -150,6 +159,37 @@ class Store:
         with self._conn() as db:
             db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
         self.record(by, "đổi vai trò", name, role)
+
+    def remove_user(self, name: str, by: str = "(dòng lệnh)") -> None:
+        """Take a user's access away (someone left the office); their past changes and
+        approvals stay in the records under their name."""
+        if self.get(name) is None:
+            raise InputError(
+                f"Không có người dùng '{name}'",
+                where="tên đăng nhập",
+                fix="xem danh sách bằng 'broadcast user list'",
+            )
+        with self._conn() as db:
+            db.execute("DELETE FROM users WHERE name=?", (name,))
+        self.record(by, "xóa người dùng", name)
+
+    def set_password(self, name: str, password: str, by: str = "(dòng lệnh)") -> None:
+        if self.get(name) is None:
+            raise InputError(
+                f"Không có người dùng '{name}'",
+                where="tên đăng nhập",
+                fix="xem danh sách bằng 'broadcast user list'",
+            )
+        if len(password) < MIN_PASSWORD:
+            raise InputError(
+                f"Mật khẩu quá ngắn ({len(password)} ký tự)",
+                where="mật khẩu",
+                fix=f"dùng ít nhất {MIN_PASSWORD} ký tự",
+            )
+        with self._conn() as db:
+            db.execute("UPDATE users SET hash=? WHERE name=?", (self.hasher.hash(password), name))
+            db.execute("DELETE FROM login_failures WHERE user=?", (name,))
+        self.record(by, "đặt lại mật khẩu", name)
 
     def verify(self, name: str, password: str) -> User | None:
         with self._conn() as db:
@@ -168,6 +208,19 @@ class Store:
                 "SELECT COUNT(*) FROM login_failures WHERE user=? AND ip=? AND at>=?",
                 (name, ip, since),
             ).fetchone()[0]
+
+    def failures_from(self, ip: str, now: float | None = None) -> int:
+        since = (now or time.time()) - LOCKOUT_S
+        with self._conn() as db:
+            return db.execute(
+                "SELECT COUNT(*) FROM login_failures WHERE ip=? AND at>=?", (ip, since)
+            ).fetchone()[0]
+
+    def locked_out(self, name: str, ip: str) -> bool:
+        return (
+            self.failures(name, ip) >= MAX_FAILURES
+            or self.failures_from(ip) >= MAX_FAILURES_PER_ADDRESS
+        )
 
     def note_failure(self, name: str, ip: str) -> None:
         with self._conn() as db:

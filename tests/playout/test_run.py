@@ -92,8 +92,9 @@ def test_second_daemon_on_one_output_exits_4_naming_the_holder(small_root, tmp_p
         assert f"PID {os.getpid()}" in stderr and "Traceback" not in stderr
     finally:
         held.release()
-    Daemon(out).start(build_now=False)  # released: a daemon starts again
-    # (the BackgroundScheduler of that daemon is stopped with the test process)
+    again = Daemon(out)
+    again.start(build_now=False)  # released: a daemon starts again
+    again.shutdown()
 
 
 def test_sigterm_stops_the_player_group_and_prints_what_played(small_root, tmp_path):

@@ -370,3 +370,17 @@ def test_default_durations_are_estimates_from_the_text():
     assert got == {sid: estimate_duration(st, s) for sid, s in scr.items()}
     # 40 and 160 words, read twice at 135 words a minute, plus chimes and pauses
     assert 30 < got["ngan"] < 60 < 100 < got["dai"] < 150, got
+
+
+def test_mode_all_turns_who_opens_each_slot_not_the_alphabet():
+    sched = schedule(
+        [station("a", windows=["05:30-06:30", "17:00-18:00"])],
+        [campaign(mode="all", slots=[{"at": "05:30"}, {"at": "17:00"}])],
+    )
+    scr = scripts("s1", "s2", "s3")
+    openers = [
+        s.items[0].script_id
+        for d in days(D(2026, 11, 25), D(2026, 11, 27))
+        for s in plan(sched, scr, d).sessions["a"]
+    ]
+    assert openers == ["s1", "s2", "s3", "s1", "s2", "s3"]

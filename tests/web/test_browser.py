@@ -141,8 +141,7 @@ def test_officer_approver_and_operator_in_a_real_browser(server, shots, console_
         assert page.locator("a:text-is('canh-bao-zalo')").count() == 0
         page.goto(server + "/scripts/canh-bao-zalo")
         page.click("#approve")
-        page.wait_for_load_state()
-        assert page.text_content("#status") == "đã duyệt"
+        page.wait_for_selector("#status:text-is('đã duyệt')")
         assert "chu-tich" in page.text_content("main")
         page.goto(server + f"/plan?date={DAY}&station=fm-thu")
         assert page.locator(f"#day-{DAY} a:text-is('canh-bao-zalo')").count() >= 1

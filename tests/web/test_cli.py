@@ -93,3 +93,42 @@ def test_serve_warns_when_not_loopback_and_when_there_is_no_user(small_root, mon
         and seen["host"] == "127.0.0.1"
         and seen["port"] == 8080
     )
+
+
+def test_user_passwd_resets_a_password_and_lifts_the_lockout(small_root):
+    runner = CliRunner()
+    root = ["--root", str(small_root)]
+    runner.invoke(
+        cli,
+        ["user", "add", "lan", "-r", "officer", "--password-stdin", *root],
+        input="cu-mat-khau\n",
+    )
+    store = Store(console_db(small_root))
+    for _ in range(3):
+        store.note_failure("lan", "10.0.0.2")
+    res = runner.invoke(
+        cli, ["user", "passwd", "lan", "--password-stdin", *root], input="moi-mat-khau\n"
+    )
+    assert res.exit_code == 0, res.output
+    assert store.verify("lan", "moi-mat-khau") and store.verify("lan", "cu-mat-khau") is None
+    assert store.failures("lan", "10.0.0.2") == 0
+    res = runner.invoke(
+        cli, ["user", "passwd", "khong-co", "--password-stdin", *root], input="moi-mat-khau\n"
+    )
+    assert (
+        isinstance(res.exception, InputError)
+        and "Không có người dùng 'khong-co'" in res.exception.message
+    )
+
+
+def test_user_remove(small_root):
+    runner = CliRunner()
+    root = ["--root", str(small_root)]
+    runner.invoke(
+        cli,
+        ["user", "add", "lan", "-r", "officer", "--password-stdin", *root],
+        input="mat-khau-dai\n",
+    )
+    res = runner.invoke(cli, ["user", "remove", "lan", *root])
+    assert res.exit_code == 0 and "Đã xóa người dùng 'lan'" in res.output
+    assert Store(console_db(small_root)).get("lan") is None

@@ -11,6 +11,7 @@ from docx import Document
 from mutagen.mp3 import MP3
 
 from broadcast.approval import Approvals, console_db, file_hash
+from broadcast.report.asrun import AsRunLog, asrun_path
 from broadcast.web.store import Store
 
 from .conftest import csrf_of
@@ -29,6 +30,11 @@ NEW = {
     "body": "Bà con gọi 156 trước 17h ngày 25/11 nếu nhận tin nhắn lạ.",
 }
 PLANNED = '<a href="/scripts/canh-bao-moi">canh-bao-moi</a>'  # an item in the plan
+
+
+def audit(root) -> list[tuple[str, str, str]]:
+    """(who, what, which) of every change the console recorded."""
+    return [(e.user, e.action, e.target) for e in Store(console_db(root)).audit()]
 
 
 def build_day(operator, day: str) -> str:
@@ -75,8 +81,7 @@ def test_a_new_script_is_checked_by_the_project_parser_and_written_as_markdown(
     assert "gọi một năm sáu trước mười bảy giờ ngày hai mươi lăm tháng mười một" in page
     # creating it again does not overwrite it
     assert _new(officer, body="Khác.").status_code == 409
-    audit = [(e.user, e.action, e.target) for e in Store(console_db(console_root)).audit()]
-    assert ("lan", "tạo kịch bản", "canh-bao-moi") in audit
+    assert ("lan", "tạo kịch bản", "canh-bao-moi") in audit(console_root)
 
 
 def test_live_panel_reads_with_the_lexicon_and_station_dialect(console_root, client_as):
@@ -107,6 +112,7 @@ def test_approval_flow_and_editing_makes_a_draft_again(console_root, client_as):
         "/scripts/canh-bao-moi/approve", data={"csrf": csrf_of(page), "version": version}
     )
     assert res.status_code == 200 and "đã duyệt" in res.text and "chu-tich" in res.text
+    assert ("chu-tich", "duyệt", "canh-bao-moi") in audit(console_root)
     plan = approver.get("/plan?date=2026-11-25&station=fm-thu").text
     assert PLANNED in plan
     # the officer edits it: a draft again, and off the plan
@@ -144,9 +150,13 @@ def test_listen_renders_a_real_mp3_with_the_station_voice(console_root, client_a
     assert 30 < real < 200 and abs(real - shown) < 0.5  # the page says what the file holds
 
 
-def test_operator_builds_a_day_confirms_it_and_downloads_the_report(console_root, client_as):
+def test_operator_builds_a_day_confirms_it_and_downloads_the_report(app, console_root, client_as):
     operator = client_as("operator")
     assert "Xong: 2 danh sách phát" in build_day(operator, "2026-11-25")
+    # progress counted every file made: 2 scripts in each of 2 voices (the stations do not
+    # sound alike, so nothing is shared) and each station's announcement
+    (job,) = app.state.jobs._jobs.values()
+    assert job.total == 6 and len(job.progress) - 1 == 6 and job.percent == 100
     assert (console_root / "audio_out" / "playlists" / "2026-11-25" / "fm-thu.m3u8").is_file()
     asrun = operator.get("/asrun?date=2026-11-25").text
     res = operator.post(
@@ -154,6 +164,9 @@ def test_operator_builds_a_day_confirms_it_and_downloads_the_report(console_root
         data={"csrf": csrf_of(asrun), "date": "2026-11-25", "station": "all"},
     )
     assert res.status_code == 200 and res.text.count("xác nhận</td>") == 6
+    changes = audit(console_root)
+    assert ("ky-thuat", "làm danh sách phát", "2026-11-25") in changes
+    assert ("ky-thuat", "xác nhận đã phát", "2026-11-25") in changes
     report = operator.get("/report?from=2026-11-25&to=2026-11-25").text
     assert "Theo đài" in report and "fm-thu" in report
     csv = operator.get("/report/download?from=2026-11-25&to=2026-11-25&format=csv")
@@ -169,7 +182,7 @@ def test_operator_builds_a_day_confirms_it_and_downloads_the_report(console_root
 def test_the_report_shows_who_approved_which_version(console_root, client_as):
     """The approvals of the period appear on the report page, in the DOCX and the CSV."""
     operator, approver = client_as("operator"), client_as("approver")
-    build_day(operator, "2026-11-25")
+    AsRunLog(asrun_path(console_root / "audio_out"))  # an empty log: nothing aired yet
     path = console_root / "scripts" / "noi-trinh-bao.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nXin cảm ơn.\n", encoding="utf-8")
     page = approver.get("/scripts/noi-trinh-bao").text
@@ -183,6 +196,7 @@ def test_the_report_shows_who_approved_which_version(console_root, client_as):
     query = f"from={day}&to={day}"
     report = operator.get(f"/report?{query}").text
     assert version[:10] in report and "chu-tich" in report
+    assert "có sẵn khi bật duyệt" not in report  # the baseline is not an approval
     doc = Document(io.BytesIO(operator.get(f"/report/download?{query}&format=docx").content))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "noi-trinh-bao" in cells and version[:10] in cells and "chu-tich" in cells
@@ -201,6 +215,7 @@ def test_emergency_needs_a_confirmation_then_queues_it(console_root, client_as):
     assert res.status_code == 200 and "Đã đưa bản tin khẩn cấp vào hàng đợi" in res.text
     queue = (console_root / "audio_out" / "emergency" / "queue.json").read_text(encoding="utf-8")
     assert "noi-trinh-bao" in queue and "xom-a" in queue and "fm-thu" not in queue
+    assert ("ky-thuat", "phát khẩn cấp", "noi-trinh-bao") in audit(console_root)
 
 
 def test_operator_adds_a_user_who_can_then_log_in(console_root, client_as):
@@ -223,3 +238,43 @@ def test_operator_adds_a_user_who_can_then_log_in(console_root, client_as):
     )
     assert res.status_code == 303
     assert Store(console_db(console_root)).get("hoa").role == "approver"
+    assert ("ky-thuat", "thêm người dùng", "hoa") in audit(console_root)
+
+
+def test_a_file_broken_in_notepad_opens_with_its_error_beside_the_field(console_root, client_as):
+    path = console_root / "scripts" / "noi-trinh-bao.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("priority: priority", "priority: gấp"),
+        encoding="utf-8",
+    )
+    officer = client_as("officer")
+    assert "lỗi" in officer.get("/scripts").text
+    page = html.unescape(officer.get("/scripts/noi-trinh-bao/edit").text)
+    assert re.search(r'id="error-priority">[^<]*\'priority\' có giá trị \'gấp\' không hợp lệ', page)
+    # saving the form with a valid choice repairs the file
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', page))
+    res = officer.post(
+        "/scripts/noi-trinh-bao/edit",
+        data={**fields, "priority": "priority", "body": "Gọi 156."},
+        follow_redirects=False,
+    )
+    assert res.status_code == 303
+    assert "priority: priority\n" in path.read_text(encoding="utf-8")
+
+
+def test_plan_overview_flags_a_station_whose_session_overruns(console_root, client_as):
+    """1-minute windows cannot hold the bulletins: the week view flags that station."""
+    st = console_root / "schedules" / "stations.yaml"
+    st.write_text(
+        st.read_text(encoding="utf-8").replace(
+            "    dialect: south\n",
+            '    dialect: south\n    windows: ["05:30-05:31", "17:00-17:01"]\n',
+        ),
+        encoding="utf-8",
+    )
+    page = html.unescape(client_as("officer").get("/plan?date=2026-11-25&station=fm-thu").text)
+    table = page[page.index('id="overview"') : page.index("</table>", page.index('id="overview"'))]
+    rows = {r.split("</a>")[0].rsplit(">", 1)[-1]: r for r in table.split("<tr>")[2:]}
+    assert set(rows) == {"fm-thu", "xom-a"}
+    assert rows["fm-thu"].count("3 tin") == 7 and "⚠" not in rows["fm-thu"]
+    assert "⚠" in rows["xom-a"] and 'class="over"' in rows["xom-a"]

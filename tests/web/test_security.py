@@ -8,7 +8,7 @@ import pytest
 from starlette.routing import Route
 
 from broadcast.approval import Approvals, console_db, file_hash
-from broadcast.web.store import MAX_FAILURES, Store
+from broadcast.web.store import MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Store
 
 from .conftest import PASSWORD, csrf_of, login
 
@@ -221,3 +221,50 @@ def test_audio_serves_only_rendered_bulletins(console_root, client_as):
     ):
         res = officer.get(path)
         assert res.status_code in (403, 404) and "stations:" not in res.text
+
+
+def test_pages_cannot_be_framed_by_another_site(client_as):
+    for client, path in (
+        (client_as(None), "/login"),
+        (client_as("approver"), "/scripts/noi-trinh-bao"),
+    ):
+        res = client.get(path)
+        assert res.status_code == 200
+        assert res.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in res.headers["content-security-policy"]
+        assert res.headers["x-content-type-options"] == "nosniff"
+
+
+def test_one_address_guessing_many_names_is_rate_limited_too(console_root, client_as):
+    client = client_as(None)
+    for n in range(1):  # one through the form (an unknown name costs a full Argon2 verify)...
+        assert login(client, f"ten-{n}", "doan-mo").status_code == 401
+    store = Store(console_db(console_root))
+    for n in range(1, MAX_FAILURES_PER_ADDRESS - 1):  # ...the rest recorded directly
+        store.note_failure(f"ten-{n}", "testclient")
+    assert login(client, "lan").status_code == 303  # one short of the limit: still in
+    assert login(client, "ten-x", "doan-mo").status_code == 401  # the limit reached
+    assert login(client, "chu-tich").status_code == 429  # right password, other name: wait
+
+
+def test_a_removed_user_is_logged_out_at_once(console_root, client_as):
+    officer, operator = client_as("officer"), client_as("operator")
+    assert officer.get("/scripts").status_code == 200
+    token = csrf_of(operator.get("/users").text)
+    assert operator.post("/users/ky-thuat/remove", data={"csrf": token}).status_code == 403
+    res = operator.post("/users/lan/remove", data={"csrf": token}, follow_redirects=False)
+    assert res.status_code == 303
+    # the signed cookie is still valid, but the user is gone: back to the login form
+    assert officer.get("/scripts", follow_redirects=False).status_code == 303
+    assert login(client_as(None), "lan").status_code == 401
+    assert ("ky-thuat", "xóa người dùng") in [
+        (e.user, e.action) for e in Store(console_db(console_root)).audit()
+    ]
+
+
+def test_a_password_reset_ends_the_sessions_made_before_it(console_root, client_as):
+    officer = client_as("officer")
+    assert officer.get("/scripts").status_code == 200
+    Store(console_db(console_root)).set_password("lan", "mat-khau-moi-hon")
+    assert officer.get("/scripts", follow_redirects=False).status_code == 303
+    assert login(client_as(None), "lan", "mat-khau-moi-hon").status_code == 303
