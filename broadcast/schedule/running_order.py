@@ -29,7 +29,20 @@ from ..errors import InputError
 #: Schema versions this reader knows; a newer one is read as far as it can be.
 KNOWN_SCHEMAS = (1, 2)
 BULLETIN = "bulletin"
+#: What officers read for each item kind (preview page, daemon's play lines, USB listing);
+#: a kind not listed here is shown as it is.
+KIND_LABELS = {
+    "bulletin": "bản tin",
+    "jingle": "nhạc hiệu",
+    "announcement": "lời giới thiệu đài",
+    "emergency": "bản tin khẩn cấp",
+}
 FIX = "chạy lại 'broadcast build --date {day}' để ghi lại tệp này (không sửa tay)"
+
+
+def kind_label(kind: str) -> str:
+    """The Vietnamese name of an item kind (``"announcement"`` -> "lời giới thiệu đài")."""
+    return KIND_LABELS.get(kind, kind)
 
 
 class RunningOrderError(InputError):
