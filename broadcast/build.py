@@ -272,6 +272,8 @@ def note_docs(plan: DayPlan, station_id: str) -> list[dict[str, Any]]:
             "source": n.source,
             "script": n.script_id,
             "text": n.text,
+            "lost": n.lost,
+            "rule": n.rule,
         }
         for n in plan.notes_for(station_id)
     ]

@@ -90,7 +90,8 @@ def run_build(
             f"Cảnh báo: … và {len(result.fallbacks) - 20} tệp khác đọc bằng bộ đọc dự phòng",
             err=True,
         )
-    print_summary(lambda line: click.echo(line, err=True), result.notes)
+    names = {sid: st.name for sid, st in project.schedule.stations.items()}
+    print_summary(lambda line: click.echo(line, err=True), result.notes, names)
     return result
 
 

@@ -7,7 +7,7 @@ speech, no MP3; before any build the speech goes to a scratch folder.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -139,13 +139,17 @@ def print_plan(
                     flagged += 1
                 mark = "[bold red]![/]" if flag.kind == "clash" else "[yellow]![/]"
                 console.print(f"  {mark} {flag.text}")
-    print_summary(console.print, [n for plan, _, _ in plans for n in plan.notes])
+    names = {sid: st.name for sid, st in sched.stations.items()}
+    print_summary(console.print, [n for plan, _, _ in plans for n in plan.notes], names)
     return flagged
 
 
-def print_summary(echo: Callable[[str], object], notes: list[Note]) -> None:
-    """The per-station lines of moves and drops, and what to change (``plan``, ``build``)."""
-    lines = summarize(notes)
+def print_summary(
+    echo: Callable[[str], object], notes: list[Note], names: Mapping[str, str] | None = None
+) -> None:
+    """The per-station lines of moves and drops, and what to change (``plan``, ``build``);
+    ``names`` (station id -> name) names each station as officers know it."""
+    lines = summarize(notes, names)
     if lines:
         echo("Tóm tắt dời/bỏ bản tin:")
         for line in lines:

@@ -58,7 +58,7 @@ from zoneinfo import ZoneInfo
 from ..report.asrun import AsRunLog, asrun_path
 from ..schedule.emergency import load_queue, queue_path
 from ..schedule.planner import QueuedBulletin
-from ..schedule.running_order import Item, RunningOrder, read_day
+from ..schedule.running_order import Item, RunningOrder, kind_label, read_day
 from ..vocabulary import TIMEZONE
 from . import player as players
 from .lock import DaemonLock
@@ -457,7 +457,9 @@ class Daemon:
         except OSError as exc:
             log.warning("Không chạy được trình phát '%s': %s", self.player, exc)
             return False, start, None
-        onair.info("%s  %s  ▶ %s (%s, %.0f s)", f"{start:%H:%M:%S}", sid, title, kind, seconds)
+        onair.info(
+            "%s  %s  ▶ %s (%s, %.0f s)", f"{start:%H:%M:%S}", sid, title, kind_label(kind), seconds
+        )
         self._current[sid] = p
         try:
             rc = p.wait()

@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import atomic
 from ..errors import InputError
-from ..schedule.running_order import read_running_order
+from ..schedule.running_order import kind_label, read_running_order
 from ..scripts import load_script
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
@@ -51,6 +51,10 @@ def _hhmm(iso: str) -> str:
         return dt.datetime.fromisoformat(iso).strftime("%H:%M:%S")
     except ValueError:
         return iso
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _minutes(seconds: float) -> str:
@@ -100,12 +104,16 @@ def _item_html(
     duration = float(meta.get("duration_s") or item.get("duration_s") or 0)
     overrun = bool(item.get("overrun"))
     badge = '<span class="badge">Quá giờ</span>' if overrun else ""
-    if item.get("kind", "bulletin") != "bulletin":
-        label = {"jingle": "Nhạc hiệu"}.get(str(item.get("kind")), str(item.get("kind")))
+    kind = str(item.get("kind") or "bulletin")
+    if kind != "bulletin":
+        label = _capital(kind_label(kind))
+        title = str(item.get("title") or "")
+        named = f"{e(label)}: {e(title)}" if title else e(label)
         missing = "" if mp3.is_file() else f' <span class="missing">(không thấy {e(rel)})</span>'
         return (
-            f'<div class="jingle{" overrun" if overrun else ""}"><span class="time">'
-            f"{_hhmm(str(item.get('start', '')))}</span>{e(label)} · {_minutes(duration)}"
+            f'<div class="jingle{" overrun" if overrun else ""}" data-kind="{e(kind)}">'
+            f'<span class="time">'
+            f"{_hhmm(str(item.get('start', '')))}</span>{named} · {_minutes(duration)}"
             f"{badge}"
             f'<audio controls preload="metadata" src="{e(rel)}"></audio>{missing}</div>'
         ), overrun
@@ -126,7 +134,8 @@ def _item_html(
         f'data-script="{e(str(item.get("script", "")))}">'
         f'<h3><span class="time">{_hhmm(str(item.get("start", "")))}</span>'
         f"{e(str(item.get('title', '')))}{badge}</h3>"
-        f'<p class="meta">Khung giờ {e(str(item.get("slot", "")))} · kết thúc '
+        f'<p class="meta">{e(_capital(kind_label(kind)))} · Khung giờ '
+        f"{e(str(item.get('slot', '')))} · kết thúc "
         f"{_hhmm(str(item.get('end', '')))} · dài {_minutes(duration)} · "
         f"{e(str(item.get('directive', '')))} · chiến dịch {e(str(item.get('source', '')))}"
         f" · giọng đọc {e(str(engine))}</p>"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -158,35 +158,44 @@ def make_note(
     return Note(day, station_id, r.kind, text, slot, source, script_id, r.lost, rule)
 
 
-#: Kinds a per-station summary counts, with the words for them.
+#: Kinds a per-station summary counts, with the words for them (read after the count:
+#: "2 bản tin bị bỏ vì hết chỗ").
 SUMMARY_WORDS = {
-    "moved": "dời buổi",
-    "dropped": "bỏ vì hết chỗ",
-    "too-long": "bỏ vì dài hơn mọi buổi",
-    "weekday": "bỏ vì ngày không được phát",
-    "outside-window": "ngoài khung giờ",
-    "no-session": "không có buổi phù hợp",
-    "invalid": "kịch bản hết hiệu lực",
+    "moved": "bản tin dời buổi",
+    "dropped": "bản tin bị bỏ vì hết chỗ",
+    "too-long": "bản tin bị bỏ vì dài hơn mọi buổi",
+    "weekday": "bản tin bị bỏ vì ngày không được phát",
+    "outside-window": "bản tin ngoài khung giờ",
+    "no-session": "bản tin không có buổi phù hợp",
+    "invalid": "bản tin có kịch bản hết hiệu lực",
     "overrun": "buổi quá giờ",
-    "sessions": "quá số buổi",
-    "clash": "tranh chấp ưu tiên",
+    "sessions": "lần quá số buổi",
+    "clash": "lần tranh chấp ưu tiên",
 }
 
 
-def summarize(notes: Iterable[Note]) -> list[str]:
-    """One line per station with moves or drops: how many of each, and what to change."""
+def summarize(notes: Iterable[Note], names: Mapping[str, str] | None = None) -> list[str]:
+    """One line per station with moves or drops: how many of each, how many requested
+    bulletins do not air, and what to change. ``names`` (station id -> name) lets the
+    line name the station as officers know it: "Loa xóm A (xom-a): ..."."""
     per: dict[str, Counter[str]] = {}
+    lost: Counter[str] = Counter()
     rules: dict[str, dict[str, None]] = {}
     for n in notes:
         if n.kind in SUMMARY_WORDS:
             per.setdefault(n.station_id, Counter())[n.kind] += 1
             rules.setdefault(n.station_id, {})[n.rule] = None
+            lost[n.station_id] += n.lost
     lines = []
     for sid in sorted(per):
         counts = per[sid]
         parts = [f"{counts[k]} {SUMMARY_WORDS[k]}" for k in SUMMARY_WORDS if counts[k]]
         fixes = list(dict.fromkeys(RULES[r].fix for r in rules[sid] if r in RULES and RULES[r].fix))
-        line = f"Đài {sid}: {', '.join(parts)}."
+        name = (names or {}).get(sid)
+        who = f"{name} ({sid})" if name and name != sid else f"Đài {sid}"
+        line = f"{who}: {', '.join(parts)}."
+        if lost[sid]:
+            line += f" Tổng cộng {lost[sid]} bản tin không phát trong ngày."
         if fixes:
             line += f" Cách sửa: {'; '.join(fixes)}."
         lines.append(line)

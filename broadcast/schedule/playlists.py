@@ -11,10 +11,18 @@ stable (README, "Lịch phát / Scheduling"): keys are only ever added, never re
                 "priority", "directive", "engine", "kind",          # schema 1
                 "at", "moved_from", "window"}],                     # added in schema 2
      "sessions": [{"start", "end", "window", "capacity_s", "used_s", "overrun_s"}],
-     "notes": [{"kind", "slot", "source", "script", "text"}], "schema": 2}
+     "notes": [{"kind", "slot", "source", "script", "text",
+                "lost", "rule"}], "schema": 2}                      # lost, rule: 2026-11
 
-``kind`` is "bulletin" or "jingle" (station ID at a session's start, a chime between two
-bulletins; their ``script``, ``source`` and ``directive`` are empty strings).
+A note's ``lost`` (bool) says a requested bulletin does not air that day because of it;
+``rule`` names the planner rule that wrote it (:data:`broadcast.schedule.notes.RULES`,
+where its fix is). Files written before they were added have neither: readers take
+``lost`` false and ``rule`` "".
+
+An item's ``kind`` is "bulletin", "jingle" (station ID at a session's start, a chime
+between two bulletins) or "announcement" (the station's "<name> xin thông báo." just
+before each bulletin); only bulletins have ``script``, ``source`` and ``directive`` (empty
+strings otherwise).
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ They all read it here, so the contract is written down once:
 - **Schema versions.** A file without ``"schema"`` is schema 1 (before 2026-11); schema 2
   added ``at``, ``moved_from``, ``window`` on items and ``sessions``/``notes``. A newer
   schema is read as far as we understand it: keys are only ever added, never renamed.
+- **Planner notes** (``notes``) always have ``lost`` (bool) and ``rule`` (str) once read:
+  files written before 2026-11-28 have neither and read as false and "".
 - **Tolerant.** Unknown keys are kept (``extra``), unknown item ``kind`` values are kept as
   they are (only ``"bulletin"`` counts as a bulletin; anything else is played but is not
   what a directive asks to air).
@@ -29,7 +31,20 @@ from ..errors import InputError
 #: Schema versions this reader knows; a newer one is read as far as it can be.
 KNOWN_SCHEMAS = (1, 2)
 BULLETIN = "bulletin"
+#: What officers read for each item kind (preview page, daemon's play lines, USB listing);
+#: a kind not listed here is shown as it is.
+KIND_LABELS = {
+    "bulletin": "bản tin",
+    "jingle": "nhạc hiệu",
+    "announcement": "lời giới thiệu đài",
+    "emergency": "bản tin khẩn cấp",
+}
 FIX = "chạy lại 'broadcast build --date {day}' để ghi lại tệp này (không sửa tay)"
+
+
+def kind_label(kind: str) -> str:
+    """The Vietnamese name of an item kind (``"announcement"`` -> "lời giới thiệu đài")."""
+    return KIND_LABELS.get(kind, kind)
 
 
 class RunningOrderError(InputError):
@@ -244,6 +259,7 @@ def parse_running_order(doc: Any, path: Path) -> RunningOrder:
         raise f.fail("sessions", "'sessions' phải là danh sách các đối tượng")
     if not isinstance(notes, list) or not all(isinstance(s, dict) for s in notes):
         raise f.fail("notes", "'notes' phải là danh sách các đối tượng")
+    notes = [_note(f, n, f"notes[{k}]") for k, n in enumerate(notes)]
     return RunningOrder(
         path=path,
         date=day,
@@ -254,6 +270,15 @@ def parse_running_order(doc: Any, path: Path) -> RunningOrder:
         sessions=tuple(sessions),
         notes=tuple(notes),
     )
+
+
+def _note(f: _Fields, raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A planner note with ``lost`` and ``rule`` checked, or defaulted for files written
+    before they were added (false, "")."""
+    lost = raw.get("lost", False)
+    if not isinstance(lost, bool):
+        raise f.fail(where, f"trường 'lost' phải là true hoặc false, đang là {lost!r}")
+    return {**raw, "lost": lost, "rule": f.text(raw, "rule", where, default="")}
 
 
 def read_running_order(path: Path) -> RunningOrder:

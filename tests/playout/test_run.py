@@ -109,7 +109,7 @@ def test_sigterm_stops_the_player_group_and_prints_what_played(small_root, tmp_p
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=30)
     wait_for(lambda: not alive(pid), 5)
-    assert "xom-a  ▶ Bản tin dài (bulletin, 30 s)" in stdout, (stdout, stderr)
+    assert "xom-a  ▶ Bản tin dài (bản tin, 30 s)" in stdout, (stdout, stderr)
     assert "stop long.mp3" in log.read_text()
     assert not (out / "daemon" / "players" / "xom-a.json").exists()
 

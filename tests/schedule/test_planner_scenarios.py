@@ -260,8 +260,42 @@ def test_plan_prints_what_was_moved_or_dropped_per_station_and_what_to_change(sm
     text = " ".join(r.output.split())
     # each ~52 s bulletin fits a 1-minute window alone: one moves, one is dropped
     assert "Tóm tắt dời/bỏ bản tin:" in text
-    assert "Đài xom-a: 1 dời buổi, 1 bỏ vì hết chỗ. Cách sửa: tăng limits.max_session" in text
-    assert "Đài fm-thu" not in text.split("Tóm tắt")[1]  # nothing moved there
+    assert (
+        "Loa xóm A (xom-a): 1 bản tin dời buổi, 1 bản tin bị bỏ vì hết chỗ. Tổng cộng 1 bản "
+        "tin không phát trong ngày. Cách sửa: tăng limits.max_session" in text
+    )
+    assert "fm-thu" not in text.split("Tóm tắt")[1]  # nothing moved there
+
+
+def test_build_with_an_overfilled_session_says_per_station_what_was_dropped_and_exits_0(
+    small_root, tmp_path
+):
+    stations = small_root / "schedules" / "stations.yaml"
+    stations.write_text(
+        stations.read_text("utf-8").replace(
+            "    dialect: south\n",
+            '    dialect: south\n    windows: ["05:30-05:31", "17:00-17:01"]\n',
+        ),
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    r = CliRunner().invoke(
+        cli, ["build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out)]
+    )
+    assert r.exit_code == 0, r.output  # the day was made: drops are said, not an error
+    text = " ".join(r.output.split())
+    summary = text.split("Tóm tắt dời/bỏ bản tin:")[1]
+    # three requested, two 1-minute sessions of ~1 minute bulletins: one airs at 05:30,
+    # the second moves to 17:00, where the 17:00 one then has no room
+    assert summary.startswith(" Loa xóm A (xom-a): 1 bản tin dời buổi, 1 bản tin bị bỏ vì hết chỗ.")
+    assert "Tổng cộng 1 bản tin không phát trong ngày." in summary
+    assert "Cách sửa: tăng limits.max_session hoặc khung giờ" in summary
+    assert "fm-thu" not in summary
+    order = json.loads((out / "playlists" / "2026-11-25" / "xom-a.json").read_text("utf-8"))
+    assert sum(i["kind"] == "bulletin" for i in order["items"]) == 2
+    lost = [(n["kind"], n["rule"]) for n in order["notes"] if n["lost"]]
+    assert lost == [("dropped", "dropped")]
+    assert [n["rule"] for n in order["notes"] if not n["lost"]] == ["moved"]
 
 
 def test_build_keeps_the_session_cap_in_the_published_playlist_and_says_what_moved(
@@ -292,7 +326,7 @@ def test_build_keeps_the_session_cap_in_the_published_playlist_and_says_what_mov
     order = json.loads((out / "playlists" / "2026-11-25" / "xom-a.json").read_text())
     assert len({i["slot"] for i in order["items"]}) == 2
     assert len(order["sessions"]) == 2
-    assert "Đài xom-a: 1 dời buổi." in r.output
+    assert "Loa xóm A (xom-a): 1 bản tin dời buổi." in r.output
     assert "max_sessions_per_day" in r.output
 
 

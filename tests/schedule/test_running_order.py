@@ -200,3 +200,29 @@ def test_prune_reports_an_unreadable_running_order_and_keeps_what_its_m3u8_names
     assert [p.name for p in bad] == ["xom-cau.json"]
     assert any("xom-cau.json" in r.getMessage() and "JSON hỏng" in r.getMessage()
                for r in caplog.records)  # fmt: skip
+
+
+def test_notes_from_before_lost_and_rule_load_with_defaults(tmp_path):
+    doc = json.loads(schema_2_text(tmp_path))
+    # a note exactly as build wrote it before 'lost' and 'rule' were added
+    doc["notes"] = [{"kind": "dropped", "slot": "05:30", "source": "c", "script": "b2",
+                     "text": "'b2' (c) không phát"}]  # fmt: skip
+    order = read_running_order(write(tmp_path, "a.json", json.dumps(doc)))
+    (note,) = order.notes
+    assert note["lost"] is False and note["rule"] == ""
+    assert note["kind"] == "dropped" and note["text"] == "'b2' (c) không phát"
+    assert order.as_dict()["notes"][0] == {**doc["notes"][0], "lost": False, "rule": ""}
+
+
+def test_notes_keep_lost_and_rule_and_refuse_a_lost_that_is_not_true_or_false(tmp_path):
+    doc = json.loads(schema_2_text(tmp_path))
+    note = {"kind": "dropped", "slot": "05:30", "source": "c", "script": "b2", "text": "t",
+            "lost": True, "rule": "dropped"}  # fmt: skip
+    doc["notes"] = [note]
+    order = read_running_order(write(tmp_path, "a.json", json.dumps(doc)))
+    assert order.notes == (note,)
+    doc["notes"] = [{**note, "lost": "có"}]
+    path = write(tmp_path, "b.json", json.dumps(doc))
+    with pytest.raises(RunningOrderError) as err:
+        read_running_order(path)
+    assert "notes[0]" in err.value.message and "'lost'" in err.value.message
