@@ -12,6 +12,7 @@ import click
 from .. import atomic
 from ..errors import BroadcastError, InputError
 from ..project import Project, load_project
+from ..report.approvals import approval_rows
 from ..report.asrun import MIGRATIONS, AsRunError, AsRunLog, ReadOnlyAsRunLog, asrun_path, damage
 from ..report.compliance import TZ, compare
 from ..report.docx import write_docx
@@ -130,6 +131,7 @@ def report(
     rep = build_report(asrun, start, end, commune, names, now=now)
     if project is not None:  # planned against aired, every day of the period
         rep.compliance = compare(asrun, project.schedule, project.scripts, start, end, now)
+    rep.approvals = approval_rows(root, asrun, start, end)  # None: no approval in use
     if fmt == "docx":
         target = output or Path(f"bao-cao-{start.isoformat()}-{end.isoformat()}.docx")
         write_docx(rep, target)

@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from .. import atomic
+from . import approvals as appx
 from .report import (
     COMPLIANCE_HEADER,
     COMPLIANCE_TITLE,
@@ -221,7 +222,27 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
             ("…", True, False),
         ],
     )
+    if report.approvals is not None:  # an appendix after the signature
+        add_approvals(doc, report.approvals)
     return doc
+
+
+def add_approvals(doc, rows: list[appx.ApprovalRow]) -> None:  # type: ignore[no-untyped-def]
+    """The appendix: who approved which script version, and whether it is what aired."""
+    doc.add_page_break()
+    _para(doc, "PHỤ LỤC", bold=True, size=14, align="center", space_after=0)
+    _para(doc, appx.TITLE, bold=True, align="center", space_after=6)
+    if not rows:
+        _para(doc, "Không có kịch bản nào được duyệt hay phát trong kỳ.", align="justify")
+        return
+    table = doc.add_table(rows=1, cols=len(appx.HEADER))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, appx.HEADER, strict=True):
+        _cell_text(cell, [(text, True, False)], size=10)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row.cells(), strict=True):
+            _cell_text(cell, [(text, False, False)], size=10)
 
 
 def write_docx(report: Report, target: Path, today: dt.date | None = None) -> None:

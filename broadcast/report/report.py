@@ -26,6 +26,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import approvals as appx
 from .asrun import AsRunLog
 from .compliance import REASONS, Compliance, totals
 
@@ -86,6 +87,8 @@ class Report:
     log_path: Path
     #: planned against aired, per station and campaign (None: schedules not available)
     compliance: list[Compliance] | None = None
+    #: who approved which script version (None: the project does not use approval)
+    approvals: list[appx.ApprovalRow] | None = None
 
     def station_label(self, sid: str) -> str:
         name = self.station_names.get(sid)
@@ -262,9 +265,15 @@ COMPLIANCE_NOTES = [
 
 def notes_of(report: Report) -> list[str]:
     """The notes printed under the tables (section 5's own when it is there)."""
+    extra = [appx.NOTE] if report.approvals is not None else []
     if report.compliance is None:
-        return NOTES
-    return [*NOTES[:-1], "Mục 1–4: " + NOTES[-1][0].lower() + NOTES[-1][1:], *COMPLIANCE_NOTES]
+        return [*NOTES, *extra]
+    return [
+        *NOTES[:-1],
+        "Mục 1–4: " + NOTES[-1][0].lower() + NOTES[-1][1:],
+        *COMPLIANCE_NOTES,
+        *extra,
+    ]
 
 
 def compliance_rows(report: Report) -> list[list[str]]:
@@ -323,6 +332,12 @@ def to_markdown(report: Report) -> str:
         out += ["| " + " | ".join(COMPLIANCE_HEADER) + " |"]
         out += ["|---|---|" + "---:|" * 6 + "---|"]
         out += ["| " + " | ".join(cell(c) for c in r) + " |" for r in compliance_rows(report)]
+    if report.approvals is not None:
+        out += ["", f"## Phụ lục. {appx.TITLE}", ""]
+        out += ["| " + " | ".join(appx.HEADER) + " |", "|---|---|---|---|---|---:|---|"]
+        out += ["| " + " | ".join(cell(c) for c in r.cells()) + " |" for r in report.approvals]
+        if not report.approvals:
+            out += ["", "Không có kịch bản nào được duyệt hay phát trong kỳ."]
     out += ["", "Ghi chú:", ""] + [f"- {n}" for n in notes_of(report)]
     return "\n".join(out) + "\n"
 
@@ -402,6 +417,23 @@ def to_csv(report: Report) -> str:
                 *(c.reasons.get(k, 0) for k in REASONS),
             ]
         )
+    if report.approvals is not None:  # its own block of rows, with its own header row
+        w.writerow([])
+        w.writerow(appx.CSV_HEADER)
+        for r in report.approvals:
+            a = r.approval
+            w.writerow(
+                [
+                    "duyet",
+                    r.script_id,
+                    r.title,
+                    a.version if a else "",
+                    a.by if a else "",
+                    a.at if a else "",
+                    r.aired,
+                    r.matches,
+                ]
+            )
     return buf.getvalue()
 
 
@@ -455,6 +487,24 @@ def to_html(report: Report) -> str:
                 + "</tr>"
             )
         out.append("</table>")
+    if report.approvals is not None:
+        out.append(
+            f"<h2>Phụ lục. {e(appx.TITLE)}</h2><table><tr>"
+            + "".join(f"<th>{e(h)}</th>" for h in appx.HEADER)
+            + "</tr>"
+        )
+        for r in report.approvals:
+            out.append(
+                "<tr>"
+                + "".join(
+                    f"<td{' class=n' if i == 5 else ''}>{e(c)}</td>"
+                    for i, c in enumerate(r.cells())
+                )
+                + "</tr>"
+            )
+        out.append("</table>")
+        if not report.approvals:
+            out.append("<p>Không có kịch bản nào được duyệt hay phát trong kỳ.</p>")
     out.append(
         "<p>Ghi chú:</p><ul>"
         + "".join(f"<li>{e(n)}</li>" for n in notes_of(report))

@@ -25,6 +25,8 @@ from ..build import build
 from ..converters import to_date
 from ..errors import InputError, SkippedScripts
 from ..project import load_project
+from ..report.approvals import HEADER as APPROVALS_HEADER
+from ..report.approvals import approval_rows, approvals_between
 from ..report.asrun import AsRunLog, asrun_path
 from ..report.report import build_report, tables, to_csv
 from ..schedule.planner import DayPlan
@@ -356,22 +358,11 @@ def _report(request: Request):  # type: ignore[no-untyped-def]
             where=str(asrun_path(request.app.state.out)),
             fix="làm danh sách phát (trang Lịch phát) và xác nhận đã phát trước",
         )
-    commune, names = project_names(request.app.state.root)
-    return start, end, build_report(log, start, end, commune, names)
-
-
-def _approvals_between(
-    request: Request, start: dt.date, end: dt.date, baseline: bool = False
-) -> list:  # type: ignore[type-arg]
-    """Approvals recorded in the period; the baseline (scripts on disk when approval was
-    turned on) only when asked, for the full book."""
-    return [
-        a
-        for a in request.app.state.approvals.all()
-        if a.script_id
-        and start.isoformat() <= a.at[:10] <= end.isoformat()
-        and (baseline or a.kind == "approved")
-    ]
+    root = request.app.state.root
+    commune, names = project_names(root)
+    rep = build_report(log, start, end, commune, names)
+    rep.approvals = approval_rows(root, log, start, end)  # the CLI's appendix
+    return start, end, rep
 
 
 @page()
@@ -384,7 +375,8 @@ async def report_page(request: Request) -> Response:
         end=end,
         report=rep,
         tables=tables(rep),
-        approvals=_approvals_between(request, start, end),
+        approvals=rep.approvals,
+        approvals_header=APPROVALS_HEADER,
     )
 
 
@@ -396,22 +388,7 @@ async def report_download(request: Request) -> Response:
     if fmt == "docx":
         from ..report.docx import build_docx
 
-        doc = build_docx(rep)
-        approved = _approvals_between(request, start, end)
-        if approved:  # who approved what this period: an appendix after the signature
-            doc.add_page_break()
-            doc.add_paragraph("PHỤ LỤC: KỊCH BẢN ĐƯỢC DUYỆT TRONG KỲ").runs[0].bold = True
-            table = doc.add_table(rows=1, cols=4)
-            table.style = "Table Grid"
-            for cell, text in zip(
-                table.rows[0].cells, ("Kịch bản", "Phiên bản", "Người duyệt", "Lúc"), strict=True
-            ):
-                cell.text = text
-            for a in approved:
-                for cell, text in zip(
-                    table.add_row().cells, (a.script_id, a.short, a.by, a.at), strict=True
-                ):
-                    cell.text = text
+        doc = build_docx(rep)  # with the approvals appendix when the project uses approval
         buf = io.BytesIO()
         doc.save(buf)
         body, media = (
@@ -424,7 +401,7 @@ async def report_download(request: Request) -> Response:
         rows = io.StringIO()
         w = csv.writer(rows)
         w.writerow(["kich_ban", "phien_ban", "nguoi_duyet", "thoi_gian", "loai"])
-        for a in _approvals_between(request, start, end, baseline=True):
+        for a in approvals_between(request.app.state.approvals, start, end, baseline=True):
             w.writerow([a.script_id, a.version, a.by, a.at, a.kind])
         body, media, name = (
             rows.getvalue().encode("utf-8"),

@@ -175,8 +175,12 @@ def test_operator_builds_a_day_confirms_it_and_downloads_the_report(app, console
     docx = operator.get("/report/download?from=2026-11-25&to=2026-11-25&format=docx")
     doc = Document(io.BytesIO(docx.content))
     assert "BÁO CÁO" in "\n".join(p.text for p in doc.paragraphs)
-    # no approval happened in that period: no appendix
-    assert "PHỤ LỤC" not in "\n".join(p.text for p in doc.paragraphs)
+    # the project requires approval: the appendix lists what aired, under the baseline
+    # approval (scripts on disk when approval was turned on), and it is what aired
+    rows = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    assert {r[0] for r in rows[1:]} == {"noi-trinh-bao", "khong-cung-cap-otp"}
+    assert [r[3] for r in rows[1:]] == ["(có sẵn khi bật duyệt)"] * 2, rows
+    assert [r[6] for r in rows[1:]] == ["có"] * 2, rows
 
 
 def test_the_report_shows_who_approved_which_version(console_root, client_as):

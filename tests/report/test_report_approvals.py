@@ -1,0 +1,165 @@
+"""``broadcast report`` says who approved which script version, and whether it aired.
+
+The approvals are made with the real approval API (``Approvals.record``, the call the
+console's approve button makes) at frozen times, and plays go into the as-run log through
+``AsRunLog.record_play`` (the daemon's call); the report is then run through the CLI.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import time_machine
+from click.testing import CliRunner
+from docx import Document
+
+from broadcast.approval import BASELINE_BY, Approvals, console_db, file_hash
+from broadcast.cli import cli
+from broadcast.project import load_project
+from broadcast.report.asrun import AsRunLog, asrun_path
+
+from .conftest import at, planned_item
+
+NOI, OTP = "noi-trinh-bao", "khong-cung-cap-otp"
+CV = "Công văn số 1/UBND ngày 01/11/2026"
+DAY1, DAY2, DAY3 = dt.date(2026, 11, 19), dt.date(2026, 11, 20), dt.date(2026, 11, 21)
+
+
+def require_approval(root: Path) -> None:
+    st = root / "schedules" / "stations.yaml"
+    st.write_text("approval: required\n" + st.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def play(root: Path, day: dt.date, script: str) -> None:
+    log = AsRunLog(asrun_path(root / "out"))
+    item = planned_item(day, "06:00", script, "camp", CV, 60)
+    log.record_planned(day, "fm-thu", [item])
+    start = dt.datetime.fromisoformat(item["start"])
+    log.record_play(
+        station_id="fm-thu",
+        day=day,
+        slot="06:00",
+        script_id=script,
+        source="camp",
+        directive=CV,
+        file=item["file"],
+        title=item["title"],
+        start=start,
+        end=start + dt.timedelta(seconds=60),
+        result="played",
+    )
+
+
+def report(root: Path, *extra: str) -> str:
+    res = CliRunner().invoke(
+        cli,
+        ["report", "--from", DAY1.isoformat(), "--to", DAY3.isoformat()]
+        + ["--root", str(root), "--out", str(root / "out"), *extra],
+    )
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def docx_rows(path: Path) -> tuple[str, list[list[str]]]:
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    return text, [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+
+
+def edit(path: Path) -> str:
+    path.write_text(path.read_text(encoding="utf-8") + "\nXin cảm ơn.\n", encoding="utf-8")
+    return file_hash(path)
+
+
+def approved_project(root: Path) -> str:
+    """Approval turned on 18/11 (baseline), noi-trinh-bao edited and approved 20/11 08:00;
+    it aired 19/11 (the baseline version) and 21/11 (the new one), otp aired 21/11."""
+    require_approval(root)
+    with time_machine.travel(at(dt.date(2026, 11, 18), "09:00"), tick=False):
+        load_project(root, strict=False)  # the baseline of the scripts on disk
+    version = edit(root / "scripts" / f"{NOI}.md")
+    with time_machine.travel(at(DAY2, "08:00"), tick=False):
+        Approvals(console_db(root)).record(NOI, version, "chu-tich")
+    play(root, DAY1, NOI)
+    play(root, DAY3, NOI)
+    play(root, DAY3, OTP)
+    return version
+
+
+def test_the_report_names_who_approved_which_version_and_what_aired(small_root, tmp_path):
+    version = approved_project(small_root)
+    md = report(small_root)
+    assert "## Phụ lục. Kịch bản được duyệt" in md
+    rows = [line for line in md.splitlines() if line.startswith(f"| {NOI} |")]
+    assert rows == [
+        f"| {NOI} | Gặp lừa đảo, báo ở đâu | {version[:10]} | chu-tich | "
+        "2026-11-20T08:00:00+07:00 | 2 | không (1/2 lượt phát trước khi duyệt bản này) |"
+    ]
+    otp = next(line for line in md.splitlines() if line.startswith(f"| {OTP} |"))
+    otp_version = file_hash(small_root / "scripts" / f"{OTP}.md")
+    assert f"| {otp_version[:10]} | {BASELINE_BY} |" in otp and otp.endswith("| 1 | có |")
+
+    target = tmp_path / "bao-cao.docx"
+    report(small_root, "-o", str(target))
+    text, table = docx_rows(target)
+    assert "PHỤ LỤC" in text
+    assert table[0][:3] == ["Mã kịch bản", "Tiêu đề", "Phiên bản"]
+    by_id = {r[0]: r for r in table[1:]}
+    assert set(by_id) == {NOI, OTP}
+    assert by_id[NOI][2:6] == [version[:10], "chu-tich", "2026-11-20T08:00:00+07:00", "2"]
+    assert by_id[OTP][3] == BASELINE_BY and by_id[OTP][6] == "có"
+
+    html = report(small_root, "-f", "html")
+    assert "Phụ lục. Kịch bản được duyệt" in html and version[:10] in html
+    # csv: its own block of rows, under its own header, with the full version hash
+    block = report(small_root, "-f", "csv").split("\n\n", 1)[1]
+    rows_csv = list(csv.DictReader(io.StringIO(block)))
+    assert {r["kich_ban"]: r["phien_ban"] for r in rows_csv} == {NOI: version, OTP: otp_version}
+
+
+def test_a_script_approved_in_the_period_but_not_aired_is_listed(small_root):
+    require_approval(small_root)
+    load_project(small_root, strict=False)
+    version = edit(small_root / "scripts" / f"{OTP}.md")
+    with time_machine.travel(at(DAY2, "15:30"), tick=False):
+        Approvals(console_db(small_root)).record(OTP, version, "pho-chu-tich")
+    AsRunLog(asrun_path(small_root / "out"))  # nothing aired
+    md = report(small_root)
+    (row,) = [line for line in md.splitlines() if line.startswith("| khong")]
+    assert f"| {version[:10]} | pho-chu-tich | 2026-11-20T15:30:00+07:00 | 0 | chưa phát |" in row
+
+
+def test_without_the_setting_a_file_edited_after_its_approval_did_not_air_approved(
+    small_root,
+):
+    """Approval off but the console was used: drafts air, and the report says so."""
+    path = small_root / "scripts" / f"{NOI}.md"
+    with time_machine.travel(at(DAY1, "08:00"), tick=False):
+        Approvals(console_db(small_root)).record(NOI, file_hash(path), "chu-tich")
+    edit(path)
+    edited = at(DAY2, "12:00").timestamp()
+    os.utime(path, (edited, edited))
+    play(small_root, DAY2, NOI)  # 06:00, before the edit: the approved version
+    play(small_root, DAY3, NOI)  # after the edit: a draft aired
+    md = report(small_root)
+    (row,) = [line for line in md.splitlines() if line.startswith(f"| {NOI} |")]
+    assert row.endswith("| 2 | không (1/2 lượt phát sau khi sửa tệp, bản chưa duyệt) |")
+
+
+def test_a_project_without_approval_gets_the_report_it_always_had(small_root, tmp_path):
+    play(small_root, DAY2, NOI)
+    md = report(small_root)
+    assert "## 1. Theo công văn" in md and "Phụ lục" not in md and "duyệt" not in md
+    rows = list(csv.reader(io.StringIO(report(small_root, "-f", "csv"))))
+    assert rows[0][0] == "nhom" and [r[0] for r in rows].count("nhom") == 1
+    assert all(r and r[0] != "duyet" for r in rows)  # no blank line, no approvals block
+    assert "Phụ lục" not in report(small_root, "-f", "html")
+    target = tmp_path / "bao-cao.docx"
+    report(small_root, "-o", str(target))
+    doc = Document(str(target))
+    assert "PHỤ LỤC" not in "\n".join(p.text for p in doc.paragraphs)
+    assert not console_db(small_root).exists()  # reading the report made no approvals book
