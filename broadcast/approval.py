@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +57,16 @@ def file_hash(path: Path) -> str:
         return content_hash(Path(path).read_bytes())
     except FileNotFoundError:
         return ""
+
+
+@contextmanager
+def console_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """One transaction on the console's SQLite file (approvals, users, audit), in WAL mode
+    so the console and a cron build read it at the same time."""
+    with closing(sqlite3.connect(path, timeout=30)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        with db:
+            yield db
 
 
 def now_text() -> str:
@@ -110,12 +120,8 @@ class Approvals:
                 fix="cấp quyền ghi cho thư mục .broadcast/ trong thư mục dự án",
             ) from None
 
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            with db:
-                yield db
+    def _conn(self) -> AbstractContextManager[sqlite3.Connection]:
+        return console_connection(self.path)
 
     def record(self, script_id: str, version: str, by: str, kind: str = "approved") -> Approval:
         item = Approval(script_id, version, by, now_text(), kind)

@@ -11,15 +11,14 @@ import hashlib
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..approval import now_text
+from ..approval import console_connection, now_text
 from ..errors import BroadcastError, InputError
 
 ROLES = ("officer", "approver", "operator")
@@ -105,12 +104,8 @@ class Store:
                 fix="cấp quyền ghi cho thư mục .broadcast/ trong thư mục dự án",
             ) from None
 
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            with db:
-                yield db
+    def _conn(self) -> AbstractContextManager[sqlite3.Connection]:
+        return console_connection(self.path)
 
     # -- users -------------------------------------------------------------------------
     def add_user(self, name: str, role: str, password: str, by: str = "(dòng lệnh)") -> User:
