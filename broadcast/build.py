@@ -179,28 +179,34 @@ def entries_for(
         start = dt.datetime.combine(plan.day, sess.start, tzinfo=TZ)
         window = _window_text(sess)
 
-        def jingle(
-            j: JingleFile, at: dt.datetime, s: Session = sess, w: str | None = window
+        def aside(
+            f: JingleFile | Bulletin,
+            at: dt.datetime,
+            kind: str,
+            engine: str = "",
+            s: Session = sess,
+            w: str | None = window,
         ) -> Entry:
+            """An entry that belongs to no campaign: a jingle, the station's announcement."""
             return Entry(
                 start=at,
                 slot=s.start,
-                path=j.path,
-                duration_s=j.duration_s,
-                title=j.title,
+                path=f.path,
+                duration_s=f.duration_s,
+                title=f.title,
                 script_id="",
                 source="",
                 priority="",
                 directive="",
-                engine="",
-                kind="jingle",
+                engine=engine,
+                kind=kind,
                 window=w,
             )
 
         for n, item in enumerate(sess.items):
             if jingles is not None:
                 j = jingles[0] if n == 0 else jingles[1]
-                entries.append(jingle(j, start))
+                entries.append(aside(j, start, "jingle"))
                 start += dt.timedelta(seconds=j.duration_s)
             if item.file is not None and out_dir is not None:
                 path, title, engine = Path(out_dir) / item.file, item.title or "", "queued"
@@ -210,20 +216,7 @@ def entries_for(
                 path, title, engine, duration = b.path, b.title, b.engine, b.duration_s
                 if announcement is not None:
                     entries.append(
-                        Entry(
-                            start=start,
-                            slot=sess.start,
-                            path=announcement.path,
-                            duration_s=announcement.duration_s,
-                            title=announcement.title,
-                            script_id="",
-                            source="",
-                            priority="",
-                            directive="",
-                            engine=announcement.engine,
-                            kind=KIND_ANNOUNCEMENT,
-                            window=window,
-                        )
+                        aside(announcement, start, KIND_ANNOUNCEMENT, announcement.engine)
                     )
                     start += dt.timedelta(seconds=announcement.duration_s)
             entries.append(
