@@ -221,6 +221,22 @@ if getattr(yaml, "__with_libyaml__", False):
         ``parse_yaml`` only gives it text in which no anchor or alias can start.
         """
 
+        def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+            # A plain value's tag depends on its text alone (no path resolvers here), and a
+            # province file repeats the same few values ('loudspeaker', '05:30-05:45')
+            # thousands of times: each is resolved once per file.
+            if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            try:
+                cache = self._resolved
+            except AttributeError:
+                cache = self._resolved = {}
+            key = (value, implicit)
+            tag = cache.get(key)
+            if tag is None:
+                tag = cache[key] = super().resolve(kind, value, implicit)
+            return tag
+
     _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
     _C_LOADER: type | None = _CLoader
 else:  # PyYAML built without libyaml: the pure-Python parser, same results, slower
