@@ -99,8 +99,12 @@ def main() -> None:
 
         rows = [("compose+load (before)", before)]
         if hasattr(sources, "_PY_LOADER"):
-            rows.append(("parse_yaml (pure Python)", lambda: sources.parse_yaml(
-                text, path, loader=sources._PY_LOADER)))
+            rows.append(
+                (
+                    "parse_yaml (pure Python)",
+                    lambda: sources.parse_yaml(text, path, loader=sources._PY_LOADER),
+                )
+            )
             if sources._C_LOADER is not None:
                 rows.append(("parse_yaml (libyaml)", lambda: sources.parse_yaml(text, path)))
         else:

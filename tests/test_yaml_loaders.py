@@ -79,7 +79,9 @@ def test_schedule_same_data_and_lines_with_either_parser(loader: type) -> None:
 
 
 @pytest.mark.parametrize("loader", LOADERS)
-@pytest.mark.parametrize("name", ["stations.yaml", "chien-dich-lua-dao-truc-tuyen.yaml", "lexicon.yaml"])
+@pytest.mark.parametrize(
+    "name", ["stations.yaml", "chien-dich-lua-dao-truc-tuyen.yaml", "lexicon.yaml"]
+)
 def test_shipped_files_same_with_either_parser(loader: type, name: str) -> None:
     path = REPO / "schedules" / name
     if not path.is_file():
@@ -129,7 +131,7 @@ def test_big_file_uses_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sources, "_PY_LOADER", NoPython)
     text = "stations:\n" + "".join(
-        f"  - id: xom-{i}\n    windows: [\"05:30-05:45\"]  # khung sáng\n" for i in range(50)
+        f'  - id: xom-{i}\n    windows: ["05:30-05:45"]  # khung sáng\n' for i in range(50)
     )
     doc = parse_yaml(text, Path("stations.yaml"))
     assert doc.data["stations"][49] == {"id": "xom-49", "windows": ["05:30-05:45"]}
@@ -139,15 +141,17 @@ def test_big_file_uses_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
 scalars = st.one_of(
     st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyỳ0123456789 :-_./'\"#,", max_size=12),
     st.sampled_from(["05:30", "2026-11-25", "1_000", "yes", "no", "~", "0x1F", "1e3", "-0"]),
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.floats(allow_nan=False, allow_infinity=False),
     st.booleans(),
     st.none(),
 )
 trees = st.recursive(
     scalars,
-    lambda kids: st.lists(kids, max_size=4)
-    | st.dictionaries(st.text(alphabet="abcdxyz_", min_size=1, max_size=6), kids, max_size=4),
+    lambda kids: (
+        st.lists(kids, max_size=4)
+        | st.dictionaries(st.text(alphabet="abcdxyz_", min_size=1, max_size=6), kids, max_size=4)
+    ),
     max_leaves=20,
 )
 
