@@ -201,7 +201,11 @@ def _collect(fn, errors: list[BroadcastError]):  # type: ignore[no-untyped-def]
     return None
 
 
-def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None:
+def load_schedule(
+    folder: Path, errors: list[BroadcastError], docs: dict[Path, YamlDoc] | None = None
+) -> Schedule | None:
+    """``docs``, when given, keeps every YAML file read (by path) for the reference checks,
+    so that a 10,000-station stations.yaml is parsed once per load, not twice."""
     st_path = folder / STATIONS_FILE
     if not st_path.is_file():
         errors.append(
@@ -218,6 +222,8 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
     doc = _collect(lambda: load_yaml(st_path), errors)
     if doc is None:
         return None
+    if docs is not None:
+        docs[st_path] = doc
     head = _collect(lambda: validate(StationsFile, doc.data, doc), errors)
     if head is None:
         return None
@@ -280,6 +286,8 @@ def load_schedule(folder: Path, errors: list[BroadcastError]) -> Schedule | None
         cdoc = _collect(lambda p=path: load_yaml(p), errors)
         if cdoc is None:
             continue
+        if docs is not None:
+            docs[path] = cdoc
         body = _collect(lambda d=cdoc: validate(CampaignsFile, d.data or {}, d), errors)
         if body is None:
             continue
@@ -344,7 +352,10 @@ def _check_targets(
 
 
 def _check_references(
-    project: Project, errors: list[BroadcastError], broken: Collection[str] = ()
+    project: Project,
+    errors: list[BroadcastError],
+    broken: Collection[str] = (),
+    docs: dict[Path, YamlDoc] | None = None,
 ) -> None:
     """Scripts, stations, engines and jingles named in the schedule exist.
 
@@ -354,8 +365,15 @@ def _check_references(
     from .speech.registry import ENGINES
 
     sched = project.schedule
+    docs = {} if docs is None else docs
+
+    def read(path: Path) -> YamlDoc:
+        if path not in docs:
+            docs[path] = load_yaml(path)
+        return docs[path]
+
     for c in sched.campaigns:
-        doc = load_yaml(sched.sources[c.id])
+        doc = read(sched.sources[c.id])
         idx = next(i for i, r in enumerate(doc.data.get("campaigns", [])) if r.get("id") == c.id)
         if c.scripts != "all":
             for j, sid in enumerate(c.scripts):
@@ -369,7 +387,7 @@ def _check_references(
                     )
     for o in sched.oneoffs:
         if o.script not in project.scripts and o.script not in broken:
-            doc = load_yaml(sched.sources[o.id])
+            doc = read(sched.sources[o.id])
             idx = next(i for i, r in enumerate(doc.data.get("oneoffs", [])) if r.get("id") == o.id)
             errors.append(
                 InputError(
@@ -378,12 +396,14 @@ def _check_references(
                     fix=f"tạo scripts/{o.script}.md hoặc sửa tên cho đúng",
                 )
             )
-    st_doc = load_yaml(project.schedules_dir / STATIONS_FILE)
+    st_doc = read(project.schedules_dir / STATIONS_FILE)
     raw_stations = st_doc.data.get("stations", [])
+    first: dict[str, int] = {}  # station id -> its first entry (one pass, not one per station)
+    for k, r in enumerate(raw_stations):
+        if isinstance(r, dict) and isinstance(r.get("id"), str):
+            first.setdefault(r["id"], k)
     for i, (sid, st) in enumerate(sched.stations.items()):
-        idx = next(
-            (k for k, r in enumerate(raw_stations) if isinstance(r, dict) and r.get("id") == sid), i
-        )
+        idx = first.get(sid, i)
         for j, name in enumerate(st.voice.engines):
             if name not in ENGINES:
                 errors.append(
@@ -424,7 +444,8 @@ def load_project(root: Path, strict: bool = True) -> Project:
         script_errors.extend(unread)
     else:
         errors.extend(unread)
-    schedule = load_schedule(root / "schedules", errors)
+    docs: dict[Path, YamlDoc] = {}
+    schedule = load_schedule(root / "schedules", errors, docs)
     lexicon = root / "schedules" / LEXICON_FILE
     project = None
     if schedule is not None:
@@ -434,7 +455,7 @@ def load_project(root: Path, strict: bool = True) -> Project:
             schedule=schedule,
             lexicon_path=lexicon if lexicon.is_file() else None,
         )
-        _check_references(project, errors, broken)
+        _check_references(project, errors, broken, docs)
         if lenient:
             project.skipped = script_errors
     if errors:

@@ -90,25 +90,76 @@ class YamlDoc:
         return ", ".join(parts)
 
 
-def _walk(node: yaml.Node, loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_SPECIAL_KEYS = {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}  # '<<' and '='
+
+
+def _walk(
+    node: yaml.Node,
+    loc: tuple[Any, ...],
+    lines: dict[tuple[Any, ...], int],
+    ctor: Any = None,
+    dups: list[_DuplicateKey] | None = None,
+) -> Any:
+    """Record the line of every key and item under ``loc``; with a constructor ``ctor``
+    also build and return the Python data, so the document is parsed only once.
+
+    Plain strings, lists and mappings are built here; anything else (ints, booleans,
+    explicit tags, merge keys) is handed to the loader's own SafeConstructor, so the data
+    is what ``yaml.load`` gives. The first duplicate key goes to ``dups`` (the walk goes
+    on: a constructor error anywhere is still reported first, as it was before).
+    """
     lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode):
+        if ctor is None:
+            return None
+        return node.value if node.tag == _STR else ctor.construct_object(node, deep=True)
     if isinstance(node, yaml.MappingNode):
+        fast = ctor is not None and node.tag == _MAP
+        data: dict[Any, Any] = {}
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _ListKey()  # '? [a, b]': the constructor says "found unhashable key"
             key = key_node.value
             line = key_node.start_mark.line + 1
             if key in seen and key != "<<":
                 # YAML keeps the last one silently: an officer who adds a new 'title:'
                 # line above the old one would air the old title without knowing.
-                raise _DuplicateKey(str(key), seen[key], line)
+                if dups is None:
+                    raise _DuplicateKey(str(key), seen[key], line)
+                if not dups:
+                    dups.append(_DuplicateKey(str(key), seen[key], line))
             seen[key] = line
             lines[loc + (key,)] = line
-            _walk(value_node, loc + (key,), lines)
-    elif isinstance(node, yaml.SequenceNode):
+            if fast and key_node.tag in _SPECIAL_KEYS:
+                fast = False  # merge key '<<' or '=': the constructor's own rules
+            value = _walk(value_node, loc + (key,), lines, ctor if fast else None, dups)
+            if fast:
+                k = key if key_node.tag == _STR else ctor.construct_object(key_node, deep=True)
+                data[k] = value
+        if ctor is not None and not fast:
+            # after the walk: flatten_mapping rewrites a merge node's value in place
+            return ctor.construct_object(node, deep=True)
+        return data if fast else None
+    if isinstance(node, yaml.SequenceNode):
+        fast = ctor is not None and node.tag == _SEQ
+        items = []
         for i, item in enumerate(node.value):
             lines[loc + (i,)] = item.start_mark.line + 1
-            _walk(item, loc + (i,), lines)
+            value = _walk(item, loc + (i,), lines, ctor if fast else None, dups)
+            if fast:
+                items.append(value)
+        if ctor is not None and not fast:
+            return ctor.construct_object(node, deep=True)
+        return items if fast else None
     return None
+
+
+class _ListKey(Exception):
+    """A list or mapping used as a key: ``yaml.load`` refuses the document."""
 
 
 class _DuplicateKey(Exception):
@@ -158,6 +209,57 @@ _Loader.add_implicit_resolver(
     re.compile(r"^[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?$"),
     list("-+0123456789"),
 )
+
+
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """The same loader on libyaml's C parser: a 10,000-station stations.yaml parses
+        in about a second instead of tens of seconds (bench/bench_yaml.py).
+
+        libyaml composes in C, so anchors cannot be refused while composing:
+        ``parse_yaml`` only gives it text in which no anchor or alias can start.
+        """
+
+        def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+            # A plain value's tag depends on its text alone (no path resolvers here), and a
+            # province file repeats the same few values ('loudspeaker', '05:30-05:45')
+            # thousands of times: each is resolved once per file.
+            if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            try:
+                cache = self._resolved
+            except AttributeError:
+                cache = self._resolved = {}
+            key = (value, implicit)
+            tag = cache.get(key)
+            if tag is None:
+                tag = cache[key] = super().resolve(kind, value, implicit)
+            return tag
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _C_LOADER: type | None = _CLoader
+else:  # PyYAML built without libyaml: the pure-Python parser, same results, slower
+    _C_LOADER = None
+_PY_LOADER: type = _Loader
+
+# Where an anchor '&a' or alias '*a' could start a node (line start, after indentation,
+# '- ', ': ', '[', ',' ...). Text without such a place is safe for libyaml; text with one
+# (or '*' in a quoted USSD code '*123#') takes the pure-Python path, which refuses them.
+# So do tabs (libyaml takes 'a:<Tab>b', PyYAML refuses it and the officer is told) and
+# the rare Unicode line breaks, so that both parsers count lines the same way.
+_PURE_PYTHON_ONLY = re.compile(r"(?:^|[\s\[\]{},:?-])[&*]|[\t\x85\u2028\u2029]")
+
+
+def _libyaml_reads_as_pyyaml(text: str) -> bool:
+    """False when libyaml might read the text differently from PyYAML (or take what
+    PyYAML refuses): anchors, tabs, Unicode line breaks, and a '?' outside a comment line
+    (PyYAML ends a plain value at '?' inside [ ] and { }, libyaml does not)."""
+    if _PURE_PYTHON_ONLY.search(text):
+        return False
+    if "?" in text:
+        return all("?" not in ln or ln.lstrip().startswith("#") for ln in text.split("\n"))
+    return True
 
 
 FIX_SYNTAX = (
@@ -254,13 +356,46 @@ def _trap_before(source: list[str], upto: int) -> tuple[int, str, str] | None:
     return None
 
 
-def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
-    """Parse YAML text into a YamlDoc; syntax errors name the line and the likely fix."""
+def _compose_and_build(
+    text: str, loader_cls: type
+) -> tuple[Any, dict[tuple[Any, ...], int], list[_DuplicateKey]]:
+    """One pass over the text: the node tree, then its data and lines in one walk."""
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[tuple[Any, ...], int] = {}
+        dups: list[_DuplicateKey] = []
+        try:
+            data = None if node is None else _walk(node, (), lines, loader, dups)
+        except _ListKey:
+            yaml.load(text, Loader=loader_cls)  # raises the ConstructorError yaml.load gave
+            raise
+        return data, lines, dups
+    finally:
+        loader.dispose()
+
+
+def parse_yaml(
+    text: str, path: Path, line_offset: int = 0, *, loader: type | None = None
+) -> YamlDoc:
+    """Parse YAML text into a YamlDoc; syntax errors name the line and the likely fix.
+
+    ``loader``: force ``_PY_LOADER`` or ``_C_LOADER`` (tests, bench). By default libyaml
+    reads the text when it is available and no anchor can hide in it; any error is
+    then read again by the pure-Python parser, whose messages the explanations know.
+    """
     # Word and web pages paste non-breaking spaces; YAML does not take them as spaces.
     text = text.replace("\u00a0", " ")
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        parsed = None
+        if loader is None and _C_LOADER is not None and _libyaml_reads_as_pyyaml(text):
+            try:
+                parsed = _compose_and_build(text, _C_LOADER)
+            except yaml.YAMLError:
+                parsed = None  # said again below with the pure-Python parser's words
+        if parsed is None:
+            parsed = _compose_and_build(text, loader or _PY_LOADER)
+        data, lines, dups = parsed
     except _AliasFound as found:
         line = found.mark.line + 1 + line_offset
         sign = "*" if found.alias else "&"
@@ -299,17 +434,14 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"Lỗi YAML: {exc}", where=str(path), fix=FIX_SYNTAX) from None
-    lines: dict[tuple[Any, ...], int] = {}
-    if node is not None:
-        try:
-            _walk(node, (), lines)
-        except _DuplicateKey as dup:
-            raise InputError(
-                f"Mục '{dup.key}' được viết hai lần (dòng {dup.first + line_offset} "
-                f"và dòng {dup.second + line_offset})",
-                where=f"{path}, dòng {dup.second + line_offset}, mục '{dup.key}'",
-                fix="giữ một dòng, xóa dòng còn lại",
-            ) from None
+    if dups:
+        dup = dups[0]
+        raise InputError(
+            f"Mục '{dup.key}' được viết hai lần (dòng {dup.first + line_offset} "
+            f"và dòng {dup.second + line_offset})",
+            where=f"{path}, dòng {dup.second + line_offset}, mục '{dup.key}'",
+            fix="giữ một dòng, xóa dòng còn lại",
+        )
     return YamlDoc(path=Path(path), data=data, lines=lines, line_offset=line_offset)
 
 
