@@ -198,7 +198,7 @@ def only_approved(project: Project) -> None:
     The one place approval is enforced: every command that makes or plays something
     loads the project through ``load_project(strict=False)``, which calls this.
     """
-    if not approval_required(project.root):
+    if project.schedule.approval != REQUIRED:  # parsed once with the schedule
         return
     book = Approvals(console_db(project.root))
     if not book.has_baseline():

@@ -328,6 +328,7 @@ def load_schedule(
         campaigns=campaigns,
         oneoffs=oneoffs,
         sources=sources,
+        approval=head.approval,
     )
 
 

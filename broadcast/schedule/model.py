@@ -237,6 +237,7 @@ class Schedule(BaseModel):
     campaigns: list[Campaign]
     oneoffs: list[OneOff]
     sources: dict[str, Path] = Field(default_factory=dict)
+    approval: Literal["off", "required"] = "off"  # StationsFile.approval
 
     def resolve_targets(self, names: list[str]) -> list[str]:
         """Station ids for a list of station ids and group names, in station order."""
