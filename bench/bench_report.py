@@ -102,9 +102,7 @@ def main() -> None:
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
         t = time.perf_counter()
-        lines = compare(
-            log, schedule, scripts, start, end, dt.datetime(2027, 1, 2, tzinfo=TZ)
-        )
+        lines = compare(log, schedule, scripts, start, end, dt.datetime(2027, 1, 2, tzinfo=TZ))
         spent = time.perf_counter() - t
         required = sum(ln.required for ln in lines)
         aired = sum(ln.aired for ln in lines)
