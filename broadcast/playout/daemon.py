@@ -388,6 +388,15 @@ class Daemon:
         _, sid, day, slot = str(event.job_id).split(":", 3)
         self._skip_rest(sid, day, slot, "máy không chạy vào giờ phát (quá thời gian cho phép)")
 
+    def _skip(
+        self, sid: str, day: str, slot: str, seq: int, item: Any, file: str, why: str
+    ) -> bool:
+        """Log one entry as not played (once: the ledger decides); True if this call did."""
+        if not self.ledger.claim(day, sid, slot, seq, file, "skipped"):
+            return False
+        self._record(sid, day, slot, item, self.clock(), None, "skipped", why)
+        return True
+
     def _skip_rest(self, sid: str, day: str, slot: str, why: str, after: int = -1) -> None:
         order = self._running_orders(dt.date.fromisoformat(day)).get(sid)
         if order is None:
@@ -396,8 +405,7 @@ class Daemon:
         for seq, item in enumerate(order.by_slot().get(slot, [])):
             if seq <= after:
                 continue
-            if self.ledger.claim(day, sid, slot, seq, item.file, "skipped"):
-                self._record(sid, day, slot, item, self.clock(), None, "skipped", why)
+            if self._skip(sid, day, slot, seq, item, item.file, why):
                 skipped += 1
         if skipped:
             log.warning(
@@ -492,17 +500,7 @@ class Daemon:
                     )
                     return
                 if self.clock() + dt.timedelta(seconds=item.duration_s) > deadline:
-                    if self.ledger.claim(day, sid, slot, seq, item.file, "skipped"):
-                        self._record(
-                            sid,
-                            day,
-                            slot,
-                            item,
-                            self.clock(),
-                            None,
-                            "skipped",
-                            "hết khung giờ phát",
-                        )
+                    self._skip(sid, day, slot, seq, item, item.file, "hết khung giờ phát")
                     seq += 1
                     continue
                 claimed = self.ledger.claim(day, sid, slot, seq, item.file)
@@ -642,17 +640,9 @@ class Daemon:
             "title": q.title,
         }
         if not play:
-            if self.ledger.claim(day, sid, slot, 0, q.files[sid], "skipped"):
-                self._record(
-                    sid,
-                    day,
-                    slot,
-                    item,
-                    self.clock(),
-                    None,
-                    "skipped",
-                    "bản tin khẩn cấp đã quá cũ khi máy chạy lại",
-                )
+            self._skip(
+                sid, day, slot, 0, item, q.files[sid], "bản tin khẩn cấp đã quá cũ khi máy chạy lại"
+            )
             self._aired.add((q.id, sid))
             return
         with self._lock_for(sid):
