@@ -205,6 +205,14 @@ DIALECTS = ("north", "central", "south")
 def make_real_project(root: Path, n: int) -> dt.date:
     """The shipped scripts and campaign, with N stations (1 FM, N-1 loudspeaker clusters)
     in three dialects; returns the campaign's first day."""
+    write_province(root, n)
+    from broadcast.project import load_project
+
+    return min(c.start for c in load_project(root).schedule.campaigns)
+
+
+def write_province(root: Path, n: int) -> Path:
+    """Write the project of :func:`make_real_project`; returns its stations.yaml."""
     import shutil
 
     import yaml
@@ -230,12 +238,9 @@ def make_real_project(root: Path, n: int) -> dt.date:
         "stations": stations,
         "groups": {"cac-xom": [s["id"] for s in stations[1:]]},
     }
-    (root / "schedules" / "stations.yaml").write_text(
-        yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8"
-    )
-    from broadcast.project import load_project
-
-    return min(c.start for c in load_project(root).schedule.campaigns)
+    path = root / "schedules" / "stations.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
 
 
 def _rss_kb(pid: int) -> int:

@@ -21,7 +21,6 @@ Prints min and median seconds of each. See README, "Benchmarks".
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -33,34 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def make_project(root: Path, n: int) -> Path:
     """bench_province's project (shipped scripts and campaign) with N stations."""
-    import shutil
+    from bench.bench_province import write_province
 
-    import yaml
-
-    from bench.bench_province import DIALECTS, REPO
-
-    shutil.copytree(REPO / "scripts", root / "scripts")
-    (root / "schedules").mkdir(parents=True)
-    for f in (REPO / "schedules").glob("*.yaml"):
-        if f.name != "stations.yaml":
-            shutil.copy(f, root / "schedules" / f.name)
-    shipped = yaml.safe_load((REPO / "schedules" / "stations.yaml").read_text("utf-8"))
-    stations = [dict(shipped["stations"][0])]
-    for i in range(1, n):
-        st = json.loads(json.dumps(shipped["stations"][1]))
-        st.update(id=f"xom-{i:05d}", name=f"Loa truyền thanh xóm {i}")
-        st["dialect"] = DIALECTS[i % 3]
-        stations.append(st)
-    doc = {
-        "commune": "Tỉnh thử",
-        "timezone": shipped.get("timezone", "Asia/Ho_Chi_Minh"),
-        "defaults": shipped["defaults"],
-        "stations": stations,
-        "groups": {"cac-xom": [s["id"] for s in stations[1:]]},
-    }
-    path = root / "schedules" / "stations.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
-    return path
+    return write_province(root, n)
 
 
 def timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
