@@ -26,9 +26,9 @@ warnings.filterwarnings("ignore", message="Using `httpx`")
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from broadcast.approval import console_db  # noqa: E402
+from broadcast.project.accounts import Store  # noqa: E402
+from broadcast.project.approval import console_db  # noqa: E402
 from broadcast.web.app import create_app  # noqa: E402
-from broadcast.web.store import Store  # noqa: E402
 
 PASSWORD = "mat-khau-do-thu"
 

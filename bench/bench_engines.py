@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from broadcast.schedule.model import Dialect, VoiceSettings
+from broadcast.project.schedule import Dialect, VoiceSettings
 from broadcast.speech.cache import SpeechCache
 from broadcast.speech.registry import ENGINES
 from broadcast.speech.speaker import Speaker

@@ -5,7 +5,7 @@
 
 Copies the shipped project to a temp folder, adds scripts dense with phone numbers,
 dates, amounts and addresses (the ones word counts underestimate), plans with the
-durations ``plan`` uses (:class:`broadcast.estimate.Estimator`, in a scratch folder of its
+durations ``plan`` uses (:class:`broadcast.schedule.estimate.Estimator`, in a scratch folder of its
 own: nothing rendered, no speech shared with the build), then builds the same days for
 real in another folder and compares every bulletin
 of every station's running order. Also prints what the old word-count estimate would
@@ -59,9 +59,9 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=4)  # 12 scripts, 3 a day: all air
     args = ap.parse_args()
 
-    from broadcast.build import build
-    from broadcast.estimate import Estimator
-    from broadcast.project import load_project
+    from broadcast.build.day import build
+    from broadcast.project.loader import load_project
+    from broadcast.schedule.estimate import Estimator
     from broadcast.schedule.planner import Planner, estimate_duration
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -43,8 +43,8 @@ DIRECTIVE = {"number": "3316/UBND-VHTT", "date": "22/11/2024", "issuer": "UBND h
 
 
 def make_project(n: int):  # type: ignore[no-untyped-def]
-    from broadcast.schedule.model import Campaign, Schedule, Station
-    from broadcast.scripts import Script, ScriptMeta
+    from broadcast.project.schedule import Campaign, Schedule, Station
+    from broadcast.project.scripts import Script, ScriptMeta
 
     stations = {}
     for i in range(n):
@@ -148,11 +148,11 @@ def run_plan(n: int) -> dict[str, float]:
 
 
 def run_write(n: int) -> dict[str, float]:
-    from broadcast.build import entries_for, note_docs, playlist_path, session_docs
-    from broadcast.render import Bulletin
-    from broadcast.schedule.jingles import JingleFile
+    from broadcast.build.day import entries_for, note_docs, playlist_path, session_docs
+    from broadcast.playlists.m3u8 import Batch, write_playlist
+    from broadcast.render.jingles import JingleFile
+    from broadcast.render.renderer import Bulletin
     from broadcast.schedule.planner import plan_day
-    from broadcast.schedule.playlists import Batch, write_playlist
 
     sched, scripts = make_project(n)
     day = START
@@ -206,7 +206,7 @@ def make_real_project(root: Path, n: int) -> dt.date:
     """The shipped scripts and campaign, with N stations (1 FM, N-1 loudspeaker clusters)
     in three dialects; returns the campaign's first day."""
     write_province(root, n)
-    from broadcast.project import load_project
+    from broadcast.project.loader import load_project
 
     return min(c.start for c in load_project(root).schedule.campaigns)
 

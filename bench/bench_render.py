@@ -36,9 +36,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from broadcast.audio.export import encode_mp3  # noqa: E402
-from broadcast.project import load_project  # noqa: E402
-from broadcast.render import Renderer  # noqa: E402
-from broadcast.scripts import parse_script  # noqa: E402
+from broadcast.project.loader import load_project  # noqa: E402
+from broadcast.project.scripts import parse_script  # noqa: E402
+from broadcast.render.renderer import Renderer  # noqa: E402
 from broadcast.speech.espeak import EspeakEngine  # noqa: E402
 from broadcast.text.spoken import spoken  # noqa: E402
 

@@ -21,7 +21,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from broadcast.project import load_project
+from broadcast.project.loader import load_project
 from broadcast.report.asrun import AsRunLog, damage
 from broadcast.report.compliance import TZ, compare
 from broadcast.report.recover import recover

@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from broadcast.atomic import remove_left_over  # noqa: E402
-from broadcast.encodings import guess  # noqa: E402
 from broadcast.errors import BroadcastError  # noqa: E402
-from broadcast.legacy_charsets import tcvn3_table, vni_table  # noqa: E402
-from broadcast.project import load_project  # noqa: E402
+from broadcast.files.atomic import remove_left_over  # noqa: E402
+from broadcast.files.encodings import guess  # noqa: E402
+from broadcast.files.legacy_charsets import tcvn3_table, vni_table  # noqa: E402
+from broadcast.project.loader import load_project  # noqa: E402
 
 LAUGHS = (
     "a: &a ["

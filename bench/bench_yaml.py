@@ -54,8 +54,8 @@ def main() -> None:
 
     import yaml
 
-    from broadcast import sources
-    from broadcast.project import load_project
+    from broadcast.files import sources
+    from broadcast.project.loader import load_project
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

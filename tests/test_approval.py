@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from broadcast.approval import BASELINE_BY, Approvals, console_db, file_hash
 from broadcast.cli import cli
 from broadcast.errors import BroadcastError
-from broadcast.project import load_project
+from broadcast.project.approval import BASELINE_BY, Approvals, console_db, file_hash
+from broadcast.project.loader import load_project
 
 
 def require_approval(root: Path) -> None:

@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from broadcast import atomic
+from broadcast.files import atomic
 
 
 def test_write_replaces_whole_file_and_leaves_no_temp(tmp_path):

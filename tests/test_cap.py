@@ -1,6 +1,6 @@
 """CAP 1.2: export an emergency as an alert, check it, read it back, cancel it, refuse bad files.
 
-The structure checks are written from the CAP 1.2 standard (broadcast/cap.py); the
+The structure checks are written from the CAP 1.2 standard (broadcast/emergency/cap.py); the
 round trip goes through the real command (real render of a short bulletin).
 """
 
@@ -17,7 +17,8 @@ import time_machine
 from click.testing import CliRunner
 from lxml import etree
 
-from broadcast.cap import (
+from broadcast.cli import cli, main
+from broadcast.emergency.cap import (
     NS,
     Alert,
     CapError,
@@ -30,8 +31,7 @@ from broadcast.cap import (
     to_xml,
     vietnamese_info,
 )
-from broadcast.cli import cli, main
-from broadcast.scripts import Priority, parse_script
+from broadcast.project.scripts import Priority, parse_script
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ)

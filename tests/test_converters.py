@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from broadcast.converters import to_seconds
+from broadcast.project.converters import to_seconds
 
 
 @pytest.mark.parametrize(

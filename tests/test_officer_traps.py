@@ -184,7 +184,7 @@ def test_misspelt_field_gets_did_you_mean(project_root):
     ],
 )
 def test_vietnamese_priority_names_are_accepted(project_root, word, level):
-    from broadcast.project import load_project
+    from broadcast.project.loader import load_project
 
     write(
         project_root / "scripts" / "hoan-tien-dien.md",
@@ -270,7 +270,7 @@ def test_alias_in_script_header_is_refused(project_root):
 
 def _legacy_bytes(text: str, encoding: str) -> bytes:
     """``text`` as a TCVN3 or VNI font file would store it (the inverse of our tables)."""
-    from broadcast.legacy_charsets import tcvn3_table, vni_table
+    from broadcast.files.legacy_charsets import tcvn3_table, vni_table
 
     if encoding == "tcvn3":
         inverse = {v: k for k, v in tcvn3_table().items()}
@@ -290,7 +290,7 @@ def _legacy_bytes(text: str, encoding: str) -> bytes:
     ],
 )
 def test_known_legacy_samples_convert(raw, meant):
-    from broadcast.encodings import guess
+    from broadcast.files.encodings import guess
 
     found = guess(raw)
     assert found is not None and found.text == meant
@@ -402,7 +402,7 @@ def _killed_writer(target: Path) -> Path:
 
 
 def test_next_build_removes_a_killed_writers_temp_at_once(small_root, tmp_path):
-    from broadcast import atomic
+    from broadcast.files import atomic
 
     out = tmp_path / "out"
     folder = out / "bulletins" / "xom-a"
@@ -425,7 +425,7 @@ def test_disk_full_names_the_file_and_what_frees_space_with_sizes(
 ):
     import errno
 
-    from broadcast import atomic
+    from broadcast.files import atomic
 
     out = tmp_path / "out"
     cached = out / "cache" / "speech" / "espeak" / "ab" / "ab12.wav"
@@ -485,7 +485,7 @@ def test_second_build_says_who_holds_the_output_and_ctrl_c_stops_cleanly(
 ):
     import os
 
-    from broadcast import build as build_module
+    from broadcast.build import day as build_module
 
     out = tmp_path / "out"
     waited: list[float] = []
@@ -511,7 +511,7 @@ def test_second_build_says_who_holds_the_output_and_ctrl_c_stops_cleanly(
 def test_second_build_that_waits_too_long_names_the_holder(small_root, tmp_path, monkeypatch):
     from filelock import Timeout
 
-    from broadcast import build as build_module
+    from broadcast.build import day as build_module
 
     def too_long(lock, timeout):
         raise Timeout(str(lock.lock_file))
@@ -614,7 +614,7 @@ def test_a_command_that_must_write_a_read_only_output_exits_2_naming_it(
 def test_build_into_a_read_only_folder_exits_2_naming_it(small_root, tmp_path, monkeypatch):
     import errno
 
-    from broadcast import build as build_module
+    from broadcast.build import day as build_module
 
     out = tmp_path / "out"
 

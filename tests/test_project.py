@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from broadcast.errors import BroadcastError, ValidationErrors
-from broadcast.project import load_project
+from broadcast.project.loader import load_project
 
 
 def _errors(root, strict: bool = True) -> list[str]:
@@ -135,9 +135,9 @@ def test_a_held_output_lock_becomes_a_clear_error(small_root, tmp_path):
     import datetime as dt
     import multiprocessing
 
-    from broadcast.build import LOCK_NAME, build
+    from broadcast.build.day import LOCK_NAME, build
+    from broadcast.build.prune import prune_bulletins
     from broadcast.errors import LockBusyError
-    from broadcast.prune import prune_bulletins
 
     out = tmp_path / "out"
     (out / "bulletins").mkdir(parents=True)

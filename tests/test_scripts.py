@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from broadcast.errors import InputError, ValidationErrors
-from broadcast.scripts import Priority, load_script, parse_script
+from broadcast.project.scripts import Priority, load_script, parse_script
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD = """---

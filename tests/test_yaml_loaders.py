@@ -14,9 +14,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadcast import sources
 from broadcast.errors import InputError
-from broadcast.sources import parse_yaml
+from broadcast.files import sources
+from broadcast.files.sources import parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 LOADERS = [

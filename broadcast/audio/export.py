@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import atomic
+from ..files import atomic
 from .ffmpeg import run_ffmpeg
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..build import BuildResult, build
-from ..project import Project
+from ..build.day import BuildResult, build
+from ..project.loader import Project
 from .options import (
     apply_engines,
     check_stations,

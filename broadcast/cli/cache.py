@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..prune import prune_bulletins
+from ..build.prune import prune_bulletins
 from ..speech.cache import SpeechCache
 from .options import out_option, resolve_out, root_option, today
 

@@ -10,7 +10,7 @@ import click
 
 from ..audio.ffmpeg import read_audio
 from ..errors import BroadcastError, InputError, ValidationErrors
-from ..project import Project, load_project
+from ..project.loader import Project, load_project
 from .options import root_option
 
 
@@ -57,8 +57,8 @@ def run_check(root: Path) -> Project:
         f"Đã kiểm tra: {len(project.scripts)} kịch bản, {len(s.stations)} đài, "
         f"{len(s.campaigns)} chiến dịch, {len(s.oneoffs)} bản tin riêng. Không có lỗi."
     )
-    from ..estimate import Estimator
-    from ..project import schedule_warnings
+    from ..project.loader import schedule_warnings
+    from ..schedule.estimate import Estimator
     from .options import resolve_out
 
     with ExitStack() as stack:

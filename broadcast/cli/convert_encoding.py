@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from .. import atomic
-from ..encodings import LABELS, decode, guess
 from ..errors import InputError
+from ..files import atomic
+from ..files.encodings import LABELS, decode, guess
 
 CHOICES = ("auto", "utf-16", "tcvn3", "vni", "cp1258")
 PREVIEW_LINES = 12

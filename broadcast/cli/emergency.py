@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from .. import atomic
-from ..build import build, playlist_path
-from ..cap import (
+from ..build.day import build, playlist_path
+from ..emergency.cap import (
     CATEGORIES,
     MIME_MP3,
     CapError,
@@ -25,14 +24,15 @@ from ..cap import (
     to_xml,
     vietnamese_info,
 )
+from ..emergency.queue import enqueue, queue_path, queued_alerts, withdraw
 from ..errors import InputError
-from ..project import Project
-from ..render import Renderer
-from ..schedule.emergency import enqueue, queue_path, queued_alerts, withdraw
-from ..schedule.model import EmergencyPolicy
+from ..files import atomic
+from ..playlists.usb import ascii_slug
+from ..project.loader import Project
+from ..project.schedule import EmergencyPolicy
+from ..project.scripts import Script, load_script
+from ..render.renderer import Renderer
 from ..schedule.planner import QueuedBulletin
-from ..schedule.usb import ascii_slug
-from ..scripts import Script, load_script
 from ..vocabulary import TIMEZONE
 from .options import load_for_work, out_option, resolve_out, root_option
 

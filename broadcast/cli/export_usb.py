@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..schedule.usb import export_day, remove_past_days
+from ..playlists.usb import export_day, remove_past_days
 from .options import (
     check_stations,
     date_option,

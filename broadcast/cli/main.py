@@ -96,7 +96,7 @@ def _os_fix(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         from pathlib import Path
 
-        from ..diskspace import space_advice
+        from ..build.diskspace import space_advice
 
         return space_advice(Path(exc.filename or ".").resolve()) + "."
     return "kiểm tra quyền ghi, dung lượng ổ đĩa và đường dẫn."

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from ..project import LEXICON_FILE
-from ..sources import read_text
+from ..files.sources import read_text
+from ..project.loader import LEXICON_FILE
 from ..text.lexicon import load_lexicon
 from ..text.spoken import spoken
 from .options import root_option

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from ..converters import to_date
 from ..errors import InputError, SkippedScripts
-from ..project import Project, load_project
+from ..project.converters import to_date
+from ..project.loader import Project, load_project
 from ..vocabulary import TIMEZONE
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -1,6 +1,6 @@
 """``broadcast plan``: what airs where and when, as a table, without rendering anything.
 
-Durations are measured from the spoken text (:mod:`broadcast.estimate`): synthesized
+Durations are measured from the spoken text (:mod:`broadcast.schedule.estimate`): synthesized
 speech, no MP3; before any build the speech goes to a scratch folder.
 """
 
@@ -14,9 +14,9 @@ from tempfile import TemporaryDirectory
 
 import click
 
-from ..estimate import Estimator
-from ..project import Project
-from ..schedule.emergency import KEEP, load_queue
+from ..emergency.queue import KEEP, load_queue
+from ..project.loader import Project
+from ..schedule.estimate import Estimator
 from ..schedule.notes import Note, summarize
 from ..schedule.planner import DayPlan, Planner
 from .options import (

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..project import script_path_error
-from ..render import Renderer
-from ..scripts import load_script
+from ..project.loader import script_path_error
+from ..project.scripts import load_script
+from ..render.renderer import Renderer
 from .options import (
     apply_engines,
     check_stations,

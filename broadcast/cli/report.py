@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from .. import atomic
 from ..errors import BroadcastError, InputError
-from ..project import Project, load_project
+from ..files import atomic
+from ..project.loader import Project, load_project
 from ..report.approvals import approval_rows
 from ..report.asrun import MIGRATIONS, AsRunError, AsRunLog, ReadOnlyAsRunLog, asrun_path, damage
 from ..report.compliance import TZ, compare

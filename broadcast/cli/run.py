@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from ..build import build
-from ..converters import to_time
+from ..build.day import build
 from ..playout.daemon import DEFAULT_GRACE_S, DEFAULT_PLAYER, DEFAULT_POLL_S, Daemon
 from ..playout.player import DEFAULT_FADE_S
-from ..project import Project
+from ..project.converters import to_time
+from ..project.loader import Project
 from .options import load_for_work, out_option, resolve_out, root_option
 
 log = logging.getLogger(__name__)

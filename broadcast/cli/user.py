@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from ..approval import console_db
+from ..project.approval import console_db
 from .options import root_option
 
 
 def _store(root: Path):  # type: ignore[no-untyped-def]
-    from ..web.store import Store  # argon2 is loaded only for this command
+    from ..project.accounts import Store
 
     return Store(console_db(root))
 

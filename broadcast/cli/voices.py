@@ -15,7 +15,7 @@ from .options import root_option
 def _station_options(root: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
     """Engine options from the project's stations (the first station that sets them)."""
     try:
-        from ..project import load_project
+        from ..project.loader import load_project
 
         project = load_project(root)
     except BroadcastError:

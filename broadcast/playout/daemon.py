@@ -12,7 +12,7 @@ What it does, all in Asia/Ho_Chi_Minh:
 - **Play each session.** One job per station and session (``session:STATION:DAY:HHMM``)
   runs the player command (``auto``: ffplay, mpv or cvlc if installed, else the bundled
   ffmpeg; or e.g. ``mpv --no-video {file}``, ``{station}`` replaced too) for each entry of the
-  session in the JSON running order (read with :mod:`broadcast.schedule.running_order`;
+  session in the JSON running order (read with :mod:`broadcast.playlists.running_order`;
   one it cannot read is logged with its file and fix, and counted in ``unreadable``), one
   after the other, prints one line per entry it starts (logger ``broadcast.playout.onair``)
   and records each bulletin in the as-run log (``broadcast.report.asrun``).
@@ -55,10 +55,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..emergency.queue import load_queue, queue_path
+from ..playlists.running_order import Item, RunningOrder, kind_label, read_day
 from ..report.asrun import AsRunLog, asrun_path
-from ..schedule.emergency import load_queue, queue_path
 from ..schedule.planner import QueuedBulletin
-from ..schedule.running_order import Item, RunningOrder, kind_label, read_day
 from ..vocabulary import TIMEZONE
 from . import player as players
 from .lock import DaemonLock

@@ -34,8 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import atomic
 from ..audio.ffmpeg import ffmpeg_exe
+from ..files import atomic
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..approval import Approval, Approvals, approval_required, console_db, file_hash
 from ..errors import BroadcastError
-from ..scripts import load_script
+from ..project.approval import Approval, Approvals, approval_required, console_db, file_hash
+from ..project.scripts import load_script
 from ..vocabulary import TIMEZONE
 from .asrun import AsRunLog
 

@@ -286,8 +286,8 @@ class AsRunLog:
 
     def record_running_order(self, json_path: Path) -> None:
         """:meth:`record_planned` from a JSON running order written by ``build``
-        (:class:`~broadcast.schedule.running_order.RunningOrderError` if unreadable)."""
-        from ..schedule.running_order import read_running_order
+        (:class:`~broadcast.playlists.running_order.RunningOrderError` if unreadable)."""
+        from ..playlists.running_order import read_running_order
 
         order = read_running_order(Path(json_path))
         self.record_planned(order.date, order.station.id, [i.as_dict() for i in order.items])

@@ -30,9 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from ..schedule.model import Schedule
+from ..project.schedule import Schedule
+from ..project.scripts import Script
 from ..schedule.planner import plan_day
-from ..scripts import Script
 from ..vocabulary import TIMEZONE
 from .asrun import AsRunLog, Play
 

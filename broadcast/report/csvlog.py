@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..converters import to_time
 from ..errors import BroadcastError, InputError, ValidationErrors
+from ..project.converters import to_time
 from ..vocabulary import TIMEZONE
 from .asrun import AsRunLog, Planned
 

@@ -17,7 +17,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from .. import atomic
+from ..files import atomic
 from . import approvals as appx
 from .report import (
     COMPLIANCE_HEADER,

@@ -20,10 +20,10 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from .. import atomic
 from ..errors import InputError
-from ..schedule.running_order import kind_label, read_running_order
-from ..scripts import load_script
+from ..files import atomic
+from ..playlists.running_order import kind_label, read_running_order
+from ..project.scripts import load_script
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
 KINDS = {"fm": "đài FM", "loudspeaker": "cụm loa"}

@@ -6,9 +6,9 @@ a slot outside every window of a station, bulletins moved or dropped for room, a
 longer than any session of a station that should air it, a campaign on days
 ``limits.weekdays`` excludes, and a campaign or one-off that can never air at all (no
 valid script on its days, no station, every slot outside the windows). Overlapping
-windows are refused when the schedule is loaded (:class:`broadcast.schedule.model.Station`).
+windows are refused when the schedule is loaded (:class:`broadcast.project.schedule.Station`).
 Durations come from ``durations`` (``check`` measures the spoken text,
-:mod:`broadcast.estimate`), or from the word count when none is given.
+:mod:`broadcast.schedule.estimate`), or from the word count when none is given.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from ..scripts import Script
-from .model import Schedule
+from ..project.schedule import Schedule
+from ..project.scripts import Script
 from .notes import RULES
 from .planner import DayPlan, Durations, Note, Planner, slot_outside_windows
 

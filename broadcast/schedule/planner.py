@@ -69,8 +69,8 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from ..scripts import Priority, Script
-from .model import NOON, Campaign, Schedule, Station
+from ..project.schedule import NOON, Campaign, Schedule, Station
+from ..project.scripts import Priority, Script
 from .notes import Note, hm, make_note, mmss
 
 __all__ = [
@@ -88,7 +88,7 @@ __all__ = [
 #: When a station has no windows, named sessions air at these times.
 DEFAULT_SESSIONS = {"morning": dt.time(5, 30), "evening": dt.time(17, 0)}
 #: Estimate: eSpeak NG at ``rate`` "words" a minute reads ~1.3x that many Vietnamese
-#: syllables. Only a fallback: ``broadcast.estimate`` measures the real spoken text.
+#: syllables. Only a fallback: ``broadcast.schedule.estimate`` measures the real spoken text.
 SYLLABLES_PER_RATE_WORD = 1.3
 #: Built-in chimes (broadcast/audio/jingles.py), for the text-only fallback estimate.
 BUILTIN_JINGLE_S = {"intro": 2.86, "outro": 2.86, "between": 2.1, "station_id": 2.86}
@@ -798,7 +798,7 @@ class Planner:
     """Plans days for one schedule; holds only what it computed (durations, ledgers).
 
     ``durations(station, script)`` gives each bulletin's seconds (real ones after a
-    render, :mod:`broadcast.estimate` measured from the spoken text before, or
+    render, :mod:`broadcast.schedule.estimate` measured from the spoken text before, or
     :func:`estimate_duration` from word counts); ``queued`` are emergency bulletins.
     Planning days in order reuses each day's fairness ledger for the next; any day can
     also be planned alone: the ledger is then recomputed from the campaigns' earlier

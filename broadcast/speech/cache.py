@@ -35,7 +35,7 @@ import soundfile as sf
 from filelock import FileLock
 from pydub import AudioSegment
 
-from .. import atomic
+from ..files import atomic
 
 CACHE_VERSION = "1"
 LOCKS = ".locks"

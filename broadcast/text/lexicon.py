@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
-from ..sources import load_yaml
+from ..files.sources import load_yaml
 
 FIX_FORMAT = "viết mỗi dòng theo dạng  chữ viết: cách đọc  (ví dụ  UBND: ủy ban nhân dân)"
 

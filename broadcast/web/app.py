@@ -22,12 +22,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
 from ..errors import BroadcastError, LockBusyError
+from ..project.accounts import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLES, Store
+from ..project.approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
 from . import pages_ops, pages_scripts
 from .guard import csrf_ok, forbidden, page, render
 from .jobs import Jobs
-from .store import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLES, Store
 
 HERE = Path(__file__).parent
 SESSION_HOURS = 12

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from .store import User
+from ..project.accounts import User
 
 Handler = Callable[[Request], Awaitable[Response]]
 CSRF_FIELD = "csrf"

@@ -21,16 +21,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..build import build
-from ..converters import to_date
+from ..build.day import build
 from ..errors import InputError, SkippedScripts
-from ..project import load_project
+from ..project.converters import to_date
+from ..project.loader import load_project
+from ..project.scripts import load_script
 from ..report.approvals import HEADER as APPROVALS_HEADER
 from ..report.approvals import approval_rows, approvals_between
 from ..report.asrun import AsRunLog, asrun_path
 from ..report.report import build_report, tables, to_csv
 from ..schedule.planner import DayPlan
-from ..scripts import load_script
 from .guard import page, render
 from .jobs import Job
 
@@ -184,7 +184,7 @@ async def plan_page(request: Request) -> Response:
 
 
 class _JobProgress:
-    """The build's progress (broadcast.build.RenderProgress) as the job page shows it."""
+    """The build's progress (broadcast.build.day.RenderProgress) as the job page shows it."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
@@ -255,8 +255,8 @@ async def emergency_form(request: Request) -> Response:
 
 @page("operator")
 async def emergency_send(request: Request) -> Response:
-    from ..approval import check_script_id
     from ..cli.emergency import send_emergency
+    from ..project.approval import check_script_id
 
     form = request.state.form
     sid = check_script_id(str(form.get("script", "")))

@@ -17,8 +17,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import atomic
-from ..approval import (
+from ..errors import BroadcastError
+from ..files import atomic
+from ..files.sources import read_text
+from ..project.approval import (
     Approval,
     Approvals,
     approval_required,
@@ -26,13 +28,11 @@ from ..approval import (
     content_hash,
     file_hash,
 )
-from ..errors import BroadcastError
-from ..project import Project, load_project
-from ..render import Renderer
-from ..scripts import Script, load_script, parse_script
-from ..sources import read_text
+from ..project.loader import Project, load_project
+from ..project.scripts import Script, load_script, parse_script
+from ..project.validation import slug
+from ..render.renderer import Renderer
 from ..text.spoken import spoken
-from ..validation import slug
 from .guard import page, render
 from .scriptform import BODY, FIELDS, GENERAL, PRIORITIES, compose, errors_by_field, fields_of
 

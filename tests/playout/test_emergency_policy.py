@@ -11,8 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from broadcast.cli import cli
+from broadcast.emergency.queue import load_queue
 from broadcast.playout.daemon import Daemon
-from broadcast.schedule.emergency import load_queue
 
 BAO = (
     "---\nid: bao-so-9\ntitle: Khẩn cấp về bão số 9\ntopic: thiên tai\n"

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from broadcast.emergency.queue import enqueue
 from broadcast.playout.daemon import Daemon
 from broadcast.report.asrun import AsRunLog, asrun_path
-from broadcast.schedule.emergency import enqueue
 from broadcast.schedule.planner import QueuedBulletin
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

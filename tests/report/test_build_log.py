@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from broadcast.build import build
-from broadcast.project import load_project
+from broadcast.build.day import build
+from broadcast.project.loader import load_project
 from broadcast.report.asrun import AsRunLog, asrun_path
 from broadcast.report.preview import render_preview
 from broadcast.report.report import build_report

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from broadcast.cli import cli
-from broadcast.project import load_project
+from broadcast.project.loader import load_project
 from broadcast.report.asrun import AsRunLog, asrun_path
 from broadcast.report.compliance import compare
 from broadcast.report.docx import write_docx

@@ -17,9 +17,9 @@ import time_machine
 from click.testing import CliRunner
 from docx import Document
 
-from broadcast.approval import BASELINE_BY, Approvals, console_db, file_hash
 from broadcast.cli import cli
-from broadcast.project import load_project
+from broadcast.project.approval import BASELINE_BY, Approvals, console_db, file_hash
+from broadcast.project.loader import load_project
 from broadcast.report.asrun import AsRunLog, asrun_path
 
 from .conftest import at, planned_item

@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from broadcast.schedule.model import Campaign, OneOff, Schedule, Station
+from broadcast.project.schedule import Campaign, OneOff, Schedule, Station
+from broadcast.project.scripts import Script, ScriptMeta
 from broadcast.schedule.planner import DayPlan, plan_day
-from broadcast.scripts import Script, ScriptMeta
 
 DIRECTIVE = {"number": "3316/UBND-VHTT", "date": "22/11/2024", "issuer": "UBND huyện Phú Bình"}
 

@@ -429,7 +429,7 @@ def test_batch_flushes_only_its_own_files_and_nothing_when_nothing_changed(tmp_p
     batch with nothing to write (a warm rebuild) touches the disk not at all."""
     import os as _os
 
-    from broadcast.schedule import playlists
+    from broadcast.playlists import m3u8 as playlists
 
     def no_sync() -> None:
         raise AssertionError("os.sync() flushes the whole machine")
@@ -526,8 +526,8 @@ def test_an_output_folder_of_the_previous_layout_still_rebuilds(small_root, tmp_
     """Yesterday's folder: per-station bulletins with the station in the header,
     a WAV speech cache, playlists without announcements. It rebuilds to the new layout,
     reusing the cached speech, and leaves the old files for ``prune`` to remove."""
-    from broadcast.project import load_project
-    from broadcast.render import Renderer
+    from broadcast.project.loader import load_project
+    from broadcast.render.renderer import Renderer
     from broadcast.speech.cache import from_flac, to_wav
 
     out = tmp_path / "out"
@@ -686,7 +686,7 @@ def test_a_warm_rebuild_rewrites_the_as_run_log_only_where_it_differs(small_root
 def test_spawned_workers_build_the_same_day_as_forked_ones(small_root, tmp_path, monkeypatch):
     """A province's build spawns fresh workers (forks would copy its memory); they get
     only the project's paths and make the same files and playlists."""
-    from broadcast import build as build_mod
+    from broadcast.build import day as build_mod
 
     args = ["build", "--date", DAY, "--root", str(small_root), "--jobs", "2"]
     assert CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "fork")]).exit_code == 0

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
+from broadcast.project.scripts import Priority
 from broadcast.schedule.planner import QueuedBulletin, estimate_duration, plan_day
-from broadcast.scripts import Priority
 from tests.schedule.helpers import (
     campaign,
     counts,

@@ -13,8 +13,8 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from broadcast.project.scripts import Priority
 from broadcast.schedule.planner import Planner, campaign_scripts, plan_day
-from broadcast.scripts import Priority
 from tests.schedule.helpers import campaign, schedule, script, station
 
 START = dt.date(2026, 11, 23)  # a Monday

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from broadcast.build import build
+from broadcast.build.day import build
 from broadcast.cli.main import cli
 from broadcast.errors import BroadcastError
-from broadcast.estimate import Estimator
-from broadcast.project import load_project
-from broadcast.render import Renderer
+from broadcast.project.loader import load_project
+from broadcast.render.renderer import Renderer
+from broadcast.schedule.estimate import Estimator
 from broadcast.schedule.planner import Planner
 from tests.schedule.helpers import campaign, plan, schedule, script, scripts, station
 

@@ -10,12 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from broadcast.schedule.playlists import Entry, render_running_order
-from broadcast.schedule.running_order import (
-    RunningOrderError,
-    read_day,
-    read_running_order,
-)
+from broadcast.playlists.m3u8 import Entry, render_running_order
+from broadcast.playlists.running_order import RunningOrderError, read_day, read_running_order
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = dt.date(2026, 11, 25)
@@ -186,7 +182,7 @@ def test_asrun_log_records_planned_rows_from_a_schema_1_file(tmp_path):
 
 
 def test_prune_reports_an_unreadable_running_order_and_keeps_what_its_m3u8_names(tmp_path, caplog):
-    from broadcast.prune import referenced
+    from broadcast.build.prune import referenced
 
     out = tmp_path / "out"
     write(tmp_path, "xom-cau.json", "{ half")

@@ -20,7 +20,7 @@ from pydub import AudioSegment
 from pydub.generators import Sine
 
 from broadcast.audio.ffmpeg import run_ffmpeg
-from broadcast.schedule.model import Dialect
+from broadcast.project.schedule import Dialect
 from broadcast.speech import registry
 from broadcast.speech.base import Engine, EngineUnavailable
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcast.schedule.model import Dialect, VoiceSettings
+from broadcast.project.schedule import Dialect, VoiceSettings
 from broadcast.speech.base import Engine
 from broadcast.speech.cache import SpeechCache
 from broadcast.speech.speaker import Speaker

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from broadcast.cli import cli
 from broadcast.errors import EngineError, InputError
-from broadcast.project import load_project
-from broadcast.render import Renderer
-from broadcast.schedule.model import Dialect, VoiceSettings
+from broadcast.project.loader import load_project
+from broadcast.project.schedule import Dialect, VoiceSettings
+from broadcast.render.renderer import Renderer
 from broadcast.speech.cache import SpeechCache
 from broadcast.speech.speaker import Speaker
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcast.render import Renderer
+from broadcast.render.renderer import Renderer
 from broadcast.speech.base import EngineUnavailable
 from broadcast.speech.piper import PiperEngine
 
@@ -85,7 +85,7 @@ def test_new_model_changes_the_version(tmp_path: Path, tiny_voice: Path):
 
 @pytest.mark.slow
 def test_bulletin_spoken_by_piper(small_root: Path, tiny_voice: Path, tmp_path: Path):
-    from broadcast.project import load_project
+    from broadcast.project.loader import load_project
 
     project = load_project(small_root)
     st = project.schedule.stations["fm-thu"]

@@ -59,8 +59,8 @@ def test_script_on_stdin_reads_only_the_body(tmp_path: Path) -> None:
 
 def test_same_reading_as_render(tmp_path: Path) -> None:
     """On the shipped project: what render hands the engine is what normalize prints."""
-    from broadcast.project import load_project
-    from broadcast.render import Renderer
+    from broadcast.project.loader import load_project
+    from broadcast.render.renderer import Renderer
 
     project_ = load_project(REPO)
     renderer = Renderer(project_, tmp_path)

@@ -9,9 +9,9 @@ import pytest
 from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
-from broadcast.approval import console_db
+from broadcast.project.accounts import Store
+from broadcast.project.approval import console_db
 from broadcast.web.app import create_app
-from broadcast.web.store import Store
 
 PASSWORD = "mat-khau-du-dai"
 #: Argon2 at its cheapest: the tests check the flow, not the cost of a guess.

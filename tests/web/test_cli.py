@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from broadcast.approval import console_db
 from broadcast.cli import cli
 from broadcast.cli.serve import is_loopback
 from broadcast.errors import InputError
-from broadcast.web.store import Store
+from broadcast.project.accounts import Store
+from broadcast.project.approval import console_db
 
 
 def test_user_add_from_stdin_then_the_password_logs_in(small_root):

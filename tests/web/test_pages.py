@@ -10,9 +10,9 @@ import time
 from docx import Document
 from mutagen.mp3 import MP3
 
-from broadcast.approval import Approvals, console_db, file_hash
+from broadcast.project.accounts import Store
+from broadcast.project.approval import Approvals, console_db, file_hash
 from broadcast.report.asrun import AsRunLog, asrun_path
-from broadcast.web.store import Store
 
 from .conftest import csrf_of
 

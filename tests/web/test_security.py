@@ -7,8 +7,8 @@ import re
 import pytest
 from starlette.routing import Route
 
-from broadcast.approval import Approvals, console_db, file_hash
-from broadcast.web.store import MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Store
+from broadcast.project.accounts import MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Store
+from broadcast.project.approval import Approvals, console_db, file_hash
 
 from .conftest import PASSWORD, csrf_of, login
 

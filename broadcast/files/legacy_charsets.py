@@ -3,7 +3,7 @@
 Before Unicode, Vietnamese text was typed with the ABC keyboard and the ".Vn" fonts
 (TCVN3, TCVN 5712:1993 "ABC") or with VNI fonts (VNI-Windows). The bytes are plain
 Windows-1252 bytes; only the font made them look Vietnamese. Here each encoding is a
-table from the Windows-1252 characters to the real letters. :mod:`broadcast.encodings`
+table from the Windows-1252 characters to the real letters. :mod:`broadcast.files.encodings`
 uses them to recognise such a file and to convert it.
 """
 

@@ -28,8 +28,8 @@ from xml.etree.ElementTree import ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .errors import InputError
-from .scripts import Priority
+from ..errors import InputError
+from ..project.scripts import Priority
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 OLDER = {
@@ -536,7 +536,7 @@ def vietnamese_info(alert: Alert, where: str) -> Info:
 
 def script_id_for(alert: Alert) -> str:
     """A script id (``^[a-z0-9][a-z0-9-]*$``) made from the alert's identifier."""
-    from .schedule.usb import ascii_slug
+    from ..playlists.usb import ascii_slug
 
     return "cap-" + ascii_slug(alert.identifier, limit=48)
 

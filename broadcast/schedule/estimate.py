@@ -5,7 +5,7 @@ numbers, dates, amounts and addresses is short on the page and long on air (a 0:
 estimate rendered 89 s), and a plan built on that drops bulletins it promised. eSpeak NG
 speaks about 1,000x real time, so measuring is cheap: the header and body go through the
 same spoken form, the station's own speaker and the shared speech cache as a render
-(:meth:`broadcast.render.Renderer.speak`), and the parts are assembled as a render
+(:meth:`broadcast.render.renderer.Renderer.speak`), and the parts are assembled as a render
 assembles them (jingles, pauses, repeats). Nothing is encoded and nothing is written
 but the speech cache, which the build then reuses, so plan and build agree.
 
@@ -21,12 +21,12 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from .errors import BroadcastError
-from .project import Project
-from .render import Bulletin, Renderer
-from .schedule.model import Station
-from .schedule.planner import estimate_duration
-from .scripts import Script
+from ..errors import BroadcastError
+from ..project.loader import Project
+from ..project.schedule import Station
+from ..project.scripts import Script
+from ..render.renderer import Bulletin, Renderer
+from .planner import estimate_duration
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import atomic
+from ..files import atomic
 
 SCHEMA = 2
 
@@ -130,7 +130,7 @@ def render_running_order(
 class Batch:
     """Publish many files at once, each atomically: temp files, fsync, renames.
 
-    Same guarantee as :mod:`broadcast.atomic` (a reader or a crash sees the old file or
+    Same guarantee as :mod:`broadcast.files.atomic` (a reader or a crash sees the old file or
     the new one, never half of one). Only what this batch wrote is flushed: each temp
     file, then each folder after the renames; never ``os.sync()`` (the whole machine's
     buffers, other programs' included), and nothing at all when nothing changed (a warm

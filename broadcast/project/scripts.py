@@ -25,9 +25,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from ..errors import ScriptError
+from ..files.sources import YamlDoc, parse_yaml, read_text
 from .converters import plain_words, to_date
-from .errors import ScriptError
-from .sources import YamlDoc, parse_yaml, read_text
 from .validation import validate
 
 Date = Annotated[dt.date, BeforeValidator(to_date)]

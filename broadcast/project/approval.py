@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .errors import BroadcastError, InputError
-from .vocabulary import TIMEZONE
+from ..errors import BroadcastError, InputError
+from ..vocabulary import TIMEZONE
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .loader import Project
 
 CONSOLE_DIR = ".broadcast"
 CONSOLE_DB = "console.sqlite"
@@ -75,7 +75,7 @@ def now_text() -> str:
 
 def approval_required(root: Path) -> bool:
     """``approval: required`` in ``schedules/stations.yaml`` (validated by load_project)."""
-    from .sources import load_yaml
+    from ..files.sources import load_yaml
 
     path = Path(root) / "schedules" / "stations.yaml"
     if not path.is_file():

@@ -68,8 +68,8 @@ def _disk_full(exc: OSError, target: Path) -> None:
     """ENOSPC becomes a message naming the file and what frees space, with sizes."""
     if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
         return
-    from .diskspace import space_advice
-    from .errors import DiskFullError
+    from ..build.diskspace import space_advice
+    from ..errors import DiskFullError
 
     raise DiskFullError(
         f"Ổ đĩa đầy: không ghi được tệp {target}",

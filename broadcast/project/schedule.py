@@ -1,7 +1,7 @@
 """Typed schedule model: stations, groups, campaigns and one-off bulletins.
 
 Parsed once from ``schedules/*.yaml`` into these objects; every wrong field is reported
-with its file and line by :mod:`broadcast.validation`.
+with its file and line by :mod:`broadcast.project.validation`.
 """
 
 from __future__ import annotations
@@ -19,15 +19,9 @@ from pydantic import (
     model_validator,
 )
 
-from ..converters import to_date, to_name_list, to_seconds, to_time, to_weekday, to_window
-from ..scripts import Directive, Priority
-from ..vocabulary import (  # noqa: F401  (re-exported: older imports keep working)
-    TIMEZONE,
-    AudioSettings,
-    Dialect,
-    VoiceSettings,
-    _Strict,
-)
+from ..vocabulary import TIMEZONE, AudioSettings, Dialect, VoiceSettings, _Strict  # noqa: F401  (re-exported: older imports keep working)
+from .converters import to_date, to_name_list, to_seconds, to_time, to_weekday, to_window
+from .scripts import Directive, Priority
 
 Date = Annotated[dt.date, BeforeValidator(to_date)]
 Time = Annotated[dt.time, BeforeValidator(to_time)]
@@ -217,7 +211,7 @@ class StationsFile(_Strict):
     defaults: dict[str, Any] = Field(default_factory=dict)
     stations: list[dict[str, Any]] = Field(min_length=1)
     groups: dict[str, list[str]] = Field(default_factory=dict)
-    #: "required": only approved scripts air (broadcast/approval.py); "off" airs every script
+    #: "required": only approved scripts air (broadcast/project/approval.py); "off" airs every script
     approval: Literal["off", "required"] = "off"
 
 

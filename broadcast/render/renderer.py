@@ -39,18 +39,18 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from . import atomic
-from .audio.bulletin import BulletinParts, assemble
-from .audio.ffmpeg import read_audio
-from .audio.jingles import chime
-from .audio.master import master, master_many
-from .errors import EngineError
-from .project import Project
-from .schedule.model import Station
-from .scripts import Script
-from .speech.cache import SpeechCache
-from .speech.speaker import Speaker, Spoken
-from .text.spoken import spoken
+from ..audio.bulletin import BulletinParts, assemble
+from ..audio.ffmpeg import read_audio
+from ..audio.jingles import chime
+from ..audio.master import master, master_many
+from ..errors import EngineError
+from ..files import atomic
+from ..project.loader import Project
+from ..project.schedule import Station
+from ..project.scripts import Script
+from ..speech.cache import SpeechCache
+from ..speech.speaker import Speaker, Spoken
+from ..text.spoken import spoken
 
 #: standalone bulletins (station in the header): unchanged, so their files are reused
 RENDER_VERSION = "1"
@@ -174,7 +174,7 @@ class Renderer:
         if self._lexicon is None:
             self._lexicon = {}
             if self.project.lexicon_path is not None:
-                from .text.lexicon import load_lexicon
+                from ..text.lexicon import load_lexicon
 
                 self._lexicon = load_lexicon(self.project.lexicon_path)
         return self._lexicon
@@ -435,7 +435,7 @@ class Renderer:
     ) -> tuple[AudioSegment, tuple[Spoken, Spoken, Spoken]]:
         """The bulletin's audio before mastering (jingles, header, readings, pauses) and
         its spoken (header, body, again) parts: what a build encodes, and what ``plan``
-        measures without encoding (broadcast.estimate)."""
+        measures without encoding (broadcast.schedule.estimate)."""
         speaker = self.speaker(station)
         header_spoken, body_spoken = self.spoken_parts(station, script, standalone)
         body = body or speaker.speak(body_spoken)
@@ -466,7 +466,7 @@ class Renderer:
     def make_announcements(self, jobs: list[Job]) -> list[Bulletin]:
         """Make station announcements here, mastered together (one ffmpeg per group of
         like-encoded ones), their metadata published in one batch."""
-        from .schedule.playlists import Batch
+        from ..playlists.m3u8 import Batch
 
         out: list[Bulletin | None] = []
         todo: list[tuple[int, Job, Spoken, str]] = []

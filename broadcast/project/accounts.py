@@ -18,8 +18,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..approval import console_connection, now_text
 from ..errors import BroadcastError, InputError
+from .approval import console_connection, now_text
 
 ROLES = ("officer", "approver", "operator")
 ROLE_LABELS = {

@@ -23,8 +23,8 @@ from typing import Any
 
 from filelock import FileLock
 
-from .. import atomic
-from .planner import QueuedBulletin
+from ..files import atomic
+from ..schedule.planner import QueuedBulletin
 
 QUEUE = Path("emergency") / "queue.json"
 #: Entries older than this are left out of playlists and of the daemon's polls.

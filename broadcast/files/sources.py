@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import InputError
 from .encodings import guess, utf16_without_bom
-from .errors import InputError
 
 FIX_ENCODING = (
     "mở tệp bằng Notepad, chọn File > Save As, Encoding: UTF-8, rồi lưu lại "

@@ -16,8 +16,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import atomic
-from .model import Station
+from ..files import atomic
+from ..project.schedule import Station
 
 TITLES = {"station_id": "Nhạc hiệu đài", "between": "Chuông chuyển bản tin"}
 BUILTIN_KIND = {"station_id": "station_id", "between": "between"}

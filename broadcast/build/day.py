@@ -27,25 +27,19 @@ from zoneinfo import ZoneInfo
 
 from filelock import FileLock, Timeout
 
-from . import atomic
-from .errors import BroadcastError, LockBusyError, StoppedByUser
-from .estimate import Estimator
-from .project import Project
-from .render import KIND_ANNOUNCEMENT, Bulletin, Job, Renderer, Sources
-from .report.asrun import asrun_path, open_for_build
-from .schedule.emergency import KEEP, load_queue
-from .schedule.jingles import JingleFile, jingle_files
-from .schedule.model import Station
-from .schedule.planner import (
-    DayPlan,
-    Note,
-    Planner,
-    Session,
-    requested_scripts,
-)
-from .schedule.playlists import Batch, Entry, relative, write_playlist
-from .scripts import Script
-from .vocabulary import TIMEZONE
+from ..emergency.queue import KEEP, load_queue
+from ..errors import BroadcastError, LockBusyError, StoppedByUser
+from ..files import atomic
+from ..playlists.m3u8 import Batch, Entry, relative, write_playlist
+from ..project.loader import Project
+from ..project.schedule import Station
+from ..project.scripts import Script
+from ..render.jingles import JingleFile, jingle_files
+from ..render.renderer import KIND_ANNOUNCEMENT, Bulletin, Job, Renderer, Sources
+from ..report.asrun import asrun_path, open_for_build
+from ..schedule.estimate import Estimator
+from ..schedule.planner import DayPlan, Note, Planner, Session, requested_scripts
+from ..vocabulary import TIMEZONE
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo(TIMEZONE)

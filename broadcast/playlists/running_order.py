@@ -1,6 +1,6 @@
 """The one reader of the JSON running order (``playlists/DAY/STATION.json``).
 
-``broadcast build`` writes the running order (:mod:`broadcast.schedule.playlists`); the
+``broadcast build`` writes the running order (:mod:`broadcast.playlists.m3u8`); the
 playout daemon, the as-run log, the preview page, the USB export and ``prune`` read it.
 They all read it here, so the contract is written down once:
 

@@ -26,10 +26,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import output_lock
-from .errors import InputError
-from .schedule.emergency import queue_path
-from .schedule.running_order import RunningOrderError, read_running_order
+from ..emergency.queue import queue_path
+from ..errors import InputError
+from ..playlists.running_order import RunningOrderError, read_running_order
+from .day import output_lock
 
 log = logging.getLogger(__name__)
 

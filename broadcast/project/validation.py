@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import InputError, ValidationErrors
-from .sources import YamlDoc
+from ..errors import InputError, ValidationErrors
+from ..files.sources import YamlDoc
 
 M = TypeVar("M", bound=BaseModel)
 

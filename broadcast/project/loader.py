@@ -12,17 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BroadcastError, InputError, ValidationErrors
-from .schedule.model import (
-    Campaign,
-    CampaignsFile,
-    OneOff,
-    Schedule,
-    Station,
-    StationsFile,
-)
+from ..errors import BroadcastError, InputError, ValidationErrors
+from ..files.sources import YamlDoc, load_yaml
+from .schedule import Campaign, CampaignsFile, OneOff, Schedule, Station, StationsFile
 from .scripts import Script, load_script
-from .sources import YamlDoc, load_yaml
 from .validation import validate
 
 STATIONS_FILE = "stations.yaml"
@@ -363,7 +356,7 @@ def _check_references(
     A script in ``broken`` exists but has its own error, already reported: naming it
     again from every campaign would only send the officer to the wrong file.
     """
-    from .speech.registry import ENGINES
+    from ..speech.registry import ENGINES
 
     sched = project.schedule
     docs = {} if docs is None else docs
@@ -475,9 +468,9 @@ def schedule_warnings(project: Project, durations: Any = None) -> list[str]:
     """What the schedule's windows and airtime limits cannot hold (``broadcast check``).
 
     ``durations(station, script)``: seconds of a bulletin (``check`` measures the spoken
-    text, :class:`broadcast.estimate.Estimator`); the word-count estimate when None.
+    text, :class:`broadcast.schedule.estimate.Estimator`); the word-count estimate when None.
     """
-    from .schedule.limits import campaign_plans, limit_warnings, reach_warnings, window_warnings
+    from ..schedule.limits import campaign_plans, limit_warnings, reach_warnings, window_warnings
 
     sched = project.schedule
     docs: dict[Path, YamlDoc] = {}
