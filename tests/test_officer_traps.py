@@ -374,7 +374,7 @@ def test_asrun_csv_bad_time_names_line_column_and_the_forms(small_root, tmp_path
 _WRITER = """
 import sys, time
 from pathlib import Path
-from broadcast import atomic
+from broadcast.files import atomic
 with atomic.atomic_path(Path(sys.argv[1])) as tmp:
     tmp.write_bytes(b"half an mp3")
     print(tmp, flush=True)
