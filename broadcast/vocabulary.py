@@ -6,12 +6,19 @@ time falls on) all use these, so they live below all three rather than in one of
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 TIMEZONE: Final = "Asia/Ho_Chi_Minh"
+
+
+def today() -> dt.date:
+    """Today in the stations' time zone (Vietnam), whatever the machine's clock zone."""
+    return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
 
 
 class Dialect(StrEnum):

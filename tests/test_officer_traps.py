@@ -485,7 +485,7 @@ def test_second_build_says_who_holds_the_output_and_ctrl_c_stops_cleanly(
 ):
     import os
 
-    from broadcast.build import day as build_module
+    from broadcast.build import lock as build_module
 
     out = tmp_path / "out"
     waited: list[float] = []
@@ -511,7 +511,7 @@ def test_second_build_says_who_holds_the_output_and_ctrl_c_stops_cleanly(
 def test_second_build_that_waits_too_long_names_the_holder(small_root, tmp_path, monkeypatch):
     from filelock import Timeout
 
-    from broadcast.build import day as build_module
+    from broadcast.build import lock as build_module
 
     def too_long(lock, timeout):
         raise Timeout(str(lock.lock_file))
@@ -614,7 +614,7 @@ def test_a_command_that_must_write_a_read_only_output_exits_2_naming_it(
 def test_build_into_a_read_only_folder_exits_2_naming_it(small_root, tmp_path, monkeypatch):
     import errno
 
-    from broadcast.build import day as build_module
+    from broadcast.build import lock as build_module
 
     out = tmp_path / "out"
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from ..emergency.queue import queue_path
 from ..errors import InputError
 from ..playlists.running_order import RunningOrderError, read_running_order
-from .day import output_lock
+from .lock import output_lock
 
 log = logging.getLogger(__name__)
 

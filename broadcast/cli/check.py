@@ -57,8 +57,8 @@ def run_check(root: Path) -> Project:
         f"Đã kiểm tra: {len(project.scripts)} kịch bản, {len(s.stations)} đài, "
         f"{len(s.campaigns)} chiến dịch, {len(s.oneoffs)} bản tin riêng. Không có lỗi."
     )
-    from ..project.loader import schedule_warnings
     from ..schedule.estimate import Estimator
+    from ..schedule.limits import schedule_warnings
     from .options import resolve_out
 
     with ExitStack() as stack:

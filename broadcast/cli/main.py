@@ -10,11 +10,12 @@ from __future__ import annotations
 import errno
 import logging
 import sys
+from pathlib import Path
 
 import click
 
 from .. import __version__
-from ..errors import BroadcastError
+from ..errors import BroadcastError, DiskFullError
 
 EXIT_UNEXPECTED = 1
 EXIT_ABORT = 130
@@ -118,6 +119,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rv = cli.main(args=argv, prog_name="broadcast", standalone_mode=False)
     except BroadcastError as exc:
+        if isinstance(exc, DiskFullError) and exc.where and not exc.fix:
+            from ..build.diskspace import space_advice
+
+            exc.fix = space_advice(Path(exc.where))
         click.echo(f"Lỗi: {exc.message}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:

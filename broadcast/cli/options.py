@@ -6,20 +6,15 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import click
 
 from ..errors import InputError, SkippedScripts
 from ..project.converters import to_date
 from ..project.loader import Project, load_project
-from ..vocabulary import TIMEZONE
+from ..vocabulary import today
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def today() -> dt.date:
-    return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
 
 
 class DateType(click.ParamType):

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from contextlib import ExitStack
 from pathlib import Path
-from tempfile import TemporaryDirectory
 
 import click
 
-from ..emergency.queue import KEEP, load_queue
+from ..emergency.queue import queued_for
 from ..project.loader import Project
-from ..schedule.estimate import Estimator
+from ..schedule.days import plan_days
 from ..schedule.notes import Note, summarize
-from ..schedule.planner import DayPlan, Planner
+from ..schedule.planner import DayPlan
 from .options import (
     check_stations,
     date_option,
@@ -37,25 +35,6 @@ LEVEL = {"emergency": "KHẨN CẤP", "priority": "ưu tiên", "normal": "thư�
 def _mmss(seconds: float) -> str:
     m, s = divmod(int(round(seconds)), 60)
     return f"{m}:{s:02d}"
-
-
-def plan_days(
-    project: Project, out: Path, date: dt.date, days: int, stations: list[str]
-) -> list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]]:
-    """Plan ``days`` days in order. With each plan: the (station, script) pairs whose
-    length is that of an existing render, and those no engine could speak (guessed from
-    the word count); all others are measured from synthesized speech."""
-    tz = dt.timezone(dt.timedelta(hours=7))
-    queued = load_queue(out, since=dt.datetime.combine(date, dt.time(0), tzinfo=tz) - KEEP)
-    with ExitStack() as stack:
-        # Before any build, measure in a scratch folder: ``plan`` creates no output folder.
-        folder = out if out.is_dir() else Path(stack.enter_context(TemporaryDirectory()))
-        estimator = Estimator(project, folder)
-        planner = Planner(project.schedule, project.scripts, durations=estimator, queued=queued)
-        plans = [planner.plan(date + dt.timedelta(days=i), stations) for i in range(days)]
-        guessed = set(estimator.guessed)
-        rendered = set(estimator.rendered)
-    return [(plan, rendered, guessed) for plan in plans]
 
 
 def print_plan(
@@ -177,7 +156,8 @@ def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: P
     project = load_for_work(root)
     check_stations(project, stations)
     wanted = list(stations) or list(project.schedule.stations)
-    print_plan(project, plan_days(project, resolve_out(root, out), date, days, wanted))
+    folder = resolve_out(root, out)
+    print_plan(project, plan_days(project, folder, date, days, wanted, queued_for(folder, date)))
     for warning in project.warnings:  # e.g. drafts left out (approval: required)
         click.echo(f"Cảnh báo: {warning}", err=True)
     report_skipped(project)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..report.names import project_names
 from ..report.preview import render_preview
 from .options import date_option, days_option, out_option, resolve_out, root_option
-from .report import project_names
 
 
 @click.command("preview")

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from ..errors import BroadcastError, InputError
+from ..errors import InputError
 from ..files import atomic
-from ..project.loader import Project, load_project
 from ..report.approvals import approval_rows
 from ..report.asrun import MIGRATIONS, AsRunError, AsRunLog, ReadOnlyAsRunLog, asrun_path, damage
 from ..report.compliance import TZ, compare
 from ..report.docx import write_docx
+from ..report.names import project_names, read_project
 from ..report.report import build_report, to_csv, to_html, to_markdown
 from .options import DATE, out_option, resolve_out, root_option
 
@@ -52,27 +52,6 @@ def open_log(root: Path, out: Path | None, readonly: bool = False) -> AsRunLog:
         if log.schema_version >= len(MIGRATIONS) or not writable:
             return log
     return AsRunLog(path)
-
-
-def _project(root: Path) -> Project | None:
-    try:
-        return load_project(root, strict=False)
-    except BroadcastError as exc:
-        log.warning(
-            "không đọc được dự án ở %s, báo cáo dùng mã đài thay tên và không so với lịch (%s)",
-            root,
-            exc.what,
-        )
-        return None
-
-
-def project_names(root: Path, project: Project | None = None) -> tuple[str, dict[str, str]]:
-    """Commune and station names for headings; the report still works without them."""
-    project = project or _project(root)
-    if project is None:
-        return "", {}
-    sched = project.schedule
-    return sched.commune, {sid: st.name for sid, st in sched.stations.items()}
 
 
 @click.command("report")
@@ -124,7 +103,7 @@ def report(
                 fix="đặt tên tệp đuôi .md, .csv, .html hoặc .docx (hoặc thêm --format)",
             )
         fmt = suffix if suffix in FORMATS else "md"
-    project = _project(root)
+    project = read_project(root)
     commune, names = project_names(root, project)
     now = dt.datetime.now(TZ)
     asrun = open_log(root, out, readonly=True)

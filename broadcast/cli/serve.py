@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 
 import click
 
+from ..project.accounts import Store
+from ..project.approval import console_db
 from .options import out_option, resolve_out, root_option
+
+APP_FACTORY = "broadcast.web.app:app_from_env"
 
 
 def is_loopback(host: str) -> bool:
@@ -36,20 +41,23 @@ def serve(host: str, port: int, root: Path, out: Path | None) -> None:
     """
     import uvicorn
 
-    from ..web.app import create_app
-
-    app = create_app(root, resolve_out(root, out))
+    # Read the accounts here, so a console database that cannot be opened is an error
+    # message, not a server that fails to start.
+    users = Store(console_db(root.resolve())).users()
     if not is_loopback(host):
         click.echo(
             f"Cảnh báo: bàn làm việc mở cho mọi máy thấy được địa chỉ {host}. Chỉ dùng trong "
             "mạng nội bộ của xã, đặt mật khẩu mạnh; không mở ra Internet (không có HTTPS).",
             err=True,
         )
-    if not app.state.store.users():
+    if not users:
         click.echo(
             "Cảnh báo: chưa có người dùng nào; tạo bằng "
             "'broadcast user add TÊN --role operator' rồi đăng nhập.",
             err=True,
         )
     click.echo(f"Bàn làm việc: http://{host}:{port}/  (Ctrl+C để dừng)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # uvicorn loads the app by name (its factory form): the command line imports no web code.
+    os.environ["BROADCAST_ROOT"] = str(root.resolve())
+    os.environ["BROADCAST_OUT"] = str(resolve_out(root, out))
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="warning")

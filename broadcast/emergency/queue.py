@@ -72,6 +72,13 @@ def load_queue(out_dir: Path, since: dt.datetime | None = None) -> list[QueuedBu
     return sorted(items, key=lambda q: (q.created, q.id))
 
 
+def queued_for(out_dir: Path, day: dt.date) -> list[QueuedBulletin]:
+    """The bulletins that may still air on ``day``: those queued in the :data:`KEEP`
+    before it began (Vietnam time), or since."""
+    tz = dt.timezone(dt.timedelta(hours=7))
+    return load_queue(out_dir, since=dt.datetime.combine(day, dt.time(0), tzinfo=tz) - KEEP)
+
+
 def enqueue(out_dir: Path, entry: QueuedBulletin, cap: dict[str, str] | None = None) -> None:
     """Append ``entry`` (atomic rewrite); entries older than ``KEEP`` are pruned.
 

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import DiskFullError
+
 # mkstemp makes 0600 files; published files get the usual mode (0644 under umask 022) so
 # playout software, a Samba share or the daemon running as another user can read them.
 # Read once at import: os.umask() can only be read by setting it, which is not thread-safe.
@@ -65,17 +67,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def _disk_full(exc: OSError, target: Path) -> None:
-    """ENOSPC becomes a message naming the file and what frees space, with sizes."""
+    """ENOSPC becomes a message naming the file. What frees space, measured, is added
+    where the error is shown (``broadcast.build.diskspace.space_advice``): this lowest
+    layer knows nothing of output folders."""
     if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
         return
-    from ..build.diskspace import space_advice
-    from ..errors import DiskFullError
-
-    raise DiskFullError(
-        f"Ổ đĩa đầy: không ghi được tệp {target}",
-        where=str(target),
-        fix=space_advice(target),
-    ) from None
+    raise DiskFullError(f"Ổ đĩa đầy: không ghi được tệp {target}", where=str(target)) from None
 
 
 def _write_data(tmp: Path, data: bytes) -> None:

@@ -48,6 +48,7 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from contextlib import closing
@@ -72,6 +73,11 @@ from .player import (  # noqa: F401  (re-exported: older imports keep working)
 )
 
 log = logging.getLogger(__name__)
+
+# This module was broadcast.schedule.daemon; job stores written before the move name their
+# functions there ("broadcast.schedule.daemon:_job_session"). The daemon that reads such a
+# store has this module loaded, so the old name finds it without a module importing back.
+sys.modules.setdefault("broadcast.schedule.daemon", sys.modules[__name__])
 #: one line per entry the daemon starts: ``run`` shows this logger at its default level
 onair = logging.getLogger("broadcast.playout.onair")
 TZ = ZoneInfo(TIMEZONE)

@@ -142,7 +142,7 @@ class Store:
             row = db.execute(
                 "SELECT name, role, created, hash FROM users WHERE name=?", (name,)
             ).fetchone()
-        return User(*row[:3], stamp=_stamp(row[3])) if row else None
+        return User(row[0], row[1], row[2], stamp=_stamp(row[3])) if row else None
 
     def users(self) -> list[User]:
         with self._conn() as db:

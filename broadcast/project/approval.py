@@ -33,7 +33,7 @@ from ..errors import BroadcastError, InputError
 from ..vocabulary import TIMEZONE
 
 if TYPE_CHECKING:
-    from .loader import Project
+    from .scripts import Script
 
 CONSOLE_DIR = ".broadcast"
 CONSOLE_DB = "console.sqlite"
@@ -192,28 +192,27 @@ def is_approved(book: Approvals, script_id: str, path: Path) -> Approval | None:
     return book.for_version(script_id, file_hash(path))
 
 
-def only_approved(project: Project) -> None:
-    """Leave drafts out of ``project.scripts`` when the project requires approval.
+def only_approved(root: Path, approval: str, scripts: dict[str, Script]) -> list[str]:
+    """Leave drafts out of ``scripts`` when the project requires approval; the warnings.
 
     The one place approval is enforced: every command that makes or plays something
-    loads the project through ``load_project(strict=False)``, which calls this.
+    loads the project through ``load_project(strict=False)``, which calls this with the
+    approval setting parsed once with the schedule.
     """
-    if project.schedule.approval != REQUIRED:  # parsed once with the schedule
-        return
-    book = Approvals(console_db(project.root))
+    if approval != REQUIRED:
+        return []
+    book = Approvals(console_db(root))
     if not book.has_baseline():
-        book.record_baseline({sid: file_hash(s.path) for sid, s in project.scripts.items()})
-    drafts = [
-        sid
-        for sid, s in project.scripts.items()
-        if book.for_version(sid, file_hash(s.path)) is None
-    ]
+        book.record_baseline({sid: file_hash(s.path) for sid, s in scripts.items()})
+    drafts = [sid for sid, s in scripts.items() if book.for_version(sid, file_hash(s.path)) is None]
+    warnings = []
     for sid in drafts:
-        del project.scripts[sid]
-        project.warnings.append(
+        del scripts[sid]
+        warnings.append(
             f"Kịch bản '{sid}' chưa được duyệt (hoặc đã sửa sau khi duyệt): không phát. "
             "Người có quyền duyệt mở 'broadcast serve' để duyệt."
         )
+    return warnings
 
 
 def check_script_id(script_id: str) -> str:

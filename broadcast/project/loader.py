@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files.sources import YamlDoc, load_yaml
+from .approval import only_approved
 from .schedule import Campaign, CampaignsFile, OneOff, Schedule, Station, StationsFile
 from .scripts import Script, load_script
 from .validation import validate
@@ -458,39 +459,7 @@ def load_project(root: Path, strict: bool = True) -> Project:
         raise ValidationErrors(errors)
     assert project is not None
     if not strict:  # a load for work: drafts do not air when the project requires approval
-        from .approval import only_approved
-
-        only_approved(project)
+        project.warnings.extend(
+            only_approved(project.root, project.schedule.approval, project.scripts)
+        )
     return project
-
-
-def schedule_warnings(project: Project, durations: Any = None) -> list[str]:
-    """What the schedule's windows and airtime limits cannot hold (``broadcast check``).
-
-    ``durations(station, script)``: seconds of a bulletin (``check`` measures the spoken
-    text, :class:`broadcast.schedule.estimate.Estimator`); the word-count estimate when None.
-    """
-    from ..schedule.limits import campaign_plans, limit_warnings, reach_warnings, window_warnings
-
-    sched = project.schedule
-    docs: dict[Path, YamlDoc] = {}
-
-    def where(source: str, loc: tuple[Any, ...]) -> str:
-        path = sched.sources.get(source)
-        if path is None:
-            return ""
-        if path not in docs:
-            docs[path] = load_yaml(path)
-        doc = docs[path]
-        for key in ("campaigns", "oneoffs"):
-            for i, raw in enumerate(doc.data.get(key) or []):
-                if isinstance(raw, dict) and raw.get("id") == source:
-                    return doc.where((key, i) + loc)
-        return str(path)
-
-    plans = campaign_plans(sched, project.scripts, durations)
-    return (
-        window_warnings(sched, where)
-        + limit_warnings(sched, project.scripts, where, durations, plans)
-        + reach_warnings(sched, plans, where)
-    )

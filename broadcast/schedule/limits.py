@@ -16,8 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from ..files.sources import YamlDoc, load_yaml
+from ..project.loader import Project
 from ..project.schedule import Schedule
 from ..project.scripts import Script
 from .notes import RULES
@@ -196,3 +199,33 @@ def reach_warnings(schedule: Schedule, plans: list[DayPlan], where: Where) -> li
         place = where(o.id, field) or f"mục '{field[0]}'"
         out.append(f"Bản tin riêng '{o.id}' sẽ không phát: {why}. ({place}; cách sửa: {fix})")
     return out
+
+
+def schedule_warnings(project: Project, durations: Any = None) -> list[str]:
+    """What the schedule's windows and airtime limits cannot hold (``broadcast check``).
+
+    ``durations(station, script)``: seconds of a bulletin (``check`` measures the spoken
+    text, :class:`broadcast.schedule.estimate.Estimator`); the word-count estimate when None.
+    """
+    sched = project.schedule
+    docs: dict[Path, YamlDoc] = {}
+
+    def where(source: str, loc: tuple[Any, ...]) -> str:
+        path = sched.sources.get(source)
+        if path is None:
+            return ""
+        if path not in docs:
+            docs[path] = load_yaml(path)
+        doc = docs[path]
+        for key in ("campaigns", "oneoffs"):
+            for i, raw in enumerate(doc.data.get(key) or []):
+                if isinstance(raw, dict) and raw.get("id") == source:
+                    return doc.where((key, i) + loc)
+        return str(path)
+
+    plans = campaign_plans(sched, project.scripts, durations)
+    return (
+        window_warnings(sched, where)
+        + limit_warnings(sched, project.scripts, where, durations, plans)
+        + reach_warnings(sched, plans, where)
+    )

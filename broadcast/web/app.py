@@ -252,3 +252,14 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
     app.state.render_lock = threading.Lock()
     app.state.write_lock = threading.Lock()
     return app
+
+
+ROOT_ENV = "BROADCAST_ROOT"
+OUT_ENV = "BROADCAST_OUT"
+
+
+def app_from_env() -> Starlette:
+    """The console for the project named by $BROADCAST_ROOT and $BROADCAST_OUT: the
+    factory ``broadcast serve`` hands to uvicorn by name, so the command line never
+    imports the web stack (and starts fast)."""
+    return create_app(Path(os.environ[ROOT_ENV]), Path(os.environ[OUT_ENV]))

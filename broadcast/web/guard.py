@@ -33,7 +33,9 @@ def csrf_token(request: Request) -> str:
 
 def csrf_ok(request: Request, sent: Any) -> bool:
     token = request.session.get(CSRF_FIELD)
-    return bool(token) and isinstance(sent, str) and hmac.compare_digest(token, sent)
+    if not isinstance(token, str) or not token or not isinstance(sent, str):
+        return False
+    return hmac.compare_digest(token.encode(), sent.encode())  # any text, never a 500
 
 
 def current_user(request: Request) -> User | None:

@@ -38,8 +38,9 @@ class Jobs:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def start(self, title: str, by: str, work: Callable[[Callable[[str], None]], list[str]]) -> Job:
-        """Run ``work(progress)`` on a thread; its returned lines are the result."""
+    def start(self, title: str, by: str, work: Callable[[Job], list[str]]) -> Job:
+        """Run ``work(job)`` on a thread: it appends its progress lines to ``job.progress``
+        (and may set ``job.total``); its returned lines are the result."""
         job = Job(secrets.token_urlsafe(8), title, by)
         with self._lock:
             self._jobs[job.id] = job

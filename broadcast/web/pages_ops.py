@@ -39,7 +39,7 @@ PLAN_DAYS = 7
 
 
 def _today() -> dt.date:
-    from ..cli.options import today
+    from ..vocabulary import today
 
     return today()
 
@@ -149,7 +149,8 @@ def overview(
 
 @page()
 async def plan_page(request: Request) -> Response:
-    from ..cli.plan import plan_days
+    from ..emergency.queue import queued_for
+    from ..schedule.days import plan_days
 
     q = request.query_params
     start = _date(q.get("date"))
@@ -158,7 +159,8 @@ async def plan_page(request: Request) -> Response:
     def work():  # type: ignore[no-untyped-def]
         project = load_project(root, strict=False)
         stations = list(project.schedule.stations)
-        return project, plan_days(project, out, start, PLAN_DAYS, stations)
+        queued = queued_for(out, start)
+        return project, plan_days(project, out, start, PLAN_DAYS, stations, queued)
 
     project, plans = await run_in_threadpool(work)
     sched = project.schedule
@@ -255,7 +257,7 @@ async def emergency_form(request: Request) -> Response:
 
 @page("operator")
 async def emergency_send(request: Request) -> Response:
-    from ..cli.emergency import send_emergency
+    from ..build.emergency import send_emergency
     from ..project.approval import check_script_id
 
     form = request.state.form
@@ -344,7 +346,7 @@ async def asrun_confirm(request: Request) -> Response:
 
 
 def _report(request: Request):  # type: ignore[no-untyped-def]
-    from ..cli.report import project_names
+    from ..report.names import project_names
 
     q = request.query_params
     end = _date(q.get("to"))

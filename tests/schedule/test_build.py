@@ -686,7 +686,7 @@ def test_a_warm_rebuild_rewrites_the_as_run_log_only_where_it_differs(small_root
 def test_spawned_workers_build_the_same_day_as_forked_ones(small_root, tmp_path, monkeypatch):
     """A province's build spawns fresh workers (forks would copy its memory); they get
     only the project's paths and make the same files and playlists."""
-    from broadcast.build import day as build_mod
+    from broadcast.build import pool as build_mod
 
     args = ["build", "--date", DAY, "--root", str(small_root), "--jobs", "2"]
     assert CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "fork")]).exit_code == 0

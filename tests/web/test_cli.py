@@ -79,12 +79,24 @@ def test_serve_warns_when_not_loopback_and_when_there_is_no_user(small_root, mon
     import uvicorn
 
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw, app=app))
+    monkeypatch.setenv("BROADCAST_ROOT", "")  # restored after the test
+    monkeypatch.setenv("BROADCAST_OUT", "")
     res = CliRunner().invoke(
         cli, ["serve", "--host", "0.0.0.0", "--port", "8099", "--root", str(small_root)]
     )
     assert res.exit_code == 0, res.output
-    assert seen == {"host": "0.0.0.0", "port": 8099, "log_level": "warning"}
+    assert seen == {
+        "app": "broadcast.web.app:app_from_env",
+        "factory": True,
+        "host": "0.0.0.0",
+        "port": 8099,
+        "log_level": "warning",
+    }
+    # the factory uvicorn is given builds the console of this project
+    from broadcast.web.app import app_from_env
+
+    assert app_from_env().state.root == small_root.resolve()
     assert "Cảnh báo: bàn làm việc mở cho mọi máy" in res.output
     assert "broadcast user add" in res.output
     quiet = CliRunner().invoke(cli, ["serve", "--root", str(small_root)])
