@@ -5,13 +5,15 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import TYPE_CHECKING
 
 import click
 
-from ..audio.ffmpeg import read_audio
 from ..errors import BroadcastError, InputError, ValidationErrors
-from ..project.loader import Project, load_project
 from .options import root_option
+
+if TYPE_CHECKING:
+    from ..project.loader import Project
 
 
 def check_jingles(project: Project) -> None:
@@ -20,6 +22,8 @@ def check_jingles(project: Project) -> None:
     Only ``check`` does this: it runs ffmpeg once per distinct file, which is too slow to
     do on every project load.
     """
+    from ..audio.ffmpeg import read_audio  # pydub and ffmpeg: only when a jingle is checked
+
     errors: list[BroadcastError] = []
     seen: set[str] = set()
     for sid, station in project.schedule.stations.items():
@@ -46,6 +50,8 @@ def check_jingles(project: Project) -> None:
 
 def run_check(root: Path) -> Project:
     """Load the project (raises with every problem listed) and print a summary."""
+    from ..project.loader import load_project
+
     project = load_project(root)
     if project.lexicon_path is not None:
         from ..text.lexicon import load_lexicon

@@ -5,16 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import InputError, SkippedScripts
 from ..project.converters import to_date
-from ..project.loader import Project, load_project
-from ..vocabulary import today
+
+if TYPE_CHECKING:
+    from ..project.loader import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def today() -> dt.date:
+    """Today in the stations' time zone (:func:`broadcast.vocabulary.today`).
+
+    Imported when first asked, not with the module: ``--help`` then loads no pydantic.
+    """
+    from ..vocabulary import today as vietnam_today
+
+    return vietnam_today()
 
 
 class DateType(click.ParamType):
@@ -128,6 +139,8 @@ def load_for_work(root: Path) -> Project:
     does not leave every station without today's playlist); the command reports it at
     the end with :func:`report_skipped` and exits 2. ``broadcast check`` stays strict.
     """
+    from ..project.loader import load_project
+
     return load_project(root, strict=False)
 
 
