@@ -48,8 +48,12 @@ def check_jingles(project: Project) -> None:
         raise ValidationErrors(list(errors))
 
 
-def run_check(root: Path) -> Project:
-    """Load the project (raises with every problem listed) and print a summary."""
+def run_check(root: Path, out: Path | None = None) -> Project:
+    """Load the project (raises with every problem listed) and print a summary.
+
+    ``out`` is the output folder the command will build into (``demo --out``): its speech
+    cache and bulletins measure the durations, so a warm run measures nothing again.
+    """
     from ..project.loader import load_project
 
     project = load_project(root)
@@ -70,10 +74,14 @@ def run_check(root: Path) -> Project:
     with ExitStack() as stack:
         # Measure bulletins from their spoken text; reuse the output folder's speech cache
         # when there is one, and create nothing when there is not.
-        out = resolve_out(root, None)
-        folder = out if out.is_dir() else Path(stack.enter_context(TemporaryDirectory()))
+        target = resolve_out(root, out)
+        if out is not None:
+            # the caller builds there next (demo): its speech cache keeps what we measure
+            target.mkdir(parents=True, exist_ok=True)
+        folder = target if target.is_dir() else Path(stack.enter_context(TemporaryDirectory()))
         estimator = Estimator(project, folder)
         project.warnings.extend(schedule_warnings(project, estimator))
+        estimator.save()
     for warning in project.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     return project

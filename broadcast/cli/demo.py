@@ -21,10 +21,10 @@ def demo(root: Path, out: Path | None) -> None:
     Kết quả trong audio_out/ (hoặc --out): bulletins/ (MP3), playlists/ (M3U8, JSON)
     và preview/NGÀY.html, trang nghe thử mở bằng trình duyệt.
     """
-    project = run_check(root)
+    target = resolve_out(root, out)
+    project = run_check(root, target)
     campaigns = sorted(project.schedule.campaigns, key=lambda c: (c.start, c.id))
     day = campaigns[0].start if campaigns else today()
-    target = resolve_out(root, out)
     click.echo(f"Làm bản tin cho ngày {day:%d/%m/%Y} ...")
     result = run_build(project, target, day, 1, None)
     for path in result.playlists:

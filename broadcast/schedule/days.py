@@ -33,6 +33,7 @@ def plan_days(
             project.schedule, project.scripts, durations=estimator, queued=queued or []
         )
         plans = [planner.plan(date + dt.timedelta(days=i), stations) for i in range(days)]
+        estimator.save()
         guessed = set(estimator.guessed)
         rendered = set(estimator.rendered)
     return [(plan, rendered, guessed) for plan in plans]

@@ -12,16 +12,23 @@ but the speech cache, which the build then reuses, so plan and build agree.
 A bulletin already rendered under the same content key is read from its metadata
 instead. The key covers the spoken text, so an edited script is measured again: its
 length is its new length, never that of an older MP3 of the same script id.
+
+A bulletin measured but not rendered (``check`` plans the whole campaign, ``demo`` builds
+one day) keeps its length in ``OUT/cache/durations.json`` under its content key
+(:meth:`Estimator.save`), so the next ``check`` or ``plan`` does not assemble it again. The
+key covers everything the length depends on; an unreadable file is a miss, never an error.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 from pydub import AudioSegment
 
 from ..errors import BroadcastError
+from ..files import atomic
 from ..project.loader import Project
 from ..project.schedule import Station
 from ..project.scripts import Script
@@ -29,6 +36,10 @@ from ..render.renderer import Bulletin, Renderer
 from .planner import estimate_duration
 
 log = logging.getLogger(__name__)
+
+#: bulletins measured (not rendered): content key -> seconds, beside the speech cache
+DURATIONS_FILE = Path("cache") / "durations.json"
+DURATIONS_VERSION = 1
 
 
 class Estimator:
@@ -44,6 +55,8 @@ class Estimator:
     def __init__(self, project: Project, out_dir: Path, renderer: Renderer | None = None) -> None:
         self.renderer = renderer or Renderer(project, Path(out_dir))
         self._seconds: dict[str, float] = {}  # content key -> seconds
+        self._measured: dict[str, float] | None = None  # durations.json, read when needed
+        self._new: dict[str, float] = {}  # measured in this run, for save()
         self.rendered: set[tuple[str, str]] = set()
         self.guessed: set[tuple[str, str]] = set()
 
@@ -70,9 +83,46 @@ class Estimator:
         if isinstance(job, Bulletin):
             self._seconds[key] = job.duration_s
             return job.duration_s, True
+        measured = self._read_measured().get(key)
+        if measured is not None:
+            self._seconds[key] = measured
+            return measured, False
         seconds = _seconds(r.mix_bulletin(station, script, standalone=False)[0])
         self._seconds[key] = seconds
+        self._new[key] = seconds
         return seconds, False
+
+    @property
+    def _durations_path(self) -> Path:
+        return self.renderer.out_dir / DURATIONS_FILE
+
+    def _read_measured(self) -> dict[str, float]:
+        if self._measured is None:
+            self._measured = {}
+            try:
+                data = json.loads(self._durations_path.read_text(encoding="utf-8"))
+                if data.get("version") == DURATIONS_VERSION:
+                    self._measured = {
+                        str(k): float(v) for k, v in dict(data.get("seconds", {})).items()
+                    }
+            except (OSError, ValueError, TypeError, AttributeError):
+                pass  # missing or unreadable: measure again
+        return self._measured
+
+    def save(self) -> None:
+        """Keep the lengths measured in this run for the next one (one atomic write)."""
+        if not self._new or not self.renderer.out_dir.is_dir():
+            return
+        seconds = {**self._read_measured(), **self._new}
+        text = json.dumps({"version": DURATIONS_VERSION, "seconds": seconds}, sort_keys=True)
+        try:
+            atomic.write_text(self._durations_path, text + "\n")
+        except (OSError, BroadcastError) as exc:
+            # only a speed-up: a read-only or full disk must not fail check or plan
+            log.info("không ghi được %s: %s", self._durations_path, exc)
+            return
+        self._measured = seconds
+        self._new = {}
 
     def _announcement(self, station: Station) -> tuple[float, bool]:
         r = self.renderer
