@@ -49,7 +49,9 @@ def main() -> None:
     parser.add_argument("--command", choices=("demo", "build"), default="demo")
     options = parser.parse_args()
     ratios: list[float] = []
-    print(f"{'round':>5} {'cold CPU':>9} {'warm CPU':>9} {'ratio':>7} {'cold wall':>10} {'warm wall':>10}")
+    print(
+        f"{'round':>5} {'cold CPU':>9} {'warm CPU':>9} {'ratio':>7} {'cold wall':>10} {'warm wall':>10}"
+    )
     for number in range(1, options.rounds + 1):
         out = Path(tempfile.mkdtemp(prefix="bench-warm-"))
         try:
