@@ -1,15 +1,29 @@
-"""Shared fixtures: a copy of the shipped project in a temp folder, pinned time zone."""
+"""Shared fixtures and helpers: a copy of the shipped project in a temp folder, pinned time
+zone, and ``wait_for`` (every wait on a condition has a deadline)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def wait_for(
+    cond: Callable[[], object], timeout: float = 20.0, what: str = "the condition"
+) -> None:
+    """Poll ``cond`` until it is true; fail the test after ``timeout`` seconds (never hang)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture(autouse=True, scope="session")

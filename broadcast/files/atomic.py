@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import DiskFullError
+from . import faults
 
 # mkstemp makes 0600 files; published files get the usual mode (0644 under umask 022) so
 # playout software, a Samba share or the daemon running as another user can read them.
@@ -56,6 +57,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         except OSError as exc:
             _disk_full(exc, target)
             raise
+        faults.point("publish")  # tests crash here: the temp is whole, the target not yet
         try:
             os.replace(tmp, target)
         except OSError as exc:

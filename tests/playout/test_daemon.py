@@ -21,6 +21,7 @@ from broadcast.emergency.queue import enqueue
 from broadcast.playout.daemon import Daemon
 from broadcast.report.asrun import AsRunLog, asrun_path
 from broadcast.schedule.planner import QueuedBulletin
+from tests.conftest import wait_for
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = dt.date(2026, 11, 25)
@@ -110,15 +111,7 @@ def player_times(out: Path) -> dict[str, float]:
     return times
 
 
-def wait_for(cond, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
-
-
+@pytest.mark.slow
 def test_sessions_play_at_their_time_and_restart_mid_day_neither_skips_nor_doubles(out):
     with time_machine.travel(at(5, 29, 58), tick=True) as tm:
         d = daemon(out)
@@ -201,6 +194,7 @@ def test_session_missed_while_off_is_recorded_skipped_not_played(out, caplog):
     assert any("đài a, buổi 05:30 ngày 25/11/2026: 4 mục ghi 'bỏ qua'" in m for m in said), said
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cut", [False, True])
 def test_emergency_plays_after_the_bulletin_now_playing_or_cuts_it(out, cut):
     with time_machine.travel(at(5, 29, 59), tick=True):
@@ -239,6 +233,7 @@ def test_emergency_plays_after_the_bulletin_now_playing_or_cuts_it(out, cut):
     assert [p[1:] for p in plays(out) if p[1] == "bao"] == [("bao", "played")]
 
 
+@pytest.mark.slow
 def test_entry_cut_by_a_crash_is_recorded_failed_and_not_replayed(out):
     with time_machine.travel(at(5, 29, 59), tick=True):
         d = daemon(out)

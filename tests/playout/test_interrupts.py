@@ -16,6 +16,7 @@ from broadcast.emergency.queue import enqueue
 from broadcast.playout.daemon import Daemon
 from broadcast.report.asrun import AsRunLog, asrun_path
 from broadcast.schedule.planner import QueuedBulletin
+from tests.conftest import wait_for
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PLAYER = str(Path(__file__).with_name("fake_player.py"))
@@ -72,15 +73,6 @@ def names(out: Path) -> list[str]:
     return [e for e, _ in events(out)]
 
 
-def wait_for(cond, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out")
-
-
 def queue(out: Path, interrupt: str, after: str) -> float:
     created = dt.datetime.now(TZ)
     enqueue(
@@ -113,6 +105,7 @@ def no_overlap(out: Path) -> None:
             playing = None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "interrupt,after,expected",
     [

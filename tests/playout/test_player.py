@@ -43,6 +43,7 @@ def rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cut_at", [0.8])
 def test_bundled_player_fades_out_when_cut_instead_of_a_hard_cut(tmp_path, cut_at):
     tone = tmp_path / "tone.wav"

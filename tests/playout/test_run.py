@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from broadcast.errors import LockBusyError
 from broadcast.playout import player as players
 from broadcast.playout.daemon import Daemon
 from broadcast.playout.lock import DaemonLock
+from tests.conftest import wait_for
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PLAYER = str(Path(__file__).with_name("fake_player.py"))
@@ -31,15 +31,6 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def wait_for(cond, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def session_now(out: Path, station: str = "xom-a", seconds: float = 30) -> None:
@@ -77,6 +68,7 @@ def player_pid(out: Path) -> int:
     return int(json.loads(record.read_text())["pgid"])
 
 
+@pytest.mark.slow
 def test_second_daemon_on_one_output_exits_4_naming_the_holder(small_root, tmp_path):
     out = tmp_path / "out"
     held = DaemonLock(out)
@@ -97,6 +89,7 @@ def test_second_daemon_on_one_output_exits_4_naming_the_holder(small_root, tmp_p
     again.shutdown()
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_player_group_and_prints_what_played(small_root, tmp_path):
     out = tmp_path / "out"
     session_now(out)

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from broadcast.build.day import build
 from broadcast.project.loader import load_project
 from broadcast.report.asrun import AsRunLog, asrun_path
@@ -15,6 +17,7 @@ from broadcast.report.report import build_report
 DAY = dt.date(2026, 11, 25)
 
 
+@pytest.mark.slow
 def test_build_logs_planned_bulletins(small_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "audio_out"
     project = load_project(small_root)

@@ -218,6 +218,7 @@ def test_zero_byte_log_is_damage_and_report_refuses_it(small_root, tmp_path):
     assert [p.name.startswith("asrun.damaged-") for p in out.glob("asrun.damaged-*")] == [True]
 
 
+@pytest.mark.slow
 def test_build_goes_on_with_a_damaged_log_and_repair_brings_the_rows_back(small_root, tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()

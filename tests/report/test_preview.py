@@ -170,6 +170,7 @@ def _chromium(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[st
     )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     CHROMIUM is None,
     reason="Chromium không có: cài bằng "

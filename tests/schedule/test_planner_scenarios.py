@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from broadcast.build.day import build
@@ -188,6 +189,7 @@ DENSE = (
 )
 
 
+@pytest.mark.slow
 def test_plan_before_a_build_agrees_with_the_build_for_a_script_full_of_numbers(
     small_root, tmp_path
 ):
@@ -267,6 +269,7 @@ def test_plan_prints_what_was_moved_or_dropped_per_station_and_what_to_change(sm
     assert "fm-thu" not in text.split("Tóm tắt")[1]  # nothing moved there
 
 
+@pytest.mark.slow
 def test_build_with_an_overfilled_session_says_per_station_what_was_dropped_and_exits_0(
     small_root, tmp_path
 ):
@@ -298,6 +301,7 @@ def test_build_with_an_overfilled_session_says_per_station_what_was_dropped_and_
     assert [n["rule"] for n in order["notes"] if not n["lost"]] == ["moved"]
 
 
+@pytest.mark.slow
 def test_build_keeps_the_session_cap_in_the_published_playlist_and_says_what_moved(
     small_root, tmp_path
 ):

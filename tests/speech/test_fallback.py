@@ -65,6 +65,7 @@ def _station(project, engines):  # type: ignore[no-untyped-def]
     return st.model_copy(update={"voice": st.voice.model_copy(update={"engines": engines})})
 
 
+@pytest.mark.slow
 def test_fallback_bulletin_is_retried_when_the_preferred_engine_is_back(
     fake_engines, small_root: Path, tmp_path: Path
 ):

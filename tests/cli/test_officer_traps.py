@@ -389,7 +389,7 @@ def _killed_writer(target: Path) -> Path:
     import subprocess
     import sys
 
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     child = subprocess.Popen(
         [sys.executable, "-c", _WRITER, str(target)], stdout=subprocess.PIPE, text=True, env=env
     )

@@ -172,6 +172,7 @@ def _queue(out: Path) -> list[dict]:
     return json.loads(path.read_text("utf-8"))["queue"] if path.is_file() else []
 
 
+@pytest.mark.slow
 def test_round_trip_export_validate_import_cancel(cap_project, tmp_path):
     p = cap_project
     runner = CliRunner()

@@ -25,9 +25,12 @@ from broadcast.cli import cli
 from broadcast.playout.daemon import Daemon
 from broadcast.report.asrun import AsRunLog, asrun_path
 
+# every test here starts from a real build of a day (whole pipeline, real audio)
+pytestmark = pytest.mark.slow
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = dt.date(2026, 11, 26)
-PLAYER = str(Path(__file__).parent / "playout" / "fake_player.py")
+PLAYER = str(Path(__file__).parent.parent / "playout" / "fake_player.py")
 
 
 def invoke(*args: str) -> str:

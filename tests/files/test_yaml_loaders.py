@@ -18,7 +18,7 @@ from broadcast.errors import InputError
 from broadcast.files import sources
 from broadcast.files.sources import parse_yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LOADERS = [
     pytest.param(sources._PY_LOADER, id="pure-python"),
     pytest.param(

@@ -24,7 +24,7 @@ import pytest
 import time_machine
 
 from broadcast.cli import cli
-from tests.test_officer_traps import bc
+from tests.cli.test_officer_traps import bc
 
 #: commands whose examples cannot finish in a test, and why (their help says so too)
 NOT_IN_TESTS = {"run": "chạy liên tục", "serve": "chạy liên tục"}
@@ -102,6 +102,7 @@ def test_commands_left_out_say_so_in_their_help():
         assert marker in cli.commands[name].get_help(ctx)
 
 
+@pytest.mark.slow
 def test_every_help_example_runs_on_the_shipped_project(project_root, monkeypatch):
     def no_network(*args, **kwargs):
         raise OSError("không có mạng trong kiểm thử")

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from click.testing import CliRunner
 
@@ -34,6 +35,7 @@ def _media(out: Path) -> set[str]:
     }
 
 
+@pytest.mark.slow
 def test_prune_bulletins_removes_only_what_no_recent_playlist_uses(small_root, tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()
@@ -83,6 +85,7 @@ def test_prune_needs_something_to_do(small_root, tmp_path):
     assert r.exit_code == 2 and "--bulletins" in r.output
 
 
+@pytest.mark.slow
 def test_speech_a_warm_build_airs_counts_as_used_and_the_cron_line_prunes_by_age_and_size(
     small_root, tmp_path
 ):
@@ -105,7 +108,7 @@ def test_speech_a_warm_build_airs_counts_as_used_and_the_cron_line_prunes_by_age
     r = CliRunner().invoke(cli, prune)
     assert r.exit_code == 0, r.output
     assert all(p.exists() for p in speech), r.output  # every entry aired today
-    cron = (Path(__file__).parent.parent / "deploy" / "broadcast.cron").read_text("utf-8")
+    cron = (Path(__file__).parents[2] / "deploy" / "broadcast.cron").read_text("utf-8")
     (line,) = [ln for ln in cron.splitlines() if "cache prune" in ln and not ln.startswith("#")]
     words = shlex.split(line.split("broadcast cache", 1)[1].split(">>")[0])
     assert "--older-than" in words and "--max-size" in words

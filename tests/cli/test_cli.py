@@ -49,6 +49,7 @@ def test_help_teaches_every_command():
     assert "Ví dụ" in r.stdout and "--days" in r.stdout
 
 
+@pytest.mark.slow
 def test_demo_makes_real_bulletins_and_playlists(small_root, tmp_path):
     out = tmp_path / "out"
     r = run("demo", "--root", str(small_root), "--out", str(out))
@@ -100,6 +101,7 @@ def test_demo_makes_real_bulletins_and_playlists(small_root, tmp_path):
             assert item["engine"] == "espeak"
 
 
+@pytest.mark.slow
 def test_second_build_renders_nothing_and_rewrites_no_mp3(small_root, tmp_path):
     out = tmp_path / "out"
     args = ("build", "--date", "2026-11-26", "--root", str(small_root), "--out", str(out))
@@ -114,6 +116,7 @@ def test_second_build_renders_nothing_and_rewrites_no_mp3(small_root, tmp_path):
     assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in mp3s} == stamps
 
 
+@pytest.mark.slow
 def test_render_one_bulletin_has_tags(small_root, tmp_path):
     target = tmp_path / "otp.mp3"
     r = run(
@@ -191,6 +194,7 @@ def test_scheduler_library_warnings_stay_out_of_the_operator_log():
     assert logging.getLogger("apscheduler").getEffectiveLevel() >= logging.ERROR
 
 
+@pytest.mark.slow
 def test_build_goes_on_without_a_broken_script_and_exits_2(small_root, tmp_path):
     (small_root / "scripts" / "hong.md").write_text(
         "---\nid: hong\ntitle: Chú ý: lừa đảo\ntopic: x\n---\nNội dung.\n", encoding="utf-8"

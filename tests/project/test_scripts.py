@@ -10,7 +10,7 @@ import pytest
 from broadcast.errors import InputError, ValidationErrors
 from broadcast.project.scripts import Priority, load_script, parse_script
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 GOOD = """---
 id: thu
 title: Tiêu đề
