@@ -36,7 +36,8 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,21 +49,69 @@ from .asrun import AsRunLog, Planned
 
 TZ = ZoneInfo(TIMEZONE)
 
-#: canonical name -> accepted header names (compared without accents, case, spaces)
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("ngay", "date"),
-    "station": ("dai", "station", "station_id"),
-    "start": ("bat_dau", "gio_bat_dau", "start"),
-    "end": ("ket_thuc", "gio_ket_thuc", "end"),
-    "duration_s": ("thoi_luong", "duration_s", "duration"),
-    "script": ("kich_ban", "script", "script_id"),
-    "result": ("ket_qua", "result"),
-    "source": ("chien_dich", "source", "campaign"),
-    "directive": ("cong_van", "directive"),
-    "file": ("tep", "file"),
-    "title": ("tieu_de", "title"),
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the CSV: the header names it goes by, and how its cells are read."""
+
+    aliases: tuple[str, ...]  # compared without accents, case, spaces; the first is shown
+    required: bool = False
+    parse: Callable[[str], Any] | None = None  # raises ValueError with the fix
+    label: str = ""  # "Ngày" in "Ngày '32/11' không đọc được"
+
+
+def _parse_date(value: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError("ngày phải có dạng 2026-11-25 hoặc 25/11/2026")
+
+
+def _parse_time(value: str) -> dt.time:
+    """The same clock times as scripts and schedules (05:30, 5:30, 5h30, 5g30, 17h),
+    and 06:00:15 with seconds."""
+    try:
+        return to_time(value, seconds=True)
+    except ValueError:
+        raise ValueError("giờ phải có dạng 06:00, 5:30, 5h30, 5g30 hoặc 06:00:15") from None
+
+
+def _parse_duration(value: str) -> float:
+    m = re.fullmatch(r"(\d+):([0-5]\d)", value)
+    if m:
+        return int(m.group(1)) * 60 + int(m.group(2))
+    try:
+        seconds = float(value.replace(",", "."))
+    except ValueError:
+        raise ValueError("thời lượng phải là số giây (150) hoặc phút:giây (2:30)") from None
+    if not 0 <= seconds <= 6 * 3600:
+        raise ValueError("thời lượng phải từ 0 đến 21600 giây")
+    return seconds
+
+
+#: canonical name -> the column (the order of the module docstring's table)
+TABLE: dict[str, Column] = {
+    "date": Column(("ngay", "date"), required=True, parse=_parse_date, label="Ngày"),
+    "station": Column(("dai", "station", "station_id"), required=True),
+    "start": Column(
+        ("bat_dau", "gio_bat_dau", "start"), required=True, parse=_parse_time, label="Giờ bắt đầu"
+    ),
+    "end": Column(("ket_thuc", "gio_ket_thuc", "end"), parse=_parse_time, label="Giờ kết thúc"),
+    "duration_s": Column(
+        ("thoi_luong", "duration_s", "duration"), parse=_parse_duration, label="Thời lượng"
+    ),
+    "script": Column(("kich_ban", "script", "script_id"), required=True),
+    "result": Column(("ket_qua", "result")),
+    "source": Column(("chien_dich", "source", "campaign")),
+    "directive": Column(("cong_van", "directive")),
+    "file": Column(("tep", "file")),
+    "title": Column(("tieu_de", "title")),
 }
-REQUIRED = ("date", "station", "start", "script")
+#: canonical name -> accepted header names
+COLUMNS: dict[str, tuple[str, ...]] = {name: c.aliases for name, c in TABLE.items()}
+REQUIRED = tuple(name for name, c in TABLE.items() if c.required)
 RESULT_WORDS = {
     "": "imported",
     "da phat": "imported",
@@ -108,37 +157,6 @@ def _read(path: Path) -> str:
         ) from None
 
 
-def _parse_date(value: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    raise ValueError("ngày phải có dạng 2026-11-25 hoặc 25/11/2026")
-
-
-def _parse_time(value: str) -> dt.time:
-    """The same clock times as scripts and schedules (05:30, 5:30, 5h30, 5g30, 17h),
-    and 06:00:15 with seconds."""
-    try:
-        return to_time(value, seconds=True)
-    except ValueError:
-        raise ValueError("giờ phải có dạng 06:00, 5:30, 5h30, 5g30 hoặc 06:00:15") from None
-
-
-def _parse_duration(value: str) -> float:
-    m = re.fullmatch(r"(\d+):([0-5]\d)", value)
-    if m:
-        return int(m.group(1)) * 60 + int(m.group(2))
-    try:
-        seconds = float(value.replace(",", "."))
-    except ValueError:
-        raise ValueError("thời lượng phải là số giây (150) hoặc phút:giây (2:30)") from None
-    if not 0 <= seconds <= 6 * 3600:
-        raise ValueError("thời lượng phải từ 0 đến 21600 giây")
-    return seconds
-
-
 def _closest(planned: Iterable[Planned], start: dt.datetime) -> Planned | None:
     best = None
     for p in planned:
@@ -147,23 +165,47 @@ def _closest(planned: Iterable[Planned], start: dt.datetime) -> Planned | None:
     return best
 
 
-def read_playout_csv(
-    path: Path, log: AsRunLog, stations: Iterable[str] | None = None
-) -> list[dict[str, Any]]:
-    """Parse and check the whole file; return rows for :meth:`AsRunLog.import_plays`.
+class _Rows:
+    """The checks of one file: the column of each header cell, the errors found so far."""
 
-    Raises :class:`ValidationErrors` listing every bad cell (file, line, column, fix).
-    """
-    path = Path(path)
-    text = _read(path)
-    if not text.strip():
-        raise InputError("Tệp CSV trống", where=str(path), fix=f"dòng đầu ghi: {HEADER_HELP}")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader)
+    def __init__(self, path: Path, header: list[str], names: dict[int, str], log: AsRunLog):
+        self.path = path
+        self.header = header
+        self.names = names
+        self.col_of = {name: i for i, name in names.items()}
+        self.log = log
+        self.errors: list[BroadcastError] = []
+        self._planned: dict[tuple[dt.date, str], list[Planned]] = {}
+
+    def bad(self, line: int, name: str, what: str, fix: str) -> None:
+        col = self.col_of[name]
+        self.errors.append(
+            InputError(
+                what,
+                where=f"{self.path}, dòng {line}, cột {col + 1} ({self.header[col].strip()})",
+                fix=fix,
+            )
+        )
+
+    def cell(self, line: int, values: dict[str, str], name: str) -> Any:
+        """The parsed cell (None when it does not read: the error is recorded)."""
+        column = TABLE[name]
+        if column.parse is None:
+            return values[name]
+        try:
+            return column.parse(values[name])
+        except ValueError as exc:
+            self.bad(line, name, f"{column.label} '{values[name]}' không đọc được", str(exc))
+            return None
+
+    def planned(self, day: dt.date, station: str) -> list[Planned]:
+        if (day, station) not in self._planned:
+            self._planned[(day, station)] = self.log.planned(day, day, station)
+        return self._planned[(day, station)]
+
+
+def _header(path: Path, header: list[str]) -> dict[int, str]:
+    """Column index -> canonical name; raises with every unknown or missing column."""
     names: dict[int, str] = {}
     lookup = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
     errors: list[BroadcastError] = []
@@ -193,126 +235,137 @@ def read_playout_csv(
         )
     if errors:
         raise ValidationErrors(errors)
-    col_of = {name: i for i, name in names.items()}
-    known = set(stations) if stations is not None else None
-    rows: list[dict[str, Any]] = []
-    planned_cache: dict[tuple[dt.date, str], list[Planned]] = {}
+    return names
 
+
+def _end(
+    rows: _Rows, line: int, values: dict[str, str], start: dt.datetime, result: str
+) -> tuple[bool, dt.datetime | None]:
+    """(row usable, end time) from ket_thuc or thoi_luong; a played row needs one."""
+    if values.get("end"):
+        end_t = rows.cell(line, values, "end")
+        if end_t is None:
+            return False, None
+        end = dt.datetime.combine(start.date(), end_t, tzinfo=TZ)
+        if end < start:  # played across midnight
+            end += dt.timedelta(days=1)
+        return True, end
+    if values.get("duration_s"):
+        seconds = rows.cell(line, values, "duration_s")
+        if seconds is None:
+            return False, None
+        return True, start + dt.timedelta(seconds=seconds)
+    if result != "imported":
+        return True, None
+    col_of = rows.col_of
+    col = "end" if "end" in col_of else "duration_s" if "duration_s" in col_of else None
+    if col is None:
+        rows.errors.append(
+            InputError(
+                "Thiếu cột ket_thuc (giờ kết thúc) hoặc thoi_luong (số giây)",
+                where=f"{rows.path}, dòng 1",
+                fix="thêm một trong hai cột để báo cáo tính được số phút phát sóng",
+            )
+        )
+        raise ValidationErrors(rows.errors)
+    rows.bad(
+        line,
+        col,
+        "Lượt đã phát nhưng không có giờ kết thúc hay thời lượng",
+        "ghi giờ kết thúc (06:02:30) hoặc thời lượng (150)",
+    )
+    return False, None
+
+
+def _row(rows: _Rows, line: int, cells: list[str], known: set[str] | None) -> dict[str, Any] | None:
+    """One as-run row from one CSV line, or None (its errors recorded in ``rows``)."""
+    values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in rows.names.items()}
+    empty = [name for name in REQUIRED if not values[name]]
+    for name in empty:
+        rows.bad(line, name, "Ô này trống", f"ghi {COLUMNS[name][0]} cho dòng này")
+    if empty:
+        return None
+    day = rows.cell(line, values, "date")
+    start_t = rows.cell(line, values, "start")
+    station = values["station"]
+    if known is not None and station not in known:
+        rows.bad(
+            line,
+            "station",
+            f"Không có đài '{station}'",
+            f"dùng mã đài trong schedules/stations.yaml: {', '.join(sorted(known))}",
+        )
+        return None
+    result = RESULT_WORDS.get(_plain(values.get("result", "")).replace("_", " "))
+    if result is None:
+        rows.bad(
+            line,
+            "result",
+            f"Kết quả '{values['result']}' không hiểu được",
+            "ghi 'da phat' (played), 'loi' (failed) hoặc 'bo qua' (skipped)",
+        )
+        return None
+    if day is None or start_t is None:
+        return None
+    start = dt.datetime.combine(day, start_t, tzinfo=TZ)
+    ok, end = _end(rows, line, values, start, result)
+    if not ok:
+        return None
+    script = values["script"]
+    match = _closest((p for p in rows.planned(day, station) if p.script_id == script), start)
+    source = values.get("source") or (match.source if match else "")
+    directive = values.get("directive") or (match.directive if match else "")
+    if not source or not directive:
+        rows.bad(
+            line,
+            "directive" if "directive" in rows.col_of else "script",
+            f"Không biết kịch bản '{script}' thuộc chiến dịch/công văn nào "
+            f"(ngày {day:%d/%m/%Y} chưa có lịch cho đài '{station}')",
+            "ghi cột chien_dich và cong_van, hoặc chạy 'broadcast build' cho ngày đó",
+        )
+        return None
+    return {
+        "station_id": station,
+        "day": day,
+        "slot": match.slot if match else start.strftime("%H:%M"),
+        "script_id": script,
+        "source": source,
+        "directive": directive,
+        "file": values.get("file") or (match.file if match else ""),
+        "title": values.get("title") or (match.title if match else ""),
+        "start": start,
+        "end": end,
+        "result": result,
+        "note": f"nhập từ {rows.path.name} dòng {line}",
+    }
+
+
+def read_playout_csv(
+    path: Path, log: AsRunLog, stations: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """Parse and check the whole file; return rows for :meth:`AsRunLog.import_plays`.
+
+    Raises :class:`ValidationErrors` listing every bad cell (file, line, column, fix).
+    """
+    path = Path(path)
+    text = _read(path)
+    if not text.strip():
+        raise InputError("Tệp CSV trống", where=str(path), fix=f"dòng đầu ghi: {HEADER_HELP}")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = next(reader)
+    rows = _Rows(path, header, _header(path, header), log)
+    known = set(stations) if stations is not None else None
+    out: list[dict[str, Any]] = []
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in names.items()}
-
-        def bad(name: str, what: str, fix: str, line: int = line) -> None:
-            errors.append(
-                InputError(
-                    what,
-                    where=f"{path}, dòng {line}, cột {col_of[name] + 1} "
-                    f"({header[col_of[name]].strip()})",
-                    fix=fix,
-                )
-            )
-
-        row_ok = True
-        for name in REQUIRED:
-            if not values[name]:
-                bad(name, "Ô này trống", f"ghi {COLUMNS[name][0]} cho dòng này")
-                row_ok = False
-        if not row_ok:
-            continue
-        day = start_t = None
-        try:
-            day = _parse_date(values["date"])
-        except ValueError as exc:
-            bad("date", f"Ngày '{values['date']}' không đọc được", str(exc))
-        try:
-            start_t = _parse_time(values["start"])
-        except ValueError as exc:
-            bad("start", f"Giờ bắt đầu '{values['start']}' không đọc được", str(exc))
-        station = values["station"]
-        if known is not None and station not in known:
-            bad(
-                "station",
-                f"Không có đài '{station}'",
-                f"dùng mã đài trong schedules/stations.yaml: {', '.join(sorted(known))}",
-            )
-            continue
-        result = RESULT_WORDS.get(_plain(values.get("result", "")).replace("_", " "))
-        if result is None:
-            bad(
-                "result",
-                f"Kết quả '{values['result']}' không hiểu được",
-                "ghi 'da phat' (played), 'loi' (failed) hoặc 'bo qua' (skipped)",
-            )
-            continue
-        if day is None or start_t is None:
-            continue
-        start = dt.datetime.combine(day, start_t, tzinfo=TZ)
-        end = None
-        if values.get("end"):
-            try:
-                end_t = _parse_time(values["end"])
-            except ValueError as exc:
-                bad("end", f"Giờ kết thúc '{values['end']}' không đọc được", str(exc))
-                continue
-            end = dt.datetime.combine(day, end_t, tzinfo=TZ)
-            if end < start:  # played across midnight
-                end += dt.timedelta(days=1)
-        elif values.get("duration_s"):
-            try:
-                end = start + dt.timedelta(seconds=_parse_duration(values["duration_s"]))
-            except ValueError as exc:
-                bad("duration_s", f"Thời lượng '{values['duration_s']}' không đọc được", str(exc))
-                continue
-        elif result == "imported":
-            col = "end" if "end" in col_of else "duration_s" if "duration_s" in col_of else None
-            if col is None:
-                errors.append(
-                    InputError(
-                        "Thiếu cột ket_thuc (giờ kết thúc) hoặc thoi_luong (số giây)",
-                        where=f"{path}, dòng 1",
-                        fix="thêm một trong hai cột để báo cáo tính được số phút phát sóng",
-                    )
-                )
-                raise ValidationErrors(errors)
-            bad(
-                col,
-                "Lượt đã phát nhưng không có giờ kết thúc hay thời lượng",
-                "ghi giờ kết thúc (06:02:30) hoặc thời lượng (150)",
-            )
-            continue
-        script = values["script"]
-        day_key = (day, station)
-        if day_key not in planned_cache:
-            planned_cache[day_key] = log.planned(day, day, station)
-        match = _closest((p for p in planned_cache[day_key] if p.script_id == script), start)
-        source = values.get("source") or (match.source if match else "")
-        directive = values.get("directive") or (match.directive if match else "")
-        if not source or not directive:
-            name = "directive" if "directive" in col_of else "script"
-            bad(
-                name,
-                f"Không biết kịch bản '{script}' thuộc chiến dịch/công văn nào "
-                f"(ngày {day:%d/%m/%Y} chưa có lịch cho đài '{station}')",
-                "ghi cột chien_dich và cong_van, hoặc chạy 'broadcast build' cho ngày đó",
-            )
-            continue
-        rows.append(
-            {
-                "station_id": station,
-                "day": day,
-                "slot": match.slot if match else start.strftime("%H:%M"),
-                "script_id": script,
-                "source": source,
-                "directive": directive,
-                "file": values.get("file") or (match.file if match else ""),
-                "title": values.get("title") or (match.title if match else ""),
-                "start": start,
-                "end": end,
-                "result": result,
-                "note": f"nhập từ {path.name} dòng {line}",
-            }
-        )
-    if errors:
-        raise ValidationErrors(errors)
-    return rows
+        row = _row(rows, line, cells, known)
+        if row is not None:
+            out.append(row)
+    if rows.errors:
+        raise ValidationErrors(rows.errors)
+    return out
