@@ -199,7 +199,38 @@ def load_schedule(
     folder: Path, errors: list[BroadcastError], docs: dict[Path, YamlDoc] | None = None
 ) -> Schedule | None:
     """``docs``, when given, keeps every YAML file read (by path) for the reference checks,
-    so that a 10,000-station stations.yaml is parsed once per load, not twice."""
+    so that a 10,000-station stations.yaml is parsed once per load, not twice.
+
+    The steps: the stations file's head, its stations, the groups, then every campaign
+    file's campaigns and one-offs; each step adds what is wrong to ``errors``."""
+    read = _stations_file(folder, errors, docs)
+    if read is None:
+        return None
+    head, doc = read
+    stations, broken = _stations(head, doc, errors)
+    groups = _groups(head, doc, stations, broken, errors)
+    campaigns: list[Campaign] = []
+    oneoffs: list[OneOff] = []
+    sources: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in (STATIONS_FILE, LEXICON_FILE):
+            continue
+        _campaign_file(path, groups, broken, errors, docs, campaigns, oneoffs, sources)
+    return Schedule(
+        commune=head.commune,
+        stations=stations,
+        groups=groups,
+        campaigns=campaigns,
+        oneoffs=oneoffs,
+        sources=sources,
+        approval=head.approval,
+    )
+
+
+def _stations_file(
+    folder: Path, errors: list[BroadcastError], docs: dict[Path, YamlDoc] | None
+) -> tuple[StationsFile, YamlDoc] | None:
+    """schedules/stations.yaml read and checked as a whole (its stations one by one later)."""
     st_path = folder / STATIONS_FILE
     if not st_path.is_file():
         errors.append(
@@ -221,9 +252,17 @@ def load_schedule(
     head = _collect(lambda: validate(StationsFile, doc.data, doc), errors)
     if head is None:
         return None
+    return head, doc
+
+
+def _stations(
+    head: StationsFile, doc: YamlDoc, errors: list[BroadcastError]
+) -> tuple[dict[str, Station], set[str]]:
+    """Each station with the defaults merged in, and the ids of the broken ones.
+
+    A campaign naming a station whose entry has an error already reported must not add a
+    second, misleading "no such station" error: hence ``broken``."""
     stations: dict[str, Station] = {}
-    # Stations whose entry has an error already reported: a campaign naming them must not
-    # add a second, misleading "no such station" error.
     broken: set[str] = set()
     for i, raw in enumerate(head.stations):
         merged = _deep_merge(head.defaults, raw) if isinstance(raw, dict) else raw
@@ -241,6 +280,17 @@ def load_schedule(
                 )
             )
         stations[st.id] = st
+    return stations, broken
+
+
+def _groups(
+    head: StationsFile,
+    doc: YamlDoc,
+    stations: dict[str, Station],
+    broken: set[str],
+    errors: list[BroadcastError],
+) -> dict[str, list[str]]:
+    """The built-in groups (all, fm, loudspeaker) and the named ones."""
     groups: dict[str, list[str]] = {
         "all": list(stations),
         "fm": [s for s, st in stations.items() if st.kind == "fm"],
@@ -266,64 +316,62 @@ def load_schedule(
                     )
                 )
         groups[name] = [m for m in members if m in stations]
+    return groups
 
-    campaigns: list[Campaign] = []
-    oneoffs: list[OneOff] = []
-    sources: dict[str, Path] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name in (STATIONS_FILE, LEXICON_FILE):
-            continue
-        empty = empty_file_error(path)
-        if empty is not None:
-            errors.append(empty)
-            continue
-        cdoc = _collect(lambda p=path: load_yaml(p), errors)
-        if cdoc is None:
-            continue
-        if docs is not None:
-            docs[path] = cdoc
-        body = _collect(lambda d=cdoc: validate(CampaignsFile, d.data or {}, d), errors)
-        if body is None:
-            continue
-        for key, model, bucket in (
-            ("campaigns", Campaign, campaigns),
-            ("oneoffs", OneOff, oneoffs),
-        ):
-            for i, raw in enumerate(getattr(body, key)):
-                item = _collect(
-                    lambda r=raw, i=i, d=cdoc, k=key, m=model: validate(m, r, d, (k, i)), errors
+
+def _campaign_file(
+    path: Path,
+    groups: dict[str, list[str]],
+    broken: set[str],
+    errors: list[BroadcastError],
+    docs: dict[Path, YamlDoc] | None,
+    campaigns: list[Campaign],
+    oneoffs: list[OneOff],
+    sources: dict[str, Path],
+) -> None:
+    """One campaign file's campaigns and one-offs, appended; ids unique across files."""
+    empty = empty_file_error(path)
+    if empty is not None:
+        errors.append(empty)
+        return
+    cdoc = _collect(lambda p=path: load_yaml(p), errors)
+    if cdoc is None:
+        return
+    if docs is not None:
+        docs[path] = cdoc
+    body = _collect(lambda d=cdoc: validate(CampaignsFile, d.data or {}, d), errors)
+    if body is None:
+        return
+    for key, model, bucket in (
+        ("campaigns", Campaign, campaigns),
+        ("oneoffs", OneOff, oneoffs),
+    ):
+        for i, raw in enumerate(getattr(body, key)):
+            item = _collect(
+                lambda r=raw, i=i, d=cdoc, k=key, m=model: validate(m, r, d, (k, i)), errors
+            )
+            if item is None:
+                continue
+            if item.id in sources:
+                errors.append(
+                    InputError(
+                        f"Mã '{item.id}' bị trùng (đã có trong {sources[item.id].name})",
+                        where=cdoc.where((key, i, "id")),
+                        fix="đặt một mã 'id' khác",
+                    )
                 )
-                if item is None:
-                    continue
-                if item.id in sources:
-                    errors.append(
-                        InputError(
-                            f"Mã '{item.id}' bị trùng (đã có trong {sources[item.id].name})",
-                            where=cdoc.where((key, i, "id")),
-                            fix="đặt một mã 'id' khác",
-                        )
+                continue
+            sources[item.id] = path
+            _check_targets(item.stations, groups, broken, cdoc, (key, i, "stations"), errors)
+            if isinstance(item, Campaign) and item.end < item.start:
+                errors.append(
+                    InputError(
+                        "Chiến dịch kết thúc ('until') trước khi bắt đầu ('from')",
+                        where=cdoc.where((key, i, "until")),
+                        fix="đổi lại hai ngày cho đúng",
                     )
-                    continue
-                sources[item.id] = path
-                _check_targets(item.stations, groups, broken, cdoc, (key, i, "stations"), errors)
-                if isinstance(item, Campaign) and item.end < item.start:
-                    errors.append(
-                        InputError(
-                            "Chiến dịch kết thúc ('until') trước khi bắt đầu ('from')",
-                            where=cdoc.where((key, i, "until")),
-                            fix="đổi lại hai ngày cho đúng",
-                        )
-                    )
-                bucket.append(item)  # type: ignore[attr-defined]
-    return Schedule(
-        commune=head.commune,
-        stations=stations,
-        groups=groups,
-        campaigns=campaigns,
-        oneoffs=oneoffs,
-        sources=sources,
-        approval=head.approval,
-    )
+                )
+            bucket.append(item)  # type: ignore[attr-defined]
 
 
 def _check_targets(
