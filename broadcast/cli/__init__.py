@@ -18,6 +18,7 @@ from .render import render
 from .report import report
 from .run import run
 from .serve import serve
+from .status import status
 from .user import user
 from .voices import voices
 
@@ -33,6 +34,7 @@ for _command in (
     export_usb,
     emergency,
     run,
+    status,
     asrun,
     report,
     voices,

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BroadcastError, InputError
+from ..files import faults
 
 FILENAME = "asrun.sqlite"
 BUSY_TIMEOUT_S = 30.0
@@ -86,6 +87,28 @@ MIGRATIONS: list[str] = [
 
 class AsRunError(BroadcastError):
     """The as-run log cannot be opened or written."""
+
+
+class AsRunDiskFullError(AsRunError):
+    """The disk (or the folder's quota) is full: nothing could be written to the log."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's "database or disk is full" (SQLITE_FULL), or an OS ENOSPC / EDQUOT."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "disk is full" in str(exc) or "No space left" in str(exc)
+
+
+def disk_full_error(path: Path, exc: BaseException, doing: str) -> AsRunDiskFullError:
+    return AsRunDiskFullError(
+        f"Ổ đĩa đầy: không {doing} vào nhật ký phát sóng (SQLite báo: {exc})",
+        where=str(path),
+        fix=f"giải phóng chỗ trống trên ổ chứa {Path(path).parent} (xóa bản tin cũ bằng "
+        "'broadcast prune', dọn tệp tạm), rồi chạy lại; những gì đã ghi trước đó vẫn còn",
+    )
 
 
 class NewerLogError(AsRunError):
@@ -168,6 +191,8 @@ class AsRunLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(self.path, exc, "mở được") from exc
             if "readonly" in str(exc) or "unable to open" in str(exc):
                 raise AsRunError(
                     f"Không ghi được nhật ký phát sóng: thư mục {self.path.parent} chỉ đọc "
@@ -196,15 +221,23 @@ class AsRunLog:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; BEGIN IMMEDIATE takes the write lock up front so two
-        writers queue on the busy timeout instead of failing half way."""
-        with closing(self._connect()) as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+        writers queue on the busy timeout instead of failing half way. A full disk is
+        an :class:`AsRunDiskFullError` that says so (never "database or disk is full")."""
+        try:
+            faults.hit("asrun.write")
+            with closing(self._connect()) as con:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    yield con
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+        except (sqlite3.OperationalError, OSError) as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(self.path, exc, "ghi được") from exc
+            raise
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -632,9 +665,12 @@ def open_for_build(path: Path) -> AsRunLog:
     why = damage(path)
     if why is None:
         try:
-            return AsRunLog(path)
+            return BuildAsRunLog(path)
         except NewerLogError:
             raise
+        except AsRunDiskFullError as exc:  # not damage: never move a sound log aside
+            _warn_full(exc)
+            return _UnopenedLog(path)
         except AsRunError as exc:
             why = exc.what
     aside = move_aside(path)
@@ -647,7 +683,42 @@ def open_for_build(path: Path) -> AsRunLog:
         aside,
         path,
     )
-    return AsRunLog(path)
+    return BuildAsRunLog(path)
+
+
+def _warn_full(exc: AsRunDiskFullError) -> None:
+    import logging
+
+    logging.getLogger(__name__).warning(
+        "%s; danh sách phát vẫn được làm, nhưng lịch của chúng chưa vào nhật ký. %s "
+        "(rồi chạy lại 'broadcast build' để ghi lịch).",
+        exc.what,
+        (exc.fix or "").capitalize(),
+    )
+
+
+class BuildAsRunLog(AsRunLog):
+    """The log as ``build`` writes it: a full disk is said in a warning and the build goes
+    on (the playlists are what the stations need; the log catches up on the next build)."""
+
+    def record_running_order(self, json_path: Path) -> None:
+        try:
+            super().record_running_order(json_path)
+        except AsRunDiskFullError as exc:
+            _warn_full(exc)
+
+
+class _UnopenedLog(BuildAsRunLog):
+    """A log that could not even be opened because the disk is full: reads nothing."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def planned(self, start: dt.date, end: dt.date, station_id: str | None = None) -> list[Planned]:
+        return []
+
+    def record_running_order(self, json_path: Path) -> None:
+        pass  # said once, when it could not be opened
 
 
 class ReadOnlyAsRunLog(AsRunLog):
