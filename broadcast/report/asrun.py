@@ -37,6 +37,9 @@ BUSY_TIMEOUT_S = 30.0
 RESULTS = ("played", "failed", "skipped", "confirmed", "imported")
 #: Results that count as "aired" in the report.
 AIRED = ("played", "confirmed", "imported")
+#: The note of an item an operator marked as not aired (``mark_not_aired``); a later
+#: confirmation of the day leaves such items alone.
+NOT_AIRED_NOTE = "không phát (ghi tay)"
 
 MIGRATIONS: list[str] = [
     # 1: planned items (from build) and plays (daemon, confirm, import).
@@ -437,8 +440,8 @@ class AsRunLog:
                 (r["script_id"], r["start"])
                 for r in con.execute(
                     f"SELECT script_id, start FROM plays WHERE day = ? AND station_id = ? "
-                    f"AND result IN ({','.join('?' * len(AIRED))})",
-                    (day.isoformat(), station_id, *AIRED),
+                    f"AND (result IN ({','.join('?' * len(AIRED))}) OR note LIKE ?)",
+                    (day.isoformat(), station_id, *AIRED, NOT_AIRED_NOTE + "%"),
                 )
             }
             added = 0
@@ -462,6 +465,59 @@ class AsRunLog:
                 )
                 added += 1
             return added
+
+    def mark_not_aired(self, day: dt.date, station_id: str, seq: int, reason: str, by: str) -> Play:
+        """An operator says planned item ``seq`` of a station's day did not air, and why:
+        a ``skipped`` play noted "không phát (ghi tay): REASON — BY". Confirming the day
+        afterwards does not confirm it. An error if there is no such item, no reason, or
+        the item already has a play that aired (the daemon's or a confirmation)."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise InputError(
+                "Cần ghi lý do không phát", where="lý do", fix="ví dụ: mất điện, loa hỏng"
+            )
+        with self._write() as con:
+            p = con.execute(
+                "SELECT * FROM planned WHERE day = ? AND station_id = ? AND seq = ?",
+                (day.isoformat(), station_id, seq),
+            ).fetchone()
+            if p is None:
+                raise InputError(
+                    f"Không có bản tin số {seq + 1} trong lịch ngày {day:%d/%m/%Y} của đài "
+                    f"'{station_id}'",
+                    where=str(self.path),
+                    fix="tải lại trang nhật ký rồi chọn lại",
+                )
+            done = con.execute(
+                "SELECT result FROM plays WHERE day = ? AND station_id = ? AND script_id = ? "
+                "AND start = ? AND (result IN (?,?,?) OR note LIKE ?)",
+                (day.isoformat(), station_id, p["script_id"], p["start"], *AIRED,
+                 NOT_AIRED_NOTE + "%"),
+            ).fetchone()  # fmt: skip
+            if done is not None:
+                raise InputError(
+                    f"Bản tin '{p['title'] or p['script_id']}' lúc "
+                    f"{dt.datetime.fromisoformat(p['start']):%H:%M} đã có kết quả "
+                    f"trong nhật ký",
+                    where=str(self.path),
+                    fix="nhật ký đã ghi thì không sửa; báo người phụ trách nếu ghi sai",
+                )
+            play_id = self._insert_play(
+                con,
+                station_id=station_id,
+                day=day,
+                slot=p["slot"],
+                script_id=p["script_id"],
+                source=p["source"],
+                directive=p["directive"],
+                file=p["file"],
+                title=p["title"],
+                start=dt.datetime.fromisoformat(p["start"]),
+                end=None,
+                result="skipped",
+                note=f"{NOT_AIRED_NOTE}: {reason} — {by}",
+            )
+        return next(x for x in self.plays(day, day, station_id) if x.id == play_id)
 
     def import_plays(self, rows: list[dict[str, Any]]) -> tuple[int, int]:
         """Insert already-validated plays in one transaction (all or nothing). A row equal

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from broadcast.cli import cli
 from broadcast.playout.status import read_status, status_path
+from tests.test_officer_traps import bc
 
 from .test_run import PLAYER, REPO, session_now, wait_for
 
@@ -37,6 +38,8 @@ def record(out: Path) -> dict:
 
 
 def test_no_daemon_exits_5_and_says_so(tmp_path):
+    run = bc("status", "--out", str(tmp_path / "out"))  # through the console entry point
+    assert run.code == 5 and "KHÔNG có 'broadcast run' trả lời" in run.out
     r = status(tmp_path / "out")
     assert r.exit_code == 5, r.output
     assert "KHÔNG có 'broadcast run' trả lời" in r.output
