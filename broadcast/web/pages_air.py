@@ -145,6 +145,9 @@ async def emergency_entry(request: Request) -> Response:
             "state": aired.get(sid, ("đang chờ phát", ""))[0],
             "at": aired.get(sid, ("", ""))[1],
             "done": sid in aired,
+            "how": "ngắt bản tin đang phát (nhỏ dần tiếng), phát ngay"
+            if entry.policy.get(sid, {}).get("interrupt", "now" if entry.now else "") == "now"
+            else "phát ngay sau bản tin đang phát",
         }
         for sid in entry.stations
     ]

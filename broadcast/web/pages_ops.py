@@ -331,6 +331,7 @@ def _log(request: Request) -> AsRunLog | None:
 
 @page()
 async def asrun_page(request: Request) -> Response:
+    from ..playout.status import duration_words
     from .pages_air import RESULTS
 
     day = _date(request.query_params.get("date"))
@@ -347,6 +348,7 @@ async def asrun_page(request: Request) -> Response:
         stations.setdefault(item.station_id, []).append(
             {
                 "item": item,
+                "length": duration_words(item.duration_s),
                 "result": results.get((item.station_id, item.script_id, item.start.isoformat())),
             }
         )

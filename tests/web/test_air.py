@@ -50,7 +50,8 @@ def test_on_air_page_shows_each_station_and_marks_a_silent_daemon(console_root, 
     # 45 s without a heartbeat: not answering, and nothing is shown as on air
     board(out, dt.datetime.now(TZ) - dt.timedelta(seconds=45))
     page = html.unescape(officer.get("/onair").text)
-    assert "Máy phát không trả lời" in page and "không trả lời đã 45 giây" in page
+    assert "Máy phát không trả lời" in page
+    assert re.search(r"không trả lời đã 4[5-9] giây", page)  # the request takes a moment
     assert '<span class="on-air">' not in page
     doc = json.loads(status_path(out).read_text("utf-8"))
     assert doc["stations"]["xom-a"]["on_air"]["seconds"] == 148
