@@ -189,3 +189,27 @@ def test_asrun_marks_need_an_operator(console_root, client_as):
     assert officer.post("/asrun/not-aired", data=data).status_code == 403
     assert officer.post("/asrun/confirm", data=data).status_code == 403
     assert log.plays(DAY, DAY) == []
+
+
+def test_the_emergency_page_shows_it_go_on_air_from_a_running_daemon(sent, console_root):
+    import sys
+
+    from broadcast.playout.daemon import Daemon
+
+    from ..playout.test_daemon import PLAYER, wait_for
+
+    operator, entry, url = sent
+    out = console_root / "audio_out"
+    log = out.parent / "player.log"
+    # a 0.05 s stand-in for a bulletin of about a minute: the 95 % rule is tested elsewhere
+    d = Daemon(out, player=f"{sys.executable} {PLAYER} {{file}} {log} 0.05", poll_s=0.1,
+               min_aired=0.0)  # fmt: skip
+    d.start(build_now=False)
+    try:
+        wait_for(lambda: "đã phát" in operator.get(url).text, 30)
+    finally:
+        d.shutdown()
+    page = operator.get(url).text
+    assert "đang chờ phát" not in page and 'id="cancel"' not in page  # aired: no cancel
+    onair = html.unescape(operator.get("/onair").text)
+    assert entry.title in onair and "đã phát" in onair  # the last played, per station
