@@ -903,6 +903,9 @@ class Daemon:
             self._aired.add((q.id, sid))
             return
         with self._lock_for(sid):
+            self._refresh_queue()
+            if all(x.id != q.id for x in self._queue):
+                return  # cancelled while it waited for the station (queue.cancel)
             if not self.ledger.claim(day, sid, slot, 0, q.files[sid]):
                 self._aired.add((q.id, sid))
                 return

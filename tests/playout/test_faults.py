@@ -222,3 +222,29 @@ def test_status_is_written_atomically_and_says_next(out):
     assert doc["stations"]["a"]["next"]["title"] == "Bản tin b1"
     assert doc["stopped"]
     assert not atomic.remove_left_over(out / "daemon")  # no temp file left behind
+
+
+def test_an_emergency_cancelled_while_queued_never_airs(out, tmp_path):
+    from broadcast.emergency.queue import cancel, enqueue
+    from broadcast.schedule.planner import QueuedBulletin
+
+    release = tmp_path / "release"
+    publish(out, [entry(out, "b1", at(5, 30), 0.05), entry(out, "b2", at(5, 30, 1), 0.05)])
+    with time_machine.travel(at(5, 29, 59), tick=True):
+        d = daemon(out, f"hold:{release}")
+        d.start(build_now=False)
+        wait_for(lambda: started(out) == ["b1.mp3"])
+        q = QueuedBulletin(
+            id="khan-1", created=dt.datetime.now(TZ), stations=("a",), script_id="b3",
+            title="Bão số 9", directive="CV khẩn", files={"a": "bulletins/b3.mp3"},
+            durations={"a": 0.05}, policy={"a": {"interrupt": "after_item", "after": "resume"}},
+        )  # fmt: skip
+        enqueue(out, q)  # waits for b1 to end (after_item) ...
+        wait_for(lambda: d._queue and d._queue[0].id == "khan-1")  # the daemon saw it
+        assert cancel(out, "khan-1") is not None  # ... and is cancelled meanwhile
+        wait_for(lambda: not d._queue)
+        release.write_text("")
+        wait_for(lambda: len(plays(out)) == 2)
+        d.shutdown()
+    assert started(out) == ["b1.mp3", "b2.mp3"]  # never b3.mp3
+    assert cancel(out, "khan-1") is None  # cancelled once
