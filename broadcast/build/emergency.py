@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..emergency.cap import MIME_MP3, CapError, Resource, bulletin_alert, parse_alert, to_xml
-from ..emergency.queue import enqueue, queue_path, withdraw
+from ..emergency.queue import cancel, enqueue, queue_path, withdraw
 from ..errors import InputError
 from ..files import atomic
 from ..playlists.usb import ascii_slug
@@ -159,6 +159,31 @@ def withdraw_alert(  # type: ignore[no-untyped-def]
     return gone, refreshed
 
 
+def cancel_emergency(
+    project: Project, target_out: Path, entry_id: str
+) -> tuple[QueuedBulletin, list[Path]]:
+    """Take a queued emergency out of the queue and out of the playlists already written
+    for today and tomorrow (``broadcast emergency --cancel``, the console's cancel
+    button). Returns the entry and the playlists rewritten; an error naming the queue
+    when there is no such entry."""
+    entry = cancel(target_out, entry_id)
+    if entry is None:
+        raise InputError(
+            f"Không có bản tin khẩn cấp '{entry_id}' trong hàng đợi",
+            where=str(queue_path(target_out)),
+            fix="xem mã bản tin ở trang Khẩn cấp; bản tin đã quá 2 ngày thì đã tự rời "
+            "hàng đợi, bản tin đã hủy thì không cần hủy lại",
+        )
+    refreshed: list[Path] = []
+    day = dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+    for d in (day, day + dt.timedelta(days=1)):
+        have = [sid for sid in entry.stations if playlist_path(target_out, d, sid).is_file()]
+        if have:
+            build(project, target_out, d, 1, have)
+            refreshed.extend(playlist_path(target_out, d, sid) for sid in have)
+    return entry, refreshed
+
+
 def write_cap(  # type: ignore[no-untyped-def]
     path: Path,
     project,
@@ -170,6 +195,24 @@ def write_cap(  # type: ignore[no-untyped-def]
     sender: str | None,
 ) -> dict[str, str]:
     """Write the CAP alert of a queued emergency (atomically); returns its key."""
+    data, key = cap_alert(
+        project, parsed, entry, target_out, status, category, sender, Path(path).resolve().parent
+    )
+    atomic.write_bytes(path, data)
+    return key
+
+
+def cap_alert(  # type: ignore[no-untyped-def]
+    project,
+    parsed,
+    entry,
+    target_out: Path,
+    status: str,
+    category: str,
+    sender: str | None,
+    base: Path,
+) -> tuple[bytes, dict[str, str]]:
+    """The CAP 1.2 XML of a queued emergency (MP3 URIs relative to ``base``) and its key."""
     sched = project.schedule
     commune = sched.commune or "broadcast"
     sender = sender or f"{ascii_slug(commune, 40)}@broadcast"
@@ -178,7 +221,7 @@ def write_cap(  # type: ignore[no-untyped-def]
         mp3 = target_out / entry.files[sid]
         data = mp3.read_bytes()
         try:
-            uri = Path(os.path.relpath(mp3, Path(path).resolve().parent)).as_posix()
+            uri = Path(os.path.relpath(mp3, base)).as_posix()
         except ValueError:  # another drive (Windows): an absolute URI
             uri = mp3.resolve().as_uri()
         resources.append(
@@ -205,8 +248,7 @@ def write_cap(  # type: ignore[no-untyped-def]
         category=category,
         sender_name=parsed.meta.directive.issuer,
     )
-    atomic.write_bytes(path, to_xml(alert))
-    return {"sender": alert.sender, "identifier": alert.identifier}
+    return to_xml(alert), {"sender": alert.sender, "identifier": alert.identifier}
 
 
 def station_policy(

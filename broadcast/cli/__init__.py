@@ -59,6 +59,12 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "Chạy tự động: làm danh sách phát và phát đúng giờ. Unattended playout daemon.",
     ),
     (
+        "status",
+        "status",
+        "status",
+        "Máy phát có đang chạy không, đang phát gì, sắp phát gì. Daemon status.",
+    ),
+    (
         "asrun",
         "asrun",
         "asrun",

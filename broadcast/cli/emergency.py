@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..build.emergency import (
+    cancel_emergency,
     check_targets,
     read_cap,
     references,
@@ -87,6 +88,14 @@ from .options import load_for_work, out_option, resolve_out, root_option
     default=None,
     help="CAP sender (không dấu cách), mặc định theo tên xã, ví dụ xa-kha-son@broadcast.",
 )
+@click.option(
+    "--cancel",
+    "cancel_id",
+    default=None,
+    metavar="MÃ",
+    help="Hủy bản tin khẩn cấp MÃ đang chờ trong hàng đợi (mã in ra khi gửi, hoặc xem ở "
+    "trang Khẩn cấp). Cancel a queued emergency.",
+)
 @root_option
 @out_option
 def emergency(
@@ -100,6 +109,7 @@ def emergency(
     cap_status: str,
     cap_category: str,
     cap_sender: str | None,
+    cancel_id: str | None,
     root: Path,
     out: Path | None,
 ) -> None:
@@ -121,7 +131,26 @@ def emergency(
             broadcast emergency scripts/con-cap-cuu.md --station cac-xom --now
             broadcast emergency scripts/con-cap-cuu.md --station xom-dong --cap-out canh-bao.cap.xml
             broadcast emergency --from-cap canh-bao.cap.xml --station xom-dong
+
+    Hủy bản tin còn chờ: broadcast emergency --cancel MÃ (đài nào đã phát thì nhật ký
+    phát sóng vẫn ghi; đài chưa phát sẽ không phát nữa).
     """
+    if cancel_id is not None:
+        if script is not None or from_cap is not None:
+            raise InputError(
+                "--cancel không dùng cùng tệp kịch bản hay --from-cap",
+                where="--cancel",
+                fix="chỉ ghi 'broadcast emergency --cancel MÃ'",
+            )
+        project = load_for_work(root)
+        target_out = resolve_out(root, out)
+        entry, refreshed = cancel_emergency(project, target_out, cancel_id)
+        click.echo(
+            f"Đã hủy bản tin khẩn cấp '{entry.title}' ({entry.id}): đài chưa phát sẽ không phát."
+        )
+        for path in refreshed:
+            click.echo(f"  Đã cập nhật {path}")
+        return
     if (script is None) == (from_cap is None):
         raise InputError(
             "Cần đúng một nguồn bản tin: tệp kịch bản SCRIPT hoặc --from-cap TỆP.xml",
@@ -186,6 +215,7 @@ def emergency(
         f"Đã đưa bản tin khẩn cấp '{entry.title}' vào hàng đợi "
         f"{queue_path(target_out)} cho {len(entry.stations)} đài: {', '.join(entry.stations)}."
     )
+    click.echo(f"  Mã: {entry.id} (hủy khi còn chờ: broadcast emergency --cancel {entry.id})")
     click.echo("  Nếu 'broadcast run' đang chạy:")
     for sid in entry.stations:
         p = entry.policy[sid]

@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 unexpected error (a bug: please report it); 2 wrong input
 (script, schedule, option); 3 speech or audio could not be made; 4 another run holds
-the output lock; 130 stopped by the user (Ctrl+C).
+the output lock; 5 ``status``: no ``broadcast run`` answers; 130 stopped by the user
+(Ctrl+C).
 """
 
 from __future__ import annotations
@@ -148,7 +149,8 @@ def cli(verbose: bool) -> None:
       broadcast normalize "Gọi 156"   # xem cách đọc một câu
 
     Mã thoát / exit codes: 0 xong, 1 lỗi chương trình, 2 dữ liệu sai,
-    3 không tạo được tiếng, 4 đang có lần chạy khác, 130 người dùng dừng.
+    3 không tạo được tiếng, 4 đang có lần chạy khác, 5 (status) không có
+    'broadcast run' nào trả lời, 130 người dùng dừng.
     """
     _setup_logging(verbose)
 

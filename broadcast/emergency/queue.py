@@ -137,3 +137,26 @@ def withdraw(out_dir: Path, keys: list[tuple[str, str]]) -> list[QueuedBulletin]
             text = json.dumps({"queue": keep}, ensure_ascii=False, indent=1) + "\n"
             atomic.write_text(path, text)
     return [_from_raw(r) for r in gone]
+
+
+def cancel(out_dir: Path, entry_id: str) -> QueuedBulletin | None:
+    """Take the entry ``entry_id`` out of the queue (atomic rewrite); returns it, or None
+    if it is not there (never queued, already pruned, cancelled before). A daemon that has
+    not played it yet will not play it; where it already aired, the as-run log keeps it."""
+    path = queue_path(out_dir)
+    with _lock(out_dir):
+        raw = _read(path)
+        gone = [r for r in raw if r.get("id") == entry_id]
+        if gone:
+            keep = [r for r in raw if r.get("id") != entry_id]
+            text = json.dumps({"queue": keep}, ensure_ascii=False, indent=1) + "\n"
+            atomic.write_text(path, text)
+    return _from_raw(gone[0]) if gone else None
+
+
+def find(out_dir: Path, entry_id: str) -> QueuedBulletin | None:
+    """The queued entry ``entry_id``, or None."""
+    for raw in _read(queue_path(out_dir)):
+        if raw.get("id") == entry_id:
+            return _from_raw(raw)
+    return None

@@ -9,7 +9,8 @@ stable (README, "Lịch phát / Scheduling"): keys are only ever added, never re
     {"date", "station": {"id", "name", "kind"}, "timezone",
      "items": [{"start", "slot", "end", "duration_s", "file", "title", "script", "source",
                 "priority", "directive", "engine", "kind",          # schema 1
-                "at", "moved_from", "window"}],                     # added in schema 2
+                "at", "moved_from", "window",                       # added in schema 2
+                "size", "sha256"}],                                 # 2026-12, optional
      "sessions": [{"start", "end", "window", "capacity_s", "used_s", "overrun_s"}],
      "notes": [{"kind", "slot", "source", "script", "text",
                 "lost", "rule"}], "schema": 2}                      # lost, rule: 2026-11
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import atomic
+from ..files.digest import file_digest
 
 SCHEMA = 2
 
@@ -87,6 +89,16 @@ def _hm(t: dt.time | None) -> str | None:
     return None if t is None else t.strftime("%H:%M")
 
 
+def _digest(path: Path) -> dict[str, Any]:
+    """``size`` and ``sha256`` of an item's file (added 2026-12, schema 2 still: keys are
+    only added): the daemon checks them before it plays. Left out for a file not there."""
+    try:
+        size, sha = file_digest(path)
+    except OSError:
+        return {}
+    return {"size": size, "sha256": sha}
+
+
 def render_running_order(
     entries: list[Entry],
     playlist_path: Path,
@@ -115,6 +127,7 @@ def render_running_order(
                 "at": _hm(e.at),
                 "moved_from": _hm(e.moved_from),
                 "window": e.window,
+                **_digest(e.path),
             }
         )
     head = {"date": day.isoformat(), "station": station, "timezone": "Asia/Ho_Chi_Minh"}

@@ -7,6 +7,8 @@ They all read it here, so the contract is written down once:
 - **Schema versions.** A file without ``"schema"`` is schema 1 (before 2026-11); schema 2
   added ``at``, ``moved_from``, ``window`` on items and ``sessions``/``notes``. A newer
   schema is read as far as we understand it: keys are only ever added, never renamed.
+- **File checks.** Items written since 2026-12 have ``size`` and ``sha256`` of their
+  file (optional: older files have neither); the daemon checks them before it plays.
 - **Planner notes** (``notes``) always have ``lost`` (bool) and ``rule`` (str) once read:
   files written before 2026-11-28 have neither and read as false and "".
 - **Tolerant.** Unknown keys are kept (``extra``), unknown item ``kind`` values are kept as
@@ -78,6 +80,9 @@ class Item:
     moved_from: str | None = None
     window: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: the file's size and SHA-256 when it was built (None in files written before)
+    size: int | None = None
+    sha256: str | None = None
 
     @property
     def is_bulletin(self) -> bool:
@@ -102,6 +107,8 @@ class Item:
             "at": self.at,
             "moved_from": self.moved_from,
             "window": self.window,
+            **({"size": self.size} if self.size is not None else {}),
+            **({"sha256": self.sha256} if self.sha256 is not None else {}),
         }
 
 
@@ -149,7 +156,7 @@ class RunningOrder:
 
 _ITEM_KEYS = {
     "start", "slot", "end", "duration_s", "file", "title", "script", "source", "priority",
-    "directive", "engine", "kind", "at", "moved_from", "window",
+    "directive", "engine", "kind", "at", "moved_from", "window", "size", "sha256",
 }  # fmt: skip
 
 
@@ -191,6 +198,14 @@ class _Fields:
             return dt.datetime.fromisoformat(value)
         except ValueError:
             raise self.fail(where, f"'{key}' không phải ngày giờ ISO 8601: {value!r}") from None
+
+    def size(self, raw: Mapping[str, Any], key: str, where: str) -> int | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(where, f"'{key}' phải là số byte không âm, đang là {value!r}")
+        return value
 
     def seconds(self, raw: Mapping[str, Any], key: str, where: str) -> float:
         value = raw.get(key)
@@ -251,6 +266,8 @@ def parse_running_order(doc: Any, path: Path) -> RunningOrder:
                 moved_from=f.optional(raw, "moved_from", where),
                 window=f.optional(raw, "window", where),
                 extra={k: v for k, v in raw.items() if k not in _ITEM_KEYS},
+                size=f.size(raw, "size", where),
+                sha256=f.optional(raw, "sha256", where),
             )
         )
     sessions = doc.get("sessions") or []

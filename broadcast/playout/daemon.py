@@ -50,6 +50,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from contextlib import closing
 from pathlib import Path
@@ -57,8 +58,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..emergency.queue import load_queue, queue_path
-from ..playlists.running_order import Item, RunningOrder, kind_label, read_day
-from ..report.asrun import AsRunLog, asrun_path
+from ..files import digest, faults
+from ..playlists.running_order import (
+    Item,
+    RunningOrder,
+    RunningOrderError,
+    kind_label,
+    read_running_order,
+)
+from ..report.asrun import AsRunDiskFullError, AsRunLog, asrun_path, is_disk_full
 from ..schedule.planner import QueuedBulletin
 from ..vocabulary import TIMEZONE
 from . import player as players
@@ -71,6 +79,7 @@ from .player import (  # noqa: F401  (re-exported: older imports keep working)
     PlayerProcess,
     default_player,
 )
+from .status import HEARTBEAT_S, StatusBoard
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +100,10 @@ DEFAULT_POLL_S = 0.25
 DEFAULT_POLICY = {"interrupt": "after_item", "after": "resume"}
 #: The as-run note of an entry an emergency cut (the report counts these as interrupted).
 INTERRUPTED = "bị ngắt"
+#: ``played`` only when at least this share of the item aired; less is ``failed``
+MIN_AIRED = 0.95
+#: how often the watcher looks at today's and tomorrow's playlist folders (two stats)
+PLAYLIST_POLL_S = 1.0
 
 _DAEMONS: dict[str, Daemon] = {}
 
@@ -107,6 +120,7 @@ class Ledger:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.clock = clock
         self._lock = threading.Lock()
+        self._memory: set[tuple[str, str, str, int]] = set()
         with closing(self._connect()) as con, con:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS entries (day TEXT, station TEXT, slot TEXT, "
@@ -123,13 +137,33 @@ class Ledger:
     def claim(
         self, day: str, station: str, slot: str, seq: int, file: str, result: str = "playing"
     ) -> bool:
-        """Record an entry before it airs; False if it was already there (never twice)."""
-        with self._lock, closing(self._connect()) as con, con:
-            cur = con.execute(
-                "INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?)",
-                (day, station, slot, seq, file, result, self.clock().isoformat()),
-            )
-            return cur.rowcount == 1
+        """Record an entry before it airs; False if it was already there (never twice).
+
+        On a full disk the entry is kept in memory instead (said in the log): playout goes
+        on, and this daemon still never plays it twice."""
+        key = (day, station, slot, seq)
+        with self._lock:
+            if key in self._memory:
+                return False
+            try:
+                faults.hit("ledger.write")
+                with closing(self._connect()) as con, con:
+                    cur = con.execute(
+                        "INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?)",
+                        (day, station, slot, seq, file, result, self.clock().isoformat()),
+                    )
+                    return cur.rowcount == 1
+            except (sqlite3.OperationalError, OSError) as exc:
+                if not is_disk_full(exc):
+                    raise
+                log.error(
+                    "Ổ đĩa đầy: không ghi được sổ phát %s (%s); vẫn phát, nhớ tạm trong máy. "
+                    "Giải phóng chỗ trống trên ổ này.",
+                    self.path,
+                    exc,
+                )
+                self._memory.add(key)
+                return True
 
     def reclaim(self, day: str, station: str, slot: str, seq: int) -> bool:
         """Claim again an entry an emergency cut (``after: resume``); False otherwise."""
@@ -142,11 +176,17 @@ class Ledger:
             return cur.rowcount == 1
 
     def finish(self, day: str, station: str, slot: str, seq: int, result: str) -> None:
-        with self._lock, closing(self._connect()) as con, con:
-            con.execute(
-                "UPDATE entries SET result=? WHERE day=? AND station=? AND slot=? AND seq=?",
-                (result, day, station, slot, seq),
-            )
+        try:
+            faults.hit("ledger.write")
+            with self._lock, closing(self._connect()) as con, con:
+                con.execute(
+                    "UPDATE entries SET result=? WHERE day=? AND station=? AND slot=? AND seq=?",
+                    (result, day, station, slot, seq),
+                )
+        except (sqlite3.OperationalError, OSError) as exc:
+            if not is_disk_full(exc):
+                raise
+            log.error("Ổ đĩa đầy: không ghi được kết quả vào sổ phát %s (%s)", self.path, exc)
 
     def done(self, day: str, station: str, slot: str) -> set[int]:
         """Entries that will not be played (again): all but those cut to be resumed."""
@@ -156,7 +196,8 @@ class Ledger:
                 "AND result != 'interrupted'",
                 (day, station, slot),
             ).fetchall()
-        return {r[0] for r in rows}
+        held = {k[3] for k in self._memory if k[:3] == (day, station, slot)}
+        return {r[0] for r in rows} | held
 
     def interrupted(self) -> list[tuple[str, str, str, int]]:
         """Entries started but never finished (the daemon died while they played)."""
@@ -202,8 +243,10 @@ class Daemon:
         blocking: bool = False,
         fade_s: float = DEFAULT_FADE_S,
         clock: Callable[[], dt.datetime] = now,
+        min_aired: float = MIN_AIRED,
     ) -> None:
         self.out = Path(out_dir).resolve()
+        self.min_aired = min_aired
         self.player = player
         self._build = build
         self.poll_s = poll_s
@@ -230,6 +273,12 @@ class Daemon:
         self._watcher: threading.Thread | None = None
         #: running orders that could not be read (each logged once)
         self.unreadable: dict[Path, str] = {}
+        #: the last good running order of each file, with the (mtime, size, inode) it had
+        self._orders: dict[Path, tuple[tuple[int, int, int], RunningOrder]] = {}
+        self._orders_lock = threading.Lock()
+        self._folders_sig: tuple[tuple[int, int], ...] | None = None
+        self._running_sessions: set[str] = set()
+        self.status = StatusBoard(self.out, clock)
         self.scheduler = self._make_scheduler(self.state / "jobs.sqlite", blocking)
 
     # -- set-up ---------------------------------------------------------------------
@@ -288,6 +337,8 @@ class Daemon:
             self.build_ahead()
         else:
             self.schedule_days()
+        self._folders_sig = self._playlist_folders_sig()
+        self._update_next()
         self._stop.clear()
         self._watcher = threading.Thread(target=self._watch, name="emergency-watch", daemon=True)
         self._watcher.start()
@@ -307,6 +358,7 @@ class Daemon:
             self._watcher.join(5)
         _DAEMONS.pop(self.key, None)
         if self._locked:
+            self.status.stopped()
             self.lock.release()
             self._locked = False
 
@@ -342,17 +394,85 @@ class Daemon:
                         day,
                         exc,
                     )
+                    self.status.error(
+                        None, f"không làm được danh sách phát ngày {day:%d/%m/%Y}: {exc}"
+                    )
         self.schedule_days()
+        self._update_next()
 
     # -- sessions ------------------------------------------------------------------
     def _running_orders(self, day: dt.date) -> dict[str, RunningOrder]:
-        orders, errors = read_day(self.out, day)
-        for err in errors:
-            key = Path(err.where.split(",")[0]) if err.where else Path("?")
-            if self.unreadable.get(key) != err.what:
-                self.unreadable[key] = err.what
-                log.error("%s\n  (các buổi trong tệp này sẽ không phát)", err.message)
-        return {o.station.id: o for o in orders}
+        """Every station's running order of ``day``, re-read when its file changed
+        (mtime, size, inode). A file that cannot be read keeps the last good version this
+        daemon read (said once in the log); one never read well is not played."""
+        folder = self.out / "playlists" / day.isoformat()
+        out: dict[str, RunningOrder] = {}
+        with self._orders_lock:
+            for path in sorted(folder.glob("*.json")):
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+                cached = self._orders.get(path)
+                if cached is not None and cached[0] == sig:
+                    out[cached[1].station.id] = cached[1]
+                    continue
+                try:
+                    order = read_running_order(path)
+                except RunningOrderError as err:
+                    self._unreadable(path, err, cached[1] if cached else None)
+                    if cached is not None:
+                        out[cached[1].station.id] = cached[1]
+                    continue
+                if path in self.unreadable:
+                    del self.unreadable[path]
+                    log.warning("Đã đọc lại được thứ tự phát %s", path)
+                self._orders[path] = (sig, order)
+                out[order.station.id] = order
+        return out
+
+    def _unreadable(self, path: Path, err: RunningOrderError, kept: RunningOrder | None) -> None:
+        if self.unreadable.get(path) == err.what:
+            return
+        self.unreadable[path] = err.what
+        if kept is None:
+            log.error("%s\n  (các buổi trong tệp này sẽ không phát)", err.message)
+            text = f"thứ tự phát {path.name} hỏng: các buổi trong tệp này không phát"
+        else:
+            log.error(
+                "%s\n  (tệp đổi khi đang chạy và bị hỏng: vẫn phát theo bản tốt đã đọc trước)",
+                err.message,
+            )
+            text = f"thứ tự phát {path.name} mới bị hỏng: vẫn phát theo bản tốt trước đó"
+        self.status.error(kept.station.id if kept else None, text)
+
+    def _playlist_folders_sig(self) -> tuple[tuple[int, int], ...]:
+        """(mtime, inode) of today's and tomorrow's playlist folders: a build publishes by
+        renaming into them, which changes the folder's mtime."""
+        today = self.clock().date()
+        sig = []
+        for day in (today, today + dt.timedelta(days=1)):
+            try:
+                st = (self.out / "playlists" / day.isoformat()).stat()
+                sig.append((st.st_mtime_ns, st.st_ino))
+            except OSError:
+                sig.append((0, 0))
+        return tuple(sig)
+
+    def refresh_playlists(self) -> int:
+        """If a build changed today's or tomorrow's playlists, schedule what it added
+        (sessions still to come; those already past are not made up); returns how many
+        sessions were (re)scheduled."""
+        sig = self._playlist_folders_sig()
+        if sig == self._folders_sig:
+            return 0
+        self._folders_sig = sig
+        count = self.schedule_days(late=False)
+        if count:
+            log.info("Danh sách phát đã đổi: lên lịch lại %d buổi", count)
+        self._update_next()
+        return count
 
     def _deadline(self, items: list[Item], day: dt.date) -> dt.datetime:
         """Latest time an entry of this session may still end."""
@@ -362,17 +482,23 @@ class Daemon:
             return dt.datetime.combine(day, end, tzinfo=TZ)
         return items[-1].end + dt.timedelta(seconds=self.grace_s)
 
-    def schedule_days(self, days: list[dt.date] | None = None) -> int:
-        """Add (or refresh) one job per session still to air; returns how many."""
+    def schedule_days(self, days: list[dt.date] | None = None, late: bool = True) -> int:
+        """Add (or refresh) one job per session still to air; returns how many. With
+        ``late`` False (a rebuild seen while running), a session whose deadline is past or
+        that is playing now is left alone."""
         from apscheduler.triggers.date import DateTrigger
 
-        today = self.clock().date()
+        now_ = self.clock()
+        today = now_.date()
         count = 0
         for day in days or [today, today + dt.timedelta(days=1)]:
             for sid, order in self._running_orders(day).items():
                 for slot, items in order.by_slot().items():
                     start = dt.datetime.combine(day, dt.time.fromisoformat(slot), tzinfo=TZ)
                     deadline = self._deadline(items, day)
+                    job_id = f"session:{sid}:{day.isoformat()}:{slot}"
+                    if not late and (deadline < now_ or job_id in self._running_sessions):
+                        continue
                     done = self.ledger.done(day.isoformat(), sid, slot)
                     if len(done) >= len(items):
                         continue
@@ -381,12 +507,38 @@ class Daemon:
                         "broadcast.playout.daemon:_job_session",
                         DateTrigger(start, TZ),
                         args=[self.key, sid, day.isoformat(), slot],
-                        id=f"session:{sid}:{day.isoformat()}:{slot}",
+                        id=job_id,
                         replace_existing=True,
                         misfire_grace_time=grace,
                     )
                     count += 1
         return count
+
+    def _update_next(self) -> None:
+        """Each station's next session (its first bulletin) into the status record."""
+        now_ = self.clock()
+        today = now_.date()
+        upcoming: dict[str, dict[str, str] | None] = {}
+        names: dict[str, str] = {}
+        for day in (today, today + dt.timedelta(days=1)):
+            for sid, order in self._running_orders(day).items():
+                names[sid] = order.station.name
+                upcoming.setdefault(sid, None)
+                if upcoming[sid] is not None:
+                    continue
+                for slot, items in sorted(order.by_slot().items()):
+                    start = dt.datetime.combine(day, dt.time.fromisoformat(slot), tzinfo=TZ)
+                    if start <= now_:
+                        continue
+                    first = next((i for i in items if i.is_bulletin), items[0])
+                    upcoming[sid] = {
+                        "at": start.isoformat(timespec="seconds"),
+                        "slot": slot,
+                        "title": first.title,
+                    }
+                    break
+        self.status.names(names)
+        self.status.next_up(upcoming)
 
     def _on_missed(self, event: Any) -> None:
         if not str(event.job_id).startswith("session:"):
@@ -456,11 +608,22 @@ class Daemon:
                 result=result,
                 note=note,
             )
+        except AsRunDiskFullError as exc:  # playout goes on; said in words
+            log.error("%s\n  Vẫn phát tiếp; lượt này không vào nhật ký.", exc.message)
+            self.status.error(sid, exc.what)
         except Exception as exc:  # noqa: BLE001 - playout goes on; the problem is logged
             log.warning("Không ghi được nhật ký phát sóng: %s", exc)
+            self.status.error(sid, f"không ghi được nhật ký phát sóng: {exc}")
 
     def _play(
-        self, sid: str, path: Path, title: str, seconds: float, kind: str
+        self,
+        sid: str,
+        path: Path,
+        title: str,
+        seconds: float,
+        kind: str,
+        slot: str = "",
+        day: str = "",
     ) -> tuple[bool, dt.datetime, PlayerProcess | None]:
         """Play one file to its end (or until cut); the caller holds the station lock."""
         start = self.clock()
@@ -470,27 +633,96 @@ class Daemon:
             p = players.spawn(self.player, path, sid, self.state, self.clock, self.fade_s, kind)
         except OSError as exc:
             log.warning("Không chạy được trình phát '%s': %s", self.player, exc)
+            self.status.error(sid, f"không chạy được trình phát: {exc}")
             return False, start, None
         onair.info(
             "%s  %s  ▶ %s (%s, %.0f s)", f"{start:%H:%M:%S}", sid, title, kind_label(kind), seconds
         )
         self._current[sid] = p
+        self.status.on_air(sid, title, kind, slot, day, start, seconds, path.name)
         try:
             rc = p.wait()
         finally:
             self._current.pop(sid, None)
         return rc == 0 and p.cut_reason is None, start, p
 
+    def _outcome(
+        self,
+        ok: bool,
+        p: PlayerProcess | None,
+        start: dt.datetime,
+        end: dt.datetime,
+        seconds: float,
+    ) -> tuple[str, str]:
+        """``played`` only when the player ended well *and* at least :data:`MIN_AIRED` of
+        the item aired; otherwise ``failed`` with the seconds aired and why."""
+        aired = max(0.0, (end - start).total_seconds())
+        if self._stop.is_set() and not ok:
+            return "failed", "bị ngắt khi 'broadcast run' dừng; không phát lại"
+        if p is None:
+            return "failed", "không chạy được trình phát"
+        if not ok:
+            why = f"trình phát báo lỗi (mã thoát {p.proc.returncode})"
+        elif seconds > 0 and aired < self.min_aired * seconds:
+            why = "trình phát dừng sớm"
+        else:
+            return "played", ""
+        return "failed", f"chỉ phát được {aired:.1f} giây trong {seconds:.1f} giây: {why}"
+
+    def _damaged(self, sid: str, day: str, slot: str, seq: int, item: Item, path: Path) -> bool:
+        """Check the file against the size and hash the build recorded; a damaged one is
+        logged ``failed`` (never played, never ``played``). True if it was damaged."""
+        why = digest.damage(path, item.size, item.sha256)
+        if why is None:
+            return False
+        note = f"tệp hỏng, không phát: {why} ({item.file})"
+        log.error(
+            "đài %s, buổi %s ngày %s: %s — %s. Cách sửa: chạy lại 'broadcast build --date %s' "
+            "để làm lại tệp.",
+            sid,
+            slot,
+            day,
+            item.title,
+            note,
+            day,
+        )
+        self.ledger.finish(day, sid, slot, seq, "failed")
+        now_ = self.clock()
+        self._record(sid, day, slot, item, now_, now_, "failed", note)
+        self.status.error(sid, f"{item.title}: {note}")
+        self.status.finished(sid, item.title, "failed", now_, now_, note)
+        return True
+
+    def _items(self, sid: str, day: str, slot: str) -> list[Item] | None:
+        order = self._running_orders(dt.date.fromisoformat(day)).get(sid)
+        return None if order is None else order.by_slot().get(slot, [])
+
     def run_session(self, sid: str, day: str, slot: str) -> None:
+        job_id = f"session:{sid}:{day}:{slot}"
+        self._running_sessions.add(job_id)
+        try:
+            self._run_session(sid, day, slot)
+        finally:
+            self._running_sessions.discard(job_id)
+            self._update_next()
+
+    def _run_session(self, sid: str, day: str, slot: str) -> None:
         order = self._running_orders(dt.date.fromisoformat(day)).get(sid)
         if order is None:
             log.warning("Không thấy danh sách phát ngày %s của đài %s", day, sid)
+            self.status.error(sid, f"không thấy danh sách phát ngày {day}")
             return
         items = order.by_slot().get(slot, [])
-        deadline = self._deadline(items, dt.date.fromisoformat(day))
+        deadline = self._deadline(items, dt.date.fromisoformat(day)) if items else self.clock()
         began = self.clock()
         seq = 0
-        while seq < len(items) and not self._stop.is_set():
+        while not self._stop.is_set():
+            # each entry from the running order as it is now: a build during the session
+            # (a replaced bulletin, a damaged file kept at its last good version) is seen
+            order = self._running_orders(dt.date.fromisoformat(day)).get(sid) or order
+            items = order.by_slot().get(slot, [])
+            if seq >= len(items):
+                break
             item = items[seq]
             station_lock = self._lock_for(sid)
             with station_lock:
@@ -513,8 +745,12 @@ class Daemon:
                 if not claimed and not self.ledger.reclaim(day, sid, slot, seq):
                     seq += 1
                     continue  # already played (or started before a crash): never twice
+                media = order.media(item)
+                if self._damaged(sid, day, slot, seq, item, media):
+                    seq += 1
+                    continue
                 ok, start, p = self._play(
-                    sid, order.media(item), item.title, item.duration_s, item.kind
+                    sid, media, item.title, item.duration_s, item.kind, slot, day
                 )
             if p is not None and p.cut_reason is not None:
                 qid = p.cut_reason
@@ -526,16 +762,19 @@ class Daemon:
                     "phát lại từ đầu sau đó" if resume else "bỏ phần còn lại của buổi"
                 )
                 self._record(sid, day, slot, item, start, end, "failed", note)
+                self.status.finished(sid, item.title, "failed", start, end, note)
                 onair.info("%s  %s  ■ %s (%s)", f"{end:%H:%M:%S}", sid, item.title, note)
                 if resume:
                     continue  # the same entry again, after the emergency
                 seq += 1
                 continue  # the drop is seen at the top of the loop
-            result = "played" if ok else "failed"
-            self.ledger.finish(day, sid, slot, seq, result)
             end = self.clock() if p is None or p.ended_at is None else p.ended_at
-            stopped = "" if ok else "bị ngắt khi 'broadcast run' dừng; không phát lại"
-            self._record(sid, day, slot, item, start, end, result, stopped * self._stop.is_set())
+            result, note = self._outcome(ok, p, start, end, item.duration_s)
+            self.ledger.finish(day, sid, slot, seq, result)
+            self._record(sid, day, slot, item, start, end, result, note)
+            self.status.finished(sid, item.title, result, start, end, note)
+            if result == "failed" and not self._stop.is_set():
+                self.status.error(sid, f"{item.title}: {note}")
             seq += 1
         if not self._stop.is_set():
             self.play_emergencies(sid)
@@ -554,11 +793,23 @@ class Daemon:
         return {**base, **q.policy.get(sid, {})}
 
     def _watch(self) -> None:
+        """Emergencies every ``poll_s``; changed playlists every second; the heartbeat."""
+        beat = looked = 0.0
         while not self._stop.is_set():
             try:
                 self.poll_emergencies()
             except Exception as exc:  # noqa: BLE001 - the watcher must outlive a bad queue
                 log.error("Không đọc được hàng đợi khẩn cấp %s: %s", queue_path(self.out), exc)
+            mono = time.monotonic()
+            if mono - looked >= PLAYLIST_POLL_S:
+                looked = mono
+                try:
+                    self.refresh_playlists()
+                except Exception as exc:  # noqa: BLE001 - nor a bad playlist folder
+                    log.error("Không đọc lại được danh sách phát: %s", exc)
+            if mono - beat >= HEARTBEAT_S:
+                beat = mono
+                self.status.heartbeat()
             self._stop.wait(self.poll_s)
 
     def _refresh_queue(self) -> bool:
@@ -652,16 +903,31 @@ class Daemon:
             self._aired.add((q.id, sid))
             return
         with self._lock_for(sid):
+            self._refresh_queue()
+            if all(x.id != q.id for x in self._queue):
+                return  # cancelled while it waited for the station (queue.cancel)
             if not self.ledger.claim(day, sid, slot, 0, q.files[sid]):
                 self._aired.add((q.id, sid))
                 return
             if self.policy_of(q, sid)["after"] == "drop":
                 self._drop_since[sid] = (self.clock(), q.id)
-            ok, start, p = self._play(
-                sid, self.out / q.files[sid], q.title, q.durations.get(sid, 0.0), "emergency"
-            )
+            seconds = q.durations.get(sid, 0.0)
+            media = self.out / q.files[sid]
+            why = digest.damage(media, None, None)
+            if why is not None:
+                now_ = self.clock()
+                note = f"khẩn cấp; tệp hỏng, không phát: {why} ({q.files[sid]})"
+                log.error("đài %s: bản tin khẩn cấp '%s' — %s", sid, q.title, note)
+                self.ledger.finish(day, sid, slot, 0, "failed")
+                self._aired.add((q.id, sid))
+                self._record(sid, day, now_.strftime("%H:%M"), item, now_, now_, "failed", note)
+                self.status.error(sid, f"{q.title}: {note}")
+                return
+            ok, start, p = self._play(sid, media, q.title, seconds, "emergency", "khẩn cấp", day)
         end = self.clock() if p is None or p.ended_at is None else p.ended_at
-        result = "played" if ok else "failed"
+        result, why = self._outcome(ok, p, start, end, seconds)
+        note = f"khẩn cấp; {why}" if why else "khẩn cấp"
         self.ledger.finish(day, sid, slot, 0, result)
         self._aired.add((q.id, sid))
-        self._record(sid, day, start.strftime("%H:%M"), item, start, end, result, "khẩn cấp")
+        self._record(sid, day, start.strftime("%H:%M"), item, start, end, result, note)
+        self.status.finished(sid, q.title, result, start, end, note)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BroadcastError, InputError
+from ..files import faults
 
 FILENAME = "asrun.sqlite"
 BUSY_TIMEOUT_S = 30.0
@@ -36,6 +37,9 @@ BUSY_TIMEOUT_S = 30.0
 RESULTS = ("played", "failed", "skipped", "confirmed", "imported")
 #: Results that count as "aired" in the report.
 AIRED = ("played", "confirmed", "imported")
+#: The note of an item an operator marked as not aired (``mark_not_aired``); a later
+#: confirmation of the day leaves such items alone.
+NOT_AIRED_NOTE = "không phát (ghi tay)"
 
 MIGRATIONS: list[str] = [
     # 1: planned items (from build) and plays (daemon, confirm, import).
@@ -86,6 +90,28 @@ MIGRATIONS: list[str] = [
 
 class AsRunError(BroadcastError):
     """The as-run log cannot be opened or written."""
+
+
+class AsRunDiskFullError(AsRunError):
+    """The disk (or the folder's quota) is full: nothing could be written to the log."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's "database or disk is full" (SQLITE_FULL), or an OS ENOSPC / EDQUOT."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "disk is full" in str(exc) or "No space left" in str(exc)
+
+
+def disk_full_error(path: Path, exc: BaseException, doing: str) -> AsRunDiskFullError:
+    return AsRunDiskFullError(
+        f"Ổ đĩa đầy: không {doing} vào nhật ký phát sóng (SQLite báo: {exc})",
+        where=str(path),
+        fix=f"giải phóng chỗ trống trên ổ chứa {Path(path).parent} (xóa bản tin cũ bằng "
+        "'broadcast prune', dọn tệp tạm), rồi chạy lại; những gì đã ghi trước đó vẫn còn",
+    )
 
 
 class NewerLogError(AsRunError):
@@ -168,6 +194,8 @@ class AsRunLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(self.path, exc, "mở được") from exc
             if "readonly" in str(exc) or "unable to open" in str(exc):
                 raise AsRunError(
                     f"Không ghi được nhật ký phát sóng: thư mục {self.path.parent} chỉ đọc "
@@ -196,15 +224,23 @@ class AsRunLog:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; BEGIN IMMEDIATE takes the write lock up front so two
-        writers queue on the busy timeout instead of failing half way."""
-        with closing(self._connect()) as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+        writers queue on the busy timeout instead of failing half way. A full disk is
+        an :class:`AsRunDiskFullError` that says so (never "database or disk is full")."""
+        try:
+            faults.hit("asrun.write")
+            with closing(self._connect()) as con:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    yield con
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+        except (sqlite3.OperationalError, OSError) as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(self.path, exc, "ghi được") from exc
+            raise
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -404,8 +440,8 @@ class AsRunLog:
                 (r["script_id"], r["start"])
                 for r in con.execute(
                     f"SELECT script_id, start FROM plays WHERE day = ? AND station_id = ? "
-                    f"AND result IN ({','.join('?' * len(AIRED))})",
-                    (day.isoformat(), station_id, *AIRED),
+                    f"AND (result IN ({','.join('?' * len(AIRED))}) OR note LIKE ?)",
+                    (day.isoformat(), station_id, *AIRED, NOT_AIRED_NOTE + "%"),
                 )
             }
             added = 0
@@ -429,6 +465,59 @@ class AsRunLog:
                 )
                 added += 1
             return added
+
+    def mark_not_aired(self, day: dt.date, station_id: str, seq: int, reason: str, by: str) -> Play:
+        """An operator says planned item ``seq`` of a station's day did not air, and why:
+        a ``skipped`` play noted "không phát (ghi tay): REASON — BY". Confirming the day
+        afterwards does not confirm it. An error if there is no such item, no reason, or
+        the item already has a play that aired (the daemon's or a confirmation)."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise InputError(
+                "Cần ghi lý do không phát", where="lý do", fix="ví dụ: mất điện, loa hỏng"
+            )
+        with self._write() as con:
+            p = con.execute(
+                "SELECT * FROM planned WHERE day = ? AND station_id = ? AND seq = ?",
+                (day.isoformat(), station_id, seq),
+            ).fetchone()
+            if p is None:
+                raise InputError(
+                    f"Không có bản tin số {seq + 1} trong lịch ngày {day:%d/%m/%Y} của đài "
+                    f"'{station_id}'",
+                    where=str(self.path),
+                    fix="tải lại trang nhật ký rồi chọn lại",
+                )
+            done = con.execute(
+                "SELECT result FROM plays WHERE day = ? AND station_id = ? AND script_id = ? "
+                "AND start = ? AND (result IN (?,?,?) OR note LIKE ?)",
+                (day.isoformat(), station_id, p["script_id"], p["start"], *AIRED,
+                 NOT_AIRED_NOTE + "%"),
+            ).fetchone()  # fmt: skip
+            if done is not None:
+                raise InputError(
+                    f"Bản tin '{p['title'] or p['script_id']}' lúc "
+                    f"{dt.datetime.fromisoformat(p['start']):%H:%M} đã có kết quả "
+                    f"trong nhật ký",
+                    where=str(self.path),
+                    fix="nhật ký đã ghi thì không sửa; báo người phụ trách nếu ghi sai",
+                )
+            play_id = self._insert_play(
+                con,
+                station_id=station_id,
+                day=day,
+                slot=p["slot"],
+                script_id=p["script_id"],
+                source=p["source"],
+                directive=p["directive"],
+                file=p["file"],
+                title=p["title"],
+                start=dt.datetime.fromisoformat(p["start"]),
+                end=None,
+                result="skipped",
+                note=f"{NOT_AIRED_NOTE}: {reason} — {by}",
+            )
+        return next(x for x in self.plays(day, day, station_id) if x.id == play_id)
 
     def import_plays(self, rows: list[dict[str, Any]]) -> tuple[int, int]:
         """Insert already-validated plays in one transaction (all or nothing). A row equal
@@ -632,9 +721,12 @@ def open_for_build(path: Path) -> AsRunLog:
     why = damage(path)
     if why is None:
         try:
-            return AsRunLog(path)
+            return BuildAsRunLog(path)
         except NewerLogError:
             raise
+        except AsRunDiskFullError as exc:  # not damage: never move a sound log aside
+            _warn_full(exc)
+            return _UnopenedLog(path)
         except AsRunError as exc:
             why = exc.what
     aside = move_aside(path)
@@ -647,7 +739,42 @@ def open_for_build(path: Path) -> AsRunLog:
         aside,
         path,
     )
-    return AsRunLog(path)
+    return BuildAsRunLog(path)
+
+
+def _warn_full(exc: AsRunDiskFullError) -> None:
+    import logging
+
+    logging.getLogger(__name__).warning(
+        "%s; danh sách phát vẫn được làm, nhưng lịch của chúng chưa vào nhật ký. %s "
+        "(rồi chạy lại 'broadcast build' để ghi lịch).",
+        exc.what,
+        (exc.fix or "").capitalize(),
+    )
+
+
+class BuildAsRunLog(AsRunLog):
+    """The log as ``build`` writes it: a full disk is said in a warning and the build goes
+    on (the playlists are what the stations need; the log catches up on the next build)."""
+
+    def record_running_order(self, json_path: Path) -> None:
+        try:
+            super().record_running_order(json_path)
+        except AsRunDiskFullError as exc:
+            _warn_full(exc)
+
+
+class _UnopenedLog(BuildAsRunLog):
+    """A log that could not even be opened because the disk is full: reads nothing."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def planned(self, start: dt.date, end: dt.date, station_id: str | None = None) -> list[Planned]:
+        return []
+
+    def record_running_order(self, json_path: Path) -> None:
+        pass  # said once, when it could not be opened
 
 
 class ReadOnlyAsRunLog(AsRunLog):

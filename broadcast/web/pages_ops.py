@@ -28,7 +28,7 @@ from ..project.loader import load_project
 from ..project.scripts import load_script
 from ..report.approvals import HEADER as APPROVALS_HEADER
 from ..report.approvals import approval_rows, approvals_between
-from ..report.asrun import AsRunLog, asrun_path
+from ..report.asrun import NOT_AIRED_NOTE, AsRunLog, asrun_path
 from ..report.report import build_report, tables, to_csv
 from ..schedule.planner import DayPlan
 from .guard import page, render
@@ -243,14 +243,37 @@ async def job_page(request: Request) -> Response:
     return render(request, "job.html", job=job, date=request.query_params.get("date", ""))
 
 
+def _emergency_choices(root: Path, project) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+    """(id, title) of each script and (id, name) of each group and station, as the form
+    shows them: officers pick by title and name, the id stays small beside it."""
+    scripts = []
+    for path in sorted((root / "scripts").glob("*.md")):
+        try:
+            title = load_script(path).meta.title
+        except Exception:  # noqa: BLE001 - a script with an error is listed by its id
+            title = path.stem
+        scripts.append((path.stem, title))
+    sched = project.schedule
+    groups = {"all": "Tất cả các đài", "fm": "Mọi đài FM", "loudspeaker": "Mọi cụm loa"}
+    targets = [(g, groups.get(g, f"Nhóm {g}")) for g in sched.groups]
+    targets += [(sid, st.name) for sid, st in sched.stations.items()]
+    return sorted(scripts, key=lambda s: s[1].lower()), targets
+
+
 @page("operator")
 async def emergency_form(request: Request) -> Response:
-    project = await run_in_threadpool(load_project, request.app.state.root, False)
+    from ..emergency.queue import load_queue
+
+    root, out = request.app.state.root, request.app.state.out
+    project = await run_in_threadpool(load_project, root, False)
+    scripts, targets = await run_in_threadpool(_emergency_choices, root, project)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
     return render(
         request,
         "emergency.html",
-        scripts=sorted(p.stem for p in (request.app.state.root / "scripts").glob("*.md")),
-        targets=list(project.schedule.groups) + list(project.schedule.stations),
+        scripts=scripts,
+        targets=targets,
+        queued=list(reversed(load_queue(out, since=since))),
         confirm=None,
     )
 
@@ -269,15 +292,20 @@ async def emergency_send(request: Request) -> Response:
     script = load_script(path)
     if form.get("confirm") != "yes":
         project = await run_in_threadpool(load_project, root, False)
+        _, targets = await run_in_threadpool(_emergency_choices, root, project)
+        label = dict(targets)
+        stations = project.schedule.resolve_targets(names)
         return render(
             request,
             "emergency.html",
-            scripts=[sid],
+            scripts=[(sid, script.meta.title)],
             targets=[],
+            queued=[],
             confirm={
                 "script": script,
                 "names": names,
-                "stations": project.schedule.resolve_targets(names),
+                "labels": [label.get(n, n) for n in names],
+                "stations": [(s, label.get(s, s)) for s in stations],
                 "now": cut,
             },
         )
@@ -291,14 +319,9 @@ async def emergency_send(request: Request) -> Response:
         request.state.user.name,
         "phát khẩn cấp",
         sid,
-        f"{', '.join(entry.stations)}{' (ngắt ngay)' if cut else ''}",
+        f"{', '.join(entry.stations)}{' (ngắt ngay)' if cut else ''}; mã {entry.id}",
     )
-    return render(
-        request,
-        "emergency_done.html",
-        entry=entry,
-        refreshed=[str(p.relative_to(out)) for p in refreshed],
-    )
+    return RedirectResponse(f"/emergency/{quote(entry.id)}?sent=1", status_code=303)
 
 
 def _log(request: Request) -> AsRunLog | None:
@@ -308,20 +331,44 @@ def _log(request: Request) -> AsRunLog | None:
 
 @page()
 async def asrun_page(request: Request) -> Response:
+    from ..playout.status import duration_words
+    from .pages_air import RESULTS
+
     day = _date(request.query_params.get("date"))
     log = _log(request)
+    planned = log.planned(day, day) if log else []
+    plays = log.plays(day, day) if log else []
+    project = await run_in_threadpool(load_project, request.app.state.root, False)
+    names = {sid: st.name for sid, st in project.schedule.stations.items()}
+    results: dict[tuple[str, str, str], str] = {}
+    for p in plays:  # the last word on each planned item
+        results[(p.station_id, p.script_id, p.start.isoformat())] = RESULTS.get(p.result, p.result)
+    stations: dict[str, list[dict[str, object]]] = {}
+    for item in planned:
+        stations.setdefault(item.station_id, []).append(
+            {
+                "item": item,
+                "length": duration_words(item.duration_s),
+                "result": results.get((item.station_id, item.script_id, item.start.isoformat())),
+            }
+        )
     return render(
         request,
         "asrun.html",
         day=day,
-        planned=log.planned(day, day) if log else [],
-        plays=log.plays(day, day) if log else [],
+        planned=planned,
+        stations=stations,
+        names=names,
+        plays=plays,
+        results=RESULTS,
         has_log=log is not None,
     )
 
 
 @page("operator")
 async def asrun_confirm(request: Request) -> Response:
+    """Confirm one station's day: first a page that lists what will be confirmed, then
+    (``confirm=yes``) the confirmation. Never every station in one click."""
     form = request.state.form
     day = _date(str(form.get("date", "")))
     log = _log(request)
@@ -329,20 +376,40 @@ async def asrun_confirm(request: Request) -> Response:
         raise InputError(
             "Chưa có nhật ký phát sóng", fix="làm danh sách phát (trang Lịch phát) trước"
         )
-    station = str(form.get("station", "all"))
-    wanted = (
-        sorted({p.station_id for p in log.planned(day, day)}) if station == "all" else [station]
-    )
-    if not wanted:
-        raise InputError(f"Chưa có lịch đã lập cho ngày {day:%d/%m/%Y}", fix="làm danh sách trước")
-    added = sum(log.confirm_day(day, sid) for sid in wanted)
+    station = str(form.get("station", ""))
+    planned = log.planned(day, day, station) if station and station != "all" else []
+    if not planned:
+        raise InputError(
+            f"Chưa có lịch đã lập cho đài '{station}' ngày {day:%d/%m/%Y}"
+            if station and station != "all"
+            else "Cần chọn một đài để xác nhận",
+            fix="xác nhận từng đài ở trang Nhật ký (nút 'Xác nhận cả ngày' của đài đó)",
+        )
+    if form.get("confirm") != "yes":
+        project = await run_in_threadpool(load_project, request.app.state.root, False)
+        st = project.schedule.stations.get(station)
+        aired = {
+            (p.script_id, p.start)
+            for p in log.plays(day, day, station)
+            if p.aired or p.note.startswith(NOT_AIRED_NOTE)
+        }
+        return render(
+            request,
+            "asrun_confirm.html",
+            day=day,
+            station=station,
+            station_name=st.name if st else station,
+            items=[p for p in planned if (p.script_id, p.start) not in aired],
+            total=len(planned),
+        )
+    added = log.confirm_day(day, station)
     request.app.state.store.record(
         request.state.user.name,
         "xác nhận đã phát",
         day.isoformat(),
-        f"{', '.join(wanted)}: {added}",
+        f"{station}: {added}",
     )
-    return RedirectResponse(f"/asrun?date={day.isoformat()}", status_code=303)
+    return RedirectResponse(f"/asrun?date={day.isoformat()}#st-{station}", status_code=303)
 
 
 def _report(request: Request):  # type: ignore[no-untyped-def]

@@ -108,7 +108,7 @@ def test_daemon_plays_the_announcement_in_order_and_names_it(built, caplog):
     plog = built.parent / "player.log"
     player = f"{sys.executable} {PLAYER} {{file}} {plog} 0.02"
     with time_machine.travel(dt.datetime(2026, 11, 26, 5, 30, tzinfo=TZ), tick=True):
-        d = Daemon(built, player=player, poll_s=0.3)
+        d = Daemon(built, player=player, poll_s=0.3, min_aired=0.0)  # 0.02 s stand-in
         d.run_session("xom-a", DAY.isoformat(), "05:30")
     started = [ln.split()[1] for ln in plog.read_text().splitlines() if ln.startswith("start")]
     expected = [

@@ -125,7 +125,9 @@ def test_each_policy_plays_in_order_without_overlap_and_logs_right(
     out = tmp_path / "out"
     day = session_now(out)
     log = tmp_path / "player.log"
-    d = Daemon(out, player=f"{sys.executable} {PLAYER} {{file}} {log} {SECONDS}", fade_s=0.3)
+    d = Daemon(
+        out, player=f"{sys.executable} {PLAYER} {{file}} {log} {SECONDS}", fade_s=0.3, min_aired=0.0
+    )
     d.start(build_now=False)
     try:
         wait_for(lambda: "start b1.mp3" in names(out))

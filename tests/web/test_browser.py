@@ -158,8 +158,10 @@ def test_officer_approver_and_operator_in_a_real_browser(server, shots, console_
         playlist = console_root / "audio_out" / "playlists" / DAY / "fm-thu.m3u8"
         assert "canh-bao-zalo" in playlist.read_text(encoding="utf-8")
         page.goto(server + f"/asrun?date={DAY}")
-        page.click("#confirm-all")
-        page.wait_for_selector("#plays td:has-text('xác nhận')")
+        page.click("#confirm-fm-thu")  # one station, then its confirmation step
+        page.wait_for_selector("#to-confirm", timeout=30_000)
+        page.click("#confirm")
+        page.wait_for_selector("#plays td:has-text('xác nhận')", timeout=30_000)
         page.screenshot(path=shots / "console-asrun.png", full_page=True)
         page.goto(server + f"/report?from={DAY}&to={DAY}")
         page.screenshot(path=shots / "console-report.png", full_page=True)

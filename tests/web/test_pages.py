@@ -159,11 +159,13 @@ def test_operator_builds_a_day_confirms_it_and_downloads_the_report(app, console
     assert job.total == 6 and len(job.progress) - 1 == 6 and job.percent == 100
     assert (console_root / "audio_out" / "playlists" / "2026-11-25" / "fm-thu.m3u8").is_file()
     asrun = operator.get("/asrun?date=2026-11-25").text
-    res = operator.post(
-        "/asrun/confirm",
-        data={"csrf": csrf_of(asrun), "date": "2026-11-25", "station": "all"},
-    )
-    assert res.status_code == 200 and res.text.count("xác nhận</td>") == 6
+    for station in ("fm-thu", "xom-a"):  # one station at a time, each with its own step
+        data = {"csrf": csrf_of(asrun), "date": "2026-11-25", "station": station}
+        step = operator.post("/asrun/confirm", data=data)
+        assert step.status_code == 200 and "Tôi xác nhận" in step.text
+        res = operator.post("/asrun/confirm", data={**data, "confirm": "yes"})
+    assert res.status_code == 200
+    assert res.text.count("<td>xác nhận</td>") == 12  # 6 planned items, 6 plays
     changes = audit(console_root)
     assert ("ky-thuat", "làm danh sách phát", "2026-11-25") in changes
     assert ("ky-thuat", "xác nhận đã phát", "2026-11-25") in changes
