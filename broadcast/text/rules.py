@@ -40,15 +40,25 @@ from functools import lru_cache, partial
 
 from . import numbers, tables
 from .codes import (
+    read_country_prefixes,
     read_digit_contexts,
     read_grouped_codes,
     read_hotlines,
     read_long_codes,
     read_numbers_after_so,
     read_phone_numbers,
+    read_star_codes,
 )
 from .numbers import digit_by_digit, quantity, quantity_text
 from .syllables import segment
+from .tokens import (
+    read_glued_amounts,
+    read_hour_g,
+    read_multipliers,
+    read_plates,
+    read_quarters_and_districts,
+    read_weekdays,
+)
 
 Rule = Callable[[str], str]
 
@@ -953,6 +963,7 @@ def pipeline(
     return [
         ("unicode", normalize_unicode),
         ("tone_marks", normalize_tone_marks),
+        ("star_codes", read_star_codes),
         ("link_marks", strip_link_marks),
         ("markdown", strip_markdown),
         ("lines", join_lines),
@@ -962,17 +973,24 @@ def pipeline(
         ("emails", read_emails),
         ("web_addresses", read_web_addresses),
         ("document_numbers", partial(read_document_numbers, **d)),
+        ("plates", read_plates),
+        ("quarters_districts", read_quarters_and_districts),
+        ("weekdays", read_weekdays),
+        ("multipliers", read_multipliers),
         ("phone_numbers", read_phone_numbers),
+        ("country_prefixes", read_country_prefixes),
         ("grouped_codes", read_grouped_codes),
         ("digit_contexts", read_digit_contexts),
         ("numbers_after_so", read_numbers_after_so),
         ("hotlines", read_hotlines),
         ("long_codes", read_long_codes),
+        ("glued_amounts", partial(read_glued_amounts, **d)),
         ("loanwords", read_loanwords),
         ("date_ranges", partial(read_date_ranges, **d)),
         ("dates", partial(read_dates, **d)),
         ("month_year", partial(read_month_year, **d)),
         ("day_month_words", partial(read_day_month_words, **d)),
+        ("hour_g", read_hour_g),
         ("times", partial(read_times, **d)),
         ("ordinals", partial(read_ordinals, **d)),
         ("per_units", read_per_units),
