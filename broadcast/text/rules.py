@@ -838,6 +838,65 @@ def expand_place_abbreviations(text: str) -> str:
     return _place_pattern().sub(repl, text)
 
 
+_ITEM_LETTER = re.compile(
+    r"(?i)(?<!\w)(điểm|khoản|mục|tiết|phụ lục|phương án)([ \t]+)([a-zđ])(?!\w|\.\w)"
+    r"((?:[ \t]*(?:,|và|hoặc|-|–)[ \t]*[a-zđ](?!\w|\.\w))*)"
+)
+
+
+def read_item_letters(text: str) -> str:
+    """ "điểm b khoản 1" -> "điểm bê khoản 1"; "điểm a, b và c" -> "điểm a, bê và xê".
+
+    Legal texts number sub-items with letters; a single letter left raw is read by an
+    engine as whatever it guesses, so it gets its letter name (data/letters.yaml).
+    """
+    names = tables.letters()
+
+    def repl(m: re.Match[str]) -> str:
+        rest = re.sub(
+            r"(?i)(?<![^\W\d_])[a-zđ](?!\w)", lambda x: names[x.group().lower()], m.group(4)
+        )
+        return f"{m.group(1)}{m.group(2)}{names[m.group(3).lower()]}{rest}"
+
+    return _ITEM_LETTER.sub(repl, text)
+
+
+@lru_cache(maxsize=1)
+def _gloss_pattern() -> re.Pattern[str]:
+    pairs = [
+        (gloss, key)
+        for key, glosses in tables.table("abbreviations")["glossed"].items()
+        for gloss in glosses
+    ]
+    space = r"[ \t]+"
+    alts = "|".join(
+        "(?:"
+        + re.escape(g).replace(r"\ ", space)
+        + r")[ \t]*\(?[ \t]*"
+        + re.escape(k)
+        + r"[ \t]*\)?"
+        for g, k in sorted(pairs, key=lambda p: -len(p[0]))
+    )
+    return re.compile(r"(?i)(?<!\w)(?:" + alts + r")(?!\w)")
+
+
+def drop_doubled_glosses(text: str) -> str:
+    """ "tin nhắn SMS" -> "tin nhắn": the acronym after its own Vietnamese words is not
+    read a second time (data/abbreviations.yaml ``glossed``)."""
+    data = tables.table("abbreviations")["glossed"]
+    keys = {k.lower(): k for k in data}
+
+    def repl(m: re.Match[str]) -> str:
+        found = m.group(0)
+        for key in sorted(keys, key=len, reverse=True):
+            idx = found.lower().rfind(key)
+            if idx > 0:
+                return found[:idx].rstrip(" \t(")
+        return found
+
+    return _gloss_pattern().sub(repl, text)
+
+
 def expand_abbreviations(text: str) -> str:
     """UBND -> "ủy ban nhân dân", V/v -> "về việc", TP. -> "thành phố" (data/abbreviations.yaml)."""
     return _replace_words(text, tables.abbreviations())
@@ -985,6 +1044,7 @@ def pipeline(
         ("hotlines", read_hotlines),
         ("long_codes", read_long_codes),
         ("glued_amounts", partial(read_glued_amounts, **d)),
+        ("glosses", drop_doubled_glosses),
         ("loanwords", read_loanwords),
         ("date_ranges", partial(read_date_ranges, **d)),
         ("dates", partial(read_dates, **d)),
@@ -1000,6 +1060,7 @@ def pipeline(
         ("units", partial(read_units, **d)),
         ("letter_codes", read_letter_codes),
         ("numbers", partial(read_numbers, **d)),
+        ("item_letters", read_item_letters),
         ("abbreviations", expand_abbreviations),
         ("acronyms", read_acronyms),
         ("symbols", replace_symbols),
