@@ -181,6 +181,49 @@ def _starts_lower(s: str) -> bool:
 
 _PATH = r"/[\w\-./?=&%#~+]*[\w/]"
 
+_COMPARISON = re.compile(r"(>=|<=|≥|≤|>|<)[ \t]*(?=\d)")
+_COMPARISON_WORDS = {
+    ">": "trên ",
+    "<": "dưới ",
+    ">=": "từ ",
+    "≥": "từ ",
+    "<=": "tối đa ",
+    "≤": "tối đa ",
+}
+
+
+def read_comparisons(text: str) -> str:
+    """ ">10 triệu" -> "trên 10 triệu", "<5" -> "dưới 5", "≥ 18 tuổi" -> "từ 18 tuổi",
+    "≤ 3 lần" -> "tối đa 3 lần": the sign before a number carries the meaning.
+
+    Runs before Markdown, which would take a ">" at the start of a line for a quote.
+    """
+    if not any(c in text for c in "<>≥≤"):
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        word = _COMPARISON_WORDS[m.group(1)]
+        before = text[max(0, m.start() - 8) : m.start()].rstrip().lower()
+        return " " if before.endswith(word.strip()) else " " + word  # "tối đa ≤ 3"
+
+    text = re.sub(r"[ \t]*(?:=>|->|→|⇒)[ \t]*", ", ", text)  # an arrow: "so", a pause
+    return _COMPARISON.sub(repl, text)
+
+
+_PLUS_BULLET = re.compile(r"(?:(?<=[;:])|(?m:^))[ \t]*\+[ \t]*(?=[^\W\d_])")
+
+
+def strip_plus_bullets(text: str) -> str:
+    """ "Gồm: + mở tài khoản; + nhận tiền" -> "Gồm: mở tài khoản; nhận tiền".
+
+    A "+" that opens an item (at a line start or after ";" or ":") is a bullet, not
+    "cộng"; a "+" between numbers or before a country code is left to the other rules.
+    """
+    if "+" not in text:
+        return text
+    return _PLUS_BULLET.sub(" ", text)
+
+
 # -- user lexicon --------------------------------------------------------------------
 
 
@@ -488,6 +531,31 @@ def _valid_date(d: int, m: int) -> bool:
     return 1 <= d <= 31 and 1 <= m <= 12
 
 
+_DATE_TOKEN = r"\d{1,2}/\d{1,2}(?:/\d{4})?"
+_DATE_TO_DATE = re.compile(
+    r"(?<![\w/.,])(" + _DATE_TOKEN + r")[ \t]*[-–—][ \t]*(" + _DATE_TOKEN + r")" + _NOT_AFTER
+)
+_MONTH_TO_MONTH = re.compile(
+    r"(?i)(?<!\w)(tháng[ \t]+\d{1,2}(?:/\d{4})?)[ \t]*[-–—][ \t]*(tháng[ \t]+\d{1,2})(?!\w)"
+)
+_DAY_DASH_MONTH = re.compile(r"(?i)(?<!\w)(ngày|hôm)([ \t]+)(\d{1,2})-(\d{1,2})(?![\w/-]|[.,]\d)")
+
+
+def read_dash_dates(text: str, dialect: str = "north") -> str:
+    """ "từ 10/3 - 10/4/2026" -> "từ 10/3 đến 10/4/2026" (each date read later);
+    "ngày 1-12" -> "ngày một tháng mười hai": after "ngày", day-dash-month is a date."""
+    text = _DATE_TO_DATE.sub(r"\1 đến \2", text)
+    text = _MONTH_TO_MONTH.sub(r"\1 đến \2", text)
+
+    def repl(m: re.Match[str]) -> str:
+        d, mo = int(m.group(3)), int(m.group(4))
+        if not _valid_date(d, mo):
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{quantity(d, dialect)} tháng {numbers.month(mo, dialect)}"
+
+    return _DAY_DASH_MONTH.sub(repl, text)
+
+
 def read_date_ranges(text: str, dialect: str = "north") -> str:
     """23-25/11 -> "hai mươi ba đến hai mươi lăm tháng mười một"."""
     pattern = re.compile(
@@ -669,7 +737,7 @@ _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 def read_number_ranges(text: str) -> str:
     """10-15 -> "10 đến 15" (the numbers are read later), 2023 - 2024 likewise."""
     return re.sub(
-        r"(?<![\w.,/-])(" + _NUM + r")[ \t]*[-–][ \t]*(" + _NUM + r")(?![\w/]|[.,]\d)",
+        r"(?<![\w.,/-])(" + _NUM + r")[ \t]*[-–—][ \t]*(" + _NUM + r")(?![\w/]|[.,]\d)",
         r"\1 đến \2",
         text,
     )
@@ -954,6 +1022,8 @@ _SYMBOL_WORDS = {
     "×": " nhân ",
     "≥": " lớn hơn hoặc bằng ",
     "≤": " nhỏ hơn hoặc bằng ",
+    ">": " lớn hơn ",
+    "<": " nhỏ hơn ",
 }
 _PER_UNITS = r"ngày|tháng|năm|tuần|giờ|phút|người|lần|hộ|lượt"
 
@@ -1024,7 +1094,9 @@ def pipeline(
         ("tone_marks", normalize_tone_marks),
         ("star_codes", read_star_codes),
         ("link_marks", strip_link_marks),
+        ("comparisons", read_comparisons),
         ("markdown", strip_markdown),
+        ("plus_bullets", strip_plus_bullets),
         ("lines", join_lines),
         ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}))),
         ("roman_numerals", read_roman_numerals),
@@ -1046,6 +1118,7 @@ def pipeline(
         ("glued_amounts", partial(read_glued_amounts, **d)),
         ("glosses", drop_doubled_glosses),
         ("loanwords", read_loanwords),
+        ("dash_dates", partial(read_dash_dates, **d)),
         ("date_ranges", partial(read_date_ranges, **d)),
         ("dates", partial(read_dates, **d)),
         ("month_year", partial(read_month_year, **d)),
