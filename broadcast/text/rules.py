@@ -50,7 +50,7 @@ from .codes import (
     read_star_codes,
 )
 from .numbers import digit_by_digit, quantity, quantity_text
-from .syllables import segment
+from .syllables import inventory, segment
 from .tokens import (
     read_glued_amounts,
     read_hour_g,
@@ -395,10 +395,21 @@ def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
                 text += item
                 pos += len(item)
         said: list[str] = []
-        for start, end, reading in segment(_ascii(text), frozenset(breaks)):
+        bare = _ascii(text)
+        pieces = segment(bare, frozenset(breaks))
+        # Every piece a word or a Vietnamese syllable (vayvon, xuanthuy): read the
+        # unknown syllables as written, which a listener types back letter for
+        # letter; a part with stray letters (xyz, abc) is spelled where no word fits.
+        # A short part (me, ly, bit) is an abbreviation more often than a word: spelled.
+        sayable = len(bare) > 3 and all(
+            r is not None or bare[a:b] in inventory() for a, b, r in pieces
+        )
+        for start, end, reading in pieces:
             if start in seps:
                 said.append(seps.pop(start))
-            said.append(reading if reading is not None else spell(text[start:end]))
+            if reading is None:
+                reading = bare[start:end] if sayable and end - start > 1 else spell(text[start:end])
+            said.append(reading)
         words.extend(w for w in said if w)
         pending.clear()
 
@@ -461,26 +472,53 @@ def read_emails(text: str) -> str:
     return _tidy_spaces(_EMAIL.sub(repl, text))
 
 
-@lru_cache(maxsize=1)
-def _url_pattern() -> re.Pattern[str]:
-    tlds = "|".join(sorted(tables.web()["tlds"], key=len, reverse=True))
-    return re.compile(
-        r"(?i)(?<![\w@.])((?:[a-z0-9][a-z0-9-]*\.)+(?:" + tlds + r"))(?![\w-])"
-        r"(" + _PATH + ")?"
-    )
+# Any dotted run of letters and digits ending in letters; whether the last part is a
+# top-level domain is checked in code (a set of ~1,300 names is faster than a regex).
+_URL = re.compile(r"(?i)(?<![\w@.])((?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,24})(?![\w-])(" + _PATH + ")?")
+
+
+def _address_end(host: str) -> int:
+    """How many labels of ``host`` make the address (0: it is no address).
+
+    The short list of web.yaml (vn, com, gov ...) counts as written; any other current
+    top-level domain (.vip, .xyz, .top, data/tlds-alpha-by-domain.txt) only in a host
+    written all in small or all in capital letters, so a missing space after a full
+    stop ("xong.Ba người") is not taken for an address. A host whose last part is no
+    domain ("canhbao.vn.Sau") ends at its last part that is one.
+    """
+    labels = host.split(".")
+    common = set(tables.web()["tlds"])
+    every = tables.top_level_domains()
+    for n in range(len(labels), 1, -1):
+        last = labels[n - 1]
+        if last.lower() in common:
+            return n
+        part = ".".join(labels[:n])
+        if last.lower() in every and (part == part.lower() or part == part.upper()):
+            return n
+    return 0
 
 
 def read_web_addresses(text: str) -> str:
     """khonggianmang.vn -> "không gian mạng chấm vê en"; the path is read after "gạch chéo"."""
 
     def repl(m: re.Match[str]) -> str:
-        out = _read_host(m.group(1))
+        host = m.group(1)
+        n = _address_end(host)
+        if n == 0:
+            return m.group(0)
+        labels = host.split(".")
+        out = _read_host(".".join(labels[:n]))
+        if n < len(labels):  # the rest was the next sentence
+            return f" {out}.{'.'.join(labels[n:])}{m.group(2) or ''}"
         path = (m.group(2) or "").strip("/")
         if path:
             out += f" {tables.web()['slash']} {_read_path(path)}"
         return f" {out} "
 
-    return _tidy_spaces(_url_pattern().sub(repl, text))
+    if "." not in text:
+        return text
+    return _tidy_spaces(_URL.sub(repl, text))
 
 
 def read_loanwords(text: str) -> str:
