@@ -50,6 +50,7 @@ from .codes import (
     read_star_codes,
 )
 from .numbers import digit_by_digit, quantity, quantity_text
+from .spelling import SPELLED_CLOSE, SPELLED_OPEN, mark_letter_names, spell
 from .syllables import inventory, segment
 from .tokens import (
     read_glued_amounts,
@@ -62,6 +63,8 @@ from .tokens import (
 
 Rule = Callable[[str], str]
 
+_MARKS = SPELLED_OPEN + SPELLED_CLOSE
+
 # -- hygiene -----------------------------------------------------------------------
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
@@ -70,6 +73,7 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ng�
 def normalize_unicode(text: str) -> str:
     """NFC, Unicode digits to ASCII, typographic spaces to plain spaces."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace(SPELLED_OPEN, "").replace(SPELLED_CLOSE, "")
     text = re.sub(r"[^\S\n]", " ", text)
     return re.sub(r"\d", lambda m: str(unicodedata.digit(m.group(), 0)), text)
 
@@ -243,7 +247,7 @@ def _lexicon_pattern(keys: tuple[str, ...]) -> re.Pattern[str] | None:
     )
 
 
-def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
+def apply_lexicon(text: str, lexicon: Mapping[str, str], marks: bool = False) -> str:
     """Whole-token replacement with the user's pronunciations, before any built-in rule."""
     if not lexicon:
         return text
@@ -261,7 +265,7 @@ def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
         word, path = m.group("key"), m.group("path")
         said = norm.get(word, lower.get(word.lower(), word))
         if path and "." in word and " " not in word:
-            return f" {said} {tables.web()['slash']} {_read_path(path)} "
+            return f" {said} {tables.web()['slash']} {_read_path(path, marks)} "
         return f" {said} {path or ''}"
 
     return _tidy_spaces(pattern.sub(repl, text))
@@ -314,9 +318,9 @@ _ANY_ROMAN = re.compile(r"(?<!\w)[IVX]+(?!\w)")
 # -- web addresses and e-mail -------------------------------------------------------
 
 
-def _read_label(label: str) -> str:
+def _read_label(label: str, marks: bool = False) -> str:
     """One part of an address without separators: a known label, digits, or words."""
-    return _read_compound(label)
+    return _read_compound(label, marks)
 
 
 def _fixed_label(part: str) -> str | None:
@@ -329,7 +333,7 @@ def _loanwords_lower() -> dict[str, str]:
     return {k.lower(): v for k, v in tables.loanwords().items() if re.fullmatch(r"\w+", k)}
 
 
-def _read_compound(part: str) -> str:
+def _read_compound(part: str, marks: bool = False) -> str:
     """baocao-lua-dao -> "báo cáo gạch ngang lừa gạch ngang đảo"; phananh -> "phản ánh".
 
     Letters that run across "-" or "_" are cut into words together (syllables.py), so
@@ -348,13 +352,13 @@ def _read_compound(part: str) -> str:
     low = part.lower()
     whole = _fixed_label(low)
     if whole is not None:
-        return whole
+        return mark_letter_names(whole, marks)
     out: list[str] = []
     run: list[str] = []  # letters and the separators between them, not yet read
 
     def flush() -> None:
         if run:
-            out.append(_read_letters(run, names))
+            out.append(_read_letters(run, names, marks))
             run.clear()
 
     for token in re.findall(r"[^\W\d_]+|\d+|[^\w]|_", low):
@@ -378,7 +382,7 @@ def _read_compound(part: str) -> str:
     return " ".join(w for w in out if w)
 
 
-def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
+def _read_letters(run: list[str], names: Mapping[str, str], marks: bool = False) -> str:
     """Letter parts joined by separators: listed parts as listed, the rest cut into words."""
     words: list[str] = []
     pending: list[str] = []  # parts not listed in web.yaml, read together
@@ -408,7 +412,11 @@ def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
             if start in seps:
                 said.append(seps.pop(start))
             if reading is None:
-                reading = bare[start:end] if sayable and end - start > 1 else spell(text[start:end])
+                reading = (
+                    bare[start:end]
+                    if sayable and end - start > 1
+                    else spell(text[start:end], marks)
+                )
             said.append(reading)
         words.extend(w for w in said if w)
         pending.clear()
@@ -430,7 +438,7 @@ def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
         cut()
         if sep is not None:
             words.append(names.get(sep, ""))
-        words.append(fixed)
+        words.append(mark_letter_names(fixed, marks))
     if pending and not pending[-1].isalpha():
         sep = pending.pop()
         cut()
@@ -445,29 +453,30 @@ def _ascii(text: str) -> str:
     return "".join(c for c in bare if not unicodedata.combining(c))
 
 
-def _read_host(host: str) -> str:
+def _read_host(host: str, marks: bool = False) -> str:
     web = tables.web()
-    return f" {web['dot']} ".join(_read_compound(label) for label in host.split("."))
+    return f" {web['dot']} ".join(_read_compound(label, marks) for label in host.split("."))
 
 
-def _read_path(path: str) -> str:
+def _read_path(path: str, marks: bool = False) -> str:
     web = tables.web()
     words = []
     for seg in path.split("/"):
         if seg:
-            words.append(_read_compound(seg))
+            words.append(_read_compound(seg, marks))
     return f" {web['slash']} ".join(words)
 
 
 _EMAIL = re.compile(r"(?<![\w.@])([A-Za-z0-9][A-Za-z0-9._+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 
 
-def read_emails(text: str) -> str:
+def read_emails(text: str, marks: bool = False) -> str:
     """ubnd.xa@thainguyen.gov.vn -> "u bê en đê chấm ích a a còng thái nguyên chấm ..."."""
     web = tables.web()
 
     def repl(m: re.Match[str]) -> str:
-        return f" {_read_compound(m.group(1))} {web['at_sign']} {_read_host(m.group(2))} "
+        user, host = _read_compound(m.group(1), marks), _read_host(m.group(2), marks)
+        return f" {user} {web['at_sign']} {host} "
 
     return _tidy_spaces(_EMAIL.sub(repl, text))
 
@@ -499,7 +508,7 @@ def _address_end(host: str) -> int:
     return 0
 
 
-def read_web_addresses(text: str) -> str:
+def read_web_addresses(text: str, marks: bool = False) -> str:
     """khonggianmang.vn -> "không gian mạng chấm vê en"; the path is read after "gạch chéo"."""
 
     def repl(m: re.Match[str]) -> str:
@@ -508,12 +517,12 @@ def read_web_addresses(text: str) -> str:
         if n == 0:
             return m.group(0)
         labels = host.split(".")
-        out = _read_host(".".join(labels[:n]))
+        out = _read_host(".".join(labels[:n]), marks)
         if n < len(labels):  # the rest was the next sentence
             return f" {out}.{'.'.join(labels[n:])}{m.group(2) or ''}"
         path = (m.group(2) or "").strip("/")
         if path:
-            out += f" {tables.web()['slash']} {_read_path(path)}"
+            out += f" {tables.web()['slash']} {_read_path(path, marks)}"
         return f" {out} "
 
     if "." not in text:
@@ -534,17 +543,17 @@ _DOCNUM = re.compile(
 )
 
 
-def _read_code(part: str, dialect: str = "north") -> str:
+def _read_code(part: str, dialect: str = "north", marks: bool = False) -> str:
     letters, digits = re.fullmatch(r"(.*?)(\d*)", part).groups()  # type: ignore[union-attr]
     if digits:
-        return f"{_read_code(letters)} {quantity_text(digits, dialect)}"
+        return f"{_read_code(letters, dialect, marks)} {quantity_text(digits, dialect)}"
     for table in (tables.document_codes(), tables.abbreviations()):
         if part in table:
             return table[part]
-    return spell(part)
+    return spell(part, marks)
 
 
-def read_document_numbers(text: str, dialect: str = "north") -> str:
+def read_document_numbers(text: str, dialect: str = "north", marks: bool = False) -> str:
     """818/STTTT-TTBCVT -> "tám trăm mười tám Sở Thông tin và Truyền thông thông tin ..."."""
 
     def repl(m: re.Match[str]) -> str:
@@ -554,7 +563,7 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
         parts = [quantity_text(number, dialect)] if number else []
         if year:
             parts.append("năm " + quantity_text(year, dialect))
-        parts += [_read_code(p, dialect) for p in code.split("-")]
+        parts += [_read_code(p, dialect, marks) for p in code.split("-")]
         return " ".join(parts)
 
     return _DOCNUM.sub(repl, text)
@@ -833,11 +842,11 @@ def read_units(text: str, dialect: str = "north") -> str:
     return _unit_pattern().sub(repl, text)
 
 
-def read_letter_codes(text: str) -> str:
+def read_letter_codes(text: str, marks: bool = False) -> str:
     """Cục A05 -> "Cục a không năm", nhà A2 -> "nhà a hai": a code, not a glued number."""
     return re.sub(
         r"(?<![\w.,/-])([A-ZĐ]{1,3})(\d{1,4})(?![\w]|[.,]\d)",
-        lambda m: f"{spell(m.group(1))} {digit_by_digit(m.group(2), group=False)}",
+        lambda m: f"{spell(m.group(1), marks)} {digit_by_digit(m.group(2), group=False)}",
         text,
     )
 
@@ -950,19 +959,18 @@ _ITEM_LETTER = re.compile(
 )
 
 
-def read_item_letters(text: str) -> str:
+def read_item_letters(text: str, marks: bool = False) -> str:
     """ "điểm b khoản 1" -> "điểm bê khoản 1"; "điểm a, b và c" -> "điểm a, bê và xê".
 
     Legal texts number sub-items with letters; a single letter left raw is read by an
     engine as whatever it guesses, so it gets its letter name (data/letters.yaml).
     """
-    names = tables.letters()
 
     def repl(m: re.Match[str]) -> str:
         rest = re.sub(
-            r"(?i)(?<![^\W\d_])[a-zđ](?!\w)", lambda x: names[x.group().lower()], m.group(4)
+            r"(?i)(?<![^\W\d_])[a-zđ](?!\w)", lambda x: spell(x.group(), marks), m.group(4)
         )
-        return f"{m.group(1)}{m.group(2)}{names[m.group(3).lower()]}{rest}"
+        return f"{m.group(1)}{m.group(2)}{spell(m.group(3), marks)}{rest}"
 
     return _ITEM_LETTER.sub(repl, text)
 
@@ -1008,17 +1016,6 @@ def expand_abbreviations(text: str) -> str:
     return _replace_words(text, tables.abbreviations())
 
 
-def spell(word: str) -> str:
-    """Letter names from data/letters.yaml: OTP -> "ô tê pê"."""
-    names = tables.letters()
-    digits = tables.digits()
-    out = []
-    for c in word.lower():
-        plain = unicodedata.normalize("NFD", c)[0] if c not in names else c
-        out.append(names.get(c) or digits.get(c) or names.get(plain) or c)
-    return " ".join(out)
-
-
 _VOWELS = "aăâeêioôơuưy"
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdđghklmnprstvx])?"
@@ -1032,14 +1029,14 @@ def is_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(unicodedata.normalize("NFC", bare)) is not None
 
 
-def read_acronyms(text: str) -> str:
+def read_acronyms(text: str, marks: bool = False) -> str:
     """Capitals that cannot be a syllable are spelled (OTP, VT, FM); capital words are lowered."""
 
     def repl(m: re.Match[str]) -> str:
         word = m.group(0)
         if len(word) < 2 or not word.isupper():
             return word
-        return word.lower() if is_syllable(word) else spell(word)
+        return word.lower() if is_syllable(word) else spell(word, marks)
 
     return re.sub(r"[^\W\d_]+", repl, text)
 
@@ -1085,14 +1082,22 @@ def replace_symbols(text: str) -> str:
     for symbol, word in _SYMBOL_WORDS.items():
         text = text.replace(symbol, word)
     text = re.sub(r"\d+", lambda m: quantity_text(m.group(0)), text)  # safety net
-    return "".join(c if c.isalpha() or c in " \n.,;:!?" else " " for c in text)
+    return "".join(c if c.isalpha() or c in " \n.,;:!?" + _MARKS else " " for c in text)
 
 
 _STRENGTH = {",": 1, ":": 2, ";": 3, "!": 4, "?": 4, ".": 5}
 
 
-def tidy_punctuation(text: str) -> str:
-    """One space between words, one punctuation mark per pause, a full stop at the end."""
+def tidy_punctuation(text: str, keep_marks: bool = False) -> str:
+    """One space between words, one punctuation mark per pause, a full stop at the end.
+
+    The marks around spelled runs are removed, or with ``keep_marks`` kept (two runs
+    with only a space between them become one).
+    """
+    if keep_marks:
+        text = re.sub(SPELLED_CLOSE + r"([ \t]*)" + SPELLED_OPEN, r"\1", text)
+    else:
+        text = text.replace(SPELLED_OPEN, "").replace(SPELLED_CLOSE, "")
     out = []
     for para in text.split("\n"):
         para = _tidy_spaces(para)
@@ -1122,9 +1127,12 @@ def _tidy_spaces(text: str) -> str:
 
 
 def pipeline(
-    dialect: str = "north", lexicon: Mapping[str, str] | None = None
+    dialect: str = "north", lexicon: Mapping[str, str] | None = None, marks: bool = False
 ) -> list[tuple[str, Rule]]:
-    """The rules in the order they run, each a named ``str -> str``."""
+    """The rules in the order they run, each a named ``str -> str``.
+
+    With ``marks`` the output keeps SPELLED_OPEN/SPELLED_CLOSE around every run read
+    as letter names (for the console's preview)."""
     numbers.check_dialect(dialect)
     d = {"dialect": dialect}
     return [
@@ -1136,13 +1144,13 @@ def pipeline(
         ("markdown", strip_markdown),
         ("plus_bullets", strip_plus_bullets),
         ("lines", join_lines),
-        ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}))),
+        ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}), marks=marks)),
         ("roman_numerals", read_roman_numerals),
         ("places", expand_place_abbreviations),
-        ("emails", read_emails),
-        ("web_addresses", read_web_addresses),
-        ("document_numbers", partial(read_document_numbers, **d)),
-        ("plates", read_plates),
+        ("emails", partial(read_emails, marks=marks)),
+        ("web_addresses", partial(read_web_addresses, marks=marks)),
+        ("document_numbers", partial(read_document_numbers, **d, marks=marks)),
+        ("plates", partial(read_plates, marks=marks)),
         ("quarters_districts", read_quarters_and_districts),
         ("weekdays", read_weekdays),
         ("multipliers", read_multipliers),
@@ -1169,11 +1177,11 @@ def pipeline(
         ("percent", partial(read_percent, **d)),
         ("money", partial(read_money, **d)),
         ("units", partial(read_units, **d)),
-        ("letter_codes", read_letter_codes),
+        ("letter_codes", partial(read_letter_codes, marks=marks)),
         ("numbers", partial(read_numbers, **d)),
-        ("item_letters", read_item_letters),
+        ("item_letters", partial(read_item_letters, marks=marks)),
         ("abbreviations", expand_abbreviations),
-        ("acronyms", read_acronyms),
+        ("acronyms", partial(read_acronyms, marks=marks)),
         ("symbols", replace_symbols),
-        ("punctuation", tidy_punctuation),
+        ("punctuation", partial(tidy_punctuation, keep_marks=marks)),
     ]

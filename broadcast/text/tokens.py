@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 
-from . import tables
 from .numbers import digit_by_digit, quantity
+from .spelling import spell
 
 # 29A-123.45, 51G1-234.56, 30E 123.45, 29A-1234, 29-B1 123.45: province, series, serial.
 _PLATE = re.compile(
@@ -36,19 +36,16 @@ _PLATE = re.compile(
 _PLATE_SEPARATOR = re.compile(r"[ .-]")
 
 
-def read_plates(text: str) -> str:
+def read_plates(text: str, marks: bool = False) -> str:
     """29A-123.45 -> "hai mươi chín a, một hai ba bốn năm"."""
-    letters = tables.letters()
 
     def repl(m: re.Match[str]) -> str:
         if not _PLATE_SEPARATOR.search(m.group(0)):
             return m.group(0)
         province, series, digit, serial = m.groups()
-        head = " ".join(
-            [quantity(int(province))]
-            + [letters[c.lower()] for c in series]
-            + ([digit_by_digit(digit)] if digit else [])
-        )
+        head = f"{quantity(int(province))} {spell(series, marks)}"
+        if digit:
+            head += " " + digit_by_digit(digit)
         return f"{head}, {digit_by_digit(serial, group=False)}"
 
     return _PLATE.sub(repl, text)
