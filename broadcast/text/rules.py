@@ -582,6 +582,7 @@ _DATE_TOKEN = r"\d{1,2}/\d{1,2}(?:/\d{4})?"
 _DATE_TO_DATE = re.compile(
     r"(?<![\w/.,])(" + _DATE_TOKEN + r")[ \t]*[-–—][ \t]*(" + _DATE_TOKEN + r")" + _NOT_AFTER
 )
+_ANY_DASH_AFTER_DIGIT = re.compile(r"\d[ \t]*[-–—]")
 _MONTH_TO_MONTH = re.compile(
     r"(?i)(?<!\w)(tháng[ \t]+\d{1,2}(?:/\d{4})?)[ \t]*[-–—][ \t]*(tháng[ \t]+\d{1,2})(?!\w)"
 )
@@ -591,7 +592,10 @@ _DAY_DASH_MONTH = re.compile(r"(?i)(?<!\w)(ngày|hôm)([ \t]+)(\d{1,2})-(\d{1,2}
 def read_dash_dates(text: str, dialect: str = "north") -> str:
     """ "từ 10/3 - 10/4/2026" -> "từ 10/3 đến 10/4/2026" (each date read later);
     "ngày 1-12" -> "ngày một tháng mười hai": after "ngày", day-dash-month is a date."""
-    text = _DATE_TO_DATE.sub(r"\1 đến \2", text)
+    if not _ANY_DASH_AFTER_DIGIT.search(text):
+        return text
+    if "/" in text:
+        text = _DATE_TO_DATE.sub(r"\1 đến \2", text)
     text = _MONTH_TO_MONTH.sub(r"\1 đến \2", text)
 
     def repl(m: re.Match[str]) -> str:
@@ -953,6 +957,7 @@ def expand_place_abbreviations(text: str) -> str:
     return _place_pattern().sub(repl, text)
 
 
+_ITEM_WORDS = ("điểm", "khoản", "mục", "tiết", "phụ lục", "phương án")
 _ITEM_LETTER = re.compile(
     r"(?i)(?<!\w)(điểm|khoản|mục|tiết|phụ lục|phương án)([ \t]+)([a-zđ])(?!\w|\.\w)"
     r"((?:[ \t]*(?:,|và|hoặc|-|–)[ \t]*[a-zđ](?!\w|\.\w))*)"
@@ -965,6 +970,9 @@ def read_item_letters(text: str, marks: bool = False) -> str:
     Legal texts number sub-items with letters; a single letter left raw is read by an
     engine as whatever it guesses, so it gets its letter name (data/letters.yaml).
     """
+    low = text.lower()
+    if not any(w in low for w in _ITEM_WORDS):
+        return text
 
     def repl(m: re.Match[str]) -> str:
         rest = re.sub(
@@ -999,6 +1007,9 @@ def drop_doubled_glosses(text: str) -> str:
     read a second time (data/abbreviations.yaml ``glossed``)."""
     data = tables.table("abbreviations")["glossed"]
     keys = {k.lower(): k for k in data}
+    low = text.lower()
+    if not any(k in low for k in keys):
+        return text
 
     def repl(m: re.Match[str]) -> str:
         found = m.group(0)

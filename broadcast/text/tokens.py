@@ -31,6 +31,7 @@ _PLATE = re.compile(
     r"(?<![\w.,/-])(\d{2})[ \t-]?([A-Z]{1,2})(\d?)[ \t]?[.-]?[ \t]?(\d{3}\.\d{2}|\d{5}|\d{4})"
     r"(?![\w]|[.,]\d)"
 )
+_ANY_PLATE = re.compile(r"\d[ \t-]?[A-Z]")
 # Without any separator the digits could be anything ("12AB1234" is a code): a plate
 # needs its dash, dot or space somewhere.
 _PLATE_SEPARATOR = re.compile(r"[ .-]")
@@ -38,6 +39,8 @@ _PLATE_SEPARATOR = re.compile(r"[ .-]")
 
 def read_plates(text: str, marks: bool = False) -> str:
     """29A-123.45 -> "hai mươi chín a, một hai ba bốn năm"."""
+    if not _ANY_PLATE.search(text):
+        return text
 
     def repl(m: re.Match[str]) -> str:
         if not _PLATE_SEPARATOR.search(m.group(0)):
@@ -55,6 +58,7 @@ def read_plates(text: str, marks: bool = False) -> str:
 _HOUR_G_RANGE = re.compile(
     r"(?<![\w.,:])(\d{1,2})[ \t]?g[ \t]*(?:[-–—]|đến|tới)[ \t]*(\d{1,2})[ \t]?g(?!\w)"
 )
+_ANY_HOUR_G = re.compile(r"\dg|\d g")
 _HOUR_G = re.compile(r"(?<![\w.,:])(\d{1,2})[ \t]?g(?!\w)")
 _TIME_BEFORE = re.compile(
     r"(?i)(?<!\w)(?:lúc|từ|đến|tới|vào|khoảng|trước|sau|hạn|tầm|từ[ \t]+lúc|vào[ \t]+lúc)[ \t]*\Z"
@@ -66,6 +70,8 @@ _TIME_AFTER = re.compile(
 
 def read_hour_g(text: str) -> str:
     """ "lúc 19g" -> "lúc 19h" (read as giờ by the time rule); "19g-21g" likewise."""
+    if not _ANY_HOUR_G.search(text):
+        return text
     text = _HOUR_G_RANGE.sub(
         lambda m: (
             f"{m.group(1)}h đến {m.group(2)}h"
@@ -86,18 +92,22 @@ def read_hour_g(text: str) -> str:
     return _HOUR_G.sub(repl, text)
 
 
+_ANY_Q = re.compile(r"Q\d")
 _QUARTER = re.compile(r"(?<![\w.,/-])Q([1-4])(?:/|[ \t]+(?:năm[ \t]+)?)(\d{4})(?![\w/]|[.,]\d)")
 _DISTRICT = re.compile(r"(?<![\w.,/-])Q(\d{1,2})(?![\w/]|[.,]\d)")
 
 
 def read_quarters_and_districts(text: str) -> str:
     """Q3/2025 -> "quý 3/2025", Q3 2025 -> "quý 3 năm 2025", Q3 -> "quận 3"."""
+    if not _ANY_Q.search(text):  # most notices have none: skip the longer patterns
+        return text
     text = _QUARTER.sub(lambda m: f"quý {m.group(1)} năm {m.group(2)}", text)
     return _DISTRICT.sub(
         lambda m: f"quận {int(m.group(1))}" if 1 <= int(m.group(1)) <= 12 else m.group(0), text
     )
 
 
+_ANY_T = re.compile(r"T\d")
 _WEEKDAY = r"T[2-7]|CN"
 _WEEKDAY_RANGE = re.compile(
     r"(?<![\w.,/-])("
@@ -121,6 +131,8 @@ def _weekday(token: str) -> str:
 
 def read_weekdays(text: str) -> str:
     """T2–T6 -> "thứ hai đến thứ sáu", T7, CN -> "thứ bảy, chủ nhật", T5/2025 -> tháng 5/2025."""
+    if not _ANY_T.search(text):
+        return text
     text = _MONTH_T.sub(lambda m: f"tháng {int(m.group(1))}/{m.group(2)}", text)
     text = _WEEKDAY_RANGE.sub(lambda m: f"{_weekday(m.group(1))} đến {_weekday(m.group(2))}", text)
     text = _WEEKDAY_ONE.sub(lambda m: _weekday(m.group(0)), text)
@@ -132,6 +144,8 @@ _TIMES = re.compile(r"(?<![\w.,])x[ \t]?(\d{1,3})(?![\w]|[.,]\d)")
 
 def read_multipliers(text: str) -> str:
     """x2 -> "nhân 2": "lợi nhuận x2" is doubled, not the letter ích."""
+    if "x" not in text:
+        return text
     return _TIMES.sub(lambda m: f"nhân {m.group(1)}", text)
 
 
@@ -139,6 +153,7 @@ _SCALES = {"k": 10**3, "K": 10**3, "tr": 10**6, "Tr": 10**6, "tỷ": 10**9, "t�
 _GLUED_AMOUNT = re.compile(
     r"(?<![\w.,])(\d{1,3})[ \t]?(tr|Tr|tỷ|tỉ|ty|k|K)(\d{1,3})(?![\w]|[.,]\d)"
 )
+_ANY_GLUED = re.compile(r"\d(?:[ \t]?(?:tr|Tr|tỷ|tỉ|ty|k|K)\d|\.\d)")
 _DOT_DECIMAL = re.compile(
     r"(?<![\w.,])(\d{1,3})\.(\d{1,2})[ \t]?(tr|Tr|triệu|tỷ|tỉ|k|K|nghìn|ngàn)(?!\w)"
 )
@@ -151,6 +166,9 @@ def read_glued_amounts(text: str, dialect: str = "north") -> str:
     2tr25 is 2 250 000. A dot with one or two digits before a money unit is a decimal
     point (1.5tr), left for the money rule as 1,5tr.
     """
+
+    if not _ANY_GLUED.search(text):
+        return text
 
     def repl(m: re.Match[str]) -> str:
         head, unit, tail = m.groups()
