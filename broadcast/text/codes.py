@@ -84,11 +84,18 @@ _BARE_PREFIX = re.compile(r"(?<![\w+])(?:\([ \t]?\+[ \t]?84[ \t]?\)|\+[ \t]?84)(
 
 # +840, +8412: a prefix written with a digit or two more ("đầu số +840"), too short
 # to be a phone number: still read one digit at a time after "cộng".
-_SHORT_PREFIX = re.compile(r"(?<![\w+])\+[ \t]?(84\d{0,2})(?![\w]|[ .,-]?\d)")
+_SHORT_PREFIX = re.compile(
+    r"(?<![\w+])\+[ \t]?(84\d{0,2}|\d{1,3}(?=[ \t]+(?:gọi|nhắn|là|của|từ|đến|hoặc)(?!\w)|[,;).]|$))"
+    r"(?![\w]|[ .,-]?\d)"
+)
 
 
 def read_country_prefixes(text: str) -> str:
-    """+840 -> "cộng tám bốn không", +84 -> "cộng tám bốn": a code, never an amount."""
+    """+840 -> "cộng tám bốn không", +84 -> "cộng tám bốn": a code, never an amount.
+
+    Another country's code (+855, +1) is one too when a word of calling or a pause
+    follows it ("số lạ +855 gọi đến"); "5+2" and "+20%" are left to the other rules.
+    """
     if "+" not in text:
         return text
     return _SHORT_PREFIX.sub(lambda m: "cộng " + digit_by_digit(m.group(1), group=False), text)
@@ -190,7 +197,7 @@ def read_digit_contexts(text: str) -> str:
                 continue
         if after.match(text, end) and _looks_like_amount(run):
             continue
-        out += [text[last:start], digit_by_digit(run)]
+        out += [text[last:start], ("cộng " if run[0] == "+" else "") + digit_by_digit(run)]
         last = end
     out.append(text[last:])
     return "".join(out)

@@ -1161,7 +1161,7 @@ def pipeline(
         ("emails", partial(read_emails, marks=marks)),
         ("web_addresses", partial(read_web_addresses, marks=marks)),
         ("document_numbers", partial(read_document_numbers, **d, marks=marks)),
-        ("plates", partial(read_plates, marks=marks)),
+        ("plates", partial(read_plates, **d, marks=marks)),
         ("quarters_districts", read_quarters_and_districts),
         ("weekdays", read_weekdays),
         ("multipliers", read_multipliers),

@@ -37,7 +37,7 @@ _ANY_PLATE = re.compile(r"\d[ \t-]?[A-Z]")
 _PLATE_SEPARATOR = re.compile(r"[ .-]")
 
 
-def read_plates(text: str, marks: bool = False) -> str:
+def read_plates(text: str, dialect: str = "north", marks: bool = False) -> str:
     """29A-123.45 -> "hai mươi chín a, một hai ba bốn năm"."""
     if not _ANY_PLATE.search(text):
         return text
@@ -46,7 +46,7 @@ def read_plates(text: str, marks: bool = False) -> str:
         if not _PLATE_SEPARATOR.search(m.group(0)):
             return m.group(0)
         province, series, digit, serial = m.groups()
-        head = f"{quantity(int(province))} {spell(series, marks)}"
+        head = f"{quantity(int(province), dialect)} {spell(series, marks)}"
         if digit:
             head += " " + digit_by_digit(digit)
         return f"{head}, {digit_by_digit(serial, group=False)}"
