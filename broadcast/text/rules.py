@@ -417,7 +417,7 @@ def _read_letters(run: list[str], names: Mapping[str, str], marks: bool = False)
                     if sayable and end - start > 1
                     else spell(text[start:end], marks)
                 )
-            said.append(reading)
+            said.append(mark_letter_names(reading, marks))
         words.extend(w for w in said if w)
         pending.clear()
 
