@@ -75,7 +75,8 @@ def normalize_unicode(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace(SPELLED_OPEN, "").replace(SPELLED_CLOSE, "")
     text = re.sub(r"[^\S\n]", " ", text)
-    return re.sub(r"\d", lambda m: str(unicodedata.digit(m.group(), 0)), text)
+    # Only digits of other scripts (٣, ３) need a call; ASCII ones are left alone.
+    return re.sub(r"(?![0-9])\d", lambda m: str(unicodedata.digit(m.group(), 0)), text)
 
 
 def _move_tone(m: re.Match[str]) -> str:
@@ -596,7 +597,11 @@ def read_dash_dates(text: str, dialect: str = "north") -> str:
         return text
     if "/" in text:
         text = _DATE_TO_DATE.sub(r"\1 đến \2", text)
-    text = _MONTH_TO_MONTH.sub(r"\1 đến \2", text)
+    low = text.lower()
+    if "tháng" in low:
+        text = _MONTH_TO_MONTH.sub(r"\1 đến \2", text)
+    if "ngày" not in low and "hôm" not in low:
+        return text
 
     def repl(m: re.Match[str]) -> str:
         d, mo = int(m.group(3)), int(m.group(4))
@@ -666,14 +671,16 @@ def read_dates(text: str, dialect: str = "north") -> str:
 
     def short_repl(m: re.Match[str]) -> str:
         d, mo = int(m.group(2)), int(m.group(3))
-        dated = bool(m.group(1)) or bool(_DATE_BEFORE.search(m.string, 0, m.start()))
+        dated = bool(m.group(1)) or bool(
+            _DATE_BEFORE.search(m.string, max(0, m.start() - 24), m.start())
+        )
         if (d, mo) == (24, 7) and not dated:
             return f"{quantity(24, dialect)} trên bảy"  # "trực 24/7": round the clock
         if (
             not dated
             and 0 < d < mo
             and (
-                _FRACTION_BEFORE.search(m.string, 0, m.start())
+                _FRACTION_BEFORE.search(m.string, max(0, m.start() - 24), m.start())
                 or _FRACTION_AFTER.match(m.string, m.end())
             )
         ):
@@ -1093,7 +1100,17 @@ def replace_symbols(text: str) -> str:
     for symbol, word in _SYMBOL_WORDS.items():
         text = text.replace(symbol, word)
     text = re.sub(r"\d+", lambda m: quantity_text(m.group(0)), text)  # safety net
-    return "".join(c if c.isalpha() or c in " \n.,;:!?" + _MARKS else " " for c in text)
+    # Digits are words by now; anything else that is not a letter becomes a space.
+    return _not_sayable().sub(" ", text)
+
+
+@lru_cache(maxsize=1)
+def _not_sayable() -> re.Pattern[str]:
+    """Anything but a letter, a space, a newline, a pause mark or a spelled mark: one
+    regex instead of a Python test per character. \\w also takes digits of every kind
+    (², ½, ٣), so those are listed and taken out again."""
+    numeric = "".join(chr(i) for i in range(0x10000) if chr(i).isalnum() and not chr(i).isalpha())
+    return re.compile(r"[^\w \n.,;:!?" + _MARKS + r"]|[_" + re.escape(numeric) + "]")
 
 
 _STRENGTH = {",": 1, ":": 2, ";": 3, "!": 4, "?": 4, ".": 5}
