@@ -82,6 +82,37 @@ def read_phone_numbers(text: str) -> str:
 
 _BARE_PREFIX = re.compile(r"(?<![\w+])(?:\([ \t]?\+[ \t]?84[ \t]?\)|\+[ \t]?84)(?![\w]|[ .-]?\d)")
 
+# +840, +8412: a prefix written with a digit or two more ("đầu số +840"), too short
+# to be a phone number: still read one digit at a time after "cộng".
+_SHORT_PREFIX = re.compile(
+    r"(?<![\w+])\+[ \t]?(84\d{0,2}|\d{1,3}(?=[ \t]+(?:gọi|nhắn|là|của|từ|đến|hoặc)(?!\w)|[,;).]|$))"
+    r"(?![\w]|[ .,-]?\d)"
+)
+
+
+def read_country_prefixes(text: str) -> str:
+    """+840 -> "cộng tám bốn không", +84 -> "cộng tám bốn": a code, never an amount.
+
+    Another country's code (+855, +1) is one too when a word of calling or a pause
+    follows it ("số lạ +855 gọi đến"); "5+2" and "+20%" are left to the other rules.
+    """
+    if "+" not in text:
+        return text
+    return _SHORT_PREFIX.sub(lambda m: "cộng " + digit_by_digit(m.group(1), group=False), text)
+
+
+# *101#, #0#, *9090*1#, *#06#: star and USSD codes end with "#"; each key is said as
+# it is pressed, * as "sao" and # as "thăng", so the listener can dial it.
+_USSD = re.compile(r"(?<![\w*#])[*#][0-9*#]*[0-9][0-9*#]*#(?!\w)")
+
+
+def read_star_codes(text: str) -> str:
+    """bấm *101# -> "bấm sao một không một thăng". Runs before Markdown, which drops "*"."""
+    if "#" not in text:
+        return text
+    names = {**tables.digits(), "*": "sao", "#": "thăng"}
+    return _USSD.sub(lambda m: " ".join(names[c] for c in m.group(0)), text)
+
 
 # 0451.0003.21987, 0451-0003-21987: groups that are not thousands (a group of four
 # or more digits, or a leading zero) are an account number wherever they stand.
@@ -121,6 +152,16 @@ def _context_before() -> re.Pattern[str]:
     return re.compile(r"(?i)(?<!\w)(?:" + alts + r")(?:[ \t]+số)?[ \t]*:?[ \t]*\Z")
 
 
+@lru_cache(maxsize=1)
+def _short_code_before() -> re.Pattern[str]:
+    """gửi, nhắn, soạn, đến số: a short code or SMS number follows (three digits or more)."""
+    contexts = sorted(tables.numbers()["short_code_contexts"], key=len, reverse=True)
+    alts = "|".join(re.escape(c) for c in contexts)
+    return re.compile(
+        r"(?i)(?<!\w)(?:" + alts + r")(?:[ \t]+(?:đến|tới))?(?:[ \t]+số)?[ \t]*:?[ \t]*\Z"
+    )
+
+
 _CONTEXT_WINDOW = 48  # longer than the longest context word and its gap
 
 
@@ -144,17 +185,19 @@ def read_digit_contexts(text: str) -> str:
     Each digit run looks back at the few characters before it for a context word,
     which is much faster than trying every context word at every position.
     """
-    before, after = _context_before(), _quantity_after()
+    before, after, short = _context_before(), _quantity_after(), _short_code_before()
     out, last = [], 0
     for m in _DIGIT_RUN.finditer(text):
         run, start, end = m.group(), m.start(), m.end()
         if end < len(text) and (text[end].isalnum() or text[end] in "_/%"):
             continue
-        if not before.search(text, max(0, start - _CONTEXT_WINDOW), start):
-            continue
+        window = max(0, start - _CONTEXT_WINDOW)
+        if not before.search(text, window, start):
+            if len(re.sub(r"\D", "", run)) < 3 or not short.search(text, window, start):
+                continue
         if after.match(text, end) and _looks_like_amount(run):
             continue
-        out += [text[last:start], digit_by_digit(run)]
+        out += [text[last:start], ("cộng " if run[0] == "+" else "") + digit_by_digit(run)]
         last = end
     out.append(text[last:])
     return "".join(out)

@@ -40,17 +40,30 @@ from functools import lru_cache, partial
 
 from . import numbers, tables
 from .codes import (
+    read_country_prefixes,
     read_digit_contexts,
     read_grouped_codes,
     read_hotlines,
     read_long_codes,
     read_numbers_after_so,
     read_phone_numbers,
+    read_star_codes,
 )
 from .numbers import digit_by_digit, quantity, quantity_text
-from .syllables import segment
+from .spelling import SPELLED_CLOSE, SPELLED_OPEN, mark_letter_names, spell
+from .syllables import inventory, segment
+from .tokens import (
+    read_glued_amounts,
+    read_hour_g,
+    read_multipliers,
+    read_plates,
+    read_quarters_and_districts,
+    read_weekdays,
+)
 
 Rule = Callable[[str], str]
+
+_MARKS = SPELLED_OPEN + SPELLED_CLOSE
 
 # -- hygiene -----------------------------------------------------------------------
 
@@ -60,8 +73,10 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ng�
 def normalize_unicode(text: str) -> str:
     """NFC, Unicode digits to ASCII, typographic spaces to plain spaces."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace(SPELLED_OPEN, "").replace(SPELLED_CLOSE, "")
     text = re.sub(r"[^\S\n]", " ", text)
-    return re.sub(r"\d", lambda m: str(unicodedata.digit(m.group(), 0)), text)
+    # Only digits of other scripts (٣, ３) need a call; ASCII ones are left alone.
+    return re.sub(r"(?![0-9])\d", lambda m: str(unicodedata.digit(m.group(), 0)), text)
 
 
 def _move_tone(m: re.Match[str]) -> str:
@@ -171,6 +186,49 @@ def _starts_lower(s: str) -> bool:
 
 _PATH = r"/[\w\-./?=&%#~+]*[\w/]"
 
+_COMPARISON = re.compile(r"(>=|<=|≥|≤|>|<)[ \t]*(?=\d)")
+_COMPARISON_WORDS = {
+    ">": "trên ",
+    "<": "dưới ",
+    ">=": "từ ",
+    "≥": "từ ",
+    "<=": "tối đa ",
+    "≤": "tối đa ",
+}
+
+
+def read_comparisons(text: str) -> str:
+    """ ">10 triệu" -> "trên 10 triệu", "<5" -> "dưới 5", "≥ 18 tuổi" -> "từ 18 tuổi",
+    "≤ 3 lần" -> "tối đa 3 lần": the sign before a number carries the meaning.
+
+    Runs before Markdown, which would take a ">" at the start of a line for a quote.
+    """
+    if not any(c in text for c in "<>≥≤"):
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        word = _COMPARISON_WORDS[m.group(1)]
+        before = text[max(0, m.start() - 8) : m.start()].rstrip().lower()
+        return " " if before.endswith(word.strip()) else " " + word  # "tối đa ≤ 3"
+
+    text = re.sub(r"[ \t]*(?:=>|->|→|⇒)[ \t]*", ", ", text)  # an arrow: "so", a pause
+    return _COMPARISON.sub(repl, text)
+
+
+_PLUS_BULLET = re.compile(r"(?:(?<=[;:])|(?m:^))[ \t]*\+[ \t]*(?=[^\W\d_])")
+
+
+def strip_plus_bullets(text: str) -> str:
+    """ "Gồm: + mở tài khoản; + nhận tiền" -> "Gồm: mở tài khoản; nhận tiền".
+
+    A "+" that opens an item (at a line start or after ";" or ":") is a bullet, not
+    "cộng"; a "+" between numbers or before a country code is left to the other rules.
+    """
+    if "+" not in text:
+        return text
+    return _PLUS_BULLET.sub(" ", text)
+
+
 # -- user lexicon --------------------------------------------------------------------
 
 
@@ -190,7 +248,7 @@ def _lexicon_pattern(keys: tuple[str, ...]) -> re.Pattern[str] | None:
     )
 
 
-def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
+def apply_lexicon(text: str, lexicon: Mapping[str, str], marks: bool = False) -> str:
     """Whole-token replacement with the user's pronunciations, before any built-in rule."""
     if not lexicon:
         return text
@@ -208,7 +266,7 @@ def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
         word, path = m.group("key"), m.group("path")
         said = norm.get(word, lower.get(word.lower(), word))
         if path and "." in word and " " not in word:
-            return f" {said} {tables.web()['slash']} {_read_path(path)} "
+            return f" {said} {tables.web()['slash']} {_read_path(path, marks)} "
         return f" {said} {path or ''}"
 
     return _tidy_spaces(pattern.sub(repl, text))
@@ -261,9 +319,9 @@ _ANY_ROMAN = re.compile(r"(?<!\w)[IVX]+(?!\w)")
 # -- web addresses and e-mail -------------------------------------------------------
 
 
-def _read_label(label: str) -> str:
+def _read_label(label: str, marks: bool = False) -> str:
     """One part of an address without separators: a known label, digits, or words."""
-    return _read_compound(label)
+    return _read_compound(label, marks)
 
 
 def _fixed_label(part: str) -> str | None:
@@ -276,7 +334,7 @@ def _loanwords_lower() -> dict[str, str]:
     return {k.lower(): v for k, v in tables.loanwords().items() if re.fullmatch(r"\w+", k)}
 
 
-def _read_compound(part: str) -> str:
+def _read_compound(part: str, marks: bool = False) -> str:
     """baocao-lua-dao -> "báo cáo gạch ngang lừa gạch ngang đảo"; phananh -> "phản ánh".
 
     Letters that run across "-" or "_" are cut into words together (syllables.py), so
@@ -295,13 +353,13 @@ def _read_compound(part: str) -> str:
     low = part.lower()
     whole = _fixed_label(low)
     if whole is not None:
-        return whole
+        return mark_letter_names(whole, marks)
     out: list[str] = []
     run: list[str] = []  # letters and the separators between them, not yet read
 
     def flush() -> None:
         if run:
-            out.append(_read_letters(run, names))
+            out.append(_read_letters(run, names, marks))
             run.clear()
 
     for token in re.findall(r"[^\W\d_]+|\d+|[^\w]|_", low):
@@ -325,7 +383,7 @@ def _read_compound(part: str) -> str:
     return " ".join(w for w in out if w)
 
 
-def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
+def _read_letters(run: list[str], names: Mapping[str, str], marks: bool = False) -> str:
     """Letter parts joined by separators: listed parts as listed, the rest cut into words."""
     words: list[str] = []
     pending: list[str] = []  # parts not listed in web.yaml, read together
@@ -342,10 +400,25 @@ def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
                 text += item
                 pos += len(item)
         said: list[str] = []
-        for start, end, reading in segment(_ascii(text), frozenset(breaks)):
+        bare = _ascii(text)
+        pieces = segment(bare, frozenset(breaks))
+        # Every piece a word or a Vietnamese syllable (vayvon, xuanthuy): read the
+        # unknown syllables as written, which a listener types back letter for
+        # letter; a part with stray letters (xyz, abc) is spelled where no word fits.
+        # A short part (me, ly, bit) is an abbreviation more often than a word: spelled.
+        sayable = len(bare) > 3 and all(
+            r is not None or bare[a:b] in inventory() for a, b, r in pieces
+        )
+        for start, end, reading in pieces:
             if start in seps:
                 said.append(seps.pop(start))
-            said.append(reading if reading is not None else spell(text[start:end]))
+            if reading is None:
+                reading = (
+                    bare[start:end]
+                    if sayable and end - start > 1
+                    else spell(text[start:end], marks)
+                )
+            said.append(mark_letter_names(reading, marks))
         words.extend(w for w in said if w)
         pending.clear()
 
@@ -366,7 +439,7 @@ def _read_letters(run: list[str], names: Mapping[str, str]) -> str:
         cut()
         if sep is not None:
             words.append(names.get(sep, ""))
-        words.append(fixed)
+        words.append(mark_letter_names(fixed, marks))
     if pending and not pending[-1].isalpha():
         sep = pending.pop()
         cut()
@@ -381,53 +454,81 @@ def _ascii(text: str) -> str:
     return "".join(c for c in bare if not unicodedata.combining(c))
 
 
-def _read_host(host: str) -> str:
+def _read_host(host: str, marks: bool = False) -> str:
     web = tables.web()
-    return f" {web['dot']} ".join(_read_compound(label) for label in host.split("."))
+    return f" {web['dot']} ".join(_read_compound(label, marks) for label in host.split("."))
 
 
-def _read_path(path: str) -> str:
+def _read_path(path: str, marks: bool = False) -> str:
     web = tables.web()
     words = []
     for seg in path.split("/"):
         if seg:
-            words.append(_read_compound(seg))
+            words.append(_read_compound(seg, marks))
     return f" {web['slash']} ".join(words)
 
 
 _EMAIL = re.compile(r"(?<![\w.@])([A-Za-z0-9][A-Za-z0-9._+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 
 
-def read_emails(text: str) -> str:
+def read_emails(text: str, marks: bool = False) -> str:
     """ubnd.xa@thainguyen.gov.vn -> "u bê en đê chấm ích a a còng thái nguyên chấm ..."."""
     web = tables.web()
 
     def repl(m: re.Match[str]) -> str:
-        return f" {_read_compound(m.group(1))} {web['at_sign']} {_read_host(m.group(2))} "
+        user, host = _read_compound(m.group(1), marks), _read_host(m.group(2), marks)
+        return f" {user} {web['at_sign']} {host} "
 
     return _tidy_spaces(_EMAIL.sub(repl, text))
 
 
-@lru_cache(maxsize=1)
-def _url_pattern() -> re.Pattern[str]:
-    tlds = "|".join(sorted(tables.web()["tlds"], key=len, reverse=True))
-    return re.compile(
-        r"(?i)(?<![\w@.])((?:[a-z0-9][a-z0-9-]*\.)+(?:" + tlds + r"))(?![\w-])"
-        r"(" + _PATH + ")?"
-    )
+# Any dotted run of letters and digits ending in letters; whether the last part is a
+# top-level domain is checked in code (a set of ~1,300 names is faster than a regex).
+_URL = re.compile(r"(?i)(?<![\w@.])((?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,24})(?![\w-])(" + _PATH + ")?")
 
 
-def read_web_addresses(text: str) -> str:
+def _address_end(host: str) -> int:
+    """How many labels of ``host`` make the address (0: it is no address).
+
+    The short list of web.yaml (vn, com, gov ...) counts as written; any other current
+    top-level domain (.vip, .xyz, .top, data/tlds-alpha-by-domain.txt) only in a host
+    written all in small or all in capital letters, so a missing space after a full
+    stop ("xong.Ba người") is not taken for an address. A host whose last part is no
+    domain ("canhbao.vn.Sau") ends at its last part that is one.
+    """
+    labels = host.split(".")
+    common = set(tables.web()["tlds"])
+    every = tables.top_level_domains()
+    for n in range(len(labels), 1, -1):
+        last = labels[n - 1]
+        if last.lower() in common:
+            return n
+        part = ".".join(labels[:n])
+        if last.lower() in every and (part == part.lower() or part == part.upper()):
+            return n
+    return 0
+
+
+def read_web_addresses(text: str, marks: bool = False) -> str:
     """khonggianmang.vn -> "không gian mạng chấm vê en"; the path is read after "gạch chéo"."""
 
     def repl(m: re.Match[str]) -> str:
-        out = _read_host(m.group(1))
+        host = m.group(1)
+        n = _address_end(host)
+        if n == 0:
+            return m.group(0)
+        labels = host.split(".")
+        out = _read_host(".".join(labels[:n]), marks)
+        if n < len(labels):  # the rest was the next sentence
+            return f" {out}.{'.'.join(labels[n:])}{m.group(2) or ''}"
         path = (m.group(2) or "").strip("/")
         if path:
-            out += f" {tables.web()['slash']} {_read_path(path)}"
+            out += f" {tables.web()['slash']} {_read_path(path, marks)}"
         return f" {out} "
 
-    return _tidy_spaces(_url_pattern().sub(repl, text))
+    if "." not in text:
+        return text
+    return _tidy_spaces(_URL.sub(repl, text))
 
 
 def read_loanwords(text: str) -> str:
@@ -443,17 +544,17 @@ _DOCNUM = re.compile(
 )
 
 
-def _read_code(part: str, dialect: str = "north") -> str:
+def _read_code(part: str, dialect: str = "north", marks: bool = False) -> str:
     letters, digits = re.fullmatch(r"(.*?)(\d*)", part).groups()  # type: ignore[union-attr]
     if digits:
-        return f"{_read_code(letters)} {quantity_text(digits, dialect)}"
+        return f"{_read_code(letters, dialect, marks)} {quantity_text(digits, dialect)}"
     for table in (tables.document_codes(), tables.abbreviations()):
         if part in table:
             return table[part]
-    return spell(part)
+    return spell(part, marks)
 
 
-def read_document_numbers(text: str, dialect: str = "north") -> str:
+def read_document_numbers(text: str, dialect: str = "north", marks: bool = False) -> str:
     """818/STTTT-TTBCVT -> "tám trăm mười tám Sở Thông tin và Truyền thông thông tin ..."."""
 
     def repl(m: re.Match[str]) -> str:
@@ -463,7 +564,7 @@ def read_document_numbers(text: str, dialect: str = "north") -> str:
         parts = [quantity_text(number, dialect)] if number else []
         if year:
             parts.append("năm " + quantity_text(year, dialect))
-        parts += [_read_code(p, dialect) for p in code.split("-")]
+        parts += [_read_code(p, dialect, marks) for p in code.split("-")]
         return " ".join(parts)
 
     return _DOCNUM.sub(repl, text)
@@ -476,6 +577,39 @@ _NOT_AFTER = r"(?![\w/]|[.,:]\d)"
 
 def _valid_date(d: int, m: int) -> bool:
     return 1 <= d <= 31 and 1 <= m <= 12
+
+
+_DATE_TOKEN = r"\d{1,2}/\d{1,2}(?:/\d{4})?"
+_DATE_TO_DATE = re.compile(
+    r"(?<![\w/.,])(" + _DATE_TOKEN + r")[ \t]*[-–—][ \t]*(" + _DATE_TOKEN + r")" + _NOT_AFTER
+)
+_ANY_DASH_AFTER_DIGIT = re.compile(r"\d[ \t]*[-–—]")
+_MONTH_TO_MONTH = re.compile(
+    r"(?i)(?<!\w)(tháng[ \t]+\d{1,2}(?:/\d{4})?)[ \t]*[-–—][ \t]*(tháng[ \t]+\d{1,2})(?!\w)"
+)
+_DAY_DASH_MONTH = re.compile(r"(?i)(?<!\w)(ngày|hôm)([ \t]+)(\d{1,2})-(\d{1,2})(?![\w/-]|[.,]\d)")
+
+
+def read_dash_dates(text: str, dialect: str = "north") -> str:
+    """ "từ 10/3 - 10/4/2026" -> "từ 10/3 đến 10/4/2026" (each date read later);
+    "ngày 1-12" -> "ngày một tháng mười hai": after "ngày", day-dash-month is a date."""
+    if not _ANY_DASH_AFTER_DIGIT.search(text):
+        return text
+    if "/" in text:
+        text = _DATE_TO_DATE.sub(r"\1 đến \2", text)
+    low = text.lower()
+    if "tháng" in low:
+        text = _MONTH_TO_MONTH.sub(r"\1 đến \2", text)
+    if "ngày" not in low and "hôm" not in low:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        d, mo = int(m.group(3)), int(m.group(4))
+        if not _valid_date(d, mo):
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{quantity(d, dialect)} tháng {numbers.month(mo, dialect)}"
+
+    return _DAY_DASH_MONTH.sub(repl, text)
 
 
 def read_date_ranges(text: str, dialect: str = "north") -> str:
@@ -537,14 +671,16 @@ def read_dates(text: str, dialect: str = "north") -> str:
 
     def short_repl(m: re.Match[str]) -> str:
         d, mo = int(m.group(2)), int(m.group(3))
-        dated = bool(m.group(1)) or bool(_DATE_BEFORE.search(m.string, 0, m.start()))
+        dated = bool(m.group(1)) or bool(
+            _DATE_BEFORE.search(m.string, max(0, m.start() - 24), m.start())
+        )
         if (d, mo) == (24, 7) and not dated:
             return f"{quantity(24, dialect)} trên bảy"  # "trực 24/7": round the clock
         if (
             not dated
             and 0 < d < mo
             and (
-                _FRACTION_BEFORE.search(m.string, 0, m.start())
+                _FRACTION_BEFORE.search(m.string, max(0, m.start() - 24), m.start())
                 or _FRACTION_AFTER.match(m.string, m.end())
             )
         ):
@@ -659,7 +795,7 @@ _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 def read_number_ranges(text: str) -> str:
     """10-15 -> "10 đến 15" (the numbers are read later), 2023 - 2024 likewise."""
     return re.sub(
-        r"(?<![\w.,/-])(" + _NUM + r")[ \t]*[-–][ \t]*(" + _NUM + r")(?![\w/]|[.,]\d)",
+        r"(?<![\w.,/-])(" + _NUM + r")[ \t]*[-–—][ \t]*(" + _NUM + r")(?![\w/]|[.,]\d)",
         r"\1 đến \2",
         text,
     )
@@ -717,11 +853,11 @@ def read_units(text: str, dialect: str = "north") -> str:
     return _unit_pattern().sub(repl, text)
 
 
-def read_letter_codes(text: str) -> str:
+def read_letter_codes(text: str, marks: bool = False) -> str:
     """Cục A05 -> "Cục a không năm", nhà A2 -> "nhà a hai": a code, not a glued number."""
     return re.sub(
         r"(?<![\w.,/-])([A-ZĐ]{1,3})(\d{1,4})(?![\w]|[.,]\d)",
-        lambda m: f"{spell(m.group(1))} {digit_by_digit(m.group(2), group=False)}",
+        lambda m: f"{spell(m.group(1), marks)} {digit_by_digit(m.group(2), group=False)}",
         text,
     )
 
@@ -828,20 +964,74 @@ def expand_place_abbreviations(text: str) -> str:
     return _place_pattern().sub(repl, text)
 
 
+_ITEM_WORDS = ("điểm", "khoản", "mục", "tiết", "phụ lục", "phương án")
+_ITEM_LETTER = re.compile(
+    r"(?i)(?<!\w)(điểm|khoản|mục|tiết|phụ lục|phương án)([ \t]+)([a-zđ])(?!\w|\.\w)"
+    r"((?:[ \t]*(?:,|và|hoặc|-|–)[ \t]*[a-zđ](?!\w|\.\w))*)"
+)
+
+
+def read_item_letters(text: str, marks: bool = False) -> str:
+    """ "điểm b khoản 1" -> "điểm bê khoản 1"; "điểm a, b và c" -> "điểm a, bê và xê".
+
+    Legal texts number sub-items with letters; a single letter left raw is read by an
+    engine as whatever it guesses, so it gets its letter name (data/letters.yaml).
+    """
+    low = text.lower()
+    if not any(w in low for w in _ITEM_WORDS):
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        rest = re.sub(
+            r"(?i)(?<![^\W\d_])[a-zđ](?!\w)", lambda x: spell(x.group(), marks), m.group(4)
+        )
+        return f"{m.group(1)}{m.group(2)}{spell(m.group(3), marks)}{rest}"
+
+    return _ITEM_LETTER.sub(repl, text)
+
+
+@lru_cache(maxsize=1)
+def _gloss_pattern() -> re.Pattern[str]:
+    pairs = [
+        (gloss, key)
+        for key, glosses in tables.table("abbreviations")["glossed"].items()
+        for gloss in glosses
+    ]
+    space = r"[ \t]+"
+    alts = "|".join(
+        "(?:"
+        + re.escape(g).replace(r"\ ", space)
+        + r")[ \t]*\(?[ \t]*"
+        + re.escape(k)
+        + r"[ \t]*\)?"
+        for g, k in sorted(pairs, key=lambda p: -len(p[0]))
+    )
+    return re.compile(r"(?i)(?<!\w)(?:" + alts + r")(?!\w)")
+
+
+def drop_doubled_glosses(text: str) -> str:
+    """ "tin nhắn SMS" -> "tin nhắn": the acronym after its own Vietnamese words is not
+    read a second time (data/abbreviations.yaml ``glossed``)."""
+    data = tables.table("abbreviations")["glossed"]
+    keys = {k.lower(): k for k in data}
+    low = text.lower()
+    if not any(k in low for k in keys):
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        found = m.group(0)
+        for key in sorted(keys, key=len, reverse=True):
+            idx = found.lower().rfind(key)
+            if idx > 0:
+                return found[:idx].rstrip(" \t(")
+        return found
+
+    return _gloss_pattern().sub(repl, text)
+
+
 def expand_abbreviations(text: str) -> str:
     """UBND -> "ủy ban nhân dân", V/v -> "về việc", TP. -> "thành phố" (data/abbreviations.yaml)."""
     return _replace_words(text, tables.abbreviations())
-
-
-def spell(word: str) -> str:
-    """Letter names from data/letters.yaml: OTP -> "ô tê pê"."""
-    names = tables.letters()
-    digits = tables.digits()
-    out = []
-    for c in word.lower():
-        plain = unicodedata.normalize("NFD", c)[0] if c not in names else c
-        out.append(names.get(c) or digits.get(c) or names.get(plain) or c)
-    return " ".join(out)
 
 
 _VOWELS = "aăâeêioôơuưy"
@@ -857,14 +1047,14 @@ def is_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(unicodedata.normalize("NFC", bare)) is not None
 
 
-def read_acronyms(text: str) -> str:
+def read_acronyms(text: str, marks: bool = False) -> str:
     """Capitals that cannot be a syllable are spelled (OTP, VT, FM); capital words are lowered."""
 
     def repl(m: re.Match[str]) -> str:
         word = m.group(0)
         if len(word) < 2 or not word.isupper():
             return word
-        return word.lower() if is_syllable(word) else spell(word)
+        return word.lower() if is_syllable(word) else spell(word, marks)
 
     return re.sub(r"[^\W\d_]+", repl, text)
 
@@ -885,6 +1075,8 @@ _SYMBOL_WORDS = {
     "×": " nhân ",
     "≥": " lớn hơn hoặc bằng ",
     "≤": " nhỏ hơn hoặc bằng ",
+    ">": " lớn hơn ",
+    "<": " nhỏ hơn ",
 }
 _PER_UNITS = r"ngày|tháng|năm|tuần|giờ|phút|người|lần|hộ|lượt"
 
@@ -908,14 +1100,32 @@ def replace_symbols(text: str) -> str:
     for symbol, word in _SYMBOL_WORDS.items():
         text = text.replace(symbol, word)
     text = re.sub(r"\d+", lambda m: quantity_text(m.group(0)), text)  # safety net
-    return "".join(c if c.isalpha() or c in " \n.,;:!?" else " " for c in text)
+    # Digits are words by now; anything else that is not a letter becomes a space.
+    return _not_sayable().sub(" ", text)
+
+
+@lru_cache(maxsize=1)
+def _not_sayable() -> re.Pattern[str]:
+    """Anything but a letter, a space, a newline, a pause mark or a spelled mark: one
+    regex instead of a Python test per character. \\w also takes digits of every kind
+    (², ½, ٣), so those are listed and taken out again."""
+    numeric = "".join(chr(i) for i in range(0x10000) if chr(i).isalnum() and not chr(i).isalpha())
+    return re.compile(r"[^\w \n.,;:!?" + _MARKS + r"]|[_" + re.escape(numeric) + "]")
 
 
 _STRENGTH = {",": 1, ":": 2, ";": 3, "!": 4, "?": 4, ".": 5}
 
 
-def tidy_punctuation(text: str) -> str:
-    """One space between words, one punctuation mark per pause, a full stop at the end."""
+def tidy_punctuation(text: str, keep_marks: bool = False) -> str:
+    """One space between words, one punctuation mark per pause, a full stop at the end.
+
+    The marks around spelled runs are removed, or with ``keep_marks`` kept (two runs
+    with only a space between them become one).
+    """
+    if keep_marks:
+        text = re.sub(SPELLED_CLOSE + r"([ \t]*)" + SPELLED_OPEN, r"\1", text)
+    else:
+        text = text.replace(SPELLED_OPEN, "").replace(SPELLED_CLOSE, "")
     out = []
     for para in text.split("\n"):
         para = _tidy_spaces(para)
@@ -945,34 +1155,49 @@ def _tidy_spaces(text: str) -> str:
 
 
 def pipeline(
-    dialect: str = "north", lexicon: Mapping[str, str] | None = None
+    dialect: str = "north", lexicon: Mapping[str, str] | None = None, marks: bool = False
 ) -> list[tuple[str, Rule]]:
-    """The rules in the order they run, each a named ``str -> str``."""
+    """The rules in the order they run, each a named ``str -> str``.
+
+    With ``marks`` the output keeps SPELLED_OPEN/SPELLED_CLOSE around every run read
+    as letter names (for the console's preview)."""
     numbers.check_dialect(dialect)
     d = {"dialect": dialect}
     return [
         ("unicode", normalize_unicode),
         ("tone_marks", normalize_tone_marks),
+        ("star_codes", read_star_codes),
         ("link_marks", strip_link_marks),
+        ("comparisons", read_comparisons),
         ("markdown", strip_markdown),
+        ("plus_bullets", strip_plus_bullets),
         ("lines", join_lines),
-        ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}))),
+        ("lexicon", partial(apply_lexicon, lexicon=dict(lexicon or {}), marks=marks)),
         ("roman_numerals", read_roman_numerals),
         ("places", expand_place_abbreviations),
-        ("emails", read_emails),
-        ("web_addresses", read_web_addresses),
-        ("document_numbers", partial(read_document_numbers, **d)),
+        ("emails", partial(read_emails, marks=marks)),
+        ("web_addresses", partial(read_web_addresses, marks=marks)),
+        ("document_numbers", partial(read_document_numbers, **d, marks=marks)),
+        ("plates", partial(read_plates, **d, marks=marks)),
+        ("quarters_districts", read_quarters_and_districts),
+        ("weekdays", read_weekdays),
+        ("multipliers", read_multipliers),
         ("phone_numbers", read_phone_numbers),
+        ("country_prefixes", read_country_prefixes),
         ("grouped_codes", read_grouped_codes),
         ("digit_contexts", read_digit_contexts),
         ("numbers_after_so", read_numbers_after_so),
         ("hotlines", read_hotlines),
         ("long_codes", read_long_codes),
+        ("glued_amounts", partial(read_glued_amounts, **d)),
+        ("glosses", drop_doubled_glosses),
         ("loanwords", read_loanwords),
+        ("dash_dates", partial(read_dash_dates, **d)),
         ("date_ranges", partial(read_date_ranges, **d)),
         ("dates", partial(read_dates, **d)),
         ("month_year", partial(read_month_year, **d)),
         ("day_month_words", partial(read_day_month_words, **d)),
+        ("hour_g", read_hour_g),
         ("times", partial(read_times, **d)),
         ("ordinals", partial(read_ordinals, **d)),
         ("per_units", read_per_units),
@@ -980,10 +1205,11 @@ def pipeline(
         ("percent", partial(read_percent, **d)),
         ("money", partial(read_money, **d)),
         ("units", partial(read_units, **d)),
-        ("letter_codes", read_letter_codes),
+        ("letter_codes", partial(read_letter_codes, marks=marks)),
         ("numbers", partial(read_numbers, **d)),
+        ("item_letters", partial(read_item_letters, marks=marks)),
         ("abbreviations", expand_abbreviations),
-        ("acronyms", read_acronyms),
+        ("acronyms", partial(read_acronyms, marks=marks)),
         ("symbols", replace_symbols),
-        ("punctuation", tidy_punctuation),
+        ("punctuation", partial(tidy_punctuation, keep_marks=marks)),
     ]

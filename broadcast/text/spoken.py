@@ -15,17 +15,23 @@ from collections.abc import Mapping
 from .rules import pipeline
 
 
-def spoken(text: str, dialect: str = "north", lexicon: Mapping[str, str] | None = None) -> str:
+def spoken(
+    text: str,
+    dialect: str = "north",
+    lexicon: Mapping[str, str] | None = None,
+    mark_spelled: bool = False,
+) -> str:
     """The text as an announcer reads it, in the wording of ``dialect``.
 
     ``dialect`` is "north", "central" (north number wording) or "south" (ngàn, lẻ,
     tư). ``lexicon`` maps written tokens to how they are said and wins over every
     built-in rule. Paragraphs stay on separate lines; the result contains no digits
-    and no symbols other than . , ; : ! ?
+    and no symbols other than . , ; : ! ?  With ``mark_spelled`` every run read as
+    letter names is kept between SPELLED_OPEN and SPELLED_CLOSE (see spelling.py).
 
     Raises InputError for an unknown dialect.
     """
-    for _name, rule in pipeline(dialect, lexicon):
+    for _name, rule in pipeline(dialect, lexicon, marks=mark_spelled):
         text = rule(text)
     return text
 

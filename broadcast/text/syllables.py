@@ -42,7 +42,7 @@ def inventory() -> frozenset[str]:
 
 @cache
 def known_words() -> dict[str, tuple[tuple[int, ...], tuple[str, ...]]]:
-    """ "phananh" -> ((3, 4), ("phản", "ánh")): where each syllable ends, and its reading."""
+    """ "phananh" -> ((3, 7), ("phản", "ánh")): where each syllable ends, and its reading."""
     out = {}
     for key, said in tables.table("words")["words"].items():
         syllables, words = key.split(), said.split()
@@ -53,6 +53,11 @@ def known_words() -> dict[str, tuple[tuple[int, ...], tuple[str, ...]]]:
             pos += len(s)
             ends.append(pos)
         out["".join(syllables)] = (tuple(ends), tuple(words))
+    # Whole labels of web.yaml (ubnd, evn, csgt, gmail) are pieces too, read as listed:
+    # "ubndxaphuchoa" starts with the letters of ubnd, then the place name.
+    for key, said in tables.web()["words"].items():
+        if key not in out and len(key) >= 3:
+            out[key] = ((len(key),), (said,))
     return out
 
 

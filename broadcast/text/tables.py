@@ -57,3 +57,18 @@ def web() -> MappingProxyType[str, Any]:
 
 def numbers() -> MappingProxyType[str, Any]:
     return table("numbers")
+
+
+@cache
+def top_level_domains() -> frozenset[str]:
+    """Every current top-level domain, lower case (data/tlds-alpha-by-domain.txt, IANA).
+
+    Internationalised ones (XN--...) are left out: in a notice they are written in
+    their own script, which the address pattern does not take for an address anyway.
+    """
+    text = resources.files(__package__).joinpath("data", "tlds-alpha-by-domain.txt")
+    return frozenset(
+        line.strip().lower()
+        for line in text.read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#") and not line.startswith("XN--")
+    )

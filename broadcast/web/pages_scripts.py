@@ -9,9 +9,11 @@ carries the version it started from): then nothing is written and both texts are
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -32,6 +34,7 @@ from ..project.loader import Project, load_project
 from ..project.scripts import Script, load_script, parse_script
 from ..project.validation import slug
 from ..render.renderer import Renderer
+from ..text.spelling import SPELLED_CLOSE, SPELLED_OPEN
 from ..text.spoken import spoken
 from .guard import page, render
 from .scriptform import BODY, FIELDS, GENERAL, PRIORITIES, compose, errors_by_field, fields_of
@@ -87,16 +90,24 @@ def _project(request: Request) -> tuple[Project | None, BroadcastError | None]:
         return None, exc
 
 
-def spoken_text(request: Request, project: Project | None, station_id: str, text: str) -> str:
+def spoken_text(request: Request, project: Project | None, station_id: str, text: str) -> Markup:
     """The body as the station's voice will read it: the same spoken-form pipeline and
-    lexicon as render (Renderer.lexicon)."""
+    lexicon as render (Renderer.lexicon), as HTML in which every run the listener will
+    hear as letter names is a <mark class="spelled">."""
     if project is None or not project.schedule.stations:
-        return spoken(text)
+        return said_html(spoken(text, mark_spelled=True))
     station = project.schedule.stations.get(station_id) or next(
         iter(project.schedule.stations.values())
     )
     renderer = Renderer(project, request.app.state.out)
-    return spoken(text, station.dialect.value, renderer.lexicon)
+    return said_html(spoken(text, station.dialect.value, renderer.lexicon, mark_spelled=True))
+
+
+def said_html(said: str) -> Markup:
+    """Escaped spoken text with the spelled runs (spelling.py marks) highlighted."""
+    html = escape(said)
+    html = html.replace(SPELLED_OPEN, '<mark class="spelled">').replace(SPELLED_CLOSE, "</mark>")
+    return Markup(html)
 
 
 @page()
@@ -225,7 +236,7 @@ def _form_page(
         stations=stations,
         said=spoken_text(request, project, stations[0].id if stations else "", form.get(BODY, ""))
         if form.get(BODY)
-        else "",
+        else Markup(""),
     )
 
 
@@ -331,9 +342,7 @@ async def spoken_panel(request: Request) -> Response:
     said = await run_in_threadpool(
         spoken_text, request, project, str(form.get("station", "")), str(form.get(BODY, ""))
     )
-    from html import escape
-
-    return HTMLResponse(escape(said))
+    return HTMLResponse(str(said))
 
 
 routes = [

@@ -274,7 +274,7 @@ CORPUS2: list[tuple[str, str, str]] = [
     ("5G", N, "năm giê."),
     ("Bluetooth", N, "bờ lu tút."),
     ("Shopee", N, "sốp pi."),
-    ("Gmail", N, "giê meo."),
+    ("Gmail", N, "gờ meo."),
     ("Facebook", N, "phây búc."),
     ("Zalo", N, "da lô."),
     ("TikTok", N, "tích tóc."),
@@ -330,10 +330,10 @@ CORPUS2: list[tuple[str, str, str]] = [
     ("chongluadao.vn", N, "chống lừa đảo chấm vê en."),
     ("zalo.me/123456", N, "da lô chấm em e gạch chéo một hai ba bốn năm sáu."),
     ("facebook.com/conganthainguyen", N, "phây búc chấm com gạch chéo công an thái nguyên."),
-    ("xuanhoa@gmail.com", N, "xuân hoa a còng giê meo chấm com."),
-    ("nguyenvana1990@gmail.com", N, "nguyễn văn a một chín chín không a còng giê meo chấm com."),
-    ("tranthihuong.cand@gmail.com", N, "trần thị hương chấm xê a en đê a còng giê meo chấm com."),
-    ("qwrtz@gmail.com", N, "quy vê kép e rờ tê dét a còng giê meo chấm com."),
+    ("xuanhoa@gmail.com", N, "xuân hoa a còng gờ meo chấm com."),
+    ("nguyenvana1990@gmail.com", N, "nguyễn văn a một chín chín không a còng gờ meo chấm com."),
+    ("tranthihuong.cand@gmail.com", N, "trần thị hương chấm xê a en đê a còng gờ meo chấm com."),
+    ("qwrtz@gmail.com", N, "quy vê kép e rờ tê dét a còng gờ meo chấm com."),
     # -- found while checking harder notices: law numbers, short links, scam domains
     (
         "Luật An ninh mạng số 24/2018/QH14",

@@ -312,7 +312,7 @@ CORPUS: list[tuple[str, str, str]] = [
     ("https://www.google.com", N, "vê kép vê kép vê kép chấm gu gồ chấm com."),
     ("tinnhiemmang.vn.", N, "tín nhiệm mạng chấm vê en."),
     ("ubnd@thainguyen.gov.vn", N, "u bê en đê a còng thái nguyên chấm gốp chấm vê en."),
-    ("abc.def@gmail.com", N, "a bê xê chấm đê e ép a còng giê meo chấm com."),
+    ("abc.def@gmail.com", N, "a bê xê chấm đê e ép a còng gờ meo chấm com."),
     ("[Cổng dịch vụ công](https://dichvucong.gov.vn)", N, "Cổng dịch vụ công."),
     # -- hygiene -------------------------------------------------------------------
     ("Uỷ ban", N, "Ủy ban."),
