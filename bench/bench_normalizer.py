@@ -35,6 +35,7 @@ def corpus() -> tuple[str, list[str]]:
 def dense_corpus() -> tuple[str, list[str]]:
     """The written side of the test corpus: text dense in phones, accounts, addresses."""
     from tests.text.test_corpus_round2 import CORPUS2
+
     from tests.text.test_spoken import CORPUS
 
     rows = [w for w, _, _ in CORPUS + CORPUS2 if w.strip()]
