@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from broadcast.cli import cli
 from broadcast.playout.status import read_status, status_path
-from tests.test_officer_traps import bc
+from tests.cli.test_officer_traps import bc
 
 from .test_run import PLAYER, REPO, session_now, wait_for
 

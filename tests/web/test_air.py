@@ -16,7 +16,7 @@ from broadcast.emergency.cap import parse_alert
 from broadcast.emergency.queue import load_queue
 from broadcast.playout.status import StatusBoard, status_path
 from broadcast.report.asrun import AsRunLog, asrun_path
-from tests.test_officer_traps import bc
+from tests.cli.test_officer_traps import bc
 
 from .conftest import csrf_of
 from .test_pages import audit
