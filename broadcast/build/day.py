@@ -27,7 +27,7 @@ from ..render.renderer import Bulletin, Renderer
 from ..report.asrun import asrun_path, open_for_build
 from ..schedule.estimate import Estimator
 from ..schedule.planner import Planner, requested_scripts
-from ..vocabulary import TIMEZONE
+from ..vocabulary import TIMEZONE, today
 from .entries import entries_for, note_docs, session_docs
 from .lock import LOCK_NAME, LOCK_OWNER, output_lock
 from .pool import (
@@ -89,9 +89,16 @@ def build(
     lock_timeout: float = 600,
     jobs: int | None = None,
     bar: RenderProgress | None = None,
+    keep_records: bool = False,
+    rebuild_reason: str | None = None,
 ) -> BuildResult:
     """Build ``days`` days from ``start``: render what is missing on ``jobs`` processes
-    (default: every core), then publish every station's playlists."""
+    (default: every core), then publish every station's playlists.
+
+    With ``keep_records`` (``broadcast build``, the console's build), a station-day that is
+    a record (:func:`is_record`) is kept as it is and listed in ``result.kept``; with a
+    ``rebuild_reason`` instead it is rewritten and the as-run log says who did it and why.
+    """
     out_dir = Path(out_dir)
     result = BuildResult()
     sched = project.schedule
@@ -102,11 +109,41 @@ def build(
         pool = RenderPool(renderer, jobs or default_jobs())
         try:
             _build_days(
-                project, out_dir, start, days, wanted, progress, bar, renderer, pool, result
+                project,
+                out_dir,
+                start,
+                days,
+                wanted,
+                progress,
+                bar,
+                renderer,
+                pool,
+                result,
+                keep_records=keep_records,
+                rebuild_reason=rebuild_reason,
             )
         finally:
             pool.close()
     return result
+
+
+def is_record(out_dir: Path, day: dt.date, station_id: str, asrun: Any, now: dt.date) -> bool:
+    """Whether ``station_id``'s built ``day`` is a record that a build must not rewrite:
+    its running order exists and the day has begun in the stations' time zone, or
+    something of it is in the as-run log. A day never built is not a record."""
+    if not playlist_path(out_dir, day, station_id).with_suffix(".json").is_file():
+        return False
+    return day <= now or asrun.has_plays(day, station_id)
+
+
+def _who() -> str:
+    """The person running the command, for the as-run log's list of rewrites."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in a container or under some services
+        return "?"
 
 
 def _build_days(
@@ -120,6 +157,9 @@ def _build_days(
     renderer: Renderer,
     pool: RenderPool,
     result: BuildResult,
+    *,
+    keep_records: bool = False,
+    rebuild_reason: str | None = None,
 ) -> None:
     sched = project.schedule
     asrun = open_for_build(asrun_path(out_dir))
@@ -153,10 +193,25 @@ def _build_days(
         return ident.duration_s, between.duration_s
 
     planner = Planner(sched, project.scripts, real, jingle_s, queued)
+    now = today()
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
+        records = {sid for sid in wanted if is_record(out_dir, day, sid, asrun, now)}
+        if keep_records or rebuild_reason is not None:
+            for sid in sorted(records):
+                if rebuild_reason is not None:
+                    asrun.record_rebuild(day, sid, _who(), rebuild_reason)
+                    result.rebuilt.append((day, sid))
+                else:
+                    result.kept.append((day, sid))
+        frozen = records if keep_records and rebuild_reason is None else set()
         wanted_scripts = requested_scripts(sched, project.scripts, day)
-        pairs = [(sid, script_id) for sid in wanted for script_id in wanted_scripts.get(sid, [])]
+        pairs = [
+            (sid, script_id)
+            for sid in wanted
+            if sid not in frozen
+            for script_id in wanted_scripts.get(sid, [])
+        ]
         made = _render_all(renderer, pool, project, pairs, day, progress, result, bar)
         for sid in wanted:
             jingle_s(sched.stations[sid])
@@ -176,6 +231,9 @@ def _build_days(
         for sid in wanted:
             station = sched.stations[sid]
             path = playlist_path(out_dir, day, sid)
+            if sid in frozen:
+                paths.append(path)
+                continue
             entries = entries_for(
                 plan,
                 sid,

@@ -31,6 +31,9 @@ class BuildResult:
     fallbacks: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     written: int = 0
+    #: station-days that were records and were kept as they were / rewritten on purpose
+    kept: list[tuple[dt.date, str]] = field(default_factory=list)
+    rebuilt: list[tuple[dt.date, str]] = field(default_factory=list)
 
 
 #: A temp file without its owner's pid (an older version's) this old is left over from a

@@ -75,10 +75,21 @@ def run_build(
     days: int,
     stations: list[str] | None,
     jobs: int | None = None,
+    rebuild_reason: str | None = None,
 ) -> BuildResult:
     check_stations(project, stations or [])
     bar = RichProgress() if sys.stderr.isatty() else None
-    result = build(project, out, date, days, stations, jobs=jobs, bar=bar)
+    result = build(
+        project,
+        out,
+        date,
+        days,
+        stations,
+        jobs=jobs,
+        bar=bar,
+        keep_records=True,
+        rebuild_reason=rebuild_reason,
+    )
     click.echo(
         f"Xong: {len(result.playlists)} danh sách phát, {result.rendered} bản tin mới, "
         f"{result.reused} bản tin dùng lại. Thư mục: {out}"
@@ -91,8 +102,32 @@ def run_build(
             err=True,
         )
     names = {sid: st.name for sid, st in project.schedule.stations.items()}
+    if result.kept:
+        click.echo(
+            f"Giữ nguyên {len(result.kept)} danh sách phát của ngày đã bắt đầu hoặc đã phát "
+            "(đó là hồ sơ, không làm lại): " + _days_text(result.kept, names),
+            err=True,
+        )
+        click.echo(
+            '  Nếu thật cần làm lại: broadcast build ... --rebuild-past --reason "lý do" '
+            "(nhật ký phát sóng ghi người làm và lý do).",
+            err=True,
+        )
+    if result.rebuilt:
+        click.echo(
+            f"Đã làm lại {len(result.rebuilt)} danh sách phát của ngày đã qua, đã ghi lý do "
+            "vào nhật ký phát sóng: " + _days_text(result.rebuilt, names),
+            err=True,
+        )
     print_summary(lambda line: click.echo(line, err=True), result.notes, names)
     return result
+
+
+def _days_text(pairs: list[tuple[dt.date, str]], names: dict[str, str]) -> str:
+    by_day: dict[dt.date, list[str]] = {}
+    for day, sid in pairs:
+        by_day.setdefault(day, []).append(names.get(sid, sid))
+    return "; ".join(f"{day:%d/%m/%Y} ({', '.join(st)})" for day, st in sorted(by_day.items()))
 
 
 @click.command("build")
@@ -110,6 +145,18 @@ def run_build(
     help="Số tiến trình làm bản tin song song (mặc định: số lõi CPU). "
     "Processes rendering at once (default: number of cores).",
 )
+@click.option(
+    "--rebuild-past",
+    is_flag=True,
+    help="Làm lại cả ngày đã bắt đầu hoặc đã phát (cần --reason). Mặc định các ngày đó được "
+    "giữ nguyên vì là hồ sơ. Rewrite days that began or aired (needs --reason).",
+)
+@click.option(
+    "--reason",
+    default=None,
+    metavar="LÝ_DO",
+    help="Lý do làm lại ngày đã qua, ghi vào nhật ký phát sóng. Why, for the as-run log.",
+)
 def build_cmd(
     date: dt.date,
     days: int,
@@ -118,6 +165,8 @@ def build_cmd(
     root: Path,
     out: Path | None,
     jobs: int | None,
+    rebuild_past: bool,
+    reason: str | None,
 ) -> None:
     """Làm bản tin và danh sách phát cho từng đài. Build playlists.
 
@@ -129,9 +178,28 @@ def build_cmd(
     Ví dụ:  broadcast build --date today
             broadcast build --date 2026-11-25 --days 7 --station xom-dong  # cả tuần, một đài
             broadcast build --date 2026-11-25 --station xom-dong --jobs 2  # 2 tiến trình
+
+    Ngày đã bắt đầu (giờ Việt Nam) hoặc đã có trong nhật ký phát sóng là hồ sơ: lệnh giữ
+    nguyên danh sách phát của ngày đó, nói rõ, và làm các ngày còn lại. Chỉ
+    --rebuild-past --reason "..." mới làm lại, và nhật ký ghi ai làm, vì sao.
     """
+    if rebuild_past and not (reason or "").strip():
+        raise click.UsageError(
+            'Làm lại ngày đã qua cần lý do: thêm --reason "lý do" (ví dụ: --reason '
+            '"sửa số điện thoại sai trong bản tin")'
+        )
+    if reason and not rebuild_past:
+        raise click.UsageError("--reason chỉ dùng cùng --rebuild-past")
     project = apply_engines(load_for_work(root), engines)
-    run_build(project, resolve_out(root, out), date, days, list(stations) or None, jobs)
+    run_build(
+        project,
+        resolve_out(root, out),
+        date,
+        days,
+        list(stations) or None,
+        jobs,
+        rebuild_reason=reason.strip() if rebuild_past and reason else None,
+    )
     for warning in project.warnings:  # e.g. drafts left out (approval: required)
         click.echo(f"Cảnh báo: {warning}", err=True)
     report_skipped(project)

@@ -85,6 +85,23 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX plays_day_station ON plays (day, station_id);
     """,
+    # 2: the record of the past. ``rebuilds``: who rewrote a day that had begun or aired
+    # (``build --rebuild-past --reason``) and why; ``version`` (the hash of the script's
+    # spoken content) and ``file_sha1`` (of the file played) on plays and planned rows.
+    # Rows written before stay as they were, with '' in the new columns.
+    """
+    CREATE TABLE rebuilds (
+        id          INTEGER PRIMARY KEY,
+        day         TEXT NOT NULL,
+        station_id  TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        by          TEXT NOT NULL,
+        reason      TEXT NOT NULL
+    );
+    ALTER TABLE plays ADD COLUMN version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE plays ADD COLUMN file_sha1 TEXT NOT NULL DEFAULT '';
+    ALTER TABLE planned ADD COLUMN version TEXT NOT NULL DEFAULT ''
+    """,
 ]
 
 
@@ -552,6 +569,33 @@ class AsRunLog:
         with self._read() as con:
             return list(con.execute(f"{sql} ORDER BY {order}", args).fetchall())
 
+    def record_rebuild(self, day: dt.date, station_id: str, by: str, reason: str) -> None:
+        """Note that ``by`` rewrote ``station_id``'s running order of ``day``, a record."""
+        with self._write() as con:
+            con.execute(
+                "INSERT INTO rebuilds (day, station_id, at, by, reason) VALUES (?, ?, ?, ?, ?)",
+                (day.isoformat(), station_id, _now(), by, reason),
+            )
+
+    def rebuilds(self, start: dt.date, end: dt.date) -> list[dict[str, str]]:
+        """The rewrites of past days between ``start`` and ``end``: day, station, when, who, why."""
+        with self._read() as con:
+            try:
+                rows = con.execute(
+                    "SELECT day, station_id, at, by, reason FROM rebuilds "
+                    "WHERE day BETWEEN ? AND ? ORDER BY at, id",
+                    (start.isoformat(), end.isoformat()),
+                ).fetchall()
+            except sqlite3.OperationalError:  # a log of schema 1, read only
+                return []
+        return [
+            dict(zip(("day", "station_id", "at", "by", "reason"), r, strict=True)) for r in rows
+        ]
+
+    def has_plays(self, day: dt.date, station_id: str) -> bool:
+        """Whether anything of ``station_id``'s ``day`` is in the log as played or tried."""
+        return bool(self._rows("plays", day, day, station_id, order="id"))
+
     def plays(self, start: dt.date, end: dt.date, station_id: str | None = None) -> list[Play]:
         """Plays with ``start <= day <= end``, in time order."""
         rows = self._rows("plays", start, end, station_id, order="start, id")
@@ -775,6 +819,12 @@ class _UnopenedLog(BuildAsRunLog):
 
     def record_running_order(self, json_path: Path) -> None:
         pass  # said once, when it could not be opened
+
+    def has_plays(self, day: dt.date, station_id: str) -> bool:
+        return False
+
+    def record_rebuild(self, day: dt.date, station_id: str, by: str, reason: str) -> None:
+        pass
 
 
 class ReadOnlyAsRunLog(AsRunLog):

@@ -207,11 +207,16 @@ def build_day(root: Path, out: Path, day: dt.date) -> Callable[[Job], list[str]]
         project = load_project(root, strict=False)
         # one progress line per file the build makes (bulletins shared by stations that
         # sound alike, and each station's announcement): the build says how many
-        result = build(project, out, day, 1, None, bar=_JobProgress(job))
+        result = build(project, out, day, 1, None, bar=_JobProgress(job), keep_records=True)
         lines = [
             f"Xong: {len(result.playlists)} danh sách phát, {result.rendered} bản tin mới, "
             f"{result.reused} bản tin dùng lại."
         ]
+        if result.kept:
+            lines.append(
+                f"Giữ nguyên {len(result.kept)} danh sách phát của ngày đã bắt đầu hoặc đã "
+                "phát: đó là hồ sơ, không làm lại."
+            )
         lines += [f"Bản tin đọc bằng bộ đọc dự phòng: {fb}" for fb in result.fallbacks]
         lines += [f"Cảnh báo: {w}" for w in project.warnings]
         lines += [str(p.relative_to(out)) for p in result.playlists]
