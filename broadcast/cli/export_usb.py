@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..playlists.usb import export_day, remove_past_days
+from ..playlists.usb import check_day, export_day, remove_past_days
 from .options import (
     check_stations,
     date_option,
@@ -45,6 +45,12 @@ def export_usb(
     project = load_for_work(root)
     check_stations(project, [station])
     target = resolve_out(root, out)
+    # Every day must be built and whole before the stick is touched: a failed export
+    # leaves the stick exactly as it was.
+    wanted = [date + dt.timedelta(days=i) for i in range(days)]
+    for day in wanted:
+        check_day(target, day, station)
+    exported = [(day, export_day(target, day, station, dest)) for day in wanted]
     removed, left = remove_past_days(dest, date)
     for folder in removed:
         click.echo(f"Đã xóa thư mục ngày cũ {folder}")
@@ -54,7 +60,5 @@ def export_usb(
             "thì hãy xóa tay",
             err=True,
         )
-    for i in range(days):
-        day = date + dt.timedelta(days=i)
-        files = export_day(target, day, station, dest)
+    for day, files in exported:
         click.echo(f"{day:%d/%m/%Y}: {len(files)} tệp vào {files[0].parent if files else dest}")

@@ -10,7 +10,10 @@ read FAT file systems: names must be short, ASCII and unique. Layout (one folder
 
 A changed day is copied in play order into a fresh folder that then replaces the old
 one (some players use the FAT directory order, which is creation order); a day that has
-not changed is not touched. Temp files an interrupted copy of an older version left (FAT
+not changed is not touched. Nothing is touched before every day asked for is known to be
+built and whole (:func:`check_day`), and the fresh folder is read back and compared with
+its sources (size and SHA-1) before it replaces the old one: a failed export leaves the
+stick as it was. Temp files an interrupted copy of an older version left (FAT
 has no hidden files: a player would play ``.001_x.mp3.tmp.mp3``) are removed.
 Day folders of earlier days that hold only our files are removed too (:func:`remove_past_days`):
 a player that plays the whole stick would otherwise play yesterday's bulletins first.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import hashlib
 import os
 import re
 import shutil
@@ -61,6 +65,56 @@ def _unchanged(folder: Path, plan: list[tuple[Path, str]], texts: dict[str, byte
     return all((folder / n).is_file() and (folder / n).read_bytes() == b for n, b in texts.items())
 
 
+def check_day(out_dir: Path, day: dt.date, station_id: str) -> None:
+    """Refuse, before anything is copied, a day that is not built or whose files are gone."""
+    source = Path(out_dir) / "playlists" / day.isoformat() / f"{station_id}.json"
+    if not source.is_file():
+        raise InputError(
+            f"Chưa có danh sách phát ngày {day:%d/%m/%Y} của đài '{station_id}'; "
+            "USB/thẻ nhớ chưa bị thay đổi",
+            where=str(source),
+            fix=f"chạy 'broadcast build --date {day.isoformat()}' trước",
+        )
+    order = read_running_order(source)
+    for item in order.items:
+        media = order.media(item)
+        if not media.is_file() or media.stat().st_size == 0:
+            raise InputError(
+                f"Thiếu tệp '{item.title}' của ngày {day:%d/%m/%Y}; USB/thẻ nhớ chưa bị thay đổi",
+                where=str(media),
+                fix=f"chạy 'broadcast build --date {day.isoformat()}' để làm lại tệp",
+            )
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    h = hashlib.sha1()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return path.stat().st_size, h.hexdigest()
+
+
+def _verify(fresh: Path, plan: list[tuple[Path, str]], texts: dict[str, bytes]) -> None:
+    """Every file of the fresh folder, read back from the stick, equals its source."""
+    for src, name in plan:
+        if _digest(fresh / name) != _digest(src):
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise InputError(
+                f"Tệp chép ra USB/thẻ nhớ không giống tệp gốc: {name}; ngày cũ trên thẻ "
+                "được giữ nguyên",
+                where=str(fresh / name),
+                fix="thẻ nhớ có thể hỏng hoặc đầy: thử thẻ khác, rồi chạy lại lệnh",
+            )
+    for name, data in texts.items():
+        if (fresh / name).read_bytes() != data:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise InputError(
+                f"Tệp {name} chép ra USB/thẻ nhớ bị sai; ngày cũ trên thẻ được giữ nguyên",
+                where=str(fresh / name),
+                fix="thẻ nhớ có thể hỏng hoặc đầy: thử thẻ khác, rồi chạy lại lệnh",
+            )
+
+
 def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list[Path]:
     """Copy the day's playlist of ``station_id`` into ``dest/YYYYMMDD/``; return the files.
 
@@ -69,13 +123,8 @@ def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list
     folder that then replaces the old one; a day that has not changed is left as it is.
     Files in the day folder that this export did not write are moved over, never lost.
     """
+    check_day(out_dir, day, station_id)
     source = Path(out_dir) / "playlists" / day.isoformat() / f"{station_id}.json"
-    if not source.is_file():
-        raise InputError(
-            f"Chưa có danh sách phát ngày {day:%d/%m/%Y} của đài '{station_id}'",
-            where=str(source),
-            fix=f"chạy 'broadcast build --date {day.isoformat()}' trước",
-        )
     order = read_running_order(source)
     folder = Path(dest) / f"{day:%Y%m%d}"
     plan: list[tuple[Path, str]] = []
@@ -101,6 +150,7 @@ def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list
         shutil.copyfile(src, fresh / name)
     for name, data in texts.items():
         (fresh / name).write_bytes(data)
+    _verify(fresh, plan, texts)
     if folder.is_dir():
         for other in folder.iterdir():
             if not _ours(other):
