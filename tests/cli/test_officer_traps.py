@@ -372,31 +372,40 @@ def test_asrun_csv_bad_time_names_line_column_and_the_forms(small_root, tmp_path
 # --- 11. a killed build's temp files ---------------------------------------------------------
 
 _WRITER = """
-import sys, time
+import sys
 from pathlib import Path
 from broadcast.files import atomic
 with atomic.atomic_path(Path(sys.argv[1])) as tmp:
     tmp.write_bytes(b"half an mp3")
     print(tmp, flush=True)
-    time.sleep(120)
 """
 
 
 def _killed_writer(target: Path) -> Path:
-    """A process killed (SIGKILL) while writing ``target``: returns the temp it left."""
+    """A process killed (SIGKILL) while writing ``target``: returns the temp it left.
+
+    It crashes at the named point before the rename (broadcast.files.faults), not after a
+    delay."""
     import os
     import signal
     import subprocess
     import sys
 
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    child = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(target)], stdout=subprocess.PIPE, text=True, env=env
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+        BROADCAST_FAULT="publish",
     )
-    tmp = Path(child.stdout.readline().strip())
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-    child.stdout.close()
+    child = subprocess.run(
+        [sys.executable, "-c", _WRITER, str(target)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    tmp = Path(child.stdout.strip())
     assert tmp.is_file() and not target.exists()
     return tmp
 
