@@ -24,7 +24,7 @@ from ..project.loader import Project
 from ..project.schedule import Schedule
 from ..project.scripts import Script
 from .notes import RULES
-from .planner import DayPlan, Durations, Note, Planner, slot_outside_windows
+from .planner import SESSION_WORDS, DayPlan, Durations, Note, Planner, slot_outside_windows
 
 #: Plan at most this many days when checking (a year of campaigns is plenty).
 MAX_DAYS = 366
@@ -54,7 +54,11 @@ def window_warnings(schedule: Schedule, where: Where) -> list[str]:
             ]
             if not bad:
                 continue
-            what = f"lúc {slot.at:%H:%M}" if slot.at else f"buổi {slot.session}"
+            what = (
+                f"lúc {slot.at:%H:%M}"
+                if slot.at
+                else f"buổi {SESSION_WORDS.get(slot.session or '', slot.session)}"
+            )
             out.append(
                 f"Chiến dịch '{c.id}': khung phát {what} nằm ngoài mọi khung giờ của "
                 f"{', '.join(bad)}; ở các đài này khung phát đó sẽ không phát. "

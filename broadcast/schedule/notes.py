@@ -52,7 +52,7 @@ RULES: dict[str, Rule] = {
         "no-session",
         True,
         "'{script}' ({source}) không phát: đài không có buổi {session}",
-        "thêm khung giờ buổi {session} cho đài, hoặc đổi 'session' của khung phát",
+        "thêm khung giờ buổi sáng/chiều còn thiếu cho đài, hoặc đổi 'session' của khung phát",
     ),
     "outside-window": Rule(
         "outside-window",

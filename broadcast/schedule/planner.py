@@ -87,6 +87,8 @@ __all__ = [
 
 #: When a station has no windows, named sessions air at these times.
 DEFAULT_SESSIONS = {"morning": dt.time(5, 30), "evening": dt.time(17, 0)}
+#: The officer's word for a named session.
+SESSION_WORDS = {"morning": "sáng", "evening": "chiều"}
 #: Estimate: eSpeak NG at ``rate`` "words" a minute reads ~1.3x that many Vietnamese
 #: syllables. Only a fallback: ``broadcast.schedule.estimate`` measures the real spoken text.
 SYLLABLES_PER_RATE_WORD = 1.3
@@ -478,15 +480,19 @@ def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
         item.share = (aired + j + 1) / (asked + counts[item.source])
 
 
-def _place_station(
+#: One thing placement did that becomes a note: (rule, slot, item, fields). The notes
+#: pass (:func:`_notes_pass`) turns them into ``Note`` rows, in the order they happened.
+_Event = tuple[str, "dt.time | None", "PlannedItem | None", dict[str, object]]
+
+
+def _rooms_for(
     station: Station,
     day: dt.date,
     requests: list[Request],
     queued: list[PlannedItem],
-    jingle_s: tuple[float, float],
-    notes: list[Note],
-) -> list[Session]:
-    sid = station.id
+    events: list[_Event],
+) -> list[_Room]:
+    """Step 1: each request joins the room (window or bare time) it asked for."""
     windows = sorted(station.windows)
     rooms: dict[dt.time, _Room] = {w[0]: _Room(w[0], w) for w in windows}
     limits = station.limits
@@ -502,24 +508,13 @@ def _place_station(
     for item in requests:
         kind = item.ask
         if not allowed_day and item.priority is Priority.normal:
-            notes.append(make_note("weekday", day, sid, item.at, item.source, item.script_id))
+            events.append(("weekday", item.at, item, {}))
             continue
         if kind in ("morning", "evening"):
             if windows:
                 w = _named_window(windows, kind)
                 if w is None:
-                    session = "sáng" if kind == "morning" else "chiều"
-                    notes.append(
-                        make_note(
-                            "no-session",
-                            day,
-                            sid,
-                            None,
-                            item.source,
-                            item.script_id,
-                            session=session,
-                        )
-                    )
+                    events.append(("no-session", None, item, {"session": SESSION_WORDS[kind]}))
                     continue
                 item.at = w[0]
             else:
@@ -529,20 +524,19 @@ def _place_station(
         assert item.at is not None
         if windows and _window_for(windows, item.at) is None:
             rule = "oneoff-outside" if kind == "oneoff" else "outside-window"
-            notes.append(
-                make_note(rule, day, sid, item.at, item.source, item.script_id, at=hm(item.at))
-            )
+            events.append((rule, item.at, item, {"at": hm(item.at)}))
             if kind != "oneoff":
                 continue
         room_at(item.at).items.append(item)
     for item in queued:
         room_at(item.at or dt.time(0)).items.append(item)
+    return [rooms[k] for k in sorted(rooms)]
 
-    ordered = [rooms[k] for k in sorted(rooms)]
-    nominal = [r.nominal_start() for r in ordered]  # moved items never change it
-    cap = limits.max_session
-    opened = _open_rooms(ordered, limits.max_sessions_per_day)
-    # The longest session each room and the ones after it could still hold (rule 6).
+
+def _longest_after(
+    ordered: list[_Room], nominal: list[dt.time], opened: set[int], cap: float | None
+) -> list[float | None]:
+    """Step 2: the longest session each room and the ones after it could still hold."""
     best_after: list[float | None] = [None] * len(ordered)
     best: float | None = 0.0
     for n in range(len(ordered) - 1, -1, -1):
@@ -551,13 +545,15 @@ def _place_station(
             here = room.capacity(nominal[n], cap)
             best = None if here is None or best is None else max(best, here)
         best_after[n] = best
+    return best_after
 
-    id_s, between_s = jingle_s
-    sessions: list[Session] = []
-    carry: list[PlannedItem] = []
-    capped: set[int] = set()  # items moved because their own room did not open
-    # A room that may not open (max_sessions_per_day) hands its items to the next open
-    # room, or to the last one before it when none is left (rule 2: moved, not lost).
+
+def _hand_over(
+    ordered: list[_Room], nominal: list[dt.time], opened: set[int], capped: set[int]
+) -> set[int]:
+    """Step 3: a room that may not open (max_sessions_per_day) hands its items to the
+    next open room, or to the last one before it when none is left (rule 2: moved, not
+    lost). Returns the indexes of the rooms that air."""
     live = {
         n
         for n, r in enumerate(ordered)
@@ -576,6 +572,85 @@ def _place_station(
             capped.add(id(item))
         target.items.extend(room.items)
         room.items = []
+    return live
+
+
+def _session_start(day: dt.date, nominal: dt.time, prev_end: dt.datetime | None) -> dt.time:
+    """Rule 1: a session starts at its time, or the whole second after the previous ends."""
+    start = nominal
+    if prev_end is not None and dt.datetime.combine(day, start) < prev_end:
+        if prev_end.date() != day:
+            return dt.time(23, 59, 59)
+        start = prev_end.time().replace(microsecond=0)
+        if dt.datetime.combine(day, start) < prev_end:
+            start = (prev_end + dt.timedelta(seconds=1)).time().replace(microsecond=0)
+    return start
+
+
+def _fill(
+    pending: list[PlannedItem],
+    capacity: float | None,
+    longest: float | None,
+    jingle_s: tuple[float, float],
+    slot: dt.time,
+    events: list[_Event],
+) -> tuple[list[PlannedItem], list[PlannedItem], float]:
+    """Step 4: take items in rule order while they fit; returns (placed, left, used)."""
+    id_s, between_s = jingle_s
+    placed: list[PlannedItem] = []
+    left: list[PlannedItem] = []
+    used = id_s
+    for item in sorted(pending, key=lambda i: i.sort_key):
+        emergency = item.priority is Priority.emergency
+        if not emergency and longest is not None and item.duration_s + id_s > longest + 1e-6:
+            events.append(
+                ("too-long", slot, item, {"dur": mmss(item.duration_s), "cap": mmss(longest)})
+            )
+            continue
+        need = item.duration_s + (between_s if placed else 0.0)
+        if emergency or capacity is None or used + need <= capacity + 1e-6:
+            placed.append(item)
+            used += need
+        else:
+            left.append(item)
+    return placed, left, used
+
+
+def _place_station(
+    station: Station,
+    day: dt.date,
+    requests: list[Request],
+    queued: list[PlannedItem],
+    jingle_s: tuple[float, float],
+    notes: list[Note],
+) -> list[Session]:
+    """Place a station's requests into sessions (rules 1, 2, 6, 7), then note what moved."""
+    events: list[_Event] = []
+    capped: set[int] = set()  # items moved because their own room did not open
+    sessions = _placement(station, day, requests, queued, jingle_s, events, capped)
+    _notes_pass(station, day, sessions, events, capped, notes)
+    return sessions
+
+
+def _placement(
+    station: Station,
+    day: dt.date,
+    requests: list[Request],
+    queued: list[PlannedItem],
+    jingle_s: tuple[float, float],
+    events: list[_Event],
+    capped: set[int],
+) -> list[Session]:
+    sid = station.id
+    ordered = _rooms_for(station, day, requests, queued, events)
+    nominal = [r.nominal_start() for r in ordered]  # moved items never change it
+    cap = station.limits.max_session
+    opened = _open_rooms(ordered, station.limits.max_sessions_per_day)
+    best_after = _longest_after(ordered, nominal, opened, cap)
+    live = _hand_over(ordered, nominal, opened, capped)
+    id_s, between_s = jingle_s
+    sessions: list[Session] = []
+    carry: list[PlannedItem] = []
     prev_end: dt.datetime | None = None
     for n, room in enumerate(ordered):
         if n not in live:
@@ -585,50 +660,11 @@ def _place_station(
         carry = []
         if not pending:
             continue
-        start = nominal[n]
-        if prev_end is not None and dt.datetime.combine(day, start) < prev_end:
-            if prev_end.date() != day:
-                start = dt.time(23, 59, 59)
-            else:
-                start = prev_end.time().replace(microsecond=0)
-                if dt.datetime.combine(day, start) < prev_end:
-                    start = (prev_end + dt.timedelta(seconds=1)).time().replace(microsecond=0)
+        start = _session_start(day, nominal[n], prev_end)
         capacity = room.capacity(start, cap)
         if capacity is not None:
             capacity = max(0.0, capacity)
-        longest = best_after[n]
-        placed: list[PlannedItem] = []
-        left: list[PlannedItem] = []
-        used = id_s
-        for item in sorted(pending, key=lambda i: i.sort_key):
-            if (
-                item.priority is not Priority.emergency
-                and longest is not None
-                and (item.duration_s + id_s > longest + 1e-6)
-            ):
-                notes.append(
-                    make_note(
-                        "too-long",
-                        day,
-                        sid,
-                        nominal[n],
-                        item.source,
-                        item.script_id,
-                        dur=mmss(item.duration_s),
-                        cap=mmss(longest),
-                    )
-                )
-                continue
-            need = item.duration_s + (between_s if placed else 0.0)
-            if (
-                item.priority is Priority.emergency
-                or capacity is None
-                or used + need <= capacity + 1e-6
-            ):
-                placed.append(item)
-                used += need
-            else:
-                left.append(item)
+        placed, left, used = _fill(pending, capacity, best_after[n], jingle_s, nominal[n], events)
         if placed:
             sess = Session(sid, day, start, room.window, capacity, id_s, between_s, placed)
             sessions.append(sess)
@@ -636,61 +672,65 @@ def _place_station(
             for item in placed:
                 item.slot = start
                 if item.moved_from is not None:
-                    rule = "moved-cap" if id(item) in capped else "moved"
-                    notes.append(
-                        make_note(
-                            rule,
-                            day,
-                            sid,
-                            item.moved_from,
-                            item.source,
-                            item.script_id,
-                            frm=hm(item.moved_from),
-                            to=hm(start),
-                            limit=limits.max_sessions_per_day,
-                        )
-                    )
+                    events.append(("moved", item.moved_from, item, {"to": hm(start)}))
             if capacity is not None and used > capacity + 1e-3 and sess.overrun_s > 0:
-                notes.append(
-                    make_note(
-                        "overrun",
-                        day,
-                        sid,
-                        start,
-                        frm=hm(start),
-                        used=mmss(sess.used_s),
-                        cap=mmss(capacity or 0),
-                        over=mmss(sess.overrun_s),
-                    )
-                )
-        _clash_notes(day, sid, nominal[n], placed, left, notes)
+                events.append(("overrun", start, None, {"session": sess}))
+        events.append(("clash", nominal[n], None, {"placed": placed, "left": left}))
         for item in left:
             if item.moved_from is None:
                 item.moved_from = start
         carry = left
     for item in carry:
-        rule = "dropped-cap" if id(item) in capped else "dropped"
-        notes.append(
-            make_note(
-                rule,
-                day,
-                sid,
-                item.moved_from,
-                item.source,
-                item.script_id,
-                frm=hm(item.moved_from),
-                dur=mmss(item.duration_s),
-                limit=limits.max_sessions_per_day,
+        events.append(("dropped", item.moved_from, item, {}))
+    return sessions
+
+
+def _notes_pass(
+    station: Station,
+    day: dt.date,
+    sessions: list[Session],
+    events: list[_Event],
+    capped: set[int],
+    notes: list[Note],
+) -> None:
+    """Turn placement's events into notes (their wording: :data:`notes.RULES`)."""
+    sid = station.id
+    limit = station.limits.max_sessions_per_day
+    for rule, slot, item, fields in events:
+        if rule == "clash":
+            _clash_notes(day, sid, slot or dt.time(0), fields["placed"], fields["left"], notes)  # type: ignore[arg-type]
+            continue
+        if rule == "overrun":
+            sess: Session = fields["session"]  # type: ignore[assignment]
+            notes.append(
+                make_note(
+                    "overrun",
+                    day,
+                    sid,
+                    slot,
+                    frm=hm(slot),
+                    used=mmss(sess.used_s),
+                    cap=mmss(sess.capacity_s or 0),
+                    over=mmss(sess.overrun_s),
+                )
             )
-        )
-    limit = limits.max_sessions_per_day
+            continue
+        assert item is not None
+        if rule in ("moved", "dropped"):
+            rule = f"{rule}-cap" if id(item) in capped else rule
+            fields = {
+                **fields,
+                "frm": hm(item.moved_from),
+                "dur": mmss(item.duration_s),
+                "limit": limit,
+            }
+        notes.append(make_note(rule, day, sid, slot, item.source, item.script_id, **fields))
     if limit is not None and len(sessions) > limit:
         extra = [s for s in sessions if any(i.priority is Priority.emergency for i in s.items)]
         frm = (extra or sessions)[-1].start
         notes.append(
             make_note("sessions", day, sid, frm, n=len(sessions), limit=limit, frm=hm(frm))
         )
-    return sessions
 
 
 def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:

@@ -384,3 +384,23 @@ def test_mode_all_turns_who_opens_each_slot_not_the_alphabet():
         for s in plan(sched, scr, d).sessions["a"]
     ]
     assert openers == ["s1", "s2", "s3", "s1", "s2", "s3"]
+
+
+def test_rule_fixes_have_no_unfilled_placeholder_and_no_english_session() -> None:
+    """Issue 22: summaries print each rule's fix as is, so a fix never holds '{...}';
+    ``check`` names a session in Vietnamese ("buổi sáng", never "buổi morning")."""
+    from broadcast.schedule.limits import window_warnings
+    from broadcast.schedule.notes import RULES, summarize
+    from tests.schedule.helpers import campaign, schedule, station
+
+    assert all("{" not in r.fix for r in RULES.values())
+    sched = schedule(
+        [station("a", windows=["17:00-18:00"])],
+        [campaign(scripts=["s1"], slots=[{"session": "sáng"}])],
+    )
+    text = " ".join(window_warnings(sched, lambda s, loc: ""))
+    assert "buổi sáng" in text and "morning" not in text
+    from tests.schedule.helpers import plan, scripts
+
+    lines = summarize(plan(sched, scripts("s1"), dt.date(2026, 11, 25)).notes)
+    assert lines and all("{" not in line and "morning" not in line for line in lines)
