@@ -62,7 +62,7 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "status",
         "status",
         "status",
-        "Máy phát có đang chạy không, đang phát gì, sắp phát gì. Daemon status.",
+        "Xem 'broadcast run' có đang chạy và mỗi đài đang phát gì. Playout status.",
     ),
     (
         "asrun",

@@ -23,6 +23,8 @@ from broadcast.cli import cli
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = "2026-11-25"
+#: DAY has begun (it is a record): the rewrite tests below rewrite it on purpose
+REWRITE = ("--rebuild-past", "--reason", "thử ghi đè khi đang chạy")
 
 
 def _cmd(root: Path, out: Path, *extra: str) -> list[str]:
@@ -118,7 +120,7 @@ def test_kill_9_during_build_leaves_the_previous_playlist_or_the_new_one(small_r
             if mp3.is_file():
                 mp3.unlink()
         done = subprocess.run(
-            _cmd(small_root, out, "--jobs", "1"),
+            _cmd(small_root, out, "--jobs", "1", *REWRITE),
             capture_output=True,
             env={**_env(), "BROADCAST_FAULT": f"publish:{nth}"},
             timeout=300,
@@ -132,7 +134,9 @@ def test_kill_9_during_build_leaves_the_previous_playlist_or_the_new_one(small_r
         for p in folder.iterdir():
             assert p.name.startswith(".") or p.name in old, p.name
     assert len(crashed) >= 4, crashed  # crashes among bulletins and among playlists
-    r = subprocess.run(_cmd(small_root, out), env=_env(), capture_output=True, timeout=300)
+    r = subprocess.run(
+        _cmd(small_root, out, *REWRITE), env=_env(), capture_output=True, timeout=300
+    )
     assert r.returncode == 0, r.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == new  # temp files cleaned
 
@@ -170,7 +174,7 @@ def test_folder_where_a_playlist_goes_publishes_nothing_and_says_so(small_root, 
     (folder / "xom-a.m3u8").mkdir()
     camp = small_root / "schedules" / "campaign.yaml"  # every playlist of the day changes
     camp.write_text(camp.read_text("utf-8").replace('{at: "17:00"}', '{at: "17:05"}'), "utf-8")
-    r = subprocess.run(_cmd(small_root, out), env=_env(), capture_output=True, text=True)
+    r = subprocess.run(_cmd(small_root, out, *REWRITE), env=_env(), capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert str(folder / "xom-a.m3u8") in r.stderr and "thư mục trùng tên" in r.stderr
     for name in ("fm-thu.m3u8", "fm-thu.json", "xom-a.json"):  # all old, none half new
@@ -183,7 +187,7 @@ def test_file_where_a_folder_goes_says_which_and_what_to_do(small_root, tmp_path
     out = tmp_path / "out"
     out.mkdir()
     (out / "jingles").write_text("không phải thư mục")
-    r = subprocess.run(_cmd(small_root, out), env=_env(), capture_output=True, text=True)
+    r = subprocess.run(_cmd(small_root, out, *REWRITE), env=_env(), capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert str(out / "jingles") in r.stderr and "đang có một tệp" in r.stderr
 
