@@ -19,16 +19,15 @@ that days nobody built count too.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import approvals as appx
 from .asrun import AsRunLog
 from .compliance import REASONS, Compliance, totals
+from .spreadsheet import PLAIN, Dialect, Fixed, write_rows
 
 MORNING_END = "12:00"
 
@@ -365,10 +364,9 @@ CSV_HEADER = [
 ]
 
 
-def to_csv(report: Report) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_HEADER)
+def to_csv(report: Report, dialect: Dialect = PLAIN) -> str:
+    """The report as CSV rows (see :mod:`.spreadsheet`: never a live formula)."""
+    rows: list[list[object]] = [list(CSV_HEADER)]
     for group, lines in (
         ("cong_van", report.by_directive),
         ("dai", report.by_station),
@@ -376,7 +374,7 @@ def to_csv(report: Report) -> str:
         ("tong", [report.total]),
     ):
         for ln in lines:
-            w.writerow(
+            rows.append(
                 [
                     group,
                     ln.directive,
@@ -385,8 +383,8 @@ def to_csv(report: Report) -> str:
                     ln.planned,
                     ln.aired,
                     ln.not_aired,
-                    f"{ln.minutes:.1f}",
-                    f"{ln.morning_share:.3f}",
+                    Fixed(ln.minutes, 1),
+                    Fixed(ln.morning_share, 3),
                     len(ln.scripts),
                     ln.required_days,
                     len(ln.missed),
@@ -395,7 +393,7 @@ def to_csv(report: Report) -> str:
             )
     compliance = report.compliance or []
     for c in [*compliance, *([totals(compliance)] if compliance else [])]:
-        w.writerow(
+        rows.append(
             [
                 "ke_hoach" if c.station else "ke_hoach_tong",
                 c.directive,
@@ -418,11 +416,11 @@ def to_csv(report: Report) -> str:
             ]
         )
     if report.approvals is not None:  # its own block of rows, with its own header row
-        w.writerow([])
-        w.writerow(appx.CSV_HEADER)
+        rows.append([])
+        rows.append(list(appx.CSV_HEADER))
         for r in report.approvals:
             a = r.approval
-            w.writerow(
+            rows.append(
                 [
                     "duyet",
                     r.script_id,
@@ -434,7 +432,7 @@ def to_csv(report: Report) -> str:
                     r.matches,
                 ]
             )
-    return buf.getvalue()
+    return write_rows(rows, dialect)
 
 
 _CSS = """body{font-family:"Times New Roman",serif;max-width:1100px;margin:2em auto;color:#111}

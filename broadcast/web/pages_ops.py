@@ -8,7 +8,6 @@ Each calls the function its CLI command calls: ``plan_days`` (broadcast plan),
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from ..report.approvals import HEADER as APPROVALS_HEADER
 from ..report.approvals import approval_rows, approvals_between
 from ..report.asrun import NOT_AIRED_NOTE, AsRunLog, asrun_path
 from ..report.report import build_report, tables, to_csv
+from ..report.spreadsheet import EXCEL, write_rows
 from ..schedule.planner import DayPlan
 from .guard import page, render
 from .jobs import Job
@@ -470,15 +470,14 @@ async def report_download(request: Request) -> Response:
             ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )
     elif fmt == "csv":
-        body, media = to_csv(rep).encode("utf-8"), "text/csv; charset=utf-8"
+        # Excel on a Vietnamese PC: UTF-8 BOM, ";" and decimal commas
+        body, media = to_csv(rep, EXCEL).encode("utf-8"), "text/csv; charset=utf-8"
     elif fmt == "duyet":
-        rows = io.StringIO()
-        w = csv.writer(rows)
-        w.writerow(["kich_ban", "phien_ban", "nguoi_duyet", "thoi_gian", "loai"])
+        rows: list[list[object]] = [["kich_ban", "phien_ban", "nguoi_duyet", "thoi_gian", "loai"]]
         for a in approvals_between(request.app.state.approvals, start, end, baseline=True):
-            w.writerow([a.script_id, a.version, a.by, a.at, a.kind])
+            rows.append([a.script_id, a.version, a.by, a.at, a.kind])
         body, media, name = (
-            rows.getvalue().encode("utf-8"),
+            write_rows(rows, EXCEL).encode("utf-8"),
             "text/csv; charset=utf-8",
             (f"so-duyet-{start.isoformat()}-{end.isoformat()}"),
         )

@@ -174,6 +174,7 @@ def test_operator_builds_a_day_confirms_it_and_downloads_the_report(app, console
     csv = operator.get("/report/download?from=2026-11-25&to=2026-11-25&format=csv")
     assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
     assert "fm-thu" in csv.text
+    assert csv.content.startswith("\ufeff".encode()) and "nhom;cong_van;" in csv.text  # Excel
     docx = operator.get("/report/download?from=2026-11-25&to=2026-11-25&format=docx")
     doc = Document(io.BytesIO(docx.content))
     assert "BÁO CÁO" in "\n".join(p.text for p in doc.paragraphs)
@@ -207,7 +208,7 @@ def test_the_report_shows_who_approved_which_version(console_root, client_as):
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "noi-trinh-bao" in cells and version[:10] in cells and "chu-tich" in cells
     book = operator.get(f"/report/download?{query}&format=duyet").text
-    assert f"noi-trinh-bao,{version},chu-tich," in book
+    assert f"noi-trinh-bao;{version};chu-tich;" in book  # Excel dialect
 
 
 def test_emergency_needs_a_confirmation_then_queues_it(console_root, client_as):
