@@ -232,7 +232,11 @@ def _build_days(
             station = sched.stations[sid]
             path = playlist_path(out_dir, day, sid)
             if sid in frozen:
+                # kept as it is; a log that lost its rows (moved aside, a crash between
+                # publishing and recording) gets them back from the frozen running order
                 paths.append(path)
+                if sid not in recorded:
+                    to_record.append(path)
                 continue
             entries = entries_for(
                 plan,

@@ -44,6 +44,12 @@ COLUMNS = {
         "result note recorded_at"
     ).split(),
 }
+#: Columns added by later migrations, in the order they were added, with their defaults: a
+#: row written before a migration has none of them in its record, a newer row has them all.
+ADDED = {
+    "planned": (("version", ""),),
+    "plays": (("version", ""), ("file_sha1", "")),
+}
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RESULTS = ("played", "failed", "skipped", "confirmed", "imported", "interrupted")
 
@@ -70,6 +76,9 @@ def classify(values: list[Any]) -> tuple[str, Row] | None:
             continue
         row = dict(zip(names, values, strict=False))
         if plausible(table, row):
+            for i, (name, default) in enumerate(ADDED[table]):
+                at = len(names) + i
+                row[name] = values[at] if at < len(values) else default
             return table, row
     return None
 

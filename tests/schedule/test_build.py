@@ -24,6 +24,8 @@ from broadcast.cli import cli
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = "2026-11-25"
 #: DAY has begun (it is a record): the rewrite tests below rewrite it on purpose
+#: Before DAY has begun: a rebuild of DAY is a rebuild of a day still to come.
+BEFORE_DAY = time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=TZ), tick=False)
 REWRITE = ("--rebuild-past", "--reason", "thử ghi đè khi đang chạy")
 
 
@@ -523,6 +525,7 @@ def test_two_stations_with_the_same_voice_share_one_bulletin_file(small_root, tm
 
 
 @pytest.mark.slow
+@BEFORE_DAY
 def test_a_changed_station_name_remakes_only_that_stations_announcement(small_root, tmp_path):
     out = tmp_path / "out"
     args = ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]
@@ -548,6 +551,7 @@ def test_a_changed_station_name_remakes_only_that_stations_announcement(small_ro
 
 
 @pytest.mark.slow
+@BEFORE_DAY
 def test_an_output_folder_of_the_previous_layout_still_rebuilds(small_root, tmp_path):
     """Yesterday's folder: per-station bulletins with the station in the header,
     a WAV speech cache, playlists without announcements. It rebuilds to the new layout,
