@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..errors import BroadcastError
+from ..speech.measured import MEASURED, describe
 from ..speech.registry import ENGINES
 from .options import root_option
 
@@ -34,7 +35,8 @@ def voices(offline: bool, root: Path) -> None:
     """Liệt kê bộ đọc, giọng và bộ nào dùng được lúc này. List engines and voices.
 
     Kiểm tra: đã cài chưa, có tệp giọng chưa (Piper), có mạng không (gTTS, edge;
-    thử nhanh trong 2 giây, bỏ qua bằng --offline). Tùy chọn của bộ đọc lấy từ
+    thử nhanh trong 2 giây, bỏ qua bằng --offline). Với giọng đã đo, in tỉ lệ
+    nghe sai của máy nghe Whisper base (thấp hơn là rõ hơn). Tùy chọn của bộ đọc lấy từ
     schedules/stations.yaml (voice.options).
 
     \b
@@ -56,5 +58,8 @@ def voices(offline: bool, root: Path) -> None:
         click.echo(f"{name:7} {kind:11} {state}")
         click.echo(f"        {cls.SUMMARY}")
         click.echo(f"        giọng / voices: {', '.join(cls.voices())}")
+        for voice in cls.voices():
+            if (name, voice) in MEASURED:
+                click.echo(f"          {describe(name, voice)}")
         if not avail.usable and avail.fix:
             click.echo(f"        Cách sửa: {avail.fix}")

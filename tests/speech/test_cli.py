@@ -75,3 +75,13 @@ def test_cache_prune_rejects_bad_size(tmp_path: Path):
         cli, ["cache", "prune", "--max-size", "lots", "--root", str(tmp_path)]
     )
     assert res.exit_code == 2 and "không đúng dạng" in res.stderr
+
+
+def test_voices_prints_each_measured_figure(small_root: Path, monkeypatch):
+    monkeypatch.setattr(base, "reachable", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    res = _run(["voices", "--offline", "--root", str(small_root)])
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    for voice, wer in (("vi", "0.69"), ("vi-VN-x-central", "0.94"), ("vi-VN-x-south", "0.90")):
+        hit = [ln for ln in lines if ln.strip().startswith(f"{voice}: tỉ lệ nghe sai")]
+        assert len(hit) == 1 and wer in hit[0] and "2026-12-02" in hit[0], res.output

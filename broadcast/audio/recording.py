@@ -1,0 +1,138 @@
+"""A recorded bulletin: an officer's own voice or a file the district sent, made airable.
+
+A script header may say ``recording: ten-tep.mp3``; the file airs in place of the
+synthesized body (issue 20). This module holds the audio side only: read the file
+(anything ffmpeg decodes), trim leading and trailing silence, remove rumble below 80 Hz,
+and say what a culture officer should know before it airs (clipped, too quiet, length that
+does not fit the text). Building, approval and the running order are not wired here yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError, ScriptError
+from .ffmpeg import read_audio
+from .loudness import integrated_loudness
+
+#: rumble below this is removed (handling noise, wind, mains hum harmonics)
+HIGH_PASS_HZ = 80.0
+#: a frame (10 ms) quieter than this, relative to full scale, counts as silence
+SILENCE_DBFS = -50.0
+#: below this integrated loudness before gain a recording is too quiet to lift cleanly
+TOO_QUIET_LUFS = -35.0
+#: samples at or above this (of full scale) count as clipped
+CLIP_LEVEL = 0.999
+#: more clipped samples than this share flags the recording
+CLIP_SHARE = 0.0005
+#: a human reading Vietnamese aloud: outside this the file may not be this text
+MIN_WPM, MAX_WPM = 80.0, 220.0
+MISMATCH = "bản ghi có thể không khớp với nội dung"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to tell the officer about a recording, before it airs."""
+
+    code: str  # "clipped", "quiet", "mismatch", "too_long"
+    message: str
+
+
+def version(text: str, audio: bytes) -> str:
+    """A recorded script's version: the hash of its text and of the audio bytes."""
+    h = hashlib.sha256()
+    h.update(text.encode("utf-8"))
+    h.update(b"\0recording\0")
+    h.update(audio)
+    return h.hexdigest()[:16]
+
+
+def high_pass(samples: np.ndarray, rate: int, cutoff: float = HIGH_PASS_HZ) -> np.ndarray:
+    """Remove energy below ``cutoff`` Hz with a smooth spectral ramp (no SciPy)."""
+    if samples.size == 0:
+        return samples
+    spectrum = np.fft.rfft(samples)
+    freqs = np.fft.rfftfreq(samples.size, 1.0 / rate)
+    ramp = np.clip((freqs - cutoff / 2) / (cutoff / 2), 0.0, 1.0)
+    return np.fft.irfft(spectrum * ramp, n=samples.size).astype(samples.dtype)
+
+
+def trim_silence(
+    samples: np.ndarray, rate: int, threshold_dbfs: float = SILENCE_DBFS
+) -> np.ndarray:
+    """Cut leading and trailing 10 ms frames quieter than ``threshold_dbfs`` (keep 50 ms)."""
+    frame = max(1, rate // 100)
+    n = samples.size // frame
+    if n == 0:
+        return samples[:0]
+    rms = np.sqrt(np.mean(samples[: n * frame].reshape(n, frame) ** 2, axis=1))
+    loud = np.nonzero(rms > 10 ** (threshold_dbfs / 20))[0]
+    if loud.size == 0:
+        return samples[:0]
+    pad = 5
+    start = max(0, loud[0] - pad) * frame
+    end = min(samples.size, (loud[-1] + 1 + pad) * frame)
+    return samples[start:end]
+
+
+def prepare(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Trim, then high-pass: the samples that air (mono float in [-1, 1])."""
+    return high_pass(trim_silence(samples, rate), rate)
+
+
+def findings(
+    raw: np.ndarray,
+    prepared: np.ndarray,
+    rate: int,
+    words: int,
+    longest_session_s: float | None = None,
+) -> list[Finding]:
+    """What ``check`` and the console say about a recording; empty when all is well."""
+    out: list[Finding] = []
+    if raw.size and np.mean(np.abs(raw) >= CLIP_LEVEL) > CLIP_SHARE:
+        out.append(
+            Finding("clipped", "bản ghi bị rè (quá to khi thu): thu lại, để máy xa miệng hơn")
+        )
+    lufs = integrated_loudness(prepared, rate) if prepared.size else float("-inf")
+    if lufs < TOO_QUIET_LUFS:
+        shown = "im lặng" if lufs == float("-inf") else f"{lufs:.1f} LUFS"
+        out.append(Finding("quiet", f"bản ghi quá nhỏ ({shown}): thu lại, nói gần máy hơn"))
+    seconds = prepared.size / rate
+    if longest_session_s is not None and seconds > longest_session_s:
+        out.append(
+            Finding(
+                "too_long",
+                f"bản ghi dài {seconds:.0f} giây, hơn mọi buổi phát ({longest_session_s:.0f} giây)",
+            )
+        )
+    if words and seconds > 0:
+        wpm = words / (seconds / 60)
+        if not MIN_WPM <= wpm <= MAX_WPM:
+            out.append(Finding("mismatch", f"{MISMATCH} ({wpm:.0f} từ một phút)"))
+    return out
+
+
+def missing(script: Path, line: int, name: str) -> ScriptError:
+    """The error for a ``recording:`` header whose file is absent or cannot be decoded."""
+    return ScriptError(
+        f"Không đọc được bản ghi «{name}» mà kịch bản nêu",
+        where=f"{script}, dòng {line}: recording: {name}",
+        fix=f"chép tệp {name} vào thư mục scripts/ (MP3, WAV, M4A, OGG, AMR), "
+        "hoặc sửa tên tệp ở dòng này",
+    )
+
+
+def load(path: Path, script: Path, line: int) -> tuple[np.ndarray, int]:
+    """Decode ``path`` to mono float samples; a missing or broken file names the header line."""
+    if not path.is_file():
+        raise missing(script, line, path.name)
+    try:
+        seg = read_audio(path).set_channels(1).set_sample_width(2)
+    except AudioError:
+        raise missing(script, line, path.name) from None
+    samples = np.frombuffer(seg.raw_data, dtype=np.int16).astype(np.float32) / 32768.0
+    return samples, int(seg.frame_rate)
