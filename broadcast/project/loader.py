@@ -16,7 +16,7 @@ from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files.sources import YamlDoc, load_yaml
 from .approval import only_approved
 from .schedule import Campaign, CampaignsFile, OneOff, Schedule, Station, StationsFile
-from .scripts import Script, load_script
+from .scripts import AUDIO_SUFFIXES, Script, load_script
 from .validation import validate
 
 STATIONS_FILE = "stations.yaml"
@@ -109,9 +109,12 @@ def script_path_error(path: Path) -> InputError | None:
     )
 
 
-def unread_files(folder: Path, wanted: str, also: Collection[str] = ()) -> list[InputError]:
+def unread_files(
+    folder: Path, wanted: str, also: Collection[str] = (), suffixes: Collection[str] = ()
+) -> list[InputError]:
     """Files in ``folder`` that loading does not read (a '.md.txt' script would
-    otherwise never air without a word)."""
+    otherwise never air without a word). Files ending in one of ``suffixes`` are meant
+    to be there (the recordings scripts name, in scripts/)."""
     if not folder.is_dir():
         return []
     found = []
@@ -119,7 +122,7 @@ def unread_files(folder: Path, wanted: str, also: Collection[str] = ()) -> list[
         name = path.name
         if name.startswith((".", "~$")) or name.endswith(_IGNORED) or path.is_dir():
             continue
-        if path.suffix == wanted or name in also:
+        if path.suffix == wanted or name in also or path.suffix.lower() in suffixes:
             continue
         found.append(unread_file_error(path, wanted))
     return found
@@ -156,7 +159,7 @@ def load_scripts(
             )
         )
         return scripts
-    for problem in unread_files(folder, ".md"):
+    for problem in unread_files(folder, ".md", suffixes=AUDIO_SUFFIXES):
         errors.append(problem)
         if broken is not None and problem.where:
             new = proper_name(Path(problem.where).name, ".md")

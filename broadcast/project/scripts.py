@@ -13,6 +13,12 @@
     Bà con chú ý ...
 
 Everything below the second ``---`` is the text read on air.
+
+A script may instead air a recording (issue 20): ``recording: ten-tep.mp3`` names an
+audio file beside it in ``scripts/`` (MP3, WAV, M4A, OGG, AMR or anything ffmpeg decodes),
+which airs in place of the synthesized body. Its body may then be empty (a file the
+district sent with no text). The name must stay inside ``scripts/``: an absolute path,
+``..`` or a link that leads out of the folder is refused.
 """
 
 from __future__ import annotations
@@ -87,6 +93,13 @@ class ScriptMeta(BaseModel):
     valid_until: Date | None = None
     audience: str = "toàn dân"
     priority: Priority = Priority.normal
+    #: an audio file in scripts/ that airs instead of the synthesized body (issue 20)
+    recording: str | None = Field(None, min_length=1)
+
+
+#: what ``recording:`` may name (what ffmpeg decodes and officers are sent); scripts/ may
+#: hold these beside the .md files
+AUDIO_SUFFIXES = (".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".amr", ".flac", ".wma")
 
 
 class Script(BaseModel):
@@ -96,6 +109,8 @@ class Script(BaseModel):
     text: str
     path: Path
     body_line: int
+    #: the recording that airs instead of the synthesized body (absolute), or None
+    recording: Path | None = None
 
     @property
     def id(self) -> str:
@@ -130,7 +145,8 @@ def parse_script(text: str, path: Path) -> Script:
     meta = validate(ScriptMeta, doc.data, doc)
     body_line = header.count("\n") + 3
     body = body.strip()
-    if not body:
+    recording = _recording_path(meta.recording, Path(path), doc) if meta.recording else None
+    if not body and recording is None:
         raise ScriptError(
             "Kịch bản chưa có nội dung để đọc",
             where=f"{path}, dòng {body_line}",
@@ -149,7 +165,44 @@ def parse_script(text: str, path: Path) -> Script:
             where=doc.where(("id",)),
             fix=f"đặt 'id: {expected}' hoặc đổi tên tệp thành '{meta.id}.md'",
         )
-    return Script(meta=meta, text=body, path=Path(path), body_line=body_line)
+    return Script(meta=meta, text=body, path=Path(path), body_line=body_line, recording=recording)
+
+
+def _recording_path(name: str, path: Path, doc: YamlDoc) -> Path:
+    """The file ``recording:`` names, checked to be a file inside the script's folder."""
+    name = name.strip()
+    where = doc.where(("recording",))
+    folder = path.parent
+    rel = Path(name.replace("\\", "/"))
+    fix_inside = (
+        f"chép tệp âm thanh vào thư mục {folder.name or 'scripts'}/ (cùng chỗ với kịch bản) "
+        f"và chỉ ghi tên tệp, ví dụ 'recording: {rel.name or 'ban-ghi.mp3'}'"
+    )
+    if rel.is_absolute() or re.match(r"^[A-Za-z]:", name) or ".." in rel.parts:
+        raise ScriptError(
+            f"Bản ghi «{name}» nằm ngoài thư mục kịch bản",
+            where=where,
+            fix=fix_inside,
+        )
+    target = folder / rel
+    try:
+        inside = target.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        inside = False
+    if not inside:
+        raise ScriptError(
+            f"Bản ghi «{name}» trỏ ra ngoài thư mục kịch bản (lối tắt/liên kết)",
+            where=where,
+            fix=fix_inside,
+        )
+    if not target.is_file():
+        raise ScriptError(
+            f"Không thấy tệp bản ghi «{name}» mà kịch bản nêu",
+            where=where,
+            fix=f"chép tệp {rel.name} vào thư mục {folder.name or 'scripts'}/ (MP3, WAV, "
+            "M4A, OGG, AMR), hoặc sửa tên tệp ở dòng này cho đúng (kể cả chữ hoa, chữ thường)",
+        )
+    return target.absolute()
 
 
 def load_script(path: Path) -> Script:
