@@ -39,3 +39,27 @@ def assemble(parts: BulletinParts) -> AudioSegment:
             out += _fit(parts.again, rate) + short
         out += _fit(parts.body, rate)
     return out + gap + _fit(parts.outro, rate)
+
+
+#: silence between a chime and a recording (short: the recording keeps its own pauses)
+RECORDING_GAP_S = 0.3
+
+
+def assemble_recorded(
+    intro: AudioSegment,
+    body: AudioSegment,
+    outro: AudioSegment,
+    header: AudioSegment | None = None,
+    gap_s: float = RECORDING_GAP_S,
+) -> AudioSegment:
+    """A recorded bulletin (issue 20): intro chime, the recording once, outro chime.
+
+    The recording is the officer's own reading (or the district's file), repeats and
+    all, so it is neither read twice nor given a machine-read title; ``header`` is the
+    station's spoken name for a standalone bulletin (``render``, ``emergency``)."""
+    rate = body.frame_rate
+    gap = AudioSegment.silent(duration=int(gap_s * 1000), frame_rate=rate)
+    out = _fit(intro, rate) + gap
+    if header is not None:
+        out += _fit(header, rate) + gap
+    return out + _fit(body, rate) + gap + _fit(outro, rate)

@@ -4,7 +4,8 @@ A script header may say ``recording: ten-tep.mp3``; the file airs in place of th
 synthesized body (issue 20). This module holds the audio side only: read the file
 (anything ffmpeg decodes), trim leading and trailing silence, remove rumble below 80 Hz,
 and say what a culture officer should know before it airs (clipped, too quiet, length that
-does not fit the text). Building, approval and the running order are not wired here yet.
+does not fit the text). The renderer (:mod:`broadcast.render.renderer`) airs what
+:func:`prepare` returns between the chimes; ``check`` prints the :func:`findings`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from pydub import AudioSegment
 
 from ..errors import AudioError, ScriptError
 from .ffmpeg import read_audio
@@ -80,8 +82,9 @@ def trim_silence(
 
 
 def prepare(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Trim, then high-pass: the samples that air (mono float in [-1, 1])."""
-    return high_pass(trim_silence(samples, rate), rate)
+    """High-pass, then trim: the samples that air (mono float in [-1, 1]). Rumble goes
+    first, so a hum under the silence does not keep that silence on air."""
+    return trim_silence(high_pass(samples, rate), rate)
 
 
 def findings(
@@ -136,3 +139,15 @@ def load(path: Path, script: Path, line: int) -> tuple[np.ndarray, int]:
         raise missing(script, line, path.name) from None
     samples = np.frombuffer(seg.raw_data, dtype=np.int16).astype(np.float32) / 32768.0
     return samples, int(seg.frame_rate)
+
+
+#: a recording below this rate (AMR is 8 kHz) is brought up to it, so the chimes around it
+#: keep their sound
+MIN_RATE = 22_050
+
+
+def to_segment(samples: np.ndarray, rate: int) -> AudioSegment:
+    """Prepared float samples as mono 16-bit audio at ``rate`` or :data:`MIN_RATE`."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    seg = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+    return seg if rate >= MIN_RATE else seg.set_frame_rate(MIN_RATE)

@@ -76,10 +76,11 @@ def entries_for(
                 start += dt.timedelta(seconds=j.duration_s)
             if item.file is not None and out_dir is not None:
                 path, title, engine = Path(out_dir) / item.file, item.title or "", "queued"
-                duration = item.duration_s
+                duration, source_audio = item.duration_s, ""
             else:
                 b = bulletins[item.script_id]
                 path, title, engine, duration = b.path, b.title, b.engine, b.duration_s
+                source_audio = b.source_audio
                 if announcement is not None:
                     entries.append(
                         aside(announcement, start, KIND_ANNOUNCEMENT, announcement.engine)
@@ -100,6 +101,7 @@ def entries_for(
                     at=item.at,
                     moved_from=item.moved_from,
                     window=window,
+                    source_audio=source_audio,
                 )
             )
             start += dt.timedelta(seconds=duration)

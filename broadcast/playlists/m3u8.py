@@ -10,7 +10,8 @@ stable (README, "Lịch phát / Scheduling"): keys are only ever added, never re
      "items": [{"start", "slot", "end", "duration_s", "file", "title", "script", "source",
                 "priority", "directive", "engine", "kind",          # schema 1
                 "at", "moved_from", "window",                       # added in schema 2
-                "size", "sha256"}],                                 # 2026-12, optional
+                "size", "sha256",                                   # 2026-12, optional
+                "voice", "source_audio"}],                          # recordings only
      "sessions": [{"start", "end", "window", "capacity_s", "used_s", "overrun_s"}],
      "notes": [{"kind", "slot", "source", "script", "text",
                 "lost", "rule"}], "schema": 2}                      # lost, rule: 2026-11
@@ -24,6 +25,11 @@ An item's ``kind`` is "bulletin", "jingle" (station ID at a session's start, a c
 between two bulletins) or "announcement" (the station's "<name> xin thông báo." just
 before each bulletin); only bulletins have ``script``, ``source`` and ``directive`` (empty
 strings otherwise).
+
+A bulletin that airs a recording (``recording:`` in its script, issue 20) has ``engine``
+"recording" and two more keys, ``voice`` ("recording") and ``source_audio`` (the
+recording's file name in scripts/); other items leave them out, so a day with no
+recording is written exactly as before.
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ class Entry:
     at: dt.time | None = None
     moved_from: dt.time | None = None
     window: str | None = None
+    #: the recording a recorded bulletin airs (file name), "" otherwise
+    source_audio: str = ""
 
 
 _REL: dict[tuple[Path, Path], str] = {}
@@ -128,6 +136,9 @@ def render_running_order(
                 "moved_from": _hm(e.moved_from),
                 "window": e.window,
                 **_digest(e.path),
+                **(
+                    {"voice": "recording", "source_audio": e.source_audio} if e.source_audio else {}
+                ),
             }
         )
     head = {"date": day.isoformat(), "station": station, "timezone": "Asia/Ho_Chi_Minh"}

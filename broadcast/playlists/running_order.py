@@ -11,6 +11,8 @@ They all read it here, so the contract is written down once:
   file (optional: older files have neither); the daemon checks them before it plays.
 - **Planner notes** (``notes``) always have ``lost`` (bool) and ``rule`` (str) once read:
   files written before 2026-11-28 have neither and read as false and "".
+- **Recordings** (issue 20): a bulletin that airs a recording has ``voice`` "recording"
+  and ``source_audio`` (its file name); other items have neither and read as "".
 - **Tolerant.** Unknown keys are kept (``extra``), unknown item ``kind`` values are kept as
   they are (only ``"bulletin"`` counts as a bulletin; anything else is played but is not
   what a directive asks to air).
@@ -83,10 +85,18 @@ class Item:
     #: the file's size and SHA-256 when it was built (None in files written before)
     size: int | None = None
     sha256: str | None = None
+    #: "recording" and the recording's file name for a recorded bulletin, "" otherwise
+    voice: str = ""
+    source_audio: str = ""
 
     @property
     def is_bulletin(self) -> bool:
         return self.kind == BULLETIN
+
+    @property
+    def is_recording(self) -> bool:
+        """A bulletin that airs a recording, not a synthesized voice (issue 20)."""
+        return bool(self.source_audio)
 
     def as_dict(self) -> dict[str, Any]:
         """The item as the writer wrote it (with any keys this reader does not know)."""
@@ -109,6 +119,8 @@ class Item:
             "window": self.window,
             **({"size": self.size} if self.size is not None else {}),
             **({"sha256": self.sha256} if self.sha256 is not None else {}),
+            **({"voice": self.voice} if self.voice else {}),
+            **({"source_audio": self.source_audio} if self.source_audio else {}),
         }
 
 
@@ -157,6 +169,7 @@ class RunningOrder:
 _ITEM_KEYS = {
     "start", "slot", "end", "duration_s", "file", "title", "script", "source", "priority",
     "directive", "engine", "kind", "at", "moved_from", "window", "size", "sha256",
+    "voice", "source_audio",
 }  # fmt: skip
 
 
@@ -268,6 +281,8 @@ def parse_running_order(doc: Any, path: Path) -> RunningOrder:
                 extra={k: v for k, v in raw.items() if k not in _ITEM_KEYS},
                 size=f.size(raw, "size", where),
                 sha256=f.optional(raw, "sha256", where),
+                voice=f.text(raw, "voice", where, default=""),
+                source_audio=f.text(raw, "source_audio", where, default=""),
             )
         )
     sessions = doc.get("sessions") or []

@@ -6,6 +6,8 @@ script is approved before it airs (``approval: required`` at the top of
 
 A *version* is the SHA-256 of the script file's bytes: editing a file in any way (in the
 console or in Notepad) makes a new version, which is a draft until someone approves it.
+A script that airs a recording (``recording:``, issue 20) hashes the recording's bytes too:
+a new recording under the same name is a new version, approved like an edited text.
 Records live in SQLite at ``<root>/.broadcast/console.sqlite`` (the console's users and
 audit trail live in the same file), one row per approval, never rewritten.
 
@@ -47,16 +49,36 @@ def console_db(root: Path) -> Path:
     return Path(root).resolve() / CONSOLE_DIR / CONSOLE_DB
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def content_hash(data: bytes, audio: bytes | None = None) -> str:
+    """SHA-256 of a script's bytes; with ``audio``, of the script and its recording."""
+    digest = hashlib.sha256(data)
+    if audio is not None:
+        digest.update(b"\0recording\0")
+        digest.update(audio)
+    return digest.hexdigest()
+
+
+def recording_bytes(path: Path, data: bytes) -> bytes | None:
+    """The bytes of the recording the script at ``path`` names; None for a script that
+    names none (or whose header is broken: it does not load, so it does not air)."""
+    if b"recording:" not in data:
+        return None
+    from .scripts import load_script
+
+    try:
+        script = load_script(Path(path))
+        return script.recording.read_bytes() if script.recording is not None else None
+    except (BroadcastError, OSError):
+        return None
 
 
 def file_hash(path: Path) -> str:
-    """The version of a script file; "" when the file does not exist."""
+    """The version of a script file (and of its recording); "" when the file does not exist."""
     try:
-        return content_hash(Path(path).read_bytes())
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         return ""
+    return content_hash(data, recording_bytes(path, data))
 
 
 @contextmanager

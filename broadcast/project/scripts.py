@@ -111,6 +111,8 @@ class Script(BaseModel):
     body_line: int
     #: the recording that airs instead of the synthesized body (absolute), or None
     recording: Path | None = None
+    #: the line of the ``recording:`` header (for messages about the file)
+    recording_line: int = 0
 
     @property
     def id(self) -> str:

@@ -11,6 +11,11 @@ airs is made of two kinds of file:
   item before each bulletin, made once per station under ``OUT/announcements/`` and
   reused every day until the station's name, voice or audio settings change.
 
+A script with ``recording:`` (issue 20) airs its recording instead: intro chime, the
+trimmed and high-passed recording once, outro chime (:func:`assemble_recorded`), mastered
+to the same loudness and tagged ``engine=recording``. Its key covers the text and the
+audio's bytes, so a new recording under the same name is made again.
+
 ``render`` (one bulletin for ``broadcast render`` and ``emergency``, played on its own)
 still makes the standalone form with the station in its header, under
 ``OUT/bulletins/<station>/``, exactly as before.
@@ -39,7 +44,8 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from ..audio.bulletin import BulletinParts, assemble
+from ..audio import recording as rec
+from ..audio.bulletin import BulletinParts, assemble, assemble_recorded
 from ..audio.ffmpeg import read_audio
 from ..audio.jingles import chime
 from ..audio.master import master, master_many
@@ -64,6 +70,8 @@ ANNOUNCEMENTS = "announcements"
 ANNOUNCEMENT_TAIL_S = 0.5
 KIND_BULLETIN = "bulletin"
 KIND_ANNOUNCEMENT = "announcement"
+#: the engine and voice of a bulletin that airs a recording (running order, ID3, report)
+RECORDING = "recording"
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,12 @@ class Bulletin:
     #: speech cache files it was made from, relative to the cache root: a reuse marks
     #: them used, so ``cache prune --older-than`` counts from the last build that aired it
     speech: tuple[str, ...] = ()
+    #: the recording it airs (file name in scripts/), "" for a synthesized bulletin
+    source_audio: str = ""
+
+    @property
+    def is_recording(self) -> bool:
+        return bool(self.source_audio)
 
     @property
     def meta_path(self) -> Path:
@@ -167,6 +181,8 @@ class Renderer:
         self._sound_memo: dict[tuple[object, ...], str] = {}
         self.speech_cache = SpeechCache(self.out_dir / "cache" / "speech")
         self._engines_down: dict[str, str] = {}  # shared by every station's speaker
+        #: recording file -> ((mtime, size), version, prepared audio or None)
+        self._recordings: dict[Path, tuple[tuple[int, int], str, AudioSegment | None]] = {}
 
     # -- inputs -------------------------------------------------------------------
     @property
@@ -270,6 +286,8 @@ class Renderer:
         return found
 
     def key(self, station: Station, script: Script, standalone: bool = False) -> str:
+        if script.recording is not None:
+            return self._recorded_key(station, script, standalone)
         sound = self.sound_key(station)
         memo = (sound, script.id + "\0" + script.text + "\0" + script.meta.title, standalone)
         if not standalone and memo in self._key_memo:
@@ -288,6 +306,52 @@ class Renderer:
         if not standalone:
             self._key_memo[memo] = key
         return key
+
+    def _recorded_key(self, station: Station, script: Script, standalone: bool) -> str:
+        """A recorded bulletin's key: its text and audio (:func:`recording_version`),
+        the title, the station's header for a standalone one, and the sound settings."""
+        material = {
+            "version": RENDER_VERSION if standalone else SHARED_VERSION,
+            "kind": RECORDING,
+            "recording": self.recording_version(script),
+            "title": script.meta.title,
+            "header": self._recorded_header_text(station, standalone),
+            **json.loads(self.sound_key(station)),
+        }
+        blob = json.dumps(material, ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def _recorded_header_text(self, station: Station, standalone: bool) -> str:
+        """What the engine says in a recorded bulletin: the station's name, standalone only."""
+        return self.spoken_announcement(station) if standalone else ""
+
+    def _recording(self, script: Script, audio: bool) -> tuple[str, AudioSegment | None]:
+        """(version, prepared audio) of ``script``'s recording, read once per change."""
+        path = script.recording
+        assert path is not None
+        try:
+            st = path.stat()
+        except OSError:
+            raise rec.missing(script.path, script.recording_line, path.name) from None
+        stamp = (st.st_mtime_ns, st.st_size)
+        known = self._recordings.get(path)
+        if known is None or known[0] != stamp:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                raise rec.missing(script.path, script.recording_line, path.name) from None
+            known = (stamp, rec.version(script.text, data), None)
+        if audio and known[2] is None:
+            samples, rate = rec.load(path, script.path, script.recording_line)
+            known = (stamp, known[1], rec.to_segment(rec.prepare(samples, rate), rate))
+        if len(self._recordings) > 64:
+            self._recordings.clear()
+        self._recordings[path] = known
+        return known[1], known[2]
+
+    def recording_version(self, script: Script) -> str:
+        """The version of a recorded script's text and audio (issue 20)."""
+        return self._recording(script, audio=False)[0]
 
     def announcement_key(self, station: Station) -> str:
         """Key of a station's announcement. Keyed on the written text plus the version of
@@ -367,6 +431,8 @@ class Renderer:
         speaker = self.speaker(station)
         if job.kind == KIND_ANNOUNCEMENT:
             texts = [self.spoken_announcement(station)]
+        elif job.script is not None and job.script.recording is not None:
+            texts = [self.spoken_announcement(station)] if job.standalone else []
         else:
             assert job.script is not None
             header, body = self.spoken_parts(station, job.script, job.standalone)
@@ -390,7 +456,70 @@ class Renderer:
                 refs.append(path.relative_to(self.speech_cache.root).as_posix())
         return tuple(dict.fromkeys(refs))
 
+    def mix_recorded(
+        self, station: Station, script: Script, standalone: bool
+    ) -> tuple[AudioSegment, Spoken | None]:
+        """A recorded bulletin's audio before mastering, and the station's spoken name
+        when it is standalone (what :meth:`mix_bulletin` is for a synthesized one)."""
+        _, body = self._recording(script, audio=True)
+        assert body is not None
+        rate = body.frame_rate
+        header = (
+            self.speaker(station).speak(self.spoken_announcement(station)) if standalone else None
+        )
+        mixed = assemble_recorded(
+            intro=self.jingle(station, "intro", rate),
+            body=body,
+            outro=self.jingle(station, "outro", rate),
+            header=header.audio if header is not None else None,
+        )
+        return mixed, header
+
+    def mix_audio(self, station: Station, script: Script, standalone: bool) -> AudioSegment:
+        """The bulletin's audio before mastering, recorded or synthesized (for ``plan``)."""
+        if script.recording is not None:
+            return self.mix_recorded(station, script, standalone)[0]
+        return self.mix_bulletin(station, script, standalone)[0]
+
+    def _make_recorded(self, job: Job, station: Station, script: Script) -> Bulletin:
+        mixed, header = self.mix_recorded(station, script, job.standalone)
+        assert script.recording is not None
+        name = script.recording.name
+        fallbacks = header.fallbacks if header is not None else ()
+        tags = {
+            "title": script.meta.title,
+            **({"artist": station.name} if job.standalone else {}),
+            "album": script.meta.directive.label(),
+            "date": dt.date.today().isoformat(),
+            "genre": "Speech",
+            "comment": f"engine={RECORDING} voice={RECORDING} source_audio={name}",
+            "engine": RECORDING,  # TXXX frames, as a synthesized bulletin's
+            "voice": RECORDING,
+            "source_audio": name,
+        }
+        done = master(mixed, job.path, station.audio, tags)
+        header_text = self._recorded_header_text(station, job.standalone)
+        bulletin = Bulletin(
+            path=job.path,
+            key=job.key,
+            script_id=script.id,
+            station_id=station.id if job.standalone else "",
+            title=script.meta.title,
+            duration_s=done.duration_s,
+            engine=RECORDING,
+            voice=RECORDING,
+            lufs=done.lufs,
+            spoken_text=script.text,
+            fallbacks=fallbacks,
+            speech=self._speech_refs(station, (header_text, header)) if header else (),
+            source_audio=name,
+        )
+        _write_meta(bulletin)
+        return bulletin
+
     def _make_bulletin(self, job: Job, station: Station, script: Script) -> Bulletin:
+        if script.recording is not None:
+            return self._make_recorded(job, station, script)
         header_spoken, body_spoken = self.spoken_parts(station, script, job.standalone)
         body = self.speaker(station).speak(body_spoken)
         if job.previous is not None and body.engine == job.previous.engine:

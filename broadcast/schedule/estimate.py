@@ -87,7 +87,7 @@ class Estimator:
         if measured is not None:
             self._seconds[key] = measured
             return measured, False
-        seconds = _seconds(r.mix_bulletin(station, script, standalone=False)[0])
+        seconds = _seconds(r.mix_audio(station, script, standalone=False))
         self._seconds[key] = seconds
         self._new[key] = seconds
         return seconds, False
