@@ -25,6 +25,8 @@ from .loudness import integrated_loudness
 HIGH_PASS_HZ = 80.0
 #: a frame (10 ms) quieter than this, relative to full scale, counts as silence
 SILENCE_DBFS = -50.0
+#: ... or this far below the loudest frame, whichever is lower (a very quiet recording)
+TRIM_BELOW_PEAK_DB = 30.0
 #: below this integrated loudness before gain a recording is too quiet to lift cleanly
 TOO_QUIET_LUFS = -35.0
 #: samples at or above this (of full scale) count as clipped
@@ -66,13 +68,21 @@ def high_pass(samples: np.ndarray, rate: int, cutoff: float = HIGH_PASS_HZ) -> n
 def trim_silence(
     samples: np.ndarray, rate: int, threshold_dbfs: float = SILENCE_DBFS
 ) -> np.ndarray:
-    """Cut leading and trailing 10 ms frames quieter than ``threshold_dbfs`` (keep 50 ms)."""
+    """Cut leading and trailing 10 ms frames quieter than ``threshold_dbfs`` (keep 50 ms).
+
+    A very quiet recording (its loudest frame near the threshold) is cut at
+    :data:`TRIM_BELOW_PEAK_DB` under its loudest frame instead, so it is trimmed, not
+    emptied: ``check`` then says it is too quiet."""
     frame = max(1, rate // 100)
     n = samples.size // frame
     if n == 0:
         return samples[:0]
     rms = np.sqrt(np.mean(samples[: n * frame].reshape(n, frame) ** 2, axis=1))
-    loud = np.nonzero(rms > 10 ** (threshold_dbfs / 20))[0]
+    peak = float(rms.max())
+    if peak <= 0.0:
+        return samples[:0]
+    level = min(10 ** (threshold_dbfs / 20), peak * 10 ** (-TRIM_BELOW_PEAK_DB / 20))
+    loud = np.nonzero(rms > level)[0]
     if loud.size == 0:
         return samples[:0]
     pad = 5

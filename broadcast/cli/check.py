@@ -67,6 +67,7 @@ def run_check(root: Path, out: Path | None = None) -> Project:
         f"Đã kiểm tra: {len(project.scripts)} kịch bản, {len(s.stations)} đài, "
         f"{len(s.campaigns)} chiến dịch, {len(s.oneoffs)} bản tin riêng. Không có lỗi."
     )
+    from ..render.recordings import recording_warnings
     from ..schedule.estimate import Estimator
     from ..schedule.limits import schedule_warnings
     from .options import resolve_out
@@ -81,6 +82,7 @@ def run_check(root: Path, out: Path | None = None) -> Project:
         folder = target if target.is_dir() else Path(stack.enter_context(TemporaryDirectory()))
         estimator = Estimator(project, folder)
         project.warnings.extend(schedule_warnings(project, estimator))
+        project.warnings.extend(recording_warnings(project))
         estimator.save()
     for warning in project.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
@@ -93,6 +95,9 @@ def check(root: Path) -> None:
     """Kiểm tra kịch bản và lịch phát. Validate scripts and schedules.
 
     Báo mọi lỗi cùng lúc, mỗi lỗi ghi rõ tệp, dòng, mục và cách sửa; thoát mã 2 nếu có lỗi.
+    Bản ghi âm (dòng 'recording:' của kịch bản) được nghe thử: bị rè, quá nhỏ, dài hơn mọi
+    buổi phát, hay dài/ngắn không khớp với nội dung thì có cảnh báo.
     Reports every problem with file, line, field and fix; exits 2 when any is found.
+    Recordings named by 'recording:' are checked too (clipped, too quiet, too long).
     """
     run_check(root)

@@ -167,7 +167,14 @@ def parse_script(text: str, path: Path) -> Script:
             where=doc.where(("id",)),
             fix=f"đặt 'id: {expected}' hoặc đổi tên tệp thành '{meta.id}.md'",
         )
-    return Script(meta=meta, text=body, path=Path(path), body_line=body_line, recording=recording)
+    return Script(
+        meta=meta,
+        text=body,
+        path=Path(path),
+        body_line=body_line,
+        recording=recording,
+        recording_line=(doc.line_of(("recording",)) or 0) if recording else 0,
+    )
 
 
 def _recording_path(name: str, path: Path, doc: YamlDoc) -> Path:

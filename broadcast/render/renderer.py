@@ -49,7 +49,7 @@ from ..audio.bulletin import BulletinParts, assemble, assemble_recorded
 from ..audio.ffmpeg import read_audio
 from ..audio.jingles import chime
 from ..audio.master import master, master_many
-from ..errors import EngineError
+from ..errors import EngineError, ScriptError
 from ..files import atomic
 from ..project.loader import Project
 from ..project.schedule import Station
@@ -343,7 +343,14 @@ class Renderer:
             known = (stamp, rec.version(script.text, data), None)
         if audio and known[2] is None:
             samples, rate = rec.load(path, script.path, script.recording_line)
-            known = (stamp, known[1], rec.to_segment(rec.prepare(samples, rate), rate))
+            prepared = rec.prepare(samples, rate)
+            if prepared.size == 0:
+                raise ScriptError(
+                    f"Bản ghi «{path.name}» chỉ có im lặng",
+                    where=f"{script.path}, dòng {script.recording_line}: recording: {path.name}",
+                    fix="thu lại (kiểm tra micrô), hoặc chép đúng tệp vào thư mục scripts/",
+                )
+            known = (stamp, known[1], rec.to_segment(prepared, rate))
         if len(self._recordings) > 64:
             self._recordings.clear()
         self._recordings[path] = known

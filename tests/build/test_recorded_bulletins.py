@@ -50,7 +50,7 @@ def officer_recording(path: Path, amp: float = 0.3, clip: bool = False) -> float
     Returns the voice's length in seconds."""
     voice = voice_like(SPEECH_S, amp)
     if clip:
-        voice = np.clip(voice * 4, -1.0, 1.0)
+        voice = np.clip(voice * 8, -1.0, 1.0)
     x = np.concatenate(
         [np.zeros(int(1.5 * RATE), np.float32), voice, np.zeros(2 * RATE, np.float32)]
     )

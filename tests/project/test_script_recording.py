@@ -93,3 +93,21 @@ def test_audio_files_in_scripts_are_not_reported_as_unread(tmp_path: Path) -> No
     found = load_scripts(scripts, errors)
     assert list(found) == ["ban-ghi"]
     assert [Path(str(e.where)).name for e in errors] == ["ghi-chu.docx"]
+
+
+def test_approval_version_covers_the_recording_and_old_versions_stay(tmp_path: Path) -> None:
+    import hashlib
+
+    from broadcast.project.approval import file_hash
+
+    scripts = tmp_path / "scripts"
+    path = _script(scripts, "ban-ghi.wav", "Bà con chú ý.\n")
+    (scripts / "ban-ghi.wav").write_bytes(b"first take")
+    first = file_hash(path)
+    assert first != hashlib.sha256(path.read_bytes()).hexdigest()
+    (scripts / "ban-ghi.wav").write_bytes(b"second take")
+    assert file_hash(path) != first  # a new recording is a new version: a draft again
+    plain = tmp_path / "scripts" / "thu.md"
+    plain.write_text((HEAD % "x").replace("recording: x\n", "").replace("ban-ghi", "thu") + "A.\n")
+    # a script without a recording keeps the version approved before issue 20
+    assert file_hash(plain) == hashlib.sha256(plain.read_bytes()).hexdigest()
