@@ -199,6 +199,8 @@ class Planned:
     priority: str
     title: str
     file: str
+    #: who spoke it ("recording": a recorded bulletin, issue 20); "" in rows of old logs
+    engine: str = ""
 
 
 class AsRunLog:
@@ -637,6 +639,7 @@ class AsRunLog:
                 priority=r["priority"],
                 title=r["title"],
                 file=r["file"],
+                engine=r["engine"],
             )
             for r in rows
         ]

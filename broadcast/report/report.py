@@ -13,6 +13,10 @@ Definitions (also printed under the tables):
 - missed days: required days on which that station aired none of it (a day whose planned
   bulletins are not all over yet, at the time the report is made, is not missed yet).
 
+A recorded bulletin (a script with ``recording:``, issue 20) counts like any other; the
+notes under the tables say which scripts aired as a recording and how many times (from
+the planned rows' engine "recording").
+
 Planned against aired (section 5, ``compliance.py``) starts from the schedules instead, so
 that days nobody built count too.
 """
@@ -30,6 +34,8 @@ from .compliance import REASONS, Compliance, totals
 from .spreadsheet import PLAIN, Dialect, Fixed, write_rows
 
 MORNING_END = "12:00"
+#: the engine of a bulletin that airs a recording (broadcast.render.renderer.RECORDING)
+RECORDING = "recording"
 
 
 @dataclass
@@ -88,6 +94,8 @@ class Report:
     compliance: list[Compliance] | None = None
     #: who approved which script version (None: the project does not use approval)
     approvals: list[appx.ApprovalRow] | None = None
+    #: scripts aired as a recording: script id -> (title, aired plays)
+    recordings: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def station_label(self, sid: str) -> str:
         name = self.station_names.get(sid)
@@ -109,6 +117,12 @@ def build_report(
     planned = log.planned(start, end)
     plays = log.plays(start, end)
     planned_len = {(p.day, p.station_id, p.script_id, p.slot): p.duration_s for p in planned}
+    recorded = {
+        (p.day, p.station_id, p.script_id, p.slot): p.title
+        for p in planned
+        if p.engine == RECORDING
+    }
+    recordings: dict[str, tuple[str, int]] = {}
     detail: dict[tuple[str, str, str], Line] = {}
 
     def line_for(directive: str, source: str, station: str) -> Line:
@@ -136,6 +150,10 @@ def build_report(
         line.morning += play.slot < MORNING_END
         line.scripts.add(play.script_id)
         line.aired_days.add((play.station_id, play.day))
+        title = recorded.get((play.day, play.station_id, play.script_id, play.slot))
+        if title is not None:
+            known = recordings.get(play.script_id, (title or play.title, 0))
+            recordings[play.script_id] = (known[0], known[1] + 1)
 
     # Aggregates are keyed with None where a detail key has a value, so a detail row with
     # an empty directive can never be mistaken for a total.
@@ -176,6 +194,7 @@ def build_report(
         detail=ordered(lambda k: None not in k),
         total=groups.get((None, None, None), Line()),
         log_path=log.path,
+        recordings=dict(sorted(recordings.items())),
     )
 
 
@@ -262,9 +281,20 @@ COMPLIANCE_NOTES = [
 ]
 
 
+def recordings_note(report: Report) -> list[str]:
+    """Which scripts aired as a recording (a person's voice, not the machine's)."""
+    if not report.recordings:
+        return []
+    parts = [f"«{title}» ({sid}): {n} lượt" for sid, (title, n) in report.recordings.items()]
+    return [
+        "Phát bằng bản ghi âm (giọng người đọc, không phải giọng máy): " + "; ".join(parts) + "."
+    ]
+
+
 def notes_of(report: Report) -> list[str]:
     """The notes printed under the tables (section 5's own when it is there)."""
     extra = [appx.NOTE] if report.approvals is not None else []
+    extra += recordings_note(report)
     if report.compliance is None:
         return [*NOTES, *extra]
     return [
@@ -432,6 +462,11 @@ def to_csv(report: Report, dialect: Dialect = PLAIN) -> str:
                     r.matches,
                 ]
             )
+    if report.recordings:  # its own block, only when something aired as a recording
+        rows.append([])
+        rows.append(["nhom", "kich_ban", "tieu_de", "luot_phat_ban_ghi"])
+        for sid, (title, n) in report.recordings.items():
+            rows.append(["ban_ghi", sid, title, n])
     return write_rows(rows, dialect)
 
 

@@ -185,3 +185,23 @@ def test_the_plan_uses_the_real_length_and_a_new_recording_is_made_again(built):
     after = recorded_item(out, "fm-thu")
     assert after["file"] != before["file"]
     assert after["sha256"] != before["sha256"]
+
+
+def test_the_report_counts_the_recording_and_says_it_aired_as_one(built):
+    root, out = built
+    where = ["--root", str(root), "--out", str(out)]
+    for sid in ("fm-thu", "xom-a"):
+        invoke("asrun", "confirm", "--date", DAY.isoformat(), "--station", sid, *where)
+    args = ["--from", DAY.isoformat(), "--to", DAY.isoformat(), *where]
+    md = invoke("report", *args)
+    # 05:30 one synthesized bulletin and 17:30 the recording, on each of two stations
+    total = next(ln for ln in md.splitlines() if ln.startswith("| Tổng cộng"))
+    cells = [c.strip() for c in total.split("|")]
+    assert cells[3:5] == ["4", "4"], total  # planned, aired: the recording counts
+    notes = [ln for ln in md.splitlines() if "bản ghi âm" in ln]
+    assert notes == [
+        "- Phát bằng bản ghi âm (giọng người đọc, không phải giọng máy): "
+        "«Bản tin thu âm của xã» (ban-ghi): 2 lượt."
+    ], md
+    csv_text = invoke("report", *args, "--format", "csv")
+    assert "ban_ghi,ban-ghi,Bản tin thu âm của xã,2" in csv_text
