@@ -141,6 +141,7 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
     said = ""
     if row.script is not None:
         said = await run_in_threadpool(spoken_text, request, project, station_id, row.script.text)
+    heard = await run_in_threadpool(recording_findings, project, row.script)
     return render(
         request,
         "script.html",
@@ -154,7 +155,21 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
         said=said,
         audio=audio,
         project_error=project_error,
+        heard=heard,
     )
+
+
+def recording_findings(project: Project | None, script: Script | None) -> list[str]:
+    """What ``check`` says about the script's recording, for its page (issue 20)."""
+    if script is None or script.recording is None:
+        return []
+    from ..render.recordings import longest_anywhere_s, script_findings
+
+    try:
+        longest = longest_anywhere_s(project) if project is not None else None
+        return [f.message for f in script_findings(script, longest)]
+    except BroadcastError as exc:
+        return [exc.what]
 
 
 @page()

@@ -29,8 +29,9 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("valid_until", ("valid_until",), "Phát đến ngày"),
     ("audience", ("audience",), "Đối tượng"),
     ("priority", ("priority",), "Mức"),
+    ("recording", ("recording",), "Bản ghi âm (tên tệp trong scripts/; để trống nếu máy đọc)"),
 )
-OPTIONAL = {"directive_date", "valid_from", "valid_until", "audience"}
+OPTIONAL = {"directive_date", "valid_from", "valid_until", "audience", "recording"}
 PRIORITIES = (("normal", "thường"), ("priority", "ưu tiên"), ("emergency", "khẩn cấp"))
 GENERAL = "_general"
 BODY = "body"
