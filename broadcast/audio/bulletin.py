@@ -42,7 +42,7 @@ def assemble(parts: BulletinParts) -> AudioSegment:
 
 
 #: silence between a chime and a recording (short: the recording keeps its own pauses)
-RECORDING_GAP_S = 0.3
+RECORDING_GAP_S = 0.25
 
 
 def assemble_recorded(

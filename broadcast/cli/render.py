@@ -56,7 +56,12 @@ def render(
     check_stations(project, [sid])
     renderer = Renderer(project, resolve_out(root, out))
     b = renderer.render(parsed, stations[sid], target=output)
-    state = "dùng lại bản đã có" if b.cached else f"đọc bằng {b.engine} ({b.voice})"
+    spoke = (
+        f"phát bản ghi âm {b.source_audio}"
+        if b.is_recording
+        else f"đọc bằng {b.engine} ({b.voice})"
+    )
+    state = "dùng lại bản đã có" if b.cached else spoke
     click.echo(f"{b.path}  {b.duration_s:.1f} giây, {state}")
     if b.fallbacks:
         click.echo(

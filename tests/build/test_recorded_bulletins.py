@@ -145,7 +145,7 @@ def test_the_bulletin_is_the_trimmed_recording_between_the_chimes(built):
     trimmed = trimmed_seconds(root / "scripts" / "ban-ghi.mp3")
     assert SPEECH_S <= trimmed <= SPEECH_S + 0.2  # 3.5 s of silence gone, 50 ms kept each side
     chimes = (chime("intro", 22050).duration_seconds, chime("outro", 22050).duration_seconds)
-    expected = trimmed + sum(chimes) + 3 * RECORDING_GAP_S - RECORDING_GAP_S
+    expected = trimmed + sum(chimes) + 2 * RECORDING_GAP_S
     assert abs(m.duration_s - expected) < 1.0, (m.duration_s, expected)
     assert abs(item["duration_s"] - m.duration_s) < 0.1
     assert -17.0 <= m.lufs <= -15.0
@@ -205,3 +205,30 @@ def test_the_report_counts_the_recording_and_says_it_aired_as_one(built):
     ], md
     csv_text = invoke("report", *args, "--format", "csv")
     assert "ban_ghi,ban-ghi,Bản tin thu âm của xã,2" in csv_text
+
+
+def test_a_second_build_reuses_the_recorded_bulletin(built):
+    root, out = built
+    before = recorded_item(out, "fm-thu")
+    mp3 = out / "playlists" / DAY.isoformat() / before["file"]
+    stamp = mp3.stat().st_mtime_ns
+    invoke("build", "--date", DAY.isoformat(), "--root", str(root), "--out", str(out))
+    assert recorded_item(out, "fm-thu") == before
+    assert mp3.stat().st_mtime_ns == stamp
+
+
+def test_render_makes_a_standalone_recorded_bulletin(small_root, tmp_path):
+    officer_recording(small_root / "scripts" / "ban-ghi.mp3")
+    script = recorded_script(small_root)
+    target = tmp_path / "ban-ghi.mp3"
+    said = invoke(
+        "render", str(script), "--station", "xom-a", "-o", str(target), "--root", str(small_root)
+    )
+    assert "phát bản ghi âm ban-ghi.mp3" in said
+    m = measure(target)
+    chimes = chime("intro", 22050).duration_seconds + chime("outro", 22050).duration_seconds
+    # the station's spoken name opens a standalone bulletin: a second or two more
+    extra = m.duration_s - trimmed_seconds(small_root / "scripts" / "ban-ghi.mp3") - chimes
+    assert 0.5 < extra < 4.0, extra
+    assert -17.0 <= m.lufs <= -15.0
+    assert {f.desc: str(f) for f in ID3(target).getall("TXXX")}["voice"] == "recording"
