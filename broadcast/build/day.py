@@ -106,6 +106,7 @@ def build(
     with output_lock(out_dir, lock_timeout):
         _clean_stale_media_temps(out_dir)
         renderer = Renderer(project, out_dir)
+        _leave_out_broken_recordings(project, renderer)
         pool = RenderPool(renderer, jobs or default_jobs())
         try:
             _build_days(
@@ -125,6 +126,22 @@ def build(
         finally:
             pool.close()
     return result
+
+
+def _leave_out_broken_recordings(project: Project, renderer: Renderer) -> None:
+    """A script whose recording is missing, undecodable or silent does not air, and the
+    build goes on without it: it joins ``project.skipped`` (the CLI names it and exits 2),
+    as a script with an error does, so one bad file leaves no station without its day."""
+    from ..errors import BroadcastError
+
+    for sid, script in list(project.scripts.items()):
+        if script.recording is None:
+            continue
+        try:
+            renderer.recording_audio(script)
+        except BroadcastError as exc:
+            del project.scripts[sid]
+            project.skipped.append(exc)
 
 
 def is_record(out_dir: Path, day: dt.date, station_id: str, asrun: Any, now: dt.date) -> bool:

@@ -356,6 +356,13 @@ class Renderer:
         self._recordings[path] = known
         return known[1], known[2]
 
+    def recording_audio(self, script: Script) -> AudioSegment:
+        """The recording as it airs (trimmed, high-passed); ScriptError naming the header
+        line when it is missing, undecodable or silent."""
+        audio = self._recording(script, audio=True)[1]
+        assert audio is not None
+        return audio
+
     def recording_version(self, script: Script) -> str:
         """The version of a recorded script's text and audio (issue 20)."""
         return self._recording(script, audio=False)[0]

@@ -232,3 +232,21 @@ def test_render_makes_a_standalone_recorded_bulletin(small_root, tmp_path):
     assert 0.5 < extra < 4.0, extra
     assert -17.0 <= m.lufs <= -15.0
     assert {f.desc: str(f) for f in ID3(target).getall("TXXX")}["voice"] == "recording"
+
+
+def test_a_broken_recording_is_left_out_and_every_station_still_has_its_day(small_root, tmp_path):
+    from broadcast.errors import SkippedScripts
+
+    (small_root / "scripts" / "hong.mp3").write_bytes(b"not audio" * 200)
+    recorded_script(small_root, audio="hong.mp3")
+    use_recording(small_root)
+    out = tmp_path / "out"
+    r = CliRunner(mix_stderr=False).invoke(
+        cli, ["build", "--date", DAY.isoformat(), "--root", str(small_root), "--out", str(out)]
+    )
+    assert isinstance(r.exception, SkippedScripts) and r.exception.exit_code == 2
+    assert "Không đọc được bản ghi «hong.mp3»" in str(r.exception)
+    assert "ban-ghi.md, dòng 6: recording: hong.mp3" in str(r.exception)
+    for sid in ("fm-thu", "xom-a"):
+        order = items(out, sid)
+        assert [i["script"] for i in order if i["kind"] == "bulletin"] == ["noi-trinh-bao"]
