@@ -120,6 +120,9 @@ def _item_html(
     spoken = str(meta.get("spoken_text") or "")
     original, ok = texts.original(str(item.get("script", "")))
     engine = meta.get("engine") or item.get("engine", "")
+    recorded = str(item.get("source_audio") or meta.get("source_audio") or "")
+    voice = f"bản ghi âm {recorded}" if recorded else f"giọng đọc {engine}"
+    heard = "Lời trong bản ghi (theo kịch bản)" if recorded else "Văn bản máy đọc"
     spoken_html = (
         e(spoken)
         if spoken
@@ -138,10 +141,10 @@ def _item_html(
         f"{e(str(item.get('slot', '')))} · kết thúc "
         f"{_hhmm(str(item.get('end', '')))} · dài {_minutes(duration)} · "
         f"{e(str(item.get('directive', '')))} · chiến dịch {e(str(item.get('source', '')))}"
-        f" · giọng đọc {e(str(engine))}</p>"
+        f" · {e(voice)}</p>"
         f'<audio controls preload="metadata" src="{e(rel)}"></audio>{missing_audio}'
         f'<div class="texts"><div class="original"><h4>Văn bản gốc (kịch bản)</h4>'
-        f'{original_html}</div><div class="spoken"><h4>Văn bản máy đọc</h4>{spoken_html}'
+        f'{original_html}</div><div class="spoken"><h4>{e(heard)}</h4>{spoken_html}'
         f"</div></div></article>"
     ), overrun
 

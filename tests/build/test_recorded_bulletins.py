@@ -250,3 +250,11 @@ def test_a_broken_recording_is_left_out_and_every_station_still_has_its_day(smal
     for sid in ("fm-thu", "xom-a"):
         order = items(out, sid)
         assert [i["script"] for i in order if i["kind"] == "bulletin"] == ["noi-trinh-bao"]
+
+
+def test_the_preview_page_says_the_bulletin_is_a_recording(built):
+    root, out = built
+    invoke("preview", "--date", DAY.isoformat(), "--root", str(root), "--out", str(out))
+    page = (out / "preview" / f"{DAY.isoformat()}.html").read_text("utf-8")
+    assert page.count("bản ghi âm ban-ghi.mp3") == 2  # one recorded bulletin a station
+    assert "giọng đọc recording" not in page
