@@ -18,7 +18,7 @@ import numpy as np
 from pydub import AudioSegment
 
 from ..errors import AudioError, ScriptError
-from .ffmpeg import read_audio
+from .ffmpeg import run_ffmpeg
 from .loudness import integrated_loudness
 
 #: rumble below this is removed (handling noise, wind, mains hum harmonics)
@@ -139,16 +139,27 @@ def missing(script: Path, line: int, name: str) -> ScriptError:
     )
 
 
+#: every recording is decoded to this rate (an 8 kHz AMR, a 48 kHz phone file alike)
+DECODE_RATE = 44_100
+
+
 def load(path: Path, script: Path, line: int) -> tuple[np.ndarray, int]:
-    """Decode ``path`` to mono float samples; a missing or broken file names the header line."""
+    """Decode ``path`` to mono float samples at :data:`DECODE_RATE`; a missing or broken
+    file names the header line.
+
+    ffmpeg decodes it straight to PCM: pydub would need ffprobe (which imageio-ffmpeg
+    lacks) for anything but WAV and MP3, and phones send M4A, OGG and AMR."""
     if not path.is_file():
         raise missing(script, line, path.name)
+    args = ["-i", str(path), "-vn", "-ac", "1", "-ar", str(DECODE_RATE), "-f", "s16le", "pipe:1"]
     try:
-        seg = read_audio(path).set_channels(1).set_sample_width(2)
+        pcm = run_ffmpeg(args).stdout
     except AudioError:
         raise missing(script, line, path.name) from None
-    samples = np.frombuffer(seg.raw_data, dtype=np.int16).astype(np.float32) / 32768.0
-    return samples, int(seg.frame_rate)
+    if not pcm:
+        raise missing(script, line, path.name)
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+    return samples, DECODE_RATE
 
 
 #: a recording below this rate (AMR is 8 kHz) is brought up to it, so the chimes around it

@@ -96,7 +96,7 @@ def test_load_reads_a_wav(tmp_path: Path) -> None:
         w.setframerate(RATE)
         w.writeframes(pcm.tobytes())
     samples, rate = recording.load(path, tmp_path / "a.txt", 3)
-    assert rate == RATE
+    assert rate == recording.DECODE_RATE  # every file comes out at one rate
     assert samples.size / rate == pytest.approx(1.5, abs=0.01)
 
 
@@ -111,3 +111,23 @@ def test_missing_or_broken_file_names_script_line_and_fix(
         recording.load(path, tmp_path / "lua-dao.txt", 4)
     msg = err.value.message
     assert "ten-tep.mp3" in msg and "lua-dao.txt, dòng 4" in msg and "Cách sửa" in msg
+
+
+@pytest.mark.parametrize("ext", ["mp3", "m4a", "ogg", "opus", "flac", "amr", "wav"])
+def test_what_phones_and_the_district_send_decodes(tmp_path: Path, ext: str) -> None:
+    import subprocess
+
+    import imageio_ffmpeg
+
+    path = tmp_path / f"ban-ghi.{ext}"
+    rate = {"amr": "8000", "opus": "48000"}.get(ext, "44100")
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
+        + ["-f", "lavfi", "-i", "sine=f=440:d=3", "-ar", rate, "-ac", "1", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    samples, got = recording.load(path, tmp_path / "ban-ghi.md", 6)
+    assert got == recording.DECODE_RATE
+    assert samples.size / got == pytest.approx(3.0, abs=0.06)
+    assert 0.05 < float(np.abs(samples).max()) < 1.0
