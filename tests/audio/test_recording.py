@@ -131,3 +131,11 @@ def test_what_phones_and_the_district_send_decodes(tmp_path: Path, ext: str) -> 
     assert got == recording.DECODE_RATE
     assert samples.size / got == pytest.approx(3.0, abs=0.06)
     assert 0.05 < float(np.abs(samples).max()) < 1.0
+
+
+def test_mains_hum_is_removed_and_does_not_hold_the_silence() -> None:
+    hum = _tone(4.0, 50.0, 0.05)  # Vietnam's mains, loud enough to keep "silence" on air
+    assert np.sqrt(np.mean(recording.high_pass(hum, RATE) ** 2)) < 0.001  # under -60 dBFS
+    x = np.concatenate([np.zeros(RATE, np.float32), _tone(2.0), np.zeros(RATE, np.float32)])
+    out = recording.prepare(x + _tone(4.0, 50.0, 0.05), RATE)
+    assert 2.0 <= out.size / RATE <= 2.12

@@ -85,3 +85,36 @@ def test_an_undecodable_recording_is_a_warning_that_names_it(root: Path) -> None
     recorded_script(root, "ban-ghi", "hong.mp3")
     _, _, err = check(root)
     assert "Không đọc được bản ghi «hong.mp3»" in err
+
+
+def test_an_espeak_reading_saved_as_m4a_trims_to_its_speech_and_passes(root: Path) -> None:
+    """Real speech, as a phone would save it: padding and hum go, check says nothing."""
+    import subprocess
+
+    import imageio_ffmpeg
+    import numpy as np
+
+    from broadcast.render.renderer import Renderer
+    from broadcast.speech.espeak import EspeakEngine
+    from broadcast.text.spoken import spoken
+    from tests.build.test_recorded_bulletins import TEXT
+
+    said = EspeakEngine().synthesize(spoken(TEXT, "north", {}), "vi", 150)
+    rate = said.frame_rate
+    speech = np.frombuffer(said.raw_data, dtype="<i2").astype(np.float32) / 32768
+    x = np.concatenate([np.zeros(2 * rate, np.float32), speech, np.zeros(2 * rate, np.float32)])
+    x += (0.01 * np.sin(2 * np.pi * 50 * np.arange(x.size) / rate)).astype(np.float32)
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
+        + ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
+        + [str(root / "scripts" / "doc-thu.m4a")],
+        input=(np.clip(x, -1, 1) * 32767).astype("<i2").tobytes(),
+        check=True,
+        capture_output=True,
+    )
+    recorded_script(root, "ban-ghi", "doc-thu.m4a")
+    project = load_project(root)
+    assert recording_warnings(project) == []
+    aired = Renderer(project, root / "out").recording_audio(project.scripts["ban-ghi"])
+    # eSpeak's own leading and trailing quiet may go too; the 4 s of padding must
+    assert said.duration_seconds - 0.6 <= aired.duration_seconds <= said.duration_seconds + 0.2
