@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import BroadcastError, InputError
 from .approval import console_connection, now_text
+from .sessions import Sessions
 
 ROLES = ("officer", "approver", "operator")
 ROLE_LABELS = {
@@ -83,6 +84,7 @@ class Store:
         self.path = Path(path)
         # Tests pass a cheap hasher; a hash records its own cost, so verify needs none.
         self.hasher = hasher or _HASHER
+        self.sessions = Sessions(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._conn() as db:
@@ -153,6 +155,8 @@ class Store:
         check_role(role)
         with self._conn() as db:
             db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
+        # whoever holds the old role's session logs in again to get the new one
+        self.sessions.revoke_user(name)
         self.record(by, "đổi vai trò", name, role)
 
     def remove_user(self, name: str, by: str = "(dòng lệnh)") -> None:
@@ -166,6 +170,7 @@ class Store:
             )
         with self._conn() as db:
             db.execute("DELETE FROM users WHERE name=?", (name,))
+        self.sessions.revoke_user(name)
         self.record(by, "xóa người dùng", name)
 
     def set_password(self, name: str, password: str, by: str = "(dòng lệnh)") -> None:
@@ -184,6 +189,7 @@ class Store:
         with self._conn() as db:
             db.execute("UPDATE users SET hash=? WHERE name=?", (self.hasher.hash(password), name))
             db.execute("DELETE FROM login_failures WHERE user=?", (name,))
+        self.sessions.revoke_user(name)
         self.record(by, "đặt lại mật khẩu", name)
 
     def verify(self, name: str, password: str) -> User | None:

@@ -8,40 +8,33 @@ as-run, report); every handler is guarded by :func:`guard.page`.
 from __future__ import annotations
 
 import os
-import secrets
 import threading
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import BroadcastError, LockBusyError
 from ..project.accounts import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLES, Store
-from ..project.approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
+from ..project.approval import Approvals, console_db, ensure_baseline
 from . import pages_air, pages_ops, pages_scripts
 from .guard import csrf_ok, forbidden, page, render
 from .jobs import Jobs
+from .layers import (
+    BadPath,
+    BodyLimit,
+    SecurityHeaders,
+    ServerSessions,
+    TrustedProxy,
+    rotate_session,
+)
 
 HERE = Path(__file__).parent
-SESSION_HOURS = 12
-
-
-def _secret(root: Path) -> str:
-    """The session-signing key, made once per project and kept beside the console DB."""
-    path = Path(root).resolve() / CONSOLE_DIR / "secret.key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.is_file():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
 
 
 async def login_form(request: Request) -> Response:
@@ -85,6 +78,7 @@ async def login(request: Request) -> Response:
         )
     store.clear_failures(name, ip)
     request.session.clear()
+    rotate_session(request)
     request.session["user"] = user.name
     request.session["stamp"] = user.stamp
     store.record(user.name, "đăng nhập", ip)
@@ -172,34 +166,6 @@ async def audio(request: Request) -> Response:
     return FileResponse(target, media_type="audio/mpeg")
 
 
-class SecurityHeaders:
-    """No framing (an approve button cannot be clicked through another site's page), no
-    content sniffing, no referrer to other sites. Pure ASGI: no buffering of responses."""
-
-    HEADERS = [
-        (b"x-frame-options", b"DENY"),
-        (b"content-security-policy", b"frame-ancestors 'none'"),
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"same-origin"),
-    ]
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + self.HEADERS
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
-
-
 async def broadcast_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BroadcastError)
     status = 409 if isinstance(exc, LockBusyError) else 400 if exc.exit_code == 2 else 500
@@ -208,8 +174,24 @@ async def broadcast_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
+def create_app(
+    root: Path,
+    out: Path,
+    secret: str | None = None,
+    *,
+    behind_https: bool = False,
+    trusted_proxies: tuple[str, ...] = (),
+) -> Starlette:
+    """The console of project ``root`` writing to ``out``.
+
+    ``behind_https``: the cookie is sent only over HTTPS (Secure); also set per request
+    when a trusted proxy says ``X-Forwarded-Proto: https``. ``trusted_proxies``: the only
+    addresses whose ``X-Forwarded-For`` is believed. ``secret`` is accepted for old
+    callers and unused: sessions live on the server, nothing is signed.
+    """
+    del secret
     root = Path(root).resolve()
+    store = Store(console_db(root))
     routes = [
         Route("/", home),
         Route("/login", login_form, methods=["GET"]),
@@ -227,14 +209,10 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
     ]
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(
-            SessionMiddleware,
-            secret_key=secret or _secret(root),
-            session_cookie="broadcast_session",
-            max_age=SESSION_HOURS * 3600,
-            same_site="lax",
-            https_only=False,
-        ),
+        Middleware(TrustedProxy, trusted=trusted_proxies),
+        Middleware(BadPath),
+        Middleware(BodyLimit),
+        Middleware(ServerSessions, sessions=store.sessions, secure=behind_https),
     ]
     app = Starlette(
         routes=routes,
@@ -243,7 +221,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
     )
     app.state.root = root
     app.state.out = Path(out).resolve()
-    app.state.store = Store(console_db(root))
+    app.state.store = store
     app.state.approvals = Approvals(console_db(root))
     # Scripts already on disk when approval was turned on keep airing (approval.py).
     ensure_baseline(root, {p.stem: p for p in sorted((root / "scripts").glob("*.md"))})
@@ -257,10 +235,17 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
 
 ROOT_ENV = "BROADCAST_ROOT"
 OUT_ENV = "BROADCAST_OUT"
+HTTPS_ENV = "BROADCAST_BEHIND_HTTPS"
+PROXIES_ENV = "BROADCAST_TRUSTED_PROXIES"
 
 
 def app_from_env() -> Starlette:
     """The console for the project named by $BROADCAST_ROOT and $BROADCAST_OUT: the
     factory ``broadcast serve`` hands to uvicorn by name, so the command line never
     imports the web stack (and starts fast)."""
-    return create_app(Path(os.environ[ROOT_ENV]), Path(os.environ[OUT_ENV]))
+    return create_app(
+        Path(os.environ[ROOT_ENV]),
+        Path(os.environ[OUT_ENV]),
+        behind_https=os.environ.get(HTTPS_ENV) == "1",
+        trusted_proxies=tuple(p for p in os.environ.get(PROXIES_ENV, "").split(",") if p),
+    )

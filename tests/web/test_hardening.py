@@ -1,0 +1,156 @@
+"""Console hardening (issue 23): server-side sessions, cookies behind HTTPS, proxies,
+lockout per account, body size, passwords, approval by someone else, CSP, bad paths."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from broadcast.cli import cli
+from broadcast.project.accounts import Store
+from broadcast.project.approval import console_db
+from broadcast.web.app import create_app
+from broadcast.web.layers import COOKIE
+
+from .conftest import csrf_of, login
+
+
+def _cookie(client: TestClient) -> str:
+    value = client.cookies.get(COOKIE)
+    assert value, "no session cookie"
+    return value
+
+
+def _with_cookie(app, value: str) -> TestClient:
+    client = TestClient(app, base_url="http://127.0.0.1")
+    client.cookies.set(COOKIE, value)
+    return client
+
+
+# -- 1. server-side sessions ---------------------------------------------------------------
+def test_after_logout_the_same_cookie_no_longer_works(app, client_as):
+    officer = client_as("officer")
+    cookie = _cookie(officer)
+    assert _with_cookie(app, cookie).get("/scripts").status_code == 200  # a copy works...
+    token = csrf_of(officer.get("/scripts").text)
+    res = officer.post("/logout", data={"csrf": token}, follow_redirects=False)
+    assert res.status_code == 303
+    # ...until logout: the server forgot the session, whoever still sends the cookie
+    again = _with_cookie(app, cookie).get("/scripts", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"].startswith("/login")
+
+
+def test_the_cookie_is_a_random_id_and_the_database_holds_only_its_hash(console_root, client_as):
+    officer = client_as("officer")
+    cookie = _cookie(officer)
+    assert "lan" not in cookie and "." not in cookie and len(cookie) >= 40
+    assert cookie.encode() not in console_db(console_root).read_bytes()
+    with sqlite3.connect(console_db(console_root)) as db:
+        users = [r[0] for r in db.execute("SELECT user FROM sessions WHERE user != ''")]
+    assert users == ["lan"]
+
+
+def test_login_gives_a_new_session_id(app, client_as):
+    client = client_as(None)
+    client.get("/login")
+    before = _cookie(client)  # the anonymous session of the login form
+    assert login(client, "lan").status_code == 303
+    assert _cookie(client) != before
+    # the id planted before the login is not logged in
+    assert _with_cookie(app, before).get("/scripts", follow_redirects=False).status_code == 303
+
+
+def test_a_role_change_ends_that_users_sessions(app, client_as):
+    officer, operator = client_as("officer"), client_as("operator")
+    assert officer.get("/scripts").status_code == 200
+    token = csrf_of(operator.get("/users").text)
+    res = operator.post(
+        "/users/lan/role", data={"csrf": token, "role": "approver"}, follow_redirects=False
+    )
+    assert res.status_code == 303
+    assert officer.get("/scripts", follow_redirects=False).status_code == 303
+    assert operator.get("/users").status_code == 200  # only lan's sessions ended
+
+
+def test_a_password_change_from_the_command_line_ends_the_sessions(console_root, client_as):
+    officer = client_as("officer")
+    store = Store(console_db(console_root))
+    assert store.sessions.count("lan") == 1
+    res = CliRunner().invoke(
+        cli,
+        ["user", "passwd", "lan", "--password-stdin", "--root", str(console_root)],
+        input="mot-mat-khau-moi-han\n",
+    )
+    assert res.exit_code == 0, res.output
+    assert store.sessions.count("lan") == 0
+    assert officer.get("/scripts", follow_redirects=False).status_code == 303
+
+
+# -- 2. cookies behind HTTPS, trusted proxies ---------------------------------------------
+def _login_cookie_header(app, **headers: str) -> str:
+    """The Set-Cookie of the login form's session (a Secure cookie is not sent back over
+    plain http, so the login itself is not needed to see the attributes)."""
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        res = client.get("/login", headers=headers)
+        assert res.status_code == 200
+        return res.headers["set-cookie"]
+
+
+def test_behind_https_the_cookie_is_secure_httponly_and_lax(console_root):
+    out = console_root / "audio_out"
+    plain = _login_cookie_header(create_app(console_root, out)).lower()
+    assert "httponly" in plain and "samesite=lax" in plain and "secure" not in plain
+    secure = _login_cookie_header(create_app(console_root, out, behind_https=True)).lower()
+    assert "secure" in secure and "httponly" in secure and "samesite=lax" in secure
+
+
+def test_x_forwarded_headers_are_believed_only_from_a_trusted_proxy(console_root):
+    out = console_root / "audio_out"
+    store = Store(console_db(console_root))
+    claim = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    # nobody trusted: the claim changes nothing (no Secure, the failure is the client's)
+    untrusted = create_app(console_root, out)
+    assert "secure" not in _login_cookie_header(untrusted, **claim).lower()
+    with TestClient(untrusted) as client:
+        assert login_with(client, "chu-tich", "sai", claim).status_code == 401
+    assert store.failures_from("203.0.113.9") == 0 and store.failures_from("testclient") == 1
+    # the TestClient's address named as the proxy: its headers now count
+    trusted = create_app(console_root, out, trusted_proxies=("testclient",))
+    assert "secure" in _login_cookie_header(trusted, **claim).lower()
+    with TestClient(trusted, base_url="https://testserver") as client:  # Secure: sent back
+        assert login_with(client, "chu-tich", "sai", claim).status_code == 401
+    assert store.failures_from("203.0.113.9") == 1
+
+
+def login_with(client: TestClient, name: str, password: str, headers: dict[str, str]):
+    token = csrf_of(client.get("/login", headers=headers).text)
+    return client.post(
+        "/login",
+        data={"csrf": token, "name": name, "password": password},
+        headers=headers,
+        follow_redirects=False,
+    )
+
+
+def test_serve_passes_behind_https_and_trusted_proxies_to_the_console(small_root, monkeypatch):
+    import uvicorn
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw, app=app))
+    for name in ("BROADCAST_ROOT", "BROADCAST_OUT", "BROADCAST_BEHIND_HTTPS"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("BROADCAST_TRUSTED_PROXIES", "")
+    args = ["serve", "--behind-https", "--trusted-proxy", "10.0.0.0/24", "--root", str(small_root)]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert seen["proxy_headers"] is False
+    from broadcast.web.app import app_from_env
+
+    app = app_from_env()
+    layers = {m.cls.__name__: m.kwargs for m in app.user_middleware}
+    assert layers["ServerSessions"]["secure"] is True
+    assert layers["TrustedProxy"]["trusted"] == ("10.0.0.0/24",)
+    bad = CliRunner().invoke(cli, ["serve", "--trusted-proxy", "nginx", "--root", str(small_root)])
+    assert bad.exit_code == 2 and "--trusted-proxy" in bad.output
