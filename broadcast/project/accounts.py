@@ -30,7 +30,8 @@ ROLE_LABELS = {
 }
 USER_NAME = r"^[a-z0-9][a-z0-9._-]{1,31}$"
 MIN_PASSWORD = 8
-#: wrong passwords allowed per user and address within LOCKOUT_S before logins are refused
+#: wrong passwords allowed per account (from any address) within LOCKOUT_S before its
+#: logins are refused
 MAX_FAILURES = 5
 #: wrong logins allowed from one address whatever the names (a guesser trying many users)
 MAX_FAILURES_PER_ADDRESS = 20
@@ -202,9 +203,16 @@ class Store:
         return self.get(name) if row else None
 
     # -- login attempts ------------------------------------------------------------------
-    def failures(self, name: str, ip: str, now: float | None = None) -> int:
+    def failures(self, name: str, ip: str | None = None, now: float | None = None) -> int:
+        """Wrong passwords for ``name`` within LOCKOUT_S, from ``ip`` or (None) from any
+        address: the lockout counts the account, so a guesser who changes address (or
+        claims another with X-Forwarded-For) gains nothing."""
         since = (now or time.time()) - LOCKOUT_S
         with self._conn() as db:
+            if ip is None:
+                return db.execute(
+                    "SELECT COUNT(*) FROM login_failures WHERE user=? AND at>=?", (name, since)
+                ).fetchone()[0]
             return db.execute(
                 "SELECT COUNT(*) FROM login_failures WHERE user=? AND ip=? AND at>=?",
                 (name, ip, since),
@@ -219,7 +227,7 @@ class Store:
 
     def locked_out(self, name: str, ip: str) -> bool:
         return (
-            self.failures(name, ip) >= MAX_FAILURES
+            self.failures(name) >= MAX_FAILURES
             or self.failures_from(ip) >= MAX_FAILURES_PER_ADDRESS
         )
 
@@ -231,8 +239,11 @@ class Store:
             db.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - 2 * LOCKOUT_S,))
 
     def clear_failures(self, name: str, ip: str) -> None:
+        """After the right password: the account's count starts again (the address's
+        count of other names stays)."""
+        del ip
         with self._conn() as db:
-            db.execute("DELETE FROM login_failures WHERE user=? AND ip=?", (name, ip))
+            db.execute("DELETE FROM login_failures WHERE user=?", (name,))
 
     # -- audit ---------------------------------------------------------------------------
     def record(self, user: str, action: str, target: str = "", detail: str = "") -> None:

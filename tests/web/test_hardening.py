@@ -4,17 +4,18 @@ lockout per account, body size, passwords, approval by someone else, CSP, bad pa
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from broadcast.cli import cli
-from broadcast.project.accounts import Store
+from broadcast.project.accounts import LOCKOUT_S, MAX_FAILURES, Store
 from broadcast.project.approval import console_db
 from broadcast.web.app import create_app
 from broadcast.web.layers import COOKIE
 
-from .conftest import csrf_of, login
+from .conftest import PASSWORD, csrf_of, login
 
 
 def _cookie(client: TestClient) -> str:
@@ -154,3 +155,31 @@ def test_serve_passes_behind_https_and_trusted_proxies_to_the_console(small_root
     assert layers["TrustedProxy"]["trusted"] == ("10.0.0.0/24",)
     bad = CliRunner().invoke(cli, ["serve", "--trusted-proxy", "nginx", "--root", str(small_root)])
     assert bad.exit_code == 2 and "--trusted-proxy" in bad.output
+
+
+# -- 3. lockout per account ---------------------------------------------------------------
+def test_five_wrong_passwords_lock_the_account_from_every_address(console_root):
+    """The attack of the issue: a new X-Forwarded-For on each try, through a trusted
+    proxy (so each try really counts as another address)."""
+    app = create_app(console_root, console_root / "audio_out", trusted_proxies=("testclient",))
+    with TestClient(app) as client:
+        for n in range(MAX_FAILURES):
+            res = login_with(client, "lan", "doan-sai", {"X-Forwarded-For": f"198.51.100.{n}"})
+            assert res.status_code == 401
+        res = login_with(client, "lan", PASSWORD, {"X-Forwarded-For": "198.51.100.77"})
+        assert res.status_code == 429 and "Đợi 15 phút" in res.text
+        assert client.get("/scripts", follow_redirects=False).status_code == 303
+        # other accounts are not locked by lan's failures
+        assert login_with(client, "chu-tich", PASSWORD, {}).status_code == 303
+
+
+def test_the_lockout_ends_after_its_time(console_root, client_as):
+    store = Store(console_db(console_root))
+    long_ago = time.time() - LOCKOUT_S - 1
+    with sqlite3.connect(console_db(console_root)) as db:
+        db.executemany(
+            "INSERT INTO login_failures (user, ip, at) VALUES (?,?,?)",
+            [("lan", f"10.0.0.{n}", long_ago) for n in range(MAX_FAILURES)],
+        )
+    assert not store.locked_out("lan", "10.9.9.9")
+    assert login(client_as(None), "lan").status_code == 303
