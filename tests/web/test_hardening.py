@@ -3,6 +3,7 @@ lockout per account, body size, passwords, approval by someone else, CSP, bad pa
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 
@@ -13,9 +14,11 @@ from broadcast.cli import cli
 from broadcast.project.accounts import LOCKOUT_S, MAX_FAILURES, Store
 from broadcast.project.approval import console_db
 from broadcast.web.app import create_app
-from broadcast.web.layers import COOKIE
+from broadcast.web.layers import COOKIE, MAX_BODY
 
 from .conftest import PASSWORD, csrf_of, login
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
 def _cookie(client: TestClient) -> str:
@@ -183,3 +186,62 @@ def test_the_lockout_ends_after_its_time(console_root, client_as):
         )
     assert not store.locked_out("lan", "10.9.9.9")
     assert login(client_as(None), "lan").status_code == 303
+
+
+# -- 4. request bodies of at most 1 MB ------------------------------------------------------
+def _raw_post(app, path: str, chunks: list[bytes], length: int | None) -> tuple[int, int]:
+    """POST straight through ASGI; (status, how many body chunks the server read)."""
+    read = 0
+    status = 0
+    headers = [(b"content-type", b"application/x-www-form-urlencoded")]
+    if length is not None:
+        headers.append((b"content-length", str(length).encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("10.1.1.1", 5000),
+        "server": ("127.0.0.1", 8080),
+    }
+
+    async def receive():
+        nonlocal read
+        if read < len(chunks):
+            read += 1
+            return {"type": "http.request", "body": chunks[read - 1], "more_body": True}
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    asyncio.run(app(scope, receive, send))
+    return status, read
+
+
+def test_a_20_mb_anonymous_form_is_refused_before_it_is_read(app):
+    chunk = b"a" * 65536
+    status, read = _raw_post(app, "/login", [chunk] * 320, length=320 * 65536)
+    assert status == 413 and read == 0
+    # without Content-Length (chunked): refused once past 1 MB, the rest never read
+    status, read = _raw_post(app, "/login", [chunk] * 320, length=None)
+    assert status == 413 and read == MAX_BODY // 65536 + 1
+
+
+def test_the_413_page_says_what_to_do_and_a_form_under_the_limit_goes_through(client_as):
+    officer = client_as("officer")
+    res = officer.post("/spoken", content=b"body=" + b"a" * (MAX_BODY + 1), headers=FORM)
+    assert res.status_code == 413
+    assert "1024 KB" in res.text and "Cách sửa" in res.text
+    assert res.headers["content-security-policy"].startswith("default-src 'self'")
+    token = csrf_of(officer.get("/scripts").text)
+    ok = officer.post("/spoken", data={"csrf": token, "body": "Xin chào bà con " * 40_000})
+    assert ok.status_code == 200  # 640 kB: under the limit, read and answered
