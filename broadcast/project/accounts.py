@@ -13,6 +13,7 @@ import sqlite3
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -29,7 +30,9 @@ ROLE_LABELS = {
     "operator": "kỹ thuật viên (làm lịch, khẩn cấp, xác nhận)",
 }
 USER_NAME = r"^[a-z0-9][a-z0-9._-]{1,31}$"
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+#: the bundled list of passwords too common to allow (Vietnamese ones included)
+COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt"
 #: wrong passwords allowed per account (from any address) within LOCKOUT_S before its
 #: logins are refused
 MAX_FAILURES = 5
@@ -66,6 +69,44 @@ class AuditEntry:
     action: str
     target: str
     detail: str
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _weak_forms(password: str) -> set[str]:
+    low = password.lower()
+    # 'matkhau2024!', 'Password123', 'anhyeuem@@': a listed word with digits or signs added
+    return {low, low.rstrip("0123456789!@#$%^&*.,_-+=?~ "), low.lstrip("0123456789!@#$%^&*.,_-")}
+
+
+def check_password(password: str, name: str) -> str:
+    """The console's password rule, the same for the CLI and the web form: at least
+    MIN_PASSWORD characters, not a common password (bundled list, Vietnamese ones
+    included), not the user name (or the name with a few characters added), not one
+    character repeated. Raises InputError in words an officer understands."""
+    fix = (
+        f"dùng ít nhất {MIN_PASSWORD} ký tự, khó đoán: ví dụ ba bốn từ ghép lại "
+        "'lua-chin-dong-xa', không dùng tên mình, ngày sinh hay '12345678'"
+    )
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"Mật khẩu quá ngắn ({len(password)} ký tự)", where="mật khẩu", fix=fix)
+    low = password.lower()
+    plain = re.sub(r"[^a-z0-9]", "", name.lower())
+    if name and (
+        low == name.lower()
+        or (len(name) >= 3 and (name.lower() in low or name.lower()[::-1] in low))
+        or (len(plain) >= 3 and plain in re.sub(r"[^a-z0-9]", "", low))
+    ):
+        raise InputError("Mật khẩu không được chứa tên đăng nhập", where="mật khẩu", fix=fix)
+    if len(set(password)) <= 2 or _weak_forms(password) & common_passwords():
+        raise InputError(
+            "Mật khẩu này quá phổ biến, kẻ gian đoán ra đầu tiên", where="mật khẩu", fix=fix
+        )
+    return password
 
 
 def check_role(role: str) -> str:
@@ -119,12 +160,7 @@ class Store:
                 fix="2-32 ký tự: chữ thường không dấu, số, '.', '_' hoặc '-', ví dụ 'lan.vhxh'",
             )
         check_role(role)
-        if len(password) < MIN_PASSWORD:
-            raise InputError(
-                f"Mật khẩu quá ngắn ({len(password)} ký tự)",
-                where="mật khẩu",
-                fix=f"dùng ít nhất {MIN_PASSWORD} ký tự",
-            )
+        check_password(password, name)
         user = User(name, role, now_text())
         with self._conn() as db:
             if db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
@@ -181,12 +217,7 @@ class Store:
                 where="tên đăng nhập",
                 fix="xem danh sách bằng 'broadcast user list'",
             )
-        if len(password) < MIN_PASSWORD:
-            raise InputError(
-                f"Mật khẩu quá ngắn ({len(password)} ký tự)",
-                where="mật khẩu",
-                fix=f"dùng ít nhất {MIN_PASSWORD} ký tự",
-            )
+        check_password(password, name)
         with self._conn() as db:
             db.execute("UPDATE users SET hash=? WHERE name=?", (self.hasher.hash(password), name))
             db.execute("DELETE FROM login_failures WHERE user=?", (name,))

@@ -20,7 +20,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import BroadcastError, LockBusyError
-from ..project.accounts import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLES, Store
+from ..project.accounts import (
+    LOCKOUT_S,
+    MAX_FAILURES,
+    MIN_PASSWORD,
+    ROLE_LABELS,
+    ROLES,
+    Store,
+)
 from ..project.approval import Approvals, console_db, ensure_baseline
 from . import pages_air, pages_ops, pages_scripts
 from .guard import csrf_ok, forbidden, page, render
@@ -106,6 +113,7 @@ async def users(request: Request) -> Response:
         users=store.users(),
         roles=ROLE_LABELS,
         audit=store.audit(200),
+        min_password=MIN_PASSWORD,
         error=None,
     )
 
@@ -129,6 +137,7 @@ async def add_user(request: Request) -> Response:
             users=store.users(),
             roles=ROLE_LABELS,
             audit=store.audit(200),
+            min_password=MIN_PASSWORD,
             error=exc,
         )
     return RedirectResponse("/users", status_code=303)

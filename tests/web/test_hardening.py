@@ -7,10 +7,12 @@ import asyncio
 import sqlite3
 import time
 
+import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from broadcast.cli import cli
+from broadcast.errors import InputError
 from broadcast.project.accounts import LOCKOUT_S, MAX_FAILURES, Store
 from broadcast.project.approval import console_db
 from broadcast.web.app import create_app
@@ -245,3 +247,62 @@ def test_the_413_page_says_what_to_do_and_a_form_under_the_limit_goes_through(cl
     token = csrf_of(officer.get("/scripts").text)
     ok = officer.post("/spoken", data={"csrf": token, "body": "Xin chào bà con " * 40_000})
     assert ok.status_code == 200  # 640 kB: under the limit, read and answered
+
+
+# -- 5. passwords -------------------------------------------------------------------------
+WEAK = [
+    ("12345678", "quá ngắn"),
+    ("password", "quá ngắn"),
+    ("matkhau1", "quá ngắn"),
+    ("11111111", "quá ngắn"),
+    ("123456789a", "quá phổ biến"),
+    ("1234567890", "quá phổ biến"),
+    ("qwertyuiop", "quá phổ biến"),
+    ("Password123", "quá phổ biến"),
+    ("matkhau2024!", "quá phổ biến"),
+    ("anhyeuem123", "quá phổ biến"),
+    ("emyeuanh@@@", "quá phổ biến"),
+    ("vietnam12345", "quá phổ biến"),
+    ("aaaaaaaaaaaa", "quá phổ biến"),
+    ("hong.nhung", "chứa tên đăng nhập"),
+    ("hong.nhung2026", "chứa tên đăng nhập"),
+    ("HongNhung-xa-1", "chứa tên đăng nhập"),
+]
+
+
+@pytest.mark.parametrize("password,words", WEAK)
+def test_a_weak_password_is_refused_with_a_vietnamese_fix(small_root, password, words):
+    store = Store(console_db(small_root))
+    with pytest.raises(InputError) as err:
+        store.add_user("hong.nhung", "officer", password)
+    assert words in err.value.what and "ít nhất 10 ký tự" in err.value.fix
+    assert store.get("hong.nhung") is None
+
+
+@pytest.mark.parametrize("password", ["lua-chin-dong-xa", "Bo-Hoa-Sen-17", "mat-khau-du-dai"])
+def test_a_long_uncommon_password_is_accepted(small_root, password):
+    assert Store(console_db(small_root)).add_user("hong.nhung", "officer", password)
+
+
+def test_the_command_line_and_the_web_form_apply_the_same_rule(console_root, client_as):
+    root = ["--root", str(console_root)]
+    res = CliRunner().invoke(
+        cli,
+        ["user", "add", "tuan", "-r", "officer", "--password-stdin", *root],
+        input="matkhau123\n",
+    )
+    assert isinstance(res.exception, InputError) and res.exception.exit_code == 2
+    assert "quá phổ biến" in res.exception.message
+    res = CliRunner().invoke(
+        cli, ["user", "passwd", "lan", "--password-stdin", *root], input="1234567890\n"
+    )
+    assert isinstance(res.exception, InputError) and res.exception.exit_code == 2
+    assert "quá phổ biến" in res.exception.message
+    operator = client_as("operator")
+    token = csrf_of(operator.get("/users").text)
+    form = {"csrf": token, "name": "tuan", "role": "officer", "password": "anhyeuem2024"}
+    page = operator.post("/users", data=form)
+    assert page.status_code == 400 and "quá phổ biến" in page.text and "ít nhất 10" in page.text
+    assert Store(console_db(console_root)).get("tuan") is None
+    form["password"] = "lua-chin-dong-xa"
+    assert operator.post("/users", data=form, follow_redirects=False).status_code == 303
