@@ -25,6 +25,7 @@ from ..files.sources import read_text
 from ..project.approval import (
     Approval,
     Approvals,
+    SelfApprovalError,
     approval_required,
     check_script_id,
     content_hash,
@@ -149,6 +150,7 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
         text=read_text(path),
         version=file_hash(path),
         history=request.app.state.approvals.history(sid),
+        author=request.app.state.approvals.author_of(sid, file_hash(path)),
         stations=stations,
         station_id=station_id,
         said=said,
@@ -205,7 +207,13 @@ async def approve(request: Request) -> Response:
             fix="mở lại kịch bản, đọc bản mới rồi duyệt",
         )
     load_script(path)  # a script with an error cannot be approved (raises with the reason)
-    request.app.state.approvals.record(sid, current, request.state.user.name)
+    book: Approvals = request.app.state.approvals
+    try:
+        book.approve(sid, current, request.state.user.name)
+    except SelfApprovalError as exc:
+        return render(
+            request, "error.html", 403, title="Không được phép", what=exc.what, fix=exc.fix
+        )
     request.app.state.store.record(request.state.user.name, "duyệt", sid, current[:10])
     return RedirectResponse(f"/scripts/{sid}", status_code=303)
 
@@ -315,6 +323,9 @@ async def _save(request: Request, new: bool) -> Response:
                 project=project,
             )
         atomic.write_text(path, text)
+        request.app.state.approvals.record_author(
+            sid, content_hash(text.encode("utf-8")), request.state.user.name
+        )
     request.app.state.store.record(
         request.state.user.name,
         "tạo kịch bản" if new else "sửa kịch bản",

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from broadcast.cli import cli
 from broadcast.errors import InputError
 from broadcast.project.accounts import LOCKOUT_S, MAX_FAILURES, Store
-from broadcast.project.approval import console_db
+from broadcast.project.approval import Approvals, SelfApprovalError, console_db, file_hash
 from broadcast.web.app import create_app
 from broadcast.web.layers import COOKIE, MAX_BODY
 
@@ -306,3 +306,61 @@ def test_the_command_line_and_the_web_form_apply_the_same_rule(console_root, cli
     assert Store(console_db(console_root)).get("tuan") is None
     form["password"] = "lua-chin-dong-xa"
     assert operator.post("/users", data=form, follow_redirects=False).status_code == 303
+
+
+# -- 6. approval is by someone else --------------------------------------------------------
+def _edit_fields(html_text: str, body: str) -> dict[str, str]:
+    import html as h
+    import re
+
+    fields = dict(
+        re.findall(r'<input type="(?:text|hidden)" [^>]*?name="([^"]+)" value="([^"]*)"', html_text)
+    )
+    fields.update(re.findall(r'name="([a-z_]+)" value="([^"]*)"', html_text))
+    fields = {k: h.unescape(v) for k, v in fields.items()}
+    fields["priority"] = "priority"
+    fields["body"] = body
+    return fields
+
+
+def test_the_author_of_a_version_cannot_approve_it_even_made_approver(console_root, client_as):
+    officer, operator = client_as("officer"), client_as("operator")
+    page = officer.get("/scripts/noi-trinh-bao/edit").text
+    res = officer.post(
+        "/scripts/noi-trinh-bao/edit",
+        data=_edit_fields(page, "Bà con cảnh giác với cuộc gọi lạ."),
+        follow_redirects=False,
+    )
+    assert res.status_code == 303
+    token = csrf_of(operator.get("/users").text)
+    operator.post("/users/lan/role", data={"csrf": token, "role": "approver"})
+    lan = client_as(None)
+    assert login(lan, "lan").status_code == 303
+    shown = lan.get("/scripts/noi-trinh-bao").text
+    assert 'id="own-version"' in shown and 'id="approve"' not in shown
+    path = console_root / "scripts" / "noi-trinh-bao.md"
+    version = file_hash(path)
+    res = lan.post(
+        "/scripts/noi-trinh-bao/approve", data={"csrf": csrf_of(shown), "version": version}
+    )
+    assert res.status_code == 403 and "không tự duyệt" in res.text
+    book = Approvals(console_db(console_root))
+    assert book.for_version("noi-trinh-bao", version) is None
+    # someone else approves it
+    other = client_as("approver")
+    page = other.get("/scripts/noi-trinh-bao").text
+    assert 'id="approve"' in page and "Người lưu phiên bản này: <strong>lan" in page
+    other.post("/scripts/noi-trinh-bao/approve", data={"csrf": csrf_of(page), "version": version})
+    assert book.for_version("noi-trinh-bao", version).by == "chu-tich"
+
+
+def test_a_version_saved_before_the_authors_table_is_known_from_the_audit_trail(console_root):
+    path = console_root / "scripts" / "noi-trinh-bao.md"
+    version = file_hash(path)
+    Store(console_db(console_root)).record("lan", "sửa kịch bản", "noi-trinh-bao", version[:10])
+    book = Approvals(console_db(console_root))
+    assert book.author_of("noi-trinh-bao", version) == "lan"
+    with pytest.raises(SelfApprovalError) as err:
+        book.approve("noi-trinh-bao", version, "lan")
+    assert "nhờ một người có quyền duyệt khác" in err.value.message
+    assert book.approve("noi-trinh-bao", version, "chu-tich").by == "chu-tich"
