@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import BroadcastError, LockBusyError
+from ..files.confined import script_paths
 from ..project.accounts import (
     LOCKOUT_S,
     MAX_FAILURES,
@@ -30,7 +31,7 @@ from ..project.accounts import (
 )
 from ..project.approval import Approvals, console_db, ensure_baseline
 from . import pages_air, pages_ops, pages_scripts
-from .guard import csrf_ok, forbidden, page, render
+from .guard import csrf_ok, forbidden, page, public_text, render
 from .jobs import Jobs
 from .layers import (
     BadPath,
@@ -169,7 +170,10 @@ async def audio(request: Request) -> Response:
     """A rendered bulletin, only from OUT/bulletins (never any other file)."""
     out: Path = request.app.state.out
     base = (out / "bulletins").resolve()
-    target = (base / request.path_params["path"]).resolve()
+    try:
+        target = (base / request.path_params["path"]).resolve()
+    except (OSError, ValueError, RuntimeError):  # NUL byte, loop of links: a bad address
+        return render(request, "error.html", 400, what="Địa chỉ tệp âm thanh không hợp lệ")
     if base not in target.parents or target.suffix != ".mp3" or not target.is_file():
         return forbidden(request, "Không có tệp âm thanh này")
     return FileResponse(target, media_type="audio/mpeg")
@@ -233,8 +237,11 @@ def create_app(
     app.state.store = store
     app.state.approvals = Approvals(console_db(root))
     # Scripts already on disk when approval was turned on keep airing (approval.py).
-    ensure_baseline(root, {p.stem: p for p in sorted((root / "scripts").glob("*.md"))})
+    ensure_baseline(root, {p.stem: p for p in script_paths(root)})
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.filters["public"] = lambda text: public_text(
+        text, app.state.root, app.state.out
+    )
     app.state.jobs = Jobs()
     # eSpeak NG is not thread-safe and a file is saved after a check: one at a time.
     app.state.render_lock = threading.Lock()

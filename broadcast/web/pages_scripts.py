@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from ..errors import BroadcastError
 from ..files import atomic
+from ..files.confined import check_within, refused_scripts, script_paths
 from ..files.sources import read_text
 from ..project.approval import (
     Approval,
@@ -114,13 +115,19 @@ def said_html(said: str) -> Markup:
 @page()
 async def list_scripts(request: Request) -> Response:
     required = approval_required(request.app.state.root)  # read once, not once a row
-    rows = [_row(request, p, required) for p in sorted(scripts_dir(request).glob("*.md"))]
-    return render(request, "scripts.html", rows=rows, required=required)
+    root = request.app.state.root
+    rows = [_row(request, p, required) for p in script_paths(root)]
+    return render(
+        request, "scripts.html", rows=rows, required=required, refused=refused_scripts(root)
+    )
 
 
 def _script_path(request: Request) -> tuple[str, Path]:
     sid = check_script_id(request.path_params["sid"])
-    return sid, scripts_dir(request) / f"{sid}.md"
+    path = scripts_dir(request) / f"{sid}.md"
+    if path.is_symlink() or path.exists():
+        check_within(request.app.state.root, path)  # a link out of the project: refused
+    return sid, path
 
 
 async def _show(request: Request, audio: Any = None, status: int = 200) -> Response:
@@ -300,6 +307,8 @@ async def _save(request: Request, new: bool) -> Response:
     except BroadcastError as exc:
         return _form_page(request, form, base, new, 400, errors_by_field(exc), project=project)
     with request.app.state.write_lock:
+        if path.is_symlink() or path.exists():
+            check_within(request.app.state.root, path)  # never show what a link points to
         current = file_hash(path)
         if current != base:
             theirs = read_text(path) if current else ""

@@ -4,6 +4,7 @@ lockout per account, body size, passwords, approval by someone else, CSP, bad pa
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import time
 
@@ -311,7 +312,6 @@ def test_the_command_line_and_the_web_form_apply_the_same_rule(console_root, cli
 # -- 6. approval is by someone else --------------------------------------------------------
 def _edit_fields(html_text: str, body: str) -> dict[str, str]:
     import html as h
-    import re
 
     fields = dict(
         re.findall(r'<input type="(?:text|hidden)" [^>]*?name="([^"]+)" value="([^"]*)"', html_text)
@@ -364,3 +364,122 @@ def test_a_version_saved_before_the_authors_table_is_known_from_the_audit_trail(
         book.approve("noi-trinh-bao", version, "lan")
     assert "nhờ một người có quyền duyệt khác" in err.value.message
     assert book.approve("noi-trinh-bao", version, "chu-tich").by == "chu-tich"
+
+
+# -- 7. headers: CSP without inline script or style -----------------------------------------
+INLINE = re.compile(
+    r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<style\b|javascript:", re.I
+)
+
+
+def _pages(app) -> list[str]:
+    from starlette.routing import Route
+
+    paths = []
+    for r in app.routes:
+        if isinstance(r, Route) and "GET" in (r.methods or ()) and "{" not in r.path:
+            paths.append(r.path)
+    return paths + [
+        "/scripts/noi-trinh-bao",
+        "/scripts/noi-trinh-bao/edit",
+        "/scripts/khong-co",  # a 404 page
+        "/plan?station=khong-co",  # an error page
+    ]
+
+
+def test_every_page_has_the_policy_and_no_inline_script_or_style(app, client_as):
+    seen = 0
+    for role in ("operator", "officer"):
+        client = client_as(role)
+        for path in _pages(app):
+            res = client.get(path)
+            if "text/html" not in res.headers.get("content-type", ""):
+                continue
+            seen += 1
+            csp = res.headers["content-security-policy"]
+            for part in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'"):
+                assert part in csp, path
+            assert "unsafe-inline" not in csp
+            assert res.headers["x-content-type-options"] == "nosniff"
+            assert res.headers["referrer-policy"] == "same-origin"
+            found = INLINE.findall(res.text)
+            assert not found, (role, path, found)
+    assert seen >= 15
+    anonymous = client_as(None)
+    for res in (anonymous.get("/login"), anonymous.get("/nowhere")):
+        assert res.headers["content-security-policy"].startswith("default-src 'self'")
+    js = anonymous.get("/static/console.js")
+    assert js.status_code == 200 and "data-autosubmit" in js.text
+
+
+# -- 8. files: links out of the project, bad bytes in URLs, no server paths ----------------
+SECRET = "Nội dung bí mật của xã bên cạnh"
+
+
+@pytest.fixture
+def linked(console_root):
+    """scripts/lien-ket.md: a valid script, but a link to a file outside the project."""
+    outside = console_root.parent / "ngoai-du-an.md"
+    text = (console_root / "scripts" / "noi-trinh-bao.md").read_text(encoding="utf-8")
+    outside.write_text(text.rstrip() + f"\n\n{SECRET}.\n", encoding="utf-8")
+    (console_root / "scripts" / "lien-ket.md").symlink_to(outside)
+    return outside
+
+
+def test_a_script_linked_out_of_the_project_is_never_shown(console_root, client_as, linked):
+    officer, operator = client_as("officer"), client_as("operator")
+    listing = officer.get("/scripts").text
+    assert 'href="/scripts/lien-ket"' not in listing
+    assert 'id="refused"' in listing and "lien-ket.md" in listing
+    for path in ("/scripts/lien-ket", "/scripts/lien-ket/edit"):
+        res = officer.get(path)
+        assert res.status_code == 400 and "liên kết tới một tệp ngoài" in res.text, path
+        assert SECRET not in res.text and str(console_root.parent) not in res.text
+    # a new script with that id neither shows the linked text as "theirs" nor writes through
+    page = officer.get("/scripts/new").text
+    form = _edit_fields(page, "Bà con cảnh giác.")
+    form.update(id="lien-ket", title="T", topic="t", directive_number="1/UBND")
+    form.update(directive_issuer="UBND xã", priority="normal")
+    res = officer.post("/scripts/new", data=form)
+    assert res.status_code == 400 and SECRET not in res.text
+    assert SECRET in linked.read_text(encoding="utf-8")
+    # the operator's emergency form does not offer it, nor sends it
+    emergency = operator.get("/emergency").text
+    assert "lien-ket" not in emergency
+    token = csrf_of(emergency)
+    res = operator.post("/emergency", data={"csrf": token, "script": "lien-ket"})
+    assert res.status_code == 400 and SECRET not in res.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/audio/fm-thu/a%00b.mp3",
+        "/audio/%00",
+        "/audio/fm-thu/x%01.mp3",
+        "/scripts/noi%00trinh",
+        "/jobs/%00",
+        "/audio/fm-thu/%FF%FE.mp3",
+    ],
+)
+def test_a_nul_or_bad_byte_in_a_url_is_a_400_not_a_500(client_as, path):
+    res = client_as("officer").get(path)
+    assert res.status_code == 400, path
+    assert "ký tự không được phép" in res.text
+    assert res.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_error_pages_never_show_the_servers_folders(console_root, client_as):
+    officer = client_as("officer")
+    broken = console_root / "scripts" / "hong.md"
+    broken.write_text("---\ntitle: [\n---\nThân bài.\n", encoding="utf-8")
+    pages = [
+        officer.get("/scripts/khong-co"),
+        officer.get("/scripts/hong"),
+        officer.get("/scripts"),
+        officer.get("/audio/fm-thu/khong-co.mp3"),
+    ]
+    assert [p.status_code for p in pages] == [404, 200, 200, 403]
+    for res in pages:
+        assert str(console_root) not in res.text and "/tmp/" not in res.text
+    assert "scripts/khong-co.md" in pages[0].text  # still says which file
