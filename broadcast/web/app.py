@@ -221,7 +221,7 @@ def create_app(
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
-        Middleware(SecurityHeaders),
+        Middleware(SecurityHeaders, behind_https=behind_https),
         Middleware(TrustedProxy, trusted=trusted_proxies),
         Middleware(BadPath),
         Middleware(BodyLimit),

@@ -83,17 +83,22 @@ class SecurityHeaders:
         (b"referrer-policy", b"same-origin"),
     ]
 
-    def __init__(self, app: ASGIApp) -> None:
+    #: behind HTTPS: browsers keep to HTTPS for this site (no downgrade to plain http)
+    HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+    def __init__(self, app: ASGIApp, behind_https: bool = False) -> None:
         self.app = app
+        self.behind_https = behind_https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        extra = [self.HSTS] if self.behind_https else []
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + self.HEADERS
+                message["headers"] = list(message.get("headers", [])) + self.HEADERS + extra
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -111,6 +111,10 @@ def test_behind_https_the_cookie_is_secure_httponly_and_lax(console_root):
     assert "httponly" in plain and "samesite=lax" in plain and "secure" not in plain
     secure = _login_cookie_header(create_app(console_root, out, behind_https=True)).lower()
     assert "secure" in secure and "httponly" in secure and "samesite=lax" in secure
+    with TestClient(create_app(console_root, out, behind_https=True)) as client:
+        assert client.get("/login").headers["strict-transport-security"] == "max-age=31536000"
+    with TestClient(create_app(console_root, out)) as client:
+        assert "strict-transport-security" not in client.get("/login").headers
 
 
 def test_x_forwarded_headers_are_believed_only_from_a_trusted_proxy(console_root):
