@@ -49,6 +49,9 @@ def user() -> None:
 def add(name: str, role: str, password_stdin: bool, root: Path) -> None:
     """Thêm người dùng NAME. Add a console user.
 
+    Mật khẩu: ít nhất 10 ký tự, không nằm trong danh sách mật khẩu phổ biến (12345678,
+    matkhau123, anhyeuem...), không chứa tên đăng nhập. Ba bốn từ ghép lại là dễ nhớ nhất.
+
     \b
     Ví dụ:  broadcast user add lan --role officer
             echo 'mat-khau-dai' | broadcast user add chu-tich --role approver --password-stdin

@@ -278,12 +278,20 @@ class Daemon:
         self._orders_lock = threading.Lock()
         self._folders_sig: tuple[tuple[int, int], ...] | None = None
         self._running_sessions: set[str] = set()
+        #: per job id, submissions to the executor minus ends (see :meth:`settled`)
+        self._in_flight: dict[str, int] = {}
+        self._flight_lock = threading.Lock()
         self.status = StatusBoard(self.out, clock)
         self.scheduler = self._make_scheduler(self.state / "jobs.sqlite", blocking)
 
     # -- set-up ---------------------------------------------------------------------
     def _make_scheduler(self, db: Path, blocking: bool):  # type: ignore[no-untyped-def]
-        from apscheduler.events import EVENT_JOB_MISSED
+        from apscheduler.events import (
+            EVENT_JOB_ERROR,
+            EVENT_JOB_EXECUTED,
+            EVENT_JOB_MISSED,
+            EVENT_JOB_SUBMITTED,
+        )
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.jobstores.memory import MemoryJobStore
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -301,7 +309,45 @@ class Daemon:
             timezone=TZ,
         )
         sched.add_listener(self._on_missed, EVENT_JOB_MISSED)
+        sched.add_listener(self._on_submitted, EVENT_JOB_SUBMITTED)
+        # a run time found too late ends as "missed", not "executed"
+        sched.add_listener(
+            self._on_finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+        )
         return sched
+
+    def _on_submitted(self, event: Any) -> None:
+        self._count(str(event.job_id), +1)
+
+    def _on_finished(self, event: Any) -> None:
+        # coalesce is on: a submission has one run time, so it ends with exactly one event;
+        # a quick job's end may be announced (from its worker) before its submission
+        self._count(str(event.job_id), -1)
+
+    def _count(self, job_id: str, step: int) -> None:
+        with self._flight_lock:
+            left = self._in_flight.get(job_id, 0) + step
+            if left:
+                self._in_flight[job_id] = left
+            else:
+                self._in_flight.pop(job_id, None)
+
+    def settled(self) -> bool:
+        """Nothing is playing and nothing is due: whatever a start had to catch up (missed
+        sessions logged as skipped, a late session played) is done. The executor is handed
+        a due job while it is still in the job store, so there is no moment between "due"
+        and "running" when this reads True. Tests wait on it instead of
+        sleeping."""
+        with self._flight_lock:
+            if any(n > 0 for n in self._in_flight.values()):
+                return False
+        if any(t.is_alive() for t in list(self._emergency_threads.values())):
+            return False
+        now = self.clock()
+        return all(
+            job.next_run_time is None or job.next_run_time > now
+            for job in self.scheduler.get_jobs()
+        )
 
     @property
     def asrun(self) -> AsRunLog:

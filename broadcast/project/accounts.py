@@ -13,6 +13,7 @@ import sqlite3
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -20,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import BroadcastError, InputError
 from .approval import console_connection, now_text
+from .sessions import Sessions
 
 ROLES = ("officer", "approver", "operator")
 ROLE_LABELS = {
@@ -28,8 +30,11 @@ ROLE_LABELS = {
     "operator": "kỹ thuật viên (làm lịch, khẩn cấp, xác nhận)",
 }
 USER_NAME = r"^[a-z0-9][a-z0-9._-]{1,31}$"
-MIN_PASSWORD = 8
-#: wrong passwords allowed per user and address within LOCKOUT_S before logins are refused
+MIN_PASSWORD = 10
+#: the bundled list of passwords too common to allow (Vietnamese ones included)
+COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt"
+#: wrong passwords allowed per account (from any address) within LOCKOUT_S before its
+#: logins are refused
 MAX_FAILURES = 5
 #: wrong logins allowed from one address whatever the names (a guesser trying many users)
 MAX_FAILURES_PER_ADDRESS = 20
@@ -66,6 +71,44 @@ class AuditEntry:
     detail: str
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _weak_forms(password: str) -> set[str]:
+    low = password.lower()
+    # 'matkhau2024!', 'Password123', 'anhyeuem@@': a listed word with digits or signs added
+    return {low, low.rstrip("0123456789!@#$%^&*.,_-+=?~ "), low.lstrip("0123456789!@#$%^&*.,_-")}
+
+
+def check_password(password: str, name: str) -> str:
+    """The console's password rule, the same for the CLI and the web form: at least
+    MIN_PASSWORD characters, not a common password (bundled list, Vietnamese ones
+    included), not the user name (or the name with a few characters added), not one
+    character repeated. Raises InputError in words an officer understands."""
+    fix = (
+        f"dùng ít nhất {MIN_PASSWORD} ký tự, khó đoán: ví dụ ba bốn từ ghép lại "
+        "'lua-chin-dong-xa', không dùng tên mình, ngày sinh hay '12345678'"
+    )
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"Mật khẩu quá ngắn ({len(password)} ký tự)", where="mật khẩu", fix=fix)
+    low = password.lower()
+    plain = re.sub(r"[^a-z0-9]", "", name.lower())
+    if name and (
+        low == name.lower()
+        or (len(name) >= 3 and (name.lower() in low or name.lower()[::-1] in low))
+        or (len(plain) >= 3 and plain in re.sub(r"[^a-z0-9]", "", low))
+    ):
+        raise InputError("Mật khẩu không được chứa tên đăng nhập", where="mật khẩu", fix=fix)
+    if len(set(password)) <= 2 or _weak_forms(password) & common_passwords():
+        raise InputError(
+            "Mật khẩu này quá phổ biến, kẻ gian đoán ra đầu tiên", where="mật khẩu", fix=fix
+        )
+    return password
+
+
 def check_role(role: str) -> str:
     if role not in ROLES:
         raise InputError(
@@ -83,6 +126,7 @@ class Store:
         self.path = Path(path)
         # Tests pass a cheap hasher; a hash records its own cost, so verify needs none.
         self.hasher = hasher or _HASHER
+        self.sessions = Sessions(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._conn() as db:
@@ -116,12 +160,7 @@ class Store:
                 fix="2-32 ký tự: chữ thường không dấu, số, '.', '_' hoặc '-', ví dụ 'lan.vhxh'",
             )
         check_role(role)
-        if len(password) < MIN_PASSWORD:
-            raise InputError(
-                f"Mật khẩu quá ngắn ({len(password)} ký tự)",
-                where="mật khẩu",
-                fix=f"dùng ít nhất {MIN_PASSWORD} ký tự",
-            )
+        check_password(password, name)
         user = User(name, role, now_text())
         with self._conn() as db:
             if db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
@@ -153,6 +192,8 @@ class Store:
         check_role(role)
         with self._conn() as db:
             db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
+        # whoever holds the old role's session logs in again to get the new one
+        self.sessions.revoke_user(name)
         self.record(by, "đổi vai trò", name, role)
 
     def remove_user(self, name: str, by: str = "(dòng lệnh)") -> None:
@@ -166,6 +207,7 @@ class Store:
             )
         with self._conn() as db:
             db.execute("DELETE FROM users WHERE name=?", (name,))
+        self.sessions.revoke_user(name)
         self.record(by, "xóa người dùng", name)
 
     def set_password(self, name: str, password: str, by: str = "(dòng lệnh)") -> None:
@@ -175,15 +217,11 @@ class Store:
                 where="tên đăng nhập",
                 fix="xem danh sách bằng 'broadcast user list'",
             )
-        if len(password) < MIN_PASSWORD:
-            raise InputError(
-                f"Mật khẩu quá ngắn ({len(password)} ký tự)",
-                where="mật khẩu",
-                fix=f"dùng ít nhất {MIN_PASSWORD} ký tự",
-            )
+        check_password(password, name)
         with self._conn() as db:
             db.execute("UPDATE users SET hash=? WHERE name=?", (self.hasher.hash(password), name))
             db.execute("DELETE FROM login_failures WHERE user=?", (name,))
+        self.sessions.revoke_user(name)
         self.record(by, "đặt lại mật khẩu", name)
 
     def verify(self, name: str, password: str) -> User | None:
@@ -196,9 +234,16 @@ class Store:
         return self.get(name) if row else None
 
     # -- login attempts ------------------------------------------------------------------
-    def failures(self, name: str, ip: str, now: float | None = None) -> int:
+    def failures(self, name: str, ip: str | None = None, now: float | None = None) -> int:
+        """Wrong passwords for ``name`` within LOCKOUT_S, from ``ip`` or (None) from any
+        address: the lockout counts the account, so a guesser who changes address (or
+        claims another with X-Forwarded-For) gains nothing."""
         since = (now or time.time()) - LOCKOUT_S
         with self._conn() as db:
+            if ip is None:
+                return db.execute(
+                    "SELECT COUNT(*) FROM login_failures WHERE user=? AND at>=?", (name, since)
+                ).fetchone()[0]
             return db.execute(
                 "SELECT COUNT(*) FROM login_failures WHERE user=? AND ip=? AND at>=?",
                 (name, ip, since),
@@ -213,7 +258,7 @@ class Store:
 
     def locked_out(self, name: str, ip: str) -> bool:
         return (
-            self.failures(name, ip) >= MAX_FAILURES
+            self.failures(name) >= MAX_FAILURES
             or self.failures_from(ip) >= MAX_FAILURES_PER_ADDRESS
         )
 
@@ -225,8 +270,11 @@ class Store:
             db.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - 2 * LOCKOUT_S,))
 
     def clear_failures(self, name: str, ip: str) -> None:
+        """After the right password: the account's count starts again (the address's
+        count of other names stays)."""
+        del ip
         with self._conn() as db:
-            db.execute("DELETE FROM login_failures WHERE user=? AND ip=?", (name, ip))
+            db.execute("DELETE FROM login_failures WHERE user=?", (name,))
 
     # -- audit ---------------------------------------------------------------------------
     def record(self, user: str, action: str, target: str = "", detail: str = "") -> None:

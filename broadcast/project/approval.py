@@ -119,6 +119,18 @@ class Approval:
         return self.version[:10]
 
 
+class SelfApprovalError(InputError):
+    """The approver is the one who saved this version."""
+
+    def __init__(self, script_id: str, by: str) -> None:
+        super().__init__(
+            f"'{by}' là người lưu phiên bản này của kịch bản '{script_id}': không tự duyệt "
+            "được bài mình viết",
+            where="duyệt kịch bản",
+            fix="nhờ một người có quyền duyệt khác đọc và duyệt",
+        )
+
+
 class Approvals:
     """The approvals table. Every call opens its own connection (threads, processes)."""
 
@@ -134,6 +146,12 @@ class Approvals:
                 )
                 db.execute(
                     "CREATE INDEX IF NOT EXISTS approvals_script ON approvals(script_id, version)"
+                )
+                # who saved each version (the console's saves): its author cannot approve it
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS authors (id INTEGER PRIMARY KEY, "
+                    "script_id TEXT NOT NULL, version TEXT NOT NULL, by_user TEXT NOT NULL, "
+                    "at TEXT NOT NULL)"
                 )
         except (OSError, sqlite3.Error) as exc:
             raise BroadcastError(
@@ -153,6 +171,44 @@ class Approvals:
                 (item.script_id, item.version, item.by, item.at, item.kind),
             )
         return item
+
+    def record_author(self, script_id: str, version: str, by: str) -> None:
+        """``by`` saved ``version`` of the script (the console calls this on every save)."""
+        with self._conn() as db:
+            db.execute(
+                "INSERT INTO authors (script_id, version, by_user, at) VALUES (?,?,?,?)",
+                (script_id, version, by, now_text()),
+            )
+
+    def author_of(self, script_id: str, version: str) -> str | None:
+        """Who last saved this version, or None (written outside the console).
+
+        Versions saved before the authors table existed are found in the audit trail,
+        which recorded each save with the first 10 characters of its hash."""
+        with self._conn() as db:
+            row = db.execute(
+                "SELECT by_user FROM authors WHERE script_id=? AND version=? "
+                "ORDER BY id DESC LIMIT 1",
+                (script_id, version),
+            ).fetchone()
+            if row is not None:
+                return str(row[0])
+            try:
+                row = db.execute(
+                    "SELECT user FROM audit WHERE target=? AND detail=? AND action IN "
+                    "('tạo kịch bản', 'sửa kịch bản') ORDER BY id DESC LIMIT 1",
+                    (script_id, version[:10]),
+                ).fetchone()
+            except sqlite3.OperationalError:  # no console users yet: no audit table
+                return None
+        return str(row[0]) if row else None
+
+    def approve(self, script_id: str, version: str, by: str) -> Approval:
+        """Record ``by``'s approval of ``version``, unless ``by`` wrote it: approval is by
+        someone else, whatever their role (the one rule for the console and any command)."""
+        if self.author_of(script_id, version) == by:
+            raise SelfApprovalError(script_id, by)
+        return self.record(script_id, version, by)
 
     def for_version(self, script_id: str, version: str) -> Approval | None:
         with self._conn() as db:

@@ -239,7 +239,7 @@ def _stations_file(
         errors.append(
             InputError(
                 f"Không có tệp danh sách đài {st_path}",
-                fix="tạo schedules/stations.yaml (xem mẫu trong README)",
+                fix="tạo schedules/stations.yaml (xem mẫu trong docs/operator.md)",
             )
         )
         return None

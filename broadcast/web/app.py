@@ -8,40 +8,41 @@ as-run, report); every handler is guarded by :func:`guard.page`.
 from __future__ import annotations
 
 import os
-import secrets
 import threading
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import BroadcastError, LockBusyError
-from ..project.accounts import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLES, Store
-from ..project.approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
+from ..files.confined import script_paths
+from ..project.accounts import (
+    LOCKOUT_S,
+    MAX_FAILURES,
+    MIN_PASSWORD,
+    ROLE_LABELS,
+    ROLES,
+    Store,
+)
+from ..project.approval import Approvals, console_db, ensure_baseline
 from . import pages_air, pages_ops, pages_scripts
-from .guard import csrf_ok, forbidden, page, render
+from .guard import csrf_ok, forbidden, page, public_text, render
 from .jobs import Jobs
+from .layers import (
+    BadPath,
+    BodyLimit,
+    SecurityHeaders,
+    ServerSessions,
+    TrustedProxy,
+    rotate_session,
+)
 
 HERE = Path(__file__).parent
-SESSION_HOURS = 12
-
-
-def _secret(root: Path) -> str:
-    """The session-signing key, made once per project and kept beside the console DB."""
-    path = Path(root).resolve() / CONSOLE_DIR / "secret.key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.is_file():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
 
 
 async def login_form(request: Request) -> Response:
@@ -85,6 +86,7 @@ async def login(request: Request) -> Response:
         )
     store.clear_failures(name, ip)
     request.session.clear()
+    rotate_session(request)
     request.session["user"] = user.name
     request.session["stamp"] = user.stamp
     store.record(user.name, "đăng nhập", ip)
@@ -112,6 +114,7 @@ async def users(request: Request) -> Response:
         users=store.users(),
         roles=ROLE_LABELS,
         audit=store.audit(200),
+        min_password=MIN_PASSWORD,
         error=None,
     )
 
@@ -135,6 +138,7 @@ async def add_user(request: Request) -> Response:
             users=store.users(),
             roles=ROLE_LABELS,
             audit=store.audit(200),
+            min_password=MIN_PASSWORD,
             error=exc,
         )
     return RedirectResponse("/users", status_code=303)
@@ -166,38 +170,13 @@ async def audio(request: Request) -> Response:
     """A rendered bulletin, only from OUT/bulletins (never any other file)."""
     out: Path = request.app.state.out
     base = (out / "bulletins").resolve()
-    target = (base / request.path_params["path"]).resolve()
+    try:
+        target = (base / request.path_params["path"]).resolve()
+    except (OSError, ValueError, RuntimeError):  # NUL byte, loop of links: a bad address
+        return render(request, "error.html", 400, what="Địa chỉ tệp âm thanh không hợp lệ")
     if base not in target.parents or target.suffix != ".mp3" or not target.is_file():
         return forbidden(request, "Không có tệp âm thanh này")
     return FileResponse(target, media_type="audio/mpeg")
-
-
-class SecurityHeaders:
-    """No framing (an approve button cannot be clicked through another site's page), no
-    content sniffing, no referrer to other sites. Pure ASGI: no buffering of responses."""
-
-    HEADERS = [
-        (b"x-frame-options", b"DENY"),
-        (b"content-security-policy", b"frame-ancestors 'none'"),
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"same-origin"),
-    ]
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + self.HEADERS
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 async def broadcast_error(request: Request, exc: Exception) -> Response:
@@ -208,8 +187,24 @@ async def broadcast_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
+def create_app(
+    root: Path,
+    out: Path,
+    secret: str | None = None,
+    *,
+    behind_https: bool = False,
+    trusted_proxies: tuple[str, ...] = (),
+) -> Starlette:
+    """The console of project ``root`` writing to ``out``.
+
+    ``behind_https``: the cookie is sent only over HTTPS (Secure); also set per request
+    when a trusted proxy says ``X-Forwarded-Proto: https``. ``trusted_proxies``: the only
+    addresses whose ``X-Forwarded-For`` is believed. ``secret`` is accepted for old
+    callers and unused: sessions live on the server, nothing is signed.
+    """
+    del secret
     root = Path(root).resolve()
+    store = Store(console_db(root))
     routes = [
         Route("/", home),
         Route("/login", login_form, methods=["GET"]),
@@ -226,15 +221,11 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
-        Middleware(SecurityHeaders),
-        Middleware(
-            SessionMiddleware,
-            secret_key=secret or _secret(root),
-            session_cookie="broadcast_session",
-            max_age=SESSION_HOURS * 3600,
-            same_site="lax",
-            https_only=False,
-        ),
+        Middleware(SecurityHeaders, behind_https=behind_https),
+        Middleware(TrustedProxy, trusted=trusted_proxies),
+        Middleware(BadPath),
+        Middleware(BodyLimit),
+        Middleware(ServerSessions, sessions=store.sessions, secure=behind_https),
     ]
     app = Starlette(
         routes=routes,
@@ -243,11 +234,14 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
     )
     app.state.root = root
     app.state.out = Path(out).resolve()
-    app.state.store = Store(console_db(root))
+    app.state.store = store
     app.state.approvals = Approvals(console_db(root))
     # Scripts already on disk when approval was turned on keep airing (approval.py).
-    ensure_baseline(root, {p.stem: p for p in sorted((root / "scripts").glob("*.md"))})
+    ensure_baseline(root, {p.stem: p for p in script_paths(root)})
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.filters["public"] = lambda text: public_text(
+        text, app.state.root, app.state.out
+    )
     app.state.jobs = Jobs()
     # eSpeak NG is not thread-safe and a file is saved after a check: one at a time.
     app.state.render_lock = threading.Lock()
@@ -257,10 +251,17 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
 
 ROOT_ENV = "BROADCAST_ROOT"
 OUT_ENV = "BROADCAST_OUT"
+HTTPS_ENV = "BROADCAST_BEHIND_HTTPS"
+PROXIES_ENV = "BROADCAST_TRUSTED_PROXIES"
 
 
 def app_from_env() -> Starlette:
     """The console for the project named by $BROADCAST_ROOT and $BROADCAST_OUT: the
     factory ``broadcast serve`` hands to uvicorn by name, so the command line never
     imports the web stack (and starts fast)."""
-    return create_app(Path(os.environ[ROOT_ENV]), Path(os.environ[OUT_ENV]))
+    return create_app(
+        Path(os.environ[ROOT_ENV]),
+        Path(os.environ[OUT_ENV]),
+        behind_https=os.environ.get(HTTPS_ENV) == "1",
+        trusted_proxies=tuple(p for p in os.environ.get(PROXIES_ENV, "").split(",") if p),
+    )

@@ -12,6 +12,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -50,7 +51,26 @@ def current_user(request: Request) -> User | None:
     return user
 
 
+def public_text(text: Any, root: Path, out: Path) -> Any:
+    """``text`` without the server's absolute folders: the project's files are named from
+    the project folder (``scripts/x.md``), the output folder by its own name. An error
+    page tells an officer which file, never where the server keeps it (the templates'
+    ``|public`` filter)."""
+    if not isinstance(text, str) or not text:
+        return text
+    for folder, shown in ((out, out.name), (root, "")):
+        prefix = str(folder)
+        text = text.replace(prefix + "/", f"{shown}/" if shown else "")
+        text = text.replace(prefix, shown or ".")
+    return text
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    if template == "error.html":
+        for key in ("what", "where", "fix"):
+            context[key] = public_text(
+                context.get(key), request.app.state.root, request.app.state.out
+            )
     context.setdefault("user", getattr(request.state, "user", None) or current_user(request))
     context["csrf"] = csrf_token(request)
     context["request"] = request

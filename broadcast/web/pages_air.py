@@ -191,13 +191,16 @@ async def emergency_cancel(request: Request) -> Response:
 @page("operator")
 async def emergency_cap(request: Request) -> Response:
     from ..build.emergency import cap_alert
+    from ..files.confined import within
     from ..project.scripts import load_script
 
     entry = _entry(request)
     root, out = request.app.state.root, request.app.state.out
     candidates = [root / "scripts" / f"{entry.script_id}.md"]
     candidates.append(out / "emergency" / "cap" / f"{entry.script_id}.md")
-    path = next((p for p in candidates if p.is_file()), None)
+    path = next(
+        (p for p in candidates if p.is_file() and (within(root, p) or within(out, p))), None
+    )
     if path is None:
         raise InputError(
             f"Không còn kịch bản '{entry.script_id}' của bản tin khẩn cấp này",

@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from ..build.day import build
 from ..errors import InputError, SkippedScripts
+from ..files.confined import check_within, script_paths
 from ..project.converters import to_date
 from ..project.loader import load_project
 from ..project.scripts import load_script
@@ -252,7 +253,7 @@ def _emergency_choices(root: Path, project) -> tuple[list[tuple[str, str]], list
     """(id, title) of each script and (id, name) of each group and station, as the form
     shows them: officers pick by title and name, the id stays small beside it."""
     scripts = []
-    for path in sorted((root / "scripts").glob("*.md")):
+    for path in script_paths(root):
         try:
             title = load_script(path).meta.title
         except Exception:  # noqa: BLE001 - a script with an error is listed by its id
@@ -293,7 +294,7 @@ async def emergency_send(request: Request) -> Response:
     names = [str(n) for n in form.getlist("targets")] or ["all"]
     cut = form.get("now") == "1"
     root, out = request.app.state.root, request.app.state.out
-    path = root / "scripts" / f"{sid}.md"
+    path = check_within(root, root / "scripts" / f"{sid}.md")
     script = load_script(path)
     if form.get("confirm") != "yes":
         project = await run_in_threadpool(load_project, root, False)

@@ -21,10 +21,12 @@ from starlette.routing import Route
 
 from ..errors import BroadcastError
 from ..files import atomic
+from ..files.confined import check_within, refused_scripts, script_paths
 from ..files.sources import read_text
 from ..project.approval import (
     Approval,
     Approvals,
+    SelfApprovalError,
     approval_required,
     check_script_id,
     content_hash,
@@ -113,13 +115,19 @@ def said_html(said: str) -> Markup:
 @page()
 async def list_scripts(request: Request) -> Response:
     required = approval_required(request.app.state.root)  # read once, not once a row
-    rows = [_row(request, p, required) for p in sorted(scripts_dir(request).glob("*.md"))]
-    return render(request, "scripts.html", rows=rows, required=required)
+    root = request.app.state.root
+    rows = [_row(request, p, required) for p in script_paths(root)]
+    return render(
+        request, "scripts.html", rows=rows, required=required, refused=refused_scripts(root)
+    )
 
 
 def _script_path(request: Request) -> tuple[str, Path]:
     sid = check_script_id(request.path_params["sid"])
-    return sid, scripts_dir(request) / f"{sid}.md"
+    path = scripts_dir(request) / f"{sid}.md"
+    if path.is_symlink() or path.exists():
+        check_within(request.app.state.root, path)  # a link out of the project: refused
+    return sid, path
 
 
 async def _show(request: Request, audio: Any = None, status: int = 200) -> Response:
@@ -150,6 +158,7 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
         text=read_text(path),
         version=file_hash(path),
         history=request.app.state.approvals.history(sid),
+        author=request.app.state.approvals.author_of(sid, file_hash(path)),
         stations=stations,
         station_id=station_id,
         said=said,
@@ -220,7 +229,13 @@ async def approve(request: Request) -> Response:
             fix="mở lại kịch bản, đọc bản mới rồi duyệt",
         )
     load_script(path)  # a script with an error cannot be approved (raises with the reason)
-    request.app.state.approvals.record(sid, current, request.state.user.name)
+    book: Approvals = request.app.state.approvals
+    try:
+        book.approve(sid, current, request.state.user.name)
+    except SelfApprovalError as exc:
+        return render(
+            request, "error.html", 403, title="Không được phép", what=exc.what, fix=exc.fix
+        )
     request.app.state.store.record(request.state.user.name, "duyệt", sid, current[:10])
     return RedirectResponse(f"/scripts/{sid}", status_code=303)
 
@@ -307,6 +322,8 @@ async def _save(request: Request, new: bool) -> Response:
     except BroadcastError as exc:
         return _form_page(request, form, base, new, 400, errors_by_field(exc), project=project)
     with request.app.state.write_lock:
+        if path.is_symlink() or path.exists():
+            check_within(request.app.state.root, path)  # never show what a link points to
         current = file_hash(path)
         if current != base:
             theirs = read_text(path) if current else ""
@@ -330,6 +347,9 @@ async def _save(request: Request, new: bool) -> Response:
                 project=project,
             )
         atomic.write_text(path, text)
+        request.app.state.approvals.record_author(
+            sid, content_hash(text.encode("utf-8")), request.state.user.name
+        )
     request.app.state.store.record(
         request.state.user.name,
         "tạo kịch bản" if new else "sửa kịch bản",

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import logging
 import sys
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -130,7 +129,7 @@ def test_sessions_play_at_their_time_and_restart_mid_day_neither_skips_nor_doubl
         tm.move_to(at(12, 0))
         d2 = daemon(out)
         d2.start()
-        time.sleep(1.0)
+        wait_for(d2.settled)  # the restart's catch-up is done: nothing replayed
         assert len(plays(out)) == 3
         assert [j.id for j in d2.scheduler.get_jobs() if j.id.startswith("session")] == [
             "session:a:2026-11-25:17:00"
@@ -138,7 +137,7 @@ def test_sessions_play_at_their_time_and_restart_mid_day_neither_skips_nor_doubl
         tm.move_to(at(16, 59, 59))
         d2.scheduler.wakeup()
         wait_for(lambda: len(plays(out)) == 4)
-        time.sleep(0.5)
+        wait_for(d2.settled)  # and nothing more after it
         d2.shutdown()
     assert plays(out) == [
         ("05:30", "b1", "played"),
@@ -188,7 +187,7 @@ def test_session_missed_while_off_is_recorded_skipped_not_played(out, caplog):
         d2 = daemon(out)
         d2.start()
         wait_for(lambda: len(plays(out)) == 3)
-        time.sleep(0.5)
+        wait_for(d2.settled)
         d2.shutdown()
     assert {p[2] for p in plays(out)} == {"skipped"}
     assert player_log(out) == []

@@ -102,7 +102,9 @@ def test_officer_approver_and_operator_in_a_real_browser(server, shots, console_
             "Bà con không bấm vào đường link lạ gửi qua zalo. Gặp lừa đảo, gọi ngay 156.",
         )
         # the live panel reads it as the station will (lexicon: zalo -> da lô, 156)
-        page.wait_for_function("document.getElementById('said').textContent.includes('da lô')")
+        page.wait_for_function(
+            "() => document.getElementById('said').textContent.includes('da lô')"
+        )
         assert "một năm sáu" in page.text_content("#said")
         page.click("#save")
         error = page.locator("#error-title")

@@ -92,6 +92,7 @@ def test_serve_warns_when_not_loopback_and_when_there_is_no_user(small_root, mon
         "host": "0.0.0.0",
         "port": 8099,
         "log_level": "warning",
+        "proxy_headers": False,  # X-Forwarded-For is believed only from --trusted-proxy
     }
     # the factory uvicorn is given builds the console of this project
     from broadcast.web.app import app_from_env

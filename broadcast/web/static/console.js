@@ -1,3 +1,25 @@
+// The console's only script, loaded (deferred) by every page. The Content-Security-Policy
+// allows no inline script or handler, so the small behaviours pages ask for with data-*
+// attributes are wired here.
+(function () {
+  // <select data-autosubmit>: choosing an option sends its form (the plan's station).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+    sel.addEventListener("change", function () { sel.form.submit(); });
+  });
+  // <form data-confirm="question">: ask before sending (removing a user).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+    });
+  });
+  // <a data-back>: back to the previous page when there is one (else the link's href).
+  document.querySelectorAll("a[data-back]").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      if (window.history.length > 1) { ev.preventDefault(); window.history.back(); }
+    });
+  });
+})();
+
 // "Cách máy sẽ đọc": re-fetch the spoken form while the officer types (no build step).
 (function () {
   var body = document.getElementById("body");
