@@ -110,7 +110,18 @@ def print_plan(
                     over,
                     end_section=True,
                 )
-            if not sessions:
+            withheld = [n for n in plan.notes_for(sid) if n.rule == "withheld"]
+            for w in withheld:  # a script the schedule names that does not air: its own row
+                why = w.text.split(": ", 1)[-1]
+                table.add_row(
+                    f"{w.slot:%H:%M}" if w.slot else "—",
+                    w.script_id,
+                    "",
+                    w.source,
+                    "",
+                    f"[yellow]không phát: {why}[/]",
+                )
+            if not sessions and not withheld:
                 table.add_row("", "(không có bản tin)", "", "", "", "")
             console.print(table)
             for flag in plan.notes_for(sid):
