@@ -130,8 +130,30 @@ def print_plan(
                 mark = "[bold red]![/]" if flag.kind == "clash" else "[yellow]![/]"
                 console.print(f"  {mark} {flag.text}")
     names = {sid: st.name for sid, st in sched.stations.items()}
+    print_shares(console.print, [plan for plan, _, _ in plans], names)
     print_summary(console.print, [n for plan, _, _ in plans for n in plan.notes], names)
     return flagged
+
+
+def print_shares(
+    echo: Callable[[str], object], plans: list[DayPlan], names: Mapping[str, str]
+) -> None:
+    """Each campaign's morning and evening airtime, and its share, per station and week."""
+    from ..schedule.shares import airtime_shares
+
+    shown: tuple[str, tuple[int, int]] | None = None
+    for sh in airtime_shares(plans):
+        if (sh.station_id, sh.week) != shown:
+            shown = (sh.station_id, sh.week)
+            name = names.get(sh.station_id, sh.station_id)
+            echo(
+                f"Thời lượng phát theo chiến dịch — {name} ({sh.station_id}), "
+                f"tuần {sh.week[1]}/{sh.week[0]}:"
+            )
+        echo(
+            f"  {sh.campaign}: buổi sáng {_mmss(sh.morning_s)} ({sh.morning_share:.0%}), "
+            f"buổi chiều {_mmss(sh.evening_s)} ({sh.evening_share:.0%})"
+        )
 
 
 def print_summary(
