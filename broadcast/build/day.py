@@ -209,7 +209,7 @@ def _build_days(
         ident, between = jingle_cache[station.id]
         return ident.duration_s, between.duration_s
 
-    planner = Planner(sched, project.scripts, real, jingle_s, queued)
+    planner = Planner(sched, project.scripts, real, jingle_s, queued, project.withheld)
     now = today()
     for offset in range(days):
         day = start + dt.timedelta(days=offset)

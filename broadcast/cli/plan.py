@@ -110,7 +110,18 @@ def print_plan(
                     over,
                     end_section=True,
                 )
-            if not sessions:
+            withheld = [n for n in plan.notes_for(sid) if n.rule == "withheld"]
+            for w in withheld:  # a script the schedule names that does not air: its own row
+                why = w.text.split(": ", 1)[-1]
+                table.add_row(
+                    f"{w.slot:%H:%M}" if w.slot else "—",
+                    w.script_id,
+                    "",
+                    w.source,
+                    "",
+                    f"[yellow]không phát: {why}[/]",
+                )
+            if not sessions and not withheld:
                 table.add_row("", "(không có bản tin)", "", "", "", "")
             console.print(table)
             for flag in plan.notes_for(sid):
@@ -119,8 +130,30 @@ def print_plan(
                 mark = "[bold red]![/]" if flag.kind == "clash" else "[yellow]![/]"
                 console.print(f"  {mark} {flag.text}")
     names = {sid: st.name for sid, st in sched.stations.items()}
+    print_shares(console.print, [plan for plan, _, _ in plans], names)
     print_summary(console.print, [n for plan, _, _ in plans for n in plan.notes], names)
     return flagged
+
+
+def print_shares(
+    echo: Callable[[str], object], plans: list[DayPlan], names: Mapping[str, str]
+) -> None:
+    """Each campaign's morning and evening airtime, and its share, per station and week."""
+    from ..schedule.shares import airtime_shares
+
+    shown: tuple[str, tuple[int, int]] | None = None
+    for sh in airtime_shares(plans):
+        if (sh.station_id, sh.week) != shown:
+            shown = (sh.station_id, sh.week)
+            name = names.get(sh.station_id, sh.station_id)
+            echo(
+                f"Thời lượng phát theo chiến dịch — {name} ({sh.station_id}), "
+                f"tuần {sh.week[1]}/{sh.week[0]}:"
+            )
+        echo(
+            f"  {sh.campaign}: buổi sáng {_mmss(sh.morning_s)} ({sh.morning_share:.0%}), "
+            f"buổi chiều {_mmss(sh.evening_s)} ({sh.evening_share:.0%})"
+        )
 
 
 def print_summary(

@@ -33,6 +33,10 @@ class Project:
     warnings: list[str] = field(default_factory=list)
     #: script files left out of a lenient load, each with its error
     skipped: list[BroadcastError] = field(default_factory=list)
+    #: scripts the schedule names that do not air, with why: "missing" (no file),
+    #: "broken" (the file has an error) or "unapproved" (a draft when approval is on);
+    #: the planner writes a note for each request of one (issue 22, nothing stranded)
+    withheld: dict[str, str] = field(default_factory=dict)
 
     @property
     def scripts_dir(self) -> Path:
@@ -402,12 +406,16 @@ def _check_references(
     errors: list[BroadcastError],
     broken: Collection[str] = (),
     docs: dict[Path, YamlDoc] | None = None,
+    missing: list[BroadcastError] | None = None,
 ) -> None:
     """Scripts, stations, engines and jingles named in the schedule exist.
 
     A script in ``broken`` exists but has its own error, already reported: naming it
-    again from every campaign would only send the officer to the wrong file.
+    again from every campaign would only send the officer to the wrong file. With
+    ``missing`` (a lenient load), a script that does not exist goes there instead of
+    ``errors``: the build leaves it out with a note and builds everything else.
     """
+    script_errors = errors if missing is None else missing
     from ..speech.registry import ENGINES
 
     sched = project.schedule
@@ -424,7 +432,7 @@ def _check_references(
         if c.scripts != "all":
             for j, sid in enumerate(c.scripts):
                 if sid not in project.scripts and sid not in broken:
-                    errors.append(
+                    script_errors.append(
                         InputError(
                             f"Chiến dịch '{c.id}' nhắc đến kịch bản '{sid}' không có trong scripts/",
                             where=doc.where(("campaigns", idx, "scripts", j)),
@@ -435,7 +443,7 @@ def _check_references(
         if o.script not in project.scripts and o.script not in broken:
             doc = read(sched.sources[o.id])
             idx = next(i for i, r in enumerate(doc.data.get("oneoffs", [])) if r.get("id") == o.id)
-            errors.append(
+            script_errors.append(
                 InputError(
                     f"Bản tin '{o.id}' dùng kịch bản '{o.script}' không có trong scripts/",
                     where=doc.where(("oneoffs", idx, "script")),
@@ -501,16 +509,33 @@ def load_project(root: Path, strict: bool = True) -> Project:
             schedule=schedule,
             lexicon_path=lexicon if lexicon.is_file() else None,
         )
-        _check_references(project, errors, broken, docs)
+        missing: list[BroadcastError] | None = [] if lenient else None
+        _check_references(project, errors, broken, docs, missing)
         if lenient:
             project.skipped = script_errors
+            project.withheld.update(dict.fromkeys(sorted(broken), "broken"))
+            for err in missing or ():
+                project.warnings.append(
+                    f"{err.what} (ở {err.where}): không phát. Cách sửa: {err.fix}"
+                )
+            project.withheld.update(_named_missing(project))
     if errors:
         if len(errors) == 1:
             raise errors[0]
         raise ValidationErrors(errors)
     assert project is not None
     if not strict:  # a load for work: drafts do not air when the project requires approval
+        before = set(project.scripts)
         project.warnings.extend(
             only_approved(project.root, project.schedule.approval, project.scripts)
         )
+        project.withheld.update(dict.fromkeys(sorted(before - set(project.scripts)), "unapproved"))
     return project
+
+
+def _named_missing(project: Project) -> dict[str, str]:
+    """Script ids the schedule names that have no file (and no broken file) in scripts/."""
+    sched = project.schedule
+    named = [s for c in sched.campaigns if c.scripts != "all" for s in c.scripts]
+    named += [o.script for o in sched.oneoffs]
+    return {s: "missing" for s in named if s not in project.scripts and s not in project.withheld}

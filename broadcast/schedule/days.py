@@ -30,7 +30,11 @@ def plan_days(
         folder = out if out.is_dir() else Path(stack.enter_context(TemporaryDirectory()))
         estimator = Estimator(project, folder)
         planner = Planner(
-            project.schedule, project.scripts, durations=estimator, queued=queued or []
+            project.schedule,
+            project.scripts,
+            durations=estimator,
+            queued=queued or [],
+            withheld=project.withheld,
         )
         plans = [planner.plan(date + dt.timedelta(days=i), stations) for i in range(days)]
         estimator.save()

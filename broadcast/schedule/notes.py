@@ -39,7 +39,7 @@ class Rule:
 
 
 #: Every note the planner writes, by rule name. Placeholders: script, source, day, at,
-#: session, frm, to, dur, cap, used, over, n, limit, valid, others.
+#: session, frm, to, dur, cap, used, over, n, limit, valid, others, why.
 RULES: dict[str, Rule] = {
     "weekday": Rule(
         "weekday",
@@ -71,6 +71,13 @@ RULES: dict[str, Rule] = {
         True,
         "'{script}' ({source}) không phát: ngày {day} kịch bản không còn hiệu lực ({valid})",
         "sửa valid_from/valid_until của kịch bản, hoặc đổi ngày phát",
+    ),
+    "withheld": Rule(
+        "withheld",
+        True,
+        "'{script}' ({source}) không phát ngày {day}: {why}",
+        "tạo lại tệp kịch bản, sửa lỗi của nó (xem 'broadcast check') hoặc duyệt nó; "
+        "nếu không phát nữa thì bỏ tên nó khỏi lịch phát",
     ),
     "no-script": Rule(
         "invalid",
@@ -158,6 +165,21 @@ def make_note(
     return Note(day, station_id, r.kind, text, slot, source, script_id, r.lost, rule)
 
 
+#: Why a script the schedule names does not air (``Project.withheld``), as a note says it.
+WITHHELD_WHY = {
+    "missing": "không có tệp scripts/{script}.md (đã xóa hoặc đổi tên)",
+    "broken": "tệp scripts/{script}.md có lỗi (xem 'broadcast check')",
+    "unapproved": "kịch bản chưa được duyệt (hoặc đã sửa sau khi duyệt)",
+}
+
+
+def withheld_note(
+    day: dt.date, station_id: str, slot: dt.time | None, source: str, script_id: str, reason: str
+) -> Note:
+    why = WITHHELD_WHY.get(reason, WITHHELD_WHY["missing"]).format(script=script_id)
+    return make_note("withheld", day, station_id, slot, source, script_id, why=why)
+
+
 #: Kinds a per-station summary counts, with the words for them (read after the count:
 #: "2 bản tin bị bỏ vì hết chỗ").
 SUMMARY_WORDS = {
@@ -168,6 +190,7 @@ SUMMARY_WORDS = {
     "outside-window": "bản tin ngoài khung giờ",
     "no-session": "bản tin không có buổi phù hợp",
     "invalid": "bản tin có kịch bản hết hiệu lực",
+    "withheld": "bản tin có kịch bản bị thiếu, lỗi hoặc chưa duyệt",
     "overrun": "buổi quá giờ",
     "sessions": "lần quá số buổi",
     "clash": "lần tranh chấp ưu tiên",

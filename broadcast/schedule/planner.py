@@ -66,12 +66,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from ..project.schedule import NOON, Campaign, Schedule, Station
 from ..project.scripts import Priority, Script
-from .notes import Note, hm, make_note, mmss
+from .notes import Note, hm, make_note, mmss, withheld_note
 
 __all__ = [
     "DayPlan",
@@ -299,9 +299,15 @@ def _requests(
     day: dt.date,
     stations: Iterable[str] | None = None,
     targets: Targets | None = None,
+    withheld: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, list[Request]], dict[str, list[Note]]]:
-    """Requests per station before placement, and notes on what cannot even be asked."""
+    """Requests per station before placement, and notes on what cannot even be asked.
+
+    A script a campaign or one-off names that is not in ``scripts`` (no file, a file with
+    an error, a draft when approval is on: ``withheld`` says which, default no file) is
+    left out with a ``withheld`` note on every station and day it was asked for."""
     targets = targets or Targets(schedule)
+    withheld = withheld or {}
     wanted = set(schedule.stations if stations is None else stations)
     out: dict[str, list[Request]] = {sid: [] for sid in schedule.stations if sid in wanted}
     notes: dict[str, list[Note]] = {}
@@ -316,9 +322,19 @@ def _requests(
             chosen_targets = [s for s in all_targets if s in wanted]
         if not chosen_targets:
             continue
+        if campaign.scripts != "all":
+            for script_id in dict.fromkeys(campaign.scripts):
+                if script_id in scripts:
+                    continue
+                reason = withheld.get(script_id, "missing")
+                for sid in chosen_targets:
+                    notes.setdefault(sid, []).append(
+                        withheld_note(day, sid, None, campaign.id, script_id, reason)
+                    )
         pool = campaign_scripts(campaign, scripts, day)
         if not pool:
-            for sid in chosen_targets:
+            named_here = campaign.scripts == "all" or any(s in scripts for s in campaign.scripts)
+            for sid in chosen_targets if named_here else ():
                 notes.setdefault(sid, []).append(
                     make_note("no-script", day, sid, source=campaign.id)
                 )
@@ -365,10 +381,17 @@ def _requests(
                 )
                 bucket.append(item)
     for oneoff in sorted(schedule.oneoffs, key=lambda o: o.id):
-        if oneoff.date != day or oneoff.script not in scripts:
+        if oneoff.date != day:
+            continue
+        oneoff_targets = [s for s in targets.oneoffs[oneoff.id] if s in wanted]
+        if oneoff.script not in scripts:
+            reason = withheld.get(oneoff.script, "missing")
+            for sid in oneoff_targets:
+                notes.setdefault(sid, []).append(
+                    withheld_note(day, sid, oneoff.at, oneoff.id, oneoff.script, reason)
+                )
             continue
         script = scripts[oneoff.script]
-        oneoff_targets = [s for s in targets.oneoffs[oneoff.id] if s in wanted]
         if not script.valid_on(day):
             for sid in oneoff_targets:
                 notes.setdefault(sid, []).append(
@@ -852,8 +875,11 @@ class Planner:
         durations: Durations | None = None,
         jingles: JingleDurations | None = None,
         queued: Iterable[QueuedBulletin] = (),
+        withheld: Mapping[str, str] | None = None,
     ) -> None:
         self.schedule = schedule
+        #: script id -> why it does not air ("missing", "broken", "unapproved")
+        self.withheld = dict(withheld or {})
         self.scripts = scripts
         self.durations = durations or estimate_duration
         self.jingles = jingles or builtin_jingles
@@ -920,7 +946,9 @@ class Planner:
         """The running order of ``day`` for every station (or only ``stations``)."""
         plan = DayPlan(day=day)
         wanted = list(stations) if stations is not None else list(self.schedule.stations)
-        requests, early = _requests(self.schedule, self.scripts, day, wanted, self.targets)
+        requests, early = _requests(
+            self.schedule, self.scripts, day, wanted, self.targets, self.withheld
+        )
         for sid in wanted:
             station = self.schedule.stations[sid]
             reqs = requests.pop(sid)  # let what does not air go as soon as placed
