@@ -23,9 +23,9 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import BroadcastError, LockBusyError
-from ..project.accounts import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLES, Store
+from ..project.accounts import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLE_NAMES, ROLES, Store
 from ..project.approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
-from . import pages_air, pages_ops, pages_scripts
+from . import pages_air, pages_ops, pages_scripts, words
 from .guard import csrf_ok, forbidden, page, render
 from .jobs import Jobs
 
@@ -103,17 +103,23 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/scripts", status_code=303)
 
 
-@page("operator")
-async def users(request: Request) -> Response:
+def _users_page(request: Request, error: BroadcastError | None = None) -> Response:
     store: Store = request.app.state.store
     return render(
         request,
         "users.html",
+        400 if error else 200,
         users=store.users(),
         roles=ROLE_LABELS,
+        role_names=ROLE_NAMES,
         audit=store.audit(200),
-        error=None,
+        error=error,
     )
+
+
+@page("operator")
+async def users(request: Request) -> Response:
+    return _users_page(request)
 
 
 @page("operator")
@@ -128,15 +134,7 @@ async def add_user(request: Request) -> Response:
             by=request.state.user.name,
         )
     except BroadcastError as exc:
-        return render(
-            request,
-            "users.html",
-            400,
-            users=store.users(),
-            roles=ROLE_LABELS,
-            audit=store.audit(200),
-            error=exc,
-        )
+        return _users_page(request, exc)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -146,8 +144,11 @@ async def set_role(request: Request) -> Response:
     name = request.path_params["name"]
     role = str(request.state.form.get("role", ""))
     if store.get(name) is None or role not in ROLES:
-        return forbidden(request, f"Không có người dùng '{name}' hoặc vai trò '{role}'")
-    store.set_role(name, role, by=request.state.user.name)
+        return forbidden(request, f"Không có người dùng '{name}' hoặc vai trò này")
+    try:
+        store.set_role(name, role, by=request.state.user.name)
+    except BroadcastError as exc:
+        return _users_page(request, exc)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -157,7 +158,24 @@ async def remove_user(request: Request) -> Response:
     name = request.path_params["name"]
     if name == request.state.user.name:
         return forbidden(request, "Không tự xóa tài khoản của mình", "nhờ kỹ thuật viên khác")
-    store.remove_user(name, by=request.state.user.name)
+    try:
+        store.remove_user(name, by=request.state.user.name)
+    except BroadcastError as exc:
+        return _users_page(request, exc)
+    return RedirectResponse("/users", status_code=303)
+
+
+@page("operator")
+async def reset_password(request: Request) -> Response:
+    """An operator sets a new password for someone who forgot theirs (or is locked out)."""
+    store: Store = request.app.state.store
+    name = request.path_params["name"]
+    try:
+        store.set_password(
+            name, str(request.state.form.get("password", "")), by=request.state.user.name
+        )
+    except BroadcastError as exc:
+        return _users_page(request, exc)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -222,6 +240,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
         Route("/users", add_user, methods=["POST"]),
         Route("/users/{name}/role", set_role, methods=["POST"]),
         Route("/users/{name}/remove", remove_user, methods=["POST"]),
+        Route("/users/{name}/password", reset_password, methods=["POST"]),
         Route("/audio/{path:path}", audio),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -248,6 +267,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
     # Scripts already on disk when approval was turned on keep airing (approval.py).
     ensure_baseline(root, {p.stem: p for p in sorted((root / "scripts").glob("*.md"))})
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.filters.update(words.FILTERS)
     app.state.jobs = Jobs()
     # eSpeak NG is not thread-safe and a file is saved after a check: one at a time.
     app.state.render_lock = threading.Lock()
