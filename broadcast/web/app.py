@@ -218,11 +218,39 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def without_server_paths(request: Request, text: str) -> str:
+    """A page never shows where the project lives on the server: the project folder and
+    the output folder are named as an officer knows them."""
+    out = str(request.app.state.out)
+    root = str(request.app.state.root)
+    for folder, word in ((out, "thư mục phát sóng"), (root, "thư mục dự án")):
+        text = text.replace(folder + os.sep, "").replace(folder, word)
+    return text
+
+
 async def broadcast_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BroadcastError)
     status = 409 if isinstance(exc, LockBusyError) else 400 if exc.exit_code == 2 else 500
     return render(
-        request, "error.html", status, what=exc.what, where=exc.where, fix=exc.fix, title="Lỗi"
+        request,
+        "error.html",
+        status,
+        what=without_server_paths(request, exc.what),
+        where=without_server_paths(request, exc.where or ""),
+        fix=without_server_paths(request, exc.fix or ""),
+        title="Lỗi",
+    )
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return render(
+        request,
+        "error.html",
+        404,
+        what="Không có trang này",
+        where="",
+        fix="mở lại từ thanh menu ở đầu trang",
+        title="Không tìm thấy",
     )
 
 
@@ -258,7 +286,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={BroadcastError: broadcast_error},
+        exception_handlers={BroadcastError: broadcast_error, 404: not_found},
     )
     app.state.root = root
     app.state.out = Path(out).resolve()
