@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import BroadcastError, LockBusyError
 from ..project.accounts import LOCKOUT_S, MAX_FAILURES, ROLE_LABELS, ROLE_NAMES, ROLES, Store
 from ..project.approval import CONSOLE_DIR, Approvals, console_db, ensure_baseline
-from . import pages_air, pages_days, pages_ops, pages_scripts, words
+from . import pages_air, pages_days, pages_ops, pages_schedule, pages_scripts, words
 from .guard import csrf_ok, forbidden, page, render
 from .jobs import Jobs
 
@@ -265,6 +265,7 @@ def create_app(root: Path, out: Path, secret: str | None = None) -> Starlette:
         *pages_ops.routes,
         *pages_air.routes,
         *pages_days.routes,
+        *pages_schedule.routes,
         Route("/users", users, methods=["GET"]),
         Route("/users", add_user, methods=["POST"]),
         Route("/users/{name}/role", set_role, methods=["POST"]),

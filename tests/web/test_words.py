@@ -12,7 +12,15 @@ import pytest
 
 from broadcast.web import words
 
-PAGES = ["/scripts", "/plan?date=2026-11-25&station=fm-thu", "/asrun", "/report", "/users"]
+PAGES = [
+    "/scripts",
+    "/plan?date=2026-11-25&station=fm-thu",
+    "/asrun",
+    "/report",
+    "/users",
+    "/days",
+    "/stations",
+]
 
 
 @pytest.mark.parametrize(
