@@ -106,7 +106,7 @@ def test_officer_approver_and_operator_in_a_real_browser(server, shots, console_
         assert "một năm sáu" in page.text_content("#said")
         page.click("#save")
         error = page.locator("#error-title")
-        assert "'title' đang để trống" in error.text_content()
+        assert "ô «Tiêu đề» đang để trống" in error.text_content()
         # the message sits beside the title field, not only at the top of the page
         assert page.locator(".has-error #f-title").count() == 1
         page.screenshot(path=shots / "console-edit.png", full_page=True)

@@ -66,7 +66,7 @@ def test_a_new_script_is_checked_by_the_project_parser_and_written_as_markdown(
     assert res.status_code == 400
     # each message sits beside its field
     page = html.unescape(res.text)
-    assert re.search(r'id="error-title">[^<]*\'title\' đang để trống', page)
+    assert re.search(r'id="error-title">[^<]*ô «Tiêu đề» đang để trống', html.unescape(page))
     assert re.search(r'id="error-directive_date">[^<]*không có thật', page)
     assert not (console_root / "scripts" / "canh-bao-moi.md").exists()
     res = _new(officer)
@@ -257,7 +257,7 @@ def test_a_file_broken_in_notepad_opens_with_its_error_beside_the_field(console_
     officer = client_as("officer")
     assert "lỗi" in officer.get("/scripts").text
     page = html.unescape(officer.get("/scripts/noi-trinh-bao/edit").text)
-    assert re.search(r'id="error-priority">[^<]*\'priority\' có giá trị \'gấp\' không hợp lệ', page)
+    assert re.search(r'id="error-priority">[^<]*ô «Mức» có giá trị \'gấp\' không hợp lệ', page)
     # saving the form with a valid choice repairs the file
     fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', page))
     res = officer.post(

@@ -73,3 +73,21 @@ def test_pages_fit_a_phone_and_show_no_server_path(client_as, console_root: Path
     assert "rê chuột" not in page
     # no fixed width in pixels or rem that would overflow 390 px (max-width is fine)
     assert not re.search(r"(?<![-\w])width\s*:\s*\d+(\.\d+)?(px|rem|em)", page), path
+
+
+@pytest.mark.parametrize(
+    "said,shown",
+    [
+        ("'title' đang để trống", "ô «Tiêu đề» đang để trống"),
+        ("'directive.number' sai", "ô «Số công văn» sai"),
+        (
+            "Thiếu nội dung — cách sửa: viết nội dung cần phát thanh bên dưới dòng '---' thứ hai",
+            "Thiếu nội dung — cách sửa: viết nội dung cần phát thanh vào ô «Nội dung»",
+        ),
+    ],
+)
+def test_form_errors_use_the_forms_words(said, shown):
+    from broadcast.web.scriptform import in_form_words
+
+    assert in_form_words(said) == shown
+    assert "Notepad" not in in_form_words("Lỗi mã — cách sửa: mở tệp bằng Notepad, lưu lại")
