@@ -21,9 +21,13 @@ from click.utils import make_default_short_help
 
 from .. import __version__
 from ..errors import BroadcastError, DiskFullError
+from .click_vi import install as install_vietnamese_click
 
 EXIT_UNEXPECTED = 1
 EXIT_ABORT = 130
+
+
+install_vietnamese_click()
 
 
 class _WarningFormatter(logging.Formatter):

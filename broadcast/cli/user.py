@@ -86,6 +86,40 @@ def passwd(name: str, password_stdin: bool, root: Path) -> None:
     click.echo(f"Đã đặt lại mật khẩu của '{name}'.")
 
 
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["officer", "approver", "operator"]))
+@root_option
+def role(name: str, role: str, root: Path) -> None:
+    """Đổi vai trò của NAME thành ROLE. Change a user's role.
+
+    ROLE: officer (cán bộ văn hóa, soạn kịch bản), approver (lãnh đạo xã, duyệt),
+    operator (kỹ thuật viên: làm lịch, khẩn cấp, xác nhận). Không đổi được vai trò của
+    kỹ thuật viên cuối cùng: thêm một kỹ thuật viên khác trước.
+
+    \b
+    Ví dụ:  broadcast user role lan approver
+    """
+    from ..project.accounts import ROLE_LABELS
+
+    _store(root).set_role(name, role)
+    click.echo(f"Đã đổi vai trò của '{name}' thành {ROLE_LABELS[role]}.")
+
+
+@user.command("password")
+@click.argument("name")
+@password_stdin_option
+@root_option
+def password(name: str, password_stdin: bool, root: Path) -> None:
+    """Đặt mật khẩu mới cho NAME (hỏi hai lần, không hiện lên màn hình). Set a password.
+
+    \b
+    Ví dụ:  broadcast user password lan
+    """
+    _store(root).set_password(name, _password(password_stdin))
+    click.echo(f"Đã đặt mật khẩu mới cho '{name}'.")
+
+
 @user.command("remove")
 @click.argument("name")
 @root_option

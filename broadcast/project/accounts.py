@@ -29,6 +29,8 @@ ROLE_LABELS = {
     "approver": "lãnh đạo xã (duyệt)",
     "operator": "kỹ thuật viên (làm lịch, khẩn cấp, xác nhận)",
 }
+#: the short Vietnamese name of a role, for tables and messages
+ROLE_NAMES = {"officer": "cán bộ văn hóa", "approver": "lãnh đạo xã", "operator": "kỹ thuật viên"}
 USER_NAME = r"^[a-z0-9][a-z0-9._-]{1,31}$"
 MIN_PASSWORD = 10
 #: the bundled list of passwords too common to allow (Vietnamese ones included)
@@ -112,9 +114,10 @@ def check_password(password: str, name: str) -> str:
 def check_role(role: str) -> str:
     if role not in ROLES:
         raise InputError(
-            f"Vai trò '{role}' không có",
-            where="--role",
-            fix=f"chọn một trong: {', '.join(ROLES)}",
+            f"Không có vai trò '{role}'",
+            where="vai trò",
+            fix="chọn một trong: "
+            + "; ".join(f"{r} = {label}" for r, label in ROLE_LABELS.items()),
         )
     return role
 
@@ -188,8 +191,31 @@ class Store:
             rows = db.execute("SELECT name, role, created FROM users ORDER BY name").fetchall()
         return [User(*r) for r in rows]
 
-    def set_role(self, name: str, role: str, by: str) -> None:
+    def _keep_an_operator(self, name: str, doing: str) -> None:
+        """Nobody may leave the console without an operator: only an operator builds,
+        sends or cancels an emergency, and adds users back."""
+        user = self.get(name)
+        if user is None or user.role != "operator":
+            return
+        others = [u for u in self.users() if u.role == "operator" and u.name != name]
+        if not others:
+            raise InputError(
+                f"Không thể {doing} '{name}': đây là kỹ thuật viên cuối cùng, "
+                "không còn ai làm lịch, gửi khẩn cấp hay thêm người dùng",
+                where="người dùng",
+                fix="thêm hoặc đặt vai trò kỹ thuật viên cho một người khác trước",
+            )
+
+    def set_role(self, name: str, role: str, by: str = "(dòng lệnh)") -> None:
         check_role(role)
+        if self.get(name) is None:
+            raise InputError(
+                f"Không có người dùng '{name}'",
+                where="tên đăng nhập",
+                fix="xem danh sách bằng 'broadcast user list'",
+            )
+        if role != "operator":
+            self._keep_an_operator(name, "đổi vai trò của")
         with self._conn() as db:
             db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
         # whoever holds the old role's session logs in again to get the new one
@@ -205,6 +231,7 @@ class Store:
                 where="tên đăng nhập",
                 fix="xem danh sách bằng 'broadcast user list'",
             )
+        self._keep_an_operator(name, "xóa")
         with self._conn() as db:
             db.execute("DELETE FROM users WHERE name=?", (name,))
         self.sessions.revoke_user(name)

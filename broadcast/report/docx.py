@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from ..files import atomic
+from ..vocabulary import today as vocabulary_today
 from . import approvals as appx
 from .report import (
     COMPLIANCE_HEADER,
@@ -39,6 +40,15 @@ def _place(commune: str) -> str:
         if commune.startswith(prefix):
             return commune[len(prefix) :]
     return commune or "…"
+
+
+def in_sentence(commune: str) -> str:
+    """ "Xã Kha Sơn" -> "xã Kha Sơn" inside a sentence: only the kind of place is lowered,
+    the name keeps its capitals ("xã kha sơn" is how it must not be written)."""
+    for prefix in ("Xã ", "Phường ", "Thị trấn "):
+        if commune.startswith(prefix):
+            return prefix.lower() + commune[len(prefix) :]
+    return commune
 
 
 def _para(
@@ -84,7 +94,7 @@ def _cell_text(cell, lines: list[tuple[str, bool, bool]], size: float = 13) -> N
 
 def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no-untyped-def]
     """A python-docx Document of the report."""
-    today = today or dt.date.today()
+    today = today or vocabulary_today()
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = FONT
@@ -138,7 +148,7 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
     _para(
         doc,
         (
-            f"{period_of(report)}, hệ thống truyền thanh {commune.lower()} đã phát {t.aired} "
+            f"{period_of(report)}, hệ thống truyền thanh {in_sentence(commune)} đã phát {t.aired} "
             f"lượt bản tin tuyên truyền phòng, chống lừa đảo trên tổng số {t.planned} lượt theo "
             f"kế hoạch (đạt {percent(t.completion)}), tổng thời lượng {minutes} phút"
             f", trong đó {percent(t.morning_share)} số lượt phát vào khung giờ buổi sáng; "
@@ -193,7 +203,7 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
     _para(
         doc,
         f"Trên đây là báo cáo kết quả phát thanh tuyên truyền phòng, chống lừa đảo "
-        f"của UBND {commune.lower()}./.",
+        f"của UBND {in_sentence(commune)}./.",
         align="justify",
         space_after=12,
     )

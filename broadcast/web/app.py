@@ -26,11 +26,12 @@ from ..project.accounts import (
     MAX_FAILURES,
     MIN_PASSWORD,
     ROLE_LABELS,
+    ROLE_NAMES,
     ROLES,
     Store,
 )
 from ..project.approval import Approvals, console_db, ensure_baseline
-from . import pages_air, pages_ops, pages_scripts
+from . import pages_air, pages_days, pages_ops, pages_schedule, pages_scripts, words
 from .guard import csrf_ok, forbidden, page, public_text, render
 from .jobs import Jobs
 from .layers import (
@@ -105,18 +106,24 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/scripts", status_code=303)
 
 
-@page("operator")
-async def users(request: Request) -> Response:
+def _users_page(request: Request, error: BroadcastError | None = None) -> Response:
     store: Store = request.app.state.store
     return render(
         request,
         "users.html",
+        400 if error else 200,
         users=store.users(),
         roles=ROLE_LABELS,
+        role_names=ROLE_NAMES,
         audit=store.audit(200),
         min_password=MIN_PASSWORD,
-        error=None,
+        error=error,
     )
+
+
+@page("operator")
+async def users(request: Request) -> Response:
+    return _users_page(request)
 
 
 @page("operator")
@@ -131,16 +138,7 @@ async def add_user(request: Request) -> Response:
             by=request.state.user.name,
         )
     except BroadcastError as exc:
-        return render(
-            request,
-            "users.html",
-            400,
-            users=store.users(),
-            roles=ROLE_LABELS,
-            audit=store.audit(200),
-            min_password=MIN_PASSWORD,
-            error=exc,
-        )
+        return _users_page(request, exc)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -150,8 +148,11 @@ async def set_role(request: Request) -> Response:
     name = request.path_params["name"]
     role = str(request.state.form.get("role", ""))
     if store.get(name) is None or role not in ROLES:
-        return forbidden(request, f"Không có người dùng '{name}' hoặc vai trò '{role}'")
-    store.set_role(name, role, by=request.state.user.name)
+        return forbidden(request, f"Không có người dùng '{name}' hoặc vai trò này")
+    try:
+        store.set_role(name, role, by=request.state.user.name)
+    except BroadcastError as exc:
+        return _users_page(request, exc)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -161,7 +162,24 @@ async def remove_user(request: Request) -> Response:
     name = request.path_params["name"]
     if name == request.state.user.name:
         return forbidden(request, "Không tự xóa tài khoản của mình", "nhờ kỹ thuật viên khác")
-    store.remove_user(name, by=request.state.user.name)
+    try:
+        store.remove_user(name, by=request.state.user.name)
+    except BroadcastError as exc:
+        return _users_page(request, exc)
+    return RedirectResponse("/users", status_code=303)
+
+
+@page("operator")
+async def reset_password(request: Request) -> Response:
+    """An operator sets a new password for someone who forgot theirs (or is locked out)."""
+    store: Store = request.app.state.store
+    name = request.path_params["name"]
+    try:
+        store.set_password(
+            name, str(request.state.form.get("password", "")), by=request.state.user.name
+        )
+    except BroadcastError as exc:
+        return _users_page(request, exc)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -179,11 +197,39 @@ async def audio(request: Request) -> Response:
     return FileResponse(target, media_type="audio/mpeg")
 
 
+def without_server_paths(request: Request, text: str) -> str:
+    """A page never shows where the project lives on the server: the project folder and
+    the output folder are named as an officer knows them."""
+    out = str(request.app.state.out)
+    root = str(request.app.state.root)
+    for folder, word in ((out, "thư mục phát sóng"), (root, "thư mục dự án")):
+        text = text.replace(folder + os.sep, "").replace(folder, word)
+    return text
+
+
 async def broadcast_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BroadcastError)
     status = 409 if isinstance(exc, LockBusyError) else 400 if exc.exit_code == 2 else 500
     return render(
-        request, "error.html", status, what=exc.what, where=exc.where, fix=exc.fix, title="Lỗi"
+        request,
+        "error.html",
+        status,
+        what=without_server_paths(request, exc.what),
+        where=without_server_paths(request, exc.where or ""),
+        fix=without_server_paths(request, exc.fix or ""),
+        title="Lỗi",
+    )
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return render(
+        request,
+        "error.html",
+        404,
+        what="Không có trang này",
+        where="",
+        fix="mở lại từ thanh menu ở đầu trang",
+        title="Không tìm thấy",
     )
 
 
@@ -213,10 +259,13 @@ def create_app(
         *pages_scripts.routes,
         *pages_ops.routes,
         *pages_air.routes,
+        *pages_days.routes,
+        *pages_schedule.routes,
         Route("/users", users, methods=["GET"]),
         Route("/users", add_user, methods=["POST"]),
         Route("/users/{name}/role", set_role, methods=["POST"]),
         Route("/users/{name}/remove", remove_user, methods=["POST"]),
+        Route("/users/{name}/password", reset_password, methods=["POST"]),
         Route("/audio/{path:path}", audio),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -230,7 +279,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={BroadcastError: broadcast_error},
+        exception_handlers={BroadcastError: broadcast_error, 404: not_found},
     )
     app.state.root = root
     app.state.out = Path(out).resolve()
@@ -242,6 +291,7 @@ def create_app(
     app.state.templates.env.filters["public"] = lambda text: public_text(
         text, app.state.root, app.state.out
     )
+    app.state.templates.env.filters.update(words.FILTERS)
     app.state.jobs = Jobs()
     # eSpeak NG is not thread-safe and a file is saved after a check: one at a time.
     app.state.render_lock = threading.Lock()

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..project.accounts import User
+from ..project.accounts import ROLE_NAMES, User
 
 Handler = Callable[[Request], Awaitable[Response]]
 CSRF_FIELD = "csrf"
@@ -101,8 +101,9 @@ def page(*roles: str) -> Callable[[Handler], Handler]:
             if roles and user.role not in roles:
                 return forbidden(
                     request,
-                    f"Vai trò '{user.role}' không được làm việc này",
-                    "cần người có vai trò: " + ", ".join(roles),
+                    f"Người có vai trò {ROLE_NAMES.get(user.role, user.role)} "
+                    "không được làm việc này",
+                    "nhờ người có vai trò: " + ", ".join(ROLE_NAMES.get(r, r) for r in roles),
                 )
             request.state.form = None
             if request.method == "POST":

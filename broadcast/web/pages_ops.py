@@ -23,6 +23,7 @@ from starlette.routing import Route
 from ..build.day import build
 from ..errors import InputError, SkippedScripts
 from ..files.confined import check_within, script_paths
+from ..playout.status import duration_words
 from ..project.converters import to_date
 from ..project.loader import load_project
 from ..project.scripts import load_script
@@ -77,8 +78,15 @@ class DayView:
     notes: list[str]
 
 
-def day_view(plan: DayPlan, sid: str, guessed: set[tuple[str, str]]) -> DayView:
-    """One station's day as the plan page shows it (times follow ``broadcast plan``)."""
+def day_view(
+    plan: DayPlan,
+    sid: str,
+    guessed: set[tuple[str, str]],
+    titles: dict[str, str] | None = None,
+) -> DayView:
+    """One station's day as the plan page shows it (times follow ``broadcast plan``);
+    bulletins by their title (the id stays in small text), lengths in words."""
+    titles = titles or {}
     sessions = []
     for sess in plan.sessions.get(sid, []):
         t = dt.datetime.combine(plan.day, sess.start) + dt.timedelta(seconds=sess.station_id_s)
@@ -93,12 +101,13 @@ def day_view(plan: DayPlan, sid: str, guessed: set[tuple[str, str]]) -> DayView:
                 notes.append(f"dời từ {item.moved_from:%H:%M}")
             items.append(
                 {
-                    "at": f"{t:%H:%M:%S}",
+                    "at": f"{t:%H:%M}",
                     "script": item.script_id,
+                    "title": titles.get(item.script_id, item.script_id),
                     "level": LEVEL[item.priority.value],
                     "priority": item.priority.value,
                     "source": item.source,
-                    "duration": mmss(item.duration_s),
+                    "duration": duration_words(item.duration_s),
                     "note": ", ".join(notes),
                 }
             )
@@ -108,10 +117,10 @@ def day_view(plan: DayPlan, sid: str, guessed: set[tuple[str, str]]) -> DayView:
             SessionView(
                 start=f"{sess.start:%H:%M}",
                 window=f"{sess.window[0]:%H:%M}-{sess.window[1]:%H:%M}" if sess.window else "",
-                used=mmss(sess.used_s),
-                capacity=mmss(cap) if cap else "",
+                used=duration_words(sess.used_s),
+                capacity=duration_words(cap) if cap else "",
                 fill=min(100, int(round(100 * sess.used_s / cap))) if cap else 0,
-                overrun=mmss(sess.overrun_s) if sess.overrun_s > 0 else "",
+                overrun=duration_words(sess.overrun_s) if sess.overrun_s > 0 else "",
                 items=items,
             )
         )
@@ -170,7 +179,8 @@ async def plan_page(request: Request) -> Response:
         raise InputError(
             f"Không có đài '{station_id}'", where="đài", fix="chọn đài trong danh sách"
         )
-    days = [day_view(plan, station_id, guessed) for plan, _rendered, guessed in plans]
+    titles = {sid: sc.meta.title for sid, sc in project.scripts.items()}
+    days = [day_view(plan, station_id, guessed, titles) for plan, _rendered, guessed in plans]
     return render(
         request,
         "plan.html",

@@ -123,6 +123,25 @@ def errors_by_field(exc: BroadcastError) -> dict[str, list[str]]:
     flat = exc.errors if isinstance(exc, ValidationErrors) else [exc]
     out: dict[str, list[str]] = {}
     for err in flat:
-        text = err.what + (f" — cách sửa: {err.fix}" if err.fix else "")
+        text = in_form_words(err.what + (f" — cách sửa: {err.fix}" if err.fix else ""))
         out.setdefault(_field_of(err), []).append(text)
     return out
+
+
+#: what the file's own words mean in the form: the officer fills boxes, not a file
+_FILE_WORDS = (
+    ("bên dưới dòng '---' thứ hai", "vào ô «Nội dung»"),
+    ("dòng '---' thứ hai", "ô «Nội dung»"),
+    ("giữa hai dòng '---'", "trong các ô ở trên"),
+)
+
+
+def in_form_words(text: str) -> str:
+    """A parser message said as the form shows it: YAML keys become the boxes' labels
+    ("'title' đang để trống" -> "ô «Tiêu đề» đang để trống"), no '---' lines, no Notepad."""
+    for _name, path, label in FIELDS:
+        text = text.replace(f"'{'.'.join(path)}'", f"ô «{label}»")
+    for said, meant in _FILE_WORDS:
+        text = text.replace(said, meant)
+    text = re.sub(r"[^.;—]*Notepad[^.;]*[.;]?", "", text).strip(" ;—")
+    return text

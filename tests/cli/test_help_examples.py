@@ -64,6 +64,7 @@ SETUP = {("asrun", "repair"): _damaged_log_beside_the_log}
 TYPED = {
     ("user", "add"): "mat-khau-dai-12345\nmat-khau-dai-12345\n",
     ("user", "passwd"): "mat-khau-moi-67890\nmat-khau-moi-67890\n",
+    ("user", "password"): "mat-khau-moi-67891\nmat-khau-moi-67891\n",
 }
 FIRST_DAY = dt.datetime(2026, 11, 25, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 

@@ -46,7 +46,7 @@ def test_help_imports_no_audio_speech_or_model_stack(args: list[str]) -> None:
         timeout=60,
         check=False,
     )
-    assert "Usage: broadcast" in done.stdout
+    assert "Cách dùng: broadcast" in done.stdout  # click_vi (issue 19)
     loaded = done.stderr.rsplit("LOADED:", 1)[1].strip()
     assert loaded == ""
 

@@ -108,7 +108,7 @@ def test_officer_approver_and_operator_in_a_real_browser(server, shots, console_
         assert "một năm sáu" in page.text_content("#said")
         page.click("#save")
         error = page.locator("#error-title")
-        assert "'title' đang để trống" in error.text_content()
+        assert "ô «Tiêu đề» đang để trống" in error.text_content()
         # the message sits beside the title field, not only at the top of the page
         assert page.locator(".has-error #f-title").count() == 1
         page.screenshot(path=shots / "console-edit.png", full_page=True)
@@ -140,13 +140,13 @@ def test_officer_approver_and_operator_in_a_real_browser(server, shots, console_
         # -- the approver approves it; it appears in the plan
         login("chu-tich")
         page.goto(server + f"/plan?date={DAY}&station=fm-thu")
-        assert page.locator("a:text-is('canh-bao-zalo')").count() == 0
+        assert page.locator("a[href='/scripts/canh-bao-zalo']").count() == 0
         page.goto(server + "/scripts/canh-bao-zalo")
         page.click("#approve")
         page.wait_for_selector("#status:text-is('đã duyệt')")
         assert "chu-tich" in page.text_content("main")
         page.goto(server + f"/plan?date={DAY}&station=fm-thu")
-        assert page.locator(f"#day-{DAY} a:text-is('canh-bao-zalo')").count() >= 1
+        assert page.locator(f"#day-{DAY} a[href='/scripts/canh-bao-zalo']").count() >= 1
         logout()
 
         # -- the operator builds the day, confirms it aired and downloads the report
