@@ -60,10 +60,16 @@ def cell(value: object, dialect: Dialect = PLAIN) -> str:
     return text
 
 
+def _one_break(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def write_rows(rows: Iterable[Sequence[object]], dialect: Dialect = PLAIN) -> str:
     """The rows as CSV text in ``dialect`` (an empty row is a blank line)."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=dialect.delimiter, lineterminator="\n")
     for row in rows:
-        w.writerow([cell(v, dialect) for v in row])
+        # a lone carriage return is a line break to a reader, but the writer (its line end
+        # is "\n") does not quote it: write every line break inside a cell as "\n"
+        w.writerow([_one_break(cell(v, dialect)) for v in row])
     return ("\ufeff" if dialect.bom else "") + buf.getvalue()
