@@ -91,6 +91,9 @@ def test_real_run_shows_on_air_then_last_played_and_stopped(small_root, tmp_path
         assert "'broadcast run' đang chạy" in r.output
         assert "Đài X (xom-a):" in r.output
         assert "Đang phát: Bản tin dài" in r.output
+        # the daemon says "on air" when it spawns the player; release only once the player
+        # has really started, or the release would come before the first sample
+        wait_for(lambda: log.exists() and "start long.mp3" in log.read_text("utf-8"), 30)
         release.write_text("")  # the player ends the bulletin
         wait_for(lambda: (record(out)["stations"]["xom-a"] or {}).get("last"), 30)
         last = record(out)["stations"]["xom-a"]["last"]
