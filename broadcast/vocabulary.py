@@ -15,6 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 TIMEZONE: Final = "Asia/Ho_Chi_Minh"
 
+#: The longest script body (characters) a project takes by default: about 25 minutes of
+#: speech, longer than any session a commune airs. A bound keeps every command within its
+#: memory and time on any input (issue 23); ``max_script_chars`` in stations.yaml changes it,
+#: up to ``MAX_SCRIPT_CHARS_CEILING``.
+MAX_SCRIPT_CHARS: Final = 20_000
+MAX_SCRIPT_CHARS_CEILING: Final = 40_000
+#: The longest script header (the YAML between the two '---' lines), in characters: the
+#: fields a script has fit in a few hundred.
+MAX_HEADER_CHARS: Final = 10_000
+
 
 def today() -> dt.date:
     """Today in the stations' time zone (Vietnam), whatever the machine's clock zone."""

@@ -190,7 +190,7 @@ def emergency(
         atomic.write_text(script, script_text(alert, info))
         cap_key = {"sender": alert.sender, "identifier": alert.identifier}
     assert script is not None
-    parsed = load_script(script)
+    parsed = load_script(script, project.schedule.max_script_chars)
 
     def cap_for(entry: QueuedBulletin) -> dict[str, str] | None:
         if cap_out is None:

@@ -50,7 +50,7 @@ def render(
     if bad_name is not None:
         raise bad_name
     project = apply_engines(load_for_work(root), engines)
-    parsed = load_script(script)
+    parsed = load_script(script, project.schedule.max_script_chars)
     stations = project.schedule.stations
     sid = station or next(iter(stations))
     check_stations(project, [sid])

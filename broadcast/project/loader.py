@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files.sources import YamlDoc, load_yaml
+from ..vocabulary import MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
 from .approval import only_approved
 from .schedule import Campaign, CampaignsFile, OneOff, Schedule, Station, StationsFile
 from .scripts import AUDIO_SUFFIXES, Script, load_script
@@ -135,11 +136,17 @@ def unread_files(
 def empty_file_error(path: Path) -> InputError | None:
     """An empty or blank file (a failed save, a full disk) is an error, never 'no campaign'."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:  # in pieces: a huge file is not read whole to say so
+            first = True
+            while chunk := f.read(1 << 16):
+                blank = chunk.strip(b" \t\r\n\x00")
+                if first and blank in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+                    blank = b""
+                if blank:
+                    return None
+                first = False
     except OSError:
         return None  # the loader reports it
-    if raw.strip(b" \t\r\n\x00") not in (b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        return None
     return InputError(
         f"Tệp {path.name} trống (không có nội dung)",
         where=str(path),
@@ -149,10 +156,14 @@ def empty_file_error(path: Path) -> InputError | None:
 
 
 def load_scripts(
-    folder: Path, errors: list[BroadcastError], broken: set[str] | None = None
+    folder: Path,
+    errors: list[BroadcastError],
+    broken: set[str] | None = None,
+    max_chars: int = MAX_SCRIPT_CHARS,
 ) -> dict[str, Script]:
     """Every script in ``folder``; a file that fails is reported in ``errors`` and its
-    stem (the id it should have) added to ``broken``."""
+    stem (the id it should have) added to ``broken``. A body longer than ``max_chars``
+    is such a failure."""
     scripts: dict[str, Script] = {}
     if not folder.is_dir():
         errors.append(
@@ -176,7 +187,7 @@ def load_scripts(
             if broken is not None:
                 broken.add(path.stem)
             continue
-        script = _collect(lambda p=path: load_script(p), errors)
+        script = _collect(lambda p=path: load_script(p, max_chars), errors)
         if script is None:
             if broken is not None and len(errors) > before:
                 broken.add(path.stem)
@@ -231,6 +242,7 @@ def load_schedule(
         oneoffs=oneoffs,
         sources=sources,
         approval=head.approval,
+        max_script_chars=head.max_script_chars,
     )
 
 
@@ -251,7 +263,9 @@ def _stations_file(
     if empty is not None:
         errors.append(empty)
         return None
-    doc = _collect(lambda: load_yaml(st_path), errors)
+    doc = docs.get(st_path) if docs is not None else None
+    if doc is None:
+        doc = _collect(lambda: load_yaml(st_path), errors)
     if doc is None:
         return None
     if docs is not None:
@@ -490,7 +504,9 @@ def load_project(root: Path, strict: bool = True) -> Project:
     root = Path(root).resolve()
     script_errors: list[BroadcastError] = []
     broken: set[str] = set()
-    scripts = load_scripts(root / "scripts", script_errors, broken)
+    docs: dict[Path, YamlDoc] = {}
+    limit = script_limit(root / "schedules", docs)
+    scripts = load_scripts(root / "scripts", script_errors, broken, limit)
     lenient = not strict and bool(scripts)
     errors: list[BroadcastError] = [] if lenient else script_errors
     unread = unread_files(root / "schedules", ".yaml")
@@ -498,7 +514,6 @@ def load_project(root: Path, strict: bool = True) -> Project:
         script_errors.extend(unread)
     else:
         errors.extend(unread)
-    docs: dict[Path, YamlDoc] = {}
     schedule = load_schedule(root / "schedules", errors, docs)
     lexicon = root / "schedules" / LEXICON_FILE
     project = None
@@ -531,6 +546,27 @@ def load_project(root: Path, strict: bool = True) -> Project:
         )
         project.withheld.update(dict.fromkeys(sorted(before - set(project.scripts)), "unapproved"))
     return project
+
+
+def script_limit(folder: Path, docs: dict[Path, YamlDoc] | None = None) -> int:
+    """``max_script_chars`` of ``folder``/stations.yaml, or the default when it is not
+    set or not readable (the schedule load reports what is wrong with the file).
+
+    Read before the scripts, which it bounds; ``docs`` keeps the parsed file so the
+    schedule load does not parse it again."""
+    path = folder / STATIONS_FILE
+    if not path.is_file() or empty_file_error(path) is not None:
+        return MAX_SCRIPT_CHARS
+    try:
+        doc = load_yaml(path)
+    except BroadcastError:
+        return MAX_SCRIPT_CHARS
+    if docs is not None:
+        docs[path] = doc
+    value = doc.data.get("max_script_chars") if isinstance(doc.data, dict) else None
+    if isinstance(value, int) and 1000 <= value <= MAX_SCRIPT_CHARS_CEILING:
+        return value
+    return MAX_SCRIPT_CHARS  # out of range: StationsFile reports it
 
 
 def _named_missing(project: Project) -> dict[str, str]:

@@ -19,7 +19,15 @@ from pydantic import (
     model_validator,
 )
 
-from ..vocabulary import TIMEZONE, AudioSettings, Dialect, VoiceSettings, _Strict  # noqa: F401  (re-exported: older imports keep working)
+from ..vocabulary import (  # noqa: F401  (re-exported: older imports keep working)
+    MAX_SCRIPT_CHARS,
+    MAX_SCRIPT_CHARS_CEILING,
+    TIMEZONE,
+    AudioSettings,
+    Dialect,
+    VoiceSettings,
+    _Strict,
+)
 from .converters import to_date, to_name_list, to_seconds, to_time, to_weekday, to_window
 from .scripts import Directive, Priority
 
@@ -213,6 +221,8 @@ class StationsFile(_Strict):
     groups: dict[str, list[str]] = Field(default_factory=dict)
     #: "required": only approved scripts air (broadcast/project/approval.py); "off" airs every script
     approval: Literal["off", "required"] = "off"
+    #: the longest script body, in characters (issue 23: bounded memory and time)
+    max_script_chars: int = Field(MAX_SCRIPT_CHARS, ge=1000, le=MAX_SCRIPT_CHARS_CEILING)
 
 
 class CampaignsFile(_Strict):
@@ -232,6 +242,7 @@ class Schedule(BaseModel):
     oneoffs: list[OneOff]
     sources: dict[str, Path] = Field(default_factory=dict)
     approval: Literal["off", "required"] = "off"  # StationsFile.approval
+    max_script_chars: int = MAX_SCRIPT_CHARS  # StationsFile.max_script_chars
 
     def resolve_targets(self, names: list[str]) -> list[str]:
         """Station ids for a list of station ids and group names, in station order."""

@@ -33,6 +33,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import ScriptError
 from ..files.sources import YamlDoc, parse_yaml, read_text
+from ..vocabulary import MAX_HEADER_CHARS, MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
 from .converters import plain_words, to_date
 from .validation import validate
 
@@ -128,8 +129,41 @@ class Script(BaseModel):
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.S)
 
 
-def parse_script(text: str, path: Path) -> Script:
-    """Parse a script's text (already decoded); raise ScriptError naming the line."""
+def _n(value: int) -> str:
+    """20000 -> '20.000' (Vietnamese thousands)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _split_fix(limit: int) -> str:
+    raise_to = (
+        f", hoặc tăng 'max_script_chars' ở đầu schedules/stations.yaml (tối đa "
+        f"{_n(MAX_SCRIPT_CHARS_CEILING)})"
+        if limit < MAX_SCRIPT_CHARS_CEILING
+        else ""
+    )
+    return (
+        f"chia bản tin thành nhiều kịch bản ngắn hơn, mỗi tệp dưới {_n(limit)} ký tự "
+        f"(mỗi tệp một mã 'id' riêng){raise_to}"
+    )
+
+
+def body_too_long(path: Path, length: int, line: int, limit: int) -> ScriptError:
+    """The refusal of a body longer than ``limit`` characters: the file, the limit, the fix."""
+    return ScriptError(
+        f"Nội dung kịch bản dài {_n(length)} ký tự, quá giới hạn {_n(limit)} ký tự "
+        f"(khoảng {round(limit / 800)} phút đọc)",
+        where=f"{path}, dòng {line}",
+        fix=_split_fix(limit),
+    )
+
+
+def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Script:
+    """Parse a script's text (already decoded); raise ScriptError naming the line.
+
+    A body longer than ``max_chars`` (or a header longer than MAX_HEADER_CHARS) is refused
+    before anything else reads it: the YAML parser, the spoken form and the voices all take
+    time and memory in proportion to the text (issue 23).
+    """
     m = _FRONT.match(text if text.endswith("\n") else text + "\n")
     if not m:
         raise ScriptError(
@@ -139,6 +173,17 @@ def parse_script(text: str, path: Path) -> Script:
             "xem mẫu trong thư mục scripts/",
         )
     header, body = m.group(1), m.group(2)
+    if len(header) > MAX_HEADER_CHARS:
+        raise ScriptError(
+            f"Phần đầu kịch bản (giữa hai dòng '---') dài {_n(len(header))} ký tự, quá giới "
+            f"hạn {_n(MAX_HEADER_CHARS)} ký tự",
+            where=f"{path}, dòng 2",
+            fix="phần đầu chỉ ghi các mục id, title, topic, directive, valid_from, valid_until, "
+            "audience, priority, recording; nội dung đọc đặt bên dưới dòng '---' thứ hai",
+        )
+    stripped = body.strip()
+    if len(stripped) > max_chars:
+        raise body_too_long(path, len(stripped), header.count("\n") + 3, max_chars)
     doc: YamlDoc = parse_yaml(header, path, line_offset=1)
     if not isinstance(doc.data, dict):
         raise ScriptError(
@@ -146,7 +191,7 @@ def parse_script(text: str, path: Path) -> Script:
         )
     meta = validate(ScriptMeta, doc.data, doc)
     body_line = header.count("\n") + 3
-    body = body.strip()
+    body = stripped
     recording = _recording_path(meta.recording, Path(path), doc) if meta.recording else None
     if not body and recording is None:
         raise ScriptError(
@@ -214,5 +259,22 @@ def _recording_path(name: str, path: Path, doc: YamlDoc) -> Path:
     return target.absolute()
 
 
-def load_script(path: Path) -> Script:
-    return parse_script(read_text(path), Path(path))
+#: bytes a character of a script can take on disk (UTF-8 Vietnamese with combining marks)
+_BYTES_PER_CHAR = 4
+
+
+def load_script(path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Script:
+    """Read and parse one script file; a file too big to be within the bounds is refused
+    by its size, before it is read into memory."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0  # read_text says what is wrong with it
+    if size > (max_chars + MAX_HEADER_CHARS) * _BYTES_PER_CHAR:
+        raise ScriptError(
+            f"Tệp kịch bản nặng {_n(size // 1000)} kB, quá lớn cho giới hạn {_n(max_chars)} "
+            "ký tự nội dung",
+            where=str(path),
+            fix=_split_fix(max_chars),
+        )
+    return parse_script(read_text(path), Path(path), max_chars)

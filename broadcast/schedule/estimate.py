@@ -17,6 +17,11 @@ A bulletin measured but not rendered (``check`` plans the whole campaign, ``demo
 one day) keeps its length in ``OUT/cache/durations.json`` under its content key
 (:meth:`Estimator.save`), so the next ``check`` or ``plan`` does not assemble it again. The
 key covers everything the length depends on; an unreadable file is a miss, never an error.
+
+A body longer than ``MEASURE_MAX_CHARS`` is not synthesized (issue 23): half an hour of
+audio is hundreds of megabytes and tens of seconds for one estimate. Its length comes from
+its spoken form's word count (numbers, dates and codes already read out as words, so the
+count does not lie the way the page's does), and ``plan`` marks it as an estimate.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ from ..project.schedule import Station
 from ..project.scripts import Script
 from ..render.renderer import Bulletin, Renderer
 from .planner import estimate_duration
+
+#: Longest body (characters, about five minutes of speech) measured by synthesis; a longer
+#: one is estimated from its spoken text, so check and plan stay within memory and time.
+MEASURE_MAX_CHARS = 4_000
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +71,9 @@ class Estimator:
 
     def __call__(self, station: Station, script: Script) -> float:
         pair = (station.id, script.id)
+        if script.recording is None and len(script.text) > MEASURE_MAX_CHARS:
+            self.guessed.add(pair)
+            return self._from_text(station, script)
         try:
             body = self._bulletin(station, script)
             announcement = self._announcement(station)
@@ -72,6 +84,14 @@ class Estimator:
         if body[1] and announcement[1]:
             self.rendered.add(pair)
         return round(body[0] + announcement[0], 3)
+
+    def _from_text(self, station: Station, script: Script) -> float:
+        """The length of a long bulletin from its spoken form's words, never its audio."""
+        try:
+            _header, body = self.renderer.spoken_parts(station, script)
+        except BroadcastError:
+            return estimate_duration(station, script)
+        return estimate_duration(station, script, body_words=len(body.split()))
 
     def _bulletin(self, station: Station, script: Script) -> tuple[float, bool]:
         """(seconds, from a file on disk) of the bulletin a build would air."""

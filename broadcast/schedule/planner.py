@@ -101,15 +101,17 @@ JingleDurations = Callable[[Station], tuple[float, float]]  # (station ID, betwe
 MAX_HISTORY_DAYS = 366
 
 
-def estimate_duration(station: Station, script: Script) -> float:
+def estimate_duration(station: Station, script: Script, body_words: int | None = None) -> float:
     """Seconds a bulletin of ``script`` will last on ``station``, from its text alone.
 
     Mirrors :func:`broadcast.audio.bulletin.assemble`: intro chime, 0.5 s, header
     ("<station> xin thông báo: <title>"), pause, the body ``repeat`` times with
     "Xin nhắc lại" and pauses between, a pause, outro chime. Speech time = syllables /
     (voice rate x 1.3) minutes. Within ~6 % of real eSpeak renders, on the long side.
+    ``body_words``: the body's words counted in its spoken form (numbers read out), when
+    the caller has it; otherwise the page's words.
     """
-    body = len(script.text.split())
+    body = len(script.text.split()) if body_words is None else body_words
     header = len(station.name.split()) + 3 + len(script.meta.title.split())
     again = 3 * (station.repeat - 1)
     words = header + body * station.repeat + again

@@ -38,6 +38,7 @@ from ..project.validation import slug
 from ..render.renderer import Renderer
 from ..text.spelling import SPELLED_CLOSE, SPELLED_OPEN
 from ..text.spoken import spoken
+from ..vocabulary import MAX_SCRIPT_CHARS
 from .guard import page, render
 from .scriptform import BODY, FIELDS, GENERAL, PRIORITIES, compose, errors_by_field, fields_of
 
@@ -90,6 +91,11 @@ def _project(request: Request) -> tuple[Project | None, BroadcastError | None]:
         return load_project(request.app.state.root, strict=False), None
     except BroadcastError as exc:
         return None, exc
+
+
+def _limit(project: Project | None) -> int:
+    """The project's longest script body (stations.yaml ``max_script_chars``)."""
+    return project.schedule.max_script_chars if project is not None else MAX_SCRIPT_CHARS
 
 
 def spoken_text(request: Request, project: Project | None, station_id: str, text: str) -> Markup:
@@ -285,7 +291,7 @@ async def edit_form(request: Request) -> Response:
     project, _ = await run_in_threadpool(_project, request)
     text = read_text(path)
     try:  # a file broken in Notepad opens with its errors already beside the fields
-        parse_script(text, path)
+        parse_script(text, path, _limit(project))
         errors = None
     except BroadcastError as exc:
         errors = errors_by_field(exc)
@@ -317,7 +323,7 @@ async def _save(request: Request, new: bool) -> Response:
         valid_id = slug(sid) or "kich-ban-moi"
     path = scripts_dir(request) / f"{valid_id}.md"
     try:
-        parse_script(text, path)  # the parser 'broadcast check' uses
+        parse_script(text, path, _limit(project))  # the parser 'broadcast check' uses
         check_script_id(sid)
     except BroadcastError as exc:
         return _form_page(request, form, base, new, 400, errors_by_field(exc), project=project)
