@@ -90,6 +90,11 @@ class YamlDoc:
         return ", ".join(parts)
 
 
+#: Deepest nesting of lists and groups a file may have. The deepest the schema needs is
+#: stations[].voice.options.<engine>.<option> (5); a 5,000-deep list would exhaust the
+#: parser's recursion instead of being answered (issue 23).
+MAX_YAML_DEPTH = 20
+
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
@@ -102,6 +107,7 @@ def _walk(
     lines: dict[tuple[Any, ...], int],
     ctor: Any = None,
     dups: list[_DuplicateKey] | None = None,
+    depth: int = 0,
 ) -> Any:
     """Record the line of every key and item under ``loc``; with a constructor ``ctor``
     also build and return the Python data, so the document is parsed only once.
@@ -111,6 +117,8 @@ def _walk(
     is what ``yaml.load`` gives. The first duplicate key goes to ``dups`` (the walk goes
     on: a constructor error anywhere is still reported first, as it was before).
     """
+    if depth > MAX_YAML_DEPTH:
+        raise _TooDeep(node.start_mark)
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.ScalarNode):
         if ctor is None:
@@ -136,7 +144,7 @@ def _walk(
             lines[loc + (key,)] = line
             if fast and key_node.tag in _SPECIAL_KEYS:
                 fast = False  # merge key '<<' or '=': the constructor's own rules
-            value = _walk(value_node, loc + (key,), lines, ctor if fast else None, dups)
+            value = _walk(value_node, loc + (key,), lines, ctor if fast else None, dups, depth + 1)
             if fast:
                 k = key if key_node.tag == _STR else ctor.construct_object(key_node, deep=True)
                 data[k] = value
@@ -149,13 +157,20 @@ def _walk(
         items = []
         for i, item in enumerate(node.value):
             lines[loc + (i,)] = item.start_mark.line + 1
-            value = _walk(item, loc + (i,), lines, ctor if fast else None, dups)
+            value = _walk(item, loc + (i,), lines, ctor if fast else None, dups, depth + 1)
             if fast:
                 items.append(value)
         if ctor is not None and not fast:
             return ctor.construct_object(node, deep=True)
         return items if fast else None
     return None
+
+
+class _TooDeep(Exception):
+    """Lists or groups nested deeper than MAX_YAML_DEPTH."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        self.mark = mark
 
 
 class _ListKey(Exception):
@@ -194,7 +209,15 @@ class _Loader(yaml.SafeLoader):
             raise _AliasFound(event.start_mark, alias=True)
         if getattr(event, "anchor", None) is not None:
             raise _AliasFound(event.start_mark, alias=False)
-        return super().compose_node(parent, index)
+        # The composer recurses once per level: refuse before Python's stack runs out.
+        depth = getattr(self, "_depth", 0)
+        if depth > MAX_YAML_DEPTH:
+            raise _TooDeep(event.start_mark)
+        self._depth = depth + 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth = depth
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -270,6 +293,8 @@ FIX_SYNTAX = (
 
 def _quoted(line: str) -> str:
     """'title: Chú ý: lừa đảo' -> 'title: "Chú ý: lừa đảo"' (the line as it should be)."""
+    if len(line) > 300:
+        return ""  # a line too long to repeat in a message
     m = re.match(r"^(\s*(?:-\s+)?[^\s:#][^:#]*?:)\s+(.*?)\s*$", line)
     if not m or not m.group(2):
         return ""
@@ -396,6 +421,16 @@ def parse_yaml(
         if parsed is None:
             parsed = _compose_and_build(text, loader or _PY_LOADER)
         data, lines, dups = parsed
+    except (_TooDeep, RecursionError) as deep:
+        mark = deep.mark if isinstance(deep, _TooDeep) else None
+        where = f"{path}, dòng {mark.line + 1 + line_offset}" if mark is not None else str(path)
+        raise InputError(
+            f"Tệp có danh sách hay nhóm mục lồng nhau quá sâu (quá {MAX_YAML_DEPTH} cấp), "
+            "không mục nào của kịch bản hay lịch phát cần sâu như vậy",
+            where=where,
+            fix="xóa các dấu ngoặc [ ] { } hay dấu '- ' thừa từ dòng này; mỗi mục chỉ ghi "
+            "'tên: giá trị' hoặc một danh sách giá trị, như tệp mẫu",
+        ) from None
     except _AliasFound as found:
         line = found.mark.line + 1 + line_offset
         sign = "*" if found.alias else "&"
