@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..files import atomic
+from ..files.controls import tag_safe
 from .ffmpeg import run_ffmpeg
 
 
@@ -30,7 +31,8 @@ def encode_mp3(
     """Encode mono float samples at ``rate`` to an MP3 at ``target`` (atomic)."""
     meta: list[str] = []
     for key, value in tags.items():
-        meta += ["-metadata", f"{key}={value}"]
+        # one line, no control character: a NUL stops ffmpeg, a line break splits the tag
+        meta += ["-metadata", f"{tag_safe(key)}={tag_safe(value)}"]
 
     def write(tmp: Path) -> None:
         run_ffmpeg(

@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from .controls import FIX as FIX_CONTROL
+from .controls import control_in_values, describe, first_control
 from .encodings import guess, utf16_without_bom
 
 FIX_ENCODING = (
@@ -411,6 +413,10 @@ def parse_yaml(
     """
     # Word and web pages paste non-breaking spaces; YAML does not take them as spaces.
     text = text.replace("\u00a0", " ")
+    control = first_control(text)
+    if control is not None:  # YAML would name no line (NUL) or take it in silently
+        at_line, column, ch = control
+        raise control_error(ch, f"{path}, dòng {at_line + line_offset}, cột {column}")
     try:
         parsed = None
         if loader is None and _C_LOADER is not None and _libyaml_reads_as_pyyaml(text):
@@ -469,6 +475,10 @@ def parse_yaml(
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"Lỗi YAML: {exc}", where=str(path), fix=FIX_SYNTAX) from None
+    escaped = control_in_values(data)
+    if escaped is not None:  # written as an escape in quotes: "\v", "\x00"
+        doc = YamlDoc(path=Path(path), data=data, lines=lines, line_offset=line_offset)
+        raise control_error(escaped[1], doc.where(escaped[0]))
     if dups:
         dup = dups[0]
         raise InputError(
@@ -478,6 +488,13 @@ def parse_yaml(
             fix="giữ một dòng, xóa dòng còn lại",
         )
     return YamlDoc(path=Path(path), data=data, lines=lines, line_offset=line_offset)
+
+
+def control_error(ch: str, where: str) -> InputError:
+    """The refusal of a control character, at ``where`` (file, line, column or field)."""
+    return InputError(
+        f"Có ký tự điều khiển không in ra được ({describe(ch)})", where=where, fix=FIX_CONTROL
+    )
 
 
 def load_yaml(path: Path) -> YamlDoc:

@@ -32,7 +32,8 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import ScriptError
-from ..files.sources import YamlDoc, parse_yaml, read_text
+from ..files.controls import FIX, first_control
+from ..files.sources import YamlDoc, control_error, parse_yaml, read_text
 from ..vocabulary import MAX_HEADER_CHARS, MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
 from .converters import plain_words, to_date
 from .validation import validate
@@ -184,6 +185,12 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
     stripped = body.strip()
     if len(stripped) > max_chars:
         raise body_too_long(path, len(stripped), header.count("\n") + 3, max_chars)
+    found = first_control(text)
+    if found is not None:  # header or body: what the DOCX, the tags and the voice trip on
+        line, column, ch = found
+        raise ScriptError(
+            control_error(ch, "").what, where=f"{path}, dòng {line}, cột {column}", fix=FIX
+        )
     doc: YamlDoc = parse_yaml(header, path, line_offset=1)
     if not isinstance(doc.data, dict):
         raise ScriptError(

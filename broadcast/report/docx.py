@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from ..files import atomic
+from ..files.controls import xml_safe
 from ..vocabulary import today as vocabulary_today
 from . import approvals as appx
 from .report import (
@@ -71,7 +72,7 @@ def _para(
     p.paragraph_format.space_after = Pt(space_after)
     p.paragraph_format.space_before = Pt(0)
     if text:
-        run = p.add_run(text)
+        run = p.add_run(xml_safe(text))
         run.bold, run.italic = bold, italic
         run.font.size = Pt(size)
         run.font.name = FONT
@@ -86,7 +87,7 @@ def _cell_text(cell, lines: list[tuple[str, bool, bool]], size: float = 13) -> N
         first = False
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.space_after = Pt(0)
-        run = p.add_run(text)
+        run = p.add_run(xml_safe(text))
         run.bold, run.italic = bold, italic
         run.font.size = Pt(size)
         run.font.name = FONT

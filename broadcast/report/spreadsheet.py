@@ -19,6 +19,8 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..files.controls import xml_safe
+
 #: characters that make a spreadsheet read a cell as a formula (OWASP)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,7 +56,7 @@ def cell(value: object, dialect: Dialect = PLAIN) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value).replace(".", dialect.decimal)
-    text = str(value)
+    text = xml_safe(str(value))  # no NUL or other control a spreadsheet trips on
     if text.startswith(FORMULA_START):
         return "'" + text
     return text

@@ -11,6 +11,7 @@ import os
 import threading
 from pathlib import Path
 
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -21,6 +22,7 @@ from starlette.templating import Jinja2Templates
 
 from ..errors import BroadcastError, LockBusyError
 from ..files.confined import script_paths
+from ..files.controls import xml_safe
 from ..project.accounts import (
     LOCKOUT_S,
     MAX_FAILURES,
@@ -233,6 +235,15 @@ async def not_found(request: Request, exc: Exception) -> Response:
     )
 
 
+def html_safe(value: object) -> object:
+    """Jinja's finalize: strings without XML-illegal characters (Markup stays Markup)."""
+    if isinstance(value, Markup):
+        return Markup(xml_safe(str(value)))
+    if isinstance(value, str):
+        return xml_safe(value)
+    return value
+
+
 def create_app(
     root: Path,
     out: Path,
@@ -292,6 +303,8 @@ def create_app(
         text, app.state.root, app.state.out
     )
     app.state.templates.env.filters.update(words.FILTERS)
+    # every value a page shows, without what HTML cannot carry (a NUL, U+000B from Word)
+    app.state.templates.env.finalize = html_safe
     app.state.jobs = Jobs()
     # eSpeak NG is not thread-safe and a file is saved after a check: one at a time.
     app.state.render_lock = threading.Lock()

@@ -68,3 +68,50 @@ def test_a_deep_script_in_the_project_is_one_named_error_among_the_rest(project_
     lenient = load_project(project_root, strict=False)
     assert "ban-tai-khoan" not in lenient.scripts and len(lenient.scripts) >= 8
     assert lenient.withheld.get("ban-tai-khoan") == "broken"
+
+
+BODY = "Bà con chú ý.\n"
+
+
+@pytest.mark.parametrize(
+    "text,line,column,code",
+    [
+        (HEAD + "audience: a\x00b\n---\n" + BODY, 6, 12, "U+0000"),  # NUL in the header
+        (HEAD + "---\nBà con\n\nchú\x0bý.\n", 9, 4, "U+000B"),  # Word's soft break in the body
+        (HEAD + "---\nBà con\x1b[31m chú ý.\n", 7, 7, "U+001B"),
+        (HEAD + "---\nBà con\x85chú ý.\n", 7, 7, "U+0085"),
+        (HEAD + "---\n\u202egnảc ýhc\n", 7, 1, "U+202E"),  # text shown backwards
+    ],
+    ids=["nul-header", "vt-body", "esc", "nel", "bidi"],
+)
+def test_a_control_character_is_refused_with_line_and_column(text, line, column, code):
+    with pytest.raises(InputError) as err:
+        parse_script(text, Path("scripts/thu.md"))
+    assert code in err.value.what
+    assert err.value.where == f"scripts/thu.md, dòng {line}, cột {column}"
+    assert "xóa ký tự" in (err.value.fix or "")
+
+
+@pytest.mark.parametrize("escape", ["\\v", "\\x00", "\\e", "\\r"])
+def test_a_control_character_written_as_an_escape_in_quotes_is_refused_at_its_field(escape):
+    text = HEAD.replace("title: Tiêu đề", f'title: "Tiêu{escape}đề"') + "---\n" + BODY
+    with pytest.raises(InputError) as err:
+        parse_script(text, Path("scripts/thu.md"))
+    assert "ký tự điều khiển" in err.value.what
+    assert err.value.where == "scripts/thu.md, dòng 3, mục 'title'"
+
+
+def test_tabs_and_line_breaks_stay_allowed():
+    s = parse_script(HEAD + "---\nBà con\tchú ý.\n\nHết.\n", Path("scripts/thu.md"))
+    assert s.text == "Bà con\tchú ý.\n\nHết."
+
+
+def test_a_nul_in_a_schedule_names_its_line(project_root):
+    stations = project_root / "schedules" / "stations.yaml"
+    lines = stations.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2] + "\x00"
+    stations.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(project_root)
+    assert f"{stations}, dòng 3, cột" in err.value.message
+    assert "U+0000" in err.value.message

@@ -13,8 +13,10 @@ import pytest
         ("x: " + "[" * 3000 + "]" * 3000 + "\n", "lồng nhau quá sâu"),
         # and longer than a header may be
         ("x: " + "[" * 5000 + "]" * 5000 + "\n", "quá giới hạn 10.000 ký tự"),
+        ("audience: a\x00b\n", "ký tự điều khiển"),  # a NUL byte in the header
+        ('title: "Bà con\\v chú ý"\n', "ký tự điều khiển"),  # U+000B as an escape
     ],
-    ids=["deep", "deep-and-long"],
+    ids=["deep", "deep-and-long", "nul", "escaped-vt"],
 )
 def test_scripts_and_plan_answer_200_beside_a_hostile_script(
     console_root, client_as, header, words
@@ -31,3 +33,15 @@ def test_scripts_and_plan_answer_200_beside_a_hostile_script(
     assert plan.status_code == 200
     page = officer.get("/scripts/noi-trinh-bao")
     assert page.status_code in (200, 400), page.status_code
+
+
+def test_html_pages_never_carry_a_control_character(app):
+    """Jinja's finalize strips what HTML cannot carry from every value a page shows."""
+    from markupsafe import Markup
+
+    from broadcast.web.app import html_safe
+
+    assert html_safe("a\x00b\vc") == "ab c"
+    kept = html_safe(Markup("<mark>a\x0bb</mark>"))
+    assert isinstance(kept, Markup) and kept == Markup("<mark>a b</mark>")
+    assert app.state.templates.env.finalize is html_safe
