@@ -11,7 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..emergency.cap import MIME_MP3, CapError, Resource, bulletin_alert, parse_alert, to_xml
+from ..emergency.cap import (
+    MAX_CAP_BYTES,
+    MIME_MP3,
+    CapError,
+    Resource,
+    bulletin_alert,
+    check_times,
+    parse_alert,
+    to_xml,
+    too_big,
+)
 from ..emergency.queue import cancel, enqueue, queue_path, withdraw
 from ..errors import InputError
 from ..files import atomic
@@ -93,15 +103,20 @@ def send_emergency(
     return entry, refreshed
 
 
-def read_cap(path: Path):  # type: ignore[no-untyped-def]
-    """The CAP alert in ``path``, checked; refuses what must not go on air."""
+def read_cap(path: Path, now: dt.datetime | None = None):  # type: ignore[no-untyped-def]
+    """The CAP alert in ``path``, checked; refuses what must not go on air: a file over
+    1 MB (unread), an alert sent in the future or expired (``now``: this machine's clock)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_CAP_BYTES:
+            raise too_big(size, str(path))
         data = path.read_bytes()
     except FileNotFoundError:
         raise CapError(
             "Không tìm thấy tệp cảnh báo CAP", where=str(path), fix="kiểm tra đường dẫn tệp"
         ) from None
     alert = parse_alert(data, str(path))
+    check_times(alert, str(path), now or dt.datetime.now(dt.UTC))
     if alert.msg_type in ("Ack", "Error"):
         raise CapError(
             f"Bản tin CAP loại '{alert.msg_type}' là thư trả lời giữa các hệ thống, "

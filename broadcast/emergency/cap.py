@@ -24,12 +24,14 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
+from zoneinfo import ZoneInfo
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from ..errors import InputError
 from ..project.scripts import Priority
+from ..vocabulary import MAX_SCRIPT_CHARS, TIMEZONE
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 OLDER = {
@@ -87,6 +89,24 @@ DATETIMES = ("sent", "effective", "onset", "expires")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}$")
 #: identifier and sender: no spaces, commas or restricted characters (< and &).
 NO_SPACE = re.compile(r"^[^\s,<&]+$")
+
+#: The largest CAP file read (issue 23): an alert is a few kB; a bigger file is refused by
+#: its size, before it is parsed.
+MAX_CAP_BYTES = 1_000_000
+#: Longest text of a field, in characters; what is not listed takes DEFAULT_FIELD_CHARS.
+#: The description is the text read on air: no longer than a script body may be.
+FIELD_CHARS = {
+    "description": MAX_SCRIPT_CHARS,
+    "instruction": 5_000,
+    "note": 5_000,
+    "polygon": 100_000,
+    "addresses": 10_000,
+    "references": 10_000,
+    "derefUri": 0,  # never read: an attachment inside the file is refused by its size
+}
+DEFAULT_FIELD_CHARS = 1_000
+#: How far ahead of this machine's clock an alert's <sent> may be (the two clocks' skew).
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 MANY = None  # unbounded maxOccurs
 Seq = tuple[tuple[str, int, int | None], ...]
@@ -200,6 +220,7 @@ class Info:
     instruction: str = ""
     areas: tuple[str, ...] = ()
     resources: tuple[Resource, ...] = ()
+    expires: dt.datetime | None = None  # aware; past it the alert must not air
 
     @property
     def vietnamese(self) -> bool:
@@ -284,6 +305,7 @@ def to_xml(alert: Alert) -> bytes:
         _sub(el, "urgency", info.urgency)
         _sub(el, "severity", info.severity)
         _sub(el, "certainty", info.certainty)
+        _sub(el, "expires", cap_time(info.expires) if info.expires else None)
         _sub(el, "senderName", info.sender_name)
         _sub(el, "headline", info.headline)
         _sub(el, "description", info.description)
@@ -454,11 +476,56 @@ def _info(el: ET.Element) -> Info:
         instruction=_text(el, "instruction"),
         areas=tuple(_text(a, "areaDesc") for a in el.findall(f"{{{NS}}}area")),
         resources=tuple(res(r) for r in el.findall(f"{{{NS}}}resource")),
+        expires=dt.datetime.fromisoformat(_text(el, "expires")) if _text(el, "expires") else None,
     )
 
 
+def _n(value: int) -> str:
+    """29999 -> '29.999' (Vietnamese thousands)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _kb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB".replace(".", ",") if n >= 100_000 else f"{n // 1000} kB"
+
+
+def too_big(size: int, where: str) -> CapError:
+    """The refusal of a CAP file over MAX_CAP_BYTES (said before it is parsed)."""
+    return CapError(
+        f"Tệp CAP nặng {_kb(size)}, quá giới hạn {_kb(MAX_CAP_BYTES)}: không đọc",
+        where=where,
+        fix="một cảnh báo CAP chỉ vài kB; xin nơi gửi tệp CAP gốc, âm thanh hay hình ảnh để "
+        "ở địa chỉ <uri> chứ không nhét vào tệp",
+    )
+
+
+def _field_lengths(root: ET.Element, where: str) -> None:
+    """Every text field within its bound (FIELD_CHARS), or a CapError naming them."""
+    long = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        _ns, name = _local(el.tag)
+        n = len((el.text or "").strip())
+        limit = FIELD_CHARS.get(name, DEFAULT_FIELD_CHARS)
+        if n > limit:
+            long.append(f"<{name}> dài {_n(n)} ký tự, quá giới hạn {_n(limit)}")
+    if long:
+        raise CapError(
+            "Tệp CAP có mục dài quá giới hạn:\n" + "\n".join(f"  - {x}" for x in long[:5]),
+            where=where,
+            fix=f"một cảnh báo cần nội dung ngắn (<description> dưới {_n(MAX_SCRIPT_CHARS)} "
+            "ký tự); xin nơi gửi rút gọn hoặc chia thành nhiều cảnh báo",
+        )
+
+
 def parse_alert(data: bytes, where: str) -> Alert:
-    """Parse and check a CAP 1.2 alert; ``where`` (the file) goes into every error."""
+    """Parse and check a CAP 1.2 alert; ``where`` (the file) goes into every error.
+
+    A file over MAX_CAP_BYTES is refused before it is parsed, a field over its bound
+    (FIELD_CHARS) before the structure is checked."""
+    if len(data) > MAX_CAP_BYTES:
+        raise too_big(len(data), where)
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
@@ -482,6 +549,7 @@ def parse_alert(data: bytes, where: str) -> Alert:
             where=where,
             fix=f"xin nơi gửi xuất bản tin theo CAP 1.2 (namespace {NS})",
         )
+    _field_lengths(root, where)
     problems = check_alert(root)
     if problems:
         raise CapError(
@@ -504,6 +572,47 @@ def parse_alert(data: bytes, where: str) -> Alert:
     )
 
 
+def _vn_time(value: dt.datetime) -> str:
+    return f"{value.astimezone(ZoneInfo(TIMEZONE)):%H:%M ngày %d/%m/%Y}"
+
+
+def _span(delta: dt.timedelta) -> str:
+    """'399 ngày', '3 giờ', '12 phút' (the larger unit that is at least 1)."""
+    seconds = abs(delta.total_seconds())
+    if seconds >= 86_400:
+        return f"{int(seconds // 86_400)} ngày"
+    if seconds >= 3_600:
+        return f"{int(seconds // 3_600)} giờ"
+    return f"{max(1, int(seconds // 60))} phút"
+
+
+def check_times(alert: Alert, where: str, now: dt.datetime) -> None:
+    """Refuse an alert sent in the future (beyond CLOCK_SKEW) or one that has expired.
+
+    ``now`` is aware. A Cancel of an expired alert still withdraws it; an alert from the
+    future is refused whatever its type: one of the two clocks is wrong.
+    """
+    if alert.sent > now + CLOCK_SKEW:
+        raise CapError(
+            f"Cảnh báo CAP '{alert.identifier}' ghi giờ gửi {_vn_time(alert.sent)}, muộn hơn "
+            f"giờ của máy này {_span(alert.sent - now)} (cho phép lệch tối đa 5 phút): không phát",
+            where=f"{where}, <sent>",
+            fix="kiểm tra đồng hồ của máy này (ngày, giờ, múi giờ +07:00) và báo nơi gửi kiểm "
+            "tra đồng hồ của họ; khi giờ đã đúng, nhận lại bản tin",
+        )
+    if alert.msg_type == "Cancel":
+        return
+    for info in alert.infos:
+        if info.expires is not None and info.expires <= now:
+            raise CapError(
+                f"Cảnh báo CAP '{alert.identifier}' đã hết hạn lúc {_vn_time(info.expires)} "
+                f"({_span(now - info.expires)} trước): không phát",
+                where=f"{where}, <expires>",
+                fix="cảnh báo hết hạn không được đưa lên sóng; xin nơi gửi bản tin mới còn "
+                "hiệu lực nếu nguy cơ vẫn còn",
+            )
+
+
 def vietnamese_info(alert: Alert, where: str) -> Info:
     """The Vietnamese info block an alert must have to go on air; a CapError if none."""
     if not alert.infos:
@@ -521,6 +630,14 @@ def vietnamese_info(alert: Alert, where: str) -> Info:
             where=where,
             fix="xin nơi gửi thêm khối <info> với <language>vi-VN</language>; chương trình "
             "không tự dịch",
+        )
+    spoken = len(info.description.strip()) + len(info.instruction.strip())
+    if spoken > MAX_SCRIPT_CHARS:
+        raise CapError(
+            f"Nội dung đọc của cảnh báo (<description> và <instruction>) dài {_n(spoken)} ký "
+            f"tự, quá giới hạn {_n(MAX_SCRIPT_CHARS)} ký tự của một bản tin",
+            where=where,
+            fix="xin nơi gửi rút gọn nội dung hoặc chia thành nhiều cảnh báo",
         )
     if not (info.description or info.headline):
         raise CapError(
