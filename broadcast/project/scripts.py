@@ -36,7 +36,7 @@ from ..files.controls import FIX, first_control
 from ..files.sources import YamlDoc, control_error, parse_yaml, read_text
 from ..vocabulary import MAX_HEADER_CHARS, MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
 from .converters import plain_words, to_date
-from .validation import validate
+from .validation import free_name, slug, taken_note, validate
 
 Date = Annotated[dt.date, BeforeValidator(to_date)]
 SCRIPT_ID = r"^[a-z0-9][a-z0-9-]*$"
@@ -212,12 +212,11 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
             where=doc.where(("valid_until",)),
             fix="đổi lại hai ngày cho đúng thứ tự",
         )
-    expected = Path(path).stem
-    if meta.id != expected:
+    if meta.id != Path(path).stem:
         raise ScriptError(
             f"'id' là '{meta.id}' nhưng tên tệp là '{Path(path).name}'",
             where=doc.where(("id",)),
-            fix=f"đặt 'id: {expected}' hoặc đổi tên tệp thành '{meta.id}.md'",
+            fix=_id_fix(Path(path), meta.id),
         )
     return Script(
         meta=meta,
@@ -227,6 +226,24 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
         recording=recording,
         recording_line=(doc.line_of(("recording",)) or 0) if recording else 0,
     )
+
+
+def _id_fix(path: Path, script_id: str) -> str:
+    """How to make a file's name and its id agree without overwriting another script:
+    renaming ``Ban-tai-khoan.md`` to ``ban-tai-khoan.md`` would replace the file of that
+    name, so a free name is offered instead."""
+    stem = path.stem
+    options = []
+    if re.fullmatch(SCRIPT_ID, stem):
+        options.append(f"đặt 'id: {stem}'")
+    free = free_name(path, script_id)
+    if free == script_id:
+        options.append(f"đổi tên tệp thành '{script_id}.md'")
+    elif not options:
+        new = free_name(path, slug(stem) or script_id)
+        options.append(f"đổi tên tệp thành '{new}.md' và đặt 'id: {new}'")
+    fix = " hoặc ".join(options)
+    return fix + (taken_note(f"{script_id}.md") if free != script_id else "")
 
 
 def _recording_path(name: str, path: Path, doc: YamlDoc) -> Path:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -113,11 +115,38 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
+def free_name(path: Path, wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3`` ...: the first stem whose '.md' beside
+    ``path`` is not another file, so that a rename we suggest overwrites nothing
+    (``Ban-tai-khoan.md`` beside ``ban-tai-khoan.md``). The file itself does not count
+    (a case-only rename on Windows)."""
+    folder = Path(path).parent
+    for n in range(1, 1000):
+        stem = wanted if n == 1 else f"{wanted}-{n}"
+        other = folder / f"{stem}.md"
+        try:
+            if not other.exists() or os.path.samefile(other, path):
+                return stem
+        except OSError:
+            return stem
+    return f"{wanted}-moi"
+
+
+def taken_note(name: str) -> str:
+    return (
+        f" (đã có tệp {name} khác: đừng đổi tên thành nó, sẽ ghi đè lên nó; nếu hai tệp là "
+        "cùng một bản tin thì xóa bản thừa)"
+    )
+
+
 def _bad_id(field: str, value: str, doc: YamlDoc, loc: tuple[Any, ...]) -> InputError:
     good = slug(value) or "vi-du-1"
     fix = f"viết '{field}: {good}'"
     if doc.path.suffix == ".md":
-        fix += f" và đổi tên tệp thành {good}.md"
+        free = free_name(doc.path, good)
+        fix = f"viết '{field}: {free}' và đổi tên tệp thành {free}.md"
+        if free != good:
+            fix += taken_note(f"{good}.md")
     return InputError(
         f"'{field}' là '{value}': mã chỉ được dùng chữ thường không dấu (a-z), số và dấu '-'",
         where=doc.where(loc),

@@ -136,3 +136,40 @@ def test_several_errors_are_reported_together():
     with pytest.raises(ValidationErrors) as info:
         parse_script(bad, Path("scripts/thu.md"))
     assert len(info.value.errors) == 2
+
+
+@pytest.mark.parametrize("copied_id", ["ban-tai-khoan", "Ban-tai-khoan"])
+def test_a_case_duplicate_gets_a_fix_that_overwrites_nothing(project_root, copied_id):
+    """``Ban-tai-khoan.md`` beside ``ban-tai-khoan.md``: following the fix to the letter
+    keeps both files (issue 23: it said to rename the first onto the second)."""
+    import re
+
+    from broadcast.project.loader import load_project
+
+    scripts = project_root / "scripts"
+    original = (scripts / "ban-tai-khoan.md").read_text(encoding="utf-8")
+    copy = scripts / "Ban-tai-khoan.md"
+    copy.write_text(original.replace("id: ban-tai-khoan", f"id: {copied_id}"), "utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(project_root)
+    fix = err.value.fix or ""
+    assert "Ban-tai-khoan.md" in (err.value.where or "")
+    assert "'ban-tai-khoan.md'" not in fix and "thành ban-tai-khoan.md" not in fix
+    assert "ghi đè" in fix  # says why the obvious rename is not offered
+    new = re.search(r"thành '?([a-z0-9-]+)\.md", fix).group(1)  # type: ignore[union-attr]
+    new_id = re.search(r"id: ([a-z0-9-]+)", fix).group(1)  # type: ignore[union-attr]
+    assert new == new_id and not (scripts / f"{new}.md").exists()
+    # the officer does exactly what the fix says
+    text = copy.read_text(encoding="utf-8").replace(f"id: {copied_id}", f"id: {new_id}")
+    copy.unlink()
+    (scripts / f"{new}.md").write_text(text, "utf-8")
+    project = load_project(project_root)
+    assert {"ban-tai-khoan", new} <= set(project.scripts)
+    assert (scripts / "ban-tai-khoan.md").read_text(encoding="utf-8") == original
+
+
+def test_a_name_mismatch_with_a_free_target_still_offers_both_fixes(tmp_path):
+    path = tmp_path / "thu-2.md"
+    with pytest.raises(InputError) as err:
+        parse_script(GOOD, path)
+    assert err.value.fix == "đặt 'id: thu-2' hoặc đổi tên tệp thành 'thu.md'"
