@@ -2,7 +2,7 @@
 
 Each calls the function its CLI command calls: ``plan_days`` (broadcast plan),
 ``build`` (broadcast build), ``send_emergency`` (broadcast emergency),
-``AsRunLog.confirm_day`` (broadcast asrun confirm), ``build_report`` / ``to_csv`` /
+``AsRunLog.confirm_day`` (broadcast asrun confirm), ``make_report`` / ``to_csv`` /
 ``build_docx`` (broadcast report). Nothing here plans, renders or counts by itself.
 """
 
@@ -28,9 +28,9 @@ from ..project.converters import to_date
 from ..project.loader import load_project
 from ..project.scripts import load_script
 from ..report.approvals import HEADER as APPROVALS_HEADER
-from ..report.approvals import approval_rows, approvals_between
+from ..report.approvals import approvals_between
 from ..report.asrun import NOT_AIRED_NOTE, AsRunLog, asrun_path
-from ..report.report import build_report, tables, to_csv
+from ..report.report import make_report, tables, to_csv
 from ..report.spreadsheet import EXCEL, write_rows
 from ..schedule.planner import DayPlan
 from .guard import page, render
@@ -429,8 +429,6 @@ async def asrun_confirm(request: Request) -> Response:
 
 
 def _report(request: Request):  # type: ignore[no-untyped-def]
-    from ..report.names import project_names
-
     q = request.query_params
     end = _date(q.get("to"))
     start = _date(q.get("from"), end - dt.timedelta(days=30))
@@ -443,10 +441,12 @@ def _report(request: Request):  # type: ignore[no-untyped-def]
             where=str(asrun_path(request.app.state.out)),
             fix="làm danh sách phát (trang Lịch phát) và xác nhận đã phát trước",
         )
-    root = request.app.state.root
-    commune, names = project_names(root)
-    rep = build_report(log, start, end, commune, names)
-    rep.approvals = approval_rows(root, log, start, end)  # the CLI's appendix
+    from ..report.compliance import TZ
+
+    # the CLI's report, every section and the approvals appendix, from the record
+    rep = make_report(
+        request.app.state.root, log, start, end, dt.datetime.now(TZ), request.app.state.out
+    )
     return start, end, rep
 
 
