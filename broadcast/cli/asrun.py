@@ -10,9 +10,11 @@ import click
 from ..errors import InputError
 from ..report.asrun import AsRunError, AsRunLog, asrun_path, damage, damaged_logs
 from ..report.csvlog import read_playout_csv
+from ..report.names import project_names
+from ..report.record import records
 from ..report.recover import recover
 from .options import DATE, out_option, resolve_out, root_option
-from .report import open_log, project_names
+from .report import open_log
 
 RESULT_LABELS = {
     "played": "đã phát",
@@ -124,7 +126,9 @@ def show(date: dt.date, station: str | None, root: Path, out: Path | None) -> No
     """
     log = open_log(root, out, readonly=True)
     plays = log.plays(date, date, station)
-    planned = log.planned(date, date, station)
+    # what was planned comes from the record, as in the report (log rows, else the file)
+    recs = records(log, date, date, resolve_out(root, out), station)
+    planned = [p for rec in recs.values() for p in rec.items]
     click.echo(
         f"Ngày {date:%d/%m/%Y}: {len(planned)} bản tin theo lịch, "
         f"{sum(p.aired for p in plays)} lượt đã phát."

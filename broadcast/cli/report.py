@@ -11,12 +11,10 @@ import click
 
 from ..errors import InputError
 from ..files import atomic
-from ..report.approvals import approval_rows
 from ..report.asrun import MIGRATIONS, AsRunError, AsRunLog, ReadOnlyAsRunLog, asrun_path, damage
-from ..report.compliance import TZ, compare
+from ..report.compliance import TZ
 from ..report.docx import write_docx
-from ..report.names import project_names, read_project
-from ..report.report import build_report, to_csv, to_html, to_markdown
+from ..report.report import make_report, to_csv, to_html, to_markdown
 from .options import DATE, out_option, resolve_out, root_option
 
 log = logging.getLogger(__name__)
@@ -80,8 +78,9 @@ def report(
     """Báo cáo kết quả thực hiện công văn: số lượt, số phút, buổi sáng, ngày bỏ sót.
 
     Số liệu lấy từ nhật ký phát sóng (OUT/asrun.sqlite), theo công văn / chiến dịch và
-    theo đài. Mục 5 so lịch (mọi ngày trong kỳ, kể cả ngày chưa làm lịch) với những gì đã
-    phát: yêu cầu, đã phát, phát dở, bỏ sót và lý do. Bản DOCX theo thể thức báo cáo
+    theo đài. Mục 5 so danh sách phát đã làm của từng ngày (hồ sơ, không tính lại theo
+    lịch hôm nay) với những gì đã phát: kế hoạch, đã phát, phát dở, bỏ sót và lý do; mục 6
+    kể riêng những ngày không làm danh sách phát và lịch yêu cầu gì cho ngày đó. Bản DOCX theo thể thức báo cáo
     hành chính, để ký và gửi.
 
     \b
@@ -103,14 +102,9 @@ def report(
                 fix="đặt tên tệp đuôi .md, .csv, .html hoặc .docx (hoặc thêm --format)",
             )
         fmt = suffix if suffix in FORMATS else "md"
-    project = read_project(root)
-    commune, names = project_names(root, project)
     now = dt.datetime.now(TZ)
     asrun = open_log(root, out, readonly=True)
-    rep = build_report(asrun, start, end, commune, names, now=now)
-    if project is not None:  # planned against aired, every day of the period
-        rep.compliance = compare(asrun, project.schedule, project.scripts, start, end, now)
-    rep.approvals = approval_rows(root, asrun, start, end)  # None: no approval in use
+    rep = make_report(root, asrun, start, end, now, out_dir=resolve_out(root, out))
     if fmt == "docx":
         target = output or Path(f"bao-cao-{start.isoformat()}-{end.isoformat()}.docx")
         write_docx(rep, target)

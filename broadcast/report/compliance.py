@@ -1,25 +1,30 @@
-"""Planned against aired: what the directives required, day by day, and what really aired.
+"""Planned against aired: what was planned, day by day, and what really aired.
 
-The rest of the report counts what the as-run log holds; a day nobody built leaves no
-planned rows there, so it would vanish from "planned" and never show as missed. Here the
-requirement comes from the schedules themselves (campaigns and one-offs), for every day
-of the period, through the planner's own rules (``plan_day``: the same rotation, sessions
-and drops the playlists get), and is matched against the plays in the log.
+For every day of the period that was built, what was planned is the record of that day
+(:mod:`.record`: the as-run log's planned rows, else the frozen running order), never a
+new plan from today's schedules and scripts, which may have changed since. Those counts
+are the same as sections 1–3 of the report (planned = "Kế hoạch" there).
 
-For each station and campaign (or one-off): required, aired, partly aired (cut by an
+For each station and campaign (or one-off): planned, aired, partly aired (cut by an
 emergency and not played again), missed, and not yet due (a session of today that has
-not ended, or a day to come: never counted missed early). Each missed bulletin gets the
-reason the log shows, first that applies:
+not ended, or a day to come: never counted missed early); ``extra``: aired plays beyond
+what was planned (an emergency, a replay), so that planned aired + extra = "Đã phát" of
+section 2. Each missed bulletin gets the reason the log shows, first that applies:
 
 - ``failed``: the player tried and failed;
 - ``skipped``: the daemon skipped it (machine off past the session, too late to fit);
-- ``not_scheduled``: the schedule itself could not place it (weekday limit, no session
-  or window, no room left that day: the ``plan`` notes);
-- ``not_built``: the day was never built (no running order in the log for that station);
 - ``station_off``: built, but nothing at all was recorded: the station did not air it.
 
-Bulletins are matched by (day, station, campaign, script); plays beyond what was
-required (an emergency, an extra one-off) are not counted here.
+Reported apart, never mixed into those counts:
+
+- ``unplaced``: bulletins the schedule asked for on a built day but could not place
+  (weekday limit, no session or window, no room left: the planner notes of that build,
+  read from its running order file; reason ``not_scheduled``);
+- ``unbuilt``: days never built ("không làm danh sách phát"), with what the schedule
+  asks for on them; this part alone is computed from today's schedules, through the
+  planner's own rules (``plan_day``), and is labelled so.
+
+Bulletins are matched by (day, station, campaign, script).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..project.schedule import Schedule
@@ -35,6 +41,7 @@ from ..project.scripts import Script
 from ..schedule.planner import plan_day
 from ..vocabulary import TIMEZONE
 from .asrun import AsRunLog, Play
+from .record import DayRecord, records
 
 TZ = ZoneInfo(TIMEZONE)
 #: Note kinds of the planner that mean "requested, but this station will not air it".
@@ -44,26 +51,39 @@ INTERRUPTED_NOTE = "bị ngắt"
 REASONS = {
     "failed": "lỗi khi phát",
     "skipped": "bỏ qua (lỡ buổi, máy tắt)",
-    "not_scheduled": "lịch không xếp được",
-    "not_built": "chưa làm lịch ngày đó",
     "station_off": "đài không phát (không có ghi nhận)",
 }
+#: Columns of the CSV (``ly_do_*``), in their old order; the last two are reported apart
+#: now: bulletins the schedule could not place on a built day, and those it asks for on
+#: days never built (not part of "yêu cầu", which is what was built).
+CSV_REASONS = ("failed", "skipped", "not_scheduled", "not_built", "station_off")
+NOT_SCHEDULED = "lịch không xếp được"
+NOT_BUILT = "không làm danh sách phát"
 
 
 @dataclass
 class Compliance:
-    """Required against aired for one station and one campaign or one-off."""
+    """Planned (from the record) against aired for one station and one campaign or one-off."""
 
     station: str
     source: str
     directive: str = ""
-    required: int = 0
+    required: int = 0  # planned on built days: the record's bulletins
     aired: int = 0
     partly: int = 0
     missed: int = 0
     pending: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     missed_days: set[dt.date] = field(default_factory=set)
+    #: aired plays beyond what was planned (emergency, replay, a day never built)
+    extra: int = 0
+    #: asked for by the schedule on a built day but not placed by that build
+    unplaced: int = 0
+    #: days never built that have begun by the time of the report: day -> bulletins the
+    #: schedule asks for (computed from today's schedules)
+    unbuilt: dict[dt.date, int] = field(default_factory=dict)
+    #: days to come, not built yet: day -> bulletins the schedule asks for
+    later: dict[dt.date, int] = field(default_factory=dict)
 
     def add(self, other: Compliance) -> None:
         self.required += other.required
@@ -73,6 +93,19 @@ class Compliance:
         self.pending += other.pending
         self.reasons.update(other.reasons)
         self.missed_days |= other.missed_days
+        self.extra += other.extra
+        self.unplaced += other.unplaced
+        for mine, theirs in ((self.unbuilt, other.unbuilt), (self.later, other.later)):
+            for day, n in theirs.items():
+                mine[day] = mine.get(day, 0) + n
+
+    @property
+    def unbuilt_asked(self) -> int:
+        return sum(self.unbuilt.values())
+
+    @property
+    def later_asked(self) -> int:
+        return sum(self.later.values())
 
     @property
     def reason_text(self) -> str:
@@ -80,11 +113,14 @@ class Compliance:
             f"{text}: {self.reasons[k]}" for k, text in REASONS.items() if self.reasons[k]
         )
 
+    def csv_reasons(self) -> list[int]:
+        extra = {"not_scheduled": self.unplaced, "not_built": self.unbuilt_asked}
+        return [extra[k] if k in extra else self.reasons.get(k, 0) for k in CSV_REASONS]
+
 
 @dataclass(frozen=True)
 class _Need:
     deadline: dt.datetime  # when the session it belongs to is over
-    unplaced: bool
 
 
 def _interrupted(play: Play) -> bool:
@@ -93,91 +129,171 @@ def _interrupted(play: Play) -> bool:
     )
 
 
+Key = tuple[dt.date, str, str, str]  # (day, station, source, script)
+
+
+def planned_needs(recs: dict[tuple[dt.date, str], DayRecord]) -> dict[Key, list[_Need]]:
+    """(day, station, source, script) -> one entry per bulletin the record planned."""
+    out: dict[Key, list[_Need]] = {}
+    for rec in recs.values():
+        ends: dict[str, dt.datetime] = {}
+        for p in rec.items:
+            if p.slot not in ends:
+                ends[p.slot] = rec.session_end(p.slot)
+            out.setdefault((p.day, p.station_id, p.source, p.script_id), []).append(
+                _Need(ends[p.slot])
+            )
+    return out
+
+
+def unplaced_in(rec: DayRecord) -> Counter[str]:
+    """source -> bulletins the build of ``rec`` could not place (its planner notes)."""
+    placed = {(p.source, p.script_id) for p in rec.items}
+    out: Counter[str] = Counter()
+    for note in rec.notes:
+        kind, script, source = note.get("kind"), note.get("script"), note.get("source") or ""
+        if kind not in UNPLACED or not script:
+            continue
+        if kind == "outside-window" and (
+            note.get("rule") == "oneoff-outside" or (source, script) in placed
+        ):
+            continue  # a one-off outside the windows still airs (it is placed)
+        out[source] += 1
+    return out
+
+
 def required(
     schedule: Schedule,
     scripts: dict[str, Script],
     start: dt.date,
     end: dt.date,
-) -> dict[tuple[dt.date, str, str, str], list[_Need]]:
-    """(day, station, source, script) -> one entry per bulletin the directives ask for."""
-    out: dict[tuple[dt.date, str, str, str], list[_Need]] = {}
+    only: set[tuple[dt.date, str]] | None = None,
+) -> dict[Key, int]:
+    """(day, station, source, script) -> bulletins today's schedules ask for, placed or
+    not. For days never built only (``only``: the (day, station) pairs wanted)."""
+    out: dict[Key, int] = {}
     oneoffs = {o.id for o in schedule.oneoffs}
     day = start
     while day <= end:
+        if only is not None and not any(d == day for d, _ in only):
+            day += dt.timedelta(days=1)
+            continue
         plan = plan_day(schedule, scripts, day)
         for sid, sessions in plan.sessions.items():
-            last = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=TZ)
+            if only is not None and (day, sid) not in only:
+                continue
             for sess in sessions:
-                begin = dt.datetime.combine(day, sess.start, tzinfo=TZ)
-                over = begin + dt.timedelta(seconds=sess.used_s)
-                if sess.window is not None:
-                    over = max(over, dt.datetime.combine(day, sess.window[1], tzinfo=TZ))
                 for item in sess.items:
                     key = (day, sid, item.source, item.script_id)
-                    out.setdefault(key, []).append(_Need(over, False))
+                    out[key] = out.get(key, 0) + 1
             for note in plan.notes_for(sid):
                 if note.kind not in UNPLACED or not note.script_id:
                     continue
                 if note.kind == "outside-window" and note.source in oneoffs:
-                    continue  # a one-off outside the windows still airs (it is placed)
+                    continue
                 key = (day, sid, note.source, note.script_id)
-                out.setdefault(key, []).append(_Need(last, True))
+                out[key] = out.get(key, 0) + 1
         day += dt.timedelta(days=1)
     return out
 
 
 def compare(
     log: AsRunLog,
-    schedule: Schedule,
-    scripts: dict[str, Script],
+    schedule: Schedule | None,
+    scripts: dict[str, Script] | None,
     start: dt.date,
     end: dt.date,
     now: dt.datetime,
+    out_dir: Path | None = None,
 ) -> list[Compliance]:
-    """One line per (station, campaign/one-off) with anything required in the period,
-    sorted by station then source."""
-    needs = required(schedule, scripts, start, end)
-    built = {(p.day, p.station_id) for p in log.planned(start, end)}
-    plays: dict[tuple[dt.date, str, str, str], list[Play]] = {}
+    """One line per (station, campaign/one-off) with anything planned, aired or asked for
+    in the period, sorted by station then source. Built days come from the record
+    (``out_dir``: the output folder, by default the log's); without a ``schedule``, days
+    never built are not listed."""
+    recs = records(log, start, end, out_dir)
+    needs = planned_needs(recs)
+    plays: dict[Key, list[Play]] = {}
     for play in log.plays(start, end):
         plays.setdefault((play.day, play.station_id, play.source, play.script_id), []).append(play)
-    labels = _directives(schedule, scripts)
     lines: dict[tuple[str, str], Compliance] = {}
+
+    def line(sid: str, source: str, directive: str = "") -> Compliance:
+        ln = lines.setdefault((sid, source), Compliance(station=sid, source=source))
+        if directive and not ln.directive:
+            ln.directive = directive
+        return ln
+
+    for rec in recs.values():
+        for p in rec.items:
+            line(p.station_id, p.source, p.directive)
+        for source, n in unplaced_in(rec).items():
+            line(rec.station_id, source).unplaced += n
     for key in sorted(needs, key=lambda k: (k[1], k[2], k[0], k[3])):
         day, sid, source, _ = key
-        line = lines.setdefault(
-            (sid, source), Compliance(station=sid, source=source, directive=labels.get(source, ""))
-        )
+        ln = line(sid, source)
         wanted = sorted(needs[key], key=lambda n: n.deadline)
         got = plays.get(key, [])
-        aired = min(len(wanted), sum(p.aired for p in got))
+        n_aired = sum(p.aired for p in got)
+        aired = min(len(wanted), n_aired)
+        ln.extra += n_aired - aired
         rest = wanted[aired:]
         partly = min(len(rest), sum(_interrupted(p) for p in got))
         rest = rest[partly:]
-        line.required += len(wanted)
-        line.aired += aired
-        line.partly += partly
+        ln.required += len(wanted)
+        ln.aired += aired
+        ln.partly += partly
         due = [n for n in rest if n.deadline <= now]
-        line.pending += len(rest) - len(due)
+        ln.pending += len(rest) - len(due)
         failed = sum(p.result == "failed" and not _interrupted(p) for p in got)
         skipped = sum(p.result == "skipped" for p in got)
-        for need in due:
+        for _need in due:
             if failed:
                 failed -= 1
                 reason = "failed"
             elif skipped:
                 skipped -= 1
                 reason = "skipped"
-            elif need.unplaced:
-                reason = "not_scheduled"
-            elif (day, sid) not in built:
-                reason = "not_built"
             else:
                 reason = "station_off"
-            line.reasons[reason] += 1
-            line.missed += 1
-            line.missed_days.add(day)
+            ln.reasons[reason] += 1
+            ln.missed += 1
+            ln.missed_days.add(day)
+    for key, got in plays.items():  # plays of nothing planned: aired beyond the plan
+        if key not in needs:
+            n_aired = sum(p.aired for p in got)
+            if n_aired:
+                line(key[1], key[2], got[0].directive).extra += n_aired
+    if schedule is not None:
+        _add_unbuilt(lines, line, recs, schedule, scripts or {}, start, end, now)
     return [lines[k] for k in sorted(lines)]
+
+
+def _add_unbuilt(  # type: ignore[no-untyped-def]
+    lines: dict[tuple[str, str], Compliance],
+    line,
+    recs: dict[tuple[dt.date, str], DayRecord],
+    schedule: Schedule,
+    scripts: dict[str, Script],
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime,
+) -> None:
+    """What the schedule asks for on the days never built, per station (apart)."""
+    missing = set()
+    day = start
+    while day <= end:
+        missing |= {(day, sid) for sid in schedule.stations if (day, sid) not in recs}
+        day += dt.timedelta(days=1)
+    if not missing:
+        return
+    labels = _directives(schedule, scripts)
+    today = now.astimezone(TZ).date()
+    for (day, sid, source, _), n in sorted(
+        required(schedule, scripts, start, end, missing).items()
+    ):
+        ln = line(sid, source, labels.get(source, ""))
+        days = ln.unbuilt if day <= today else ln.later
+        days[day] = days.get(day, 0) + n
 
 
 def _directives(schedule: Schedule, scripts: dict[str, Script]) -> dict[str, str]:

@@ -24,6 +24,7 @@ from . import approvals as appx
 from .report import (
     COMPLIANCE_HEADER,
     COMPLIANCE_TITLE,
+    UNBUILT_TITLE,
     Report,
     compliance_rows,
     missed_lines,
@@ -31,6 +32,7 @@ from .report import (
     percent,
     period_of,
     tables,
+    unbuilt_lines,
 )
 
 FONT = "Times New Roman"
@@ -182,6 +184,10 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
             for cell, text in zip(cells, row, strict=True):
                 _cell_text(cell, [(text, row[0] == "Tổng cộng", False)], size=10)
         _para(doc)
+        _para(doc, f"4. {UNBUILT_TITLE}", bold=True, italic=True)
+        for m in unbuilt_lines(report) or ["Không có."]:
+            _para(doc, f"- {m}.", align="justify")
+        _para(doc)
     _para(doc, "III. TỒN TẠI, HẠN CHẾ", bold=True)
     missed = missed_lines(report)
     if missed:
@@ -195,7 +201,7 @@ def build_docx(report: Report, today: dt.date | None = None):  # type: ignore[no
             _para(
                 doc,
                 f"- {report.station_label(c.station)} — {c.source}: bỏ sót {c.missed}/"
-                f"{c.required} bản tin theo lịch ({c.reason_text}).",
+                f"{c.required} bản tin theo kế hoạch ({c.reason_text}).",
                 align="justify",
             )
     _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)

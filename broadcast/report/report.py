@@ -17,8 +17,14 @@ A recorded bulletin (a script with ``recording:``, issue 20) counts like any oth
 notes under the tables say which scripts aired as a recording and how many times (from
 the planned rows' engine "recording").
 
-Planned against aired (section 5, ``compliance.py``) starts from the schedules instead, so
-that days nobody built count too.
+What was planned is the record of each built day (:mod:`.record`: the as-run log's planned
+rows, else the frozen running order file), read by every section: sections 1–4 here and
+section 5 (planned against aired, ``compliance.py``) count the same bulletins. Days never
+built are reported apart ("không làm danh sách phát"), with what today's schedule asks
+for on them: the only figures computed from the schedule, and labelled so.
+
+:func:`make_report` puts every section together; ``broadcast report`` and the console's
+report page and downloads both call it.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from pathlib import Path
 
 from . import approvals as appx
 from .asrun import AsRunLog
-from .compliance import REASONS, Compliance, totals
+from .compliance import CSV_REASONS, NOT_BUILT, REASONS, Compliance, totals
+from .record import records
 from .spreadsheet import PLAIN, Dialect, Fixed, write_rows
 
 MORNING_END = "12:00"
@@ -109,12 +116,15 @@ def build_report(
     commune: str = "",
     station_names: dict[str, str] | None = None,
     now: dt.datetime | None = None,
+    out_dir: Path | None = None,
 ) -> Report:
-    """Count plays and planned rows of the log between ``start`` and ``end`` inclusive.
+    """Count plays, and the planned bulletins of the record (:func:`.record.records`:
+    the log's planned rows, else the frozen running orders of ``out_dir``, by default
+    the log's folder), between ``start`` and ``end`` inclusive.
 
     With ``now``, a (station, day) whose planned bulletins are not all over by then is
     not counted as missed."""
-    planned = log.planned(start, end)
+    planned = [p for rec in records(log, start, end, out_dir).values() for p in rec.items]
     plays = log.plays(start, end)
     planned_len = {(p.day, p.station_id, p.script_id, p.slot): p.duration_s for p in planned}
     recorded = {
@@ -198,6 +208,31 @@ def build_report(
     )
 
 
+def make_report(
+    root: Path,
+    log: AsRunLog,
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime,
+    out_dir: Path | None = None,
+) -> Report:
+    """The whole report of the project at ``root``: sections 1–4 (:func:`build_report`),
+    5–6 (planned against aired, days never built) and the approvals appendix. Without a
+    readable project, station ids stand for names and sections 5–6 are left out."""
+    from .compliance import compare
+    from .names import project_names, read_project
+
+    project = read_project(root)
+    commune, names = project_names(root, project)
+    rep = build_report(log, start, end, commune, names, now=now, out_dir=out_dir)
+    if project is not None:
+        rep.compliance = compare(
+            log, project.schedule, project.scripts, start, end, now, out_dir=out_dir
+        )
+    rep.approvals = appx.approval_rows(root, log, start, end)  # None: no approval in use
+    return rep
+
+
 # -- plain renderings ------------------------------------------------------------------
 
 HEADERS = [
@@ -215,7 +250,7 @@ NOTES = [
     "Số phút: tổng thời gian các lượt đã phát.",
     "Buổi sáng: tỉ lệ lượt đã phát trong khung giờ trước 12:00.",
     "Ngày yêu cầu: số ngày có lịch phát; ngày bỏ sót: số (đài, ngày) có lịch mà không phát.",
-    "Số liệu lấy từ nhật ký phát sóng, không tính lại từ lịch.",
+    "Số liệu lấy từ hồ sơ (nhật ký phát sóng và danh sách phát đã làm), không tính lại từ lịch.",
 ]
 
 
@@ -260,24 +295,31 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
 
 
-COMPLIANCE_TITLE = "Kế hoạch so với đã phát (theo lịch, kể cả ngày chưa làm lịch)"
+COMPLIANCE_TITLE = "Kế hoạch so với đã phát (theo danh sách phát đã làm)"
 COMPLIANCE_HEADER = [
     "Đài",
     "Chiến dịch",
-    "Yêu cầu",
+    "Kế hoạch",
     "Đã phát",
     "Phát dở",
     "Bỏ sót",
     "Chưa đến giờ",
     "Tỉ lệ",
     "Lý do bỏ sót",
+    "Phát thêm",
 ]
+UNBUILT_TITLE = "Ngày không làm danh sách phát (tính theo lịch hiện nay)"
 COMPLIANCE_NOTES = [
-    "Yêu cầu: số bản tin các chiến dịch và bản tin riêng trong lịch yêu cầu, mỗi ngày "
-    "trong kỳ, kể cả ngày chưa làm lịch; tính lại theo quy tắc lập lịch.",
+    "Mục 5: kế hoạch là các bản tin trong danh sách phát đã làm của từng ngày (hồ sơ: "
+    "nhật ký phát sóng và tệp danh sách phát), đúng như mục 1–3; không tính lại theo "
+    "lịch hay kịch bản hôm nay.",
     "Phát dở: bị ngắt (để phát tin khẩn cấp) mà không phát lại. Chưa đến giờ: buổi chưa "
-    "kết thúc lúc làm báo cáo, không tính là bỏ sót.",
+    "kết thúc lúc làm báo cáo, không tính là bỏ sót. Phát thêm: lượt đã phát ngoài kế "
+    "hoạch (tin khẩn cấp, phát lại, ngày không làm danh sách); Đã phát + Phát thêm = "
+    "Đã phát ở mục 2.",
     "Lý do: " + "; ".join(REASONS.values()) + ".",
+    f"Mục 6: ngày {NOT_BUILT}, và số bản tin lịch hiện nay yêu cầu cho ngày đó; phần "
+    "này tính theo lịch, không có trong hồ sơ, không cộng vào kế hoạch.",
 ]
 
 
@@ -320,11 +362,35 @@ def compliance_rows(report: Report) -> list[list[str]]:
             str(ln.pending),
             percent(ln.aired / ln.required if ln.required else 0.0),
             ln.reason_text,
+            str(ln.extra),
         ]
 
-    rows = [row(report.station_label(ln.station), ln) for ln in lines]
+    shown = [ln for ln in lines if ln.required or ln.aired or ln.extra or ln.partly]
+    rows = [row(report.station_label(ln.station), ln) for ln in shown]
     rows.append(row("Tổng cộng", totals(lines)))
     return rows
+
+
+def _days_text(days: dict[dt.date, int]) -> str:
+    return ", ".join(f"{d:%d/%m} ({n} bản tin)" for d, n in sorted(days.items()))
+
+
+def unbuilt_lines(report: Report) -> list[str]:
+    """Section 6: per station and campaign, the days never built and what the schedule
+    asks for on them (days that have begun apart from days to come)."""
+    out = []
+    for ln in report.compliance or []:
+        label = f"{report.station_label(ln.station)} — {ln.source}"
+        if ln.unbuilt:
+            out.append(f"{label}: {NOT_BUILT} {_days_text(ln.unbuilt)}")
+        if ln.later:
+            out.append(f"{label}: chưa đến ngày, chưa làm danh sách phát {_days_text(ln.later)}")
+        if ln.unplaced:
+            out.append(
+                f"{label}: {ln.unplaced} bản tin lịch yêu cầu mà danh sách phát đã làm "
+                "không xếp được (ghi chú của lịch)"
+            )
+    return out
 
 
 def missed_lines(report: Report) -> list[str]:
@@ -359,8 +425,10 @@ def to_markdown(report: Report) -> str:
     if report.compliance is not None:
         out += ["", f"## 5. {COMPLIANCE_TITLE}", ""]
         out += ["| " + " | ".join(COMPLIANCE_HEADER) + " |"]
-        out += ["|---|---|" + "---:|" * 6 + "---|"]
+        out += ["|---|---|" + "---:|" * 6 + "---|---:|"]
         out += ["| " + " | ".join(cell(c) for c in r) + " |" for r in compliance_rows(report)]
+        out += ["", f"## 6. {UNBUILT_TITLE}", ""]
+        out += [f"- {m}" for m in unbuilt_lines(report)] or ["- Không có."]
     if report.approvals is not None:
         out += ["", f"## Phụ lục. {appx.TITLE}", ""]
         out += ["| " + " | ".join(appx.HEADER) + " |", "|---|---|---|---|---|---:|---|"]
@@ -390,7 +458,10 @@ CSV_HEADER = [
     "phat_do",
     "bo_sot",
     "chua_den_gio",
-    *(f"ly_do_{k}" for k in REASONS),
+    *(f"ly_do_{k}" for k in CSV_REASONS),
+    # added with the record (issue 18): aired beyond the plan; days never built
+    "phat_them",
+    "khong_lam_danh_sach",
 ]
 
 
@@ -442,7 +513,9 @@ def to_csv(report: Report, dialect: Dialect = PLAIN) -> str:
                 c.partly,
                 c.missed,
                 c.pending,
-                *(c.reasons.get(k, 0) for k in REASONS),
+                *c.csv_reasons(),
+                c.extra,
+                " ".join(f"{c.station}:{d.isoformat()}" for d in sorted(c.unbuilt)),
             ]
         )
     if report.approvals is not None:  # its own block of rows, with its own header row
@@ -515,11 +588,15 @@ def to_html(report: Report) -> str:
             out.append(
                 "<tr>"
                 + "".join(
-                    f"<td{' class=n' if 2 <= i <= 7 else ''}>{e(c)}</td>" for i, c in enumerate(row)
+                    f"<td{' class=n' if 2 <= i <= 7 or i == 9 else ''}>{e(c)}</td>"
+                    for i, c in enumerate(row)
                 )
                 + "</tr>"
             )
         out.append("</table>")
+        out.append(f"<h2>6. {e(UNBUILT_TITLE)}</h2><ul>")
+        out += [f"<li>{e(m)}</li>" for m in unbuilt_lines(report)] or ["<li>Không có.</li>"]
+        out.append("</ul>")
     if report.approvals is not None:
         out.append(
             f"<h2>Phụ lục. {e(appx.TITLE)}</h2><table><tr>"

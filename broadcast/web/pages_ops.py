@@ -2,7 +2,7 @@
 
 Each calls the function its CLI command calls: ``plan_days`` (broadcast plan),
 ``build`` (broadcast build), ``send_emergency`` (broadcast emergency),
-``AsRunLog.confirm_day`` (broadcast asrun confirm), ``build_report`` / ``to_csv`` /
+``AsRunLog.confirm_day`` (broadcast asrun confirm), ``make_report`` / ``to_csv`` /
 ``build_docx`` (broadcast report). Nothing here plans, renders or counts by itself.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -28,9 +28,10 @@ from ..project.converters import to_date
 from ..project.loader import load_project
 from ..project.scripts import load_script
 from ..report.approvals import HEADER as APPROVALS_HEADER
-from ..report.approvals import approval_rows, approvals_between
-from ..report.asrun import NOT_AIRED_NOTE, AsRunLog, asrun_path
-from ..report.report import build_report, tables, to_csv
+from ..report.approvals import approvals_between
+from ..report.asrun import NOT_AIRED_NOTE, AsRunLog, Planned, ReadOnlyAsRunLog, asrun_path
+from ..report.record import DayRecord, records
+from ..report.report import make_report, tables, to_csv
 from ..report.spreadsheet import EXCEL, write_rows
 from ..schedule.planner import DayPlan
 from .guard import page, render
@@ -76,6 +77,74 @@ class DayView:
     day: dt.date
     sessions: list[SessionView]
     notes: list[str]
+    #: read from the record of a built day that has begun or aired, not planned again
+    recorded: bool = False
+
+
+def recorded_view(rec: DayRecord, titles: dict[str, str] | None = None) -> DayView:
+    """A built day as the record holds it (:mod:`broadcast.report.record`): its sessions,
+    bulletins and notes as they were built, whatever today's scripts and schedules say."""
+    titles = titles or {}
+    by_slot: dict[str, list[Planned]] = {}
+    for p in rec.items:
+        by_slot.setdefault(p.slot, []).append(p)
+    built: dict[str, Mapping[str, object]] = {}
+    for doc in rec.order.sessions if rec.order is not None else ():
+        try:
+            built[f"{dt.datetime.fromisoformat(str(doc.get('start'))):%H:%M}"] = doc
+        except ValueError:
+            continue
+    sessions = []
+    for slot in sorted({*by_slot, *built}):
+        items = by_slot.get(slot, [])
+        doc = built.get(slot, {})
+        used = _number(doc.get("used_s"), sum(p.duration_s for p in items))
+        cap = _number(doc.get("capacity_s"), 0.0)
+        overrun = _number(doc.get("overrun_s"), 0.0)
+        sessions.append(
+            SessionView(
+                start=slot,
+                window=str(doc.get("window") or ""),
+                used=duration_words(used),
+                capacity=duration_words(cap) if cap else "",
+                fill=min(100, int(round(100 * used / cap))) if cap else 0,
+                overrun=duration_words(overrun) if overrun > 0 else "",
+                items=[
+                    {
+                        "at": f"{p.start:%H:%M}",
+                        "script": p.script_id,
+                        "title": p.title or titles.get(p.script_id, p.script_id),
+                        "level": LEVEL.get(p.priority, p.priority),
+                        "priority": p.priority,
+                        "source": p.source,
+                        "duration": duration_words(p.duration_s),
+                        "note": "",
+                    }
+                    for p in items
+                ],
+            )
+        )
+    notes = [str(n.get("text", "")) for n in rec.notes if n.get("text")]
+    return DayView(rec.day, sessions, notes, recorded=True)
+
+
+def _number(value: object, default: float) -> float:
+    return (
+        float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+    )
+
+
+def frozen_records(
+    log: AsRunLog | None, out: Path, start: dt.date, end: dt.date, today: dt.date
+) -> dict[tuple[dt.date, str], DayRecord]:
+    """The built station-days between ``start`` and ``end`` that are a record (begun by
+    ``today`` or with something in the as-run log): what ``build`` keeps as it is."""
+    recs = records(log, start, end, out)
+    return {
+        key: rec
+        for key, rec in recs.items()
+        if rec.day <= today or (log is not None and log.has_plays(rec.day, rec.station_id))
+    }
 
 
 def day_view(
@@ -133,14 +202,28 @@ FLAGGED = {"overrun", "sessions", "clash"}
 
 
 def overview(
-    plans: list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]], stations: list[str]
+    plans: list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]],
+    stations: list[str],
+    recorded: dict[tuple[dt.date, str], DayRecord] | None = None,
 ) -> dict[str, list[dict[str, object]]]:
     """Every station's week at a glance: bulletins and airtime a day, and whether the
-    planner flagged something to look at (an overrun, a drop)."""
+    planner flagged something to look at (an overrun, a drop). A day in ``recorded`` is
+    shown as it was built (:func:`frozen_records`), not planned again."""
     out: dict[str, list[dict[str, object]]] = {}
     for sid in stations:
         out[sid] = []
         for plan, *_ in plans:
+            rec = (recorded or {}).get((plan.day, sid))
+            if rec is not None:  # what was built, as the record holds it
+                out[sid].append(
+                    {
+                        "day": plan.day,
+                        "count": len(rec.items),
+                        "airtime": mmss(sum(p.duration_s for p in rec.items)),
+                        "flags": [str(n.get("text", "")) for n in rec.notes if n.get("lost")],
+                    }
+                )
+                continue
             sessions = plan.sessions.get(sid, [])
             flags = [n.text for n in plan.notes_for(sid) if n.lost or n.kind in FLAGGED]
             flags += [
@@ -170,9 +253,13 @@ async def plan_page(request: Request) -> Response:
         project = load_project(root, strict=False)
         stations = list(project.schedule.stations)
         queued = queued_for(out, start)
-        return project, plan_days(project, out, start, PLAN_DAYS, stations, queued)
+        plans = plan_days(project, out, start, PLAN_DAYS, stations, queued)
+        path = asrun_path(out)
+        log = ReadOnlyAsRunLog(path) if path.is_file() else None
+        end = start + dt.timedelta(days=PLAN_DAYS - 1)
+        return project, plans, frozen_records(log, out, start, end, _today())
 
-    project, plans = await run_in_threadpool(work)
+    project, plans, recorded = await run_in_threadpool(work)
     sched = project.schedule
     station_id = q.get("station") or next(iter(sched.stations))
     if station_id not in sched.stations:
@@ -180,11 +267,16 @@ async def plan_page(request: Request) -> Response:
             f"Không có đài '{station_id}'", where="đài", fix="chọn đài trong danh sách"
         )
     titles = {sid: sc.meta.title for sid, sc in project.scripts.items()}
-    days = [day_view(plan, station_id, guessed, titles) for plan, _rendered, guessed in plans]
+    days = [
+        recorded_view(recorded[(plan.day, station_id)], titles)
+        if (plan.day, station_id) in recorded
+        else day_view(plan, station_id, guessed, titles)
+        for plan, _rendered, guessed in plans
+    ]
     return render(
         request,
         "plan.html",
-        overview=overview(plans, list(sched.stations)),
+        overview=overview(plans, list(sched.stations), recorded),
         start=start,
         station=sched.stations[station_id],
         stations=sched.stations.values(),
@@ -429,8 +521,6 @@ async def asrun_confirm(request: Request) -> Response:
 
 
 def _report(request: Request):  # type: ignore[no-untyped-def]
-    from ..report.names import project_names
-
     q = request.query_params
     end = _date(q.get("to"))
     start = _date(q.get("from"), end - dt.timedelta(days=30))
@@ -443,10 +533,12 @@ def _report(request: Request):  # type: ignore[no-untyped-def]
             where=str(asrun_path(request.app.state.out)),
             fix="làm danh sách phát (trang Lịch phát) và xác nhận đã phát trước",
         )
-    root = request.app.state.root
-    commune, names = project_names(root)
-    rep = build_report(log, start, end, commune, names)
-    rep.approvals = approval_rows(root, log, start, end)  # the CLI's appendix
+    from ..report.compliance import TZ
+
+    # the CLI's report, every section and the approvals appendix, from the record
+    rep = make_report(
+        request.app.state.root, log, start, end, dt.datetime.now(TZ), request.app.state.out
+    )
     return start, end, rep
 
 

@@ -1,5 +1,7 @@
-"""Planned against aired: required from the schedules for every day (built or not), matched
-with the log; partly aired, missed with reasons, and today's sessions not missed early.
+"""Planned against aired: planned from the record of each built day (the log's planned
+rows), matched with the log; partly aired, missed with reasons, today's sessions not missed
+early; days never built apart, with what the schedule asks for (issue 18: the old version
+of these tests counted unbuilt days into "required", recomputed from today's schedule).
 
 Project ``small_root``: campaign ``thu`` every day from 25/11/2026, 05:30 x2 and 17:00, on
 fm-thu and xom-a (no windows: each slot time is a session). Report made 27/11 12:00.
@@ -7,7 +9,7 @@ fm-thu and xom-a (no windows: each slot time is a session). Report made 27/11 12
 | day   | fm-thu                              | xom-a                                        |
 |-------|-------------------------------------|----------------------------------------------|
 | 25/11 | built, 3 played                     | built, 1 played, 1 cut (not replayed), 1 skipped |
-| 26/11 | built, nothing recorded (off)       | built, 3 played (+ an emergency: not counted)|
+| 26/11 | built, nothing recorded (off)       | built, 3 played (+ an emergency: extra)      |
 | 27/11 | built, 2 imported, 17:00 to come    | never built, nothing; 17:00 to come          |
 | 28/11 | to come (never built)               | to come                                      |
 """
@@ -101,29 +103,35 @@ def story(small_root: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     return project, out, log
 
 
-def test_every_day_counts_even_unbuilt_and_today_is_not_missed_early(story):
+def test_built_days_from_the_record_and_unbuilt_days_apart(story):
     project, _, log = story
-    lines = {
-        ln.station: ln for ln in compare(log, project.schedule, project.scripts, D[0], D[3], NOW)
-    }
+    every = compare(log, project.schedule, project.scripts, D[0], D[3], NOW)
+    lines = {ln.station: ln for ln in every if ln.source == "thu"}
     assert set(lines) == {"fm-thu", "xom-a"}
     fm, xa = lines["fm-thu"], lines["xom-a"]
+    [emergency] = [ln for ln in every if ln.source != "thu"]
+    # the emergency of 26/11 aired beyond what was planned: its own line, "phát thêm"
+    assert (emergency.station, emergency.required, emergency.extra) == ("xom-a", 0, 1)
     assert fm.source == xa.source == "thu"
     assert fm.directive.startswith("Công văn số 3316/UBND-VHTT")
-    #          required aired partly missed pending
-    assert (fm.required, fm.aired, fm.partly, fm.missed, fm.pending) == (12, 5, 0, 3, 4)
+    #          planned aired partly missed pending (built days only)
+    assert (fm.required, fm.aired, fm.partly, fm.missed, fm.pending) == (9, 5, 0, 3, 1)
     assert dict(fm.reasons) == {"station_off": 3}
     assert fm.missed_days == {D[1]}
-    assert (xa.required, xa.aired, xa.partly, xa.missed, xa.pending) == (12, 4, 1, 3, 4)
-    assert dict(xa.reasons) == {"skipped": 1, "not_built": 2}
-    assert xa.missed_days == {D[0], D[2]}
-    # once the day is over, today's 17:00 bulletins are missed too
+    assert (fm.unbuilt, fm.later) == ({}, {D[3]: 3})
+    assert (xa.required, xa.aired, xa.partly, xa.missed, xa.pending) == (6, 4, 1, 1, 0)
+    assert dict(xa.reasons) == {"skipped": 1}
+    assert xa.missed_days == {D[0]}
+    assert xa.extra == 0
+    # 27/11 was never built: apart, with what the schedule asks for (3 a day)
+    assert (xa.unbuilt, xa.later) == ({D[2]: 3}, {D[3]: 3})
+    # once the day is over, today's 17:00 bulletin is missed too
     later = compare(
         log, project.schedule, project.scripts, D[0], D[2], NOW + dt.timedelta(hours=12)
     )
-    after = {ln.station: ln for ln in later}
+    after = {ln.station: ln for ln in later if ln.source == "thu"}
     assert (after["fm-thu"].missed, after["fm-thu"].pending) == (4, 0)
-    assert dict(after["xom-a"].reasons) == {"skipped": 1, "not_built": 3}
+    assert dict(after["xom-a"].reasons) == {"skipped": 1}
 
 
 def test_log_report_does_not_call_a_day_in_progress_missed(story):
@@ -142,19 +150,28 @@ def test_planned_against_aired_in_every_format(story, tmp_path):
     md = to_markdown(rep)
     assert "## 5. Kế hoạch so với đã phát" in md
     assert (
-        "| Đài xã Thử (fm-thu) | thu | 12 | 5 | 0 | 3 | 4 | 42% | "
-        "đài không phát (không có ghi nhận): 3 |" in md
+        "| Đài xã Thử (fm-thu) | thu | 9 | 5 | 0 | 3 | 1 | 56% | "
+        "đài không phát (không có ghi nhận): 3 | 0 |" in md
     )
-    assert "| xom-a | thu | 12 | 4 | 1 | 3 | 4 | 33% | bỏ qua (lỡ buổi, máy tắt): 1; " in md
-    assert "| Tổng cộng |  | 24 | 9 | 1 | 6 | 8 | 38% |" in md
+    assert "| xom-a | thu | 6 | 4 | 1 | 1 | 0 | 67% | bỏ qua (lỡ buổi, máy tắt): 1 | 0 |" in md
+    assert "| xom-a | khan-cap-20261126-100000-bao-so-9 | 0 | 0 | 0 | 0 | 0 | 0% |  | 1 |" in md
+    assert "| Tổng cộng |  | 15 | 9 | 1 | 4 | 1 | 60% |" in md
+    assert "## 6. Ngày không làm danh sách phát" in md
+    assert "- xom-a — thu: không làm danh sách phát 27/11 (3 bản tin)" in md
     html = to_html(rep)
-    assert "5. Kế hoạch so với đã phát" in html and "<td class=n>24</td>" in html
+    assert "5. Kế hoạch so với đã phát" in html and "<td class=n>15</td>" in html
     rows = list(csv.DictReader(io.StringIO(to_csv(rep))))
-    plan_rows = {r["dai"]: r for r in rows if r["nhom"].startswith("ke_hoach")}
-    assert plan_rows["xom-a"]["yeu_cau"] == "12" and plan_rows["xom-a"]["phat_do"] == "1"
-    assert plan_rows["xom-a"]["ly_do_not_built"] == "2"
-    assert plan_rows["xom-a"]["cac_ngay_bo_sot"] == "xom-a:2026-11-25 xom-a:2026-11-27"
-    assert plan_rows[""]["bo_sot"] == "6" and plan_rows[""]["chua_den_gio"] == "8"
+    plan_rows = {
+        r["dai"]: r
+        for r in rows
+        if r["nhom"].startswith("ke_hoach") and r["chien_dich"] in ("thu", "")
+    }
+    assert plan_rows["xom-a"]["yeu_cau"] == "6" and plan_rows["xom-a"]["phat_do"] == "1"
+    assert plan_rows["xom-a"]["ly_do_not_built"] == "3"  # asked on 27/11, never built
+    assert plan_rows["xom-a"]["khong_lam_danh_sach"] == "xom-a:2026-11-27"
+    assert plan_rows["xom-a"]["cac_ngay_bo_sot"] == "xom-a:2026-11-25"
+    assert plan_rows[""]["phat_them"] == "1"
+    assert plan_rows[""]["bo_sot"] == "4" and plan_rows[""]["chua_den_gio"] == "1"
     # the old columns keep their place for yesterday's spreadsheets
     assert list(rows[0])[:13] == [
         "nhom", "cong_van", "chien_dich", "dai", "ke_hoach", "da_phat", "loi_bo_qua",
@@ -166,10 +183,11 @@ def test_planned_against_aired_in_every_format(story, tmp_path):
     doc = Document(str(target))
     texts = [p.text for p in doc.paragraphs]
     assert any(t.startswith("3. Kế hoạch so với đã phát") for t in texts)
-    assert any("xom-a — thu: bỏ sót 3/12 bản tin" in t for t in texts)
+    assert any("xom-a — thu: bỏ sót 1/6 bản tin" in t for t in texts)
+    assert any("xom-a — thu: không làm danh sách phát 27/11" in t for t in texts)
     table = doc.tables[-2]  # the last is the signature block
     assert [c.text for c in table.rows[-1].cells][:8] == [
-        "Tổng cộng", "", "24", "9", "1", "6", "8", "38%",
+        "Tổng cộng", "", "15", "9", "1", "4", "1", "60%",
     ]  # fmt: skip
 
 
@@ -184,4 +202,4 @@ def test_report_command_compares_with_the_schedules(story, small_root, tmp_path)
         )  # fmt: skip
     assert r.exit_code == 0, r.output
     text = target.read_text("utf-8")
-    assert "| Tổng cộng |  | 24 | 9 | 1 | 6 | 8 | 38% |" in text
+    assert "| Tổng cộng |  | 15 | 9 | 1 | 4 | 1 | 60% |" in text

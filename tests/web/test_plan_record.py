@@ -1,0 +1,45 @@
+"""The console's plan of a built day that has begun is its record, as built and aired, not
+a new plan from today's scripts (issue 18)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import time_machine
+from starlette.testclient import TestClient
+
+from broadcast.project.accounts import Store
+from broadcast.project.approval import console_db
+from broadcast.web.app import create_app
+from tests.report.history import add_script, at, build
+
+from .conftest import FAST, PASSWORD, login
+
+D = dt.date(2026, 11, 25)
+
+
+def _card(page: str, day: dt.date) -> str:
+    m = re.search(rf'<div class="card" id="day-{day.isoformat()}">(.*?)</div>\n', page, re.S)
+    assert m, f"no card for {day}"
+    return m.group(1)
+
+
+def test_plan_of_a_past_built_day_is_what_was_built(small_root: Path) -> None:
+    build(small_root, at(dt.date(2026, 11, 24), 20), D, 1)
+    add_script(small_root, "moi-0")  # joins the rotation from now on
+    Store(console_db(small_root), hasher=FAST).add_user("lan", "officer", PASSWORD)
+    app = create_app(small_root, small_root / "audio_out", secret="x" * 32)
+    with (
+        time_machine.travel(at(D, 9), tick=False),
+        TestClient(app, base_url="http://127.0.0.1") as c,
+    ):
+        assert login(c, "lan").status_code == 303
+        page = c.get(f"/plan?date={D.isoformat()}&station=fm-thu").text
+    built = _card(page, D)
+    assert "Đã làm danh sách phát: đây là hồ sơ" in built
+    assert "/scripts/moi-0" not in built  # not in what was built
+    assert built.count("<tr><td>") == 3  # 05:30 x2 and 17:00, as built
+    nxt = _card(page, D + dt.timedelta(days=1))  # not built: planned from today's files
+    assert "đây là hồ sơ" not in nxt and "/scripts/moi-0" in nxt
