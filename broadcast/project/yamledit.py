@@ -25,6 +25,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files import atomic
+from .converters import to_seconds, to_weekday
 from .loader import load_schedule
 
 STATIONS = "stations.yaml"
@@ -192,6 +193,18 @@ def set_windows(text: str, station_id: str, windows: list[str]) -> str:
     return dump(doc)
 
 
+def _same_limit(key: str, old: Any, new: Any) -> bool:
+    """Do two values of a ``limits`` key mean the same ('15m' and '15 phút' do)?"""
+    try:
+        if key == "max_session":
+            return to_seconds(old) == to_seconds(new)
+        if key == "weekdays":
+            return [to_weekday(d) for d in old] == [to_weekday(d) for d in new]
+    except (TypeError, ValueError):
+        return False
+    return str(old) == str(new)
+
+
 def set_limits(text: str, station_id: str | None, limits: dict[str, Any]) -> str:
     """A station's own ``limits`` (``station_id`` None: the defaults' for every station);
     a key whose value is None is removed (the station then follows the defaults)."""
@@ -211,10 +224,11 @@ def set_limits(text: str, station_id: str | None, limits: dict[str, Any]) -> str
             if key in current:
                 del current[key]
             continue
+        if old is not None and _same_limit(key, old, value):
+            continue
         if isinstance(value, list):
-            if [str(v) for v in old or []] != [str(v) for v in value]:
-                current[key] = flow_list(value)
-        elif str(old) != str(value):
+            current[key] = flow_list(value)
+        else:
             current[key] = scalar(value) if isinstance(value, str) else value
     if current:
         owner["limits"] = current
