@@ -13,6 +13,7 @@ import hashlib
 import io
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ from ruamel.yaml.tokens import CommentToken
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files import atomic
 from .converters import to_seconds, to_weekday
-from .loader import load_schedule
+from .loader import load_schedule, load_scripts
+from .schedule import Schedule
+from .scripts import Script
 
 STATIONS = "stations.yaml"
 
@@ -43,6 +46,29 @@ class Conflict(InputError):
         )
         self.theirs = theirs
         self.yours = yours
+
+
+@dataclass
+class Loaded:
+    """What the editing pages show: the schedule and the scripts as far as they load (a
+    new project has no script yet, and its first station is added from the browser)."""
+
+    schedule: Schedule | None
+    scripts: dict[str, Script]
+    errors: list[BroadcastError]
+
+
+def load_for_editing(root: Path) -> Loaded:
+    errors: list[BroadcastError] = []
+    schedule = load_schedule(root / "schedules", errors)
+    scripts = load_scripts(root / "scripts", [])
+    hide = str(root) + "/"
+    shown: list[BroadcastError] = [
+        InputError(e.what.replace(hide, ""), (e.where or "").replace(hide, ""), e.fix)
+        for err in errors
+        for e in (err.errors if isinstance(err, ValidationErrors) else [err])
+    ]
+    return Loaded(schedule, scripts, shown)
 
 
 def text_hash(text: str) -> str:
@@ -157,10 +183,17 @@ def _station_entry(doc: Any, station_id: str) -> Any:
     )
 
 
-def add_station(text: str, values: dict[str, Any]) -> str:
+def add_station(text: str, values: dict[str, Any], commune: str = "") -> str:
     """``stations.yaml`` text with a new station at the end of the list (keys in the order
-    officers write them: id, name, kind, dialect, windows)."""
-    doc = load(text)
+    officers write them: id, name, kind, dialect, windows). A new project's first station
+    also names the commune (the file is made when there is none)."""
+    doc = load(text) if text.strip() else None
+    if not isinstance(doc, CommentedMap):
+        doc = CommentedMap()
+    if commune and not doc.get("commune"):
+        doc.insert(0, "commune", scalar(commune))
+        if "timezone" not in doc:
+            doc.insert(1, "timezone", "Asia/Ho_Chi_Minh")
     if doc.get("stations") is None:
         doc["stations"] = CommentedSeq()
     entry = CommentedMap()

@@ -24,7 +24,6 @@ from ..errors import BroadcastError
 from ..files import atomic
 from ..project import campaignedit as ce
 from ..project import yamledit
-from ..project.loader import Project, load_project
 from ..project.schedule import ID
 from ..project.validation import slug
 from .guard import page, render
@@ -37,16 +36,19 @@ GROUP_WORDS = {"all": "Mọi đài", "fm": "Các đài FM", "loudspeaker": "Các
 SESSION_NAMES = {"morning": "buổi sáng", "evening": "buổi chiều"}
 
 
-def _project(request: Request) -> tuple[Project | None, BroadcastError | None]:
-    try:
-        return load_project(request.app.state.root, strict=False), None
-    except BroadcastError as exc:
-        return None, exc
+def _project(request: Request) -> tuple[yamledit.Loaded | None, BroadcastError | None]:
+    """The schedule and scripts as far as they load; None with the first problem when
+    the stations file itself does not load (nothing to aim a campaign at)."""
+    loaded = yamledit.load_for_editing(request.app.state.root)
+    if loaded.schedule is None:
+        return None, loaded.errors[0] if loaded.errors else None
+    return loaded, loaded.errors[0] if loaded.errors else None
 
 
-def targets(project: Project) -> list[tuple[str, str, str]]:
+def targets(project: yamledit.Loaded) -> list[tuple[str, str, str]]:
     """(value, label, small text) for every group and station a campaign may name."""
     sched = project.schedule
+    assert sched is not None
     out: list[tuple[str, str, str]] = []
     for name, members in sched.groups.items():
         names = ", ".join(sched.stations[m].name for m in members if m in sched.stations)
@@ -57,8 +59,9 @@ def targets(project: Project) -> list[tuple[str, str, str]]:
     return out
 
 
-def target_names(project: Project, names: list[str]) -> str:
+def target_names(project: yamledit.Loaded, names: list[str]) -> str:
     sched = project.schedule
+    assert sched is not None
     words = []
     for n in names:
         if n in sched.stations:
@@ -86,7 +89,7 @@ def weekday_words(days: list[int]) -> str:
 async def list_campaigns(request: Request) -> Response:
     project, error = await run_in_threadpool(_project, request)
     rows = []
-    if project is not None:
+    if project is not None and project.schedule is not None:
         for c in project.schedule.campaigns:
             rows.append(
                 {
@@ -100,7 +103,7 @@ async def list_campaigns(request: Request) -> Response:
     return render(
         request,
         "campaigns.html",
-        400 if error else 200,
+        400 if project is None else 200,
         rows=rows,
         error=error,
         may_edit=request.state.user.role in CAMPAIGN_EDITORS,
@@ -109,7 +112,7 @@ async def list_campaigns(request: Request) -> Response:
 
 def _form_page(
     request: Request,
-    project: Project,
+    project: yamledit.Loaded,
     form: dict[str, Any],
     based_on: str,
     new: bool,
@@ -165,6 +168,7 @@ async def edit_form(request: Request) -> Response:
     if project is None:
         return _broken(request, error)
     cid = request.path_params["cid"]
+    assert project.schedule is not None
     found = next((c for c in project.schedule.campaigns if c.id == cid), None)
     if found is None:
         return render(
@@ -207,6 +211,7 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
         name = ce.file_name(form["id"])
     else:
         form["id"] = request.path_params["cid"]
+        assert project.schedule is not None
         source = project.schedule.sources.get(form["id"])
         if source is None:
             return _form_page(

@@ -23,8 +23,8 @@ from starlette.routing import Route
 from ..errors import BroadcastError, InputError
 from ..files import atomic
 from ..project import yamledit
-from ..project.converters import to_seconds, to_window
-from ..project.loader import BUILTIN_GROUPS, load_project
+from ..project.converters import to_seconds, to_weekday, to_window
+from ..project.loader import BUILTIN_GROUPS
 from ..project.schedule import ID, Station
 from ..project.validation import slug
 from .guard import page, render
@@ -63,7 +63,12 @@ def officer_words(err: BroadcastError, edited: str = yamledit.STATIONS) -> str:
 
 
 def _schedule(request: Request) -> Any:
-    return load_project(request.app.state.root, strict=False).schedule
+    """The schedule as far as it loads (None: the stations file does not load yet)."""
+    return yamledit.load_for_editing(request.app.state.root).schedule
+
+
+def _loaded(request: Request) -> yamledit.Loaded:
+    return yamledit.load_for_editing(request.app.state.root)
 
 
 def _stations_file(request: Request) -> Path:
@@ -78,20 +83,33 @@ def _stations_page(
     add: dict[str, str] | None = None,
 ) -> Response:
     path = _stations_file(request)
-    sched = _schedule(request)
+    loaded = _loaded(request)
+    sched = loaded.schedule
     status = 400 if (error or problems) else 409 if conflict else 200
+    text = yamledit.current_text(path)
+    head = yamledit.load(text) if text.strip() else None
     return render(
         request,
         "stations.html",
         status,
-        stations=list(sched.stations.values()),
+        stations=list(sched.stations.values()) if sched else [],
         dialects=DIALECT_NAMES,
         kinds=KIND_NAMES,
-        based_on=yamledit.text_hash(path.read_text(encoding="utf-8")),
-        error=error,
+        based_on=yamledit.text_hash(text),
+        error=error
+        or (None if sched or not loaded.errors or not text.strip() else loaded.errors[0]),
+        needs_commune=not (isinstance(head, dict) and head.get("commune")),
         problems=problems or [],
         conflict=conflict,
-        add=add or {"name": "", "id": "", "kind": "loudspeaker", "dialect": "north", "windows": ""},
+        add=add
+        or {
+            "name": "",
+            "id": "",
+            "kind": "loudspeaker",
+            "dialect": "north",
+            "windows": "",
+            "commune": "",
+        },
         may_edit=request.state.user.role in STATION_EDITORS,
     )
 
@@ -104,7 +122,7 @@ def save_stations_file(
     folder = request.app.state.root / "schedules"
     path = folder / yamledit.STATIONS
     with request.app.state.write_lock:
-        now = path.read_text(encoding="utf-8")
+        now = yamledit.current_text(path)
         yours = change(now)
         try:
             yamledit.refuse_if_changed(path, based_on, yours)
@@ -185,7 +203,10 @@ def _check_windows(windows: list[str]) -> None:
 @page(*STATION_EDITORS)
 async def add_station(request: Request) -> Response:
     form = request.state.form
-    add = {k: str(form.get(k, "")).strip() for k in ("name", "id", "kind", "dialect", "windows")}
+    add = {
+        k: str(form.get(k, "")).strip()
+        for k in ("name", "id", "kind", "dialect", "windows", "commune")
+    }
     add["id"] = add["id"] or slug(add["name"])
     windows = [w.strip() for w in re.split(r"[,;\s]+(?=\d)", add["windows"]) if w.strip()]
     try:
@@ -216,7 +237,7 @@ async def add_station(request: Request) -> Response:
     written, conflict, problems = save_stations_file(
         request,
         str(form.get("based_on", "")),
-        lambda text: yamledit.add_station(text, values),
+        lambda text: yamledit.add_station(text, values, add["commune"]),
     )
     if written is None:
         return _stations_page(request, conflict=conflict, problems=problems, add=add)
@@ -261,6 +282,8 @@ def _air_page(
     form: dict[str, Any] | None = None,
 ) -> Response:
     sched = _schedule(request)
+    if sched is None:
+        return RedirectResponse("/stations", status_code=303)
     st: Station | None = sched.stations.get(sid)
     if st is None:
         return render(
@@ -310,7 +333,11 @@ def _default_words(defaults: Any) -> dict[str, str]:
         except ValueError:
             out["max_session"] = str(defaults["max_session"])
     if defaults.get("weekdays"):
-        out["weekdays"] = ", ".join(str(d) for d in defaults["weekdays"])
+        try:
+            days = [WEEKDAY_NAMES[to_weekday(d)] for d in defaults["weekdays"]]
+        except ValueError:
+            days = [str(d) for d in defaults["weekdays"]]
+        out["weekdays"] = "thường chỉ phát " + ", ".join(days)
     return out
 
 
@@ -360,6 +387,8 @@ def _groups_page(
     new: dict[str, Any] | None = None,
 ) -> Response:
     sched = _schedule(request)
+    if sched is None:
+        return RedirectResponse("/stations", status_code=303)
     path = _stations_file(request)
     named = {n: m for n, m in sched.groups.items() if n not in BUILTIN_GROUPS}
     return render(

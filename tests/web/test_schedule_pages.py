@@ -261,3 +261,63 @@ def test_only_an_operator_with_the_csrf_token_changes_stations(
     assert op.post(url, data=data).status_code == 403
     assert op.post(url, data={**data, "csrf": "sai"}).status_code == 403
     assert path.read_text(encoding="utf-8") == before
+
+
+def test_from_an_empty_project_the_commune_fm_two_hamlets_and_a_campaign(
+    console_root, client_as, app
+):
+    """A new commune: no stations file, no script yet; everything from the browser."""
+    folder = console_root / "schedules"
+    for path in folder.glob("*.yaml"):
+        path.unlink()
+    for path in (console_root / "scripts").glob("*.md"):
+        path.unlink()
+    op = client_as("operator")
+    page = op.get("/stations").text
+    assert "Chưa có đài nào" in page and 'name="commune"' in page
+    assert "docs/operator.md" not in page and str(console_root) not in page
+    first = {
+        **_based_on(page, "/stations/new"),
+        **NEW_STATION,
+        "commune": "Xã Kha Sơn",
+        "name": "Đài truyền thanh xã Kha Sơn",
+        "id": "fm-kha-son",
+        "kind": "fm",
+        "windows": "05:30-06:30, 17:00-18:00",
+    }
+    assert op.post("/stations/new", data=first, follow_redirects=False).status_code == 303
+    for name, sid in (("Loa xóm Đồng", "xom-dong"), ("Loa xóm Cầu", "xom-cau")):
+        page = op.get("/stations").text
+        assert 'name="commune"' not in page
+        data = {**_based_on(page, "/stations/new"), **NEW_STATION, "name": name, "id": sid}
+        assert op.post("/stations/new", data=data, follow_redirects=False).status_code == 303
+    sched = yaml.safe_load((folder / "stations.yaml").read_text(encoding="utf-8"))
+    assert sched["commune"] == "Xã Kha Sơn"
+    assert [s["id"] for s in sched["stations"]] == ["fm-kha-son", "xom-dong", "xom-cau"]
+    officer = client_as("officer")
+    page = officer.get("/campaigns/new").text
+    assert "Loa xóm Đồng" in page and "Các cụm loa xóm" in page
+    data = {
+        "csrf": csrf_of(page),
+        "based_on": page.split('name="based_on" value="')[1].split('"')[0],
+        "title": "Phòng, chống lừa đảo trực tuyến",
+        "directive_number": "3316/UBND-VHTT",
+        "directive_issuer": "UBND huyện Phú Bình",
+        "from": "25/11/2026",
+        "until": "15/12/2026",
+        "weekday": [str(d) for d in range(7)],
+        "slot_kind_0": "sáng",
+        "slot_times_0": "2",
+        "slot_kind_1": "chiều",
+        "slot_times_1": "1",
+        "target": ["fm", "loudspeaker"],
+        "priority": "normal",
+        "mode": "rotate",
+        "scripts_mode": "all",
+    }
+    assert officer.post("/campaigns/new", data=data, follow_redirects=False).status_code == 303
+    campaign = yaml.safe_load(
+        (folder / "phong-chong-lua-dao-truc-tuyen.yaml").read_text(encoding="utf-8")
+    )["campaigns"][0]
+    assert campaign["stations"] == ["fm", "loudspeaker"]
+    assert "Phòng, chống lừa đảo trực tuyến" in officer.get("/campaigns").text
