@@ -226,6 +226,9 @@ def set_windows(text: str, station_id: str, windows: list[str]) -> str:
     return dump(doc)
 
 
+LIMIT_KEYS = ("max_sessions_per_day", "max_session", "weekdays")
+
+
 def _same_limit(key: str, old: Any, new: Any) -> bool:
     """Do two values of a ``limits`` key mean the same ('15m' and '15 phút' do)?"""
     try:
@@ -259,10 +262,14 @@ def set_limits(text: str, station_id: str | None, limits: dict[str, Any]) -> str
             continue
         if old is not None and _same_limit(key, old, value):
             continue
-        if isinstance(value, list):
-            current[key] = flow_list(value)
-        else:
-            current[key] = scalar(value) if isinstance(value, str) else value
+        shown = (
+            flow_list(value)
+            if isinstance(value, list)
+            else scalar(value)
+            if isinstance(value, str)
+            else value
+        )
+        put_key(current, key, shown, LIMIT_KEYS)
     if current:
         owner["limits"] = current
     elif "limits" in owner:

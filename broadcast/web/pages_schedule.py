@@ -379,6 +379,77 @@ async def save_air(request: Request) -> Response:
     return RedirectResponse(f"/stations#station-{sid}", status_code=303)
 
 
+def _limits_page(
+    request: Request,
+    status: int = 200,
+    problems: list[str] | None = None,
+    conflict: yamledit.Conflict | None = None,
+    form: dict[str, Any] | None = None,
+) -> Response:
+    path = _stations_file(request)
+    text = yamledit.current_text(path)
+    doc = yamledit.load(text) if text.strip() else None
+    own: Any = ((doc or {}).get("defaults") or {}).get("limits") or {}
+    if form is None:
+        minutes = ""
+        if own.get("max_session"):
+            try:
+                minutes = str(int(to_seconds(own["max_session"]) // 60))
+            except ValueError:
+                minutes = str(own["max_session"])
+        try:
+            days = [to_weekday(d) for d in own.get("weekdays") or []]
+        except ValueError:
+            days = []
+        form = {
+            "max_sessions_per_day": str(own.get("max_sessions_per_day") or ""),
+            "max_session": minutes,
+            "weekdays": days,
+        }
+    return render(
+        request,
+        "limits.html",
+        status,
+        form=form,
+        weekdays=list(enumerate(WEEKDAY_NAMES)),
+        based_on=yamledit.text_hash(text),
+        problems=problems or [],
+        conflict=conflict,
+        may_edit=request.state.user.role in STATION_EDITORS,
+    )
+
+
+@page()
+async def limits_page(request: Request) -> Response:
+    return _limits_page(request)
+
+
+@page(*STATION_EDITORS)
+async def save_limits(request: Request) -> Response:
+    form = request.state.form
+    limits = _limits_of(form)
+    shown = {
+        "max_sessions_per_day": str(form.get("max_sessions_per_day", "")),
+        "max_session": str(form.get("max_session", "")),
+        "weekdays": [int(d) for d in form.getlist("weekday") if str(d).isdigit()],
+    }
+    written, conflict, problems = save_stations_file(
+        request,
+        str(form.get("based_on", "")),
+        lambda text: yamledit.set_limits(text, None, limits),
+    )
+    if written is None:
+        return _limits_page(request, 409 if conflict else 400, problems, conflict, shown)
+    request.app.state.store.record(
+        request.state.user.name,
+        "sửa giới hạn chung",
+        "mọi đài",
+        "; ".join(f"{STATION_LABELS[k]}: {v}" for k, v in limits.items() if v is not None)
+        or "không giới hạn",
+    )
+    return RedirectResponse("/stations", status_code=303)
+
+
 def _groups_page(
     request: Request,
     status: int = 200,
@@ -464,6 +535,8 @@ routes = [
     Route("/stations/{sid}/air", air_page, methods=["GET"]),
     Route("/stations/{sid}/air", save_air, methods=["POST"]),
     Route("/stations/{sid}", save_station, methods=["POST"]),
+    Route("/limits", limits_page, methods=["GET"]),
+    Route("/limits", save_limits, methods=["POST"]),
     Route("/groups", groups_page, methods=["GET"]),
     Route("/groups", save_group, methods=["POST"]),
     Route("/groups/{name}/delete", remove_group, methods=["POST"]),

@@ -237,3 +237,23 @@ def test_an_approver_reads_but_cannot_save_and_csrf_is_required(console_root, cl
     assert not [a for a in _audit(app) if a[1].endswith("chiến dịch")]
     anonymous = client_as(None)
     assert anonymous.post("/campaigns/thu", data=data).status_code == 403
+
+
+def test_the_pages_show_names_and_vietnamese_words_only(console_root, client_as):
+    _file(console_root)
+    op = client_as("operator")
+    english = re.compile(
+        r"\b(rotate|normal|priority|morning|evening|session|weekdays|slots|per_day|"
+        r"loudspeaker|directive|until|from|mon|tue|fri)\b"
+    )
+    for url in ("/campaigns", "/campaigns/thu", "/campaigns/new", "/groups", "/stations/xom-a/air"):
+        page = op.get(url).text
+        main = page.split("<main>")[1]
+        labels = re.sub(r"<small[^>]*>.*?</small>", " ", main, flags=re.S)  # ids stay small
+        shown = html.unescape(re.sub(r"<[^>]+>", " ", labels))
+        assert not english.search(shown), (url, english.search(shown))
+        assert "title=" not in main  # nothing hidden behind a hover
+    listing = html.unescape(op.get("/campaigns").text)
+    assert "Công văn số 3316/UBND-VHTT ngày 22/11/2024 của UBND huyện Phú Bình" in listing
+    assert "Từ 25/11/2026 đến 15/12/2026 · mọi ngày" in listing
+    assert "Phát ở: Mọi đài" in listing and "mức thường" in listing

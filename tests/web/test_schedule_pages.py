@@ -235,6 +235,7 @@ def test_a_group_a_campaign_uses_cannot_be_removed(console_root, client_as):
         ("/stations/xom-a/air", "/stations/xom-a/air"),
         ("/groups", "/groups"),
         ("/groups/cac-xom/delete", "/groups"),
+        ("/limits", "/limits"),
     ],
 )
 def test_only_an_operator_with_the_csrf_token_changes_stations(
@@ -321,3 +322,30 @@ def test_from_an_empty_project_the_commune_fm_two_hamlets_and_a_campaign(
     )["campaigns"][0]
     assert campaign["stations"] == ["fm", "loudspeaker"]
     assert "Phòng, chống lừa đảo trực tuyến" in officer.get("/campaigns").text
+
+
+def test_the_limits_every_station_follows(console_root, client_as, app):
+    """The shipped stations.yaml: its comment block after the limits stays where it is."""
+    shipped = Path(__file__).parents[2] / "schedules" / "stations.yaml"
+    path = console_root / "schedules" / "stations.yaml"
+    path.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    (console_root / "schedules" / "campaign.yaml").unlink()
+    before = path.read_text(encoding="utf-8")
+    op = client_as("operator")
+    page = op.get("/limits").text
+    assert 'name="max_session" value="45"' in page
+    data = {
+        **_based_on(page, "/limits"),
+        "max_sessions_per_day": "2",
+        "max_session": "30",
+        "weekday": ["0", "1", "2", "3", "4"],
+    }
+    assert op.post("/limits", data=data, follow_redirects=False).status_code == 303
+    text = path.read_text(encoding="utf-8")
+    assert text == before.replace(
+        "    max_session: 45m\n", "    max_session: 30m\n    weekdays: [mon, tue, wed, thu, fri]\n"
+    )
+    sched = load_project(console_root).schedule
+    assert sched.stations["fm-kha-son"].limits.max_session == 1800
+    assert sched.stations["xom-dong"].limits.max_session == 900  # its own limit stays
+    assert ("ky-thuat", "sửa giới hạn chung", "mọi đài") in _audit(app)
