@@ -149,8 +149,6 @@ def form_from_post(form: Any) -> dict[str, Any]:
         kind = _one(form, f"slot_kind_{i}")
         at = _one(form, f"slot_at_{i}")
         times = _one(form, f"slot_times_{i}") or "1"
-        if kind == "giờ" and not at:
-            continue
         if kind in ("sáng", "chiều", "giờ"):
             slots.append({"kind": kind, "at": at, "times": times})
     scripts: str | list[str] = "all"

@@ -170,6 +170,14 @@ def test_the_loaders_rules_are_shown_beside_the_box_in_the_forms_words(console_r
         res.status_code == 400
         and "kết thúc (ô «Phát đến ngày») trước khi bắt đầu" in html.unescape(res.text)
     )
+    res = officer.post("/campaigns/thu", data=_post_form(page, slot_kind_1="giờ", slot_at_1=""))
+    assert res.status_code == 400  # a fixed time left empty is said, never dropped
+    error = re.search(r'id="error-slots">([^<]*)<', res.text)
+    assert error and "ô «Giờ phát»" in html.unescape(error.group(1))
+    res = officer.post("/campaigns/thu", data=_post_form(page, target=[], weekday=[]))
+    assert res.status_code == 400
+    assert "ô «Phát ở đài / nhóm» đang để trống" in html.unescape(res.text)
+    assert "ô «Các ngày trong tuần» đang để trống" in html.unescape(res.text)
     res = officer.post("/campaigns/thu", data=_post_form(page, title=""))
     assert res.status_code == 400 and "ô «Tên chiến dịch» đang để trống" in html.unescape(res.text)
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN
