@@ -33,7 +33,15 @@ from ..project.accounts import (
     Store,
 )
 from ..project.approval import Approvals, console_db, ensure_baseline
-from . import pages_air, pages_days, pages_ops, pages_schedule, pages_scripts, words
+from . import (
+    pages_air,
+    pages_campaigns,
+    pages_days,
+    pages_ops,
+    pages_schedule,
+    pages_scripts,
+    words,
+)
 from .guard import csrf_ok, forbidden, page, public_text, render
 from .jobs import Jobs
 from .layers import (
@@ -272,6 +280,7 @@ def create_app(
         *pages_air.routes,
         *pages_days.routes,
         *pages_schedule.routes,
+        *pages_campaigns.routes,
         Route("/users", users, methods=["GET"]),
         Route("/users", add_user, methods=["POST"]),
         Route("/users/{name}/role", set_role, methods=["POST"]),

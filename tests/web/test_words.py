@@ -20,6 +20,11 @@ PAGES = [
     "/users",
     "/days",
     "/stations",
+    "/campaigns",
+    "/campaigns/new",
+    "/campaigns/thu",
+    "/groups",
+    "/stations/xom-a/air",
 ]
 
 
