@@ -148,6 +148,26 @@ def _int_option(options: dict[str, Any], name: str, low: int, high: int) -> int:
     return value
 
 
+def _fixes_option(value: object) -> tuple[espeak_fixes.Fix, ...]:
+    """true: the shipped fixes; false: eSpeak NG's own rules; a list: those fixes by name."""
+    if value is True:
+        return espeak_fixes.fixes()
+    if value is False:
+        return ()
+    names = espeak_fixes.all_names()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        try:
+            return espeak_fixes.by_names(value)
+        except KeyError:
+            pass
+    raise EngineError(
+        f"Tùy chọn espeak 'fixes' phải là true, false hoặc danh sách tên, không phải {value!r}",
+        where="schedules/stations.yaml, voice.options.espeak",
+        fix="fixes: true (cách đọc đã sửa), fixes: false (cách đọc gốc của eSpeak NG) "
+        f"hoặc fixes: [{', '.join(names)}]",
+    )
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -165,18 +185,11 @@ class EspeakEngine(Engine):
 
     def __init__(self, options: dict[str, Any] | None = None, base_dir: Path | None = None) -> None:
         super().__init__(options, base_dir)
-        fixes = self.options.get("fixes", True)
-        if not isinstance(fixes, bool):
-            raise EngineError(
-                f"Tùy chọn espeak 'fixes' phải là true hoặc false, không phải {fixes!r}",
-                where="schedules/stations.yaml, voice.options.espeak",
-                fix="fixes: true (cách đọc đã sửa) hoặc fixes: false (cách đọc gốc của eSpeak NG)",
-            )
+        self.fixes = _fixes_option(self.options.get("fixes", True))
         #: extra silence between words, in 10 ms units (eSpeak's word gap)
         self.word_gap = _int_option(self.options, "word_gap", 0, 50)
         #: extra silence after each sentence, in ms (an SSML break)
         self.sentence_pause = _int_option(self.options, "sentence_pause", 0, 3000)
-        self.fixes = espeak_fixes.fixes() if fixes else ()
         with _lock:
             _library()
             self._data = self._data_folder(_state["stock"])

@@ -42,6 +42,7 @@ _DICT = "vi_dict"
 class Fix:
     """In the spelling-rule group ``group``, the rule saying ``old`` says ``new`` instead."""
 
+    name: str
     group: str
     old: tuple[str, ...]  # phoneme mnemonics, as in eSpeak NG's phoneme tables
     new: tuple[str, ...]
@@ -49,20 +50,40 @@ class Fix:
 
 
 @cache
-def fixes() -> tuple[Fix, ...]:
-    """The shipped fixes, in order."""
+def _table() -> dict[str, list[Fix]]:
     raw = yaml.safe_load(
         resources.files("broadcast.speech").joinpath("espeak_fixes.yaml").read_text("utf-8")
     )
-    return tuple(
-        Fix(
-            group=str(item["group"]),
-            old=tuple(str(item["from"]).split()),
-            new=tuple(str(item["to"]).split()),
-            why=str(item.get("why", "")),
-        )
-        for item in raw["fixes"]
-    )
+    return {
+        part: [
+            Fix(
+                name=str(item["name"]),
+                group=str(item["group"]),
+                old=tuple(str(item["from"]).split()),
+                new=tuple(str(item["to"]).split()),
+                why=str(item.get("why", "")),
+            )
+            for item in raw.get(part) or []
+        ]
+        for part in ("fixes", "candidates")
+    }
+
+
+def fixes() -> tuple[Fix, ...]:
+    """The shipped fixes, in order (what the engine applies by default)."""
+    return tuple(_table()["fixes"])
+
+
+def by_names(names: list[str]) -> tuple[Fix, ...]:
+    """Shipped fixes and candidates by name, in the order given.
+
+    Raises KeyError naming the first unknown one."""
+    known = {f.name: f for part in _table().values() for f in part}
+    return tuple(known[n] for n in names)
+
+
+def all_names() -> list[str]:
+    return [f.name for part in _table().values() for f in part]
 
 
 def phoneme_codes(phontab: bytes, table: str = "vi") -> dict[str, int]:
@@ -136,6 +157,8 @@ def patch_rules(vi_dict: bytes, to_apply: tuple[Fix, ...], codes: dict[str, int]
 def fixes_id(to_apply: tuple[Fix, ...]) -> str:
     """A short name of this list of fixes, for the folder and the engine version."""
     text = "\n".join(f"{f.group}:{' '.join(f.old)}>{' '.join(f.new)}" for f in to_apply)
+    if not to_apply:
+        return "stock"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 

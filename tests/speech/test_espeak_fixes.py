@@ -51,9 +51,9 @@ def test_patch_changes_one_byte_of_the_d_group_only():
 def test_a_fix_whose_rule_is_gone_is_an_error_not_a_skip(tmp_path: Path):
     codes = phoneme_codes((STOCK / "phontab").read_bytes())
     with pytest.raises(ValueError, match="no rule"):
-        patch_rules((STOCK / "vi_dict").read_bytes(), (Fix("đ", ("z",), ("d",), ""),), codes)
+        patch_rules((STOCK / "vi_dict").read_bytes(), (Fix("x", "đ", ("z",), ("d",), ""),), codes)
     with pytest.raises(EngineError) as err:
-        private_data(STOCK, (Fix("đ", ("nosuch",), ("d",), ""),), tmp_path)
+        private_data(STOCK, (Fix("x", "đ", ("nosuch",), ("d",), ""),), tmp_path)
     assert "vi_dict" in (err.value.where or "") and "fixes: false" in (err.value.fix or "")
 
 
@@ -87,6 +87,7 @@ def test_engine_speaks_through_the_fixed_data(data_cache: Path):
     ("options", "name"),
     [
         ({"fixes": "yes"}, "fixes"),
+        ({"fixes": ["d-plain", "no-such-fix"]}, "fixes"),
         ({"word_gap": "2"}, "word_gap"),
         ({"word_gap": 99}, "word_gap"),
         ({"sentence_pause": -1}, "sentence_pause"),
@@ -104,3 +105,12 @@ def test_sentence_pause_lengthens_the_gap_between_sentences(data_cache: Path):
     paused = EspeakEngine({"sentence_pause": 1500}).synthesize(text, "vi", 135)
     assert len(paused) - len(plain) > 700  # eSpeak's own pause is replaced, not added to
     assert EspeakEngine({"sentence_pause": 1500}).settings() == {"sentence_pause": 1500}
+
+
+def test_a_candidate_fix_can_be_chosen_by_name(data_cache: Path):
+    tried = EspeakEngine({"fixes": ["d-plain", "ch-tr-palatal", "tr-palatal"]})
+    shipped = EspeakEngine()
+    assert shipped.phonemes("chợ", "vi").startswith("tS")
+    assert tried.phonemes("chợ trường", "vi").startswith("c'")
+    assert "tS" not in tried.phonemes("chợ trường", "vi")
+    assert tried.version != shipped.version
