@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..errors import BroadcastError
-from ..speech.measured import MEASURED, describe
+from ..speech.measured import describe, measured
 from ..speech.registry import ENGINES
 from .options import root_option
 
@@ -59,7 +59,7 @@ def voices(offline: bool, root: Path) -> None:
         click.echo(f"        {cls.SUMMARY}")
         click.echo(f"        giọng / voices: {', '.join(cls.voices())}")
         for voice in cls.voices():
-            if (name, voice) in MEASURED:
+            if (name, voice) in measured():
                 click.echo(f"          {describe(name, voice)}")
         if not avail.usable and avail.fix:
             click.echo(f"        Cách sửa: {avail.fix}")

@@ -4,11 +4,19 @@ No PyPI wrapper synthesizes through that library, so this is a small ctypes bind
 ``espeak_ng_InitializePath``/``espeak_ng_Initialize`` return a status instead of calling
 exit(1) like ``espeak_Initialize`` does; the library is not thread-safe, so one
 process-wide lock guards every call (never taken inside the callback).
+
+The Vietnamese voices speak through a private copy of the voice data with the measured
+pronunciation fixes of :mod:`broadcast.speech.espeak_fixes` (initial "đ" as a plain [d]);
+``voice.options.espeak.fixes: false`` keeps eSpeak NG's own. The data folder is process
+state of the library, so the engine switches it (and reloads the voice) only when an
+engine with the other choice speaks.
 """
 
 from __future__ import annotations
 
 import ctypes
+import html
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,11 +25,14 @@ from pydub import AudioSegment
 
 from ..errors import EngineError
 from ..vocabulary import Dialect
+from . import espeak_fixes
 from .base import Engine
 
 _CHARS_UTF8 = 0x1
+_SSML = 0x10
 _ENDPAUSE = 0x1000
 _RATE = 1
+_WORDGAP = 7
 _POS_CHARACTER = 1
 _SYNCHRONOUS = 1
 
@@ -83,6 +94,12 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
     lib.espeak_Synth.restype = ctypes.c_int
     lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
     lib.espeak_Info.restype = ctypes.c_char_p
+    lib.espeak_TextToPhonemes.argtypes = [
+        ctypes.POINTER(ctypes.c_void_p),
+        ctypes.c_int,
+        ctypes.c_int,
+    ]
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
     lib.espeak_ng_InitializePath(data)
     status = lib.espeak_ng_Initialize(None)
     if status != 0:
@@ -95,8 +112,63 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
         raise EngineError(f"eSpeak NG không mở được đầu ra (mã {status:#x})")
     lib.espeak_SetSynthCallback(_callback)
     version = (lib.espeak_Info(None) or b"?").decode()
-    _state.update(lib=lib, rate=lib.espeak_ng_GetSampleRate(), version=version, voice=None)
+    _state.update(
+        lib=lib,
+        rate=lib.espeak_ng_GetSampleRate(),
+        version=version,
+        voice=None,
+        stock=Path(data.decode()),
+        data=Path(data.decode()),
+    )
     return lib, _state["rate"], version
+
+
+def _use(lib: ctypes.CDLL, data: Path, voice: str) -> None:
+    """Point the library at ``data`` and select ``voice`` (both only when they change)."""
+    if _state.get("data") != data:
+        lib.espeak_ng_InitializePath(str(data).encode())
+        _state.update(data=data, voice=None)  # the voice reloads its dictionary from there
+    if _state.get("voice") != voice:
+        if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise EngineError(
+                f"eSpeak NG không có giọng '{voice}'",
+                fix="dùng một trong: " + ", ".join(EspeakEngine.VOICES.values()),
+            )
+        _state["voice"] = voice
+
+
+def _int_option(options: dict[str, Any], name: str, low: int, high: int) -> int:
+    value = options.get(name, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise EngineError(
+            f"Tùy chọn espeak '{name}' phải là số nguyên từ {low} đến {high}, không phải {value!r}",
+            where="schedules/stations.yaml, voice.options.espeak",
+            fix=f"ví dụ: {name}: {low}",
+        )
+    return value
+
+
+def _fixes_option(value: object) -> tuple[espeak_fixes.Fix, ...]:
+    """true: the shipped fixes; false: eSpeak NG's own rules; a list: those fixes by name."""
+    if value is True:
+        return espeak_fixes.fixes()
+    if value is False:
+        return ()
+    names = espeak_fixes.all_names()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        try:
+            return espeak_fixes.by_names(value)
+        except KeyError:
+            pass
+    raise EngineError(
+        f"Tùy chọn espeak 'fixes' phải là true, false hoặc danh sách tên, không phải {value!r}",
+        where="schedules/stations.yaml, voice.options.espeak",
+        fix="fixes: true (cách đọc đã sửa), fixes: false (cách đọc gốc của eSpeak NG) "
+        f"hoặc fixes: [{', '.join(names)}]",
+    )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 class EspeakEngine(Engine):
@@ -113,31 +185,75 @@ class EspeakEngine(Engine):
 
     def __init__(self, options: dict[str, Any] | None = None, base_dir: Path | None = None) -> None:
         super().__init__(options, base_dir)
+        self.fixes = _fixes_option(self.options.get("fixes", True))
+        #: extra silence between words, in 10 ms units (eSpeak's word gap)
+        self.word_gap = _int_option(self.options, "word_gap", 0, 50)
+        #: extra silence after each sentence, in ms (an SSML break)
+        self.sentence_pause = _int_option(self.options, "sentence_pause", 0, 3000)
         with _lock:
             _library()
+            self._data = self._data_folder(_state["stock"])
+
+    def _data_folder(self, stock: Path) -> Path:
+        if not self.fixes:
+            return stock
+        try:
+            return espeak_fixes.private_data(stock, self.fixes)
+        except OSError as exc:
+            raise EngineError(
+                f"Không tạo được bản dữ liệu giọng đã sửa của eSpeak NG ({exc.strerror})",
+                where=str(exc.filename or ""),
+                fix="cho phép ghi thư mục đó, hoặc đặt biến BROADCAST_ESPEAK_DATA_CACHE "
+                "tới một thư mục ghi được",
+            ) from None
 
     @property
     def version(self) -> str:
-        return f"espeak-ng {_state['version']}"
+        fixed = f" vi-fixes {espeak_fixes.fixes_id(self.fixes)}" if self.fixes else ""
+        return f"espeak-ng {_state['version']}{fixed}"
+
+    def settings(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.word_gap:
+            out["word_gap"] = self.word_gap
+        if self.sentence_pause:
+            out["sentence_pause"] = self.sentence_pause
+        return out
+
+    def _markup(self, text: str) -> tuple[bytes, int]:
+        flags = _CHARS_UTF8 | _ENDPAUSE
+        if self.sentence_pause:
+            brk = f'<break time="{self.sentence_pause}ms"/> '
+            text = _SENTENCE_END.sub(brk, html.escape(text, quote=False))
+            flags |= _SSML
+        return text.encode("utf-8") + b"\0", flags
 
     def synthesize(self, text: str, voice: str, rate: int) -> AudioSegment:
-        data = text.encode("utf-8") + b"\0"
+        data, flags = self._markup(text)
         with _lock:
             lib, sample_rate, _ = _library()
-            if _state.get("voice") != voice:
-                if lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                    raise EngineError(
-                        f"eSpeak NG không có giọng '{voice}'",
-                        fix="dùng một trong: " + ", ".join(self.VOICES.values()),
-                    )
-                _state["voice"] = voice
+            _use(lib, self._data, voice)
             lib.espeak_SetParameter(_RATE, int(rate), 0)
+            lib.espeak_SetParameter(_WORDGAP, self.word_gap, 0)
             _chunks.clear()
-            status = lib.espeak_Synth(
-                data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _ENDPAUSE, None, None
-            )
+            status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
             pcm = b"".join(_chunks)
             _chunks.clear()
         if status != 0:
             raise EngineError(f"eSpeak NG lỗi khi đọc (mã {status:#x})")
         return AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
+
+    def phonemes(self, text: str, voice: str) -> str:
+        """What eSpeak NG will say, as its phoneme mnemonics (one word group per space)."""
+        buf = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+        ptr = ctypes.c_void_p(ctypes.addressof(buf))
+        out = []
+        with _lock:
+            lib, _, _ = _library()
+            _use(lib, self._data, voice)
+            while ptr.value:
+                said = lib.espeak_TextToPhonemes(ctypes.byref(ptr), _CHARS_UTF8, 0)
+                if said is None:
+                    break
+                out.append(said.decode("utf-8", "replace").strip())
+        return " ".join(p for p in out if p)

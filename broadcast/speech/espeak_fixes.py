@@ -1,0 +1,218 @@
+"""Pronunciation fixes for eSpeak NG's Vietnamese, applied to a private copy of its data.
+
+espeakng-loader ships eSpeak NG's data compiled, without the ``vi_rules`` source the
+library's own dictionary compiler needs, so a fix cannot be recompiled from source. What a
+fix changes is one spelling rule's phonemes (initial "đ" said as eSpeak's implosive
+``d_`` becomes a plain ``d``); the compiled rule keeps the same bytes but for the phoneme
+codes, so the fix is an exact, same-length substitution inside that rule group of
+``vi_dict``. Phoneme codes are looked up by name in the shipped ``phontab``, never written
+here as numbers, and a fix whose rule is not found stops the build instead of being skipped.
+
+The fixes are data (``espeak_fixes.yaml``); each was measured with the machine listener of
+``bench/bench_intelligibility.py`` (issue 20). The patched copy is made at first use in a
+cache folder named after the stock data and the fixes, so a new eSpeak NG or a new fix makes
+a new copy and changes the engine's version (and so the speech cache keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import struct
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ..errors import EngineError
+
+_GROUP_START = 0x06
+_GROUP_END = 0x07
+_RULE_PHONEMES = 0x03
+_TABLE_NAME_BYTES = 32
+_PHONEME_BYTES = 16
+_DICT = "vi_dict"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """In the spelling-rule group ``group``, the rule saying ``old`` says ``new`` instead."""
+
+    name: str
+    group: str
+    old: tuple[str, ...]  # phoneme mnemonics, as in eSpeak NG's phoneme tables
+    new: tuple[str, ...]
+    why: str
+
+
+@cache
+def _table() -> dict[str, list[Fix]]:
+    raw = yaml.safe_load(
+        resources.files("broadcast.speech").joinpath("espeak_fixes.yaml").read_text("utf-8")
+    )
+    return {
+        part: [
+            Fix(
+                name=str(item["name"]),
+                group=str(item["group"]),
+                old=tuple(str(item["from"]).split()),
+                new=tuple(str(item["to"]).split()),
+                why=str(item.get("why", "")),
+            )
+            for item in raw.get(part) or []
+        ]
+        for part in ("fixes", "candidates")
+    }
+
+
+def fixes() -> tuple[Fix, ...]:
+    """The shipped fixes, in order (what the engine applies by default)."""
+    return tuple(_table()["fixes"])
+
+
+def by_names(names: list[str]) -> tuple[Fix, ...]:
+    """Shipped fixes and candidates by name, in the order given.
+
+    Raises KeyError naming the first unknown one."""
+    known = {f.name: f for part in _table().values() for f in part}
+    return tuple(known[n] for n in names)
+
+
+def all_names() -> list[str]:
+    return [f.name for part in _table().values() for f in part]
+
+
+def phoneme_codes(phontab: bytes, table: str = "vi") -> dict[str, int]:
+    """Phoneme mnemonic -> code in ``table``, with what it inherits from its base tables.
+
+    ``phontab``: a count byte (then 3 pad bytes), then per table its phoneme count, the
+    1-based index of the table it includes (0: none), 2 pad bytes, a 32-byte name and
+    16 bytes per phoneme (mnemonic as 4 little-endian chars first, the code at byte 10).
+    """
+    count, pos = phontab[0], 4
+    tables: list[tuple[str, int, dict[str, int]]] = []
+    for _ in range(count):
+        n, includes = phontab[pos], phontab[pos + 1]
+        name = phontab[pos + 4 : pos + 4 + _TABLE_NAME_BYTES].split(b"\0")[0].decode("ascii")
+        pos += 4 + _TABLE_NAME_BYTES
+        codes: dict[str, int] = {}
+        for _ in range(n):
+            (mnemonic,) = struct.unpack_from("<I", phontab, pos)
+            text = mnemonic.to_bytes(4, "little").rstrip(b"\0").decode("latin-1")
+            codes.setdefault(text, phontab[pos + 10])
+            pos += _PHONEME_BYTES
+        tables.append((name, includes, codes))
+    by_name = {t[0]: i for i, t in enumerate(tables)}
+    if table not in by_name:
+        raise ValueError(f"no phoneme table {table!r}")
+    chain, i = [], by_name[table]
+    while True:
+        chain.append(i)
+        if tables[i][1] == 0 or len(chain) > count:
+            break
+        i = tables[i][1] - 1
+    merged: dict[str, int] = {}
+    for i in reversed(chain):  # the language's own phonemes win over the base tables'
+        merged.update(tables[i][2])
+    return merged
+
+
+def _group_span(data: bytes, group: str) -> tuple[int, int]:
+    marker = bytes([_GROUP_START]) + group.encode("utf-8") + b"\0"
+    start = data.find(marker)
+    if start < 0:
+        raise ValueError(f"no rule group {group!r}")
+    body = start + len(marker)
+    end = data.find(bytes([_GROUP_END]), body)  # rule bytes are never 0x07 but at the end
+    return body, (len(data) if end < 0 else end)
+
+
+def patch_rules(vi_dict: bytes, to_apply: tuple[Fix, ...], codes: dict[str, int]) -> bytes:
+    """``vi_dict`` with each fix's rule saying the new phonemes (same length, pure).
+
+    A rule ends "RULE_PHONEMES, its phoneme codes, 0"; the fix replaces that tail in its
+    group. Raises ValueError when a phoneme or the rule is not there (the data changed).
+    """
+    out = bytearray(vi_dict)
+    for fix in to_apply:
+        if len(fix.old) != len(fix.new):
+            raise ValueError(f"fix in group {fix.group!r}: old and new differ in length")
+        try:
+            old = bytes([_RULE_PHONEMES, *(codes[p] for p in fix.old), 0])
+            new = bytes([_RULE_PHONEMES, *(codes[p] for p in fix.new), 0])
+        except KeyError as exc:
+            raise ValueError(f"no phoneme {exc.args[0]!r} in the vi table") from None
+        body, end = _group_span(bytes(out), fix.group)
+        at = bytes(out).find(old, body, end)
+        if at < 0:
+            raise ValueError(f"no rule saying {' '.join(fix.old)!r} in group {fix.group!r}")
+        out[at : at + len(new)] = new
+    return bytes(out)
+
+
+def fixes_id(to_apply: tuple[Fix, ...]) -> str:
+    """A short name of this list of fixes, for the folder and the engine version."""
+    text = "\n".join(f"{f.group}:{' '.join(f.old)}>{' '.join(f.new)}" for f in to_apply)
+    if not to_apply:
+        return "stock"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _cache_root() -> Path:
+    override = os.environ.get("BROADCAST_ESPEAK_DATA_CACHE")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "broadcast"
+
+
+def private_data(stock: Path, to_apply: tuple[Fix, ...], root: Path | None = None) -> Path:
+    """A copy of the stock eSpeak NG data folder with the fixes in ``vi_dict``.
+
+    Made once (first use) in ``root`` (default: the user's cache folder), in a temporary
+    folder renamed into place, so two processes starting together both end with a whole
+    copy. Everything but ``vi_dict`` is a symbolic link to the stock file (copied where
+    links cannot be made). Raises EngineError when the stock data does not take the fixes.
+    """
+    stock_dict = (stock / _DICT).read_bytes()
+    stamp = hashlib.sha256(stock_dict).hexdigest()[:10]
+    root = root or _cache_root()
+    target = root / f"espeak-ng-data-{stamp}-{fixes_id(to_apply)}"
+    if (target / _DICT).is_file():
+        return target
+    try:
+        patched = patch_rules(stock_dict, to_apply, phoneme_codes((stock / "phontab").read_bytes()))
+    except ValueError as exc:
+        raise EngineError(
+            f"Không sửa được cách đọc của eSpeak NG ({exc})",
+            where=str(stock / _DICT),
+            fix="đặt voice.options.espeak.fixes: false trong schedules/stations.yaml, "
+            "hoặc cài espeakng-loader 0.2.4",
+        ) from None
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".espeak-", dir=root))
+    try:
+        for entry in stock.iterdir():
+            if entry.name == _DICT:
+                continue
+            try:
+                (tmp / entry.name).symlink_to(entry.resolve())
+            except OSError:
+                if entry.is_dir():
+                    shutil.copytree(entry, tmp / entry.name)
+                else:
+                    shutil.copy2(entry, tmp / entry.name)
+        (tmp / _DICT).write_bytes(patched)
+        try:
+            tmp.rename(target)
+        except OSError:
+            if not (target / _DICT).is_file():  # not another process's whole copy: real error
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
