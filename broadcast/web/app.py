@@ -31,7 +31,15 @@ from ..project.accounts import (
     Store,
 )
 from ..project.approval import Approvals, console_db, ensure_baseline
-from . import pages_air, pages_days, pages_ops, pages_schedule, pages_scripts, words
+from . import (
+    pages_air,
+    pages_days,
+    pages_ops,
+    pages_recording,
+    pages_schedule,
+    pages_scripts,
+    words,
+)
 from .guard import csrf_ok, forbidden, page, public_text, render
 from .jobs import Jobs
 from .layers import (
@@ -257,6 +265,7 @@ def create_app(
         Route("/login", login, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
         *pages_scripts.routes,
+        *pages_recording.routes,
         *pages_ops.routes,
         *pages_air.routes,
         *pages_days.routes,

@@ -29,7 +29,6 @@ from ..project.approval import (
     SelfApprovalError,
     approval_required,
     check_script_id,
-    content_hash,
     file_hash,
 )
 from ..project.loader import Project, load_project
@@ -39,6 +38,7 @@ from ..render.renderer import Renderer
 from ..text.spelling import SPELLED_CLOSE, SPELLED_OPEN
 from ..text.spoken import spoken
 from .guard import page, render
+from .layers import MAX_RECORDING
 from .scriptform import BODY, FIELDS, GENERAL, PRIORITIES, compose, errors_by_field, fields_of
 
 WRITERS = ("officer",)
@@ -165,6 +165,7 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
         audio=audio,
         project_error=project_error,
         heard=heard,
+        max_recording_mb=MAX_RECORDING // (1024 * 1024),
     )
 
 
@@ -346,17 +347,21 @@ async def _save(request: Request, new: bool) -> Response:
                 conflict={"theirs": theirs, "yours": text},
                 project=project,
             )
-        atomic.write_text(path, text)
-        request.app.state.approvals.record_author(
-            sid, content_hash(text.encode("utf-8")), request.state.user.name
-        )
+        version = publish(request, sid, path, text)
     request.app.state.store.record(
-        request.state.user.name,
-        "tạo kịch bản" if new else "sửa kịch bản",
-        sid,
-        content_hash(text.encode("utf-8"))[:10],
+        request.state.user.name, "tạo kịch bản" if new else "sửa kịch bản", sid, version[:10]
     )
     return RedirectResponse(f"/scripts/{sid}", status_code=303)
+
+
+def publish(request: Request, sid: str, path: Path, text: str) -> str:
+    """Write a checked script atomically and note who saved the new version (the hash of
+    its text and of its recording: approval.file_hash), so that person cannot approve it.
+    The caller holds ``write_lock``. Returns the new version."""
+    atomic.write_text(path, text)
+    version = file_hash(path)
+    request.app.state.approvals.record_author(sid, version, request.state.user.name)
+    return version
 
 
 @page(*WRITERS)
