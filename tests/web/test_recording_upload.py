@@ -10,14 +10,17 @@ message that says what to do, leaving the script as it was.
 from __future__ import annotations
 
 import re
+import subprocess
+import wave
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 
 from broadcast.project.approval import file_hash
 from broadcast.project.scripts import load_script
 from broadcast.web.layers import BODY_LIMITS, MAX_BODY, MAX_RECORDING, BodyLimit
-from tests.build.test_recorded_bulletins import officer_recording
+from tests.build.test_recorded_bulletins import RATE, officer_recording, voice_like
 
 from .conftest import csrf_of
 from .test_hardening import _raw_post
@@ -89,10 +92,6 @@ def test_the_new_version_is_a_draft_that_only_someone_else_approves(
 
 
 def test_a_browser_take_is_audited_as_recorded_in_the_browser(console_root, client_as, tmp_path):
-    import subprocess
-
-    import imageio_ffmpeg
-
     webm = tmp_path / "take.webm"  # what Chromium's MediaRecorder sends: Opus in WebM
     subprocess.run(
         [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-f", "lavfi", "-i"]
@@ -228,3 +227,21 @@ def test_after_upload_the_officer_hears_the_bulletin_as_it_will_air(
     assert src, "no player for the rendered bulletin"
     mp3 = officer.get(src.group(1))
     assert mp3.status_code == 200 and mp3.content[:3] in (b"ID3", b"\xff\xfb")
+
+
+def test_a_wav_over_the_form_limit_is_taken_and_saved_as_what_it_is(
+    console_root, client_as, tmp_path
+):
+    wav = tmp_path / "x.wav"
+    with wave.open(str(wav), "wb") as w:  # 25 s of 16-bit mono: 2.2 MB, over the 1 MB forms get
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((voice_like(25.0) * 32767).astype("<i2").tobytes())
+    data = wav.read_bytes()
+    assert len(data) > 2 * MAX_BODY
+    res = _send(client_as("officer"), data, name="ban-ghi-cua-huyen.mp3")  # a wrong name
+    assert res.status_code == 303, res.text
+    assert (console_root / "scripts" / f"{SID}.wav").read_bytes() == data
+    script = (console_root / "scripts" / f"{SID}.md").read_text("utf-8")
+    assert "recording: noi-trinh-bao.wav\n" in script
