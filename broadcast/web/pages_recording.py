@@ -111,6 +111,8 @@ def _header_checked(text: str, path: Path) -> dict[str, str]:
     """The script's fields, refused when the script has an error other than its
     recording (the header is rewritten from them: a broken one would be lost)."""
     fields = fields_of(text)
+    # a header without 'priority' means normal; the form's select always sends one
+    fields["priority"] = fields.get("priority") or "normal"
     trial = fields | {"recording": ""}
     if not trial.get(BODY, "").strip():
         trial[BODY] = "."  # a received file with no text may have an empty body

@@ -245,3 +245,41 @@ def test_a_wav_over_the_form_limit_is_taken_and_saved_as_what_it_is(
     assert (console_root / "scripts" / f"{SID}.wav").read_bytes() == data
     script = (console_root / "scripts" / f"{SID}.md").read_text("utf-8")
     assert "recording: noi-trinh-bao.wav\n" in script
+
+
+def test_a_received_file_with_no_text_mends_a_script_that_had_nothing_to_read(
+    console_root, client_as, phone_mp3
+):
+    script = console_root / "scripts" / "cua-huyen.md"
+    script.write_text(
+        "---\nid: cua-huyen\ntitle: Bản tin huyện gửi\ntopic: lừa đảo\n"
+        "directive: {number: 12/UBND, issuer: UBND huyện}\n---\n",
+        encoding="utf-8",
+    )
+    officer = client_as("officer")
+    page = officer.get("/scripts/cua-huyen").text
+    assert "Kịch bản chưa có nội dung để đọc" in page and 'id="upload-form"' in page
+    assert 'id="prompter-empty"' in officer.get("/scripts/cua-huyen/record").text
+    res = officer.post(
+        "/scripts/cua-huyen/recording",
+        data={"csrf": csrf_of(page), "base": file_hash(script)},
+        files={"file": ("huyen.mp3", phone_mp3, "audio/mpeg")},
+        follow_redirects=False,
+    )
+    assert res.status_code == 303, res.text
+    loaded = load_script(script)
+    assert loaded.text == "" and loaded.recording == console_root / "scripts" / "cua-huyen.mp3"
+
+
+def test_a_script_broken_elsewhere_is_not_rewritten_by_an_upload(
+    console_root, client_as, phone_mp3
+):
+    script = console_root / "scripts" / f"{SID}.md"
+    broken = script.read_text("utf-8").replace("title:", "titel:", 1)
+    script.write_text(broken, encoding="utf-8")
+    res = _send(client_as("officer"), phone_mp3)
+    assert res.status_code == 400
+    assert "Kịch bản đang có lỗi nên chưa gắn được bản ghi" in res.text
+    assert "sửa kịch bản trước rồi gửi lại bản ghi" in res.text
+    assert script.read_text("utf-8") == broken
+    assert not (console_root / "scripts" / f"{SID}.mp3").exists()
