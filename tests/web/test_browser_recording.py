@@ -81,8 +81,24 @@ def test_officer_uploads_records_in_the_browser_and_the_recording_airs(
             "() => document.getElementById('rec-state').textContent.includes('0:01')"
         )
         page.click("#rec-stop")
+        page.wait_for_selector("#rec-send:visible")
+        # someone saves the script meanwhile: the take is refused, said in the page, kept
+        script_path.write_text(script_path.read_text("utf-8") + "\nXin cảm ơn.\n", "utf-8")
+        page.click("#rec-send")
+        page.wait_for_selector("#rec-error:visible")
+        assert "Kịch bản đã được sửa sau khi anh/chị mở trang này" in page.text_content(
+            "#rec-error"
+        )
+        assert page.is_visible("#rec-send") and page.is_visible("#rec-player")
+        page.reload()  # the new text, then a new take
+        assert "Xin cảm ơn." in page.text_content("#prompter")
+        page.click("#rec-start")
+        page.wait_for_function(
+            "() => document.getElementById('rec-state').textContent.includes('0:01')"
+        )
+        page.click("#rec-stop")
         page.wait_for_selector("#rec-player:visible")
-        page.click("#rec-again")  # not happy with the first take: record again
+        page.click("#rec-again")  # not happy with this take: record again
         page.wait_for_selector("#rec-stop:visible")
         page.wait_for_function(
             "() => document.getElementById('rec-state').textContent.includes('0:02')"
