@@ -114,6 +114,9 @@ def test_officer_uploads_records_in_the_browser_and_the_recording_airs(
         assert 1.5 < probe(take, take.name).seconds < 10
         assert page.locator("#recording-player").count() == 1
         page.screenshot(path=shots / "console-recording-sent.png", full_page=True)
+        page.goto(server + "/scripts")  # the list says which scripts air a recording
+        assert page.text_content(f"#recorded-{SID}") == "bản ghi âm"
+        assert page.locator(".badge.recorded").count() == 1
         logout()
 
         # -- the commune's leader listens and approves the recording

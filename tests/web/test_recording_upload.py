@@ -71,6 +71,8 @@ def test_an_uploaded_recording_is_saved_named_in_the_header_and_audited(
     assert entry.user == "lan" and entry.target == SID
     assert entry.detail.startswith(file_hash(script)[:10]) and "noi-trinh-bao.mp3" in entry.detail
     assert file_hash(script) != before
+    listed = officer.get("/scripts").text
+    assert f'<span class="badge recorded" id="recorded-{SID}">bản ghi âm</span>' in listed
 
 
 def test_the_new_version_is_a_draft_that_only_someone_else_approves(
