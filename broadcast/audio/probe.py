@@ -31,6 +31,8 @@ SUFFIXES: dict[str, str] = {
     "asf": ".wma",
 }
 FORMATS = "MP3, WAV, M4A, OGG, AMR"
+#: decoding 50 MB of any of these takes a few seconds; a file that takes longer is refused
+PROBE_TIMEOUT_S = 120
 _INPUT = re.compile(r"^Input #0, ([^,\s]+)", re.M)
 _TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
@@ -56,7 +58,10 @@ def probe(path: Path, shown_name: str) -> Probe:
     ffmpeg decodes, is empty, or is of a kind the project does not air."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
     cmd += ["-map", "0:a:0", "-vn", "-f", "null", "-"]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, check=False, timeout=PROBE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise not_audio(shown_name, f"đọc quá {PROBE_TIMEOUT_S} giây chưa xong") from None
     log = proc.stderr.decode("utf-8", "replace")
     found = _INPUT.search(log)
     if proc.returncode != 0 or found is None:

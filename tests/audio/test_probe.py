@@ -88,3 +88,17 @@ def test_a_picture_has_no_sound_and_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         probe(png, "anh.png")
     assert "(không có tiếng)" in err.value.what
+
+
+def test_a_file_ffmpeg_cannot_finish_reading_is_refused_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from broadcast.audio import probe as module
+
+    def slow(cmd, **kwargs):
+        raise subprocess.TimeoutExpired(cmd, kwargs["timeout"])
+
+    monkeypatch.setattr(module.subprocess, "run", slow)
+    with pytest.raises(InputError) as err:
+        probe(tmp_path / "x.mp3", "x.mp3")
+    assert "đọc quá 120 giây chưa xong" in err.value.what
