@@ -8,6 +8,7 @@ carries the version it started from): then nothing is written and both texts are
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -169,17 +170,39 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
     )
 
 
+#: (recording, inode, size, mtime, text, longest session) -> the findings: decoding and
+#: filtering a 10-minute recording takes seconds, and its page is opened again and again
+#: (a saved upload is a new inode, so a new take is always heard again)
+_HEARD: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
+_HEARD_MAX = 64
+
+
 def recording_findings(project: Project | None, script: Script | None) -> list[str]:
-    """What ``check`` says about the script's recording, for its page (issue 20)."""
+    """What ``check`` says about the script's recording, for its page (issue 20); worked
+    out once per version of the recording and of the text."""
     if script is None or script.recording is None:
         return []
     from ..render.recordings import longest_anywhere_s, script_findings
 
     try:
         longest = longest_anywhere_s(project) if project is not None else None
-        return [f.message for f in script_findings(script, longest)]
+        stat = script.recording.stat()
+        key: tuple[Any, ...] = (str(script.recording), stat.st_ino, stat.st_size)
+        key += (stat.st_mtime_ns, script.text, longest)
+        if key in _HEARD:
+            _HEARD.move_to_end(key)
+            return _HEARD[key]
+        found = [f.message for f in script_findings(script, longest)]
     except BroadcastError as exc:
         return [exc.what]
+    except OSError:  # gone since the script was read: say so as check does
+        from ..audio.recording import missing
+
+        return [missing(script.path, script.recording_line, script.recording.name).what]
+    _HEARD[key] = found
+    while len(_HEARD) > _HEARD_MAX:
+        _HEARD.popitem(last=False)
+    return found
 
 
 @page()
