@@ -90,7 +90,10 @@ def test_officer_uploads_records_in_the_browser_and_the_recording_airs(
             "#rec-error"
         )
         assert page.is_visible("#rec-send") and page.is_visible("#rec-player")
-        page.reload()  # the new text, then a new take
+        asked = []
+        page.once("dialog", lambda d: (asked.append(d.type), d.accept()))
+        page.reload()  # the new text, then a new take; the browser asks before dropping it
+        assert asked == ["beforeunload"]
         assert "Xin cảm ơn." in page.text_content("#prompter")
         page.click("#rec-start")
         page.wait_for_function(

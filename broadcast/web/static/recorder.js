@@ -113,7 +113,7 @@
     data.append("file", take, "thu-am" + suffix());
     fetch(box.dataset.action, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (res) {
-        if (res.ok && res.redirected) { window.location.assign(res.url); return null; }
+        if (res.ok && res.redirected) { sending = true; window.location.assign(res.url); return null; }
         return res.text().then(function (html) {
           var doc = new DOMParser().parseFromString(html, "text/html");
           var why = doc.querySelector(".error-box") || doc.body;
@@ -129,6 +129,12 @@
         buttons("taken");
       });
   }
+
+  // a take not sent yet is not lost by a tap on a link: the browser asks first
+  var sending = false;
+  window.addEventListener("beforeunload", function (ev) {
+    if (take && !sending) { ev.preventDefault(); ev.returnValue = ""; }
+  });
 
   start.addEventListener("click", begin);
   stop.addEventListener("click", function () { if (recorder && recorder.state !== "inactive") recorder.stop(); });
