@@ -148,7 +148,7 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
     stations = list(project.schedule.stations.values()) if project else []
     station_id = (request.state.form or {}).get("station") or (stations[0].id if stations else "")
     said = ""
-    if row.script is not None:
+    if row.script is not None and row.script.recording is None:  # a recording: no reading
         said = await run_in_threadpool(spoken_text, request, project, station_id, row.script.text)
     heard = await run_in_threadpool(recording_findings, project, row.script)
     return render(

@@ -62,6 +62,7 @@ def test_an_uploaded_recording_is_saved_named_in_the_header_and_audited(
     assert not list((console_root / "scripts").glob(".*tmp*"))  # no temp file left
     page = officer.get(res.headers["location"]).text
     assert 'id="recording-saved"' in page and "bản nháp" in page
+    assert 'id="airs-recording"' in page and 'class="said"' not in page  # no machine reading
     assert f'<audio id="recording-player" controls preload="metadata" src="{ACTION}"' in page
     heard = officer.get(ACTION)
     assert heard.status_code == 200 and heard.headers["content-type"] == "audio/mpeg"
