@@ -101,7 +101,19 @@ class ScriptMeta(BaseModel):
 
 #: what ``recording:`` may name (what ffmpeg decodes and officers are sent); scripts/ may
 #: hold these beside the .md files
-AUDIO_SUFFIXES = (".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".amr", ".flac", ".wma")
+AUDIO_SUFFIXES = (
+    ".mp3",
+    ".wav",
+    ".m4a",
+    ".aac",
+    ".ogg",
+    ".oga",
+    ".opus",
+    ".amr",
+    ".flac",
+    ".wma",
+    ".webm",
+)
 
 
 class Script(BaseModel):

@@ -10,7 +10,8 @@ In order, outermost first (``create_app`` lists them so):
 - :class:`BadPath` answers 400 to a URL with a NUL byte or another control character,
   before any page turns it into a file name;
 - :class:`BodyLimit` answers 413 to a body over the limit before reading it (anonymous
-  requests too): a 20 MB form cannot make the server hold 20 MB;
+  requests too): a 20 MB form cannot make the server hold 20 MB; an uploaded recording
+  has its own limit (:data:`BODY_LIMITS`), and Starlette spools its file part to disk;
 - :class:`ServerSessions` keeps the session on the server (project/sessions.py); the
   cookie is only its random id, HttpOnly, SameSite=Lax, and Secure behind HTTPS.
 
@@ -24,6 +25,7 @@ import json
 import re
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -34,18 +36,40 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..project.sessions import Sessions, new_id
 
 COOKIE = "broadcast_session"
-#: request bodies (forms) larger than this are refused with 413. The console has no
-#: upload of recordings; one would get its own, larger, streamed limit in BODY_LIMITS.
+#: request bodies (forms) larger than this are refused with 413
 MAX_BODY = 1024 * 1024
-#: path prefix -> limit in bytes, for the few routes allowed more than MAX_BODY
-BODY_LIMITS: dict[str, int] = {}
+#: an uploaded recording: ten minutes of WAV, hours of MP3 (streamed to a temp file)
+MAX_RECORDING = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """A route allowed a larger body than MAX_BODY, and what its 413 page says."""
+
+    path: re.Pattern[str]
+    limit: int
+    what: str
+    fix: str
+
+
+#: the few routes allowed more than MAX_BODY (matched on the whole path)
+BODY_LIMITS: tuple[Allowance, ...] = (
+    Allowance(
+        re.compile(r"/scripts/[^/]+/recording"),
+        MAX_RECORDING,
+        "Tệp ghi âm lớn hơn giới hạn {mb} MB",
+        "gửi bản MP3 hoặc M4A (nhỏ hơn WAV nhiều lần), hoặc cắt bớt phần im lặng ở đầu "
+        "và cuối, rồi gửi lại",
+    ),
+)
 #: a handler sets this scope key (``rotate_session``) at login: a new id, the old deleted
 ROTATE = "broadcast.rotate_session"
 _COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
+#: media-src allows blob: so a browser recording is heard before it is sent (record.html)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
 
@@ -183,24 +207,34 @@ class BodyLimit:
     """413 for a request body larger than the limit of its path, before it is read."""
 
     def __init__(
-        self, app: ASGIApp, limit: int = MAX_BODY, limits: dict[str, int] | None = None
+        self,
+        app: ASGIApp,
+        limit: int = MAX_BODY,
+        limits: tuple[Allowance, ...] | None = None,
     ) -> None:
         self.app = app
         self.limit = limit
-        self.limits = dict(BODY_LIMITS if limits is None else limits)
+        self.limits = tuple(BODY_LIMITS if limits is None else limits)
+
+    def allowance_for(self, path: str) -> Allowance | None:
+        return next((a for a in self.limits if a.path.fullmatch(path)), None)
 
     def limit_for(self, path: str) -> int:
-        for prefix, limit in self.limits.items():
-            if path.startswith(prefix):
-                return limit
-        return self.limit
+        allowance = self.allowance_for(path)
+        return self.limit if allowance is None else allowance.limit
 
-    async def refuse(self, send: Send, limit: int) -> None:
+    async def refuse(self, send: Send, path: str) -> None:
+        allowance = self.allowance_for(path)
+        if allowance is not None:
+            mb = allowance.limit // (1024 * 1024)
+            what = allowance.what.format(mb=mb)
+            await _plain(send, 413, what, f"{what}. Cách sửa: {allowance.fix}.")
+            return
         await _plain(
             send,
             413,
             "Nội dung gửi lên quá lớn",
-            f"Biểu mẫu gửi lên lớn hơn giới hạn {limit // 1024} KB. Cách sửa: rút gọn "
+            f"Biểu mẫu gửi lên lớn hơn giới hạn {self.limit // 1024} KB. Cách sửa: rút gọn "
             "nội dung (một kịch bản dài nên tách thành nhiều kịch bản) rồi gửi lại.",
         )
 
@@ -216,7 +250,7 @@ class BodyLimit:
                 except ValueError:
                     length = limit + 1
                 if length > limit:
-                    await self.refuse(send, limit)
+                    await self.refuse(send, scope.get("path", ""))
                     return
         seen = 0
         started = False
@@ -241,7 +275,7 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await self.refuse(send, limit)
+            await self.refuse(send, scope.get("path", ""))
 
 
 def rotate_session(conn: HTTPConnection) -> None:

@@ -8,6 +8,7 @@ carries the version it started from): then nothing is written and both texts are
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -29,7 +30,6 @@ from ..project.approval import (
     SelfApprovalError,
     approval_required,
     check_script_id,
-    content_hash,
     file_hash,
 )
 from ..project.loader import Project, load_project
@@ -40,6 +40,7 @@ from ..text.spelling import SPELLED_CLOSE, SPELLED_OPEN
 from ..text.spoken import spoken
 from ..vocabulary import MAX_SCRIPT_CHARS
 from .guard import page, render
+from .layers import MAX_RECORDING
 from .scriptform import BODY, FIELDS, GENERAL, PRIORITIES, compose, errors_by_field, fields_of
 
 WRITERS = ("officer",)
@@ -153,7 +154,7 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
     stations = list(project.schedule.stations.values()) if project else []
     station_id = (request.state.form or {}).get("station") or (stations[0].id if stations else "")
     said = ""
-    if row.script is not None:
+    if row.script is not None and row.script.recording is None:  # a recording: no reading
         said = await run_in_threadpool(spoken_text, request, project, station_id, row.script.text)
     heard = await run_in_threadpool(recording_findings, project, row.script)
     return render(
@@ -171,20 +172,43 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
         audio=audio,
         project_error=project_error,
         heard=heard,
+        max_recording_mb=MAX_RECORDING // (1024 * 1024),
     )
 
 
+#: (recording, inode, size, mtime, text, longest session) -> the findings: decoding and
+#: filtering a 10-minute recording takes seconds, and its page is opened again and again
+#: (a saved upload is a new inode, so a new take is always heard again)
+_HEARD: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
+_HEARD_MAX = 64
+
+
 def recording_findings(project: Project | None, script: Script | None) -> list[str]:
-    """What ``check`` says about the script's recording, for its page (issue 20)."""
+    """What ``check`` says about the script's recording, for its page (issue 20); worked
+    out once per version of the recording and of the text."""
     if script is None or script.recording is None:
         return []
     from ..render.recordings import longest_anywhere_s, script_findings
 
     try:
         longest = longest_anywhere_s(project) if project is not None else None
-        return [f.message for f in script_findings(script, longest)]
+        stat = script.recording.stat()
+        key: tuple[Any, ...] = (str(script.recording), stat.st_ino, stat.st_size)
+        key += (stat.st_mtime_ns, script.text, longest)
+        if key in _HEARD:
+            _HEARD.move_to_end(key)
+            return _HEARD[key]
+        found = [f.message for f in script_findings(script, longest)]
     except BroadcastError as exc:
         return [exc.what]
+    except OSError:  # gone since the script was read: say so as check does
+        from ..audio.recording import missing
+
+        return [missing(script.path, script.recording_line, script.recording.name).what]
+    _HEARD[key] = found
+    while len(_HEARD) > _HEARD_MAX:
+        _HEARD.popitem(last=False)
+    return found
 
 
 @page()
@@ -352,17 +376,21 @@ async def _save(request: Request, new: bool) -> Response:
                 conflict={"theirs": theirs, "yours": text},
                 project=project,
             )
-        atomic.write_text(path, text)
-        request.app.state.approvals.record_author(
-            sid, content_hash(text.encode("utf-8")), request.state.user.name
-        )
+        version = publish(request, sid, path, text)
     request.app.state.store.record(
-        request.state.user.name,
-        "tạo kịch bản" if new else "sửa kịch bản",
-        sid,
-        content_hash(text.encode("utf-8"))[:10],
+        request.state.user.name, "tạo kịch bản" if new else "sửa kịch bản", sid, version[:10]
     )
     return RedirectResponse(f"/scripts/{sid}", status_code=303)
+
+
+def publish(request: Request, sid: str, path: Path, text: str) -> str:
+    """Write a checked script atomically and note who saved the new version (the hash of
+    its text and of its recording: approval.file_hash), so that person cannot approve it.
+    The caller holds ``write_lock``. Returns the new version."""
+    atomic.write_text(path, text)
+    version = file_hash(path)
+    request.app.state.approvals.record_author(sid, version, request.state.user.name)
+    return version
 
 
 @page(*WRITERS)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadcast.audio import recording
 from broadcast.errors import ScriptError
@@ -139,3 +141,17 @@ def test_mains_hum_is_removed_and_does_not_hold_the_silence() -> None:
     x = np.concatenate([np.zeros(RATE, np.float32), _tone(2.0), np.zeros(RATE, np.float32)])
     out = recording.prepare(x + _tone(4.0, 50.0, 0.05), RATE)
     assert 2.0 <= out.size / RATE <= 2.12
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=5_000))
+def test_the_fft_length_is_the_smallest_5_smooth_one_not_shorter(n: int) -> None:
+    def smooth(m: int) -> bool:
+        for p in (2, 3, 5):
+            while m % p == 0:
+                m //= p
+        return m == 1
+
+    got = recording.fast_length(n)
+    assert got >= n and smooth(got)
+    assert not any(smooth(m) for m in range(n, got))

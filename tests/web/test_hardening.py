@@ -386,6 +386,7 @@ def _pages(app) -> list[str]:
     return paths + [
         "/scripts/noi-trinh-bao",
         "/scripts/noi-trinh-bao/edit",
+        "/scripts/noi-trinh-bao/record",
         "/scripts/khong-co",  # a 404 page
         "/plan?station=khong-co",  # an error page
     ]

@@ -58,3 +58,24 @@ def test_a_script_without_recording_composes_as_before() -> None:
     form = {"id": "thu", "title": "T", "topic": "t", "directive_number": "1"}
     form |= {"directive_issuer": "UBND", "priority": "normal", "body": "Bà con chú ý."}
     assert "recording" not in compose(form)
+
+
+def test_the_page_listens_to_a_recording_once_per_version_of_it(
+    console_root, client_as, monkeypatch
+):
+    import broadcast.render.recordings as recordings
+
+    calls = []
+    real = recordings.script_findings
+    monkeypatch.setattr(
+        recordings, "script_findings", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    audio = console_root / "scripts" / "ban-ghi.mp3"
+    officer_recording(audio)
+    recorded_script(console_root)
+    client = client_as("approver")
+    for _ in range(3):
+        assert "recording-finding" not in client.get("/scripts/ban-ghi").text
+    assert len(calls) == 1  # decoding minutes of audio on every view made the page slow
+    officer_recording(audio, clip=True)  # recorded again: heard again
+    assert "bị rè" in client.get("/scripts/ban-ghi").text and len(calls) == 2

@@ -40,3 +40,22 @@
   body.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
   if (station) station.addEventListener("change", refresh);
 })();
+
+// <input type=file data-max-bytes>: say at once that a chosen file is too big (the server
+// refuses it too, after the upload; this saves the wait).
+(function () {
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var note = document.getElementById(input.id + "-error");
+    var max = parseInt(input.dataset.maxBytes, 10);
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      var tooBig = !!file && file.size > max;
+      if (note) {
+        note.textContent = tooBig ? "Tệp «" + file.name + "» lớn hơn " + Math.round(max / 1048576) +
+          " MB. Gửi bản MP3 hoặc M4A (nhỏ hơn WAV nhiều lần), hoặc cắt bớt rồi gửi lại." : "";
+        note.hidden = !tooBig;
+      }
+      if (input.form) input.form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = tooBig; });
+    });
+  });
+})();
