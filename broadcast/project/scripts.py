@@ -148,6 +148,15 @@ def _split_fix(limit: int) -> str:
     )
 
 
+def too_big_file(path: Path, size: int, limit: int) -> ScriptError:
+    """The refusal of a file too big to hold a body within ``limit`` (by its size alone)."""
+    return ScriptError(
+        f"Tệp kịch bản nặng {_n(size // 1000)} kB, quá lớn cho giới hạn {_n(limit)} ký tự nội dung",
+        where=str(path),
+        fix=_split_fix(limit),
+    )
+
+
 def body_too_long(path: Path, length: int, line: int, limit: int) -> ScriptError:
     """The refusal of a body longer than ``limit`` characters: the file, the limit, the fix."""
     return ScriptError(
@@ -295,10 +304,5 @@ def load_script(path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Script:
     except OSError:
         size = 0  # read_text says what is wrong with it
     if size > (max_chars + MAX_HEADER_CHARS) * _BYTES_PER_CHAR:
-        raise ScriptError(
-            f"Tệp kịch bản nặng {_n(size // 1000)} kB, quá lớn cho giới hạn {_n(max_chars)} "
-            "ký tự nội dung",
-            where=str(path),
-            fix=_split_fix(max_chars),
-        )
+        raise too_big_file(Path(path), size, max_chars)
     return parse_script(read_text(path), Path(path), max_chars)
