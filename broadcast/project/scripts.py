@@ -32,7 +32,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import ScriptError
-from ..files.controls import FIX, first_control
+from ..files.controls import FIX, describe, first_control
 from ..files.sources import YamlDoc, control_error, parse_yaml, read_text
 from ..vocabulary import MAX_HEADER_CHARS, MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
 from .converters import plain_words, to_date
@@ -115,6 +115,8 @@ class Script(BaseModel):
     recording: Path | None = None
     #: the line of the ``recording:`` header (for messages about the file)
     recording_line: int = 0
+    #: what was read differently from the file, for ``check`` to say (Word's soft breaks)
+    notes: list[str] = Field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -127,6 +129,8 @@ class Script(BaseModel):
         )
 
 
+#: Word's manual line break (Shift+Enter) and page break: in a body, line breaks
+_SOFT_BREAK = re.compile(r"[\x0b\x0c]")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.S)
 
 
@@ -194,19 +198,33 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
     stripped = body.strip()
     if len(stripped) > max_chars:
         raise body_too_long(path, len(stripped), header.count("\n") + 3, max_chars)
-    found = first_control(text)
-    if found is not None:  # header or body: what the DOCX, the tags and the voice trip on
-        line, column, ch = found
-        raise ScriptError(
-            control_error(ch, "").what, where=f"{path}, dòng {line}, cột {column}", fix=FIX
+    body_line = header.count("\n") + 3
+    notes: list[str] = []
+    soft = _SOFT_BREAK.search(body)
+    if soft is not None:  # Word's line and page breaks, pasted: read as line breaks
+        at = body_line + body.count("\n", 0, soft.start())
+        notes.append(
+            f"{path}, dòng {at}: có ngắt dòng/ngắt trang của Word ({describe(soft.group())}), "
+            "được đọc như xuống dòng. Cách sửa: mở tệp, xóa chỗ ngắt đó rồi nhấn Enter"
         )
+        body = _SOFT_BREAK.sub("\n", body)
+        stripped = body.strip()
+    # what is left is refused, header or body: what the DOCX, the tags and the voice trip on
+    for part, first_line in ((header, 2), (body, body_line)):
+        found = first_control(part)
+        if found is not None:
+            line, column, ch = found
+            raise ScriptError(
+                control_error(ch, "").what,
+                where=f"{path}, dòng {line + first_line - 1}, cột {column}",
+                fix=FIX,
+            )
     doc: YamlDoc = parse_yaml(header, path, line_offset=1)
     if not isinstance(doc.data, dict):
         raise ScriptError(
             "Phần đầu kịch bản phải là các dòng 'tên: giá trị'", where=f"{path}, dòng 2"
         )
     meta = validate(ScriptMeta, doc.data, doc)
-    body_line = header.count("\n") + 3
     body = stripped
     recording = _recording_path(meta.recording, Path(path), doc) if meta.recording else None
     if not body and recording is None:
@@ -234,6 +252,7 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
         body_line=body_line,
         recording=recording,
         recording_line=(doc.line_of(("recording",)) or 0) if recording else 0,
+        notes=notes,
     )
 
 
