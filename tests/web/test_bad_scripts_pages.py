@@ -45,3 +45,16 @@ def test_html_pages_never_carry_a_control_character(app):
     kept = html_safe(Markup("<mark>a\x0bb</mark>"))
     assert isinstance(kept, Markup) and kept == Markup("<mark>a b</mark>")
     assert app.state.templates.env.finalize is html_safe
+
+
+def test_the_scripts_page_uses_the_projects_own_limit(console_root, client_as):
+    stations = console_root / "schedules" / "stations.yaml"
+    stations.write_text(
+        "max_script_chars: 30000\n" + stations.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    path = console_root / "scripts" / "noi-trinh-bao.md"
+    head = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    path.write_text(head + "\n---\n" + "Bà con chú ý. " * 1800 + "\n", encoding="utf-8")
+    listing = client_as("officer").get("/scripts")
+    assert listing.status_code == 200
+    assert "quá giới hạn" not in listing.text
