@@ -129,6 +129,8 @@ class Script(BaseModel):
         )
 
 
+#: the key of a header line ('title: ...'), to name the field a control character is in
+_HEADER_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
 #: Word's manual line break (Shift+Enter) and page break: in a body, line breaks
 _SOFT_BREAK = re.compile(r"[\x0b\x0c]")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.S)
@@ -214,9 +216,11 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
         found = first_control(part)
         if found is not None:
             line, column, ch = found
+            where = f"{path}, dòng {line + first_line - 1}, cột {column}"
+            key = _HEADER_KEY.match(part.split("\n")[line - 1]) if part is header else None
             raise ScriptError(
                 control_error(ch, "").what,
-                where=f"{path}, dòng {line + first_line - 1}, cột {column}",
+                where=where + (f", mục '{key.group(1)}'" if key else ""),
                 fix=FIX,
             )
     doc: YamlDoc = parse_yaml(header, path, line_offset=1)

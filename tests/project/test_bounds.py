@@ -89,7 +89,9 @@ def test_a_control_character_is_refused_with_line_and_column(text, line, column,
     with pytest.raises(InputError) as err:
         parse_script(text, Path("scripts/thu.md"))
     assert code in err.value.what
-    assert err.value.where == f"scripts/thu.md, dòng {line}, cột {column}"
+    where = f"scripts/thu.md, dòng {line}, cột {column}"
+    field = {6: "audience", 3: "title"}.get(line)  # a header line names its field
+    assert err.value.where == (where + f", mục '{field}'" if field else where)
     assert "xóa ký tự" in (err.value.fix or "")
 
 

@@ -58,3 +58,28 @@ def test_the_scripts_page_uses_the_projects_own_limit(console_root, client_as):
     listing = client_as("officer").get("/scripts")
     assert listing.status_code == 200
     assert "quá giới hạn" not in listing.text
+
+
+def test_a_control_character_typed_in_the_form_is_shown_beside_its_box(console_root, client_as):
+    import re
+
+    from .conftest import csrf_of
+
+    officer = client_as("officer")
+    page = officer.get("/scripts/new").text
+    form = {
+        "csrf": csrf_of(page),
+        "id": "ky-tu-la",
+        "title": "Cảnh giác\x01 lừa đảo",
+        "topic": "thử",
+        "directive_number": "1/UBND",
+        "directive_issuer": "UBND xã",
+        "priority": "normal",
+        "body": "Bà con chú ý.",
+        "base": "",
+    }
+    res = officer.post("/scripts/new", data=form)
+    assert res.status_code == 400
+    assert "U+0001" in res.text and "xóa rồi gõ lại" in res.text
+    assert not (console_root / "scripts" / "ky-tu-la.md").exists()
+    assert re.search(r"Tiêu đề[\s\S]{0,600}U\+0001", res.text), "not beside the title box"
