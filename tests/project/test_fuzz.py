@@ -26,7 +26,7 @@ from broadcast.project.scripts import load_script, parse_script
 from broadcast.text.spoken import spoken
 
 FAST = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 GOOD = """---
 id: thu
@@ -184,3 +184,139 @@ def test_read_text_of_any_bytes_is_text_or_our_error(tmp_path: Path) -> None:
         path = tmp_path / "x.md"
         path.write_bytes(data)
         ours_only(read_text, path)
+
+
+STATION_KEYS = [
+    "commune",
+    "stations",
+    "defaults",
+    "groups",
+    "approval",
+    "max_script_chars",
+    "id",
+    "name",
+    "kind",
+    "windows",
+    "limits",
+    "voice",
+    "engines",
+    "repeat",
+    "dialect",
+    "jingles",
+    "campaigns",
+    "oneoffs",
+    "scripts",
+    "from",
+    "until",
+    "slots",
+    "at",
+    "times",
+    "date",
+    "script",
+]
+schedule_values = st.recursive(
+    scalars | st.sampled_from(["fm", "loudspeaker", "05:30-06:30", "all", "thu", "2026-11-25"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(STATION_KEYS), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+schedule_files = st.dictionaries(st.sampled_from(STATION_KEYS), schedule_values, max_size=6)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(schedule_files, schedule_files)
+def test_random_schedules_load_or_are_refused_with_our_errors(
+    tiny_project: Path, stations: dict, campaigns: dict
+) -> None:
+    from broadcast.project.loader import load_project
+
+    (tiny_project / "scripts").mkdir(exist_ok=True)
+    for p in (tiny_project / "scripts").iterdir():
+        p.unlink()
+    (tiny_project / "scripts" / "thu.md").write_text(GOOD, encoding="utf-8")
+    sched = tiny_project / "schedules"
+    good = sched / "stations.yaml"
+    saved = good.read_text(encoding="utf-8")
+    try:
+        good.write_text(yaml.safe_dump(stations, allow_unicode=True), encoding="utf-8")
+        (sched / "lich.yaml").write_text(
+            yaml.safe_dump(campaigns, allow_unicode=True), encoding="utf-8"
+        )
+        ours_only(load_project, tiny_project)
+        good.write_text(saved, encoding="utf-8")
+        ours_only(load_project, tiny_project)  # the campaign file alone
+    finally:
+        good.write_text(saved, encoding="utf-8")
+        (sched / "lich.yaml").unlink(missing_ok=True)
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _paths(data, here=()):  # type: ignore[no-untyped-def]
+    yield here
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _paths(v, here + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _paths(v, here + (i,))
+
+
+def _replaced(data, path, value):  # type: ignore[no-untyped-def]
+    if not path:
+        return value
+    import copy
+
+    out = copy.deepcopy(data)
+    node = out
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = value
+    return out
+
+
+SHIPPED = {
+    name: yaml.safe_load((REPO / "schedules" / name).read_text(encoding="utf-8"))
+    for name in ("stations.yaml", "chien-dich-lua-dao-truc-tuyen.yaml")
+}
+
+
+@st.composite
+def mutated_schedule(draw):  # type: ignore[no-untyped-def]
+    name = draw(st.sampled_from(sorted(SHIPPED)))
+    data = SHIPPED[name]
+    path = draw(st.sampled_from(list(_paths(data))))
+    return name, _replaced(data, path, draw(schedule_values))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mutated_schedule())
+def test_the_shipped_schedules_with_one_value_changed_load_or_are_refused(
+    project_copy: Path, change
+) -> None:
+    from broadcast.project.loader import load_project
+
+    name, data = change
+    target = project_copy / "schedules" / name
+    saved = target.read_text(encoding="utf-8")
+    try:
+        target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        ours_only(load_project, project_copy)
+        ours_only(load_project, project_copy, False)  # the lenient load build uses
+    finally:
+        target.write_text(saved, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("shipped")
+    for name in ("scripts", "schedules"):
+        shutil.copytree(REPO / name, root / name)
+    return root
