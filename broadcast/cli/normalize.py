@@ -13,10 +13,13 @@ from pathlib import Path
 
 import click
 
+from ..errors import InputError
 from ..files.sources import read_text
-from ..project.loader import LEXICON_FILE
+from ..project.loader import LEXICON_FILE, script_limit
+from ..project.scripts import body_too_long, too_big_file
 from ..text.lexicon import load_lexicon
 from ..text.spoken import spoken
+from ..vocabulary import MAX_HEADER_CHARS
 from .options import root_option
 
 # The same shape scripts.parse_script accepts: "---", the header, "---", the body.
@@ -81,10 +84,15 @@ def normalize(
             broadcast normalize - < scripts/mao-danh-co-quan.md
     """
     lexicon = project_lexicon(root, lexicon_path, not no_lexicon)
+    # the bound check and build apply (issue 23): what cannot air is not read out either
+    limit = script_limit(Path(root) / "schedules")
+    most = limit + MAX_HEADER_CHARS
     if text == "-":
         stream = click.get_text_stream("stdin", encoding="utf-8", errors="replace")
-        whole = stream.read()
+        whole = stream.read(most + 1)
         body = script_body(whole)
+        if len(whole) > most or len(body if body is not None else whole) > limit:
+            raise _too_long("Đầu vào chuẩn", "đầu vào chuẩn (-)", limit)
         if body is not None:
             click.echo(spoken(body, dialect, lexicon))
         else:
@@ -93,11 +101,33 @@ def normalize(
         sys.stdout.flush()
         return
     if _looks_like_file(text):
-        content = read_text(Path(text))
+        path = Path(text)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # read_text says what is wrong
+        if size > most * 4:
+            raise too_big_file(path, size, limit)
+        content = read_text(path)
         body = script_body(content)
-        click.echo(spoken(content if body is None else body, dialect, lexicon))
+        said = content if body is None else body
+        if len(said) > limit:
+            at = 1 if body is None else content.count("\n", 0, content.find(body)) + 1
+            raise body_too_long(path, len(said), at, limit)
+        click.echo(spoken(said, dialect, lexicon))
         return
+    if len(text) > limit:
+        raise _too_long("Câu cần đọc", "TEXT", limit)
     click.echo(spoken(text, dialect, lexicon))
+
+
+def _too_long(what: str, where: str, limit: int) -> InputError:
+    words = f"{limit:,}".replace(",", ".")
+    return InputError(
+        f"{what} dài hơn giới hạn {words} ký tự của một kịch bản",
+        where=where,
+        fix=f"chia thành nhiều đoạn ngắn hơn, mỗi đoạn dưới {words} ký tự",
+    )
 
 
 def _looks_like_file(text: str) -> bool:

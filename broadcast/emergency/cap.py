@@ -380,9 +380,13 @@ def _check_value(name: str, el: ET.Element, path: str, problems: list[str]) -> N
             f"{path}: thời gian '{text}' sai dạng; cần dạng 2026-11-25T10:00:00+07:00 "
             "(có múi giờ, không dùng Z)"
         )
+    elif name in DATETIMES and not _real_time(text):
+        problems.append(
+            f"{path}: thời gian '{text}' không có thật (tháng, ngày, giờ hay múi giờ sai)"
+        )
     elif name in ("identifier", "sender") and not NO_SPACE.match(text):
         problems.append(f"{path}: '{text}' không được có khoảng trắng, dấu phẩy, < hoặc &")
-    elif name == "size" and not text.isdigit():
+    elif name == "size" and not (text.isascii() and text.isdigit()):
         problems.append(f"{path}: kích thước '{text}' phải là số byte (số nguyên)")
     elif name == "polygon" and not _polygon(text):
         problems.append(
@@ -399,6 +403,15 @@ def _check_value(name: str, el: ET.Element, path: str, problems: list[str]) -> N
         )
     elif name in ("event", "areaDesc", "resourceDesc", "mimeType", "valueName") and not text:
         problems.append(f"{path}: <{name}> để trống")
+
+
+def _real_time(text: str) -> bool:
+    """A CAP date-time that names a real moment (2026-13-45 matches the form, not a day)."""
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _number(text: str) -> bool:

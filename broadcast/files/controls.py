@@ -73,8 +73,8 @@ def control_in_values(data: Any, loc: tuple[Any, ...] = ()) -> tuple[tuple[Any, 
 
 
 FIX = (
-    "xóa ký tự vô hình đó (thường do dán từ Word, PDF hay tin nhắn): trong Notepad xóa rồi gõ "
-    "lại chỗ ấy; nếu là ngắt dòng thì xuống dòng bằng phím Enter"
+    "xóa ký tự vô hình đó (thường do dán từ Word, PDF hay tin nhắn): xóa rồi gõ lại chỗ ấy; "
+    "nếu là ngắt dòng thì xuống dòng bằng phím Enter"
 )
 
 

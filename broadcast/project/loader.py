@@ -523,6 +523,7 @@ def load_project(root: Path, strict: bool = True) -> Project:
             scripts=scripts,
             schedule=schedule,
             lexicon_path=lexicon if lexicon.is_file() else None,
+            warnings=[note for s in scripts.values() for note in s.notes],
         )
         missing: list[BroadcastError] | None = [] if lenient else None
         _check_references(project, errors, broken, docs, missing)

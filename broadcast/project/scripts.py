@@ -32,7 +32,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import ScriptError
-from ..files.controls import FIX, first_control
+from ..files.controls import FIX, describe, first_control
 from ..files.sources import YamlDoc, control_error, parse_yaml, read_text
 from ..vocabulary import MAX_HEADER_CHARS, MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
 from .converters import plain_words, to_date
@@ -127,6 +127,8 @@ class Script(BaseModel):
     recording: Path | None = None
     #: the line of the ``recording:`` header (for messages about the file)
     recording_line: int = 0
+    #: what was read differently from the file, for ``check`` to say (Word's soft breaks)
+    notes: list[str] = Field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -139,6 +141,10 @@ class Script(BaseModel):
         )
 
 
+#: the key of a header line ('title: ...'), to name the field a control character is in
+_HEADER_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
+#: Word's manual line break (Shift+Enter) and page break: in a body, line breaks
+_SOFT_BREAK = re.compile(r"[\x0b\x0c]")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.S)
 
 
@@ -157,6 +163,15 @@ def _split_fix(limit: int) -> str:
     return (
         f"chia bản tin thành nhiều kịch bản ngắn hơn, mỗi tệp dưới {_n(limit)} ký tự "
         f"(mỗi tệp một mã 'id' riêng){raise_to}"
+    )
+
+
+def too_big_file(path: Path, size: int, limit: int) -> ScriptError:
+    """The refusal of a file too big to hold a body within ``limit`` (by its size alone)."""
+    return ScriptError(
+        f"Tệp kịch bản nặng {_n(size // 1000)} kB, quá lớn cho giới hạn {_n(limit)} ký tự nội dung",
+        where=str(path),
+        fix=_split_fix(limit),
     )
 
 
@@ -197,19 +212,35 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
     stripped = body.strip()
     if len(stripped) > max_chars:
         raise body_too_long(path, len(stripped), header.count("\n") + 3, max_chars)
-    found = first_control(text)
-    if found is not None:  # header or body: what the DOCX, the tags and the voice trip on
-        line, column, ch = found
-        raise ScriptError(
-            control_error(ch, "").what, where=f"{path}, dòng {line}, cột {column}", fix=FIX
+    body_line = header.count("\n") + 3
+    notes: list[str] = []
+    soft = _SOFT_BREAK.search(body)
+    if soft is not None:  # Word's line and page breaks, pasted: read as line breaks
+        at = body_line + body.count("\n", 0, soft.start())
+        notes.append(
+            f"{path}, dòng {at}: có ngắt dòng/ngắt trang của Word ({describe(soft.group())}), "
+            "được đọc như xuống dòng. Cách sửa: mở tệp, xóa chỗ ngắt đó rồi nhấn Enter"
         )
+        body = _SOFT_BREAK.sub("\n", body)
+        stripped = body.strip()
+    # what is left is refused, header or body: what the DOCX, the tags and the voice trip on
+    for part, first_line in ((header, 2), (body, body_line)):
+        found = first_control(part)
+        if found is not None:
+            line, column, ch = found
+            where = f"{path}, dòng {line + first_line - 1}, cột {column}"
+            key = _HEADER_KEY.match(part.split("\n")[line - 1]) if part is header else None
+            raise ScriptError(
+                control_error(ch, "").what,
+                where=where + (f", mục '{key.group(1)}'" if key else ""),
+                fix=FIX,
+            )
     doc: YamlDoc = parse_yaml(header, path, line_offset=1)
     if not isinstance(doc.data, dict):
         raise ScriptError(
             "Phần đầu kịch bản phải là các dòng 'tên: giá trị'", where=f"{path}, dòng 2"
         )
     meta = validate(ScriptMeta, doc.data, doc)
-    body_line = header.count("\n") + 3
     body = stripped
     recording = _recording_path(meta.recording, Path(path), doc) if meta.recording else None
     if not body and recording is None:
@@ -237,6 +268,7 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
         body_line=body_line,
         recording=recording,
         recording_line=(doc.line_of(("recording",)) or 0) if recording else 0,
+        notes=notes,
     )
 
 
@@ -307,10 +339,5 @@ def load_script(path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Script:
     except OSError:
         size = 0  # read_text says what is wrong with it
     if size > (max_chars + MAX_HEADER_CHARS) * _BYTES_PER_CHAR:
-        raise ScriptError(
-            f"Tệp kịch bản nặng {_n(size // 1000)} kB, quá lớn cho giới hạn {_n(max_chars)} "
-            "ký tự nội dung",
-            where=str(path),
-            fix=_split_fix(max_chars),
-        )
+        raise too_big_file(Path(path), size, max_chars)
     return parse_script(read_text(path), Path(path), max_chars)

@@ -79,19 +79,52 @@ def to_flac(seg: AudioSegment) -> bytes:
     return buf.getvalue()
 
 
+#: The most frames an entry's header is believed to hold (three hours at 48 kHz): one bit
+#: flipped in a header's frame count announces billions (issue 23: a MemoryError).
+MAX_ENTRY_FRAMES = 48_000 * 3 * 3600
+#: Rates a voice speaks at; a header naming another one was changed by damage (the
+#: MD5 covers the samples, not the rate).
+VOICE_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
+#: Frames decoded at a time: memory follows the audio really there, not the header's claim.
+_BLOCK = 1 << 18
+
+
+def _streaminfo_md5(data: bytes) -> bytes | None:
+    """The MD5 of the samples STREAMINFO records (None when absent or unset)."""
+    # "fLaC", then the first metadata block, which is STREAMINFO (type 0, 34 bytes): its
+    # MD5 is the last 16 of them
+    if len(data) < 42 or data[:4] != b"fLaC" or data[4] & 0x7F != 0:
+        return None
+    md5 = data[26:42]
+    return None if md5 == bytes(16) else md5
+
+
 def from_flac(data: bytes) -> AudioSegment:
-    """Decode a FLAC entry; DamagedEntry unless every announced frame is there."""
+    """Decode a FLAC entry; DamagedEntry unless every announced frame is there and the
+    samples match the MD5 the header records (a frame count made smaller by a flipped
+    bit would otherwise pass as a shorter, whole-looking entry)."""
+    parts: list[np.ndarray] = []
+    got = 0
     try:
         with sf.SoundFile(io.BytesIO(data)) as f:
             expected, rate, channels = f.frames, f.samplerate, f.channels
-            pcm = f.read(dtype="int16")
-    except (sf.SoundFileError, RuntimeError, ValueError, TypeError) as exc:
+            if channels != 1 or not 0 < expected <= MAX_ENTRY_FRAMES or rate not in VOICE_RATES:
+                raise DamagedEntry(f"header: {channels} channels, {expected} frames, {rate} Hz")
+            while got < expected:
+                block = f.read(min(_BLOCK, expected - got), dtype="int16")
+                if not len(block):
+                    break
+                parts.append(block)
+                got += len(block)
+    except (sf.SoundFileError, RuntimeError, ValueError, TypeError, MemoryError) as exc:
         raise DamagedEntry(str(exc)) from None
-    if channels != 1 or expected <= 0 or len(pcm) != expected:
-        raise DamagedEntry(f"{len(pcm)} frames of {expected}")
-    return AudioSegment(
-        data=pcm.astype("<i2").tobytes(), sample_width=2, frame_rate=rate, channels=1
-    )
+    if got != expected:
+        raise DamagedEntry(f"{got} frames of {expected}")
+    pcm = np.concatenate(parts).astype("<i2")
+    md5 = _streaminfo_md5(data)
+    if md5 is not None and hashlib.md5(pcm.tobytes()).digest() != md5:
+        raise DamagedEntry("samples do not match the header's MD5")
+    return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
 
 
 def to_wav(seg: AudioSegment) -> bytes:

@@ -32,7 +32,7 @@ from ..project.approval import (
     check_script_id,
     file_hash,
 )
-from ..project.loader import Project, load_project
+from ..project.loader import Project, load_project, script_limit
 from ..project.scripts import Script, load_script, parse_script
 from ..project.validation import slug
 from ..render.renderer import Renderer
@@ -72,12 +72,16 @@ def scripts_dir(request: Request) -> Path:
     return request.app.state.root / "scripts"
 
 
-def _row(request: Request, path: Path, required: bool | None = None) -> Row:
+def _row(
+    request: Request, path: Path, required: bool | None = None, limit: int | None = None
+) -> Row:
     book: Approvals = request.app.state.approvals
     if required is None:
         required = approval_required(request.app.state.root)
+    if limit is None:
+        limit = script_limit(request.app.state.root / "schedules")
     try:
-        script: Script | None = load_script(path)
+        script: Script | None = load_script(path, limit)
         error = None
     except BroadcastError as exc:
         script, error = None, exc
@@ -123,7 +127,8 @@ def said_html(said: str) -> Markup:
 async def list_scripts(request: Request) -> Response:
     required = approval_required(request.app.state.root)  # read once, not once a row
     root = request.app.state.root
-    rows = [_row(request, p, required) for p in script_paths(root)]
+    limit = script_limit(root / "schedules")
+    rows = [_row(request, p, required, limit) for p in script_paths(root)]
     return render(
         request, "scripts.html", rows=rows, required=required, refused=refused_scripts(root)
     )

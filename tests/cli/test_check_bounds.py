@@ -127,3 +127,21 @@ def test_a_huge_file_is_refused_by_its_size_before_it_is_read(
     assert r.exit_code == 2
     assert "quá lớn cho giới hạn 20.000 ký tự" in r.output and str(path) in r.output
     assert not read
+
+
+def test_normalize_refuses_what_check_refuses_and_answers_at_once(capsys, small_root, monkeypatch):
+    """A 5 MB script took normalize 35 s and 220 MB: over the bound it is refused unread."""
+    import broadcast.cli.normalize as normalize_cli
+
+    def no_spoken(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("a body over the limit was read out")
+
+    monkeypatch.setattr(normalize_cli, "spoken", no_spoken)
+    big = _with_body(small_root, "noi-trinh-bao.md", "\n".join([SENTENCE] * 32_000))
+    r = run_main(capsys, "normalize", str(big), "--root", str(small_root))
+    assert r.exit_code == 2 and str(big) in r.output and "20.000 ký tự" in r.output
+    over = _with_body(small_root, "noi-trinh-bao.md", " ".join([SENTENCE] * 200)[:20_001])
+    r = run_main(capsys, "normalize", str(over), "--root", str(small_root))
+    assert r.exit_code == 2 and f"{over}, dòng" in r.output and "20.001" in r.output
+    r = run_main(capsys, "normalize", "a" * 20_001, "--root", str(small_root))
+    assert r.exit_code == 2 and "giới hạn 20.000" in r.output

@@ -137,3 +137,60 @@ def test_description_and_instruction_together_over_a_body_are_refused(tmp_path, 
     alert = _alert("Bão số 9. " * 1900, instruction="Sơ tán. " * 600)
     err = _refused(tmp_path, small_root, capsys, to_xml(alert))
     assert "<description> và <instruction>) dài 23.798 ký tự" in err
+
+
+def test_every_mutation_of_a_good_alert_is_read_or_refused_with_a_cap_error():
+    """Fuzz: random bytes and a good alert with a few bytes changed never raise anything
+    but CapError (a date such as 2026-13-45T99:00:00+07:00 matches the form's pattern)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from broadcast.errors import BroadcastError
+
+    good = to_xml(_alert(expires=NOW + dt.timedelta(hours=1)))
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.binary(max_size=600)
+        | st.tuples(st.integers(0, len(good)), st.binary(min_size=1, max_size=4)).map(
+            lambda t: good[: t[0]] + t[1] + good[t[0] + len(t[1]) :]
+        )
+        | st.sampled_from(["sent", "expires"]).flatmap(
+            lambda tag: st.from_regex(
+                r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}\Z"
+            ).map(lambda when, tag=tag: _with_time(good, tag, when))
+        )
+    )
+    def run(data: bytes) -> None:
+        try:
+            alert = parse_alert(data, "x.xml")
+        except BroadcastError as exc:
+            assert isinstance(exc, CapError) and exc.message
+            return
+        try:
+            check_times(alert, "x.xml", NOW)
+        except CapError:
+            pass
+
+    run()
+
+
+def _with_time(good: bytes, tag: str, when: str) -> bytes:
+    import re
+
+    return re.sub(
+        rf"<{tag}>[^<]*</{tag}>".encode(), f"<{tag}>{when}</{tag}>".encode(), good, count=1
+    )
+
+
+@pytest.mark.parametrize("size", ["²", "١٢", "1.5"])
+def test_a_resource_size_that_is_not_ascii_digits_is_a_cap_error(size):
+    from broadcast.emergency.cap import Resource
+
+    alert = _alert()
+    info = dataclasses.replace(alert.infos[0], resources=(Resource("mp3", "audio/mpeg", 1),))
+    data = to_xml(dataclasses.replace(alert, infos=(info,)))
+    data = data.replace(b"<size>1</size>", f"<size>{size}</size>".encode())
+    with pytest.raises(CapError) as err:
+        parse_alert(data, "x.xml")
+    assert "số byte" in err.value.what

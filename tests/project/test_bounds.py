@@ -77,18 +77,21 @@ BODY = "Bà con chú ý.\n"
     "text,line,column,code",
     [
         (HEAD + "audience: a\x00b\n---\n" + BODY, 6, 12, "U+0000"),  # NUL in the header
-        (HEAD + "---\nBà con\n\nchú\x0bý.\n", 9, 4, "U+000B"),  # Word's soft break in the body
+        (HEAD + "---\nBà con\n\nchú\x00ý.\n", 9, 4, "U+0000"),  # NUL in the body
+        (HEAD.replace("Tiêu đề", "Tiêu\x0bđề") + "---\n" + BODY, 3, 12, "U+000B"),  # the title
         (HEAD + "---\nBà con\x1b[31m chú ý.\n", 7, 7, "U+001B"),
         (HEAD + "---\nBà con\x85chú ý.\n", 7, 7, "U+0085"),
         (HEAD + "---\n\u202egnảc ýhc\n", 7, 1, "U+202E"),  # text shown backwards
     ],
-    ids=["nul-header", "vt-body", "esc", "nel", "bidi"],
+    ids=["nul-header", "nul-body", "vt-title", "esc", "nel", "bidi"],
 )
 def test_a_control_character_is_refused_with_line_and_column(text, line, column, code):
     with pytest.raises(InputError) as err:
         parse_script(text, Path("scripts/thu.md"))
     assert code in err.value.what
-    assert err.value.where == f"scripts/thu.md, dòng {line}, cột {column}"
+    where = f"scripts/thu.md, dòng {line}, cột {column}"
+    field = {6: "audience", 3: "title"}.get(line)  # a header line names its field
+    assert err.value.where == (where + f", mục '{field}'" if field else where)
     assert "xóa ký tự" in (err.value.fix or "")
 
 
@@ -99,6 +102,19 @@ def test_a_control_character_written_as_an_escape_in_quotes_is_refused_at_its_fi
         parse_script(text, Path("scripts/thu.md"))
     assert "ký tự điều khiển" in err.value.what
     assert err.value.where == "scripts/thu.md, dòng 3, mục 'title'"
+
+
+def test_words_soft_breaks_in_a_body_are_read_as_line_breaks_and_said(project_root):
+    """Word's Shift+Enter (U+000B) and page break (U+000C), pasted into a body, are line
+    breaks; check says where they are, and the script still airs."""
+    s = parse_script(HEAD + "---\nBà con\n\nchú\x0bý.\x0cHết.\n", Path("scripts/thu.md"))
+    assert s.text == "Bà con\n\nchú\ný.\nHết."
+    assert len(s.notes) == 1 and s.notes[0].startswith("scripts/thu.md, dòng 9:")
+    path = project_root / "scripts" / "noi-trinh-bao.md"
+    path.write_text(path.read_text(encoding="utf-8").rstrip() + "\x0bHết.\n", "utf-8")
+    project = load_project(project_root)
+    assert "noi-trinh-bao" in project.scripts
+    assert any(str(path) in w and "ngắt dòng" in w for w in project.warnings)
 
 
 def test_tabs_and_line_breaks_stay_allowed():

@@ -268,3 +268,81 @@ def test_to_age(text, expected):
 def test_to_bytes_rejects(bad):
     with pytest.raises(ValueError, match="không đúng dạng"):
         to_bytes(bad)
+
+
+def _flip(data: bytes, byte: int, bit: int) -> bytes:
+    out = bytearray(data)
+    out[byte] ^= 1 << bit
+    return bytes(out)
+
+
+# STREAMINFO follows "fLaC" and a 4-byte block header: the 36-bit frame count ends at
+# byte 25, the sample rate is in bytes 18-20 (FLAC format, METADATA_BLOCK_STREAMINFO).
+FLIPS = {
+    "frames-2^35": (21, 3),  # announces 34 billion frames: was a 64 GiB MemoryError
+    "frames-2^31": (22, 7),
+    "frames-low-bit": (25, 0),  # one frame more or less: a short one looks whole
+    "frames-bit-7": (24, 7),  # 128 frames more or less
+    "rate": (19, 2),  # 22050 Hz -> 22114 Hz: a different pitch and length
+}
+
+
+@pytest.mark.parametrize("how", list(FLIPS))
+def test_one_bit_flipped_in_a_flac_header_is_a_damaged_entry_made_again(
+    fake_engines, tmp_path: Path, how: str
+):
+    """Issue 23: one bit flipped in a cached FLAC's frame count made build and cache
+    stats fail with MemoryError. Any flip in the header is a miss, made again whole."""
+    from broadcast.speech.speaker import Speaker
+    from broadcast.vocabulary import Dialect, VoiceSettings
+
+    from .conftest import SineEngine
+
+    cache = SpeechCache(tmp_path)
+    speaker = Speaker(VoiceSettings(engines=["sine"]), Dialect.north, cache=cache)
+    text = "Một câu đủ dài để thử bit lật."
+    whole = speaker.speak(text)
+    (entry,) = [p for p, _ in cache.entries()]
+    data = entry.read_bytes()
+    byte, bit = FLIPS[how]
+    entry.write_bytes(_flip(data, byte, bit))
+    assert entry.read_bytes() != data
+    assert cache.stats().damaged == [entry]
+    SineEngine.calls.clear()
+    again = speaker.speak(text)
+    assert SineEngine.calls == [text]
+    assert len(again.audio.raw_data) == len(whole.audio.raw_data)
+    assert again.audio.frame_rate == whole.audio.frame_rate
+    assert cache.stats().damaged == []
+
+
+def test_every_single_bit_flip_of_the_header_is_caught_or_harmless(tmp_path: Path):
+    """Each of the header's 272 bits flipped: the entry decodes to the very samples and
+    rate it was made with, or it is damaged; never an exception of another kind."""
+    from broadcast.speech.cache import DamagedEntry, from_flac, to_flac
+
+    seg = tone(1500)
+    data = to_flac(seg)
+    for byte in range(8, 42):
+        for bit in range(8):
+            try:
+                back = from_flac(_flip(data, byte, bit))
+            except DamagedEntry:
+                continue
+            assert back.raw_data == seg.raw_data and back.frame_rate == seg.frame_rate, (
+                byte,
+                bit,
+            )
+
+
+def test_cache_stats_cli_reports_a_flipped_frame_count_as_damaged(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from broadcast.cli import cli
+
+    cache = SpeechCache(tmp_path / "out" / "cache" / "speech")
+    bad = cache.put("espeak", speech_key(**BASE), tone())
+    bad.write_bytes(_flip(bad.read_bytes(), *FLIPS["frames-2^35"]))
+    res = CliRunner().invoke(cli, ["cache", "stats", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "1 đoạn hỏng" in res.output and bad.name in res.output

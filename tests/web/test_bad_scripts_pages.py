@@ -45,3 +45,41 @@ def test_html_pages_never_carry_a_control_character(app):
     kept = html_safe(Markup("<mark>a\x0bb</mark>"))
     assert isinstance(kept, Markup) and kept == Markup("<mark>a b</mark>")
     assert app.state.templates.env.finalize is html_safe
+
+
+def test_the_scripts_page_uses_the_projects_own_limit(console_root, client_as):
+    stations = console_root / "schedules" / "stations.yaml"
+    stations.write_text(
+        "max_script_chars: 30000\n" + stations.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    path = console_root / "scripts" / "noi-trinh-bao.md"
+    head = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    path.write_text(head + "\n---\n" + "Bà con chú ý. " * 1800 + "\n", encoding="utf-8")
+    listing = client_as("officer").get("/scripts")
+    assert listing.status_code == 200
+    assert "quá giới hạn" not in listing.text
+
+
+def test_a_control_character_typed_in_the_form_is_shown_beside_its_box(console_root, client_as):
+    import re
+
+    from .conftest import csrf_of
+
+    officer = client_as("officer")
+    page = officer.get("/scripts/new").text
+    form = {
+        "csrf": csrf_of(page),
+        "id": "ky-tu-la",
+        "title": "Cảnh giác\x01 lừa đảo",
+        "topic": "thử",
+        "directive_number": "1/UBND",
+        "directive_issuer": "UBND xã",
+        "priority": "normal",
+        "body": "Bà con chú ý.",
+        "base": "",
+    }
+    res = officer.post("/scripts/new", data=form)
+    assert res.status_code == 400
+    assert "U+0001" in res.text and "xóa rồi gõ lại" in res.text
+    assert not (console_root / "scripts" / "ky-tu-la.md").exists()
+    assert re.search(r"Tiêu đề[\s\S]{0,600}U\+0001", res.text), "not beside the title box"
