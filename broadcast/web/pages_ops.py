@@ -31,7 +31,16 @@ from ..report.approvals import HEADER as APPROVALS_HEADER
 from ..report.approvals import approvals_between
 from ..report.asrun import NOT_AIRED_NOTE, AsRunLog, Planned, ReadOnlyAsRunLog, asrun_path
 from ..report.record import DayRecord, records
-from ..report.report import make_report, tables, to_csv
+from ..report.report import (
+    COMPLIANCE_HEADER,
+    COMPLIANCE_TITLE,
+    UNBUILT_TITLE,
+    compliance_rows,
+    make_report,
+    tables,
+    to_csv,
+    unbuilt_lines,
+)
 from ..report.spreadsheet import EXCEL, write_rows
 from ..schedule.planner import DayPlan
 from .guard import page, render
@@ -552,6 +561,11 @@ async def report_page(request: Request) -> Response:
         end=end,
         report=rep,
         tables=tables(rep),
+        compliance=compliance_rows(rep) if rep.compliance is not None else None,
+        compliance_title=COMPLIANCE_TITLE,
+        compliance_header=COMPLIANCE_HEADER,
+        unbuilt_title=UNBUILT_TITLE,
+        unbuilt=unbuilt_lines(rep),
         approvals=rep.approvals,
         approvals_header=APPROVALS_HEADER,
     )
