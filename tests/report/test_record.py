@@ -120,6 +120,14 @@ def test_every_section_agrees_with_every_other(aired: Path) -> None:
             d for r in by["ke_hoach"] if r["dai"] == sid for d in r["cac_ngay_bo_sot"].split()
         }
         assert missed_2 <= missed_5
+    # and per station and campaign: section 3's detail against section 5's line
+    for r in by["ke_hoach"]:
+        where = {"dai": r["dai"], "chien_dich": r["chien_dich"]}
+        assert int(r["yeu_cau"]) == s("chi_tiet", "ke_hoach", **where), r
+        assert int(r["da_phat"]) + int(r["phat_them"]) == s("chi_tiet", "da_phat", **where), r
+    assert {(r["dai"], r["chien_dich"]) for r in by["chi_tiet"]} <= {
+        (r["dai"], r["chien_dich"]) for r in by["ke_hoach"]
+    }
     xa = next(r for r in by["ke_hoach"] if r["dai"] == "xom-a" and r["chien_dich"] == "thu")
     assert (xa["yeu_cau"], xa["da_phat"], xa["bo_sot"]) == ("9", "3", "6")
     assert xa["ly_do_station_off"] == "6"
