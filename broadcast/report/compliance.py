@@ -75,6 +75,8 @@ class Compliance:
     pending: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     missed_days: set[dt.date] = field(default_factory=set)
+    #: days with a bulletin cut by an emergency and not played again
+    partly_days: set[dt.date] = field(default_factory=set)
     #: aired plays beyond what was planned (emergency, replay, a day never built)
     extra: int = 0
     #: asked for by the schedule on a built day but not placed by that build
@@ -93,6 +95,7 @@ class Compliance:
         self.pending += other.pending
         self.reasons.update(other.reasons)
         self.missed_days |= other.missed_days
+        self.partly_days |= other.partly_days
         self.extra += other.extra
         self.unplaced += other.unplaced
         for mine, theirs in ((self.unbuilt, other.unbuilt), (self.later, other.later)):
@@ -242,6 +245,8 @@ def compare(
         ln.required += len(wanted)
         ln.aired += aired
         ln.partly += partly
+        if partly:
+            ln.partly_days.add(day)
         due = [n for n in rest if n.deadline <= now]
         ln.pending += len(rest) - len(due)
         failed = sum(p.result == "failed" and not _interrupted(p) for p in got)

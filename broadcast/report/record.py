@@ -161,3 +161,16 @@ def planned_for(
 
 def built(log: AsRunLog | None, station_id: str, day: dt.date, out_dir: Path | None = None) -> bool:
     return planned_for(log, station_id, day, out_dir) is not None
+
+
+def frozen_records(
+    log: AsRunLog | None, out_dir: Path, start: dt.date, end: dt.date, today: dt.date
+) -> dict[tuple[dt.date, str], DayRecord]:
+    """The built station-days between ``start`` and ``end`` that are a record, as ``build``
+    keeps them (``build.day.is_record``): begun by ``today`` (the stations' time zone) or
+    with something in the as-run log."""
+    return {
+        key: rec
+        for key, rec in records(log, start, end, out_dir).items()
+        if rec.day <= today or (log is not None and log.has_plays(rec.day, rec.station_id))
+    }

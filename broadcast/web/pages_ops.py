@@ -30,8 +30,17 @@ from ..project.scripts import load_script
 from ..report.approvals import HEADER as APPROVALS_HEADER
 from ..report.approvals import approvals_between
 from ..report.asrun import NOT_AIRED_NOTE, AsRunLog, Planned, ReadOnlyAsRunLog, asrun_path
-from ..report.record import DayRecord, records
-from ..report.report import make_report, tables, to_csv
+from ..report.record import DayRecord, frozen_records
+from ..report.report import (
+    COMPLIANCE_HEADER,
+    COMPLIANCE_TITLE,
+    UNBUILT_TITLE,
+    compliance_rows,
+    make_report,
+    tables,
+    to_csv,
+    unbuilt_lines,
+)
 from ..report.spreadsheet import EXCEL, write_rows
 from ..schedule.planner import DayPlan
 from .guard import page, render
@@ -132,19 +141,6 @@ def _number(value: object, default: float) -> float:
     return (
         float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
     )
-
-
-def frozen_records(
-    log: AsRunLog | None, out: Path, start: dt.date, end: dt.date, today: dt.date
-) -> dict[tuple[dt.date, str], DayRecord]:
-    """The built station-days between ``start`` and ``end`` that are a record (begun by
-    ``today`` or with something in the as-run log): what ``build`` keeps as it is."""
-    recs = records(log, start, end, out)
-    return {
-        key: rec
-        for key, rec in recs.items()
-        if rec.day <= today or (log is not None and log.has_plays(rec.day, rec.station_id))
-    }
 
 
 def day_view(
@@ -552,6 +548,11 @@ async def report_page(request: Request) -> Response:
         end=end,
         report=rep,
         tables=tables(rep),
+        compliance=compliance_rows(rep) if rep.compliance is not None else None,
+        compliance_title=COMPLIANCE_TITLE,
+        compliance_header=COMPLIANCE_HEADER,
+        unbuilt_title=UNBUILT_TITLE,
+        unbuilt=unbuilt_lines(rep),
         approvals=rep.approvals,
         approvals_header=APPROVALS_HEADER,
     )

@@ -120,6 +120,14 @@ def test_every_section_agrees_with_every_other(aired: Path) -> None:
             d for r in by["ke_hoach"] if r["dai"] == sid for d in r["cac_ngay_bo_sot"].split()
         }
         assert missed_2 <= missed_5
+    # and per station and campaign: section 3's detail against section 5's line
+    for r in by["ke_hoach"]:
+        where = {"dai": r["dai"], "chien_dich": r["chien_dich"]}
+        assert int(r["yeu_cau"]) == s("chi_tiet", "ke_hoach", **where), r
+        assert int(r["da_phat"]) + int(r["phat_them"]) == s("chi_tiet", "da_phat", **where), r
+    assert {(r["dai"], r["chien_dich"]) for r in by["chi_tiet"]} <= {
+        (r["dai"], r["chien_dich"]) for r in by["ke_hoach"]
+    }
     xa = next(r for r in by["ke_hoach"] if r["dai"] == "xom-a" and r["chien_dich"] == "thu")
     assert (xa["yeu_cau"], xa["da_phat"], xa["bo_sot"]) == ("9", "3", "6")
     assert xa["ly_do_station_off"] == "6"
@@ -139,3 +147,45 @@ def test_asrun_show_counts_what_was_built(aired: Path) -> None:
              "--station", "fm-thu")  # fmt: skip
     assert run.code == 0, run.text
     assert "3 bản tin theo lịch, 3 lượt đã phát" in run.out
+
+
+def test_yesterdays_folder_a_schema_1_order_and_log_still_report(small_root: Path) -> None:
+    """A folder written before 2026-11: a running order without "schema", sessions or notes,
+    and a log of schema 1 with plays but no planned rows (moved aside meanwhile): the order
+    file is the record."""
+    import json
+    import sqlite3
+
+    from broadcast.report.asrun import MIGRATIONS
+
+    from .conftest import planned_item
+
+    out = small_root / "audio_out"
+    folder = out / "playlists" / D[0].isoformat()
+    folder.mkdir(parents=True)
+    items = [planned_item(D[0], "05:30", "otp", "thu", "CV 3316", 60, 65 * k) for k in range(2)]
+    doc = {"date": D[0].isoformat(), "station": {"id": "xom-a", "name": "Loa xóm A"},
+           "items": items}  # fmt: skip
+    (folder / "xom-a.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    con = sqlite3.connect(out / "asrun.sqlite")
+    for statement in MIGRATIONS[0].split(";"):
+        if statement.strip():
+            con.execute(statement)
+    con.execute(
+        "INSERT INTO plays (day, station_id, slot, script_id, source, directive, start, end, "
+        "duration_s, result, recorded_at) VALUES (?, 'xom-a', '05:30', 'otp', 'thu', "
+        "'CV 3316', ?, ?, 60, 'played', ?)",
+        (D[0].isoformat(), items[0]["start"], items[0]["end"], items[0]["end"]),
+    )
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    rows = _csv(report(small_root, AFTER, D[0], D[0], "csv"))
+    station = next(r for r in rows if r["nhom"] == "dai" and r["dai"] == "xom-a")
+    assert (station["ke_hoach"], station["da_phat"]) == ("2", "1")
+    five = next(r for r in rows if r["nhom"] == "ke_hoach" and r["dai"] == "xom-a")
+    assert (five["yeu_cau"], five["da_phat"], five["bo_sot"]) == ("2", "1", "1")
+    assert five["ly_do_station_off"] == "1"
+    # fm-thu was never built that day: apart, from the schedule
+    fm = next(r for r in rows if r["nhom"] == "ke_hoach" and r["dai"] == "fm-thu")
+    assert (fm["yeu_cau"], fm["khong_lam_danh_sach"]) == ("0", "fm-thu:2026-11-25")

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from broadcast.project.accounts import Store
 from broadcast.project.approval import console_db
 from broadcast.web.app import create_app
-from tests.report.history import add_script, at, build
+from tests.report.history import add_script, at, build, confirm
 
 from .conftest import FAST, PASSWORD, login
 
@@ -43,3 +43,24 @@ def test_plan_of_a_past_built_day_is_what_was_built(small_root: Path) -> None:
     assert built.count("<tr><td>") == 3  # 05:30 x2 and 17:00, as built
     nxt = _card(page, D + dt.timedelta(days=1))  # not built: planned from today's files
     assert "đây là hồ sơ" not in nxt and "/scripts/moi-0" in nxt
+
+
+def test_console_report_has_sections_5_and_6_from_the_record(small_root: Path) -> None:
+    build(small_root, at(dt.date(2026, 11, 24), 20), D, 1)
+    confirm(small_root, at(D, 21), D, "fm-thu")
+    confirm(small_root, at(D, 21), D, "xom-a")
+    add_script(small_root, "moi-0")
+    Store(console_db(small_root), hasher=FAST).add_user("lan", "officer", PASSWORD)
+    app = create_app(small_root, small_root / "audio_out", secret="x" * 32)
+    nxt = D + dt.timedelta(days=1)
+    with (
+        time_machine.travel(at(nxt, 9), tick=False),
+        TestClient(app, base_url="http://127.0.0.1") as c,
+    ):
+        assert login(c, "lan").status_code == 303
+        page = c.get(f"/report?from={D.isoformat()}&to={nxt.isoformat()}").text
+    five = page.split('id="compliance"')[1].split('id="unbuilt"')[0]
+    six = page.split('id="unbuilt"')[1].split("</div>")[0]
+    assert "<td>Tổng cộng</td><td></td><td>6</td><td>6</td>" in five
+    assert "đài không phát" not in five
+    assert "không làm danh sách phát 26/11 (3 bản tin)" in six  # today, never built
