@@ -19,7 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError
 from . import yamledit
@@ -335,15 +337,32 @@ def set_entry(entry: CommentedMap, values: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _set_slots(old: list[Any], slots: list[dict[str, Any]]) -> None:
-    """The slot list rewritten in place: a slot that means the same keeps its line."""
-    kept = list(old)
-    del old[:]
+def _keep_what_followed(seq: CommentedSeq, tail: Any) -> None:
+    """A removed last item's comment: its own end-of-line note goes with it, what
+    followed it (a blank line, the next section's heading) stays after the new last."""
+    tok = tail[0] if tail else None
+    if tok is None or not seq or (seq.ca.items.get(len(seq) - 1) or [None])[0] is not None:
+        return
+    eol, nl, rest = tok.value.partition("\n")
+    if not rest.strip():
+        return
+    value = nl + rest if eol.strip() else tok.value
+    seq.ca.items[len(seq) - 1] = [CommentToken(value, CommentMark(0)), None, None, None]
+
+
+def _set_slots(old: CommentedSeq, slots: list[dict[str, Any]]) -> None:
+    """The slot list changed in place: a slot that means the same keeps its line, a
+    changed one keeps the comment written after it, extra ones go at the end."""
     for i, slot in enumerate(slots):
-        if i < len(kept) and _same("slots", [kept[i]], [slot]):
-            old.append(kept[i])
-        else:
+        if i >= len(old):
             old.append(yamledit.flow_map(slot))
+        elif not _same("slots", [old[i]], [slot]):
+            old[i] = yamledit.flow_map(slot)
+    while len(old) > len(slots):
+        last = len(old) - 1
+        tail = old.ca.items.pop(last, None)
+        del old[last]
+        _keep_what_followed(old, tail)
 
 
 def apply(text: str, campaign_id: str, values: dict[str, Any]) -> tuple[str, list[str]]:

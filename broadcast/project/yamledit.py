@@ -169,7 +169,7 @@ def put_key(mapping: CommentedMap, key: str, value: Any, order: tuple[str, ...] 
     mapping.ca.items[key] = [
         None,
         None,
-        CommentToken(rest if eol.strip() else tok.value, CommentMark(0)),
+        CommentToken(nl + rest if eol.strip() else tok.value, CommentMark(0)),
         None,
     ]
 
