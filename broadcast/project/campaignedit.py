@@ -294,7 +294,7 @@ def _set_directive(entry: CommentedMap, value: dict[str, Any], changed: list[str
         new = value.get(sub)
         if new is None:
             if sub in old:
-                del old[sub]
+                yamledit.remove_key(old, sub)
                 changed.append(f"directive.{sub}")
             continue
         if sub in old and _same_text_or_date(sub, old[sub], new):
@@ -321,7 +321,7 @@ def set_entry(entry: CommentedMap, values: dict[str, Any]) -> list[str]:
             continue
         if value is None:
             if key in entry:
-                del entry[key]
+                yamledit.remove_key(entry, key)
                 changed.append(key)
             continue
         if key in entry:
