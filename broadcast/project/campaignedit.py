@@ -423,9 +423,15 @@ def in_form_words(text: str) -> str:
     return text
 
 
-def errors_by_field(found: list[BroadcastError]) -> dict[str, list[str]]:
+def errors_by_field(found: list[BroadcastError], name: str = "") -> dict[str, list[str]]:
+    """The loader's messages by the form field they concern; a problem in another file
+    (``name`` is the one being saved) is shown above the form, naming that file."""
     out: dict[str, list[str]] = {}
     for err in found:
         words = in_form_words(err.what + (f" — cách sửa: {err.fix}" if err.fix else ""))
+        file = (err.where or "").split(",")[0].strip()
+        if name and file.endswith(".yaml") and file != name:
+            out.setdefault(GENERAL, []).append(f"{words} (trong tệp lịch {file})")
+            continue
         out.setdefault(field_of(err), []).append(words)
     return out
