@@ -228,6 +228,21 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
             )
         name = source.name
     path = folder / name
+    if form["scripts"] == []:
+        return _form_page(
+            request,
+            project,
+            form,
+            based_on,
+            new,
+            400,
+            {
+                "scripts": [
+                    "Chưa chọn kịch bản nào — cách sửa: đánh dấu các kịch bản cần phát, "
+                    "hoặc chọn «Mọi kịch bản»"
+                ]
+            },
+        )
     values = ce.wanted(form)
     with request.app.state.write_lock:
         now = yamledit.current_text(path)

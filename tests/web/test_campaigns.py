@@ -136,7 +136,11 @@ def test_an_officer_creates_a_campaign_for_a_new_directive(console_root, client_
         slot_at_1="17:05",
         target=["fm-thu", "xom-a"],
         priority="priority",
+        scripts_mode="some",
+        script=["noi-trinh-bao"],
     )
+    title = load_project(console_root).scripts["noi-trinh-bao"].meta.title
+    assert html.escape(title, quote=False) in page or title in html.unescape(page)
     res = officer.post("/campaigns/new", data=data, follow_redirects=False)
     assert res.status_code == 303, res.text
     path = console_root / "schedules" / "phong-chong-mua-ban-nguoi.yaml"
@@ -151,6 +155,7 @@ def test_an_officer_creates_a_campaign_for_a_new_directive(console_root, client_
     assert c.title == "Phòng chống mua bán người" and c.priority.value == "priority"
     assert [(s.session, s.times) for s in c.slots][0] == ("morning", 2)
     assert c.stations == ["fm-thu", "xom-a"] and c.directive.issuer == "UBND xã Thử"
+    assert c.scripts == ["noi-trinh-bao"] and "scripts: [noi-trinh-bao]" in text
     assert ("lan", "tạo chiến dịch", "phong-chong-mua-ban-nguoi") in _audit(app)
 
 
@@ -178,6 +183,9 @@ def test_the_loaders_rules_are_shown_beside_the_box_in_the_forms_words(console_r
     assert res.status_code == 400
     assert "ô «Phát ở đài / nhóm» đang để trống" in html.unescape(res.text)
     assert "ô «Các ngày trong tuần» đang để trống" in html.unescape(res.text)
+    res = officer.post("/campaigns/thu", data=_post_form(page, scripts_mode="some", script=[]))
+    assert res.status_code == 400  # a campaign that would air nothing is not saved
+    assert "Chưa chọn kịch bản nào" in html.unescape(res.text)
     res = officer.post("/campaigns/thu", data=_post_form(page, title=""))
     assert res.status_code == 400 and "ô «Tên chiến dịch» đang để trống" in html.unescape(res.text)
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN
