@@ -19,7 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError
 from . import yamledit
@@ -292,7 +294,7 @@ def _set_directive(entry: CommentedMap, value: dict[str, Any], changed: list[str
         new = value.get(sub)
         if new is None:
             if sub in old:
-                del old[sub]
+                yamledit.remove_key(old, sub)
                 changed.append(f"directive.{sub}")
             continue
         if sub in old and _same_text_or_date(sub, old[sub], new):
@@ -319,7 +321,7 @@ def set_entry(entry: CommentedMap, values: dict[str, Any]) -> list[str]:
             continue
         if value is None:
             if key in entry:
-                del entry[key]
+                yamledit.remove_key(entry, key)
                 changed.append(key)
             continue
         if key in entry:
@@ -335,15 +337,32 @@ def set_entry(entry: CommentedMap, values: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _set_slots(old: list[Any], slots: list[dict[str, Any]]) -> None:
-    """The slot list rewritten in place: a slot that means the same keeps its line."""
-    kept = list(old)
-    del old[:]
+def _keep_what_followed(seq: CommentedSeq, tail: Any) -> None:
+    """A removed last item's comment: its own end-of-line note goes with it, what
+    followed it (a blank line, the next section's heading) stays after the new last."""
+    tok = tail[0] if tail else None
+    if tok is None or not seq or (seq.ca.items.get(len(seq) - 1) or [None])[0] is not None:
+        return
+    eol, nl, rest = tok.value.partition("\n")
+    if not rest.strip():
+        return
+    value = nl + rest if eol.strip() else tok.value
+    seq.ca.items[len(seq) - 1] = [CommentToken(value, CommentMark(0)), None, None, None]
+
+
+def _set_slots(old: CommentedSeq, slots: list[dict[str, Any]]) -> None:
+    """The slot list changed in place: a slot that means the same keeps its line, a
+    changed one keeps the comment written after it, extra ones go at the end."""
     for i, slot in enumerate(slots):
-        if i < len(kept) and _same("slots", [kept[i]], [slot]):
-            old.append(kept[i])
-        else:
+        if i >= len(old):
             old.append(yamledit.flow_map(slot))
+        elif not _same("slots", [old[i]], [slot]):
+            old[i] = yamledit.flow_map(slot)
+    while len(old) > len(slots):
+        last = len(old) - 1
+        tail = old.ca.items.pop(last, None)
+        del old[last]
+        _keep_what_followed(old, tail)
 
 
 def apply(text: str, campaign_id: str, values: dict[str, Any]) -> tuple[str, list[str]]:
@@ -404,9 +423,15 @@ def in_form_words(text: str) -> str:
     return text
 
 
-def errors_by_field(found: list[BroadcastError]) -> dict[str, list[str]]:
+def errors_by_field(found: list[BroadcastError], name: str = "") -> dict[str, list[str]]:
+    """The loader's messages by the form field they concern; a problem in another file
+    (``name`` is the one being saved) is shown above the form, naming that file."""
     out: dict[str, list[str]] = {}
     for err in found:
         words = in_form_words(err.what + (f" — cách sửa: {err.fix}" if err.fix else ""))
+        file = (err.where or "").split(",")[0].strip()
+        if name and file.endswith(".yaml") and file != name:
+            out.setdefault(GENERAL, []).append(f"{words} (trong tệp lịch {file})")
+            continue
         out.setdefault(field_of(err), []).append(words)
     return out

@@ -169,9 +169,98 @@ def put_key(mapping: CommentedMap, key: str, value: Any, order: tuple[str, ...] 
     mapping.ca.items[key] = [
         None,
         None,
-        CommentToken(rest if eol.strip() else tok.value, CommentMark(0)),
+        CommentToken(nl + rest if eol.strip() else tok.value, CommentMark(0)),
         None,
     ]
+
+
+def _take_tail(mapping: CommentedMap) -> str:
+    """Cut what is written after ``mapping``'s last line (a blank line, the next section's
+    heading, a commented-out example), keeping that line's own end-of-line note; the
+    text returned starts after the line's end."""
+    holder = _tail_holder(mapping)
+    if holder is None:
+        return ""
+    owner, last = holder
+    slot = owner.ca.items.get(last)
+    if not slot or len(slot) < 3 or slot[2] is None:
+        return ""
+    tok = slot[2]
+    eol, nl, rest = tok.value.partition("\n")
+    if eol.strip():
+        slot[2] = CommentToken(eol + nl, CommentMark(getattr(tok, "column", 0) or 0))
+        return rest
+    slot[2] = None
+    return tok.value[1:] if tok.value.startswith("\n") else tok.value
+
+
+def attach_tail(mapping: CommentedMap, tail: str) -> None:
+    """Write ``tail`` (from :func:`_take_tail`) after ``mapping``'s last line."""
+    if not tail.strip():
+        return
+    holder = _tail_holder(mapping)
+    if holder is None:
+        return
+    owner, last = holder
+    slot = owner.ca.items.setdefault(last, [None, None, None, None])
+    while len(slot) < 4:
+        slot.append(None)
+    if slot[2] is None:
+        slot[2] = CommentToken("\n" + tail, CommentMark(0))
+    else:
+        value = slot[2].value
+        slot[2] = CommentToken(
+            value + tail if value.endswith("\n") else value + "\n" + tail,
+            CommentMark(getattr(slot[2], "column", 0) or 0),
+        )
+
+
+def remove_key(mapping: Any, key: Any) -> str:
+    """Delete ``mapping[key]``; when it was the last key, what followed it stays below
+    the new last line. Returns that text when the mapping is left empty (for the caller
+    to place after the mapping's own key)."""
+    if key not in mapping:
+        return ""
+    last = list(mapping)[-1] == key and isinstance(mapping, CommentedMap)
+    tail = _take_tail(mapping) if last else ""
+    del mapping[key]
+    if mapping and isinstance(mapping, CommentedMap):
+        attach_tail(mapping, tail)
+        return ""
+    return tail
+
+
+def append_item(seq: CommentedSeq, item: CommentedMap) -> None:
+    """Append ``item`` to a block list the way the officer spaced it: when the entries are
+    separated by a blank line the new one is too, and what followed the old last entry (a
+    blank line, the next section's heading) follows the new one."""
+    holder = _tail_holder(seq[-1]) if len(seq) else None
+    before = seq.ca.items.get(len(seq) - 1) if len(seq) > 1 else None
+    seq.append(item)
+    if before and len(before) > 1 and before[1]:
+        blank = [t for t in before[1] if not t.value.strip()]
+        if blank and len(blank) == len(before[1]):  # entries spaced by blank lines only
+            seq.ca.items[len(seq) - 1] = [None, [CommentToken("\n", CommentMark(0))], None, None]
+    if holder is None:
+        return
+    owner, last = holder
+    slot = owner.ca.items.get(last)
+    if not slot or len(slot) < 3 or slot[2] is None:
+        return
+    tok = slot[2]
+    eol, nl, rest = tok.value.partition("\n")
+    if not rest and not eol.strip():
+        return
+    new_holder = _tail_holder(item)
+    if new_holder is None:
+        return
+    spaced = rest.startswith("\n") if eol.strip() else tok.value.startswith("\n\n")
+    keep = (eol + nl if eol.strip() else "\n") + ("\n" if spaced else "")
+    moved = nl + rest if eol.strip() else tok.value
+    column = getattr(tok, "column", 0) or 0
+    slot[2] = CommentToken(keep, CommentMark(column if eol.strip() else 0))
+    new_owner, new_last = new_holder
+    new_owner.ca.items[new_last] = [None, None, CommentToken(moved, CommentMark(0)), None]
 
 
 def _station_entry(doc: Any, station_id: str) -> Any:
@@ -208,7 +297,7 @@ def add_station(text: str, values: dict[str, Any], commune: str = "") -> str:
         elif isinstance(value, str):
             value = scalar(value)
         entry[key] = value
-    doc["stations"].append(entry)
+    append_item(doc["stations"], entry)
     return dump(doc)
 
 
@@ -222,7 +311,7 @@ def set_windows(text: str, station_id: str, windows: list[str]) -> str:
     if windows:
         st["windows"] = flow_list([DoubleQuotedScalarString(w) for w in windows])
     elif "windows" in st:
-        del st["windows"]
+        remove_key(st, "windows")
     return dump(doc)
 
 
@@ -254,11 +343,11 @@ def set_limits(text: str, station_id: str | None, limits: dict[str, Any]) -> str
     current = owner.get("limits")
     if current is None:
         current = flow_map({}) if station_id is not None else CommentedMap()
+    carried = ""
     for key, value in limits.items():
         old = current.get(key)
         if value is None:
-            if key in current:
-                del current[key]
+            carried += remove_key(current, key)
             continue
         if old is not None and _same_limit(key, old, value):
             continue
@@ -273,7 +362,8 @@ def set_limits(text: str, station_id: str | None, limits: dict[str, Any]) -> str
     if current:
         owner["limits"] = current
     elif "limits" in owner:
-        del owner["limits"]
+        carried += remove_key(owner, "limits")
+        attach_tail(owner, carried)
     return dump(doc)
 
 
@@ -299,7 +389,10 @@ def remove_group(text: str, name: str) -> str:
     groups = doc.get("groups") or {}
     if name not in groups:
         raise InputError(f"Không có nhóm '{name}'", where="các nhóm", fix="tải lại trang")
-    del groups[name]
+    carried = remove_key(groups, name)
+    if not groups:  # the last group: no 'groups: {}' left behind
+        carried += remove_key(doc, "groups")
+        attach_tail(doc, carried)
     return dump(doc)
 
 
@@ -313,7 +406,7 @@ def edit_station(text: str, station_id: str, changes: dict[str, str]) -> str:
                 if value:
                     st[key] = value
                 elif key in st:
-                    del st[key]
+                    remove_key(st, key)
             break
     else:
         raise InputError(

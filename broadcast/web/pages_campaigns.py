@@ -26,6 +26,7 @@ from ..project import campaignedit as ce
 from ..project import yamledit
 from ..project.schedule import ID
 from ..project.validation import slug
+from . import checknotes
 from .guard import page, render
 from .words import PRIORITY_NAMES, WEEKDAY_NAMES
 
@@ -106,6 +107,7 @@ async def list_campaigns(request: Request) -> Response:
         400 if project is None else 200,
         rows=rows,
         error=error,
+        notes=checknotes.take(request),
         may_edit=request.state.user.role in CAMPAIGN_EDITORS,
     )
 
@@ -150,6 +152,7 @@ def _broken(request: Request, error: BroadcastError | None) -> Response:
         400,
         rows=[],
         error=error,
+        notes=[],
         may_edit=False,
     )
 
@@ -225,6 +228,21 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
             )
         name = source.name
     path = folder / name
+    if form["scripts"] == []:
+        return _form_page(
+            request,
+            project,
+            form,
+            based_on,
+            new,
+            400,
+            {
+                "scripts": [
+                    "Chưa chọn kịch bản nào — cách sửa: đánh dấu các kịch bản cần phát, "
+                    "hoặc chọn «Mọi kịch bản»"
+                ]
+            },
+        )
     values = ce.wanted(form)
     with request.app.state.write_lock:
         now = yamledit.current_text(path)
@@ -257,7 +275,9 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
             return RedirectResponse("/campaigns", status_code=303)
         found = yamledit.problems(folder, name, yours)
         if found:
-            return _form_page(request, project, form, based_on, new, 400, ce.errors_by_field(found))
+            return _form_page(
+                request, project, form, based_on, new, 400, ce.errors_by_field(found, name)
+            )
         atomic.write_text(path, yours)
     request.app.state.store.record(
         request.state.user.name,
@@ -265,6 +285,7 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
         form["id"],
         f"{name}: " + ", ".join(ce.LABELS.get(k.split(".")[-1], k) for k in changed),
     )
+    checknotes.keep(request, [form["id"]])
     return RedirectResponse("/campaigns", status_code=303)
 
 

@@ -27,6 +27,7 @@ from ..project.converters import to_seconds, to_weekday, to_window
 from ..project.loader import BUILTIN_GROUPS
 from ..project.schedule import ID, Station
 from ..project.validation import slug
+from . import checknotes
 from .guard import page, render
 from .pages_campaigns import GROUP_WORDS
 from .words import DIALECT_NAMES, WEEKDAY_NAMES, vn_duration
@@ -98,6 +99,7 @@ def _stations_page(
         based_on=yamledit.text_hash(text),
         error=error
         or (None if sched or not loaded.errors or not text.strip() else loaded.errors[0]),
+        notes=checknotes.take(request),
         needs_commune=not (isinstance(head, dict) and head.get("commune")),
         problems=problems or [],
         conflict=conflict,
@@ -248,6 +250,7 @@ async def add_station(request: Request) -> Response:
         f"{add['name']}; {KIND_NAMES[add['kind']]}; {DIALECT_NAMES[add['dialect']]}; "
         f"khung giờ {', '.join(windows) or 'chưa có'}",
     )
+    checknotes.keep(request, [add["id"]])
     return RedirectResponse(f"/stations#station-{add['id']}", status_code=303)
 
 
@@ -376,6 +379,7 @@ async def save_air(request: Request) -> Response:
         f"khung giờ {', '.join(windows) or 'không có'}; "
         + "; ".join(f"{STATION_LABELS[k]}: {v}" for k, v in limits.items() if v is not None),
     )
+    checknotes.keep(request, [sid])
     return RedirectResponse(f"/stations#station-{sid}", status_code=303)
 
 

@@ -136,7 +136,11 @@ def test_an_officer_creates_a_campaign_for_a_new_directive(console_root, client_
         slot_at_1="17:05",
         target=["fm-thu", "xom-a"],
         priority="priority",
+        scripts_mode="some",
+        script=["noi-trinh-bao"],
     )
+    title = load_project(console_root).scripts["noi-trinh-bao"].meta.title
+    assert html.escape(title, quote=False) in page or title in html.unescape(page)
     res = officer.post("/campaigns/new", data=data, follow_redirects=False)
     assert res.status_code == 303, res.text
     path = console_root / "schedules" / "phong-chong-mua-ban-nguoi.yaml"
@@ -151,6 +155,7 @@ def test_an_officer_creates_a_campaign_for_a_new_directive(console_root, client_
     assert c.title == "Phòng chống mua bán người" and c.priority.value == "priority"
     assert [(s.session, s.times) for s in c.slots][0] == ("morning", 2)
     assert c.stations == ["fm-thu", "xom-a"] and c.directive.issuer == "UBND xã Thử"
+    assert c.scripts == ["noi-trinh-bao"] and "scripts: [noi-trinh-bao]" in text
     assert ("lan", "tạo chiến dịch", "phong-chong-mua-ban-nguoi") in _audit(app)
 
 
@@ -178,6 +183,9 @@ def test_the_loaders_rules_are_shown_beside_the_box_in_the_forms_words(console_r
     assert res.status_code == 400
     assert "ô «Phát ở đài / nhóm» đang để trống" in html.unescape(res.text)
     assert "ô «Các ngày trong tuần» đang để trống" in html.unescape(res.text)
+    res = officer.post("/campaigns/thu", data=_post_form(page, scripts_mode="some", script=[]))
+    assert res.status_code == 400  # a campaign that would air nothing is not saved
+    assert "Chưa chọn kịch bản nào" in html.unescape(res.text)
     res = officer.post("/campaigns/thu", data=_post_form(page, title=""))
     assert res.status_code == 400 and "ô «Tên chiến dịch» đang để trống" in html.unescape(res.text)
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN
@@ -265,3 +273,40 @@ def test_the_pages_show_names_and_vietnamese_words_only(console_root, client_as)
     assert "Công văn số 3316/UBND-VHTT ngày 22/11/2024 của UBND huyện Phú Bình" in listing
     assert "Từ 25/11/2026 đến 15/12/2026 · mọi ngày" in listing
     assert "Phát ở: Mọi đài" in listing and "mức thường" in listing
+
+
+def test_checks_warnings_are_shown_once_after_saving(console_root, client_as):
+    """A slot outside every window saves (check only warns) and the officer reads why."""
+    st = console_root / "schedules" / "stations.yaml"
+    st.write_text(
+        st.read_text(encoding="utf-8").replace(
+            "    repeat: 1\n", '    repeat: 1\n    windows: ["05:30-06:30", "17:00-18:00"]\n'
+        ),
+        encoding="utf-8",
+    )
+    _file(console_root)
+    officer = client_as("officer")
+    page = officer.get("/campaigns/thu").text
+    res = officer.post("/campaigns/thu", data=_post_form(page, slot_at_1="12:00"))
+    assert res.status_code == 200  # followed to the list
+    notes = html.unescape(re.search(r'id="check-notes">(.*?)</div>', res.text, re.S).group(1))
+    assert "12:00 nằm ngoài mọi khung giờ của Đài truyền thanh xã Thử, Loa xóm A" in notes
+    assert "cách sửa:" in notes and ".yaml" not in notes and "campaigns.0" not in notes
+    assert "session:" not in notes and str(console_root) not in notes
+    assert 'id="check-notes"' not in officer.get("/campaigns").text  # shown once
+
+
+def test_a_problem_in_another_file_is_named_not_put_beside_a_box(console_root, client_as):
+    _file(console_root)
+    (console_root / "schedules" / "khac.yaml").write_text(
+        "campaigns:\n  - id: khac\n    title: Khác\n    directive: {number: '1', issuer: U}\n"
+        "    from: 01/12/2026\n    until: 31/02/2026\n    slots: [{session: sáng}]\n",
+        encoding="utf-8",
+    )
+    officer = client_as("officer")
+    page = officer.get("/campaigns/thu").text
+    res = officer.post("/campaigns/thu", data=_post_form(page, until="20/12/2026"))
+    assert res.status_code == 400
+    general = html.unescape(re.search(r'id="error-general">([^<]*)<', res.text).group(1))
+    assert "không có thật" in general and "(trong tệp lịch khac.yaml)" in general
+    assert 'id="error-until"' not in res.text
