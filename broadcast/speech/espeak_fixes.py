@@ -40,7 +40,7 @@ _DICT = "vi_dict"
 
 @dataclass(frozen=True)
 class Fix:
-    """In the spelling-rule group ``group``, the rule saying ``old`` says ``new`` instead."""
+    """In the spelling-rule group ``group``, the rules saying ``old`` say ``new`` instead."""
 
     name: str
     group: str
@@ -132,10 +132,10 @@ def _group_span(data: bytes, group: str) -> tuple[int, int]:
 
 
 def patch_rules(vi_dict: bytes, to_apply: tuple[Fix, ...], codes: dict[str, int]) -> bytes:
-    """``vi_dict`` with each fix's rule saying the new phonemes (same length, pure).
+    """``vi_dict`` with each fix's rules saying the new phonemes (same length, pure).
 
-    A rule ends "RULE_PHONEMES, its phoneme codes, 0"; the fix replaces that tail in its
-    group. Raises ValueError when a phoneme or the rule is not there (the data changed).
+    A rule ends "RULE_PHONEMES, its phoneme codes, 0"; the fix replaces that tail in every
+    rule of its group that says exactly the old phonemes. Raises ValueError when a phoneme or the rule is not there (the data changed).
     """
     out = bytearray(vi_dict)
     for fix in to_apply:
@@ -150,7 +150,9 @@ def patch_rules(vi_dict: bytes, to_apply: tuple[Fix, ...], codes: dict[str, int]
         at = bytes(out).find(old, body, end)
         if at < 0:
             raise ValueError(f"no rule saying {' '.join(fix.old)!r} in group {fix.group!r}")
-        out[at : at + len(new)] = new
+        while at >= 0:  # every rule of the group that says exactly ``old``
+            out[at : at + len(new)] = new
+            at = bytes(out).find(old, at + len(new), end)
     return bytes(out)
 
 
