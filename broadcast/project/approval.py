@@ -22,7 +22,6 @@ moment (approver "(có sẵn khi bật duyệt)"). Later edits and new files are
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, closing, contextmanager
@@ -33,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import BroadcastError, InputError
 from ..vocabulary import TIMEZONE
+from .versions import version_of
 
 if TYPE_CHECKING:
     from .scripts import Script
@@ -51,11 +51,7 @@ def console_db(root: Path) -> Path:
 
 def content_hash(data: bytes, audio: bytes | None = None) -> str:
     """SHA-256 of a script's bytes; with ``audio``, of the script and its recording."""
-    digest = hashlib.sha256(data)
-    if audio is not None:
-        digest.update(b"\0recording\0")
-        digest.update(audio)
-    return digest.hexdigest()
+    return version_of(data, audio)
 
 
 def recording_bytes(path: Path, data: bytes) -> bytes | None:

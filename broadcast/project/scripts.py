@@ -113,6 +113,9 @@ class Script(BaseModel):
     recording: Path | None = None
     #: the line of the ``recording:`` header (for messages about the file)
     recording_line: int = 0
+    #: the version that airs (content hash, :mod:`broadcast.project.versions`); set by a
+    #: load for work (build, plan, the daemon), "" otherwise
+    version: str = ""
 
     @property
     def id(self) -> str:
@@ -128,8 +131,11 @@ class Script(BaseModel):
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.S)
 
 
-def parse_script(text: str, path: Path) -> Script:
-    """Parse a script's text (already decoded); raise ScriptError naming the line."""
+def parse_script(text: str, path: Path, recording_at: Path | None = None) -> Script:
+    """Parse a script's text (already decoded); raise ScriptError naming the line.
+
+    ``recording_at`` is the recording's file when it is not the one ``recording:`` names
+    in the script's folder: a kept version's copy (:mod:`broadcast.project.versions`)."""
     m = _FRONT.match(text if text.endswith("\n") else text + "\n")
     if not m:
         raise ScriptError(
@@ -147,7 +153,10 @@ def parse_script(text: str, path: Path) -> Script:
     meta = validate(ScriptMeta, doc.data, doc)
     body_line = header.count("\n") + 3
     body = body.strip()
-    recording = _recording_path(meta.recording, Path(path), doc) if meta.recording else None
+    if meta.recording and recording_at is not None:
+        recording: Path | None = Path(recording_at).absolute()
+    else:
+        recording = _recording_path(meta.recording, Path(path), doc) if meta.recording else None
     if not body and recording is None:
         raise ScriptError(
             "Kịch bản chưa có nội dung để đọc",
