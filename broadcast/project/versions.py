@@ -27,6 +27,8 @@ from ..errors import BroadcastError
 from ..files import atomic
 from .scripts import Script, parse_script
 
+#: the project's own folder for the console's book and the kept versions
+CONSOLE_DIR = ".broadcast"
 VERSIONS_DIR = "versions"
 TEXT_SUFFIX = ".txt"
 AUDIO_SUFFIX = ".audio"
@@ -34,8 +36,6 @@ AUDIO_SUFFIX = ".audio"
 
 def versions_dir(root: Path) -> Path:
     """Where the project ``root`` keeps its scripts' versions."""
-    from .approval import CONSOLE_DIR
-
     return Path(root).resolve() / CONSOLE_DIR / VERSIONS_DIR
 
 
@@ -104,6 +104,16 @@ def keep_script(root: Path, script: Script) -> Kept:
     return keep(root, data, script.recording)
 
 
+def script_version(script: Script) -> str:
+    """The version of ``script`` as it is on disk now, kept nowhere ("" if unreadable)."""
+    try:
+        data = script.path.read_bytes()
+        audio = script.recording.read_bytes() if script.recording is not None else None
+    except OSError:
+        return ""
+    return version_of(data, audio)
+
+
 def keep_file(root: Path, path: Path) -> Kept | None:
     """Keep the script file at ``path`` as it is now; None when it cannot be loaded (a
     file with an error is kept too, by its bytes, so the console can show its diff)."""
@@ -150,3 +160,21 @@ def load_kept(root: Path, script_id: str, version: str) -> Script | None:
     if script.meta.recording and item.recording is None:
         return None  # a recorded version whose recording was not kept: it cannot air
     return script.model_copy(update={"version": version})
+
+
+def line_diff(old: str, new: str, context: int = 2) -> list[tuple[str, str]]:
+    """The lines that differ between two versions' texts, as (kind, line) pairs (pure):
+    kind "del" (only in ``old``), "add" (only in ``new``), "same" (context) or "gap"
+    (lines left out between two changes). Empty when the texts are the same."""
+    import difflib
+
+    out: list[tuple[str, str]] = []
+    lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=context))
+    for line in lines[2:]:  # after the two file-name lines
+        if line.startswith("@@"):
+            if out:
+                out.append(("gap", "…"))
+            continue
+        kind = {"-": "del", "+": "add"}.get(line[:1], "same")
+        out.append((kind, line[1:]))
+    return out

@@ -201,6 +201,8 @@ class Planned:
     file: str
     #: who spoke it ("recording": a recorded bulletin, issue 20); "" in rows of old logs
     engine: str = ""
+    #: the script version planned to air (issue 18); "" in rows written before
+    version: str = ""
 
 
 class AsRunLog:
@@ -325,6 +327,7 @@ class AsRunLog:
                     it.get("engine", ""),
                     it.get("kind", "bulletin"),
                     now,
+                    it.get("version", ""),
                 )
             )
         with self._write() as con:
@@ -335,7 +338,7 @@ class AsRunLog:
             con.executemany(
                 "INSERT INTO planned (day, station_id, seq, slot, start, end, duration_s, "
                 "script_id, source, directive, priority, title, file, engine, kind, "
-                "recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "recorded_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
 
@@ -640,6 +643,7 @@ class AsRunLog:
                 title=r["title"],
                 file=r["file"],
                 engine=r["engine"],
+                version=r["version"] if "version" in r.keys() else "",
             )
             for r in rows
         ]

@@ -20,7 +20,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import BroadcastError, LockBusyError
-from ..files.confined import script_paths
 from ..project.accounts import (
     LOCKOUT_S,
     MAX_FAILURES,
@@ -30,7 +29,7 @@ from ..project.accounts import (
     ROLES,
     Store,
 )
-from ..project.approval import Approvals, console_db, ensure_baseline
+from ..project.approval import Approvals, console_db
 from . import pages_air, pages_days, pages_ops, pages_schedule, pages_scripts, words
 from .guard import csrf_ok, forbidden, page, public_text, render
 from .jobs import Jobs
@@ -285,8 +284,6 @@ def create_app(
     app.state.out = Path(out).resolve()
     app.state.store = store
     app.state.approvals = Approvals(console_db(root))
-    # Scripts already on disk when approval was turned on keep airing (approval.py).
-    ensure_baseline(root, {p.stem: p for p in script_paths(root)})
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["public"] = lambda text: public_text(
         text, app.state.root, app.state.out
