@@ -469,9 +469,15 @@ def only_approved(
                     f"({a.by} duyệt lúc {a.at}) cho đến khi tệp được sửa và bản mới được duyệt."
                 )
                 break
-    hint = no_approval_hint(not books)
-    for sid in dropped:
-        warnings.append(f"Kịch bản '{sid}' chưa được duyệt: không phát. {hint}.")
+    if books:
+        for sid in dropped:
+            warnings.append(
+                f"Kịch bản '{sid}' chưa được duyệt: không phát. {no_approval_hint(False)}."
+            )
+    elif dropped:  # approval just turned on: one line a script, the way out said once
+        names = ", ".join(f"'{sid}'" for sid in dropped)
+        warnings.append(f"Kịch bản {names} chưa được duyệt: không phát.")
+        warnings.append(no_approval_hint(True) + ".")
     return warnings
 
 

@@ -55,8 +55,8 @@ def test_turning_approval_on_approves_nothing_until_asked(small_root):
     assert Approvals(console_db(small_root)).all() == []
     res = CliRunner().invoke(cli, ["check", "--root", str(small_root)])
     assert res.exit_code == 0, res.output
-    assert "Kịch bản 'noi-trinh-bao' chưa được duyệt" in res.output
-    assert "broadcast approve-existing" in res.output
+    assert "'noi-trinh-bao' chưa được duyệt: không phát" in res.output
+    assert res.output.count("broadcast approve-existing") == 1  # said once, not per script
 
     said_no = approve_existing(small_root, input="n\n")
     assert said_no.exit_code != 0 and "noi-trinh-bao" in said_no.output
