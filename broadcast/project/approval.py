@@ -345,6 +345,8 @@ class Status:
     @property
     def note(self) -> str:
         """One sentence on what airs, for the script page and the list."""
+        if self.label == LABEL_ERROR and self.airing is not None:
+            return f"Tệp đang có lỗi: vẫn phát bản đã duyệt {self.airing.short}."
         if self.pending and self.airing is not None:
             return (
                 f"Đang phát bản đã duyệt {self.airing.short}; bản trên đĩa là bản nháp chờ "

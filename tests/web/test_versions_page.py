@@ -123,3 +123,19 @@ def test_labels_agree_and_the_diff_is_shown_escaped(fresh):
     history = page.split('id="history"', 1)[1]
     assert f"<code>{approved[:10]}</code> (đang phát)" in history
     assert "(bản trên đĩa)" not in history  # the draft is not in the table of approvals
+
+
+def test_a_broken_edit_says_the_approved_version_still_airs(fresh):
+    root, client = fresh
+    approver = client("approver")
+    path = root / "scripts" / f"{NOI}.md"
+    approved = file_hash(path)
+    Approvals(console_db(root)).record(NOI, approved, "chu-tich")
+    approver.get(f"/scripts/{NOI}")  # seen (and kept) by the console
+    path.write_text(path.read_text("utf-8").replace("id: ", "id:: ", 1), encoding="utf-8")
+    listing = approver.get("/scripts").text
+    assert badge(listing, NOI) == "lỗi"
+    assert f"Tệp đang có lỗi: vẫn phát bản đã duyệt {approved[:10]}." in listing
+    page = approver.get(f"/scripts/{NOI}").text
+    assert 'id="status">lỗi<' in page and "có lỗi, chưa duyệt được" in page
+    assert f"Đang phát bản đã duyệt <code>{approved[:10]}</code>" in page
