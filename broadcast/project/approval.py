@@ -450,7 +450,15 @@ def only_approved(
                     break
         if chosen is None:
             del scripts[sid]
-            dropped.append(sid)
+            if approvals:  # approved once, edited since, and that version was never kept
+                warnings.append(
+                    f"Kịch bản '{sid}' đã sửa sau khi duyệt, và bản đã duyệt "
+                    f"{approvals[0].short} không được lưu lại (duyệt trước khi chương trình "
+                    "giữ các phiên bản): không phát cho đến khi bản mới được duyệt. "
+                    f"{no_approval_hint(False)}."
+                )
+            else:
+                dropped.append(sid)
             continue
         if kept_script is None:
             scripts[sid] = s.model_copy(update={"version": current})

@@ -174,3 +174,17 @@ def test_build_airs_the_approved_version_and_names_it_in_the_running_order(small
         )
     rows = AsRunLog(asrun_path(out)).planned(dt.date(2026, 11, 25), dt.date(2026, 11, 25))
     assert {r.version for r in rows if r.script_id == "noi-trinh-bao"} == {approved}
+
+
+def test_an_approval_made_before_versions_were_kept_says_why_the_edit_does_not_air(small_root):
+    """Yesterday's book approved a version nobody kept; the file was edited since: it
+    cannot air, and the warning says so instead of calling it never approved."""
+    require_approval(small_root)
+    path = small_root / "scripts" / "noi-trinh-bao.md"
+    old = file_hash(path)
+    Approvals(console_db(small_root)).record("noi-trinh-bao", old, "lanh-dao")
+    path.write_text(path.read_text(encoding="utf-8") + "\nBà con lưu ý.\n", encoding="utf-8")
+    project = load_project(small_root, strict=False)
+    assert "noi-trinh-bao" not in project.scripts
+    (warning,) = [w for w in project.warnings if "noi-trinh-bao" in w]
+    assert f"bản đã duyệt {old[:10]} không được lưu lại" in warning
