@@ -109,13 +109,13 @@ class Script(BaseModel):
     text: str
     path: Path
     body_line: int
+    #: the version that airs (content hash, :mod:`broadcast.project.versions`); set by a
+    #: load for work (build, plan, the daemon), "" otherwise
+    version: str = ""
     #: the recording that airs instead of the synthesized body (absolute), or None
     recording: Path | None = None
     #: the line of the ``recording:`` header (for messages about the file)
     recording_line: int = 0
-    #: the version that airs (content hash, :mod:`broadcast.project.versions`); set by a
-    #: load for work (build, plan, the daemon), "" otherwise
-    version: str = ""
 
     @property
     def id(self) -> str:
