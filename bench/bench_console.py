@@ -27,7 +27,7 @@ warnings.filterwarnings("ignore", message="Using `httpx`")
 from starlette.testclient import TestClient  # noqa: E402
 
 from broadcast.project.accounts import Store  # noqa: E402
-from broadcast.project.approval import console_db  # noqa: E402
+from broadcast.project.approval import approve_existing, console_db  # noqa: E402
 from broadcast.web.app import create_app  # noqa: E402
 
 PASSWORD = "mat-khau-do-thu"
@@ -53,6 +53,7 @@ def main() -> None:
         st = root / "schedules" / "stations.yaml"
         st.write_text("approval: required\n" + st.read_text("utf-8"), "utf-8")
         Store(console_db(root)).add_user("ky-thuat", "operator", PASSWORD)
+        approve_existing(root, "ky-thuat")  # approval on approves nothing by itself (issue 18)
         client = TestClient(create_app(root, root / "audio_out"), base_url="http://127.0.0.1")
 
         def login() -> None:

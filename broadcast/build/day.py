@@ -210,6 +210,7 @@ def _build_days(
         return ident.duration_s, between.duration_s
 
     planner = Planner(sched, project.scripts, real, jingle_s, queued, project.withheld)
+    versions = {script_id: s.version for script_id, s in project.scripts.items()}
     now = today()
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
@@ -262,6 +263,7 @@ def _build_days(
                 jingle_cache[sid],
                 out_dir,
                 announcement=made.announcements.get(sid),
+                versions=versions,
             )
             changed = write_playlist(
                 entries,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,12 +33,14 @@ def entries_for(
     jingles: tuple[JingleFile, JingleFile] | None = None,
     out_dir: Path | None = None,
     announcement: Bulletin | None = None,
+    versions: Mapping[str, str] | None = None,
 ) -> list[Entry]:
     """Timed entries: a station-ID jingle opens each session, a chime separates two
     bulletins, items follow back to back from the session's start. With
     ``announcement``, the station's "<name> xin thông báo." plays just before each
     rendered bulletin (the planner counted it in the item's duration); a queued
-    emergency file has the station in its own header and plays as it is."""
+    emergency file has the station in its own header and plays as it is. ``versions``
+    (script id -> the version that airs) names each bulletin's version in its entry."""
     entries: list[Entry] = []
     for sess in plan.sessions.get(station_id, []):
         if not sess.items:
@@ -102,6 +105,7 @@ def entries_for(
                     moved_from=item.moved_from,
                     window=window,
                     source_audio=source_audio,
+                    version=(versions or {}).get(item.script_id, "") if item.file is None else "",
                 )
             )
             start += dt.timedelta(seconds=duration)

@@ -96,6 +96,12 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "Mở bàn làm việc trên trình duyệt: soạn, nghe, duyệt, lập lịch. Web console.",
     ),
     (
+        "approve-existing",
+        "approve_existing",
+        "approve_existing",
+        "Ghi các kịch bản hiện có là đã duyệt (khi mới bật duyệt). Approve existing scripts.",
+    ),
+    (
         "user",
         "user",
         "user",

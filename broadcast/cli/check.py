@@ -48,6 +48,14 @@ def check_jingles(project: Project) -> None:
         raise ValidationErrors(list(errors))
 
 
+def approval_warnings(project: Project) -> list[str]:
+    """With ``approval: required``: which scripts are drafts, which air an older approved
+    version, and how to approve (the words build and plan use: the same rule)."""
+    from ..project.approval import only_approved
+
+    return only_approved(project.root, project.schedule.approval, dict(project.scripts))
+
+
 def run_check(root: Path, out: Path | None = None) -> Project:
     """Load the project (raises with every problem listed) and print a summary.
 
@@ -84,6 +92,7 @@ def run_check(root: Path, out: Path | None = None) -> Project:
         project.warnings.extend(schedule_warnings(project, estimator))
         project.warnings.extend(recording_warnings(project))
         estimator.save()
+    project.warnings.extend(approval_warnings(project))
     for warning in project.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     return project

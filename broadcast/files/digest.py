@@ -24,6 +24,19 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def sha1_of(path: Path) -> str:
+    """SHA-1 of the file played, as the as-run log records it ("" if unreadable): the
+    name most playout software and ``sha1sum`` give a file (issue 18)."""
+    h = hashlib.sha1(usedforsecurity=False)
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
 def file_digest(path: Path) -> tuple[int, str]:
     """(size in bytes, SHA-256 hex) of ``path`` (OSError if it cannot be read)."""
     st = os.stat(path)

@@ -11,7 +11,8 @@ stable (README, "Lịch phát / Scheduling"): keys are only ever added, never re
                 "priority", "directive", "engine", "kind",          # schema 1
                 "at", "moved_from", "window",                       # added in schema 2
                 "size", "sha256",                                   # 2026-12, optional
-                "voice", "source_audio"}],                          # recordings only
+                "voice", "source_audio",                            # recordings only
+                "version"}],                                        # 2026-12, bulletins
      "sessions": [{"start", "end", "window", "capacity_s", "used_s", "overrun_s"}],
      "notes": [{"kind", "slot", "source", "script", "text",
                 "lost", "rule"}], "schema": 2}                      # lost, rule: 2026-11
@@ -30,6 +31,10 @@ A bulletin that airs a recording (``recording:`` in its script, issue 20) has ``
 "recording" and two more keys, ``voice`` ("recording") and ``source_audio`` (the
 recording's file name in scripts/); other items leave them out, so a day with no
 recording is written exactly as before.
+
+A bulletin has ``version`` (issue 18): the hash of the script version that airs
+(:mod:`broadcast.project.versions`; with ``approval: required`` the approved one, which may
+be older than the file on disk). Files written before have none: readers take "".
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ class Entry:
     window: str | None = None
     #: the recording a recorded bulletin airs (file name), "" otherwise
     source_audio: str = ""
+    #: the version of the script that airs (content hash, issue 18), "" if unknown
+    version: str = ""
 
 
 _REL: dict[tuple[Path, Path], str] = {}
@@ -139,6 +146,7 @@ def render_running_order(
                 **(
                     {"voice": "recording", "source_audio": e.source_audio} if e.source_audio else {}
                 ),
+                **({"version": e.version} if e.version else {}),
             }
         )
     head = {"date": day.isoformat(), "station": station, "timezone": "Asia/Ho_Chi_Minh"}

@@ -13,6 +13,8 @@ They all read it here, so the contract is written down once:
   files written before 2026-11-28 have neither and read as false and "".
 - **Recordings** (issue 20): a bulletin that airs a recording has ``voice`` "recording"
   and ``source_audio`` (its file name); other items have neither and read as "".
+- **Versions** (issue 18): a bulletin written since 2026-12 has ``version``, the hash of the
+  script version that aired; older files read as "".
 - **Tolerant.** Unknown keys are kept (``extra``), unknown item ``kind`` values are kept as
   they are (only ``"bulletin"`` counts as a bulletin; anything else is played but is not
   what a directive asks to air).
@@ -88,6 +90,8 @@ class Item:
     #: "recording" and the recording's file name for a recorded bulletin, "" otherwise
     voice: str = ""
     source_audio: str = ""
+    #: the script version that airs (content hash, issue 18); "" in files written before
+    version: str = ""
 
     @property
     def is_bulletin(self) -> bool:
@@ -121,6 +125,7 @@ class Item:
             **({"sha256": self.sha256} if self.sha256 is not None else {}),
             **({"voice": self.voice} if self.voice else {}),
             **({"source_audio": self.source_audio} if self.source_audio else {}),
+            **({"version": self.version} if self.version else {}),
         }
 
 
@@ -169,7 +174,7 @@ class RunningOrder:
 _ITEM_KEYS = {
     "start", "slot", "end", "duration_s", "file", "title", "script", "source", "priority",
     "directive", "engine", "kind", "at", "moved_from", "window", "size", "sha256",
-    "voice", "source_audio",
+    "voice", "source_audio", "version",
 }  # fmt: skip
 
 
@@ -283,6 +288,7 @@ def parse_running_order(doc: Any, path: Path) -> RunningOrder:
                 sha256=f.optional(raw, "sha256", where),
                 voice=f.text(raw, "voice", where, default=""),
                 source_audio=f.text(raw, "source_audio", where, default=""),
+                version=f.text(raw, "version", where, default=""),
             )
         )
     sessions = doc.get("sessions") or []

@@ -635,7 +635,10 @@ class Daemon:
         end: dt.datetime | None,
         result: str,
         note: str = "",
+        media: Path | None = None,
     ) -> None:
+        """One row of the as-run log for a bulletin: with the script version the running
+        order names and, for a file that went to the player (``media``), its SHA-1."""
         f = item.as_dict() if isinstance(item, Item) else item
         if f.get("kind", "bulletin") != "bulletin":
             return  # jingles are not bulletins: the as-run log counts bulletins
@@ -653,6 +656,8 @@ class Daemon:
                 end=end,
                 result=result,
                 note=note,
+                version=str(f.get("version", "")),
+                file_sha1=digest.sha1_of(media) if media is not None else "",
             )
         except AsRunDiskFullError as exc:  # playout goes on; said in words
             log.error("%s\n  Vẫn phát tiếp; lượt này không vào nhật ký.", exc.message)
@@ -807,7 +812,7 @@ class Daemon:
                 note = f"{INTERRUPTED} lúc {end:%H:%M:%S} để phát bản tin khẩn cấp {qid}; " + (
                     "phát lại từ đầu sau đó" if resume else "bỏ phần còn lại của buổi"
                 )
-                self._record(sid, day, slot, item, start, end, "failed", note)
+                self._record(sid, day, slot, item, start, end, "failed", note, media)
                 self.status.finished(sid, item.title, "failed", start, end, note)
                 onair.info("%s  %s  ■ %s (%s)", f"{end:%H:%M:%S}", sid, item.title, note)
                 if resume:
@@ -817,7 +822,7 @@ class Daemon:
             end = self.clock() if p is None or p.ended_at is None else p.ended_at
             result, note = self._outcome(ok, p, start, end, item.duration_s)
             self.ledger.finish(day, sid, slot, seq, result)
-            self._record(sid, day, slot, item, start, end, result, note)
+            self._record(sid, day, slot, item, start, end, result, note, media)
             self.status.finished(sid, item.title, result, start, end, note)
             if result == "failed" and not self._stop.is_set():
                 self.status.error(sid, f"{item.title}: {note}")
@@ -975,5 +980,5 @@ class Daemon:
         note = f"khẩn cấp; {why}" if why else "khẩn cấp"
         self.ledger.finish(day, sid, slot, 0, result)
         self._aired.add((q.id, sid))
-        self._record(sid, day, start.strftime("%H:%M"), item, start, end, result, note)
+        self._record(sid, day, start.strftime("%H:%M"), item, start, end, result, note, media)
         self.status.finished(sid, q.title, result, start, end, note)

@@ -19,6 +19,7 @@ from .approval import only_approved
 from .schedule import Campaign, CampaignsFile, OneOff, Schedule, Station, StationsFile
 from .scripts import AUDIO_SUFFIXES, Script, load_script
 from .validation import validate
+from .versions import script_version
 
 STATIONS_FILE = "stations.yaml"
 LEXICON_FILE = "lexicon.yaml"
@@ -543,9 +544,15 @@ def load_project(root: Path, strict: bool = True) -> Project:
     if not strict:  # a load for work: drafts do not air when the project requires approval
         before = set(project.scripts)
         project.warnings.extend(
-            only_approved(project.root, project.schedule.approval, project.scripts)
+            only_approved(project.root, project.schedule.approval, project.scripts, broken)
         )
+        for sid in set(project.scripts) - before:  # a broken file's approved version airs
+            if project.withheld.get(sid) == "broken":
+                del project.withheld[sid]
         project.withheld.update(dict.fromkeys(sorted(before - set(project.scripts)), "unapproved"))
+        for sid, script in project.scripts.items():
+            if not script.version:
+                project.scripts[sid] = script.model_copy(update={"version": script_version(script)})
     return project
 
 

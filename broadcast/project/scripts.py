@@ -123,6 +123,9 @@ class Script(BaseModel):
     text: str
     path: Path
     body_line: int
+    #: the version that airs (content hash, :mod:`broadcast.project.versions`); set by a
+    #: load for work (build, plan, the daemon), "" otherwise
+    version: str = ""
     #: the recording that airs instead of the synthesized body (absolute), or None
     recording: Path | None = None
     #: the line of the ``recording:`` header (for messages about the file)
@@ -185,12 +188,17 @@ def body_too_long(path: Path, length: int, line: int, limit: int) -> ScriptError
     )
 
 
-def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Script:
+def parse_script(
+    text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS, recording_at: Path | None = None
+) -> Script:
     """Parse a script's text (already decoded); raise ScriptError naming the line.
 
     A body longer than ``max_chars`` (or a header longer than MAX_HEADER_CHARS) is refused
     before anything else reads it: the YAML parser, the spoken form and the voices all take
     time and memory in proportion to the text (issue 23).
+
+    ``recording_at`` is the recording's file when it is not the one ``recording:`` names
+    in the script's folder: a kept version's copy (:mod:`broadcast.project.versions`).
     """
     m = _FRONT.match(text if text.endswith("\n") else text + "\n")
     if not m:
@@ -242,7 +250,10 @@ def parse_script(text: str, path: Path, max_chars: int = MAX_SCRIPT_CHARS) -> Sc
         )
     meta = validate(ScriptMeta, doc.data, doc)
     body = stripped
-    recording = _recording_path(meta.recording, Path(path), doc) if meta.recording else None
+    if meta.recording and recording_at is not None:
+        recording: Path | None = Path(recording_at).absolute()
+    else:
+        recording = _recording_path(meta.recording, Path(path), doc) if meta.recording else None
     if not body and recording is None:
         raise ScriptError(
             "Kịch bản chưa có nội dung để đọc",

@@ -176,6 +176,9 @@ class Play:
     duration_s: float | None
     result: str
     note: str
+    #: the script version and the SHA-1 of the file played (issue 18); "" in old rows
+    version: str = ""
+    file_sha1: str = ""
 
     @property
     def aired(self) -> bool:
@@ -201,6 +204,8 @@ class Planned:
     file: str
     #: who spoke it ("recording": a recorded bulletin, issue 20); "" in rows of old logs
     engine: str = ""
+    #: the script version planned to air (issue 18); "" in rows written before
+    version: str = ""
 
 
 class AsRunLog:
@@ -325,6 +330,7 @@ class AsRunLog:
                     it.get("engine", ""),
                     it.get("kind", "bulletin"),
                     now,
+                    it.get("version", ""),
                 )
             )
         with self._write() as con:
@@ -335,7 +341,7 @@ class AsRunLog:
             con.executemany(
                 "INSERT INTO planned (day, station_id, seq, slot, start, end, duration_s, "
                 "script_id, source, directive, priority, title, file, engine, kind, "
-                "recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "recorded_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
 
@@ -362,9 +368,13 @@ class AsRunLog:
         end: dt.datetime | None,
         result: str,
         note: str = "",
+        version: str = "",
+        file_sha1: str = "",
     ) -> int:
         """Record one play (or a failed / skipped one); returns its id for
-        :meth:`finish_play`. ``end`` is None while the play is still running."""
+        :meth:`finish_play`. ``end`` is None while the play is still running. ``version``
+        is the script version of the item (running order), ``file_sha1`` the SHA-1 of
+        the file played (issue 18)."""
         with self._write() as con:
             return self._insert_play(
                 con,
@@ -380,6 +390,8 @@ class AsRunLog:
                 end=end,
                 result=result,
                 note=note,
+                version=version,
+                file_sha1=file_sha1,
             )
 
     @staticmethod
@@ -399,8 +411,8 @@ class AsRunLog:
         duration = None if end is None else round((end - start).total_seconds(), 3)
         cur = con.execute(
             "INSERT INTO plays (day, station_id, slot, script_id, source, directive, file, "
-            "title, start, end, duration_s, result, note, recorded_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "title, start, end, duration_s, result, note, recorded_at, version, file_sha1) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 play["day"].isoformat(),
                 play["station_id"],
@@ -416,6 +428,8 @@ class AsRunLog:
                 result,
                 play.get("note", ""),
                 _now(),
+                play.get("version", ""),
+                play.get("file_sha1", ""),
             ),
         )
         return int(cur.lastrowid or 0)
@@ -481,6 +495,7 @@ class AsRunLog:
                     end=dt.datetime.fromisoformat(p["end"]),
                     result="confirmed",
                     note="xác nhận thủ công",
+                    version=p["version"],
                 )
                 added += 1
             return added
@@ -617,6 +632,8 @@ class AsRunLog:
                 duration_s=r["duration_s"],
                 result=r["result"],
                 note=r["note"],
+                version=r["version"] if "version" in r.keys() else "",
+                file_sha1=r["file_sha1"] if "file_sha1" in r.keys() else "",
             )
             for r in rows
         ]
@@ -640,6 +657,7 @@ class AsRunLog:
                 title=r["title"],
                 file=r["file"],
                 engine=r["engine"],
+                version=r["version"] if "version" in r.keys() else "",
             )
             for r in rows
         ]

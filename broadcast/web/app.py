@@ -21,7 +21,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import BroadcastError, LockBusyError
-from ..files.confined import script_paths
 from ..files.controls import xml_safe
 from ..project.accounts import (
     LOCKOUT_S,
@@ -32,7 +31,7 @@ from ..project.accounts import (
     ROLES,
     Store,
 )
-from ..project.approval import Approvals, console_db, ensure_baseline
+from ..project.approval import Approvals, console_db
 from . import (
     pages_air,
     pages_campaigns,
@@ -307,8 +306,6 @@ def create_app(
     app.state.out = Path(out).resolve()
     app.state.store = store
     app.state.approvals = Approvals(console_db(root))
-    # Scripts already on disk when approval was turned on keep airing (approval.py).
-    ensure_baseline(root, {p.stem: p for p in script_paths(root)})
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["public"] = lambda text: public_text(
         text, app.state.root, app.state.out

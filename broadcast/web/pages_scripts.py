@@ -28,13 +28,19 @@ from ..project.approval import (
     Approval,
     Approvals,
     SelfApprovalError,
+    Status,
     approval_required,
+    approve_existing,
     check_script_id,
     file_hash,
+    latest_approvals,
+    script_status,
+    unapproved_existing,
 )
 from ..project.loader import Project, load_project, script_limit
 from ..project.scripts import Script, load_script, parse_script
 from ..project.validation import slug
+from ..project.versions import keep_file, kept, line_diff
 from ..render.renderer import Renderer
 from ..text.spelling import SPELLED_CLOSE, SPELLED_OPEN
 from ..text.spoken import spoken
@@ -44,6 +50,8 @@ from .layers import MAX_RECORDING
 from .scriptform import BODY, FIELDS, GENERAL, PRIORITIES, compose, errors_by_field, fields_of
 
 WRITERS = ("officer",)
+#: what saving over an approved script does (edit form, script page), issue 18
+SAVE_NOTE = "Bản đã duyệt vẫn phát cho đến khi bản mới được duyệt"
 
 
 @dataclass
@@ -52,20 +60,25 @@ class Row:
     path: Path
     script: Script | None
     error: BroadcastError | None
-    approval: Approval | None
-    required: bool
+    state: Status
+    version: str = ""
+
+    @property
+    def approval(self) -> Approval | None:
+        """The approval of the version on disk (None: a draft, or not approved)."""
+        return self.state.current
+
+    @property
+    def required(self) -> bool:
+        return self.state.required
 
     @property
     def status(self) -> str:
-        if self.error is not None:
-            return "lỗi"
-        if self.approval is not None:
-            return "đã duyệt"
-        return "bản nháp" if self.required else "không cần duyệt"
+        return self.state.label
 
     @property
     def airs(self) -> bool:
-        return self.error is None and (self.approval is not None or not self.required)
+        return self.state.airs
 
 
 def scripts_dir(request: Request) -> Path:
@@ -73,21 +86,31 @@ def scripts_dir(request: Request) -> Path:
 
 
 def _row(
-    request: Request, path: Path, required: bool | None = None, limit: int | None = None
+    request: Request,
+    path: Path,
+    required: bool | None = None,
+    books: dict[str, list[Approval]] | None = None,
+    limit: int | None = None,
 ) -> Row:
-    book: Approvals = request.app.state.approvals
+    """One script's row: the same label (:func:`script_status`) on the list, the script
+    page and its table of approvals."""
+    root = request.app.state.root
     if required is None:
-        required = approval_required(request.app.state.root)
+        required = approval_required(root)
+    if books is None:
+        books = {path.stem: request.app.state.approvals.history(path.stem)}
     if limit is None:
-        limit = script_limit(request.app.state.root / "schedules")
+        limit = script_limit(root / "schedules")
     try:
         script: Script | None = load_script(path, limit)
         error = None
     except BroadcastError as exc:
         script, error = None, exc
-    return Row(
-        path.stem, path, script, error, book.for_version(path.stem, file_hash(path)), required
+    version = file_hash(path)
+    state = script_status(
+        root, path.stem, version, books.get(path.stem, []), required, error is not None
     )
+    return Row(path.stem, path, script, error, state, version)
 
 
 def _project(request: Request) -> tuple[Project | None, BroadcastError | None]:
@@ -128,9 +151,17 @@ async def list_scripts(request: Request) -> Response:
     required = approval_required(request.app.state.root)  # read once, not once a row
     root = request.app.state.root
     limit = script_limit(root / "schedules")
-    rows = [_row(request, p, required, limit) for p in script_paths(root)]
+    books = latest_approvals(request.app.state.approvals)  # one read of the book
+    rows = [_row(request, p, required, books, limit) for p in script_paths(root)]
+    never = [r for r in rows if r.required and r.error is None and r.state.airing is None]
     return render(
-        request, "scripts.html", rows=rows, required=required, refused=refused_scripts(root)
+        request,
+        "scripts.html",
+        rows=rows,
+        required=required,
+        refused=refused_scripts(root),
+        never_approved=len(never),
+        book_empty=not books,
     )
 
 
@@ -155,6 +186,7 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
             fix="chọn một kịch bản trong danh sách",
         )
     row = _row(request, path)
+    on_air = _on_air(request.app.state.root, path, row)
     project, project_error = await run_in_threadpool(_project, request)
     stations = list(project.schedule.stations.values()) if project else []
     station_id = (request.state.form or {}).get("station") or (stations[0].id if stations else "")
@@ -168,9 +200,11 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
         status,
         row=row,
         text=read_text(path),
-        version=file_hash(path),
+        version=row.version,
         history=request.app.state.approvals.history(sid),
-        author=request.app.state.approvals.author_of(sid, file_hash(path)),
+        author=request.app.state.approvals.author_of(sid, row.version),
+        on_air=on_air,
+        save_note=SAVE_NOTE,
         stations=stations,
         station_id=station_id,
         said=said,
@@ -186,6 +220,28 @@ async def _show(request: Request, audio: Any = None, status: int = 200) -> Respo
 #: (a saved upload is a new inode, so a new take is always heard again)
 _HEARD: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
 _HEARD_MAX = 64
+
+
+@dataclass(frozen=True)
+class OnAir:
+    """The approved version that airs while the file on disk is a draft, and the diff."""
+
+    approval: Approval
+    text: str
+    diff: list[tuple[str, str]]
+
+
+def _on_air(root: Path, path: Path, row: Row) -> OnAir | None:
+    """Keep the version the console shows; the version on air when it is not that one."""
+    keep_file(root, path)
+    airing = row.state.airing
+    if not row.state.pending or airing is None:
+        return None
+    item = kept(root, airing.version)
+    if item is None:
+        return None
+    old = item.decoded()
+    return OnAir(airing, old, line_diff(old, read_text(path)))
 
 
 def recording_findings(project: Project | None, script: Script | None) -> list[str]:
@@ -271,6 +327,7 @@ async def approve(request: Request) -> Response:
         return render(
             request, "error.html", 403, title="Không được phép", what=exc.what, fix=exc.fix
         )
+    keep_file(request.app.state.root, path)
     request.app.state.store.record(request.state.user.name, "duyệt", sid, current[:10])
     return RedirectResponse(f"/scripts/{sid}", status_code=303)
 
@@ -286,6 +343,16 @@ def _form_page(
     project: Project | None = None,
 ) -> Response:
     stations = list(project.schedule.stations.values()) if project else []
+    warn_approved = ""
+    if not new:
+        path = scripts_dir(request) / f"{form.get('id', '').strip()}.md"
+        if path.is_file() and approval_required(request.app.state.root):
+            airing = _row(request, path, True).state.airing
+            if airing is not None:
+                warn_approved = (
+                    f"Kịch bản này có bản đã duyệt ({airing.short}, {airing.by} duyệt) đang "
+                    f"phát. Lưu bản sửa thì bản sửa là bản nháp chờ duyệt: {SAVE_NOTE}."
+                )
     return render(
         request,
         "edit.html",
@@ -299,6 +366,7 @@ def _form_page(
         general=(errors or {}).get(GENERAL, []),
         conflict=conflict,
         stations=stations,
+        warn_approved=warn_approved,
         said=spoken_text(request, project, stations[0].id if stations else "", form.get(BODY, ""))
         if form.get(BODY)
         else Markup(""),
@@ -393,9 +461,33 @@ def publish(request: Request, sid: str, path: Path, text: str) -> str:
     its text and of its recording: approval.file_hash), so that person cannot approve it.
     The caller holds ``write_lock``. Returns the new version."""
     atomic.write_text(path, text)
+    keep_file(request.app.state.root, path)
     version = file_hash(path)
     request.app.state.approvals.record_author(sid, version, request.state.user.name)
     return version
+
+
+@page("operator", "approver")
+async def approve_existing_page(request: Request) -> Response:
+    """Approval was just turned on: record the scripts on disk that were never approved
+    as approved by this user. First a page listing them (what will be recorded), then
+    (``confirm=yes``) the record, of exactly the versions listed: the CLI's
+    ``broadcast approve-existing``, behind a confirmation."""
+    root = request.app.state.root
+    form = request.state.form
+    todo = await run_in_threadpool(unapproved_existing, root)
+    user = request.state.user.name
+    if form.get("confirm") != "yes":
+        return render(
+            request, "approve_existing.html", items=todo, required=approval_required(root)
+        )
+    shown = {k[2:]: str(v) for k, v in form.items() if k.startswith("v-")}
+    chosen = [e for e in todo if shown.get(e.script_id) == e.version]
+    done = await run_in_threadpool(approve_existing, root, user, chosen)
+    for a in done:
+        keep_file(root, scripts_dir(request) / f"{a.script_id}.md")
+        request.app.state.store.record(user, "duyệt kịch bản có sẵn", a.script_id, a.short)
+    return RedirectResponse("/scripts", status_code=303)
 
 
 @page(*WRITERS)
@@ -423,6 +515,7 @@ routes = [
     Route("/scripts", list_scripts, methods=["GET"]),
     Route("/scripts/new", new_form, methods=["GET"]),
     Route("/scripts/new", create, methods=["POST"]),
+    Route("/scripts/approve-existing", approve_existing_page, methods=["POST"]),
     Route("/spoken", spoken_panel, methods=["POST"]),
     Route("/scripts/{sid}", show_script, methods=["GET"]),
     Route("/scripts/{sid}/edit", edit_form, methods=["GET"]),

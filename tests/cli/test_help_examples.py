@@ -65,6 +65,7 @@ TYPED = {
     ("user", "add"): "mat-khau-dai-12345\nmat-khau-dai-12345\n",
     ("user", "passwd"): "mat-khau-moi-67890\nmat-khau-moi-67890\n",
     ("user", "password"): "mat-khau-moi-67891\nmat-khau-moi-67891\n",
+    ("approve-existing", "--by"): "y\n",  # yes, I have read them
 }
 FIRST_DAY = dt.datetime(2026, 11, 25, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from broadcast.cli import cli
+from broadcast.project.approval import Approvals, console_db, file_hash
 from broadcast.schedule.planner import Planner
 from tests.schedule.helpers import campaign, fixed, no_jingles, schedule, scripts, station
 
@@ -142,11 +143,10 @@ def test_a_oneoff_whose_script_is_not_approved_has_a_note_and_a_plan_row(small_r
     )
     _write(small_root, oneoffs=oneoff)
     out = tmp_path / "out"
-    with BEFORE_DAY:
-        r = CliRunner().invoke(cli, ["plan", "--date", DAY, "--root", str(small_root)])
-    assert r.exit_code == 0, r.output  # the first load with approval on: the baseline
-    path = small_root / "scripts" / "noi-trinh-bao.md"
-    path.write_text(path.read_text("utf-8") + "\nBà con lưu ý.\n", encoding="utf-8")  # a draft
+    # issue 18: turning approval on approves nothing; one script is approved, the one the
+    # one-off names never was (an edit of an approved one would air its approved version)
+    otp = small_root / "scripts" / "khong-cung-cap-otp.md"
+    Approvals(console_db(small_root)).record("khong-cung-cap-otp", file_hash(otp), "chu-tich")
     with BEFORE_DAY:
         r = CliRunner().invoke(
             cli, ["build", "--date", DAY, "--root", str(small_root), "--out", str(out)]

@@ -99,7 +99,7 @@ def test_live_panel_reads_with_the_lexicon_and_station_dialect(console_root, cli
     assert south.text == "xóm Gò Đìn phạt một triệu năm trăm ngàn đồng."
 
 
-def test_approval_flow_and_editing_makes_a_draft_again(console_root, client_as):
+def test_approval_flow_and_an_edit_waits_while_the_approved_version_airs(console_root, client_as):
     officer, approver = client_as("officer"), client_as("approver")
     _new(officer)
     path = console_root / "scripts" / "canh-bao-moi.md"
@@ -124,8 +124,12 @@ def test_approval_flow_and_editing_makes_a_draft_again(console_root, client_as):
         follow_redirects=False,
     )
     assert res.status_code == 303
-    assert "bản nháp" in officer.get("/scripts/canh-bao-moi").text
-    assert PLANNED not in approver.get("/plan?date=2026-11-25&station=fm-thu").text
+    # issue 18: the approved version keeps airing; the page shows both and their diff
+    shown = approver.get("/scripts/canh-bao-moi").text
+    assert 'id="status">bản nháp chờ duyệt<' in shown
+    assert f"Đang phát bản đã duyệt <code>{version[:10]}</code>" in shown
+    assert '<span class="add">+ ' in shown and "Xin cảm ơn." in shown.split('id="diff"')[1]
+    assert PLANNED in approver.get("/plan?date=2026-11-25&station=fm-thu").text
     # an approver cannot approve a version they have not seen
     res = approver.post(
         "/scripts/canh-bao-moi/approve", data={"csrf": csrf_of(page), "version": version}
