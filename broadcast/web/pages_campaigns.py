@@ -195,6 +195,16 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
     folder: Path = request.app.state.root / "schedules"
     based_on = str(raw.get("based_on", ""))
     if new:
+        if not form["id"] and not form["title"]:
+            return _form_page(
+                request,
+                project,
+                form,
+                based_on,
+                new,
+                400,
+                {"title": ["ô «Tên chiến dịch» đang để trống — cách sửa: ghi tên chiến dịch"]},
+            )
         form["id"] = ce.suggested_id(form)
         if not re.match(ID, form["id"]):
             return _form_page(

@@ -229,6 +229,9 @@ def test_a_new_campaign_never_overwrites_a_file(console_root, client_as):
         ),
     )
     assert res.status_code == 409 and "Đã có tệp lịch trung.yaml" in res.text
+    res = officer.post("/campaigns/new", data=_post_form(page, id="", title=""))
+    assert res.status_code == 400
+    assert "ô «Tên chiến dịch» đang để trống" in html.unescape(res.text)
     assert (console_root / "schedules" / "trung.yaml").read_text(
         encoding="utf-8"
     ) == "# tệp của người khác\n"
