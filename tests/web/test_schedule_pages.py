@@ -43,7 +43,7 @@ NEW_STATION = {
     "id": "",
     "kind": "loudspeaker",
     "dialect": "north",
-    "windows": "05:30-05:45, 17:00-17:15",
+    "windows": "05:30-05:45, 17:00 - 17:15",
 }
 
 
@@ -113,6 +113,7 @@ def test_windows_and_limits_are_saved_where_officers_write_them(console_root, cl
     assert res.status_code == 303, res.text
     text = path.read_text(encoding="utf-8")
     assert "    dialect: south   # bà con nói giọng Nam\n" in text
+    assert '    windows: ["05:30-05:45", "17:00-17:15"]\n' in text  # '17h' written as 17:00
     assert text.startswith("# Danh sách đài của xã — anh Hùng sửa tay, xin giữ ghi chú\n")
     entry = yaml.safe_load(text)["stations"][1]
     assert list(entry)[:5] == ["id", "name", "kind", "dialect", "repeat"]
