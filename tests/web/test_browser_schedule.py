@@ -88,6 +88,8 @@ def test_a_station_and_a_campaign_made_on_a_phone(live, pictures, console_root):
             page.goto(server + url, timeout=WAIT)
             page.wait_for_selector("main h1", timeout=WAIT)
             _fits(page)
+            if url == "/stations/xom-moi/air":
+                page.screenshot(path=shots / "console-windows-phone.png", full_page=True)
         browser.close()
 
     sched = load_project(console_root).schedule
