@@ -172,6 +172,13 @@ def test_a_changed_file_is_refused_with_both_versions(console_root, client_as, a
         theirs = html.unescape(re.search(r'id="theirs">(.*?)</pre>', res.text, re.S).group(1))
         yours = html.unescape(re.search(r'id="yours">(.*?)</pre>', res.text, re.S).group(1))
         assert theirs == by_hand and yours != by_hand and "anh Hùng vừa thêm" in yours
+    res = op.post(
+        "/stations/xom-a",
+        data={**_based_on(stations, "/stations/xom-a"), "name": "Loa B", "dialect": "north"},
+    )
+    assert res.status_code == 400 and "người khác sửa" in res.text  # the rename, as before
+    theirs = html.unescape(re.search(r'id="theirs">(.*?)</pre>', res.text, re.S).group(1))
+    assert theirs == by_hand and 'id="yours"' in res.text
     assert path.read_text(encoding="utf-8") == by_hand
     assert not [
         a for a in _audit(app) if a[1] in ("thêm đài", "sửa nhóm đài", "sửa khung giờ và giới hạn")
