@@ -89,6 +89,7 @@ def _stations_page(
     status = 400 if (error or problems) else 409 if conflict else 200
     text = yamledit.current_text(path)
     head = yamledit.load(text) if text.strip() else None
+    has_stations = isinstance(head, dict) and bool(head.get("stations"))
     return render(
         request,
         "stations.html",
@@ -97,8 +98,9 @@ def _stations_page(
         dialects=DIALECT_NAMES,
         kinds=KIND_NAMES,
         based_on=yamledit.text_hash(text),
+        # a new project (no station yet) has nothing wrong: it is not written yet
         error=error
-        or (None if sched or not loaded.errors or not text.strip() else loaded.errors[0]),
+        or (None if sched or not loaded.errors or not has_stations else loaded.errors[0]),
         notes=checknotes.take(request),
         needs_commune=not (isinstance(head, dict) and head.get("commune")),
         problems=problems or [],
