@@ -1,11 +1,23 @@
-"""A new commune set up in the browser only, on a 390×844 phone (issue 19): from a project
+"""A new commune run in the browser only, on a 390×844 phone (issue 19): from a project
 with no station and no script, the operator adds the commune's FM station and two hamlets,
 the officer creates the campaign for a directive and writes its script, the approver
-approves it, and the operator builds the day: every station's playlist holds it."""
+approves it, the operator builds the day (every station's playlist holds it), sees it on
+air (a daemon's status record, as ``broadcast run`` writes it), sends and cancels an
+emergency, marks one item not aired with a reason, confirms a station's day and downloads
+the report."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
 import pytest
+from docx import Document
+
+from broadcast.emergency.queue import load_queue
+from broadcast.playout.status import StatusBoard
+from broadcast.report.asrun import AsRunLog, asrun_path
 
 from .conftest import PASSWORD
 from .test_browser import CHROMIUM, sync_api
@@ -33,8 +45,11 @@ def empty_root(console_root):
     return console_root
 
 
-def test_a_new_commune_from_an_empty_project_in_a_phone_browser(empty_root, live, pictures):
+def test_a_new_commune_from_an_empty_project_in_a_phone_browser(
+    empty_root, live, pictures, tmp_path
+):
     server, shots, root = live, pictures, empty_root
+    out = root / "audio_out"
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
 
@@ -112,7 +127,61 @@ def test_a_new_commune_from_an_empty_project_in_a_phone_browser(empty_root, live
         page.wait_for_selector("#job-done, #job-error", timeout=300_000)
         assert "Xong: 3 danh sách phát" in page.text_content("#job")
         fits(page)
+
+        # -- on air: what the daemon's status record says, by title and station name
+        now = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+        daemon = StatusBoard(out, lambda: now)
+        daemon.names({"xom-dong": "Loa truyền thanh xóm Đồng"})
+        daemon.on_air("xom-dong", "Cảnh giác khi bị hỏi mã OTP", "bulletin", "05:30", DAY,
+                      now - dt.timedelta(seconds=20), 60, "x.mp3")  # fmt: skip
+        page.goto(server + "/onair")
+        page.wait_for_selector("#stations")
+        assert "Máy phát đang chạy" in page.text_content("#daemon")
+        assert "Cảnh giác khi bị hỏi mã OTP" in page.text_content("#st-xom-dong")
+        fits(page)
+
+        # -- an emergency: sent after its confirmation step, cancelled while it waits
+        page.goto(server + "/emergency")
+        page.select_option("#script", "canh-giac-otp")
+        page.tap("input[name=targets][value=xom-cau]")
+        page.tap("#next")
+        page.wait_for_selector("#confirm-stations")
+        page.tap("#confirm")
+        page.wait_for_selector("#entry-stations", timeout=120_000)
+        assert len(load_queue(out)) == 1
+        page.tap("#cancel")
+        page.wait_for_selector("#cancel-confirm")
+        page.tap("#cancel-confirm")
+        page.wait_for_selector("#cancelled", timeout=120_000)
+        assert load_queue(out) == []
+
+        # -- the as-run: one item not aired, with a reason; then one station's whole day
+        page.goto(server + f"/asrun?date={DAY}")
+        page.tap("#not-aired-xom-dong-0")
+        page.wait_for_selector("#reason")
+        page.fill("#reason", "mất điện cả buổi sáng")
+        page.tap("#not-aired-confirm")
+        page.wait_for_selector("#st-xom-dong")
+        page.tap("#confirm-fm-kha-son")
+        page.wait_for_selector("#to-confirm")
+        page.tap("#confirm")
+        page.wait_for_selector("#plays td:has-text('xác nhận')")
+        fits(page)
+
+        # -- the report
+        page.goto(server + f"/report?from={DAY}&to={DAY}")
+        with page.expect_download() as info:
+            page.tap("#docx")
+        report = tmp_path / "bao-cao.docx"
+        info.value.save_as(report)
+        text = "\n".join(p.text for p in Document(io.BytesIO(report.read_bytes())).paragraphs)
+        assert "BÁO CÁO" in text and "Kha Sơn" in text
         browser.close()
+
+    day = dt.date.fromisoformat(DAY)
+    log = AsRunLog(asrun_path(out))
+    assert {p.result for p in log.plays(day, day, "xom-dong")} == {"skipped"}
+    assert {p.result for p in log.plays(day, day, "fm-kha-son")} == {"confirmed"}
 
     for sid in ("fm-kha-son", "xom-dong", "xom-cau"):
         playlist = root / "audio_out" / "playlists" / DAY / f"{sid}.m3u8"
