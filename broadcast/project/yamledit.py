@@ -364,6 +364,7 @@ def set_limits(text: str, station_id: str | None, limits: dict[str, Any]) -> str
         put_key(current, key, shown, LIMIT_KEYS)
     if current:
         owner["limits"] = current
+        attach_tail(current, carried)  # a removed last key's heading, below the new last
     elif "limits" in owner:
         carried += remove_key(owner, "limits")
         attach_tail(owner, carried)
