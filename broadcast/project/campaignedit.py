@@ -299,7 +299,10 @@ def _set_directive(entry: CommentedMap, value: dict[str, Any], changed: list[str
             continue
         if sub in old and _same_text_or_date(sub, old[sub], new):
             continue
-        old[sub] = new
+        if isinstance(old, CommentedMap):
+            yamledit.put_key(old, sub, new, ("number", "date", "issuer"))
+        else:
+            old[sub] = new
         changed.append(f"directive.{sub}")
 
 

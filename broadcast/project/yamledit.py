@@ -26,7 +26,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files import atomic
-from .converters import to_seconds, to_weekday
+from .converters import to_seconds, to_weekday, to_window
 from .loader import load_schedule, load_scripts
 from .schedule import Schedule
 from .scripts import Script
@@ -305,8 +305,11 @@ def set_windows(text: str, station_id: str, windows: list[str]) -> str:
     """The station's own ``windows`` list replaced (left as written when the same)."""
     doc = load(text)
     st = _station_entry(doc, station_id)
-    old = [str(w).replace(" ", "") for w in st.get("windows") or []]
-    if old == [w.replace(" ", "") for w in windows] and "windows" in st:
+    try:
+        same = [to_window(w) for w in st.get("windows") or []] == [to_window(w) for w in windows]
+    except ValueError:
+        same = False
+    if same and "windows" in st:
         return text
     if windows:
         st["windows"] = flow_list([DoubleQuotedScalarString(w) for w in windows])
@@ -361,6 +364,7 @@ def set_limits(text: str, station_id: str | None, limits: dict[str, Any]) -> str
         put_key(current, key, shown, LIMIT_KEYS)
     if current:
         owner["limits"] = current
+        attach_tail(current, carried)  # a removed last key's heading, below the new last
     elif "limits" in owner:
         carried += remove_key(owner, "limits")
         attach_tail(owner, carried)

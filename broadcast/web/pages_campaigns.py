@@ -138,7 +138,13 @@ def _form_page(
         targets=targets(project),
         scripts=sorted(project.scripts.values(), key=lambda s: s.meta.title),
         weekdays=list(enumerate(WEEKDAY_NAMES)),
-        priorities=[(k, v) for k, v in PRIORITY_NAMES.items() if k != "emergency"],
+        # 'khẩn cấp' is sent with the emergency page; offered only to keep a campaign
+        # written that way as it is (never downgraded by a save)
+        priorities=[
+            (k, v)
+            for k, v in PRIORITY_NAMES.items()
+            if k != "emergency" or form["priority"] == "emergency"
+        ],
         modes=ce.MODES,
         shares=ce.SHARES if ce.supports_share() else None,
         may_edit=request.state.user.role in CAMPAIGN_EDITORS,
@@ -195,6 +201,16 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
     folder: Path = request.app.state.root / "schedules"
     based_on = str(raw.get("based_on", ""))
     if new:
+        if not form["id"] and not form["title"]:
+            return _form_page(
+                request,
+                project,
+                form,
+                based_on,
+                new,
+                400,
+                {"title": ["ô «Tên chiến dịch» đang để trống — cách sửa: ghi tên chiến dịch"]},
+            )
         form["id"] = ce.suggested_id(form)
         if not re.match(ID, form["id"]):
             return _form_page(

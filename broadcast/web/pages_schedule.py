@@ -89,6 +89,7 @@ def _stations_page(
     status = 400 if (error or problems) else 409 if conflict else 200
     text = yamledit.current_text(path)
     head = yamledit.load(text) if text.strip() else None
+    has_stations = isinstance(head, dict) and bool(head.get("stations"))
     return render(
         request,
         "stations.html",
@@ -97,8 +98,9 @@ def _stations_page(
         dialects=DIALECT_NAMES,
         kinds=KIND_NAMES,
         based_on=yamledit.text_hash(text),
+        # a new project (no station yet) has nothing wrong: it is not written yet
         error=error
-        or (None if sched or not loaded.errors or not text.strip() else loaded.errors[0]),
+        or (None if sched or not loaded.errors or not has_stations else loaded.errors[0]),
         notes=checknotes.take(request),
         needs_commune=not (isinstance(head, dict) and head.get("commune")),
         problems=problems or [],
@@ -188,10 +190,13 @@ def _windows_of(form: Any) -> list[str]:
     return out
 
 
-def _check_windows(windows: list[str]) -> None:
+def _check_windows(windows: list[str]) -> list[str]:
+    """The windows written as officers write them ('05:30-05:45'); a wrong one raises."""
+    out = []
     for w in windows:
         try:
-            to_window(w)
+            a, b = to_window(w)
+            out.append(f"{a:%H:%M}-{b:%H:%M}")
         except ValueError as exc:
             raise InputError(
                 f"«Khung giờ phát»: {exc}".replace(
@@ -200,6 +205,7 @@ def _check_windows(windows: list[str]) -> None:
                 where="khung giờ",
                 fix="sửa giờ trong ô",
             ) from None
+    return out
 
 
 @page(*STATION_EDITORS)
@@ -210,7 +216,7 @@ async def add_station(request: Request) -> Response:
         for k in ("name", "id", "kind", "dialect", "windows", "commune")
     }
     add["id"] = add["id"] or slug(add["name"])
-    windows = [w.strip() for w in re.split(r"[,;\s]+(?=\d)", add["windows"]) if w.strip()]
+    windows = [w.strip() for w in re.split(r"[,;]+", add["windows"]) if w.strip()]
     try:
         if not add["name"]:
             raise InputError(
@@ -226,7 +232,7 @@ async def add_station(request: Request) -> Response:
             raise InputError("Chưa chọn loại đài", where="loại đài", fix="chọn một loại")
         if add["dialect"] not in DIALECT_NAMES:
             raise InputError("Chưa chọn giọng", where="giọng", fix="chọn một giọng")
-        _check_windows(windows)
+        windows = _check_windows(windows)
     except BroadcastError as exc:
         return _stations_page(request, exc, add=add)
     values: dict[str, Any] = {
@@ -362,7 +368,7 @@ async def save_air(request: Request) -> Response:
         "weekdays": [int(d) for d in form.getlist("weekday") if str(d).isdigit()],
     }
     try:
-        _check_windows(windows)
+        windows = _check_windows(windows)
     except BroadcastError as exc:
         return _air_page(request, sid, 400, [officer_words(exc)], form=shown)
     written, conflict, problems = save_stations_file(

@@ -125,7 +125,7 @@ def test_officer_uploads_records_in_the_browser_and_the_recording_airs(
         # -- the commune's leader listens and approves the recording
         login("chu-tich")
         page.goto(server + f"/scripts/{SID}")
-        assert page.text_content("#status") == "bản nháp"
+        assert page.text_content("#status") == "bản nháp chờ duyệt"  # an approved script's new take
         page.select_option("#station", "fm-thu")
         page.click("#listen")
         page.wait_for_selector("#player", timeout=60_000)

@@ -84,6 +84,12 @@ def test_a_station_and_a_campaign_made_on_a_phone(live, pictures, console_root):
         assert "Loa truyền thanh xóm Mới" in card and "ưu tiên" in card
         _fits(page)
         page.screenshot(path=shots / "console-campaigns-phone.png", full_page=False)
+        for url in ("/campaigns/thu", "/groups", "/limits", "/stations/xom-moi/air"):
+            page.goto(server + url, timeout=WAIT)
+            page.wait_for_selector("main h1", timeout=WAIT)
+            _fits(page)
+            if url == "/stations/xom-moi/air":
+                page.screenshot(path=shots / "console-windows-phone.png", full_page=True)
         browser.close()
 
     sched = load_project(console_root).schedule

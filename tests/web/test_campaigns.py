@@ -229,6 +229,9 @@ def test_a_new_campaign_never_overwrites_a_file(console_root, client_as):
         ),
     )
     assert res.status_code == 409 and "Đã có tệp lịch trung.yaml" in res.text
+    res = officer.post("/campaigns/new", data=_post_form(page, id="", title=""))
+    assert res.status_code == 400
+    assert "ô «Tên chiến dịch» đang để trống" in html.unescape(res.text)
     assert (console_root / "schedules" / "trung.yaml").read_text(
         encoding="utf-8"
     ) == "# tệp của người khác\n"
@@ -310,3 +313,15 @@ def test_a_problem_in_another_file_is_named_not_put_beside_a_box(console_root, c
     general = html.unescape(re.search(r'id="error-general">([^<]*)<', res.text).group(1))
     assert "không có thật" in general and "(trong tệp lịch khac.yaml)" in general
     assert 'id="error-until"' not in res.text
+
+
+def test_an_emergency_level_campaign_is_not_downgraded_by_a_save(console_root, client_as):
+    path = _file(console_root)
+    path.write_text(HAND_WRITTEN.replace("priority: normal", "priority: emergency"), "utf-8")
+    officer = client_as("officer")
+    page = officer.get("/campaigns/thu").text
+    assert '<option value="emergency" selected>khẩn cấp</option>' in page
+    res = officer.post("/campaigns/thu", data=_post_form(page, until="20/12/2026"))
+    assert res.status_code == 200
+    assert "priority: emergency" in path.read_text(encoding="utf-8")
+    assert 'value="emergency"' not in officer.get("/campaigns/new").text

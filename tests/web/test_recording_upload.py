@@ -84,7 +84,7 @@ def test_the_new_version_is_a_draft_that_only_someone_else_approves(
     version = file_hash(console_root / "scripts" / f"{SID}.md")
     approver = client_as("approver")
     page = approver.get(PAGE).text
-    assert 'id="status">bản nháp<' in page
+    assert 'id="status">bản nháp chờ duyệt<' in page  # the approved text airs meanwhile
     assert "Người lưu phiên bản này: <strong>lan</strong>" in page
     res = approver.post(f"{PAGE}/approve", data={"csrf": csrf_of(page), "version": version})
     assert res.status_code == 200 and 'id="status">đã duyệt<' in res.text

@@ -43,7 +43,7 @@ NEW_STATION = {
     "id": "",
     "kind": "loudspeaker",
     "dialect": "north",
-    "windows": "05:30-05:45, 17:00-17:15",
+    "windows": "05:30-05:45, 17:00 - 17:15",
 }
 
 
@@ -113,6 +113,7 @@ def test_windows_and_limits_are_saved_where_officers_write_them(console_root, cl
     assert res.status_code == 303, res.text
     text = path.read_text(encoding="utf-8")
     assert "    dialect: south   # bà con nói giọng Nam\n" in text
+    assert '    windows: ["05:30-05:45", "17:00-17:15"]\n' in text  # '17h' written as 17:00
     assert text.startswith("# Danh sách đài của xã — anh Hùng sửa tay, xin giữ ghi chú\n")
     entry = yaml.safe_load(text)["stations"][1]
     assert list(entry)[:5] == ["id", "name", "kind", "dialect", "repeat"]
@@ -171,6 +172,13 @@ def test_a_changed_file_is_refused_with_both_versions(console_root, client_as, a
         theirs = html.unescape(re.search(r'id="theirs">(.*?)</pre>', res.text, re.S).group(1))
         yours = html.unescape(re.search(r'id="yours">(.*?)</pre>', res.text, re.S).group(1))
         assert theirs == by_hand and yours != by_hand and "anh Hùng vừa thêm" in yours
+    res = op.post(
+        "/stations/xom-a",
+        data={**_based_on(stations, "/stations/xom-a"), "name": "Loa B", "dialect": "north"},
+    )
+    assert res.status_code == 400 and "người khác sửa" in res.text  # the rename, as before
+    theirs = html.unescape(re.search(r'id="theirs">(.*?)</pre>', res.text, re.S).group(1))
+    assert theirs == by_hand and 'id="yours"' in res.text
     assert path.read_text(encoding="utf-8") == by_hand
     assert not [
         a for a in _audit(app) if a[1] in ("thêm đài", "sửa nhóm đài", "sửa khung giờ và giới hạn")
