@@ -91,7 +91,7 @@ def test_the_new_version_is_a_draft_that_only_someone_else_approves(
     # the officer records again: the approved version no longer covers what would air
     again = _send(officer, phone_mp3[: len(phone_mp3) // 2], name="lan-2.mp3")
     assert again.status_code == 303
-    assert 'id="status">bản nháp<' in approver.get(PAGE).text
+    assert 'id="status">bản nháp chờ duyệt<' in approver.get(PAGE).text
 
 
 def test_a_browser_take_is_audited_as_recorded_in_the_browser(console_root, client_as, tmp_path):
