@@ -174,8 +174,8 @@ async def emergency_cancel(request: Request) -> Response:
     root, out = request.app.state.root, request.app.state.out
 
     def work():  # type: ignore[no-untyped-def]
-        with request.app.state.render_lock:  # the playlists are rebuilt without it
-            return cancel_emergency(load_project(root, strict=False), out, entry.id)
+        # never behind a preview (no render_lock): the playlists' refresh takes the build lock
+        return cancel_emergency(load_project(root, strict=False), out, entry.id)
 
     gone, _ = await run_in_threadpool(work)
     aired = _aired(request, gone)

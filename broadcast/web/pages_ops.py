@@ -415,8 +415,9 @@ async def emergency_send(request: Request) -> Response:
         )
 
     def work():  # type: ignore[no-untyped-def]
-        with request.app.state.render_lock:
-            return send_emergency(load_project(root, strict=False), script, names, cut, out)
+        # never behind a preview: no render_lock (eSpeak's own lock is held per call, a
+        # fraction of a second; the playlists' refresh takes the build lock of its own)
+        return send_emergency(load_project(root, strict=False), script, names, cut, out)
 
     entry, refreshed = await run_in_threadpool(work)
     request.app.state.store.record(

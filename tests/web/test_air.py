@@ -213,3 +213,28 @@ def test_the_emergency_page_shows_it_go_on_air_from_a_running_daemon(sent, conso
     assert "đang chờ phát" not in page and 'id="cancel"' not in page  # aired: no cancel
     onair = html.unescape(operator.get("/onair").text)
     assert entry.title in onair and "đã phát" in onair  # the last played, per station
+
+
+def test_an_emergency_is_sent_while_a_preview_holds_the_render_lock(console_root, client_as):
+    """Issue 23: an operator's emergency never waits behind an officer's long preview
+    ("Làm bản tin và nghe" holds the console's render lock while it renders)."""
+    import threading
+
+    operator = client_as("operator")
+    form = operator.get("/emergency").text
+    data = {"csrf": csrf_of(form), "script": "noi-trinh-bao", "targets": "xom-a", "confirm": "yes"}
+    lock = operator.app.state.render_lock  # type: ignore[attr-defined]
+    answer: dict[str, int] = {}
+
+    def send() -> None:
+        answer["status"] = operator.post(
+            "/emergency", data=data, follow_redirects=False
+        ).status_code
+
+    with lock:  # a preview is rendering
+        t = threading.Thread(target=send, daemon=True)
+        t.start()
+        t.join(120)
+        queued = load_queue(console_root / "audio_out")
+    assert answer.get("status") == 303, "the emergency waited for the preview"
+    assert [e.script_id for e in queued] == ["noi-trinh-bao"]
