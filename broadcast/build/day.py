@@ -235,6 +235,23 @@ def _build_days(
         rendered.update(made.bulletins)
         announced.update(made.announcements)
         plan = planner.plan(day, wanted)
+        # a campaign item that airs another script of its pool instead of a repeat (the
+        # planner's rule 8) may name one not requested: render it now
+        extra = sorted(
+            {
+                (sid, item.script_id)
+                for sid in wanted
+                if sid not in frozen
+                for item in plan.items(sid)
+                if item.file is None and (sid, item.script_id) not in made.bulletins
+            }
+        )
+        if extra:
+            more = _render_all(renderer, pool, project, extra, day, progress, result, bar)
+            made.bulletins.update(more.bulletins)
+            made.announcements.update(more.announcements)
+            rendered.update(more.bulletins)
+            announced.update(more.announcements)
         result.notes.extend(plan.notes)
         folder = playlist_path(out_dir, day, "x").parent
         _clean_stale_temps(folder)

@@ -81,6 +81,9 @@ def print_plan(
                         note.append("ước tính từ lời đọc")
                     if item.moved_from:
                         note.append(f"dời từ {item.moved_from:%H:%M}")
+                    if item.also:  # one airing for several campaigns' requests
+                        others = dict.fromkeys(src for src, _ in item.also if src != item.source)
+                        note.append("phát chung cho " + ", ".join(others or [item.source]))
                     level = LEVEL[item.priority.value]
                     if item.priority.value == "emergency":
                         level = f"[bold red]{level}[/]"

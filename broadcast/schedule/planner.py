@@ -5,7 +5,7 @@ always give the same order (so the same playlists, byte for byte), and planning 
 alone gives the same answer as planning it inside a range. No process-wide state: the
 only memory is the ``Planner`` object a caller holds (a fairness ledger and durations).
 
-The rules (README, "Lịch phát / Scheduling"). Invariants 1-7 hold by construction and
+The rules (docs/huong-dan-can-bo.md, "Lịch phát và các quy tắc"). Invariants 1-8 hold by construction and
 are checked by property tests (tests/schedule/test_planner_properties.py):
 
 1. **No overlap.** A station never plays two things at once: sessions are filled in
@@ -51,6 +51,17 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    cannot fit because another priority item took the room, a ``clash`` note names
    both so the operator decides.
 
+8. **No repeats** (issue 22). A station never airs one script twice in a session:
+   requests for a script already placed there (another campaign's, a one-off's, the
+   same campaign's) are met by that airing, credited to each (``also``, ``credits()``:
+   the fairness ledger and the airtime shares count it for every campaign) with a
+   ``shared`` note. Nor twice in a row across sessions (and days) while another script
+   waits: the rotation's slot shift is chosen so that one campaign's sequence never
+   repeats, and after placement a session that would open with the script the one
+   before closed with is reordered (within its level), or the one before closes with
+   another item, or the repeating campaign item airs another script of its pool that
+   fits. Emergencies are never merged.
+
 How a request finds its session: a station airs in *sessions*, one per broadcast
 window (``windows: ["05:30-06:30", "17:00-18:00"]``). A slot ``at: 05:40`` joins the
 window containing 05:40; ``session: sáng`` the first window starting before 12:00,
@@ -64,6 +75,7 @@ session on or after the time it was queued (or the first of the next day), once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -152,6 +164,18 @@ class PlannedItem:
     campaign: bool = False  # requested by a campaign (counted in the fairness ledger)
     tie: int = 0  # breaks equal shares: a hash of (source, day), never the alphabet
     ask: str | None = None  # "morning"/"evening" (named session), "oneoff", or None (a time)
+    #: other requests this item meets (rule 8): (source, is a campaign) each; the same
+    #: script asked twice for one session airs once and counts for every source
+    also: tuple[tuple[str, bool], ...] = ()
+    #: scripts of the campaign's pool at this item's level that could air in its place
+    #: instead of a repeat (rule 8), and their seconds on this station (set by ``Planner``)
+    pool: tuple[str, ...] = ()
+    alts: tuple[tuple[str, float], ...] = ()
+
+    def credits(self) -> list[str]:
+        """Campaigns this item counts for: its own (if a campaign) and those it also meets."""
+        own = [self.source] if self.campaign else []
+        return own + [src for src, is_campaign in self.also if is_campaign]
 
     @property
     def sort_key(self) -> tuple[int, float, int, dt.time, str]:
@@ -272,13 +296,48 @@ def rotation(pool_size: int, per_day: int, first: int) -> list[int]:
 
     The picks are the contiguous run ``first .. first+per_day-1`` of the endless
     rotation (so counts stay within one of each other); which pick goes to which slot
-    position shifts by one each time the rotation has covered scripts x positions
-    (lcm of the two), so every script reaches every slot position, and the opener
-    (position 0) rotates through the pool.
+    position shifts each time the rotation has covered scripts x positions (lcm of the
+    two), so every script reaches every slot position, and the opener (position 0)
+    rotates through the pool. The shift is chosen so that the day's positions, read in
+    order and across days, never air one script twice in a row (rule 8): with two
+    scripts and an even number of positions a day that cannot be had with variety, and
+    the scripts simply alternate.
     """
     picks = [(first + q) % pool_size for q in range(per_day)]
-    shift = (first // math.lcm(pool_size, per_day)) % per_day
+    step = _shift_step(pool_size, per_day)
+    if step == 0:
+        return picks
+    shift = ((first // math.lcm(pool_size, per_day)) * step) % per_day
     return [picks[(p - shift) % per_day] for p in range(per_day)]
+
+
+@functools.lru_cache(maxsize=256)
+def _shift_step(pool_size: int, per_day: int) -> int:
+    """How far the slot assignment shifts per lcm block: the smallest step whose endless
+    sequence has no script twice in a row and reaches the most positions; 0 = no shift."""
+    n, k = pool_size, per_day
+    if n <= 2 or k <= 1 or (k - 1) % n == 0 or (k + 1) % n == 0:
+        return 0
+    period = math.lcm(n, k)  # positions per block; the shift repeats after k blocks
+    days = period // k * k + 1
+    if days * k * k > 400_000:
+        return 1  # very large pools: one step (repeats stay rare), not a long search
+    best, best_key = 0, (0, 0)
+    for step in range(1, k + 1):
+        seq: list[int] = []
+        reach: dict[int, set[int]] = {}
+        for d in range(days):
+            first = d * k
+            shift = ((first // period) * step) % k
+            for p in range(k):
+                i = (first + (p - shift) % k) % n
+                reach.setdefault(i, set()).add(p)
+                seq.append(i)
+        repeats = sum(1 for a, b in zip(seq, seq[1:], strict=False) if a == b)
+        key = (-repeats, min(len(v) for v in reach.values()))
+        if repeats == 0 and (best == 0 or key > best_key):
+            best, best_key = step, key
+    return best
 
 
 Request = PlannedItem  # before placement: ``ask`` says how it asked for its session
@@ -351,6 +410,7 @@ def _requests(
         shift = 1 if total % len(pool) == 0 else 0
         label = campaign.directive.label()
         levels = {s: _more_urgent(campaign.priority, scripts[s].meta.priority) for s in pool}
+        same_level = {lv: tuple(s for s in pool if levels[s] is lv) for lv in set(levels.values())}
         for sid in chosen_targets:
             k = index[sid]
             bucket = out[sid]
@@ -378,6 +438,7 @@ def _requests(
                     at=slot.at,
                     campaign=True,
                     ask=slot.session,
+                    pool=same_level[levels[script_id]] if campaign.mode == "rotate" else (),
                 )
                 bucket.append(item)
     for oneoff in sorted(schedule.oneoffs, key=lambda o: o.id):
@@ -625,6 +686,12 @@ def _fill(
     used = id_s
     for item in sorted(pending, key=lambda i: i.sort_key):
         emergency = item.priority is Priority.emergency
+        twin = None if emergency or item.file is not None else _twin(placed, item.script_id)
+        if twin is not None:
+            # rule 8: the same script asked twice for one session airs once, for both
+            twin.also += ((item.source, item.campaign), *item.also)
+            events.append(("shared", slot, item, {"others": f"'{twin.source}'", "frm": hm(slot)}))
+            continue
         if not emergency and longest is not None and item.duration_s + id_s > longest + 1e-6:
             events.append(
                 ("too-long", slot, item, {"dur": mmss(item.duration_s), "cap": mmss(longest)})
@@ -639,6 +706,72 @@ def _fill(
     return placed, left, used
 
 
+def _twin(placed: list[PlannedItem], script_id: str) -> PlannedItem | None:
+    for other in placed:
+        if (
+            other.script_id == script_id
+            and other.file is None
+            and other.priority is not Priority.emergency
+        ):
+            return other
+    return None
+
+
+def _no_repeat_in_a_row(sessions: list[Session], prev_last: str | None) -> None:
+    """Rule 8: a session does not open with the script the one before it closed with,
+    while another could air there. In turn: another item of the same level opens it;
+    the session before (that day) closes with another of its items; or the repeating
+    campaign item airs another script of its pool, one not in the session that fits."""
+    last = prev_last
+    for n, sess in enumerate(sessions):
+        items = sess.items
+        if items and last is not None and items[0].script_id == last:
+            if not _open_with_another(items, last):
+                if n == 0 or not _close_with_another(sessions[n - 1].items, last):
+                    _air_another(sess, items[0], last)
+        if items:
+            last = items[-1].script_id
+
+
+def _open_with_another(items: list[PlannedItem], last: str) -> bool:
+    rank = items[0].priority.rank
+    for j in range(1, len(items)):
+        if items[j].priority.rank == rank and items[j].script_id != last:
+            items.insert(0, items.pop(j))
+            return True
+    return False
+
+
+def _close_with_another(before: list[PlannedItem], script_id: str) -> bool:
+    """Move an item (not the opener) of the session before to its end."""
+    rank = before[-1].priority.rank
+    for j in range(len(before) - 2, 0, -1):
+        if before[j].priority.rank == rank and before[j].script_id != script_id:
+            before.append(before.pop(j))
+            return True
+    return False
+
+
+def _air_another(sess: Session, item: PlannedItem, last: str) -> None:
+    """The opener airs another script of its campaign's pool (same level) that is not in
+    the session and fits: no longer, or longer but still inside the session's window
+    and cap (a window ends before the next session may start, so every time already
+    placed still holds); nothing when there is none."""
+    if item.also or not item.alts:
+        return
+    present = {i.script_id for i in sess.items}
+    for script_id, seconds in item.alts:
+        if script_id == last or script_id in present:
+            continue
+        if seconds > item.duration_s + 1e-6:
+            if sess.window is None or sess.capacity_s is None:
+                continue
+            if sess.used_s - item.duration_s + seconds > sess.capacity_s + 1e-6:
+                continue
+        item.script_id, item.duration_s = script_id, seconds
+        return
+
+
 def _place_station(
     station: Station,
     day: dt.date,
@@ -646,11 +779,14 @@ def _place_station(
     queued: list[PlannedItem],
     jingle_s: tuple[float, float],
     notes: list[Note],
+    prev_last: str | None = None,
 ) -> list[Session]:
-    """Place a station's requests into sessions (rules 1, 2, 6, 7), then note what moved."""
+    """Place a station's requests into sessions (rules 1, 2, 6, 7), then note what moved.
+    ``prev_last``: the script that closed the station's day before (rule 8)."""
     events: list[_Event] = []
     capped: set[int] = set()  # items moved because their own room did not open
     sessions = _placement(station, day, requests, queued, jingle_s, events, capped)
+    _no_repeat_in_a_row(sessions, prev_last)
     _notes_pass(station, day, sessions, events, capped, notes)
     return sessions
 
@@ -889,6 +1025,8 @@ class Planner:
         self._ledgers: dict[str, Ledger] = {}
         self._ledger_day: dict[str, dt.date] = {}  # the day each stored ledger starts
         self._origin: dict[str, dt.date] = {}
+        #: (station, day) -> script id that closed the day without emergencies (rule 8)
+        self._last: dict[tuple[str, dt.date], str | None] = {}
         self.targets = Targets(schedule)
         for c in schedule.campaigns:
             for sid in self.targets.campaigns[c.id]:
@@ -903,17 +1041,39 @@ class Planner:
         return found
 
     def _prepare(self, station: Station, reqs: list[Request]) -> None:
+        alts: dict[int, tuple[tuple[str, float], ...]] = {}
         for item in reqs:
             item.duration_s = self.duration(station, item.script_id)
+            if len(item.pool) > 1:
+                found = alts.get(id(item.pool))
+                if found is None:
+                    found = alts[id(item.pool)] = tuple(
+                        (s, self.duration(station, s)) for s in item.pool
+                    )
+                item.alts = found
 
     def _base(
-        self, station: Station, day: dt.date, reqs: list[Request], ledger: Ledger
+        self,
+        station: Station,
+        day: dt.date,
+        reqs: list[Request],
+        ledger: Ledger,
+        prev_last: str | None = None,
     ) -> tuple[list[Session], list[Note]]:
         """The day without queued emergencies (what the ledger counts)."""
         self._prepare(station, reqs)
         _fair_shares(reqs, ledger)
         scratch: list[Note] = []
-        return _place_station(station, day, reqs, [], self.jingles(station), scratch), scratch
+        sessions = _place_station(station, day, reqs, [], self.jingles(station), scratch, prev_last)
+        return sessions, scratch
+
+    def _prev_last(self, station_id: str, day: dt.date) -> str | None:
+        """The script that closed ``station_id``'s day before ``day`` (rule 8), from the
+        days the ledger has planned (none before the station's first campaign day)."""
+        origin = self._origin.get(station_id)
+        if origin is None or day <= origin:
+            return None
+        return self._last.get((station_id, day - dt.timedelta(days=1)))
 
     def ledger(self, station_id: str, day: dt.date) -> Ledger:
         """(asked, aired) per campaign on ``station_id`` over its days before ``day``.
@@ -936,7 +1096,11 @@ class Planner:
             reqs = _requests(self.schedule, self.scripts, current, [station_id], self.targets)[0][
                 station_id
             ]
-            sessions, _ = self._base(station, current, reqs, ledger)
+            prev = self._last.get((station_id, current - dt.timedelta(days=1)))
+            sessions, _ = self._base(
+                station, current, reqs, ledger, prev if current > origin else None
+            )
+            self._last[(station_id, current)] = _closing(sessions)
             _advance(ledger, reqs, sessions)
             current += dt.timedelta(days=1)
         self._ledgers[station_id], self._ledger_day[station_id] = ledger, day
@@ -957,8 +1121,9 @@ class Planner:
             self._prepare(station, reqs)
             _fair_shares(reqs, ledger)
             extra: list[PlannedItem] = []
+            prev_last = self._prev_last(sid, day)
             if self.queued:
-                base, _ = self._base(station, day, [replace(i) for i in reqs], ledger)
+                base, _ = self._base(station, day, [replace(i) for i in reqs], ledger, prev_last)
                 own = sorted({s.start for s in base} | {w[0] for w in station.windows})
 
                 def previous(station: Station = station) -> list[dt.time]:
@@ -978,9 +1143,13 @@ class Planner:
             counted: tuple[list[PlannedItem], list[Session]] | None = None
             if extra:
                 copies = [replace(i) for i in reqs]
-                counted = (copies, self._base(station, day, copies, ledger)[0])
-            sessions = _place_station(station, day, reqs, extra, self.jingles(station), plan.notes)
+                counted = (copies, self._base(station, day, copies, ledger, prev_last)[0])
+            sessions = _place_station(
+                station, day, reqs, extra, self.jingles(station), plan.notes, prev_last
+            )
             plan.sessions[sid] = sessions
+            if self._origin.get(sid) is not None:
+                self._last[(sid, day)] = _closing(counted[1] if counted else sessions)
             if self._origin.get(sid) is not None:
                 if self._ledgers.get(sid) is not ledger:
                     ledger = dict(ledger)
@@ -989,8 +1158,17 @@ class Planner:
         return plan
 
 
+def _closing(sessions: list[Session]) -> str | None:
+    """The script of the last item of a station's day (rule 8), or None."""
+    for sess in reversed(sessions):
+        if sess.items:
+            return sess.items[-1].script_id
+    return None
+
+
 def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> None:
-    """Add a day's (asked, aired) per campaign to ``ledger``, in place."""
+    """Add a day's (asked, aired) per campaign to ``ledger``, in place (an item that
+    meets several campaigns' requests counts for each, rule 8)."""
     asked: dict[str, int] = {}
     aired: dict[str, int] = {}
     for item in reqs:
@@ -998,8 +1176,8 @@ def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> No
             asked[item.source] = asked.get(item.source, 0) + 1
     for sess in sessions:
         for item in sess.items:
-            if item.campaign:
-                aired[item.source] = aired.get(item.source, 0) + 1
+            for source in item.credits():
+                aired[source] = aired.get(source, 0) + 1
     for source, n in asked.items():
         a, b = ledger.get(source, (0, 0))
         ledger[source] = (a + n, b + aired.get(source, 0))

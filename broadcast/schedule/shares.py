@@ -32,8 +32,10 @@ def airtime_shares(plans: Iterable[DayPlan]) -> list[Share]:
             for sess in sessions:
                 half = 0 if sess.start < NOON else 1
                 for item in sess.items:
-                    if item.campaign:
-                        per.setdefault(item.source, [0.0, 0.0])[half] += item.duration_s
+                    # one airing that met several campaigns' requests counts for each
+                    # (once: its seconds, however many of a campaign's requests it met)
+                    for source in dict.fromkeys(item.credits()):
+                        per.setdefault(source, [0.0, 0.0])[half] += item.duration_s
     out = []
     for (sid, week), per in sorted(seconds.items()):
         totals = [sum(v[h] for v in per.values()) for h in (0, 1)]
