@@ -5,7 +5,7 @@ always give the same order (so the same playlists, byte for byte), and planning 
 alone gives the same answer as planning it inside a range. No process-wide state: the
 only memory is the ``Planner`` object a caller holds (a fairness ledger and durations).
 
-The rules (docs/huong-dan-can-bo.md, "Lịch phát và các quy tắc"). Invariants 1-8 hold by construction and
+The rules (docs/huong-dan-can-bo.md, "Lịch phát và các quy tắc"). Invariants 1-9 hold by construction and
 are checked by property tests (tests/schedule/test_planner_properties.py):
 
 1. **No overlap.** A station never plays two things at once: sessions are filled in
@@ -15,8 +15,8 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    bulletins with a chime between two.
 2. **Caps are hard.** A session holds what fits in its window and in
    ``limits.max_session`` (a bulletin is never cut); at most
-   ``limits.max_sessions_per_day`` sessions air (those with priority requests first,
-   then the most requested airtime, then the earliest; free windows after them fill
+   ``limits.max_sessions_per_day`` sessions air (morning ones first, rule 9; then those
+   with priority requests, the most requested airtime, the earliest; free windows fill
    the remaining places, as room for overflow); the items of a session that may not
    open move to the next open one, or to the last open one before it. On a weekday
    outside ``limits.weekdays`` normal items do not air. Only an emergency may exceed a
@@ -61,6 +61,14 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    before closed with is reordered (within its level), or the one before closes with
    another item, or the repeating campaign item airs another script of its pool that
    fits. Emergencies are never merged.
+
+9. **The morning first** (issue 22). Under ``max_sessions_per_day`` the morning rooms
+   with requests open before the evening ones (rule 2), so an evening item never moves
+   the morning's bulletins out: it moves into the morning instead (or is dropped,
+   noted). A bulletin leaves the morning only when the morning is full (rule 6). A
+   rotating campaign's picks of a day go to its slots longest-first into the morning
+   (same level, never one script twice a session), so with at least as many morning
+   bulletins as evening ones its morning airtime is at least its evening airtime.
 
 How a request finds its session: a station airs in *sessions*, one per broadcast
 window (``windows: ["05:30-06:30", "17:00-18:00"]``). A slot ``at: 05:40`` joins the
@@ -895,9 +903,10 @@ def _notes_pass(
 def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
     """Rule 2: the rooms that may hold a session (ids), at most ``limit`` of them.
 
-    The rooms with requests come first (priority requests, then the most requested
-    airtime, then the earliest); free windows after the first of them fill what is left,
-    so overflow has somewhere to go.
+    The rooms with requests come first: the morning ones before the evening ones (rule
+    9: what the evening asks never keeps the morning from airing), then those with
+    priority requests, the most requested airtime, the earliest; free windows after the
+    first of them fill what is left, so overflow has somewhere to go.
     """
     if limit is None:
         return {id(r) for r in ordered}
@@ -907,6 +916,7 @@ def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
     ranked = sorted(
         asked,
         key=lambda r: (
+            r.key >= NOON,  # the morning first (issue 22): an evening item never closes it
             min(_RANK[i.priority] for i in r.items),
             -sum(i.duration_s for i in r.items),
             r.key,
@@ -1051,6 +1061,7 @@ class Planner:
                         (s, self.duration(station, s)) for s in item.pool
                     )
                 item.alts = found
+        _longest_in_the_morning(reqs)
 
     def _base(
         self,
@@ -1156,6 +1167,44 @@ class Planner:
                 _advance(ledger, *(counted or (reqs, sessions)))
                 self._ledgers[sid], self._ledger_day[sid] = ledger, day + dt.timedelta(days=1)
         return plan
+
+
+def _is_morning(item: PlannedItem) -> bool:
+    if item.ask in ("morning", "evening"):
+        return item.ask == "morning"
+    return item.at is not None and item.at < NOON
+
+
+def _longest_in_the_morning(reqs: list[Request]) -> None:
+    """Rule 9: a rotating campaign's picks of a day go to its slots so that its morning
+    slots hold its longest scripts (of one level): with at least as many morning
+    bulletins as evening ones, its morning airtime is then at least its evening airtime
+    every day. Equal lengths keep the rotation's order."""
+    by_source: dict[str, list[PlannedItem]] = {}
+    for item in reqs:
+        if item.campaign and item.pool:
+            by_source.setdefault(item.source, []).append(item)
+    for items in by_source.values():
+        morning = [i for i in items if _is_morning(i)]
+        evening = [i for i in items if not _is_morning(i)]
+        if not evening or len(morning) < len(evening):
+            continue  # its slots ask more of the evening: as they say
+        for m in sorted(morning, key=lambda i: i.duration_s):
+            in_morning = {i.script_id for i in morning}
+            in_evening = {i.script_id for i in evening}
+            longer = [
+                e
+                for e in evening
+                if e.priority is m.priority
+                and e.duration_s > m.duration_s + 1e-6
+                and e.script_id not in in_morning  # never one script twice a session
+                and m.script_id not in in_evening
+            ]
+            if not longer:
+                continue
+            e = max(longer, key=lambda i: i.duration_s)
+            m.script_id, e.script_id = e.script_id, m.script_id
+            m.duration_s, e.duration_s = e.duration_s, m.duration_s
 
 
 def _closing(sessions: list[Session]) -> str | None:
