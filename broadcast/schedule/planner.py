@@ -32,7 +32,8 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    campaign asked it has received: the j-th of w items a campaign asks today is keyed
    (aired_before + j + 1) / (asked_before + w), counted over the campaign's earlier
    days on that station (a deficit carried forward, recomputed from those days so it
-   does not depend on what was planned before in this process). Campaigns asking for
+   does not depend on what was planned before in this process); a campaign with
+   ``share: airtime`` counts seconds instead of bulletins in both. Campaigns asking for
    the same session thus share it in proportion to what they ask, and one starved
    yesterday goes first today. Ties are broken by a hash of (campaign, day), never by
    the alphabet. Within a campaign, ``mode: rotate`` takes the scripts in turn (each
@@ -179,6 +180,8 @@ class PlannedItem:
     #: instead of a repeat (rule 8), and their seconds on this station (set by ``Planner``)
     pool: tuple[str, ...] = ()
     alts: tuple[tuple[str, float], ...] = ()
+    #: the campaign shares by airtime (``share: airtime``), not by bulletin count (rule 5)
+    by_airtime: bool = False
 
     def credits(self) -> list[str]:
         """Campaigns this item counts for: its own (if a campaign) and those it also meets."""
@@ -447,6 +450,7 @@ def _requests(
                     campaign=True,
                     ask=slot.session,
                     pool=same_level[levels[script_id]] if campaign.mode == "rotate" else (),
+                    by_airtime=campaign.share == "airtime",
                 )
                 bucket.append(item)
     for oneoff in sorted(schedule.oneoffs, key=lambda o: o.id):
@@ -547,16 +551,25 @@ def _clock_s(t: dt.time) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
-Ledger = dict[str, tuple[int, int]]  # campaign id -> (asked, aired) on a station before a day
+#: campaign id -> (asked, aired) on a station before a day: bulletins, or seconds for a
+#: campaign with ``share: airtime``
+Ledger = dict[str, tuple[float, float]]
+
+
+def _weight(item: PlannedItem) -> float:
+    """What one item counts for in its campaign's fair share: 1, or its seconds."""
+    return item.duration_s if item.by_airtime else 1.0
 
 
 def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
-    """Rule 5: key the j-th of a campaign's w items (aired + j + 1) / (asked + w)."""
-    counts: dict[str, int] = {}
+    """Rule 5: key the j-th of a campaign's w items (aired + j + 1) / (asked + w); with
+    ``share: airtime`` in seconds: (aired_s + seconds of its first j+1 items today) /
+    (asked_s + seconds of all it asks today)."""
+    counts: dict[str, float] = {}
     for item in requests:
         if item.campaign:
-            counts[item.source] = counts.get(item.source, 0) + 1
-    seen: dict[str, int] = {}
+            counts[item.source] = counts.get(item.source, 0.0) + _weight(item)
+    seen: dict[str, float] = {}
     ties: dict[str, int] = {}
     for item in requests:
         tie = ties.get(item.source)
@@ -566,10 +579,11 @@ def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
         if not item.campaign:
             item.share = 0.0  # a one-off asked for its own time
             continue
-        j = seen.get(item.source, 0)
-        seen[item.source] = j + 1
+        j = seen.get(item.source, 0.0) + _weight(item)
+        seen[item.source] = j
         asked, aired = ledger.get(item.source, (0, 0))
-        item.share = (aired + j + 1) / (asked + counts[item.source])
+        whole = asked + counts[item.source]
+        item.share = (aired + j) / whole if whole > 0 else 0.0
 
 
 #: One thing placement did that becomes a note: (rule, slot, item, fields). The notes
@@ -1218,15 +1232,19 @@ def _closing(sessions: list[Session]) -> str | None:
 def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> None:
     """Add a day's (asked, aired) per campaign to ``ledger``, in place (an item that
     meets several campaigns' requests counts for each, rule 8)."""
-    asked: dict[str, int] = {}
-    aired: dict[str, int] = {}
+    asked: dict[str, float] = {}
+    aired: dict[str, float] = {}
+    by_airtime: set[str] = set()
     for item in reqs:
         if item.campaign:
-            asked[item.source] = asked.get(item.source, 0) + 1
+            asked[item.source] = asked.get(item.source, 0.0) + _weight(item)
+            if item.by_airtime:
+                by_airtime.add(item.source)
     for sess in sessions:
         for item in sess.items:
             for source in item.credits():
-                aired[source] = aired.get(source, 0) + 1
+                got = item.duration_s if source in by_airtime else 1.0
+                aired[source] = aired.get(source, 0.0) + got
     for source, n in asked.items():
         a, b = ledger.get(source, (0, 0))
         ledger[source] = (a + n, b + aired.get(source, 0))
