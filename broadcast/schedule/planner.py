@@ -1045,6 +1045,8 @@ class Planner:
         self.jingles = jingles or builtin_jingles
         self.queued = list(queued)
         self._seconds: dict[tuple[str, str], float] = {}
+        #: (station, pool) -> each pool script's seconds there (rule 8's alternatives)
+        self._alts: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, float], ...]] = {}
         #: station -> (day, ledger at the start of that day)
         self._ledgers: dict[str, Ledger] = {}
         self._ledger_day: dict[str, dt.date] = {}  # the day each stored ledger starts
@@ -1071,9 +1073,13 @@ class Planner:
             if len(item.pool) > 1:
                 found = alts.get(id(item.pool))
                 if found is None:
-                    found = alts[id(item.pool)] = tuple(
-                        (s, self.duration(station, s)) for s in item.pool
-                    )
+                    key = (station.id, item.pool)
+                    found = self._alts.get(key)
+                    if found is None:
+                        found = self._alts[key] = tuple(
+                            (s, self.duration(station, s)) for s in item.pool
+                        )
+                    alts[id(item.pool)] = found
                 item.alts = found
         _longest_in_the_morning(reqs)
 
