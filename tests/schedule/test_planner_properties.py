@@ -181,6 +181,9 @@ def test_invariants_hold_for_random_schedules(project, day):  # type: ignore[no-
             # 7. levels order every session
             ranks = [i.priority.rank for i in s.items]
             assert ranks == sorted(ranks)
+            # 8. no script twice in one session (emergencies are never merged)
+            ids = [i.script_id for i in s.items if i.priority is not Priority.emergency]
+            assert len(ids) == len(set(ids)), ids
             for i in s.items:
                 # 4. validity everywhere
                 assert scr[i.script_id].valid_on(day), (i.script_id, day)
