@@ -85,6 +85,9 @@ class Compliance:
 class _Need:
     deadline: dt.datetime  # when the session it belongs to is over
     unplaced: bool
+    #: the source whose airing meets this need: another campaign's item of the same
+    #: script in that session (planner rule 8: aired once, credited to each), or ""
+    via: str = ""
 
 
 def _interrupted(play: Play) -> bool:
@@ -115,6 +118,10 @@ def required(
                 for item in sess.items:
                     key = (day, sid, item.source, item.script_id)
                     out.setdefault(key, []).append(_Need(over, False))
+                    for other in dict.fromkeys(src for src, _ in item.also):
+                        if other != item.source:  # the same campaign's twin: met by this
+                            shared = (day, sid, other, item.script_id)
+                            out.setdefault(shared, []).append(_Need(over, False, item.source))
             for note in plan.notes_for(sid):
                 if note.kind not in UNPLACED or not note.script_id:
                     continue
@@ -149,7 +156,9 @@ def compare(
             (sid, source), Compliance(station=sid, source=source, directive=labels.get(source, ""))
         )
         wanted = sorted(needs[key], key=lambda n: n.deadline)
-        got = plays.get(key, [])
+        got = list(plays.get(key, []))
+        for via in dict.fromkeys(n.via for n in wanted if n.via):
+            got.extend(plays.get((day, sid, via, key[3]), []))
         aired = min(len(wanted), sum(p.aired for p in got))
         rest = wanted[aired:]
         partly = min(len(rest), sum(_interrupted(p) for p in got))
