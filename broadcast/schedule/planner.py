@@ -826,7 +826,7 @@ def _placement(
     ordered = _rooms_for(station, day, requests, queued, events)
     nominal = [r.nominal_start() for r in ordered]  # moved items never change it
     cap = station.limits.max_session
-    opened = _open_rooms(ordered, station.limits.max_sessions_per_day)
+    opened = _open_rooms(ordered, station.limits.max_sessions_per_day, cap)
     best_after = _longest_after(ordered, nominal, opened, cap)
     live = _hand_over(ordered, nominal, opened, capped)
     id_s, between_s = jingle_s
@@ -914,13 +914,23 @@ def _notes_pass(
         )
 
 
-def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
+def _overflows(rooms: list[_Room], cap: float | None) -> bool:
+    """Whether what these rooms' items ask is more than they hold (jingles aside)."""
+    for r in rooms:
+        room = r.capacity(r.nominal_start(), cap)
+        if room is not None and sum(i.duration_s for i in r.items) > room + 1e-6:
+            return True
+    return False
+
+
+def _open_rooms(ordered: list[_Room], limit: int | None, cap: float | None = None) -> set[int]:
     """Rule 2: the rooms that may hold a session (ids), at most ``limit`` of them.
 
     The rooms with requests come first: the morning ones before the evening ones (rule
     9: what the evening asks never keeps the morning from airing), then those with
     priority requests, the most requested airtime, the earliest; free windows after the
-    first of them fill what is left, so overflow has somewhere to go.
+    first of them fill what is left, so overflow has somewhere to go. When the morning
+    asks more than its rooms hold, its free windows come before the evening's rooms.
     """
     if limit is None:
         return {id(r) for r in ordered}
@@ -936,6 +946,15 @@ def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
             r.key,
         ),
     )
+    morning = [r for r in ranked if r.key < NOON]
+    if morning and len(morning) < limit and _overflows(morning, cap):
+        # the morning asks more than its rooms hold: its free windows open before any
+        # evening room, so what does not fit stays in the morning (rule 9)
+        first = min(r.key for r in morning)
+        spare = [
+            r for r in ordered if r.window is not None and not r.items and first < r.key < NOON
+        ]
+        ranked = morning + spare + [r for r in ranked if r.key >= NOON]
     chosen = ranked[:limit]
     opened = {id(r) for r in chosen}
     if chosen and len(chosen) < limit:
