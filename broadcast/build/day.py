@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..emergency.queue import KEEP, load_queue
+from ..files import faults
 from ..playlists.m3u8 import Batch, Entry, relative, write_playlist
 from ..project.loader import Project
 from ..project.schedule import Station
@@ -109,7 +110,7 @@ def build(
         _leave_out_broken_recordings(project, renderer)
         pool = RenderPool(renderer, jobs or default_jobs())
         try:
-            _build_days(
+            used = _build_days(
                 project,
                 out_dir,
                 start,
@@ -123,9 +124,69 @@ def build(
                 keep_records=keep_records,
                 rebuild_reason=rebuild_reason,
             )
+            for _ in range(MAX_QUEUE_ROUNDS):
+                fresh = _queued_meanwhile(out_dir, start, days, wanted, used)
+                if not fresh:
+                    break
+                for day, sids in sorted(fresh.items()):
+                    again = BuildResult()
+                    used |= _build_days(
+                        project,
+                        out_dir,
+                        day,
+                        1,
+                        sids,
+                        progress,
+                        bar,
+                        renderer,
+                        pool,
+                        again,
+                        keep_records=keep_records,
+                        rebuild_reason=None,
+                    )
+                    _merge_rebuilt(result, again, day, sids)
         finally:
             pool.close()
     return result
+
+
+#: How many times a build looks again for emergencies queued while it ran (each look
+#: rebuilds only the station-days they reach; a new one during that is seen next round).
+MAX_QUEUE_ROUNDS = 3
+
+
+def _queued_meanwhile(
+    out_dir: Path, start: dt.date, days: int, wanted: list[str], used: set[str]
+) -> dict[dt.date, list[str]]:
+    """Station-days of this build that an emergency queued after it planned them may
+    reach (its day or the next): those are planned again (issue 22: an emergency queued
+    while a build runs airs exactly once; the build includes it, or the daemon plays it
+    from the queue and skips the playlist's copy)."""
+    since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP
+    out: dict[dt.date, set[str]] = {}
+    built = {start + dt.timedelta(days=i) for i in range(days)}
+    for q in load_queue(out_dir, since=since):
+        if q.id in used:
+            continue
+        made = q.created.astimezone(TZ).date()
+        for day in (made, made + dt.timedelta(days=1)):
+            if day in built:
+                out.setdefault(day, set()).update(s for s in q.stations if s in wanted)
+        used.add(q.id)
+    return {d: [s for s in wanted if s in sids] for d, sids in out.items() if sids}
+
+
+def _merge_rebuilt(result: BuildResult, again: BuildResult, day: dt.date, sids: list[str]) -> None:
+    """Fold a re-planned station-day into the build's result: its notes replace the
+    first ones, its counts add up, no playlist is listed twice."""
+    redone = set(sids)
+    result.notes = [n for n in result.notes if not (n.day == day and n.station_id in redone)]
+    result.notes.extend(again.notes)
+    result.written += again.written
+    result.rendered += again.rendered
+    result.reused += again.reused
+    result.fallbacks.extend(f for f in again.fallbacks if f not in result.fallbacks)
+    result.playlists.extend(p for p in again.playlists if p not in result.playlists)
 
 
 def _leave_out_broken_recordings(project: Project, renderer: Renderer) -> None:
@@ -177,7 +238,8 @@ def _build_days(
     *,
     keep_records: bool = False,
     rebuild_reason: str | None = None,
-) -> None:
+) -> set[str]:
+    """Build the days; returns the ids of the queued emergencies they were planned with."""
     sched = project.schedule
     asrun = open_for_build(asrun_path(out_dir))
     since = dt.datetime.combine(start, dt.time(0), tzinfo=TZ) - KEEP
@@ -236,6 +298,24 @@ def _build_days(
         rendered.update(made.bulletins)
         announced.update(made.announcements)
         plan = planner.plan(day, wanted)
+        faults.hit("build.planned")  # tests queue an emergency here, mid-build
+        # a campaign item that airs another script of its pool instead of a repeat (the
+        # planner's rule 8) may name one not requested: render it now
+        extra = sorted(
+            {
+                (sid, item.script_id)
+                for sid in wanted
+                if sid not in frozen
+                for item in plan.items(sid)
+                if item.file is None and (sid, item.script_id) not in made.bulletins
+            }
+        )
+        if extra:
+            more = _render_all(renderer, pool, project, extra, day, progress, result, bar)
+            made.bulletins.update(more.bulletins)
+            made.announcements.update(more.announcements)
+            rendered.update(more.bulletins)
+            announced.update(more.announcements)
         result.notes.extend(plan.notes)
         folder = playlist_path(out_dir, day, "x").parent
         _clean_stale_temps(folder)
@@ -283,3 +363,4 @@ def _build_days(
         for path in to_record:
             asrun.record_running_order(path.with_suffix(".json"))
         result.playlists.extend(paths)
+    return {q.id for q in queued}

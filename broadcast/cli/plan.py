@@ -40,8 +40,10 @@ def _mmss(seconds: float) -> str:
 def print_plan(
     project: Project,
     plans: list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]],
+    summary_only: bool = False,
 ) -> int:
-    """Print the tables; return how many overruns and drops were flagged."""
+    """Print the tables; return how many overruns and drops were flagged. With
+    ``summary_only`` (``plan --summary``) only the shares and the per-station summary."""
     from rich.console import Console
     from rich.table import Table
 
@@ -50,7 +52,7 @@ def print_plan(
         console = Console(highlight=False, soft_wrap=False, width=120)
     flagged = 0
     sched = project.schedule
-    for plan, rendered, guessed in plans:
+    for plan, rendered, guessed in [] if summary_only else plans:
         for sid, sessions in plan.sessions.items():
             st = sched.stations[sid]
             table = Table(
@@ -81,6 +83,9 @@ def print_plan(
                         note.append("ước tính từ lời đọc")
                     if item.moved_from:
                         note.append(f"dời từ {item.moved_from:%H:%M}")
+                    if item.also:  # one airing for several campaigns' requests
+                        others = dict.fromkeys(src for src, _ in item.also if src != item.source)
+                        note.append("phát chung cho " + ", ".join(others or [item.source]))
                     level = LEVEL[item.priority.value]
                     if item.priority.value == "emergency":
                         level = f"[bold red]{level}[/]"
@@ -130,15 +135,24 @@ def print_plan(
                 mark = "[bold red]![/]" if flag.kind == "clash" else "[yellow]![/]"
                 console.print(f"  {mark} {flag.text}")
     names = {sid: st.name for sid, st in sched.stations.items()}
-    print_shares(console.print, [plan for plan, _, _ in plans], names)
+    modes = {c.id: c.share for c in sched.campaigns}
+    print_shares(console.print, [plan for plan, _, _ in plans], names, modes)
     print_summary(console.print, [n for plan, _, _ in plans for n in plan.notes], names)
     return flagged
 
 
+#: How a campaign shares a contested session (``share:``), as ``plan`` says it.
+SHARE_WORDS = {"count": "chia theo số bản tin", "airtime": "chia theo thời lượng"}
+
+
 def print_shares(
-    echo: Callable[[str], object], plans: list[DayPlan], names: Mapping[str, str]
+    echo: Callable[[str], object],
+    plans: list[DayPlan],
+    names: Mapping[str, str],
+    modes: Mapping[str, str] | None = None,
 ) -> None:
-    """Each campaign's morning and evening airtime, and its share, per station and week."""
+    """Each campaign's morning and evening airtime, and its share, per station and week;
+    with ``modes`` (campaign id -> ``share``) how each shares and its bulletin counts."""
     from ..schedule.shares import airtime_shares
 
     shown: tuple[str, tuple[int, int]] | None = None
@@ -150,10 +164,16 @@ def print_shares(
                 f"Thời lượng phát theo chiến dịch — {name} ({sh.station_id}), "
                 f"tuần {sh.week[1]}/{sh.week[0]}:"
             )
-        echo(
+        line = (
             f"  {sh.campaign}: buổi sáng {_mmss(sh.morning_s)} ({sh.morning_share:.0%}), "
             f"buổi chiều {_mmss(sh.evening_s)} ({sh.evening_share:.0%})"
         )
+        if modes is not None and sh.campaign in modes:
+            line += (
+                f"; {sh.morning_n} + {sh.evening_n} bản tin; "
+                f"{SHARE_WORDS.get(modes[sh.campaign], modes[sh.campaign])}"
+            )
+        echo(line)
 
 
 def print_summary(
@@ -174,7 +194,19 @@ def print_summary(
 @stations_option
 @root_option
 @out_option
-def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: Path | None) -> None:
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="chỉ in thời lượng, phần chia của từng chiến dịch và tóm tắt dời/bỏ, không in bảng",
+)
+def plan(
+    date: dt.date,
+    days: int,
+    stations: tuple[str, ...],
+    root: Path,
+    out: Path | None,
+    summary: bool = False,
+) -> None:
     """Xem lịch phát: bản tin nào, đài nào, giờ nào. Show the running order.
 
     Không cần làm bản tin trước: thời lượng đo từ lời đọc thật (giọng của đài, đọc nhanh,
@@ -185,12 +217,14 @@ def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: P
     \b
     Ví dụ:  broadcast plan --date 2026-11-25
             broadcast plan --date tomorrow --days 7 --station xom-dong
+            broadcast plan --date 2026-11-25 --days 7 --summary
     """
     project = load_for_work(root)
     check_stations(project, stations)
     wanted = list(stations) or list(project.schedule.stations)
     folder = resolve_out(root, out)
-    print_plan(project, plan_days(project, folder, date, days, wanted, queued_for(folder, date)))
+    made = plan_days(project, folder, date, days, wanted, queued_for(folder, date))
+    print_plan(project, made, summary_only=summary)
     for warning in project.warnings:  # e.g. drafts left out (approval: required)
         click.echo(f"Cảnh báo: {warning}", err=True)
     report_skipped(project)

@@ -98,6 +98,8 @@ EMERGENCY_MAX_AGE = dt.timedelta(hours=6)
 DEFAULT_POLL_S = 0.25
 #: What a station does for an emergency when its queue entry says nothing (older queues).
 DEFAULT_POLICY = {"interrupt": "after_item", "after": "resume"}
+#: The as-run note of a playlist's copy of a queued emergency (played from the queue).
+ALREADY_AIRED = "bản tin khẩn cấp đã phát từ hàng đợi khi nhận, không phát lại theo danh sách"
 #: The as-run note of an entry an emergency cut (the report counts these as interrupted).
 INTERRUPTED = "bị ngắt"
 #: ``played`` only when at least this share of the item aired; less is ``failed``
@@ -788,6 +790,13 @@ class Daemon:
                         after=seq - 1,
                     )
                     return
+                if self._queued_here(sid, item.source):
+                    # a queued emergency the build also put in the playlist: the watcher
+                    # plays it from the queue (above), so the playlist's copy never airs
+                    # a second time (issue 22: exactly once)
+                    self._skip(sid, day, slot, seq, item, item.file, ALREADY_AIRED)
+                    seq += 1
+                    continue
                 if self.clock() + dt.timedelta(seconds=item.duration_s) > deadline:
                     self._skip(sid, day, slot, seq, item, item.file, "hết khung giờ phát")
                     seq += 1
@@ -831,6 +840,13 @@ class Daemon:
             self.play_emergencies(sid)
 
     # -- emergencies ------------------------------------------------------------------
+    def _queued_here(self, sid: str, source: str) -> bool:
+        """Whether ``source`` is an emergency in the queue for station ``sid``."""
+        if not source:
+            return False
+        self._refresh_queue()
+        return any(q.id == source and sid in q.stations and sid in q.files for q in self._queue)
+
     def _policy(self, qid: str, sid: str) -> dict[str, str]:
         for q in self._queue:
             if q.id == qid:

@@ -177,6 +177,9 @@ class Campaign(_Strict):
     mode: Literal["rotate", "all"] = "rotate"
     stations: NameList = Field(default_factory=lambda: ["all"], min_length=1)
     priority: Priority = Priority.normal
+    #: how a contested session is shared with other campaigns (planner rule 5): in
+    #: proportion to the bulletins each asks ("count", the default) or to their seconds
+    share: Literal["count", "airtime"] = "count"
     per_day: int | None = Field(
         None,
         ge=1,

@@ -189,6 +189,11 @@ def required(
                 for item in sess.items:
                     key = (day, sid, item.source, item.script_id)
                     out[key] = out.get(key, 0) + 1
+                    # planner rule 8: one airing meets every campaign that asked for it
+                    for other in dict.fromkeys(src for src, _ in item.also):
+                        if other != item.source:
+                            shared = (day, sid, other, item.script_id)
+                            out[shared] = out.get(shared, 0) + 1
             for note in plan.notes_for(sid):
                 if note.kind not in UNPLACED or not note.script_id:
                     continue

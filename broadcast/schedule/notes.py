@@ -119,6 +119,13 @@ RULES: dict[str, Rule] = {
         "một ngày và không còn buổi nào sau nó",
         "gộp các khung phát vào ít buổi hơn, hoặc tăng limits.max_sessions_per_day",
     ),
+    "shared": Rule(
+        "shared",
+        False,
+        "'{script}' ({source}) phát chung một lượt với {others} ở buổi {frm}: một kịch bản "
+        "không phát hai lần trong một buổi, lượt phát được tính cho cả hai",
+        "",
+    ),
     "overrun": Rule(
         "overrun",
         False,

@@ -5,7 +5,7 @@ always give the same order (so the same playlists, byte for byte), and planning 
 alone gives the same answer as planning it inside a range. No process-wide state: the
 only memory is the ``Planner`` object a caller holds (a fairness ledger and durations).
 
-The rules (README, "Lịch phát / Scheduling"). Invariants 1-7 hold by construction and
+The rules (docs/huong-dan-can-bo.md, "Lịch phát và các quy tắc"). Invariants 1-9 hold by construction and
 are checked by property tests (tests/schedule/test_planner_properties.py):
 
 1. **No overlap.** A station never plays two things at once: sessions are filled in
@@ -15,8 +15,8 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    bulletins with a chime between two.
 2. **Caps are hard.** A session holds what fits in its window and in
    ``limits.max_session`` (a bulletin is never cut); at most
-   ``limits.max_sessions_per_day`` sessions air (those with priority requests first,
-   then the most requested airtime, then the earliest; free windows after them fill
+   ``limits.max_sessions_per_day`` sessions air (morning ones first, rule 9; then those
+   with priority requests, the most requested airtime, the earliest; free windows fill
    the remaining places, as room for overflow); the items of a session that may not
    open move to the next open one, or to the last open one before it. On a weekday
    outside ``limits.weekdays`` normal items do not air. Only an emergency may exceed a
@@ -32,7 +32,8 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    campaign asked it has received: the j-th of w items a campaign asks today is keyed
    (aired_before + j + 1) / (asked_before + w), counted over the campaign's earlier
    days on that station (a deficit carried forward, recomputed from those days so it
-   does not depend on what was planned before in this process). Campaigns asking for
+   does not depend on what was planned before in this process); a campaign with
+   ``share: airtime`` counts seconds instead of bulletins in both. Campaigns asking for
    the same session thus share it in proportion to what they ask, and one starved
    yesterday goes first today. Ties are broken by a hash of (campaign, day), never by
    the alphabet. Within a campaign, ``mode: rotate`` takes the scripts in turn (each
@@ -51,6 +52,25 @@ are checked by property tests (tests/schedule/test_planner_properties.py):
    cannot fit because another priority item took the room, a ``clash`` note names
    both so the operator decides.
 
+8. **No repeats** (issue 22). A station never airs one script twice in a session:
+   requests for a script already placed there (another campaign's, a one-off's, the
+   same campaign's) are met by that airing, credited to each (``also``, ``credits()``:
+   the fairness ledger and the airtime shares count it for every campaign) with a
+   ``shared`` note. Nor twice in a row across sessions (and days) while another script
+   waits: the rotation's slot shift is chosen so that one campaign's sequence never
+   repeats, and after placement a session that would open with the script the one
+   before closed with is reordered (within its level), or the one before closes with
+   another item, or the repeating campaign item airs another script of its pool that
+   fits. Emergencies are never merged.
+
+9. **The morning first** (issue 22). Under ``max_sessions_per_day`` the morning rooms
+   with requests open before the evening ones (rule 2), so an evening item never moves
+   the morning's bulletins out: it moves into the morning instead (or is dropped,
+   noted). A bulletin leaves the morning only when the morning is full (rule 6). A
+   rotating campaign's picks of a day go to its slots longest-first into the morning
+   (same level, never one script twice a session), so with at least as many morning
+   bulletins as evening ones its morning airtime is at least its evening airtime.
+
 How a request finds its session: a station airs in *sessions*, one per broadcast
 window (``windows: ["05:30-06:30", "17:00-18:00"]``). A slot ``at: 05:40`` joins the
 window containing 05:40; ``session: sáng`` the first window starting before 12:00,
@@ -64,6 +84,7 @@ session on or after the time it was queued (or the first of the next day), once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -154,6 +175,20 @@ class PlannedItem:
     campaign: bool = False  # requested by a campaign (counted in the fairness ledger)
     tie: int = 0  # breaks equal shares: a hash of (source, day), never the alphabet
     ask: str | None = None  # "morning"/"evening" (named session), "oneoff", or None (a time)
+    #: other requests this item meets (rule 8): (source, is a campaign) each; the same
+    #: script asked twice for one session airs once and counts for every source
+    also: tuple[tuple[str, bool], ...] = ()
+    #: scripts of the campaign's pool at this item's level that could air in its place
+    #: instead of a repeat (rule 8), and their seconds on this station (set by ``Planner``)
+    pool: tuple[str, ...] = ()
+    alts: tuple[tuple[str, float], ...] = ()
+    #: the campaign shares by airtime (``share: airtime``), not by bulletin count (rule 5)
+    by_airtime: bool = False
+
+    def credits(self) -> list[str]:
+        """Campaigns this item counts for: its own (if a campaign) and those it also meets."""
+        own = [self.source] if self.campaign else []
+        return own + [src for src, is_campaign in self.also if is_campaign]
 
     @property
     def sort_key(self) -> tuple[int, float, int, dt.time, str]:
@@ -274,13 +309,48 @@ def rotation(pool_size: int, per_day: int, first: int) -> list[int]:
 
     The picks are the contiguous run ``first .. first+per_day-1`` of the endless
     rotation (so counts stay within one of each other); which pick goes to which slot
-    position shifts by one each time the rotation has covered scripts x positions
-    (lcm of the two), so every script reaches every slot position, and the opener
-    (position 0) rotates through the pool.
+    position shifts each time the rotation has covered scripts x positions (lcm of the
+    two), so every script reaches every slot position, and the opener (position 0)
+    rotates through the pool. The shift is chosen so that the day's positions, read in
+    order and across days, never air one script twice in a row (rule 8): with two
+    scripts and an even number of positions a day that cannot be had with variety, and
+    the scripts simply alternate.
     """
     picks = [(first + q) % pool_size for q in range(per_day)]
-    shift = (first // math.lcm(pool_size, per_day)) % per_day
+    step = _shift_step(pool_size, per_day)
+    if step == 0:
+        return picks
+    shift = ((first // math.lcm(pool_size, per_day)) * step) % per_day
     return [picks[(p - shift) % per_day] for p in range(per_day)]
+
+
+@functools.lru_cache(maxsize=256)
+def _shift_step(pool_size: int, per_day: int) -> int:
+    """How far the slot assignment shifts per lcm block: the smallest step whose endless
+    sequence has no script twice in a row and reaches the most positions; 0 = no shift."""
+    n, k = pool_size, per_day
+    if n <= 2 or k <= 1 or (k - 1) % n == 0 or (k + 1) % n == 0:
+        return 0
+    period = math.lcm(n, k)  # positions per block; the shift repeats after k blocks
+    days = period // k * k + 1
+    if days * k * k > 400_000:
+        return 1  # very large pools: one step (repeats stay rare), not a long search
+    best, best_key = 0, (0, 0)
+    for step in range(1, k + 1):
+        seq: list[int] = []
+        reach: dict[int, set[int]] = {}
+        for d in range(days):
+            first = d * k
+            shift = ((first // period) * step) % k
+            for p in range(k):
+                i = (first + (p - shift) % k) % n
+                reach.setdefault(i, set()).add(p)
+                seq.append(i)
+        repeats = sum(1 for a, b in zip(seq, seq[1:], strict=False) if a == b)
+        key = (-repeats, min(len(v) for v in reach.values()))
+        if repeats == 0 and (best == 0 or key > best_key):
+            best, best_key = step, key
+    return best
 
 
 Request = PlannedItem  # before placement: ``ask`` says how it asked for its session
@@ -353,6 +423,7 @@ def _requests(
         shift = 1 if total % len(pool) == 0 else 0
         label = campaign.directive.label()
         levels = {s: _more_urgent(campaign.priority, scripts[s].meta.priority) for s in pool}
+        same_level = {lv: tuple(s for s in pool if levels[s] is lv) for lv in set(levels.values())}
         for sid in chosen_targets:
             k = index[sid]
             bucket = out[sid]
@@ -380,6 +451,8 @@ def _requests(
                     at=slot.at,
                     campaign=True,
                     ask=slot.session,
+                    pool=same_level[levels[script_id]] if campaign.mode == "rotate" else (),
+                    by_airtime=campaign.share == "airtime",
                 )
                 bucket.append(item)
     for oneoff in sorted(schedule.oneoffs, key=lambda o: o.id):
@@ -480,16 +553,25 @@ def _clock_s(t: dt.time) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
-Ledger = dict[str, tuple[int, int]]  # campaign id -> (asked, aired) on a station before a day
+#: campaign id -> (asked, aired) on a station before a day: bulletins, or seconds for a
+#: campaign with ``share: airtime``
+Ledger = dict[str, tuple[float, float]]
+
+
+def _weight(item: PlannedItem) -> float:
+    """What one item counts for in its campaign's fair share: 1, or its seconds."""
+    return item.duration_s if item.by_airtime else 1.0
 
 
 def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
-    """Rule 5: key the j-th of a campaign's w items (aired + j + 1) / (asked + w)."""
-    counts: dict[str, int] = {}
+    """Rule 5: key the j-th of a campaign's w items (aired + j + 1) / (asked + w); with
+    ``share: airtime`` in seconds: (aired_s + seconds of its first j+1 items today) /
+    (asked_s + seconds of all it asks today)."""
+    counts: dict[str, float] = {}
     for item in requests:
         if item.campaign:
-            counts[item.source] = counts.get(item.source, 0) + 1
-    seen: dict[str, int] = {}
+            counts[item.source] = counts.get(item.source, 0.0) + _weight(item)
+    seen: dict[str, float] = {}
     ties: dict[str, int] = {}
     for item in requests:
         tie = ties.get(item.source)
@@ -499,10 +581,11 @@ def _fair_shares(requests: list[Request], ledger: Ledger) -> None:
         if not item.campaign:
             item.share = 0.0  # a one-off asked for its own time
             continue
-        j = seen.get(item.source, 0)
-        seen[item.source] = j + 1
+        j = seen.get(item.source, 0.0) + _weight(item)
+        seen[item.source] = j
         asked, aired = ledger.get(item.source, (0, 0))
-        item.share = (aired + j + 1) / (asked + counts[item.source])
+        whole = asked + counts[item.source]
+        item.share = (aired + j) / whole if whole > 0 else 0.0
 
 
 #: One thing placement did that becomes a note: (rule, slot, item, fields). The notes
@@ -627,6 +710,12 @@ def _fill(
     used = id_s
     for item in sorted(pending, key=lambda i: i.sort_key):
         emergency = item.priority is Priority.emergency
+        twin = None if emergency or item.file is not None else _twin(placed, item.script_id)
+        if twin is not None:
+            # rule 8: the same script asked twice for one session airs once, for both
+            twin.also += ((item.source, item.campaign), *item.also)
+            events.append(("shared", slot, item, {"others": f"'{twin.source}'", "frm": hm(slot)}))
+            continue
         if not emergency and longest is not None and item.duration_s + id_s > longest + 1e-6:
             events.append(
                 ("too-long", slot, item, {"dur": mmss(item.duration_s), "cap": mmss(longest)})
@@ -641,6 +730,72 @@ def _fill(
     return placed, left, used
 
 
+def _twin(placed: list[PlannedItem], script_id: str) -> PlannedItem | None:
+    for other in placed:
+        if (
+            other.script_id == script_id
+            and other.file is None
+            and other.priority is not Priority.emergency
+        ):
+            return other
+    return None
+
+
+def _no_repeat_in_a_row(sessions: list[Session], prev_last: str | None) -> None:
+    """Rule 8: a session does not open with the script the one before it closed with,
+    while another could air there. In turn: another item of the same level opens it;
+    the session before (that day) closes with another of its items; or the repeating
+    campaign item airs another script of its pool, one not in the session that fits."""
+    last = prev_last
+    for n, sess in enumerate(sessions):
+        items = sess.items
+        if items and last is not None and items[0].script_id == last:
+            if not _open_with_another(items, last):
+                if n == 0 or not _close_with_another(sessions[n - 1].items, last):
+                    _air_another(sess, items[0], last)
+        if items:
+            last = items[-1].script_id
+
+
+def _open_with_another(items: list[PlannedItem], last: str) -> bool:
+    rank = items[0].priority.rank
+    for j in range(1, len(items)):
+        if items[j].priority.rank == rank and items[j].script_id != last:
+            items.insert(0, items.pop(j))
+            return True
+    return False
+
+
+def _close_with_another(before: list[PlannedItem], script_id: str) -> bool:
+    """Move an item (not the opener) of the session before to its end."""
+    rank = before[-1].priority.rank
+    for j in range(len(before) - 2, 0, -1):
+        if before[j].priority.rank == rank and before[j].script_id != script_id:
+            before.append(before.pop(j))
+            return True
+    return False
+
+
+def _air_another(sess: Session, item: PlannedItem, last: str) -> None:
+    """The opener airs another script of its campaign's pool (same level) that is not in
+    the session and fits: no longer, or longer but still inside the session's window
+    and cap (a window ends before the next session may start, so every time already
+    placed still holds); nothing when there is none."""
+    if item.also or not item.alts:
+        return
+    present = {i.script_id for i in sess.items}
+    for script_id, seconds in item.alts:
+        if script_id == last or script_id in present:
+            continue
+        if seconds > item.duration_s + 1e-6:
+            if sess.window is None or sess.capacity_s is None:
+                continue
+            if sess.used_s - item.duration_s + seconds > sess.capacity_s + 1e-6:
+                continue
+        item.script_id, item.duration_s = script_id, seconds
+        return
+
+
 def _place_station(
     station: Station,
     day: dt.date,
@@ -648,11 +803,14 @@ def _place_station(
     queued: list[PlannedItem],
     jingle_s: tuple[float, float],
     notes: list[Note],
+    prev_last: str | None = None,
 ) -> list[Session]:
-    """Place a station's requests into sessions (rules 1, 2, 6, 7), then note what moved."""
+    """Place a station's requests into sessions (rules 1, 2, 6, 7), then note what moved.
+    ``prev_last``: the script that closed the station's day before (rule 8)."""
     events: list[_Event] = []
     capped: set[int] = set()  # items moved because their own room did not open
     sessions = _placement(station, day, requests, queued, jingle_s, events, capped)
+    _no_repeat_in_a_row(sessions, prev_last)
     _notes_pass(station, day, sessions, events, capped, notes)
     return sessions
 
@@ -670,7 +828,7 @@ def _placement(
     ordered = _rooms_for(station, day, requests, queued, events)
     nominal = [r.nominal_start() for r in ordered]  # moved items never change it
     cap = station.limits.max_session
-    opened = _open_rooms(ordered, station.limits.max_sessions_per_day)
+    opened = _open_rooms(ordered, station.limits.max_sessions_per_day, cap)
     best_after = _longest_after(ordered, nominal, opened, cap)
     live = _hand_over(ordered, nominal, opened, capped)
     id_s, between_s = jingle_s
@@ -758,12 +916,23 @@ def _notes_pass(
         )
 
 
-def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
+def _overflows(rooms: list[_Room], cap: float | None) -> bool:
+    """Whether what these rooms' items ask is more than they hold (jingles aside)."""
+    for r in rooms:
+        room = r.capacity(r.nominal_start(), cap)
+        if room is not None and sum(i.duration_s for i in r.items) > room + 1e-6:
+            return True
+    return False
+
+
+def _open_rooms(ordered: list[_Room], limit: int | None, cap: float | None = None) -> set[int]:
     """Rule 2: the rooms that may hold a session (ids), at most ``limit`` of them.
 
-    The rooms with requests come first (priority requests, then the most requested
-    airtime, then the earliest); free windows after the first of them fill what is left,
-    so overflow has somewhere to go.
+    The rooms with requests come first: the morning ones before the evening ones (rule
+    9: what the evening asks never keeps the morning from airing), then those with
+    priority requests, the most requested airtime, the earliest; free windows after the
+    first of them fill what is left, so overflow has somewhere to go. When the morning
+    asks more than its rooms hold, its free windows come before the evening's rooms.
     """
     if limit is None:
         return {id(r) for r in ordered}
@@ -773,11 +942,21 @@ def _open_rooms(ordered: list[_Room], limit: int | None) -> set[int]:
     ranked = sorted(
         asked,
         key=lambda r: (
+            r.key >= NOON,  # the morning first (issue 22): an evening item never closes it
             min(_RANK[i.priority] for i in r.items),
             -sum(i.duration_s for i in r.items),
             r.key,
         ),
     )
+    morning = [r for r in ranked if r.key < NOON]
+    if morning and len(morning) < limit and _overflows(morning, cap):
+        # the morning asks more than its rooms hold: its free windows open before any
+        # evening room, so what does not fit stays in the morning (rule 9)
+        first = min(r.key for r in morning)
+        spare = [
+            r for r in ordered if r.window is not None and not r.items and first < r.key < NOON
+        ]
+        ranked = morning + spare + [r for r in ranked if r.key >= NOON]
     chosen = ranked[:limit]
     opened = {id(r) for r in chosen}
     if chosen and len(chosen) < limit:
@@ -887,10 +1066,14 @@ class Planner:
         self.jingles = jingles or builtin_jingles
         self.queued = list(queued)
         self._seconds: dict[tuple[str, str], float] = {}
+        #: (station, pool) -> each pool script's seconds there (rule 8's alternatives)
+        self._alts: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, float], ...]] = {}
         #: station -> (day, ledger at the start of that day)
         self._ledgers: dict[str, Ledger] = {}
         self._ledger_day: dict[str, dt.date] = {}  # the day each stored ledger starts
         self._origin: dict[str, dt.date] = {}
+        #: (station, day) -> script id that closed the day without emergencies (rule 8)
+        self._last: dict[tuple[str, dt.date], str | None] = {}
         self.targets = Targets(schedule)
         for c in schedule.campaigns:
             for sid in self.targets.campaigns[c.id]:
@@ -905,17 +1088,44 @@ class Planner:
         return found
 
     def _prepare(self, station: Station, reqs: list[Request]) -> None:
+        alts: dict[int, tuple[tuple[str, float], ...]] = {}
         for item in reqs:
             item.duration_s = self.duration(station, item.script_id)
+            if len(item.pool) > 1:
+                found = alts.get(id(item.pool))
+                if found is None:
+                    key = (station.id, item.pool)
+                    found = self._alts.get(key)
+                    if found is None:
+                        found = self._alts[key] = tuple(
+                            (s, self.duration(station, s)) for s in item.pool
+                        )
+                    alts[id(item.pool)] = found
+                item.alts = found
+        _longest_in_the_morning(reqs)
 
     def _base(
-        self, station: Station, day: dt.date, reqs: list[Request], ledger: Ledger
+        self,
+        station: Station,
+        day: dt.date,
+        reqs: list[Request],
+        ledger: Ledger,
+        prev_last: str | None = None,
     ) -> tuple[list[Session], list[Note]]:
         """The day without queued emergencies (what the ledger counts)."""
         self._prepare(station, reqs)
         _fair_shares(reqs, ledger)
         scratch: list[Note] = []
-        return _place_station(station, day, reqs, [], self.jingles(station), scratch), scratch
+        sessions = _place_station(station, day, reqs, [], self.jingles(station), scratch, prev_last)
+        return sessions, scratch
+
+    def _prev_last(self, station_id: str, day: dt.date) -> str | None:
+        """The script that closed ``station_id``'s day before ``day`` (rule 8), from the
+        days the ledger has planned (none before the station's first campaign day)."""
+        origin = self._origin.get(station_id)
+        if origin is None or day <= origin:
+            return None
+        return self._last.get((station_id, day - dt.timedelta(days=1)))
 
     def ledger(self, station_id: str, day: dt.date) -> Ledger:
         """(asked, aired) per campaign on ``station_id`` over its days before ``day``.
@@ -938,7 +1148,11 @@ class Planner:
             reqs = _requests(self.schedule, self.scripts, current, [station_id], self.targets)[0][
                 station_id
             ]
-            sessions, _ = self._base(station, current, reqs, ledger)
+            prev = self._last.get((station_id, current - dt.timedelta(days=1)))
+            sessions, _ = self._base(
+                station, current, reqs, ledger, prev if current > origin else None
+            )
+            self._last[(station_id, current)] = _closing(sessions)
             _advance(ledger, reqs, sessions)
             current += dt.timedelta(days=1)
         self._ledgers[station_id], self._ledger_day[station_id] = ledger, day
@@ -959,8 +1173,9 @@ class Planner:
             self._prepare(station, reqs)
             _fair_shares(reqs, ledger)
             extra: list[PlannedItem] = []
+            prev_last = self._prev_last(sid, day)
             if self.queued:
-                base, _ = self._base(station, day, [replace(i) for i in reqs], ledger)
+                base, _ = self._base(station, day, [replace(i) for i in reqs], ledger, prev_last)
                 own = sorted({s.start for s in base} | {w[0] for w in station.windows})
 
                 def previous(station: Station = station) -> list[dt.time]:
@@ -980,9 +1195,13 @@ class Planner:
             counted: tuple[list[PlannedItem], list[Session]] | None = None
             if extra:
                 copies = [replace(i) for i in reqs]
-                counted = (copies, self._base(station, day, copies, ledger)[0])
-            sessions = _place_station(station, day, reqs, extra, self.jingles(station), plan.notes)
+                counted = (copies, self._base(station, day, copies, ledger, prev_last)[0])
+            sessions = _place_station(
+                station, day, reqs, extra, self.jingles(station), plan.notes, prev_last
+            )
             plan.sessions[sid] = sessions
+            if self._origin.get(sid) is not None:
+                self._last[(sid, day)] = _closing(counted[1] if counted else sessions)
             if self._origin.get(sid) is not None:
                 if self._ledgers.get(sid) is not ledger:
                     ledger = dict(ledger)
@@ -991,17 +1210,68 @@ class Planner:
         return plan
 
 
+def _is_morning(item: PlannedItem) -> bool:
+    if item.ask in ("morning", "evening"):
+        return item.ask == "morning"
+    return item.at is not None and item.at < NOON
+
+
+def _longest_in_the_morning(reqs: list[Request]) -> None:
+    """Rule 9: a rotating campaign's picks of a day go to its slots so that its morning
+    slots hold its longest scripts (of one level): with at least as many morning
+    bulletins as evening ones, its morning airtime is then at least its evening airtime
+    every day. Equal lengths keep the rotation's order."""
+    by_source: dict[str, list[PlannedItem]] = {}
+    for item in reqs:
+        if item.campaign and item.pool:
+            by_source.setdefault(item.source, []).append(item)
+    for items in by_source.values():
+        morning = [i for i in items if _is_morning(i)]
+        evening = [i for i in items if not _is_morning(i)]
+        if not evening or len(morning) < len(evening):
+            continue  # its slots ask more of the evening: as they say
+        for m in sorted(morning, key=lambda i: i.duration_s):
+            in_morning = {i.script_id for i in morning}
+            in_evening = {i.script_id for i in evening}
+            longer = [
+                e
+                for e in evening
+                if e.priority is m.priority
+                and e.duration_s > m.duration_s + 1e-6
+                and e.script_id not in in_morning  # never one script twice a session
+                and m.script_id not in in_evening
+            ]
+            if not longer:
+                continue
+            e = max(longer, key=lambda i: i.duration_s)
+            m.script_id, e.script_id = e.script_id, m.script_id
+            m.duration_s, e.duration_s = e.duration_s, m.duration_s
+
+
+def _closing(sessions: list[Session]) -> str | None:
+    """The script of the last item of a station's day (rule 8), or None."""
+    for sess in reversed(sessions):
+        if sess.items:
+            return sess.items[-1].script_id
+    return None
+
+
 def _advance(ledger: Ledger, reqs: list[Request], sessions: list[Session]) -> None:
-    """Add a day's (asked, aired) per campaign to ``ledger``, in place."""
-    asked: dict[str, int] = {}
-    aired: dict[str, int] = {}
+    """Add a day's (asked, aired) per campaign to ``ledger``, in place (an item that
+    meets several campaigns' requests counts for each, rule 8)."""
+    asked: dict[str, float] = {}
+    aired: dict[str, float] = {}
+    by_airtime: set[str] = set()
     for item in reqs:
         if item.campaign:
-            asked[item.source] = asked.get(item.source, 0) + 1
+            asked[item.source] = asked.get(item.source, 0.0) + _weight(item)
+            if item.by_airtime:
+                by_airtime.add(item.source)
     for sess in sessions:
         for item in sess.items:
-            if item.campaign:
-                aired[item.source] = aired.get(item.source, 0) + 1
+            for source in item.credits():
+                got = item.duration_s if source in by_airtime else 1.0
+                aired[source] = aired.get(source, 0.0) + got
     for source, n in asked.items():
         a, b = ledger.get(source, (0, 0))
         ledger[source] = (a + n, b + aired.get(source, 0))

@@ -203,3 +203,37 @@ def test_report_command_compares_with_the_schedules(story, small_root, tmp_path)
     assert r.exit_code == 0, r.output
     text = target.read_text("utf-8")
     assert "| Tổng cộng |  | 15 | 9 | 1 | 4 | 1 | 60% |" in text
+
+
+def test_one_airing_for_two_campaigns_counts_as_aired_for_both(small_root, tmp_path):
+    """Issue 22: a script two campaigns list airs once a session, credited to each; the
+    report counts that one play for both, and misses neither."""
+    camp = small_root / "schedules" / "campaign.yaml"
+    camp.write_text(
+        camp.read_text("utf-8")
+        + """  - id: huyen
+    title: Chiến dịch của huyện
+    directive: {number: 3316/UBND-VHTT, date: 22/11/2024, issuer: UBND huyện Phú Bình}
+    from: 2026-11-25
+    until: 2026-12-15
+    mode: all
+    scripts: [khong-cung-cap-otp]
+    slots: [{at: "05:30"}, {at: "17:00"}]
+""",
+        "utf-8",
+    )
+    project = load_project(small_root)
+    plan = plan_day(project.schedule, project.scripts, D[0])
+    assert any(i.also for i in plan.items("xom-a"))  # at least one shared airing
+    log = AsRunLog(asrun_path(tmp_path / "out"))
+    items = _items(project, D[0], "xom-a")
+    log.record_planned(D[0], "xom-a", items)
+    for it in items:
+        _play(log, "xom-a", D[0], it, "played")
+    lines = {
+        c.source: c
+        for c in compare(log, project.schedule, project.scripts, D[0], D[0], NOW)
+        if c.station == "xom-a"
+    }
+    assert lines["huyen"].required == 2 and lines["huyen"].aired == 2, lines["huyen"]
+    assert lines["thu"].missed == 0 and lines["huyen"].missed == 0

@@ -114,7 +114,9 @@ def test_per_day_spreads_over_slots_morning_first():
     sched = schedule(
         [station("a")], [campaign(per_day=5, slots=[{"at": "17:00"}, {"session": "sáng"}])]
     )
-    p = plan(sched, scripts("s1", "s2"), D(2026, 11, 25))
+    # three scripts: with two, the third morning bulletin would be one of them again, and
+    # a script airs at most once a session (issue 22: it airs once, for both requests)
+    p = plan(sched, scripts("s1", "s2", "s3"), D(2026, 11, 25))
     assert [(s.start, len(s.items)) for s in p.sessions["a"]] == [
         (dt.time(5, 30), 3),
         (dt.time(17, 0), 2),
@@ -133,8 +135,9 @@ def test_three_levels_order_a_session():
     sched = schedule(
         [station("a")],
         [
-            campaign("thuong", slots=[{"at": "05:30"}]),
-            campaign("uu-tien", priority="priority", slots=[{"at": "05:30"}]),
+            # each its own script: one script asked by both would air once (issue 22)
+            campaign("thuong", scripts=["s1"], slots=[{"at": "05:30"}]),
+            campaign("uu-tien", scripts=["s2"], priority="priority", slots=[{"at": "05:30"}]),
         ],
         oneoffs=[
             {
@@ -210,15 +213,21 @@ def test_overrun_moves_lower_priority_to_next_session_then_drops():
     sched = schedule(
         [station("a", windows=["05:30-05:45", "17:00-17:15"])],
         [
-            campaign("a1", slots=[{"at": "05:30", "times": 5}]),
+            # pools as large as what each asks of a session: a script airs at most once
+            # a session (issue 22), so two scripts could not fill five places
+            campaign(
+                "a1", scripts=["s1", "s2", "s3", "s4", "s5"], slots=[{"at": "05:30", "times": 5}]
+            ),
             campaign(
                 "b1",
+                scripts=["p1", "p2", "p3", "p4"],
                 priority="priority",
                 slots=[{"at": "05:30", "times": 3}, {"at": "17:00", "times": 1}],
             ),
         ],
     )
-    p = plan(sched, scripts("s1", "s2"), D(2026, 11, 25), seconds=200)
+    scr = scripts("s1", "s2", "s3", "s4", "s5", "p1", "p2", "p3", "p4")
+    p = plan(sched, scr, D(2026, 11, 25), seconds=200)
     morning, evening = p.sessions["a"]
     # 900 s hold four 200 s bulletins: the three priority ones first
     assert [i.source for i in morning.items] == ["b1", "b1", "b1", "a1"]
@@ -236,7 +245,8 @@ def test_bulletin_never_cut_and_cap_from_limits():
         [station("a", windows=["05:30-06:30"], limits={"max_session": "5m"})],
         [campaign(slots=[{"at": "05:30", "times": 3}])],
     )
-    p = plan(sched, scripts("s1", "s2"), D(2026, 11, 25), seconds=140)
+    # three scripts for three places: a script airs at most once a session (issue 22)
+    p = plan(sched, scripts("s1", "s2", "s3"), D(2026, 11, 25), seconds=140)
     (sess,) = p.sessions["a"]
     assert sess.capacity_s == 300 and len(sess.items) == 2 and sess.used_s <= 300
     assert [n.kind for n in p.notes] == ["dropped"]
@@ -286,14 +296,17 @@ def test_max_sessions_per_day_is_kept_not_only_flagged():
             )
         ],
     )
-    p = plan(sched, scripts("s1"), D(2026, 11, 25))
-    # the two sessions with the most requested airtime air; 05:30 moves into 11:00
+    # five scripts: one script twice in a session would air once (issue 22)
+    p = plan(sched, scripts("s1", "s2", "s3", "s4", "s5"), D(2026, 11, 25))
+    # the morning first (issue 22): the two morning sessions air, and the evening's two
+    # move into the last open one before it (was: the two with the most airtime, 11:00
+    # and 17:00, which took 05:30's bulletin out of the morning for an evening's)
     assert [(s.start, len(s.items)) for s in p.sessions["a"]] == [
-        (dt.time(11), 3),
-        (dt.time(17), 2),
+        (dt.time(5, 30), 1),
+        (dt.time(11), 4),
     ]
-    assert [(n.kind, n.lost) for n in p.notes] == [("moved", False)]
-    assert "max_sessions_per_day" in p.notes[0].text
+    assert [(n.kind, n.lost) for n in p.notes] == [("moved", False), ("moved", False)]
+    assert all("max_sessions_per_day" in n.text for n in p.notes)
 
 
 # -- determinism -------------------------------------------------------------------------

@@ -181,6 +181,9 @@ def test_invariants_hold_for_random_schedules(project, day):  # type: ignore[no-
             # 7. levels order every session
             ranks = [i.priority.rank for i in s.items]
             assert ranks == sorted(ranks)
+            # 8. no script twice in one session (emergencies are never merged)
+            ids = [i.script_id for i in s.items if i.priority is not Priority.emergency]
+            assert len(ids) == len(set(ids)), ids
             for i in s.items:
                 # 4. validity everywhere
                 assert scr[i.script_id].valid_on(day), (i.script_id, day)
@@ -189,10 +192,13 @@ def test_invariants_hold_for_random_schedules(project, day):  # type: ignore[no-
                     assert i.priority is not Priority.normal
         if lim.max_sessions_per_day is not None and len(sessions) > lim.max_sessions_per_day:
             assert emergency_sessions and any(n.kind == "sessions" for n in notes)
-        # 3. nothing lost silently: requested = aired + lost, and every move is a note
+        # 3. nothing lost silently: requested = aired + met by an item of the same script
+        # in that session (issue 22: aired once, credited to each, with a note) + lost
         aired = [i for s in sessions for i in s.items]
         lost = [n for n in notes if n.lost]
-        assert _requested(project, day, sid) == len(aired) + len(lost), (sid, notes)
+        shared = sum(len(i.also) for i in aired)
+        assert shared == sum(1 for n in notes if n.kind == "shared"), notes
+        assert _requested(project, day, sid) == len(aired) + shared + len(lost), (sid, notes)
         # 7. an emergency is never moved or dropped (only an expired script stops it)
         for o in sched.oneoffs:
             script_ok = scr[o.script].valid_on(day)
@@ -246,15 +252,18 @@ def test_a_day_planned_alone_equals_the_same_day_in_a_range(project, offset):  #
 def test_same_level_campaigns_share_a_contested_session_in_proportion(a, b, fits, da, db):  # type: ignore[no-untyped-def]
     """5. Over days, each campaign's aired share stays within one item of its fair share."""
     room = max(fits * 60, da, db) + 1  # each fits alone; together they may not
+    # as many scripts as places a session: one script airs at most once a session (issue
+    # 22), so a one-script campaign asking twice a session would be met once
+    pool_a, pool_b = [f"a{k}" for k in range(a)], [f"b{k}" for k in range(b)]
     sched = schedule(
         [station("x", windows=["05:30-23:00"], limits={"max_session": room})],
         [
-            campaign("ca", scripts=["s0"], slots=[{"at": "05:30", "times": a}]),
-            campaign("cb", scripts=["s1"], slots=[{"at": "05:30", "times": b}]),
+            campaign("ca", scripts=pool_a, slots=[{"at": "05:30", "times": a}]),
+            campaign("cb", scripts=pool_b, slots=[{"at": "05:30", "times": b}]),
         ],
     )
-    scr = {"s0": script("s0"), "s1": script("s1")}
-    dur = {"s0": da, "s1": db}
+    scr = {s: script(s) for s in pool_a + pool_b}
+    dur = {**{s: da for s in pool_a}, **{s: db for s in pool_b}}
     planner = Planner(sched, scr, lambda s, x: dur[x.id], lambda s: (0.0, 0.0))
     aired = {"ca": 0, "cb": 0}
     days = 12
@@ -276,7 +285,11 @@ def test_same_level_campaigns_share_a_contested_session_in_proportion(a, b, fits
 @settings(max_examples=20, deadline=None)
 @given(st.integers(2, 9), st.sampled_from([(1, 1), (2, 1), (1, 2), (2, 2), (3, 1)]))
 def test_rotation_takes_every_script_to_every_session(n, split):  # type: ignore[no-untyped-def]
-    """5. Within a campaign: each script reaches morning and evening, the opener rotates."""
+    """5. Within a campaign: each script reaches morning and evening, the opener rotates.
+
+    Except two scripts and an even number of bulletins a day: there the rule that a
+    script never airs twice in a row while the other waits (issue 22) leaves only
+    strict alternation, so each keeps its places; that is asserted instead."""
     morning, evening = split
     sched = schedule(
         [station("x", windows=["05:30-06:30", "17:00-18:00"])],
@@ -297,6 +310,7 @@ def test_rotation_takes_every_script_to_every_session(n, split):  # type: ignore
     days = (cycle * per_day) // per_day + cycle  # comfortably more than one cover
     seen: dict[str, set[str]] = {s: set() for s in scr}
     openers = set()
+    sequence: list[str] = []
     for i in range(days):
         p = planner.plan(dt.date(2026, 11, 25) + dt.timedelta(days=i))
         sessions = p.sessions["x"]
@@ -304,5 +318,11 @@ def test_rotation_takes_every_script_to_every_session(n, split):  # type: ignore
         for s in sessions:
             for item in s.items:
                 seen[item.script_id].add(s.name)
+                sequence.append(item.script_id)
+    if max(morning, evening) > n:
+        return  # a session asking more than the pool: each script once (test_no_repeats)
+    if n == 2 and per_day % 2 == 0:
+        assert all(a != b for a, b in zip(sequence, sequence[1:], strict=False)), sequence
+        return
     assert all(v == {"sáng", "chiều"} for v in seen.values()), seen
     assert openers == set(scr)

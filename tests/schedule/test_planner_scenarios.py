@@ -35,11 +35,13 @@ def test_two_campaigns_on_one_morning_share_it_and_the_loser_moves_to_the_evenin
     sched = schedule(
         [station("x", windows=["05:30-05:45", "17:00-17:05"])],
         [
-            campaign("a-truoc", slots=[{"at": "05:30", "times": 3}]),
-            campaign("z-sau", slots=[{"at": "05:30", "times": 3}]),
+            # each its own three scripts: a script airs at most once a session (issue 22),
+            # so with two scripts between them a morning could hold only two bulletins
+            campaign("a-truoc", scripts=["a1", "a2", "a3"], slots=[{"at": "05:30", "times": 3}]),
+            campaign("z-sau", scripts=["z1", "z2", "z3"], slots=[{"at": "05:30", "times": 3}]),
         ],
     )
-    plans = _week(sched, scripts("s1", "s2"), seconds=200)
+    plans = _week(sched, scripts("a1", "a2", "a3", "z1", "z2", "z3"), seconds=200)
     aired = Counter(i.source for p in plans for i in p.items("x"))
     assert aired["a-truoc"] + aired["z-sau"] == 35  # 5 a day: nothing that fits is lost
     assert abs(aired["a-truoc"] - aired["z-sau"]) <= 1, aired
@@ -75,7 +77,8 @@ def test_overflow_goes_to_a_window_nobody_asked_for():
         [station("x", windows=["05:30-05:40", "17:00-17:30"])],
         [campaign(slots=[{"at": "05:30", "times": 4}])],
     )
-    p = plan(sched, scripts("s1", "s2"), MONDAY, seconds=200)
+    # four scripts for four places: a script airs at most once a session (issue 22)
+    p = plan(sched, scripts("s1", "s2", "s3", "s4"), MONDAY, seconds=200)
     assert [(s.start, len(s.items)) for s in p.sessions["x"]] == [
         (dt.time(5, 30), 3),
         (dt.time(17), 1),
@@ -260,10 +263,14 @@ def test_plan_prints_what_was_moved_or_dropped_per_station_and_what_to_change(sm
     )
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())
-    # each ~52 s bulletin fits a 1-minute window alone: one moves, one is dropped
+    # each ~52 s bulletin fits a 1-minute window alone: the priority script opens both
+    # sessions, the other one, moved from 05:30, finds no room at 17:00 either and is
+    # dropped (two scripts, three a day: they alternate, issue 22, so the evening's own
+    # pick is the priority one again; it was the other before the rotation stopped
+    # shifting two-script pools into repeats)
     assert "Tóm tắt dời/bỏ bản tin:" in text
     assert (
-        "Loa xóm A (xom-a): 1 bản tin dời buổi, 1 bản tin bị bỏ vì hết chỗ. Tổng cộng 1 bản "
+        "Loa xóm A (xom-a): 1 bản tin bị bỏ vì hết chỗ. Tổng cộng 1 bản "
         "tin không phát trong ngày. Cách sửa: tăng limits.max_session" in text
     )
     assert "fm-thu" not in text.split("Tóm tắt")[1]  # nothing moved there
@@ -288,17 +295,18 @@ def test_build_with_an_overfilled_session_says_per_station_what_was_dropped_and_
     assert r.exit_code == 0, r.output  # the day was made: drops are said, not an error
     text = " ".join(r.output.split())
     summary = text.split("Tóm tắt dời/bỏ bản tin:")[1]
-    # three requested, two 1-minute sessions of ~1 minute bulletins: one airs at 05:30,
-    # the second moves to 17:00, where the 17:00 one then has no room
-    assert summary.startswith(" Loa xóm A (xom-a): 1 bản tin dời buổi, 1 bản tin bị bỏ vì hết chỗ.")
+    # three requested, two 1-minute sessions of ~1 minute bulletins: the priority script
+    # airs at 05:30 and, as the evening's own pick, at 17:00; the other one moved from
+    # 05:30 has no room at 17:00 (see the plan test above)
+    assert summary.startswith(" Loa xóm A (xom-a): 1 bản tin bị bỏ vì hết chỗ.")
     assert "Tổng cộng 1 bản tin không phát trong ngày." in summary
-    assert "Cách sửa: tăng limits.max_session hoặc khung giờ" in summary
+    assert "Cách sửa: tăng limits.max_session hoặc thêm khung giờ" in summary
     assert "fm-thu" not in summary
     order = json.loads((out / "playlists" / "2026-11-25" / "xom-a.json").read_text("utf-8"))
     assert sum(i["kind"] == "bulletin" for i in order["items"]) == 2
     lost = [(n["kind"], n["rule"]) for n in order["notes"] if n["lost"]]
     assert lost == [("dropped", "dropped")]
-    assert [n["rule"] for n in order["notes"] if not n["lost"]] == ["moved"]
+    assert [n["rule"] for n in order["notes"] if not n["lost"]] == []
 
 
 @pytest.mark.slow
@@ -338,8 +346,9 @@ def test_two_priority_items_that_do_not_both_fit_are_shown_as_a_clash():
     sched = schedule(
         [station("x", windows=["05:30-05:32"])],
         [
-            campaign("canh-bao-a", priority="priority", slots=[{"at": "05:30"}]),
-            campaign("canh-bao-b", priority="priority", slots=[{"at": "05:30"}]),
+            # two scripts: one script asked by both would air once for both (issue 22)
+            campaign("canh-bao-a", scripts=["s1"], priority="priority", slots=[{"at": "05:30"}]),
+            campaign("canh-bao-b", scripts=["s2"], priority="priority", slots=[{"at": "05:30"}]),
         ],
     )
     p = plan(sched, scripts("s1", "s2"), MONDAY, seconds=90)
