@@ -134,6 +134,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("sentence pause 800", options={"sentence_pause": 800}),
         Setting("word gap 2", options={"word_gap": 2}),
         Setting("north voice", voice="vi"),
+        Setting("pitch range 90", options={"pitch_range": 90}),
+        Setting("pitch range 25", options={"pitch_range": 25}),
         Setting("+g stop", options={"fixes": ["d-plain", "g-stop"]}),
         Setting("+ch/tr palatal", options={"fixes": ["d-plain", "ch-tr-palatal", "tr-palatal"]}),
     )
