@@ -138,6 +138,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("word gap 2", options={"word_gap": 2}),
         Setting("north voice", voice="vi"),
         Setting("pitch range 90", options={"pitch_range": 90}, voice="regional"),
+        Setting("+c voiced", options={"fixes": ["d-plain", "c-voiced"]}),
         Setting("+g stop", options={"fixes": ["d-plain", "g-stop"]}),
         Setting("+ch/tr palatal", options={"fixes": ["d-plain", "ch-tr-palatal", "tr-palatal"]}),
     )
