@@ -8,8 +8,9 @@ from typing import Any
 import click
 
 from ..errors import BroadcastError
-from ..speech.measured import describe, measured
+from ..speech.measured import DIALECT_WORDS, describe, measured
 from ..speech.registry import ENGINES
+from ..vocabulary import Dialect
 from .options import root_option
 
 
@@ -58,6 +59,10 @@ def voices(offline: bool, root: Path) -> None:
         click.echo(f"{name:7} {kind:11} {state}")
         click.echo(f"        {cls.SUMMARY}")
         click.echo(f"        giọng / voices: {', '.join(cls.voices())}")
+        defaults = ", ".join(
+            f"miền {DIALECT_WORDS[d.value]} {cls.default_voice(d)}" for d in Dialect
+        )
+        click.echo(f"        mặc định / default: {defaults}")
         for voice in cls.voices():
             if (name, voice) in measured():
                 click.echo(f"          {describe(name, voice)}")

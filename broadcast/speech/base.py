@@ -93,7 +93,12 @@ class Engine(ABC):
         return {}
 
     def voice_for(self, dialect: Dialect) -> str:
-        return self.options.get("voice") or self.VOICES[dialect]
+        return self.options.get("voice") or self.default_voice(dialect)
+
+    @classmethod
+    def default_voice(cls, dialect: Dialect) -> str:
+        """The voice a station of ``dialect`` speaks with unless options.voice says another."""
+        return cls.VOICES[dialect]
 
     @classmethod
     def voices(cls) -> list[str]:

@@ -32,6 +32,8 @@ _CHARS_UTF8 = 0x1
 _SSML = 0x10
 _ENDPAUSE = 0x1000
 _RATE = 1
+_PITCH = 3
+_RANGE = 4
 _WORDGAP = 7
 _POS_CHARACTER = 1
 _SYNCHRONOUS = 1
@@ -137,8 +139,8 @@ def _use(lib: ctypes.CDLL, data: Path, voice: str) -> None:
         _state["voice"] = voice
 
 
-def _int_option(options: dict[str, Any], name: str, low: int, high: int) -> int:
-    value = options.get(name, 0)
+def _int_option(options: dict[str, Any], name: str, low: int, high: int, default: int = 0) -> int:
+    value = options.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise EngineError(
             f"Tùy chọn espeak '{name}' phải là số nguyên từ {low} đến {high}, không phải {value!r}",
@@ -182,6 +184,20 @@ class EspeakEngine(Engine):
         Dialect.south: "vi-VN-x-south",
     }
     SUMMARY = "eSpeak NG: giọng máy, rõ, luôn dùng được / robotic, offline, instant"
+    #: Chosen by bench/bench_intelligibility.py (issue 20, README "A clearer offline voice"):
+    #: the northern voice reading the central or southern wording (numbers as each region
+    #: says them) was understood far better than the regional voices, whose tones span
+    #: about 16 Hz (word error rate 0.65 against 0.85 central, 0.97 south). A station gets
+    #: its regional voice back with voice.options.espeak.voice: vi-VN-x-south.
+    DEFAULT_VOICES = {
+        Dialect.north: "vi",
+        Dialect.central: "vi",
+        Dialect.south: "vi",
+    }
+
+    @classmethod
+    def default_voice(cls, dialect: Dialect) -> str:
+        return cls.DEFAULT_VOICES[dialect]
 
     def __init__(self, options: dict[str, Any] | None = None, base_dir: Path | None = None) -> None:
         super().__init__(options, base_dir)
@@ -190,6 +206,9 @@ class EspeakEngine(Engine):
         self.word_gap = _int_option(self.options, "word_gap", 0, 50)
         #: extra silence after each sentence, in ms (an SSML break)
         self.sentence_pause = _int_option(self.options, "sentence_pause", 0, 3000)
+        #: base pitch and pitch range, 0-100 (50: the voice's own); tones need the range
+        self.pitch = _int_option(self.options, "pitch", 0, 100, default=50)
+        self.pitch_range = _int_option(self.options, "pitch_range", 0, 100, default=50)
         with _lock:
             _library()
             self._data = self._data_folder(_state["stock"])
@@ -218,6 +237,10 @@ class EspeakEngine(Engine):
             out["word_gap"] = self.word_gap
         if self.sentence_pause:
             out["sentence_pause"] = self.sentence_pause
+        if self.pitch != 50:
+            out["pitch"] = self.pitch
+        if self.pitch_range != 50:
+            out["pitch_range"] = self.pitch_range
         return out
 
     def _markup(self, text: str) -> tuple[bytes, int]:
@@ -235,6 +258,8 @@ class EspeakEngine(Engine):
             _use(lib, self._data, voice)
             lib.espeak_SetParameter(_RATE, int(rate), 0)
             lib.espeak_SetParameter(_WORDGAP, self.word_gap, 0)
+            lib.espeak_SetParameter(_PITCH, self.pitch, 0)
+            lib.espeak_SetParameter(_RANGE, self.pitch_range, 0)
             _chunks.clear()
             status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
             pcm = b"".join(_chunks)

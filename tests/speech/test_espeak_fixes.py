@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import espeakng_loader
+import numpy as np
 import pytest
 
 from broadcast.errors import EngineError
@@ -91,6 +92,8 @@ def test_engine_speaks_through_the_fixed_data(data_cache: Path):
         ({"word_gap": "2"}, "word_gap"),
         ({"word_gap": 99}, "word_gap"),
         ({"sentence_pause": -1}, "sentence_pause"),
+        ({"pitch_range": 101}, "pitch_range"),
+        ({"pitch": True}, "pitch"),
     ],
 )
 def test_bad_options_name_the_option(options: dict, name: str, data_cache: Path):
@@ -114,3 +117,31 @@ def test_a_candidate_fix_can_be_chosen_by_name(data_cache: Path):
     assert tried.phonemes("chợ trường", "vi").startswith("c'")
     assert "tS" not in tried.phonemes("chợ trường", "vi")
     assert tried.version != shipped.version
+
+
+def _pitch_spread(seg) -> float:
+    """Hz between the 10th and 90th percentile of the voiced frames' pitch (autocorrelation)."""
+    x = np.frombuffer(seg.raw_data, dtype=np.int16).astype(float)
+    rate, n = seg.frame_rate, int(0.04 * seg.frame_rate)
+    lo, hi = rate // 400, rate // 60
+    f0 = []
+    for i in range(0, len(x) - n, n // 2):
+        frame = x[i : i + n] - x[i : i + n].mean()
+        if np.sqrt((frame**2).mean()) < 500:
+            continue
+        ac = np.correlate(frame, frame, "full")[n - 1 :]
+        lag = lo + int(np.argmax(ac[lo:hi]))
+        if ac[lag] > 0.4 * ac[0]:
+            f0.append(rate / lag)
+    return float(np.percentile(f0, 90) - np.percentile(f0, 10))
+
+
+def test_pitch_range_widens_the_tones_and_does_not_leak(data_cache: Path):
+    plain, wide = EspeakEngine(), EspeakEngine({"pitch_range": 90})
+    assert plain.settings() == {} and wide.settings() == {"pitch_range": 90}
+    text = "Bà con cảnh giác, không chuyển tiền cho người lạ. Hãy gọi ngay cho công an xã."
+    before = _pitch_spread(plain.synthesize(text, "vi-VN-x-south", 135))
+    widened = _pitch_spread(wide.synthesize(text, "vi-VN-x-south", 135))
+    after = _pitch_spread(plain.synthesize(text, "vi-VN-x-south", 135))
+    assert widened > before + 6  # measured: 16 Hz -> 28 Hz
+    assert abs(after - before) < 3  # the library keeps parameters: each engine sets its own
