@@ -521,20 +521,7 @@ def to_csv(report: Report, dialect: Dialect = PLAIN) -> str:
     if report.approvals is not None:  # its own block of rows, with its own header row
         rows.append([])
         rows.append(list(appx.CSV_HEADER))
-        for r in report.approvals:
-            a = r.approval
-            rows.append(
-                [
-                    "duyet",
-                    r.script_id,
-                    r.title,
-                    a.version if a else "",
-                    a.by if a else "",
-                    a.at if a else "",
-                    r.aired,
-                    r.matches,
-                ]
-            )
+        rows += [r.csv_cells() for r in report.approvals]
     if report.recordings:  # its own block, only when something aired as a recording
         rows.append([])
         rows.append(["nhom", "kich_ban", "tieu_de", "luot_phat_ban_ghi"])
