@@ -216,3 +216,20 @@ def test_cli_plan_of_a_built_day_shows_its_record(aired: Path) -> None:
         ids = re.findall(r"^│ \d\d:\d\d:\d\d │ (\S+)", shown[day], re.M)
         assert ids == built[day] and RECORDED in " ".join(shown[day].split())
     assert "moi-" in shown[D[3]] and RECORDED not in " ".join(shown[D[3]].split())
+
+
+def test_a_station_renamed_today_keeps_its_name_in_a_past_report(aired: Path) -> None:
+    """The frozen running orders carry the station's name as built: the report of those
+    days names it so, whatever stations.yaml says today."""
+    before_md = report(aired, AFTER, D[0], D[2])
+    before_csv = report(aired, AFTER, D[0], D[2], "csv")
+    assert "Đài truyền thanh xã Thử (fm-thu)" in before_md
+    st = aired / "schedules" / "stations.yaml"
+    text = st.read_text(encoding="utf-8").replace("Đài truyền thanh xã Thử", "Đài xã Thử mới")
+    st.write_text(text, encoding="utf-8")
+    assert report(aired, AFTER, D[0], D[2]) == before_md
+    assert report(aired, AFTER, D[0], D[2], "csv") == before_csv
+    # a day built after the rename carries the new name
+    build(aired, AFTER, dt.date(2026, 12, 1), 1)
+    later = report(aired, AFTER, dt.date(2026, 12, 1), dt.date(2026, 12, 1))
+    assert "Đài xã Thử mới (fm-thu)" in later and "Đài truyền thanh xã Thử" not in later
