@@ -31,7 +31,7 @@ from ..errors import BroadcastError
 from ..project.approval import Approval, Approvals, approval_required, console_db, file_hash
 from ..project.scripts import load_script
 from ..project.versions import load_kept
-from ..vocabulary import TIMEZONE
+from ..vocabulary import TIMEZONE, today
 from .asrun import AsRunLog, Play
 from .record import records
 
@@ -137,11 +137,22 @@ def approvals_between(
     ]
 
 
-def uses_approval(root: Path) -> bool:
-    """``approval: required``, or the console's book holds approvals (never creates it)."""
-    if approval_required(root):
+def uses_approval(root: Path, by: dt.date | None = None) -> bool:
+    """``approval: required``, or the console's book holds approvals (never creates it).
+
+    With ``by`` (the end of a report's period) before today: whether approval was in use
+    then — the book holds an approval recorded by that day (or a baseline, which stands
+    for all before it). Turning approval on, or a first approval, today adds no appendix
+    to the report of a closed period."""
+    closed = by is not None and by < today()
+    if not closed and approval_required(root):
         return True
-    return console_db(root).is_file() and bool(Approvals(console_db(root)).all())
+    if not console_db(root).is_file():
+        return False
+    book = Approvals(console_db(root)).all()
+    if by is None or not closed:
+        return bool(book)
+    return any(a.kind == "baseline" or a.at[:10] <= by.isoformat() for a in book)
 
 
 def planned_versions(log: AsRunLog, start: dt.date, end: dt.date) -> Callable[[Play], str]:
@@ -169,13 +180,14 @@ def approval_rows(
     start: dt.date,
     end: dt.date,
 ) -> list[ApprovalRow] | None:
-    """The appendix rows, or None when the project does not use approval (no section).
+    """The appendix rows, or None when the project does not use approval, or a closed
+    period did not (no section: :func:`uses_approval`).
 
     Titles come from the record (the title the log recorded for the plays); a script
     approved but not aired in the period takes the title of the approved version (kept),
     else of its file. Inferred rows (old plays) keep the rule they always had: the file's
     title, else the log's."""
-    if not uses_approval(root):
+    if not uses_approval(root, end):
         return None
     scripts = {p.stem: p for p in sorted((Path(root) / "scripts").glob("*.md"))}
     book = Approvals(console_db(root))

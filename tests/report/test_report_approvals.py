@@ -242,3 +242,22 @@ def test_a_project_without_approval_gets_the_report_it_always_had(small_root, tm
     doc = Document(str(target))
     assert "PHỤ LỤC" not in "\n".join(p.text for p in doc.paragraphs)
     assert not console_db(small_root).exists()  # reading the report made no approvals book
+
+
+def test_approval_begun_after_a_closed_period_adds_no_appendix_to_its_report(small_root):
+    """The report of 19–21/11 (closed) had no appendix: turning approval on and approving
+    scripts afterwards leaves it as it was; a period with an approval in it has one."""
+    play(small_root, DAY2, NOI)
+    before = report(small_root)
+    assert "Phụ lục" not in before
+    require_approval(small_root)
+    path = small_root / "scripts" / f"{NOI}.md"
+    with time_machine.travel(at(dt.date(2026, 11, 25), "08:00"), tick=False):
+        Approvals(console_db(small_root)).record(NOI, file_hash(path), "chu-tich")
+    assert report(small_root) == before
+    with time_machine.travel(at(dt.date(2026, 11, 26), "08:00"), tick=False):
+        later = CliRunner().invoke(
+            cli, ["report", "--from", "2026-11-25", "--to", "2026-11-25", "--root",
+                  str(small_root), "--out", str(small_root / "out")],
+        )  # fmt: skip
+    assert later.exit_code == 0 and "Phụ lục" in later.output
