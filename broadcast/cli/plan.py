@@ -248,7 +248,8 @@ def plan(date: dt.date, days: int, stations: tuple[str, ...], root: Path, out: P
     Không cần làm bản tin trước: thời lượng đo từ lời đọc thật (giọng của đài, đọc nhanh,
     không ghi tệp MP3); bản tin nào đã làm với đúng nội dung này thì dùng thời lượng của nó.
     Mỗi buổi có tổng thời lượng; bản tin bị dời hay bỏ được ghi rõ lý do, cuối cùng có
-    tóm tắt từng đài và cách sửa.
+    tóm tắt từng đài và cách sửa. Ngày đã làm danh sách phát mà đã bắt đầu (hay đã có
+    ghi nhận phát) là hồ sơ: in đúng như đã làm, không tính lại theo kịch bản hôm nay.
 
     \b
     Ví dụ:  broadcast plan --date 2026-11-25
