@@ -2,21 +2,32 @@
 
 Durations are measured from the spoken text (:mod:`broadcast.schedule.estimate`): synthesized
 speech, no MP3; before any build the speech goes to a scratch folder.
+
+A built day that has begun, or has something in the as-run log, is a record (issue 18): it
+is shown as it was built and aired (:func:`broadcast.report.record.frozen_records`), with
+the planner notes of that build, and said so (:data:`RECORDED`), as the console's plan page
+does; days not built are planned from today's scripts and schedules. The airtime shares and
+the summary of moves and drops under the tables are the planner's, so they count only the
+days planned here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ..emergency.queue import queued_for
 from ..project.loader import Project
+from ..report.asrun import AsRunError, ReadOnlyAsRunLog, asrun_path
+from ..report.record import DayRecord, frozen_records
 from ..schedule.days import plan_days
 from ..schedule.notes import Note, summarize
 from ..schedule.planner import DayPlan
+from ..vocabulary import today
 from .options import (
     check_stations,
     date_option,
@@ -30,6 +41,12 @@ from .options import (
 )
 
 LEVEL = {"emergency": "KHẨN CẤP", "priority": "ưu tiên", "normal": "thường"}
+#: said under the title of a station's day that is a record (the console says the same)
+RECORDED = (
+    "Đã làm danh sách phát: đây là hồ sơ của ngày đó (đúng như đã làm và đã phát), "
+    "không tính lại theo kịch bản và lịch hôm nay."
+)
+COLUMNS = ("Giờ", "Kịch bản", "Mức", "Nguồn", "Dài", "Ghi chú")
 
 
 def _mmss(seconds: float) -> str:
@@ -37,13 +54,47 @@ def _mmss(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
+def _level(priority: str) -> str:
+    level = LEVEL.get(priority, priority)
+    return f"[bold red]{level}[/]" if priority == "emergency" else level
+
+
+def record_table(title: str, rec: DayRecord):  # type: ignore[no-untyped-def]
+    """A station's built day as the record holds it: its bulletins by session, as built."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for col in COLUMNS:
+        table.add_column(col, justify="right" if col == "Dài" else "left")
+    slots: dict[str, list] = {}  # type: ignore[type-arg]
+    for p in rec.items:
+        slots.setdefault(p.slot, []).append(p)
+    for slot, items in slots.items():
+        for p in items:
+            table.add_row(
+                f"{p.start:%H:%M:%S}", p.script_id, _level(p.priority), p.source,
+                _mmss(p.duration_s), "",
+            )  # fmt: skip
+        used = sum(p.duration_s for p in items)
+        table.add_row(
+            f"[bold]Σ {slot}[/]", "[bold]tổng[/]", "", "", f"[bold]{_mmss(used)}[/]", "",
+            end_section=True,
+        )  # fmt: skip
+    if not rec.items:
+        table.add_row("", "(không có bản tin)", "", "", "", "")
+    return table
+
+
 def print_plan(
     project: Project,
     plans: list[tuple[DayPlan, set[tuple[str, str]], set[tuple[str, str]]]],
+    recorded: Mapping[tuple[dt.date, str], DayRecord] | None = None,
     summary_only: bool = False,
 ) -> int:
     """Print the tables; return how many overruns and drops were flagged. With
-    ``summary_only`` (``plan --summary``) only the shares and the per-station summary."""
+    ``summary_only`` (``plan --summary``) only the shares and the per-station summary.
+
+    A station's day in ``recorded`` is printed from the record, not planned again."""
     from rich.console import Console
     from rich.table import Table
 
@@ -55,6 +106,15 @@ def print_plan(
     for plan, rendered, guessed in [] if summary_only else plans:
         for sid, sessions in plan.sessions.items():
             st = sched.stations[sid]
+            rec = (recorded or {}).get((plan.day, sid))
+            if rec is not None:
+                title = f"{st.name} ({sid}) — {plan.day:%d/%m/%Y}"
+                console.print(record_table(title, rec))
+                console.print(f"  {RECORDED}", soft_wrap=True)
+                for made in rec.notes:  # the planner notes of that build, from the file
+                    if made.get("text"):
+                        console.print(f"  [yellow]![/] {made.get('text')}")
+                continue
             table = Table(
                 title=f"{st.name} ({sid}) — {plan.day:%d/%m/%Y}",
                 title_justify="left",
@@ -135,9 +195,17 @@ def print_plan(
                 mark = "[bold red]![/]" if flag.kind == "clash" else "[yellow]![/]"
                 console.print(f"  {mark} {flag.text}")
     names = {sid: st.name for sid, st in sched.stations.items()}
+    done = set(recorded or {})
+    planned = [
+        replace(
+            plan, sessions={s: v for s, v in plan.sessions.items() if (plan.day, s) not in done}
+        )
+        for plan, _, _ in plans
+    ]
     modes = {c.id: c.share for c in sched.campaigns}
-    print_shares(console.print, [plan for plan, _, _ in plans], names, modes)
-    print_summary(console.print, [n for plan, _, _ in plans for n in plan.notes], names)
+    print_shares(console.print, planned, names, modes)
+    notes = [n for plan, _, _ in plans for n in plan.notes if (n.day, n.station_id) not in done]
+    print_summary(console.print, notes, names)
     return flagged
 
 
@@ -212,7 +280,8 @@ def plan(
     Không cần làm bản tin trước: thời lượng đo từ lời đọc thật (giọng của đài, đọc nhanh,
     không ghi tệp MP3); bản tin nào đã làm với đúng nội dung này thì dùng thời lượng của nó.
     Mỗi buổi có tổng thời lượng; bản tin bị dời hay bỏ được ghi rõ lý do, cuối cùng có
-    tóm tắt từng đài và cách sửa.
+    tóm tắt từng đài và cách sửa. Ngày đã làm danh sách phát mà đã bắt đầu (hay đã có
+    ghi nhận phát) là hồ sơ: in đúng như đã làm, không tính lại theo kịch bản hôm nay.
 
     \b
     Ví dụ:  broadcast plan --date 2026-11-25
@@ -223,8 +292,20 @@ def plan(
     check_stations(project, stations)
     wanted = list(stations) or list(project.schedule.stations)
     folder = resolve_out(root, out)
-    made = plan_days(project, folder, date, days, wanted, queued_for(folder, date))
-    print_plan(project, made, summary_only=summary)
+    plans = plan_days(project, folder, date, days, wanted, queued_for(folder, date))
+    path = asrun_path(folder)
+    try:
+        log = ReadOnlyAsRunLog(path) if path.is_file() else None
+    except AsRunError:  # unreadable: the frozen running orders still are the record
+        log = None
+    end = date + dt.timedelta(days=days - 1)
+    recorded = frozen_records(log, folder, date, end, today())
+    print_plan(
+        project,
+        plans,
+        {k: v for k, v in recorded.items() if k[1] in wanted},
+        summary_only=summary,
+    )
     for warning in project.warnings:  # e.g. drafts left out (approval: required)
         click.echo(f"Cảnh báo: {warning}", err=True)
     report_skipped(project)

@@ -89,6 +89,7 @@ def _from_order(order: RunningOrder) -> tuple[Planned, ...]:
                 title=it.title,
                 file=it.file,
                 engine=it.engine,
+                version=it.version,
             )
         )
     return tuple(out)

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import approvals as appx
 from .asrun import AsRunLog
 from .compliance import CSV_REASONS, NOT_BUILT, REASONS, Compliance, totals
-from .record import records
+from .record import DayRecord, records
 from .spreadsheet import PLAIN, Dialect, Fixed, write_rows
 
 MORNING_END = "12:00"
@@ -109,6 +110,16 @@ class Report:
         return f"{name} ({sid})" if name else sid
 
 
+def frozen_names(recs: Iterable[DayRecord]) -> dict[str, str]:
+    """Station id -> the name its running orders were built with (the latest day's)."""
+    out: dict[str, str] = {}
+    for rec in sorted(recs, key=lambda r: r.day):
+        st = rec.order.station if rec.order is not None else None
+        if st is not None and st.name and st.name != st.id:
+            out[rec.station_id] = st.name
+    return out
+
+
 def build_report(
     log: AsRunLog,
     start: dt.date,
@@ -123,8 +134,14 @@ def build_report(
     the log's folder), between ``start`` and ``end`` inclusive.
 
     With ``now``, a (station, day) whose planned bulletins are not all over by then is
-    not counted as missed."""
-    planned = [p for rec in records(log, start, end, out_dir).values() for p in rec.items]
+    not counted as missed.
+
+    A station's name is the one its frozen running orders of the period carry (the last
+    built day's), so renaming a station today does not change a past report; ``station_names``
+    (today's) name the stations with no built day in the period, or files that carry none."""
+    recs = records(log, start, end, out_dir)
+    planned = [p for rec in recs.values() for p in rec.items]
+    station_names = {**(station_names or {}), **frozen_names(recs.values())}
     plays = log.plays(start, end)
     planned_len = {(p.day, p.station_id, p.script_id, p.slot): p.duration_s for p in planned}
     recorded = {
@@ -521,20 +538,7 @@ def to_csv(report: Report, dialect: Dialect = PLAIN) -> str:
     if report.approvals is not None:  # its own block of rows, with its own header row
         rows.append([])
         rows.append(list(appx.CSV_HEADER))
-        for r in report.approvals:
-            a = r.approval
-            rows.append(
-                [
-                    "duyet",
-                    r.script_id,
-                    r.title,
-                    a.version if a else "",
-                    a.by if a else "",
-                    a.at if a else "",
-                    r.aired,
-                    r.matches,
-                ]
-            )
+        rows += [r.csv_cells() for r in report.approvals]
     if report.recordings:  # its own block, only when something aired as a recording
         rows.append([])
         rows.append(["nhom", "kich_ban", "tieu_de", "luot_phat_ban_ghi"])

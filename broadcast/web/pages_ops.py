@@ -30,7 +30,7 @@ from ..project.scripts import load_script
 from ..report.approvals import HEADER as APPROVALS_HEADER
 from ..report.approvals import approvals_between
 from ..report.asrun import NOT_AIRED_NOTE, AsRunLog, Planned, ReadOnlyAsRunLog, asrun_path
-from ..report.record import DayRecord, frozen_records
+from ..report.record import FROM_FILE, DayRecord, frozen_records, records
 from ..report.report import (
     COMPLIANCE_HEADER,
     COMPLIANCE_TITLE,
@@ -441,7 +441,11 @@ async def asrun_page(request: Request) -> Response:
 
     day = _date(request.query_params.get("date"))
     log = _log(request)
-    planned = log.planned(day, day) if log else []
+    # what was planned, from the record: the log's planned rows, else (a log moved aside,
+    # a day built while the log could not be written) the frozen running order file
+    recs = await run_in_threadpool(records, log, day, day, request.app.state.out)
+    planned = [p for rec in recs.values() for p in rec.items]
+    from_file = {sid for (_, sid), rec in recs.items() if rec.origin == FROM_FILE}
     plays = log.plays(day, day) if log else []
     project = await run_in_threadpool(load_project, request.app.state.root, False)
     names = {sid: st.name for sid, st in project.schedule.stations.items()}
@@ -467,6 +471,7 @@ async def asrun_page(request: Request) -> Response:
         plays=plays,
         results=RESULTS,
         has_log=log is not None,
+        from_file=from_file,
     )
 
 

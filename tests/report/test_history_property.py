@@ -1,14 +1,17 @@
-"""Property (issue 18): whatever happens after a period closed — scripts added, edited or
-deleted, builds over ranges that include it, as-run confirmations, a campaign changed —
-the report of that period (CSV and text) never changes, and no frozen day's files change.
+"""Property (issue 18): whatever happens after a period closed — scripts added, edited (titles
+too) or deleted, approved, approval turned on, builds over ranges that include it, as-run
+confirmations, a campaign changed — the report of that period (CSV and text, with its
+approvals appendix) never changes, and no frozen day's files change.
 
-The period 25–27/11/2026 is built the evening before and confirmed on every station; each
-example starts from a copy of that folder and runs a few actions from 28/11 on.
+The period 25–27/11/2026 is built the evening before (one script approved in the console
+the day before, approval not required) and confirmed on every station; each example starts
+from a copy of that folder and runs a few actions from 28/11 on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from broadcast.project.approval import Approvals, console_db, file_hash
 from tests.cli.test_officer_traps import bc
 
 from .history import add_script, at, build, confirm, digests, report
@@ -40,6 +44,11 @@ actions = st.one_of(
     st.tuples(st.just("build"), days, st.integers(min_value=1, max_value=4)),
     st.tuples(st.just("confirm"), days, st.sampled_from(STATIONS)),
     st.tuples(st.just("campaign"), st.sampled_from(CAMPAIGNS), st.sampled_from(("12-15", "12-01"))),
+    st.tuples(
+        st.just("approve"), st.sampled_from(("noi-trinh-bao", "khong-cung-cap-otp", "moi-a"))
+    ),
+    st.tuples(st.just("retitle"), st.sampled_from(("noi-trinh-bao", "khong-cung-cap-otp"))),
+    st.tuples(st.just("require")),
 )
 
 
@@ -58,6 +67,21 @@ def _apply(root: Path, action: tuple, when: dt.datetime) -> None:  # type: ignor
         path = scripts / f"{action[1]}.md"
         if path.is_file() and len(list(scripts.glob("*.md"))) > 1:
             path.unlink()
+    elif kind == "approve":  # the console's button, by someone who did not write it
+        path = scripts / f"{action[1]}.md"
+        if path.is_file():
+            with time_machine.travel(when, tick=False):
+                Approvals(console_db(root)).approve(action[1], file_hash(path), "chu-tich")
+    elif kind == "retitle":
+        path = scripts / f"{action[1]}.md"
+        if path.is_file():
+            text = re.sub(r"(?m)^title: (.*)$", r"title: \1 (sửa)", path.read_text("utf-8"))
+            path.write_text(text, encoding="utf-8")
+    elif kind == "require":
+        path = root / "schedules" / "stations.yaml"
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("approval:"):
+            path.write_text("approval: required\n" + text, encoding="utf-8")
     elif kind == "build":
         build(root, when, action[1], action[2])
     elif kind == "confirm":
@@ -77,6 +101,9 @@ def _apply(root: Path, action: tuple, when: dt.datetime) -> None:  # type: ignor
 def test_the_report_of_a_closed_period_and_its_frozen_files_never_change(
     small_root: Path, tmp_path_factory
 ) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(at(START - dt.timedelta(days=1), 9), tick=False):
+        noi = small_root / "scripts" / "noi-trinh-bao.md"
+        Approvals(console_db(small_root)).approve("noi-trinh-bao", file_hash(noi), "chu-tich")
     build(small_root, at(START - dt.timedelta(days=1), 20), START, 3)
     for day in (START, START + dt.timedelta(days=1), END):
         for sid in STATIONS:
@@ -88,6 +115,7 @@ def test_the_report_of_a_closed_period_and_its_frozen_files_never_change(
               if k.split("/")[0] <= END.isoformat()}  # fmt: skip
     assert len(frozen) == 2 * 3 * 2  # M3U8 and JSON, 2 stations, 3 days
     assert "| Tổng cộng |  | 18 | 18 | 0 | 0 | 0 | 100% |" in base_md
+    assert "## Phụ lục. Kịch bản được duyệt" in base_md
 
     @settings(
         max_examples=10,

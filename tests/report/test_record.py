@@ -12,12 +12,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
+import time_machine
 
+from broadcast.cli.plan import RECORDED
 from broadcast.report.asrun import AsRunLog, asrun_path
 from broadcast.report.record import FROM_FILE, FROM_LOG, planned_for, records
+from tests.cli.test_officer_traps import bc
 
 from .history import add_script, at, build, confirm, report
 
@@ -189,3 +193,43 @@ def test_yesterdays_folder_a_schema_1_order_and_log_still_report(small_root: Pat
     # fm-thu was never built that day: apart, from the schedule
     fm = next(r for r in rows if r["nhom"] == "ke_hoach" and r["dai"] == "fm-thu")
     assert (fm["yeu_cau"], fm["khong_lam_danh_sach"]) == ("0", "fm-thu:2026-11-25")
+
+
+def test_cli_plan_of_a_built_day_shows_its_record(aired: Path) -> None:
+    """``broadcast plan`` over built days and one never built: the built days as they were
+    built (new scripts are not in them, said so), the day not built planned as today."""
+    log = AsRunLog(asrun_path(aired / "audio_out"))
+    built = {d: [p.script_id for p in log.planned(d, d, "fm-thu")] for d in D[:3]}
+    for n in range(3):
+        add_script(aired, f"moi-{n}")
+    with time_machine.travel(AFTER, tick=False):
+        run = bc("plan", "--root", str(aired), "--date", D[0].isoformat(), "--days", "4",
+                 "--station", "fm-thu")  # fmt: skip
+    assert run.code == 0, run.text
+    parts = re.split(r"— (\d\d/\d\d/\d{4})", run.out)
+    shown = {
+        dt.datetime.strptime(d, "%d/%m/%Y").date(): t
+        for d, t in zip(parts[1::2], parts[2::2], strict=True)
+    }
+    assert list(shown) == D
+    for day in D[:3]:
+        ids = re.findall(r"^│ \d\d:\d\d:\d\d │ (\S+)", shown[day], re.M)
+        assert ids == built[day] and RECORDED in " ".join(shown[day].split())
+    assert "moi-" in shown[D[3]] and RECORDED not in " ".join(shown[D[3]].split())
+
+
+def test_a_station_renamed_today_keeps_its_name_in_a_past_report(aired: Path) -> None:
+    """The frozen running orders carry the station's name as built: the report of those
+    days names it so, whatever stations.yaml says today."""
+    before_md = report(aired, AFTER, D[0], D[2])
+    before_csv = report(aired, AFTER, D[0], D[2], "csv")
+    assert "Đài truyền thanh xã Thử (fm-thu)" in before_md
+    st = aired / "schedules" / "stations.yaml"
+    text = st.read_text(encoding="utf-8").replace("Đài truyền thanh xã Thử", "Đài xã Thử mới")
+    st.write_text(text, encoding="utf-8")
+    assert report(aired, AFTER, D[0], D[2]) == before_md
+    assert report(aired, AFTER, D[0], D[2], "csv") == before_csv
+    # a day built after the rename carries the new name
+    build(aired, AFTER, dt.date(2026, 12, 1), 1)
+    later = report(aired, AFTER, dt.date(2026, 12, 1), dt.date(2026, 12, 1))
+    assert "Đài xã Thử mới (fm-thu)" in later and "Đài truyền thanh xã Thử" not in later

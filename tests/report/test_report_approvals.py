@@ -19,6 +19,7 @@ from docx import Document
 
 from broadcast.cli import cli
 from broadcast.project.approval import BASELINE_BY, Approvals, console_db, file_hash
+from broadcast.report.approvals import INFERRED
 from broadcast.report.asrun import AsRunLog, asrun_path
 
 from .conftest import at, planned_item
@@ -33,9 +34,12 @@ def require_approval(root: Path) -> None:
     st.write_text("approval: required\n" + st.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-def play(root: Path, day: dt.date, script: str) -> None:
+def play(root: Path, day: dt.date, script: str, version: str = "") -> None:
+    """One bulletin planned and aired at 06:00; ``version`` "": as old logs have it."""
     log = AsRunLog(asrun_path(root / "out"))
     item = planned_item(day, "06:00", script, "camp", CV, 60)
+    if version:
+        item["version"] = version
     log.record_planned(day, "fm-thu", [item])
     start = dt.datetime.fromisoformat(item["start"])
     log.record_play(
@@ -50,6 +54,8 @@ def play(root: Path, day: dt.date, script: str) -> None:
         start=start,
         end=start + dt.timedelta(seconds=60),
         result="played",
+        version=version,
+        file_sha1="ab" * 20 if version else "",
     )
 
 
@@ -97,17 +103,20 @@ def approved_project(root: Path) -> str:
 
 
 def test_the_report_names_who_approved_which_version_and_what_aired(small_root, tmp_path):
+    """An old log (plays name no version): inferred from times, as before, and said so."""
     version = approved_project(small_root)
     md = report(small_root)
     assert "## Phụ lục. Kịch bản được duyệt" in md
     rows = [line for line in md.splitlines() if line.startswith(f"| {NOI} |")]
     assert rows == [
         f"| {NOI} | Gặp lừa đảo, báo ở đâu | {version[:10]} | chu-tich | "
-        "2026-11-20T08:00:00+07:00 | 2 | không (1/2 lượt phát trước khi duyệt bản này) |"
+        "2026-11-20T08:00:00+07:00 | 2 | không (1/2 lượt phát trước khi duyệt bản này; "
+        f"{INFERRED}) |"
     ]
     otp = next(line for line in md.splitlines() if line.startswith(f"| {OTP} |"))
     otp_version = file_hash(small_root / "scripts" / f"{OTP}.md")
-    assert f"| {otp_version[:10]} | {BASELINE_BY} |" in otp and otp.endswith("| 1 | có |")
+    assert f"| {otp_version[:10]} | {BASELINE_BY} |" in otp
+    assert otp.endswith(f"| 1 | có ({INFERRED}) |")
 
     target = tmp_path / "bao-cao.docx"
     report(small_root, "-o", str(target))
@@ -117,7 +126,7 @@ def test_the_report_names_who_approved_which_version_and_what_aired(small_root, 
     by_id = {r[0]: r for r in table[1:]}
     assert set(by_id) == {NOI, OTP}
     assert by_id[NOI][2:6] == [version[:10], "chu-tich", "2026-11-20T08:00:00+07:00", "2"]
-    assert by_id[OTP][3] == BASELINE_BY and by_id[OTP][6] == "có"
+    assert by_id[OTP][3] == BASELINE_BY and by_id[OTP][6] == f"có ({INFERRED})"
 
     html = report(small_root, "-f", "html")
     assert "Phụ lục. Kịch bản được duyệt" in html and version[:10] in html
@@ -125,6 +134,67 @@ def test_the_report_names_who_approved_which_version_and_what_aired(small_root, 
     block = report(small_root, "-f", "csv").split("\n\n", 1)[1]
     rows_csv = list(csv.DictReader(io.StringIO(block)))
     assert {r["kich_ban"]: r["phien_ban"] for r in rows_csv} == {NOI: version, OTP: otp_version}
+    assert {r["nguon_phien_ban"] for r in rows_csv} == {"suy_ra"}
+
+
+def test_plays_that_name_their_version_are_reported_per_version_aired(small_root):
+    """The log names the version each play aired: 19/11 aired the version approved when
+    approval was turned on, 21/11 the one approved 20/11 — both approved, one row each
+    (times alone said "1/2 aired before approval")."""
+    require_approval(small_root)
+    old = file_hash(small_root / "scripts" / f"{NOI}.md")
+    otp_version = file_hash(small_root / "scripts" / f"{OTP}.md")
+    with time_machine.travel(at(dt.date(2026, 11, 18), "09:00"), tick=False):
+        baseline(small_root)
+    new = edit(small_root / "scripts" / f"{NOI}.md")
+    with time_machine.travel(at(DAY2, "08:00"), tick=False):
+        Approvals(console_db(small_root)).record(NOI, new, "chu-tich")
+    play(small_root, DAY1, NOI, old)
+    play(small_root, DAY3, NOI, new)
+    play(small_root, DAY3, OTP, otp_version)
+    md = report(small_root)
+    rows = [line for line in md.splitlines() if line.startswith(f"| {NOI} |")]
+    assert rows == [
+        f"| {NOI} | Bản tin {NOI} | {old[:10]} | {BASELINE_BY} | {rows[0].split(' | ')[4]} "
+        "| 1 | có |",
+        f"| {NOI} | Bản tin {NOI} | {new[:10]} | chu-tich | 2026-11-20T08:00:00+07:00 | 1 | có |",
+    ]
+    assert INFERRED not in md
+    block = report(small_root, "-f", "csv").split("\n\n", 1)[1]
+    rows_csv = list(csv.DictReader(io.StringIO(block)))
+    assert [(r["kich_ban"], r["phien_ban"], r["nguon_phien_ban"]) for r in rows_csv] == [
+        (OTP, otp_version, "nhat_ky"),
+        (NOI, old, "nhat_ky"),
+        (NOI, new, "nhat_ky"),
+    ]
+    assert {r["sha1_tep_phat"] for r in rows_csv} == {"ab" * 20}
+
+
+def test_a_play_without_a_version_takes_its_planned_version(small_root):
+    """A play recorded without a version (imported, an old player) of a planned item that
+    names one: the planned version is what aired; not aired approved if it was a draft."""
+    path = small_root / "scripts" / f"{NOI}.md"
+    approved = file_hash(path)
+    with time_machine.travel(at(DAY1, "08:00"), tick=False):
+        Approvals(console_db(small_root)).record(NOI, approved, "chu-tich")
+    draft = edit(path)
+    log = AsRunLog(asrun_path(small_root / "out"))
+    item = planned_item(DAY2, "06:00", NOI, "camp", CV, 60)
+    log.record_planned(DAY2, "fm-thu", [{**item, "version": draft}])
+    log.confirm_day(DAY2, "fm-thu")  # copies the planned version; a bare play next
+    item3 = planned_item(DAY3, "06:00", NOI, "camp", CV, 60)
+    log.record_planned(DAY3, "fm-thu", [{**item3, "version": approved}])
+    start = dt.datetime.fromisoformat(item3["start"])
+    log.record_play(station_id="fm-thu", day=DAY3, slot="06:00", script_id=NOI, source="camp",
+                    directive=CV, file=item3["file"], title=item3["title"], start=start,
+                    end=start + dt.timedelta(seconds=60), result="played")  # fmt: skip
+    rows = [line for line in report(small_root).splitlines() if line.startswith(f"| {NOI} |")]
+    assert rows == [
+        f"| {NOI} | Bản tin {NOI} | {draft[:10]} | (chưa duyệt) | — | 1 | "
+        "không (1 lượt phát bản chưa được duyệt) |",
+        f"| {NOI} | Bản tin {NOI} | {approved[:10]} | chu-tich | 2026-11-19T08:00:00+07:00 | 1 "
+        "| có |",
+    ]
 
 
 def test_a_script_approved_in_the_period_but_not_aired_is_listed(small_root):
@@ -142,7 +212,8 @@ def test_a_script_approved_in_the_period_but_not_aired_is_listed(small_root):
 def test_without_the_setting_a_file_edited_after_its_approval_did_not_air_approved(
     small_root,
 ):
-    """Approval off but the console was used: drafts air, and the report says so."""
+    """Approval off but the console was used: drafts air, and the report says so (an old
+    log: inferred from the file's time, labelled)."""
     path = small_root / "scripts" / f"{NOI}.md"
     with time_machine.travel(at(DAY1, "08:00"), tick=False):
         Approvals(console_db(small_root)).record(NOI, file_hash(path), "chu-tich")
@@ -153,7 +224,9 @@ def test_without_the_setting_a_file_edited_after_its_approval_did_not_air_approv
     play(small_root, DAY3, NOI)  # after the edit: a draft aired
     md = report(small_root)
     (row,) = [line for line in md.splitlines() if line.startswith(f"| {NOI} |")]
-    assert row.endswith("| 2 | không (1/2 lượt phát sau khi sửa tệp, bản chưa duyệt) |")
+    assert row.endswith(
+        f"| 2 | không (1/2 lượt phát sau khi sửa tệp, bản chưa duyệt; {INFERRED}) |"
+    )
 
 
 def test_a_project_without_approval_gets_the_report_it_always_had(small_root, tmp_path):
@@ -169,3 +242,22 @@ def test_a_project_without_approval_gets_the_report_it_always_had(small_root, tm
     doc = Document(str(target))
     assert "PHỤ LỤC" not in "\n".join(p.text for p in doc.paragraphs)
     assert not console_db(small_root).exists()  # reading the report made no approvals book
+
+
+def test_approval_begun_after_a_closed_period_adds_no_appendix_to_its_report(small_root):
+    """The report of 19–21/11 (closed) had no appendix: turning approval on and approving
+    scripts afterwards leaves it as it was; a period with an approval in it has one."""
+    play(small_root, DAY2, NOI)
+    before = report(small_root)
+    assert "Phụ lục" not in before
+    require_approval(small_root)
+    path = small_root / "scripts" / f"{NOI}.md"
+    with time_machine.travel(at(dt.date(2026, 11, 25), "08:00"), tick=False):
+        Approvals(console_db(small_root)).record(NOI, file_hash(path), "chu-tich")
+    assert report(small_root) == before
+    with time_machine.travel(at(dt.date(2026, 11, 26), "08:00"), tick=False):
+        later = CliRunner().invoke(
+            cli, ["report", "--from", "2026-11-25", "--to", "2026-11-25", "--root",
+                  str(small_root), "--out", str(small_root / "out")],
+        )  # fmt: skip
+    assert later.exit_code == 0 and "Phụ lục" in later.output

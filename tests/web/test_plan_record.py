@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from broadcast.project.accounts import Store
 from broadcast.project.approval import console_db
+from broadcast.report.asrun import AsRunLog
 from broadcast.web.app import create_app
 from tests.report.history import add_script, at, build, confirm
 
@@ -64,3 +65,29 @@ def test_console_report_has_sections_5_and_6_from_the_record(small_root: Path) -
     assert "<td>Tổng cộng</td><td></td><td>6</td><td>6</td>" in five
     assert "đài không phát" not in five
     assert "không làm danh sách phát 26/11 (3 bản tin)" in six  # today, never built
+
+
+def test_asrun_page_of_a_built_day_without_planned_rows_reads_the_frozen_file(
+    small_root: Path,
+) -> None:
+    """The log was moved aside after the build (a fresh one has no planned rows): the
+    as-run page still lists what was built, from the running order, and says so; it
+    offers no confirmation that the log could not take."""
+    build(small_root, at(dt.date(2026, 11, 24), 20), D, 1)
+    out = small_root / "audio_out"
+    (out / "asrun.sqlite").rename(out / "asrun-cu.sqlite")
+    AsRunLog(out / "asrun.sqlite")  # a fresh, empty log
+    Store(console_db(small_root), hasher=FAST).add_user("ha", "operator", PASSWORD)
+    app = create_app(small_root, out, secret="x" * 32)
+    with (
+        time_machine.travel(at(D, 21), tick=False),
+        TestClient(app, base_url="http://127.0.0.1") as c,
+    ):
+        assert login(c, "ha").status_code == 303
+        page = c.get(f"/asrun?date={D.isoformat()}").text
+    card = page.split('id="st-fm-thu"')[1].split('<div class="card"')[0]
+    assert "theo lịch 3 bản tin" in card
+    assert f"playlists/{D.isoformat()}/fm-thu.json" in card
+    assert card.count("<tr><td>") == 3 and "/asrun/confirm" not in card
+    assert "Báo không phát" not in card
+    assert 'id="st-xom-a"' in page
