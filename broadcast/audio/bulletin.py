@@ -27,18 +27,35 @@ def _fit(seg: AudioSegment, rate: int) -> AudioSegment:
     return seg if seg.frame_rate == rate else seg.set_frame_rate(rate)
 
 
-def assemble(parts: BulletinParts) -> AudioSegment:
+def pieces(parts: BulletinParts) -> list[AudioSegment]:
+    """The bulletin as its pieces, in order: what :func:`assemble` joins. The body is the
+    same segment each time it is read (not a copy), so a long bulletin can be mastered
+    from its pieces (:func:`broadcast.audio.master.master_pieces`) without ever holding
+    it whole or the body twice (issue 23)."""
     rate = parts.body.frame_rate
     gap = AudioSegment.silent(duration=int(parts.pause_s * 1000), frame_rate=rate)
     short = AudioSegment.silent(duration=500, frame_rate=rate)
-    out = _fit(parts.intro, rate) + short + _fit(parts.header, rate) + gap
-    out += _fit(parts.body, rate)
+    body = _fit(parts.body, rate)
+    out = [_fit(parts.intro, rate), short, _fit(parts.header, rate), gap, body]
+    again = _fit(parts.again, rate) if parts.again is not None else None
     for _ in range(parts.repeat - 1):
-        out += gap
-        if parts.again is not None:
-            out += _fit(parts.again, rate) + short
-        out += _fit(parts.body, rate)
-    return out + gap + _fit(parts.outro, rate)
+        out.append(gap)
+        if again is not None:
+            out += [again, short]
+        out.append(body)
+    return [*out, gap, _fit(parts.outro, rate)]
+
+
+def join(segments: list[AudioSegment]) -> AudioSegment:
+    """The segments one after another (``+``: no crossfade)."""
+    out = segments[0]
+    for seg in segments[1:]:
+        out += seg
+    return out
+
+
+def assemble(parts: BulletinParts) -> AudioSegment:
+    return join(pieces(parts))
 
 
 #: silence between a chime and a recording (short: the recording keeps its own pauses)

@@ -6,13 +6,14 @@ Piping raw PCM avoids pydub's temporary WAV; ffmpeg resamples to the station's r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from ..files import atomic
 from ..files.controls import tag_safe
-from .ffmpeg import run_ffmpeg
+from .ffmpeg import feed_ffmpeg, run_ffmpeg
 
 
 def to_pcm16(samples: np.ndarray) -> bytes:
@@ -29,13 +30,29 @@ def encode_mp3(
     tags: dict[str, str],
 ) -> None:
     """Encode mono float samples at ``rate`` to an MP3 at ``target`` (atomic)."""
+    encode_pcm_stream(
+        [to_pcm16(samples)], rate, target, sample_rate=sample_rate, bitrate=bitrate, tags=tags
+    )
+
+
+def encode_pcm_stream(
+    chunks: Iterable[bytes],
+    rate: int,
+    target: Path,
+    *,
+    sample_rate: int,
+    bitrate: int,
+    tags: dict[str, str],
+) -> None:
+    """Encode mono 16-bit PCM at ``rate``, handed over a chunk at a time, to an MP3 at
+    ``target`` (atomic): a 50-minute bulletin is never in memory whole."""
     meta: list[str] = []
     for key, value in tags.items():
         # one line, no control character: a NUL stops ffmpeg, a line break splits the tag
         meta += ["-metadata", f"{tag_safe(key)}={tag_safe(value)}"]
 
     def write(tmp: Path) -> None:
-        run_ffmpeg(
+        feed_ffmpeg(
             [
                 "-f",
                 "s16le",
@@ -60,7 +77,7 @@ def encode_mp3(
                 "mp3",
                 str(tmp),
             ],
-            stdin=to_pcm16(samples),
+            chunks,
         )
 
     atomic.write_with(Path(target), write)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import io
 import subprocess
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydub import AudioSegment
@@ -36,6 +38,32 @@ def run_ffmpeg(args: list[str], stdin: bytes | None = None) -> subprocess.Comple
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise AudioError("ffmpeg báo lỗi: " + " | ".join(tail))
     return proc
+
+
+def feed_ffmpeg(args: list[str], chunks: Iterable[bytes]) -> None:
+    """Run ffmpeg with ``chunks`` written to its standard input one after another, so
+    a long signal never has to be in memory whole (issue 23); AudioError as
+    :func:`run_ffmpeg`. Its messages go to a temporary file, not a pipe nobody reads
+    while we write (a full pipe would stop both)."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-y", *args]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+        assert proc.stdin is not None
+        try:
+            for chunk in chunks:
+                proc.stdin.write(chunk)
+            proc.stdin.close()
+        except BrokenPipeError:  # ffmpeg stopped early: its log says why
+            pass
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        returncode = proc.wait()
+        if returncode != 0:
+            log.seek(0)
+            tail = log.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+            raise AudioError("ffmpeg báo lỗi: " + " | ".join(tail))
 
 
 def decode_mp3(data: bytes, source: str, fix: str) -> AudioSegment:

@@ -58,7 +58,13 @@ def _sub_block_energy(samples: np.ndarray, rate: int) -> np.ndarray:
     n_sub = max(4, -(-len(samples) // hop))
     padded = np.zeros(n_sub * hop, dtype=np.float64)
     padded[: len(samples)] = samples
-    power = np.abs(np.fft.rfft(padded.reshape(n_sub, hop), axis=1)) ** 2
+    return _row_energy(padded.reshape(n_sub, hop), rate)
+
+
+def _row_energy(rows: np.ndarray, rate: int) -> np.ndarray:
+    """K-weighted mean-square energy of each row (one 100 ms sub-block each)."""
+    hop = rows.shape[1]
+    power = np.abs(np.fft.rfft(rows, axis=1)) ** 2
     weights = _k_response(np.fft.rfftfreq(hop, 1.0 / rate))
     weights[1 : (hop + 1) // 2] *= 2  # Parseval for the real FFT: interior bins count twice
     return power @ weights / (hop * hop)
@@ -105,9 +111,23 @@ def _apply_gain(blocks: np.ndarray, held: np.ndarray, gain: float, ceiling: floa
     need of the block it crosses, so no peak gets through; the gain never jumps (no
     clicks). Only blocks whose gain differs from 1 are touched.
     """
-    step = blocks.shape[1]
     prev = np.concatenate(([held[0]], held[:-1]))
     nxt = np.concatenate((held[1:], [held[-1]]))
+    return _apply_ramped(blocks, held, prev, nxt, gain, ceiling)
+
+
+def _apply_ramped(
+    blocks: np.ndarray,
+    held: np.ndarray,
+    prev: np.ndarray,
+    nxt: np.ndarray,
+    gain: float,
+    ceiling: float,
+) -> np.ndarray:
+    """:func:`_apply_gain` on some consecutive blocks, given their held gains and their
+    neighbours' (``prev``/``nxt``), so a long signal can be processed a chunk at a time
+    with exactly the result of the whole."""
+    step = blocks.shape[1]
     touched = np.flatnonzero((held < 1.0) | (prev < 1.0) | (nxt < 1.0))
     out = blocks * gain
     if len(touched):
@@ -130,6 +150,99 @@ def limit(samples: np.ndarray, rate: int, ceiling: float) -> np.ndarray:
     return _apply_gain(blocks, _held_gain(peaks, ceiling), 1.0, ceiling).reshape(-1)[: len(samples)]
 
 
+class BlockStats:
+    """What loudness normalization needs of a signal, gathered a chunk at a time: the
+    K-weighted energy of each 100 ms sub-block, the peak of each ~5 ms block and each
+    5 ms block's share of its sub-block's energy. A few numbers per 5 ms: about 1/50 of
+    the samples, so a 50-minute bulletin's statistics take ~15 MB where its float
+    samples take 530 MB."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.hop = int(0.1 * rate)
+        self.step = _limit_step(rate)
+        self.per_sub = self.hop // self.step
+        self._sub: list[np.ndarray] = []
+        self._peaks: list[np.ndarray] = []
+        self._weights: list[np.ndarray] = []
+
+    def add(self, chunk: np.ndarray) -> None:
+        """The next samples of the (zero-padded) signal; a whole number of sub-blocks."""
+        sub = _row_energy(chunk.reshape(-1, self.hop), self.rate)
+        blocks = chunk.reshape(-1, self.step)
+        self._sub.append(sub)
+        self._peaks.append(np.abs(blocks).max(axis=1))
+        # Spread each 100 ms sub-block's K-weighted energy over its 5 ms blocks in
+        # proportion to their plain energy; loudness after gain g and limiting is then a
+        # cheap sum.
+        shares = np.einsum("ij,ij->i", blocks, blocks).reshape(len(sub), self.per_sub)
+        totals = shares.sum(axis=1, keepdims=True)
+        self._weights.append(
+            np.divide(
+                shares, totals, out=np.full_like(shares, 1.0 / self.per_sub), where=totals > 0
+            )
+            * sub[:, None]
+        )
+
+    def solve(
+        self, target_lufs: float, true_peak_db: float, bitrate: int | None = None
+    ) -> GainPlan:
+        """The gain (and limiter gains) that bring the whole signal to the target."""
+        target = target_lufs + (MP3_LOSS_LU.get(bitrate, 0.3) if bitrate else 0.0)
+        ceiling = 10 ** ((true_peak_db - TRUE_PEAK_MARGIN_DB) / 20)
+        sub = np.concatenate(self._sub)
+        measured = _gated(sub)
+        if not np.isfinite(measured):
+            return GainPlan(1.0, None, ceiling, measured, self.step)
+        peaks = np.concatenate(self._peaks)
+        weights = np.concatenate(self._weights)
+        n_sub, per_sub = len(sub), self.per_sub
+
+        def predicted(gain_db: float) -> float:
+            g = 10 ** (gain_db / 20)
+            held = _held_gain(peaks * g, ceiling).reshape(n_sub, per_sub)
+            return _gated((weights * (held * g) ** 2).sum(axis=1))
+
+        lo, hi = target - measured, target - measured + 12.0
+        while hi - lo > 0.01:  # bisection: loudness after limiting grows with the gain
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if predicted(mid) < target else (lo, mid)
+        gain_db = (lo + hi) / 2
+        g = 10 ** (gain_db / 20)
+        return GainPlan(g, _held_gain(peaks * g, ceiling), ceiling, predicted(gain_db), self.step)
+
+
+class GainPlan:
+    """The gain :meth:`BlockStats.solve` chose, applied a chunk at a time by :meth:`apply`
+    (chunks in order, each a whole number of 5 ms blocks), or ``held is None`` for
+    silence, which is left as it is."""
+
+    def __init__(
+        self, gain: float, held: np.ndarray | None, ceiling: float, lufs: float, step: int
+    ) -> None:
+        self.gain, self.held, self.ceiling, self.lufs = gain, held, ceiling, lufs
+        self.step = step
+        if held is not None:
+            self._prev = np.concatenate(([held[0]], held[:-1]))
+            self._next = np.concatenate((held[1:], [held[-1]]))
+
+    def apply(self, chunk: np.ndarray, first_block: int) -> np.ndarray:
+        """``chunk`` (its first 5 ms block is block ``first_block`` of the signal) processed."""
+        if self.held is None:
+            return chunk
+        blocks = chunk.reshape(-1, self.step)
+        part = slice(first_block, first_block + len(blocks))
+        return _apply_ramped(
+            blocks, self.held[part], self._prev[part], self._next[part], self.gain, self.ceiling
+        ).reshape(-1)
+
+
+def padded_length(n: int, rate: int) -> int:
+    """Length the measurement pads ``n`` samples to: whole 100 ms sub-blocks, at least 4."""
+    hop = int(0.1 * rate)
+    return max(4, -(-n // hop)) * hop
+
+
 def normalize(
     samples: np.ndarray,
     rate: int,
@@ -140,41 +253,14 @@ def normalize(
     """Bring mono float samples to ``target_lufs`` with peaks under ``true_peak_db``.
 
     Returns the processed samples and their loudness as predicted before encoding.
+    (:class:`BlockStats` and :class:`GainPlan` do the same a chunk at a time.)
     """
-    target = target_lufs + (MP3_LOSS_LU.get(bitrate, 0.3) if bitrate else 0.0)
-    ceiling = 10 ** ((true_peak_db - TRUE_PEAK_MARGIN_DB) / 20)
     n = len(samples)
-    hop = int(0.1 * rate)
-    step = _limit_step(rate)
-    per_sub = hop // step
-    n_sub = max(4, -(-n // hop))
-    padded = np.zeros(n_sub * hop)
+    padded = np.zeros(padded_length(n, rate))
     padded[:n] = samples
-    sub = _sub_block_energy(padded, rate)
-    measured = _gated(sub)
-    if not np.isfinite(measured):
-        return samples, measured
-    blocks = padded.reshape(-1, step)
-    peaks = np.abs(blocks).max(axis=1)
-    # Spread each 100 ms sub-block's K-weighted energy over its 5 ms blocks in proportion
-    # to their plain energy; loudness after gain g and limiting is then a cheap sum.
-    shares = np.einsum("ij,ij->i", blocks, blocks).reshape(n_sub, per_sub)
-    totals = shares.sum(axis=1, keepdims=True)
-    weights = (
-        np.divide(shares, totals, out=np.full_like(shares, 1.0 / per_sub), where=totals > 0)
-        * sub[:, None]
-    )
-
-    def predicted(gain_db: float) -> float:
-        g = 10 ** (gain_db / 20)
-        held = _held_gain(peaks * g, ceiling).reshape(n_sub, per_sub)
-        return _gated((weights * (held * g) ** 2).sum(axis=1))
-
-    lo, hi = target - measured, target - measured + 12.0
-    while hi - lo > 0.01:  # bisection: loudness after limiting grows with the gain
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if predicted(mid) < target else (lo, mid)
-    gain_db = (lo + hi) / 2
-    g = 10 ** (gain_db / 20)
-    out = _apply_gain(blocks, _held_gain(peaks * g, ceiling), g, ceiling)
-    return out.reshape(-1)[:n], predicted(gain_db)
+    stats = BlockStats(rate)
+    stats.add(padded)
+    plan = stats.solve(target_lufs, true_peak_db, bitrate)
+    if plan.held is None:
+        return samples, plan.lufs
+    return plan.apply(padded, 0)[:n], plan.lufs

@@ -7,6 +7,7 @@ apart in level or format, and each is measured from what was really encoded.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,11 @@ import numpy as np
 from pydub import AudioSegment
 
 from ..vocabulary import AudioSettings
-from .export import encode_many, encode_mp3
-from .loudness import normalize
+from .export import encode_many, encode_pcm_stream, to_pcm16
+from .loudness import BlockStats, normalize, padded_length
+
+#: sub-blocks (100 ms) per chunk of a streamed master: 30 s, ~5 MB of float samples
+CHUNK_SUB_BLOCKS = 300
 
 
 @dataclass(frozen=True)
@@ -50,17 +54,79 @@ def master_many(
     return done
 
 
-def master(
-    audio: AudioSegment, target: Path, settings: AudioSettings, tags: dict[str, str]
+def _chunks(pcm: Sequence[np.ndarray], total: int, size: int) -> Iterator[np.ndarray]:
+    """The int16 ``pcm`` pieces, one after another, as float chunks of ``size`` samples
+    (the last shorter) zero-padded to ``total``: the concatenation, never made whole.
+    The same buffer is reused: each chunk is valid until the next is asked for."""
+    buf = np.zeros(size, dtype=np.float64)
+    pos = 0  # in the current chunk
+    done = 0  # samples yielded so far
+    for piece in pcm:
+        at = 0
+        while at < len(piece):
+            take = min(size - pos, len(piece) - at)
+            buf[pos : pos + take] = piece[at : at + take]
+            pos += take
+            at += take
+            if pos == size:
+                buf /= 32768.0
+                yield buf
+                done += size
+                pos = 0
+    while done < total:
+        take = min(size, total - done)
+        buf[pos:take] = 0.0
+        buf[:pos] /= 32768.0
+        yield buf[:take]
+        done += take
+        pos = 0
+
+
+def master_pieces(
+    pieces: Sequence[AudioSegment], target: Path, settings: AudioSettings, tags: dict[str, str]
 ) -> Mastered:
-    """Normalize ``audio`` to the station's loudness and encode it to ``target`` (atomic)."""
-    samples, rate, lufs = _normalized(audio, settings)
-    encode_mp3(
-        samples,
+    """:func:`master` of the pieces' concatenation, never held whole (issue 23).
+
+    A bulletin is a few pieces (chimes, header, pauses, the body twice): the body is one
+    array, named as many times as it is read, not copied. The loudness statistics are
+    gathered a chunk at a time, the gain solved on them, and the chunks made again,
+    processed and piped into ffmpeg, so memory stays at the pieces plus a few 30 s
+    chunks; the samples that come out are exactly :func:`master`'s."""
+    segs = [p.set_channels(1).set_sample_width(2) for p in pieces]
+    rate = segs[0].frame_rate
+    if any(seg.frame_rate != rate for seg in segs):
+        raise ValueError("pieces at different sample rates")
+    pcm = [np.frombuffer(seg.raw_data, dtype="<i2") for seg in segs]
+    n = sum(len(p) for p in pcm)
+    total = padded_length(n, rate)
+    stats = BlockStats(rate)
+    size = CHUNK_SUB_BLOCKS * stats.hop
+    for chunk in _chunks(pcm, total, size):
+        stats.add(chunk)
+    plan = stats.solve(settings.lufs, settings.true_peak, settings.bitrate)
+
+    def encoded() -> Iterator[bytes]:
+        start = 0
+        for chunk in _chunks(pcm, total, size):
+            keep = min(len(chunk), n - start)
+            if keep <= 0:
+                break
+            yield to_pcm16(plan.apply(chunk, start // stats.step)[:keep])
+            start += len(chunk)
+
+    encode_pcm_stream(
+        encoded(),
         rate,
         target,
         sample_rate=settings.sample_rate,
         bitrate=settings.bitrate,
         tags=tags,
     )
-    return Mastered(round(len(samples) / rate, 3), round(float(lufs), 2))
+    return Mastered(round(n / rate, 3), round(float(plan.lufs), 2))
+
+
+def master(
+    audio: AudioSegment, target: Path, settings: AudioSettings, tags: dict[str, str]
+) -> Mastered:
+    """Normalize ``audio`` to the station's loudness and encode it to ``target`` (atomic)."""
+    return master_pieces([audio], target, settings, tags)

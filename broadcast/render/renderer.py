@@ -45,10 +45,10 @@ from pathlib import Path
 from pydub import AudioSegment
 
 from ..audio import recording as rec
-from ..audio.bulletin import BulletinParts, assemble, assemble_recorded
+from ..audio.bulletin import BulletinParts, assemble_recorded, join, pieces
 from ..audio.ffmpeg import read_audio
 from ..audio.jingles import chime
-from ..audio.master import master, master_many
+from ..audio.master import master, master_many, master_pieces
 from ..errors import EngineError, ScriptError
 from ..files import atomic
 from ..project.loader import Project
@@ -493,7 +493,7 @@ class Renderer:
         """The bulletin's audio before mastering, recorded or synthesized (for ``plan``)."""
         if script.recording is not None:
             return self.mix_recorded(station, script, standalone)[0]
-        return self.mix_bulletin(station, script, standalone)[0]
+        return join(self.mix_bulletin(station, script, standalone)[0])
 
     def _make_recorded(self, job: Job, station: Station, script: Script) -> Bulletin:
         mixed, header = self.mix_recorded(station, script, job.standalone)
@@ -553,7 +553,7 @@ class Renderer:
             "engine": body.engine,  # TXXX frames: which engine and voice spoke it
             "voice": body.voice,
         }
-        done = master(mixed, job.path, station.audio, tags)
+        done = master_pieces(mixed, job.path, station.audio, tags)
         bulletin = Bulletin(
             path=job.path,
             key=job.key,
@@ -575,9 +575,10 @@ class Renderer:
 
     def mix_bulletin(
         self, station: Station, script: Script, standalone: bool, body: Spoken | None = None
-    ) -> tuple[AudioSegment, tuple[Spoken, Spoken, Spoken]]:
-        """The bulletin's audio before mastering (jingles, header, readings, pauses) and
-        its spoken (header, body, again) parts: what a build encodes, and what ``plan``
+    ) -> tuple[list[AudioSegment], tuple[Spoken, Spoken, Spoken]]:
+        """The bulletin's audio before mastering, as its pieces in order (jingles, header,
+        readings, pauses; the body once, named at each reading), and its spoken (header,
+        body, again) parts: what a build masters piece by piece, and what ``plan``
         measures without encoding (broadcast.schedule.estimate)."""
         speaker = self.speaker(station)
         header_spoken, body_spoken = self.spoken_parts(station, script, standalone)
@@ -585,7 +586,7 @@ class Renderer:
         header = speaker.speak(header_spoken)
         again = speaker.speak(self._spoken(AGAIN, station.dialect.value))
         rate = body.audio.frame_rate
-        mixed = assemble(
+        mixed = pieces(
             BulletinParts(
                 intro=self.jingle(station, "intro", rate),
                 header=header.audio,
