@@ -59,7 +59,24 @@ def _damaged_log_beside_the_log() -> None:
 
 
 #: what an office has done before an example can run (the help says so beside it)
-SETUP = {("asrun", "repair"): _damaged_log_beside_the_log}
+def _piper_voices_on_the_stick() -> None:
+    """What 'voices install' copies: a Piper voice (model and its .onnx.json) on a USB
+    stick, here the folder E: of the project copy (never loaded: install only checks)."""
+    import json
+
+    stick = Path("E:")
+    stick.mkdir(exist_ok=True)
+    config = {"audio": {"sample_rate": 22050}, "espeak": {"voice": "vi"},
+              "phoneme_id_map": {"a": [14]}}  # fmt: skip
+    for name in ("vi_VN-vais1000-medium", "giong"):
+        (stick / f"{name}.onnx").write_bytes(b"\x08" * (1 << 20))
+        (stick / f"{name}.onnx.json").write_text(json.dumps(config), "utf-8")
+
+
+SETUP = {
+    ("asrun", "repair"): _damaged_log_beside_the_log,
+    ("voices", "install"): _piper_voices_on_the_stick,
+}
 #: what the officer types when an example asks (a password, twice)
 TYPED = {
     ("user", "add"): "mat-khau-dai-12345\nmat-khau-dai-12345\n",
