@@ -714,7 +714,8 @@ def _fill(
         if twin is not None:
             # rule 8: the same script asked twice for one session airs once, for both
             twin.also += ((item.source, item.campaign), *item.also)
-            events.append(("shared", slot, item, {"others": f"'{twin.source}'", "frm": hm(slot)}))
+            fields = {"others": f"'{twin.source}'", "frm": hm(slot), "twin": twin}
+            events.append(("shared", slot, item, fields))
             continue
         if not emergency and longest is not None and item.duration_s + id_s > longest + 1e-6:
             events.append(
@@ -741,18 +742,22 @@ def _twin(placed: list[PlannedItem], script_id: str) -> PlannedItem | None:
     return None
 
 
-def _no_repeat_in_a_row(sessions: list[Session], prev_last: str | None) -> None:
+def _no_repeat_in_a_row(
+    sessions: list[Session], prev_last: str | None, events: list[_Event] | None = None
+) -> None:
     """Rule 8: a session does not open with the script the one before it closed with,
     while another could air there. In turn: another item of the same level opens it;
     the session before (that day) closes with another of its items; or the repeating
-    campaign item airs another script of its pool, one not in the session that fits."""
+    campaign item airs another script of its pool, one not in the session that fits
+    (for a shared airing: one every campaign it meets lists, or one of them airs
+    another of its pool first and the others keep the shared script after it)."""
     last = prev_last
     for n, sess in enumerate(sessions):
         items = sess.items
         if items and last is not None and items[0].script_id == last:
             if not _open_with_another(items, last):
                 if n == 0 or not _close_with_another(sessions[n - 1].items, last):
-                    _air_another(sess, items[0], last)
+                    _air_another(sess, items[0], last, events if events is not None else [])
         if items:
             last = items[-1].script_id
 
@@ -776,24 +781,87 @@ def _close_with_another(before: list[PlannedItem], script_id: str) -> bool:
     return False
 
 
-def _air_another(sess: Session, item: PlannedItem, last: str) -> None:
+def _fits(sess: Session, item: PlannedItem, seconds: float) -> bool:
+    """Whether ``item`` may air ``seconds`` instead of its own: no longer, or longer but
+    still inside the session's window and cap (a window ends before the next session
+    may start, so every time already placed still holds)."""
+    if seconds <= item.duration_s + 1e-6:
+        return True
+    if sess.window is None or sess.capacity_s is None:
+        return False
+    return sess.used_s - item.duration_s + seconds <= sess.capacity_s + 1e-6
+
+
+def _air_another(sess: Session, item: PlannedItem, last: str, events: list[_Event]) -> None:
     """The opener airs another script of its campaign's pool (same level) that is not in
-    the session and fits: no longer, or longer but still inside the session's window
-    and cap (a window ends before the next session may start, so every time already
-    placed still holds); nothing when there is none."""
-    if item.also or not item.alts:
-        return
+    the session and fits; nothing when there is none. A shared opener (rule 8: one
+    airing for several requests) first airs a script every request's pool holds; else
+    one of its requests airs another script of its pool as a new opener and the others
+    keep the shared script right after it, when the session's window and cap hold both."""
     present = {i.script_id for i in sess.items}
-    for script_id, seconds in item.alts:
-        if script_id == last or script_id in present:
-            continue
-        if seconds > item.duration_s + 1e-6:
-            if sess.window is None or sess.capacity_s is None:
-                continue
-            if sess.used_s - item.duration_s + seconds > sess.capacity_s + 1e-6:
-                continue
-        item.script_id, item.duration_s = script_id, seconds
+    if not item.also:
+        for script_id, seconds in item.alts:
+            if script_id != last and script_id not in present and _fits(sess, item, seconds):
+                item.script_id, item.duration_s = script_id, seconds
+                return
         return
+    shared = [e for e in events if e[0] == "shared" and e[3].get("twin") is item]
+    merged = [e[2] for e in shared if e[2] is not None]
+    if len(merged) != len(item.also) or any(m.also for m in merged):
+        return  # not only this placement's requests: leave it as it is
+    everyone = [item, *merged]
+    common = [
+        (s, sec)
+        for s, sec in item.alts
+        if s != last and s not in present and all(s in m.pool for m in merged)
+    ]
+    for script_id, seconds in common:
+        if _fits(sess, item, seconds):
+            item.script_id, item.duration_s = script_id, seconds
+            for m in merged:
+                m.script_id, m.duration_s = script_id, seconds
+            return
+    if sess.window is None or sess.capacity_s is None:
+        return
+    for who in everyone:
+        for script_id, seconds in who.alts:
+            if script_id == last or script_id in present:
+                continue
+            if sess.used_s + sess.between_s + seconds > sess.capacity_s + 1e-6:
+                continue
+            _split(sess, item, who, merged, shared, events, script_id, seconds)
+            return
+
+
+def _split(
+    sess: Session,
+    item: PlannedItem,
+    who: PlannedItem,
+    merged: list[PlannedItem],
+    shared: list[_Event],
+    events: list[_Event],
+    script_id: str,
+    seconds: float,
+) -> None:
+    """``who`` (the shared opener or one request it met) opens ``sess`` with
+    ``script_id``; the other requests keep the shared script, one item right after."""
+    rest = [r for r in [item, *merged] if r is not who]
+    base = rest[0]
+    base.also = tuple((r.source, r.campaign) for r in rest[1:])
+    if base is not item:
+        base.duration_s, base.slot = item.duration_s, sess.start
+    who.also, who.script_id, who.duration_s, who.slot = (), script_id, seconds, sess.start
+    sess.items.remove(item)
+    sess.items[0:0] = [who, base]
+    for r in (who, base):
+        if r is not item and r.moved_from is not None:
+            events.append(("moved", r.moved_from, r, {"to": hm(sess.start)}))
+    for e in shared:  # the notes now say whom the shared script airs with
+        k = events.index(e)
+        if e[2] is who or e[2] is base:
+            del events[k]
+        else:
+            events[k] = (e[0], e[1], e[2], {**e[3], "others": f"'{base.source}'", "twin": base})
 
 
 def _place_station(
@@ -810,7 +878,7 @@ def _place_station(
     events: list[_Event] = []
     capped: set[int] = set()  # items moved because their own room did not open
     sessions = _placement(station, day, requests, queued, jingle_s, events, capped)
-    _no_repeat_in_a_row(sessions, prev_last)
+    _no_repeat_in_a_row(sessions, prev_last, events)
     _notes_pass(station, day, sessions, events, capped, notes)
     return sessions
 
@@ -899,6 +967,8 @@ def _notes_pass(
             )
             continue
         assert item is not None
+        if rule == "shared":
+            fields = {k: v for k, v in fields.items() if k != "twin"}
         if rule in ("moved", "dropped"):
             rule = f"{rule}-cap" if id(item) in capped else rule
             fields = {

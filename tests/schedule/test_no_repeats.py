@@ -193,3 +193,46 @@ def test_running_order_json_notes_the_shared_airing(small_root: Path, tmp_path: 
     docs = note_docs(p, "xom-a")
     assert [d["kind"] for d in docs] == ["shared", "shared"]
     json.dumps(docs, ensure_ascii=False)
+
+
+def test_a_shared_script_closing_a_day_does_not_open_the_next():
+    """Found by the property above: c0 rotates [own0, s3, s0] in the morning and the
+    evening, c1 rotates [own1, s3] in the morning. On day 2 s3 closes a session and would
+    open the next as one airing shared by both; another script of c0's pool fits, so
+    the repeat must be avoided."""
+    sched = schedule(
+        [station(s, windows=["05:30-07:30", "17:00-19:00"]) for s in ("a", "b")],
+        [
+            campaign(
+                "c0",
+                scripts=["own0", "s3", "s0"],
+                slots=[{"session": "sáng", "times": 1}, {"session": "chiều", "times": 1}],
+                **{"from": START.isoformat()},
+            ),
+            campaign(
+                "c1",
+                scripts=["own1", "s3"],
+                slots=[{"session": "sáng", "times": 1}],
+                **{"from": START.isoformat()},
+            ),
+        ],
+    )
+    seconds = {"s0": 95.0, "s3": 60.0, "own0": 30.0, "own1": 30.0}
+    scr = scripts(*seconds)
+    planner = Planner(sched, scr, lambda s, x: seconds[x.id], lambda s: (0.0, 0.0))
+    plans = _days(planner, 9)
+    for sid in sched.stations:
+        sequence = [i.script_id for p in plans for s in p.sessions[sid] for i in s.items]
+        repeats = [k for k in range(1, len(sequence)) if sequence[k] == sequence[k - 1]]
+        assert not repeats, (sid, sequence)
+    # day 4: both campaigns picked s3 (one shared airing) right after s3 closed day 3;
+    # c0 now opens with another script of its pool, c1 still airs s3: nothing is lost
+    morning = plans[3].sessions["a"][0]
+    assert [(i.script_id, i.credits()) for i in morning.items] == [
+        ("own0", ["c0"]),
+        ("s3", ["c1"]),
+    ]
+    assert not [n for n in plans[3].notes if n.kind == "shared" and n.station_id == "a"]
+    for last in plans:
+        alone = Planner(sched, scr, lambda s, x: seconds[x.id], lambda s: (0.0, 0.0))
+        assert alone.plan(last.day).stations == last.stations, last.day
