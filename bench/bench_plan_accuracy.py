@@ -90,18 +90,22 @@ def main() -> None:
         for plan in plans:
             for sid, items in plan.stations.items():
                 path = out / "playlists" / plan.day.isoformat() / f"{sid}.json"
-                built = [
-                    i
-                    for i in json.loads(path.read_text("utf-8"))["items"]
-                    if i["kind"] == "bulletin"
-                ]
+                order = json.loads(path.read_text("utf-8"))["items"]
+                built = [i for i in order if i["kind"] == "bulletin"]
+                # the announcement airs as its own item just before each bulletin: its
+                # own row here, as the issue asks ("each counted on its own row")
+                said = [i for i in order if i["kind"] == "announcement"]
                 if [i.script_id for i in items] != [b["script"] for b in built]:
                     print(f"{plan.day} {sid}: plan and build aired different bulletins")
                     sys.exit(1)
                 station = project.schedule.stations[sid]
+                ann = estimator.announcement_s(station)
                 for item, b in zip(items, built, strict=True):
                     words = estimate_duration(station, project.scripts[item.script_id])
-                    rows.append((sid, item.script_id, item.duration_s, b["duration_s"], words))
+                    planned = item.duration_s - (ann if said else 0.0)
+                    rows.append((sid, item.script_id, planned, b["duration_s"], words - ann))
+                for a in said[:1]:  # one per station: every one is the same file
+                    rows.append((sid, "(thông báo của đài)", ann, a["duration_s"], ann))
 
     print(
         f"{'station':<14} {'script':<22} {'plan s':>8} {'build s':>8} {'err %':>6} {'words s':>8}"

@@ -144,6 +144,11 @@ class Estimator:
         self._measured = seconds
         self._new = {}
 
+    def announcement_s(self, station: Station) -> float:
+        """Seconds of the station's announcement, the running order's own item before each
+        bulletin (a planned item's length is the two together)."""
+        return self._announcement(station)[0]
+
     def _announcement(self, station: Station) -> tuple[float, bool]:
         r = self.renderer
         key = r.announcement_key(station)
