@@ -61,10 +61,12 @@ def test_airtime_campaigns_share_a_contested_session_in_proportion_to_seconds(a,
     assert min(seconds.values()) > 0, seconds
     ratio = {c: seconds[c] / asked_s[c] for c in seconds}
     # bulletins are whole: a day's room may leave up to one longest bulletin unused, or
-    # fill what is left with one more of the other campaign's (one bulletin is 1/a or 1/b
-    # of a campaign's day: a=2, 45 s against 95 s in 283 s airs 2 + 2 of 2 + 4); and the
-    # ledger carries at most a couple of them over the days
-    bound = max(max(da, db) / room, 1 / a, 1 / b) + 2 * max(da, db) / min(asked_s.values())
+    # the room the longer campaign cannot use (less than one of its bulletins) goes to the
+    # other (work-conserving): up to one longest bulletin of the smaller day's ask, e.g.
+    # a=3 x 30 s against b=4 x 95 s in 283 s airs 3 + 2 (ratios 1.0 and 0.5: a third of cb
+    # does not fit); and the ledger carries at most a couple of them over the days
+    grain = max(da, db) / min(room, a * da, b * db)
+    bound = grain + 2 * max(da, db) / min(asked_s.values())
     assert abs(ratio["ca"] - ratio["cb"]) <= bound, (seconds, asked_s, ratio)
 
 
