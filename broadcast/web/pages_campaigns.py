@@ -200,25 +200,20 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
         return _broken(request, error)
     folder: Path = request.app.state.root / "schedules"
     based_on = str(raw.get("based_on", ""))
+
+    def refuse(status: int, errors: dict[str, list[str]]) -> Response:
+        """The form again, as the officer filled it, with what to fix beside each box."""
+        return _form_page(request, project, form, based_on, new, status, errors)
+
     if new:
         if not form["id"] and not form["title"]:
-            return _form_page(
-                request,
-                project,
-                form,
-                based_on,
-                new,
+            return refuse(
                 400,
                 {"title": ["ô «Tên chiến dịch» đang để trống — cách sửa: ghi tên chiến dịch"]},
             )
         form["id"] = ce.suggested_id(form)
         if not re.match(ID, form["id"]):
-            return _form_page(
-                request,
-                project,
-                form,
-                based_on,
-                new,
+            return refuse(
                 400,
                 {
                     "id": [
@@ -233,24 +228,14 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
         assert project.schedule is not None
         source = project.schedule.sources.get(form["id"])
         if source is None:
-            return _form_page(
-                request,
-                project,
-                form,
-                based_on,
-                new,
+            return refuse(
                 404,
                 {ce.GENERAL: ["Chiến dịch này không còn trong lịch (có người vừa xóa)."]},
             )
         name = source.name
     path = folder / name
     if form["scripts"] == []:
-        return _form_page(
-            request,
-            project,
-            form,
-            based_on,
-            new,
+        return refuse(
             400,
             {
                 "scripts": [
@@ -286,7 +271,7 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
                 conflict={"theirs": exc.theirs, "yours": exc.yours, "name": name},
             )
         except BroadcastError as exc:
-            return _form_page(request, project, form, based_on, new, 400, {ce.GENERAL: [exc.what]})
+            return refuse(400, {ce.GENERAL: [exc.what]})
         if not changed:
             return RedirectResponse("/campaigns", status_code=303)
         found = yamledit.problems(folder, name, yours)
