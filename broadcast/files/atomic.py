@@ -68,6 +68,34 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+@contextmanager
+def scratch_path(target: Path, tag: str) -> Iterator[Path]:
+    """A temp path beside ``target`` named as :func:`atomic_path` names its own (so a
+    killed run's leftover is recognised and removed), deleted afterwards whatever
+    happens: for the intermediate files of a write, e.g. the parts of a long MP3."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.{tag}.pid{os.getpid()}.",
+            suffix=".tmp" + target.suffix,
+            dir=target.parent,
+        )
+    except OSError as exc:
+        _disk_full(exc, target)
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        try:
+            yield tmp
+        except OSError as exc:
+            _disk_full(exc, target)
+            raise
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _disk_full(exc: OSError, target: Path) -> None:
     """ENOSPC becomes a message naming the file. What frees space, measured, is added
     where the error is shown (``broadcast.build.diskspace.space_advice``): this lowest
