@@ -148,15 +148,15 @@ QUIET = (32768 * 10 ** (-50 / 20)) ** 2
 
 
 def _quietest(energy: np.ndarray, ideal: int) -> int:
-    """The window to cut at: the middle of the longest run of quiet windows (the one
-    nearest ``ideal`` of the longest), else the quietest window."""
+    """The window to cut at: the middle of a longest run of quiet windows (of those at
+    least 80 % as long as the longest, the one nearest ``ideal``), else the quietest."""
     quiet = np.concatenate(([False], energy <= QUIET, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(quiet))
     starts, ends = edges[::2], edges[1::2]
     if not len(starts):
         return int(np.argmin(energy))
     middles = (starts + ends) // 2
-    longest = (ends - starts) == (ends - starts).max()
+    longest = (ends - starts) >= 0.8 * (ends - starts).max()
     return int(min(middles[longest], key=lambda mid: abs(int(mid) - ideal)))
 
 
