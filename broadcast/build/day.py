@@ -41,6 +41,7 @@ from .pool import (
     _render_all,
     default_jobs,
 )
+from .verify import remove_damaged, restamp
 
 __all__ = [  # older imports of these names from here keep working
     "LOCK_NAME",
@@ -286,11 +287,19 @@ def _build_days(
                     result.kept.append((day, sid))
         frozen = records if keep_records and rebuild_reason is None else set()
         wanted_scripts = requested_scripts(sched, project.scripts, day)
+        damaged = remove_damaged(out_dir, day, wanted)
         pairs = [
             (sid, script_id)
             for sid in wanted
             if sid not in frozen
             for script_id in wanted_scripts.get(sid, [])
+        ]
+        # a kept day's damaged files are made again as they were (same script, same path)
+        pairs += [
+            (sid, script_id)
+            for sid in sorted(frozen & set(damaged))
+            for script_id in sorted(damaged[sid])
+            if script_id in project.scripts
         ]
         made = _render_all(renderer, pool, project, pairs, day, progress, result, bar)
         for sid in wanted:
@@ -333,6 +342,8 @@ def _build_days(
                 # kept as it is; a log that lost its rows (moved aside, a crash between
                 # publishing and recording) gets them back from the frozen running order
                 paths.append(path)
+                if sid in damaged:
+                    restamp(path.with_suffix(".json"), out_dir)
                 if sid not in recorded:
                     to_record.append(path)
                 continue
