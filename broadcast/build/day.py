@@ -41,7 +41,7 @@ from .pool import (
     _render_all,
     default_jobs,
 )
-from .verify import remove_damaged, restamp
+from .verify import order_damaged, remove_damaged, restamp
 
 __all__ = [  # older imports of these names from here keep working
     "LOCK_NAME",
@@ -278,6 +278,21 @@ def _build_days(
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
         records = {sid for sid in wanted if is_record(out_dir, day, sid, asrun, now)}
+        for sid in sorted(records):
+            why = order_damaged(playlist_path(out_dir, day, sid))
+            if why is None:
+                continue
+            # a damaged record cannot be kept: made again, and the rewrite is on record
+            records.discard(sid)
+            log.warning(
+                "Danh sách phát ngày %s của đài %s hỏng (%s): làm lại (nhật ký phát sóng ghi "
+                "lần làm lại này).",
+                day.strftime("%d/%m/%Y"),
+                sid,
+                why,
+            )
+            asrun.record_rebuild(day, sid, _who(), f"danh sách phát hỏng: {why}")
+            result.rebuilt.append((day, sid))
         if keep_records or rebuild_reason is not None:
             for sid in sorted(records):
                 if rebuild_reason is not None:

@@ -121,3 +121,23 @@ def restamp(order: Path, out_dir: Path) -> bool:
         schema = json.dumps(doc.get("schema"))
         atomic.write_text(order, ",\n".join(parts) + f',\n "schema": {schema}\n}}\n')
     return changed
+
+
+def order_damaged(m3u8: Path) -> str | None:
+    """Why a kept day's playlist pair can no longer be kept (Vietnamese), or None: the
+    running order unreadable, or the M3U8 missing or not naming the same files in the
+    same order (truncated, emptied, overwritten)."""
+    from ..playlists.running_order import RunningOrderError, read_running_order
+
+    try:
+        order = read_running_order(m3u8.with_suffix(".json"))
+    except RunningOrderError as err:
+        return err.what
+    try:
+        lines = m3u8.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return f"không đọc được {m3u8.name}"
+    named = [line for line in lines if line and not line.startswith("#")]
+    if not lines or lines[0] != "#EXTM3U" or named != [i.file for i in order.items]:
+        return f"{m3u8.name} bị cắt, bị xoá nội dung hoặc ghi đè"
+    return None

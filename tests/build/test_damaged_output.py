@@ -57,3 +57,19 @@ def test_next_build_remakes_every_damaged_file_a_running_order_names(small_root,
     for order, item in _named(out):
         # what the daemon checks before it plays: sound, as the running order records it
         assert digest.damage(order.parent / item["file"], item["size"], item["sha256"]) is None
+
+
+def test_a_kept_days_damaged_or_deleted_playlist_is_made_again_as_it_was(small_root, tmp_path):
+    out = tmp_path / "out"
+    _build(small_root, out, dt.datetime(2026, 11, 24, 12, tzinfo=TZ))
+    folder = out / "playlists" / "2026-11-25"
+    good = {p.name: p.read_bytes() for p in folder.iterdir()}
+    (folder / "fm-thu.m3u8").unlink()
+    (folder / "xom-a.json").write_bytes(good["xom-a.json"][:300])  # truncated
+    with time_machine.travel(dt.datetime(2026, 11, 25, 12, tzinfo=TZ), tick=False):
+        res = CliRunner().invoke(
+            cli, ["build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out)]
+        )
+    assert res.exit_code == 0, res.output
+    assert "xom-a hỏng" in res.output and "nhật ký phát sóng" in res.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == good
