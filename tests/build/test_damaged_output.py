@@ -73,3 +73,37 @@ def test_a_kept_days_damaged_or_deleted_playlist_is_made_again_as_it_was(small_r
     assert res.exit_code == 0, res.output
     assert "xom-a hỏng" in res.output and "nhật ký phát sóng" in res.output
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == good
+
+
+@pytest.mark.parametrize("nth", [1, 5])
+def test_disk_full_while_publishing_names_the_file_and_leaves_no_half_file(
+    small_root, tmp_path, capsys, nth
+):
+    import errno
+
+    from broadcast.cli.main import main
+    from broadcast.files import faults
+
+    out = tmp_path / "out"
+    calls = []
+
+    def full() -> None:
+        calls.append(1)
+        if len(calls) >= nth:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    args = ["build", "--date", "2026-11-25", "--root", str(small_root), "--out", str(out)]
+    with (
+        faults.inject("publish", full),
+        time_machine.travel(dt.datetime(2026, 11, 24, 12, tzinfo=TZ), tick=False),
+        pytest.raises(SystemExit) as exit_,
+    ):
+        main(args)
+    err = capsys.readouterr().err
+    assert exit_.value.code != 0
+    assert "Ổ đĩa đầy: không ghi được tệp" in err and str(out) in err and "Cách sửa" in err
+    assert "Traceback" not in err
+    assert not [p for p in out.rglob("*") if ".tmp" in p.name]  # no half-written file
+    _build(small_root, out, dt.datetime(2026, 11, 24, 13, tzinfo=TZ))  # space freed
+    for order, item in _named(out):
+        assert digest.damage(order.parent / item["file"], item["size"], item["sha256"]) is None
