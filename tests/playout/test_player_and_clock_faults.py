@@ -4,6 +4,7 @@ time_machine at the moment the test chooses (no sleeps)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import time_machine
 
 from broadcast.playout.daemon import Daemon
+from broadcast.report.asrun import AsRunLog, asrun_path
 
 from .test_daemon import PLAYER, wait_for
 from .test_faults import at, entry, plays, publish, started
@@ -97,3 +99,27 @@ def test_a_clock_jump_backward_never_plays_an_item_twice(out):
         d.shutdown()
     assert started(out) == ["b1.mp3", "b2.mp3"]
     assert [(p.script_id, p.result) for p in plays(out)] == [("b1", "played"), ("b2", "played")]
+
+
+def test_a_jump_across_midnight_logs_the_missed_session_and_plays_the_next_days(out):
+    from broadcast.playlists.m3u8 import write_playlist
+
+    from .test_faults import DAY, TZ
+
+    publish(out, [entry(out, "b1", at(23, 50), 0.1)])
+    nxt = DAY + dt.timedelta(days=1)
+    e2 = entry(out, "b2", dt.datetime.combine(nxt, dt.time(0, 10), tzinfo=TZ), 0.1)
+    station = {"id": "a", "name": "Xóm A", "kind": "fm"}
+    write_playlist([e2], out / "playlists" / nxt.isoformat() / "a.m3u8", "A", station, nxt)
+    with time_machine.travel(at(23, 49, 50), tick=True) as tm:
+        d = _daemon(out, "0.1")
+        d.start(build_now=False)
+        tm.move_to(dt.datetime.combine(nxt, dt.time(0, 9, 59), tzinfo=TZ))  # +20 min
+        d.scheduler.wakeup()
+        got = AsRunLog(asrun_path(out))
+        wait_for(lambda: len(got.plays(DAY, nxt)) == 2)
+        d.shutdown()
+    rows = {p.script_id: p for p in got.plays(DAY, nxt)}
+    assert rows["b1"].result == "skipped" and rows["b1"].note  # said, with the reason
+    assert rows["b2"].result == "played"
+    assert started(out) == ["b2.mp3"]
