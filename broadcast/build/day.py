@@ -41,6 +41,7 @@ from .pool import (
     _render_all,
     default_jobs,
 )
+from .verify import order_damaged, remove_damaged, restamp
 
 __all__ = [  # older imports of these names from here keep working
     "LOCK_NAME",
@@ -277,6 +278,21 @@ def _build_days(
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
         records = {sid for sid in wanted if is_record(out_dir, day, sid, asrun, now)}
+        for sid in sorted(records):
+            why = order_damaged(playlist_path(out_dir, day, sid))
+            if why is None:
+                continue
+            # a damaged record cannot be kept: made again, and the rewrite is on record
+            records.discard(sid)
+            log.warning(
+                "Danh sách phát ngày %s của đài %s hỏng (%s): làm lại (nhật ký phát sóng ghi "
+                "lần làm lại này).",
+                day.strftime("%d/%m/%Y"),
+                sid,
+                why,
+            )
+            asrun.record_rebuild(day, sid, _who(), f"danh sách phát hỏng: {why}")
+            result.rebuilt.append((day, sid))
         if keep_records or rebuild_reason is not None:
             for sid in sorted(records):
                 if rebuild_reason is not None:
@@ -286,11 +302,19 @@ def _build_days(
                     result.kept.append((day, sid))
         frozen = records if keep_records and rebuild_reason is None else set()
         wanted_scripts = requested_scripts(sched, project.scripts, day)
+        damaged = remove_damaged(out_dir, day, wanted)
         pairs = [
             (sid, script_id)
             for sid in wanted
             if sid not in frozen
             for script_id in wanted_scripts.get(sid, [])
+        ]
+        # a kept day's damaged files are made again as they were (same script, same path)
+        pairs += [
+            (sid, script_id)
+            for sid in sorted(frozen & set(damaged))
+            for script_id in sorted(damaged[sid])
+            if script_id in project.scripts
         ]
         made = _render_all(renderer, pool, project, pairs, day, progress, result, bar)
         for sid in wanted:
@@ -333,6 +357,8 @@ def _build_days(
                 # kept as it is; a log that lost its rows (moved aside, a crash between
                 # publishing and recording) gets them back from the frozen running order
                 paths.append(path)
+                if sid in damaged:
+                    restamp(path.with_suffix(".json"), out_dir)
                 if sid not in recorded:
                     to_record.append(path)
                 continue

@@ -57,8 +57,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
         except OSError as exc:
             _disk_full(exc, target)
             raise
-        faults.point("publish")  # tests crash here: the temp is whole, the target not yet
         try:
+            # tests crash here (the temp is whole, the target not yet) or make it fail
+            faults.point("publish")
             os.replace(tmp, target)
         except OSError as exc:
             _disk_full(exc, target)

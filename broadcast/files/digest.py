@@ -73,3 +73,32 @@ def damage(path: Path, size: int | None, sha256: str | None) -> str | None:
         if now != sha256:
             return "nội dung tệp khác lúc làm danh sách (mã SHA-256 không khớp: tệp bị hỏng)"
     return None
+
+
+def unsound(path: Path, size: int | None, sha256: str | None) -> str | None:
+    """:func:`damage` for a build deciding whether to reuse a file: the hash memoized by
+    (path, inode, size, mtime), so a file a build reuses many times is read once."""
+    try:
+        actual = os.stat(path).st_size
+    except OSError:
+        return "không thấy tệp"
+    if actual == 0:
+        return "tệp rỗng (0 byte)"
+    if size is not None and actual != size:
+        return f"tệp dài {actual} byte, lúc làm là {size} byte (bị cắt hoặc ghi đè)"
+    if sha256:
+        try:
+            if file_digest(path)[1] != sha256:
+                return "nội dung tệp khác lúc làm (mã SHA-256 không khớp)"
+        except OSError as exc:
+            return f"không đọc được tệp ({exc.strerror})"
+    return None
+
+
+def stamp(path: Path) -> dict[str, int | str]:
+    """``size`` and ``sha256`` for a sidecar ({} if the file cannot be read)."""
+    try:
+        size, sha = file_digest(path)
+    except OSError:
+        return {}
+    return {"size": size, "sha256": sha}

@@ -104,6 +104,8 @@ ALREADY_AIRED = "bản tin khẩn cấp đã phát từ hàng đợi khi nhận,
 INTERRUPTED = "bị ngắt"
 #: ``played`` only when at least this share of the item aired; less is ``failed``
 MIN_AIRED = 0.95
+#: a player still running this long past its item's length (x 1.2) is hung: stopped
+HANG_MARGIN_S = 30.0
 #: how often the watcher looks at today's and tomorrow's playlist folders (two stats)
 PLAYLIST_POLL_S = 1.0
 
@@ -213,6 +215,16 @@ class Ledger:
             return con.execute("SELECT * FROM entries ORDER BY day, station, slot, seq").fetchall()
 
 
+def _end_of(
+    p: PlayerProcess | None, start: dt.datetime, clock: Callable[[], dt.datetime]
+) -> dt.datetime:
+    """When the play ended, for the as-run log: its start plus what really aired (the
+    monotonic clock), so a wall-clock jump mid-item logs neither hours nor less than 0."""
+    if p is not None and p.aired_s is not None:
+        return start + dt.timedelta(seconds=p.aired_s)
+    return clock() if p is None or p.ended_at is None else p.ended_at
+
+
 def _job_session(key: str, station: str, day: str, slot: str) -> None:
     """Job entry point (a module-level function: jobs are pickled into the job store)."""
     daemon = _DAEMONS.get(key)
@@ -246,8 +258,10 @@ class Daemon:
         fade_s: float = DEFAULT_FADE_S,
         clock: Callable[[], dt.datetime] = now,
         min_aired: float = MIN_AIRED,
+        hang_margin_s: float = HANG_MARGIN_S,
     ) -> None:
         self.out = Path(out_dir).resolve()
+        self.hang_margin_s = hang_margin_s
         self.min_aired = min_aired
         self.player = player
         self._build = build
@@ -693,8 +707,9 @@ class Daemon:
         )
         self._current[sid] = p
         self.status.on_air(sid, title, kind, slot, day, start, seconds, path.name)
+        limit = seconds * 1.2 + self.hang_margin_s if seconds > 0 else None
         try:
-            rc = p.wait()
+            rc = p.wait(limit)
         finally:
             self._current.pop(sid, None)
         return rc == 0 and p.cut_reason is None, start, p
@@ -710,10 +725,15 @@ class Daemon:
         """``played`` only when the player ended well *and* at least :data:`MIN_AIRED` of
         the item aired; otherwise ``failed`` with the seconds aired and why."""
         aired = max(0.0, (end - start).total_seconds())
+        if p is not None and p.aired_s is not None:
+            aired = p.aired_s  # the monotonic clock: a wall-clock jump changes nothing
         if self._stop.is_set() and not ok:
             return "failed", "bị ngắt khi 'broadcast run' dừng; không phát lại"
         if p is None:
             return "failed", "không chạy được trình phát"
+        if p.hung:
+            why = f"trình phát không tự dừng sau {aired:.0f} giây (treo), đã buộc dừng"
+            return "failed", f"không biết phát được bao nhiêu trong {seconds:.1f} giây: {why}"
         if not ok:
             why = f"trình phát báo lỗi (mã thoát {p.proc.returncode})"
         elif seconds > 0 and aired < self.min_aired * seconds:
@@ -828,7 +848,7 @@ class Daemon:
                     continue  # the same entry again, after the emergency
                 seq += 1
                 continue  # the drop is seen at the top of the loop
-            end = self.clock() if p is None or p.ended_at is None else p.ended_at
+            end = _end_of(p, start, self.clock)
             result, note = self._outcome(ok, p, start, end, item.duration_s)
             self.ledger.finish(day, sid, slot, seq, result)
             self._record(sid, day, slot, item, start, end, result, note, media)
@@ -991,7 +1011,7 @@ class Daemon:
                 self.status.error(sid, f"{q.title}: {note}")
                 return
             ok, start, p = self._play(sid, media, q.title, seconds, "emergency", "khẩn cấp", day)
-        end = self.clock() if p is None or p.ended_at is None else p.ended_at
+        end = _end_of(p, start, self.clock)
         result, why = self._outcome(ok, p, start, end, seconds)
         note = f"khẩn cấp; {why}" if why else "khẩn cấp"
         self.ledger.finish(day, sid, slot, 0, result)

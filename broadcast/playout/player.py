@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..audio.ffmpeg import ffmpeg_exe
@@ -125,6 +125,17 @@ class PlayerProcess:
     cut_reason: str | None = None
     ended_at: dt.datetime | None = None
     fade_requested_at: dt.datetime | None = None
+    #: what really aired is measured on the monotonic clock: a wall clock that jumps
+    #: (NTP, an operator, a dead RTC battery) while it plays changes nothing
+    mono_start: float = field(default_factory=time.monotonic)
+    mono_end: float | None = None
+    #: set when :meth:`wait` gave up on a player that did not end (it was stopped)
+    hung: bool = False
+
+    @property
+    def aired_s(self) -> float | None:
+        """Seconds the player ran (None while it runs)."""
+        return None if self.mono_end is None else max(0.0, self.mono_end - self.mono_start)
 
     def __post_init__(self) -> None:
         self._ended = threading.Event()
@@ -134,9 +145,20 @@ class PlayerProcess:
     def pgid(self) -> int:
         return self.proc.pid  # setsid: the player leads its own group
 
-    def wait(self) -> int:
-        rc = self.proc.wait()
+    def wait(self, limit: float | None = None) -> int:
+        """The player's exit code once it ends; one still running after ``limit``
+        seconds is hung: its group is stopped (``hung`` set)."""
+        try:
+            rc = self.proc.wait(limit)
+        except subprocess.TimeoutExpired:
+            self.hung = True
+            self._signal(signal.SIGTERM)
+            if not self._exited(KILL_AFTER_S):
+                self._signal(signal.SIGKILL)
+            rc = self.proc.wait()
         with self._lock:
+            if self.mono_end is None:
+                self.mono_end = time.monotonic()
             if self.ended_at is None:
                 self.ended_at = self.clock()
         self._ended.set()
@@ -177,12 +199,16 @@ class PlayerProcess:
         except subprocess.TimeoutExpired:
             return False
         with self._lock:
+            if self.mono_end is None:
+                self.mono_end = time.monotonic()
             if self.ended_at is None:
                 self.ended_at = self.clock()
         return True
 
     def _end_time(self) -> dt.datetime:
         with self._lock:
+            if self.mono_end is None and not self.running():
+                self.mono_end = time.monotonic()
             if self.ended_at is None:
                 self.ended_at = self.clock()
             return self.ended_at

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import atomic
+from ..files.digest import stamp, unsound
 from ..project.schedule import Station
 
 TITLES = {"station_id": "Nhạc hiệu đài", "between": "Chuông chuyển bản tin"}
@@ -54,15 +55,20 @@ def jingle_file(root: Path, station: Station, kind: str, out_dir: Path) -> Jingl
     meta = target.with_suffix(".json")
     if target.is_file() and meta.is_file():
         try:
-            return JingleFile(
-                target, float(json.loads(meta.read_text("utf-8"))["duration_s"]), TITLES[kind]
-            )
-        except (ValueError, KeyError):
-            pass
+            known = json.loads(meta.read_text("utf-8"))
+            size, sha = known.get("size"), known.get("sha256")
+            if not unsound(
+                target,
+                size if isinstance(size, int) else None,
+                sha if isinstance(sha, str) else None,
+            ):
+                return JingleFile(target, float(known["duration_s"]), TITLES[kind])
+        except (ValueError, KeyError, TypeError, AttributeError, OSError):
+            pass  # a damaged sidecar or jingle: made again
     seg = read_audio(path) if path else chime(BUILTIN_KIND[kind], RATE)
     done = master(seg, target, station.audio, {"title": TITLES[kind], "genre": "Jingle"})
     duration = done.duration_s
-    atomic.write_text(meta, json.dumps({"duration_s": duration, "source": source}))
+    atomic.write_text(meta, json.dumps({"duration_s": duration, "source": source, **stamp(target)}))
     return JingleFile(target, duration, TITLES[kind])
 
 

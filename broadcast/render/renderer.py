@@ -50,7 +50,7 @@ from ..audio.ffmpeg import read_audio
 from ..audio.jingles import chime
 from ..audio.master import master, master_many, master_pieces
 from ..errors import EngineError, ScriptError
-from ..files import atomic
+from ..files import atomic, digest
 from ..project.loader import Project
 from ..project.schedule import Station
 from ..project.scripts import Script
@@ -707,6 +707,7 @@ def _meta_text(b: Bulletin) -> str:
     meta = asdict(b)
     meta["path"] = b.path.name  # relative: the output folder may be moved or copied
     meta.pop("cached")
+    meta.update(digest.stamp(b.path))  # the next build reuses the file only if it still matches
     return json.dumps(meta, ensure_ascii=False, indent=1)
 
 
@@ -725,6 +726,11 @@ def _load_meta(path: Path, key: str) -> Bulletin | None:
         return None
     if not isinstance(meta, dict) or meta.get("key") != key or not path.is_file():
         return None
+    size, sha = meta.get("size"), meta.get("sha256")
+    if digest.unsound(
+        path, size if isinstance(size, int) else None, sha if isinstance(sha, str) else None
+    ):
+        return None  # truncated, emptied or overwritten since: made again (issue 23)
     meta = {k: v for k, v in meta.items() if k in _FIELDS and k != "cached"}
     meta["path"] = path
     meta["fallbacks"] = tuple(meta.get("fallbacks", ()))
