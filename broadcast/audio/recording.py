@@ -11,6 +11,8 @@ does not fit the text). The renderer (:mod:`broadcast.render.renderer`) airs wha
 from __future__ import annotations
 
 import hashlib
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,3 +198,278 @@ def to_segment(samples: np.ndarray, rate: int) -> AudioSegment:
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     seg = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
     return seg if rate >= MIN_RATE else seg.set_frame_rate(MIN_RATE)
+
+
+# --- streamed (issue 23): a 50 MB upload may be 50 minutes or more; ~1 GB as float64 ---
+
+#: samples decoded per read: 10 s at 44.1 kHz, under 1 MB of int16
+STREAM_SAMPLES = 441_000
+#: the high-pass FIR length (odd): 0.37 s at 44.1 kHz, 2.7 Hz resolution for the ramp
+FIR_TAPS = 16_383
+
+
+def _fir(rate: int, taps: int = FIR_TAPS, cutoff: float = HIGH_PASS_HZ) -> np.ndarray:
+    """A linear-phase FIR with :func:`high_pass`'s ramp (0 below 3/4 of ``cutoff``, 1
+    above it), Hann-windowed: applied a block at a time, so a long file is never whole."""
+    n = fast_length(8 * taps)
+    freqs = np.fft.rfftfreq(n, 1.0 / rate)
+    low = cutoff * 0.75
+    ramp = np.clip((freqs - low) / (cutoff - low), 0.0, 1.0)
+    impulse = np.roll(np.fft.irfft(ramp, n=n), taps // 2)[:taps]
+    return impulse * np.hanning(taps)
+
+
+def filtered_chunks(chunks: Iterator[np.ndarray], rate: int) -> Iterator[np.ndarray]:
+    """The high-passed signal of the float ``chunks`` (one after another), chunk by chunk
+    (overlap-save): the ends mirrored first, as :func:`high_pass` does; zero-phase (the
+    FIR's delay is dropped). Memory: a chunk and the filter."""
+    h = _fir(rate)
+    taps = h.size
+    delay = taps // 2
+    head: list[np.ndarray] = []
+    have = 0
+    it = iter(chunks)
+    want = rate // 4 + 1
+    for c in it:
+        head.append(np.asarray(c, dtype=np.float64))
+        have += c.size
+        if have >= want:
+            break
+    if have == 0:
+        return
+    first = np.concatenate(head)
+    pad = min(first.size - 1, rate // 4)
+    pre = 2 * first[0] - first[pad:0:-1] if pad > 0 else first[:0]
+
+    history = np.zeros(taps - 1)
+    skip = pre.size + delay  # outputs before x[0]
+    total = [0]
+
+    spectra: dict[int, np.ndarray] = {}  # the filter's spectrum, once per FFT length
+
+    def convolve(block: np.ndarray) -> np.ndarray:
+        nonlocal history
+        seg = np.concatenate((history, block))
+        size = fast_length(seg.size + taps)
+        if size not in spectra:
+            spectra[size] = np.fft.rfft(h, size)
+        out = np.fft.irfft(np.fft.rfft(seg, size) * spectra[size], size)
+        history = seg[-(taps - 1) :]
+        return out[taps - 1 : seg.size]
+
+    def source() -> Iterator[np.ndarray]:
+        tail = np.zeros(0)
+        yield pre
+        for c in itertools.chain([first], (np.asarray(c, dtype=np.float64) for c in it)):
+            total[0] += c.size
+            if c.size:
+                tail = np.concatenate((tail, c))[-(rate // 4 + 1) :].copy()
+                yield c
+        back = min(tail.size - 1, rate // 4, max(0, total[0] - 1))
+        if back > 0:
+            yield 2 * tail[-1] - tail[-2 : -back - 2 : -1]
+        yield np.zeros(taps)  # flush the filter
+
+    given = 0
+    for block in source():
+        if not block.size:
+            continue
+        out = convolve(block)
+        if skip:
+            cut = min(skip, out.size)
+            out = out[cut:]
+            skip -= cut
+        room = total[0] - given
+        out = out[: max(0, room)] if room < out.size else out
+        if out.size:
+            given += out.size
+            yield out
+
+
+class Prepared:
+    """A recording as it airs (high-passed, trimmed), int16 in an unnamed temporary file,
+    read a slice at a time: what the renderer masters and ``check`` measures, never
+    whole in memory. ``len`` and slices as a numpy int16 array (for mastering)."""
+
+    def __init__(self, rate: int) -> None:
+        import tempfile
+
+        self.rate = rate
+        self._file = tempfile.TemporaryFile(prefix="broadcast-rec-")
+        self.raw_samples = 0
+        self.clipped = 0
+        self.start = 0
+        self.end = 0
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    @property
+    def seconds(self) -> float:
+        return len(self) / self.rate
+
+    duration_seconds = seconds  # as an AudioSegment says it
+
+    def _read(self, a: int, b: int) -> np.ndarray:
+        import os
+
+        data = os.pread(self._file.fileno(), 2 * (b - a), 2 * a)
+        return np.frombuffer(data, dtype="<i2")
+
+    def __getitem__(self, key: slice) -> np.ndarray:
+        a, b, _ = key.indices(len(self))
+        return self._read(self.start + a, self.start + max(a, b))
+
+    def chunks(self, size: int = STREAM_SAMPLES) -> Iterator[np.ndarray]:
+        """The prepared samples as float chunks in [-1, 1]."""
+        for a in range(0, len(self), size):
+            yield self[a : a + size].astype(np.float64) / 32768.0
+
+    def loudness(self) -> float:
+        """Integrated loudness of the prepared samples (as :func:`integrated_loudness`)."""
+        if len(self) == 0:
+            return float("-inf")
+        from .loudness import _gated, _row_energy
+
+        hop = int(0.1 * self.rate)
+        subs = []
+        size = hop * 300
+        n_sub = max(4, -(-len(self) // hop))
+        for a in range(0, n_sub * hop, size):
+            part = np.zeros(min(size, n_sub * hop - a))
+            got = self[a : a + part.size].astype(np.float64) / 32768.0
+            part[: got.size] = got
+            subs.append(_row_energy(part.reshape(-1, hop), self.rate))
+        return _gated(np.concatenate(subs))
+
+    def segment(self) -> AudioSegment:
+        """The whole as one AudioSegment (short recordings, tests)."""
+        return AudioSegment(
+            data=self[0 : len(self)].tobytes(), sample_width=2, frame_rate=self.rate, channels=1
+        )
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _decoded(path: Path, script: Path, line: int) -> Iterator[np.ndarray]:
+    """``path`` decoded by ffmpeg to mono float chunks at :data:`DECODE_RATE`, read from
+    its pipe a chunk at a time; at most :data:`MAX_RECORDING_S` (then ScriptError)."""
+    import subprocess
+    import tempfile
+
+    from .ffmpeg import ffmpeg_exe
+
+    if not path.is_file():
+        raise missing(script, line, path.name)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-vn", "-ac", "1"]
+    cmd += ["-ar", str(DECODE_RATE), "-t", str(MAX_RECORDING_S + 1), "-f", "s16le", "pipe:1"]
+    got = 0
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
+        assert proc.stdout is not None
+        try:
+            while data := proc.stdout.read(2 * STREAM_SAMPLES):
+                data = data[: len(data) // 2 * 2]
+                got += len(data) // 2
+                if got > MAX_RECORDING_S * DECODE_RATE:
+                    raise too_long_to_read(script, line, path.name)
+                yield np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768.0
+        finally:
+            proc.kill() if proc.poll() is None else None
+            proc.stdout.close()
+            code = proc.wait()
+    if code not in (0, -9) or got == 0:
+        raise missing(script, line, path.name)
+
+
+#: a recording longer than this is not decoded (no session of any station holds it)
+MAX_RECORDING_S = 60 * 60
+
+
+def too_long_to_read(script: Path, line: int, name: str) -> ScriptError:
+    return ScriptError(
+        f"Bản ghi «{name}» dài hơn {MAX_RECORDING_S // 60} phút, dài hơn mọi buổi phát",
+        where=f"{script}, dòng {line}: recording: {name}",
+        fix="cắt bản ghi thành nhiều tệp ngắn, mỗi kịch bản một tệp",
+    )
+
+
+def prepare_file(path: Path, script: Path, line: int) -> Prepared:
+    """Decode, high-pass and trim ``path`` a chunk at a time (issue 23): memory stays at a
+    few chunks whatever the length; the airable samples go to a temporary file."""
+    import os
+
+    rate = DECODE_RATE
+    out = Prepared(rate)
+    frame = max(1, rate // 100)
+    rms: list[np.ndarray] = []
+    carry = np.zeros(0)
+    written = 0
+
+    def raw() -> Iterator[np.ndarray]:
+        for c in _decoded(path, script, line):
+            out.raw_samples += c.size
+            out.clipped += int(np.count_nonzero(np.abs(c) >= CLIP_LEVEL))
+            yield c
+
+    for block in filtered_chunks(raw(), rate):
+        pcm = (np.clip(block, -1.0, 1.0) * 32767).astype("<i2")
+        os.pwrite(out._file.fileno(), pcm.tobytes(), 2 * written)
+        written += pcm.size
+        carry = np.concatenate((carry, block))
+        n = carry.size // frame
+        if n:
+            rms.append(np.sqrt(np.mean(carry[: n * frame].reshape(n, frame) ** 2, axis=1)))
+            carry = carry[n * frame :]
+    levels = np.concatenate(rms) if rms else np.zeros(0)
+    out.start, out.end = _trimmed_span(levels, frame, written)
+    return out
+
+
+def _trimmed_span(rms: np.ndarray, frame: int, size: int) -> tuple[int, int]:
+    """:func:`trim_silence`'s cut, from the 10 ms frame levels: (start, end) samples."""
+    if rms.size == 0:
+        return 0, 0
+    peak = float(rms.max())
+    if peak <= 0.0:
+        return 0, 0
+    level = min(10 ** (SILENCE_DBFS / 20), peak * 10 ** (-TRIM_BELOW_PEAK_DB / 20))
+    loud = np.nonzero(rms > level)[0]
+    if loud.size == 0:
+        return 0, 0
+    pad = 5
+    return max(0, loud[0] - pad) * frame, min(size, (loud[-1] + 1 + pad) * frame)
+
+
+def file_findings(
+    prepared: Prepared, words: int, longest_session_s: float | None = None
+) -> list[Finding]:
+    """:func:`findings` of a streamed recording: the same checks, from its statistics."""
+    out: list[Finding] = []
+    if prepared.raw_samples and prepared.clipped / prepared.raw_samples > CLIP_SHARE:
+        out.append(
+            Finding("clipped", "bản ghi bị rè (quá to khi thu): thu lại, để máy xa miệng hơn")
+        )
+    return out + _level_and_length(prepared.loudness(), prepared.seconds, words, longest_session_s)
+
+
+def _level_and_length(
+    lufs: float, seconds: float, words: int, longest_session_s: float | None
+) -> list[Finding]:
+    out: list[Finding] = []
+    if lufs < TOO_QUIET_LUFS:
+        shown = "im lặng" if lufs == float("-inf") else f"{lufs:.1f} LUFS"
+        out.append(Finding("quiet", f"bản ghi quá nhỏ ({shown}): thu lại, nói gần máy hơn"))
+    if longest_session_s is not None and seconds > longest_session_s:
+        out.append(
+            Finding(
+                "too_long",
+                f"bản ghi dài {seconds:.0f} giây, hơn mọi buổi phát ({longest_session_s:.0f} giây)",
+            )
+        )
+    if words and seconds > 0:
+        wpm = words / (seconds / 60)
+        if not MIN_WPM <= wpm <= MAX_WPM:
+            out.append(Finding("mismatch", f"{MISMATCH} ({wpm:.0f} từ một phút)"))
+    return out

@@ -48,9 +48,11 @@ def script_findings(script: Script, longest_s: float | None = None) -> list[rec.
     """The findings about ``script``'s recording (none for a synthesized script)."""
     if script.recording is None:
         return []
-    raw, rate = rec.load(script.recording, script.path, script.recording_line)
-    prepared = rec.prepare(raw, rate)
-    return rec.findings(raw, prepared, rate, len(script.text.split()), longest_s)
+    prepared = rec.prepare_file(script.recording, script.path, script.recording_line)
+    try:  # streamed: a 50-minute recording is never whole in memory (issue 23)
+        return rec.file_findings(prepared, len(script.text.split()), longest_s)
+    finally:
+        prepared.close()
 
 
 def recording_warnings(project: Project) -> list[str]:

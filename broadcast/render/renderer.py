@@ -12,7 +12,7 @@ airs is made of two kinds of file:
   reused every day until the station's name, voice or audio settings change.
 
 A script with ``recording:`` (issue 20) airs its recording instead: intro chime, the
-trimmed and high-passed recording once, outro chime (:func:`assemble_recorded`), mastered
+trimmed and high-passed recording once, outro chime (as :func:`assemble_recorded` lays out), mastered
 to the same loudness and tagged ``engine=recording``. Its key covers the text and the
 audio's bytes, so a new recording under the same name is made again.
 
@@ -45,10 +45,11 @@ from pathlib import Path
 from pydub import AudioSegment
 
 from ..audio import recording as rec
-from ..audio.bulletin import BulletinParts, assemble_recorded, join, pieces
+from ..audio.bulletin import RECORDING_GAP_S, BulletinParts, join, pieces
 from ..audio.ffmpeg import read_audio
 from ..audio.jingles import chime
-from ..audio.master import master, master_many, master_pieces
+from ..audio.master import master_many, master_pieces
+from ..audio.streamed import master_streamed
 from ..errors import EngineError, ScriptError
 from ..files import atomic, digest
 from ..project.loader import Project
@@ -182,7 +183,7 @@ class Renderer:
         self.speech_cache = SpeechCache(self.out_dir / "cache" / "speech")
         self._engines_down: dict[str, str] = {}  # shared by every station's speaker
         #: recording file -> ((mtime, size), version, prepared audio or None)
-        self._recordings: dict[Path, tuple[tuple[int, int], str, AudioSegment | None]] = {}
+        self._recordings: dict[Path, tuple[tuple[int, int], str, rec.Prepared | None]] = {}
 
     # -- inputs -------------------------------------------------------------------
     @property
@@ -325,7 +326,7 @@ class Renderer:
         """What the engine says in a recorded bulletin: the station's name, standalone only."""
         return self.spoken_announcement(station) if standalone else ""
 
-    def _recording(self, script: Script, audio: bool) -> tuple[str, AudioSegment | None]:
+    def _recording(self, script: Script, audio: bool) -> tuple[str, rec.Prepared | None]:
         """(version, prepared audio) of ``script``'s recording, read once per change."""
         path = script.recording
         assert path is not None
@@ -342,21 +343,21 @@ class Renderer:
                 raise rec.missing(script.path, script.recording_line, path.name) from None
             known = (stamp, rec.version(script.text, data), None)
         if audio and known[2] is None:
-            samples, rate = rec.load(path, script.path, script.recording_line)
-            prepared = rec.prepare(samples, rate)
-            if prepared.size == 0:
+            prepared = rec.prepare_file(path, script.path, script.recording_line)
+            if len(prepared) == 0:
+                prepared.close()
                 raise ScriptError(
                     f"Bản ghi «{path.name}» chỉ có im lặng",
                     where=f"{script.path}, dòng {script.recording_line}: recording: {path.name}",
                     fix="thu lại (kiểm tra micrô), hoặc chép đúng tệp vào thư mục scripts/",
                 )
-            known = (stamp, known[1], rec.to_segment(prepared, rate))
+            known = (stamp, known[1], prepared)
         if len(self._recordings) > 64:
             self._recordings.clear()
         self._recordings[path] = known
         return known[1], known[2]
 
-    def recording_audio(self, script: Script) -> AudioSegment:
+    def recording_audio(self, script: Script) -> rec.Prepared:
         """The recording as it airs (trimmed, high-passed); ScriptError naming the header
         line when it is missing, undecodable or silent."""
         audio = self._recording(script, audio=True)[1]
@@ -472,27 +473,37 @@ class Renderer:
 
     def mix_recorded(
         self, station: Station, script: Script, standalone: bool
-    ) -> tuple[AudioSegment, Spoken | None]:
-        """A recorded bulletin's audio before mastering, and the station's spoken name
-        when it is standalone (what :meth:`mix_bulletin` is for a synthesized one)."""
+    ) -> tuple[list[AudioSegment | rec.Prepared], Spoken | None]:
+        """A recorded bulletin's pieces before mastering (the recording itself streamed
+        from its temporary file, issue 23), and the station's spoken name when it is
+        standalone (what :meth:`mix_bulletin` is for a synthesized one)."""
         _, body = self._recording(script, audio=True)
         assert body is not None
-        rate = body.frame_rate
+        rate = body.rate
         header = (
             self.speaker(station).speak(self.spoken_announcement(station)) if standalone else None
         )
-        mixed = assemble_recorded(
-            intro=self.jingle(station, "intro", rate),
-            body=body,
-            outro=self.jingle(station, "outro", rate),
-            header=header.audio if header is not None else None,
+        gap = AudioSegment.silent(duration=int(RECORDING_GAP_S * 1000), frame_rate=rate)
+        out: list[AudioSegment | rec.Prepared] = [self.jingle(station, "intro", rate), gap]
+        if header is not None:
+            out += [header.audio, gap]
+        return out + [body, gap, self.jingle(station, "outro", rate)], header
+
+    def recorded_seconds(self, station: Station, script: Script, standalone: bool) -> float:
+        """A recorded bulletin's length, from its pieces (for ``plan``)."""
+        parts, _ = self.mix_recorded(station, script, standalone)
+        rate = self._recording(script, audio=True)[1].rate  # type: ignore[union-attr]
+        n = sum(
+            len(p) if isinstance(p, rec.Prepared) else round(p.frame_count() * rate / p.frame_rate)
+            for p in parts
         )
-        return mixed, header
+        return round(n / rate, 3)
 
     def mix_audio(self, station: Station, script: Script, standalone: bool) -> AudioSegment:
         """The bulletin's audio before mastering, recorded or synthesized (for ``plan``)."""
         if script.recording is not None:
-            return self.mix_recorded(station, script, standalone)[0]
+            parts, _ = self.mix_recorded(station, script, standalone)
+            return join([p.segment() if isinstance(p, rec.Prepared) else p for p in parts])
         return join(self.mix_bulletin(station, script, standalone)[0])
 
     def _make_recorded(self, job: Job, station: Station, script: Script) -> Bulletin:
@@ -511,7 +522,7 @@ class Renderer:
             "voice": RECORDING,
             "source_audio": name,
         }
-        done = master(mixed, job.path, station.audio, tags)
+        done = master_streamed(mixed, rec.DECODE_RATE, job.path, station.audio, tags)
         header_text = self._recorded_header_text(station, job.standalone)
         bulletin = Bulletin(
             path=job.path,

@@ -107,7 +107,10 @@ class Estimator:
         if measured is not None:
             self._seconds[key] = measured
             return measured, False
-        seconds = _seconds(r.mix_audio(station, script, standalone=False))
+        if script.recording is not None:  # streamed, never whole (issue 23)
+            seconds = r.recorded_seconds(station, script, standalone=False)
+        else:
+            seconds = _seconds(r.mix_audio(station, script, standalone=False))
         self._seconds[key] = seconds
         self._new[key] = seconds
         return seconds, False
