@@ -380,6 +380,7 @@ def _build_days(
                 sessions=session_docs(plan, sid),
                 notes=note_docs(plan, sid),
                 batch=batch,
+                commune=sched.commune,
             )
             result.written += int(changed)
             paths.append(path)

@@ -6,7 +6,7 @@ to another machine or a USB stick still plays.
 The JSON running order is read by the as-run log and the preview page; its schema is
 stable (README, "Lịch phát / Scheduling"): keys are only ever added, never renamed.
 
-    {"date", "station": {"id", "name", "kind"}, "timezone",
+    {"date", "station": {"id", "name", "kind"}, "commune", "timezone",  # commune: 2026-12
      "items": [{"start", "slot", "end", "duration_s", "file", "title", "script", "source",
                 "priority", "directive", "engine", "kind",          # schema 1
                 "at", "moved_from", "window",                       # added in schema 2
@@ -35,6 +35,10 @@ recording is written exactly as before.
 A bulletin has ``version`` (issue 18): the hash of the script version that airs
 (:mod:`broadcast.project.versions`; with ``approval: required`` the approved one, which may
 be older than the file on disk). Files written before have none: readers take "".
+
+``commune`` (2026-12, optional) is the commune's name as ``schedules/stations.yaml`` had it
+when the day was built: a report of that day prints it, not today's. Files written before
+have none: readers take "" and the report falls back to today's name, saying so.
 """
 
 from __future__ import annotations
@@ -121,6 +125,7 @@ def render_running_order(
     day: dt.date,
     sessions: list[dict[str, Any]] | None = None,
     notes: list[dict[str, Any]] | None = None,
+    commune: str = "",
 ) -> str:
     items = []
     folder = playlist_path.parent
@@ -149,7 +154,10 @@ def render_running_order(
                 **({"version": e.version} if e.version else {}),
             }
         )
-    head = {"date": day.isoformat(), "station": station, "timezone": "Asia/Ho_Chi_Minh"}
+    head: dict[str, Any] = {"date": day.isoformat(), "station": station}
+    if commune:
+        head["commune"] = commune  # the heading a report of this day prints (issue 18)
+    head["timezone"] = "Asia/Ho_Chi_Minh"
     # One item a line: readable and diffable, and json's C encoder (indent= is pure Python,
     # too slow for a province's 10,000 playlists a day).
     parts = [json.dumps(head, ensure_ascii=False)[:-1]]
@@ -251,6 +259,7 @@ def write_playlist(
     sessions: list[dict[str, Any]] | None = None,
     notes: list[dict[str, Any]] | None = None,
     batch: Batch | None = None,
+    commune: str = "",
 ) -> bool:
     """Write the .m3u8 and the .json running order beside it, each atomically (now, or
     when ``batch`` is committed).
@@ -260,7 +269,7 @@ def write_playlist(
     """
     a = _write_if_changed(
         playlist_path.with_suffix(".json"),
-        render_running_order(entries, playlist_path, station, day, sessions, notes),
+        render_running_order(entries, playlist_path, station, day, sessions, notes, commune),
         batch,
     )
     b = _write_if_changed(playlist_path, render_m3u8(entries, playlist_path, title), batch)

@@ -139,6 +139,8 @@ class RunningOrder:
     timezone: str = "Asia/Ho_Chi_Minh"
     sessions: tuple[Mapping[str, Any], ...] = ()
     notes: tuple[Mapping[str, Any], ...] = ()
+    #: the commune's name when the day was built; "" in files written before (2026-12)
+    commune: str = ""
 
     @property
     def folder(self) -> Path:
@@ -163,6 +165,7 @@ class RunningOrder:
                 "name": self.station.name,
                 "kind": self.station.kind,
             },
+            **({"commune": self.commune} if self.commune else {}),
             "timezone": self.timezone,
             "items": [i.as_dict() for i in self.items],
             "sessions": [dict(s) for s in self.sessions],
@@ -307,6 +310,7 @@ def parse_running_order(doc: Any, path: Path) -> RunningOrder:
         timezone=f.text(doc, "timezone", "timezone", default="Asia/Ho_Chi_Minh"),
         sessions=tuple(sessions),
         notes=tuple(notes),
+        commune=f.text(doc, "commune", "commune", default=""),
     )
 
 

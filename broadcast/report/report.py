@@ -120,6 +120,16 @@ def frozen_names(recs: Iterable[DayRecord]) -> dict[str, str]:
     return out
 
 
+def frozen_commune(recs: Iterable[DayRecord]) -> str:
+    """The commune's name the period's running orders were built with (the latest day's);
+    "" when none carries one (files written before 2026-12: today's name stands in)."""
+    name = ""
+    for rec in sorted(recs, key=lambda r: r.day):
+        if rec.order is not None and rec.order.commune:
+            name = rec.order.commune
+    return name
+
+
 def build_report(
     log: AsRunLog,
     start: dt.date,
@@ -142,6 +152,7 @@ def build_report(
     recs = records(log, start, end, out_dir)
     planned = [p for rec in recs.values() for p in rec.items]
     station_names = {**(station_names or {}), **frozen_names(recs.values())}
+    commune = frozen_commune(recs.values()) or commune
     plays = log.plays(start, end)
     planned_len = {(p.day, p.station_id, p.script_id, p.slot): p.duration_s for p in planned}
     recorded = {

@@ -1,7 +1,8 @@
 """Property (issue 18): whatever happens after a period closed — scripts added, edited (titles
 too) or deleted, approved, approval turned on, builds over ranges that include it, as-run
-confirmations, a campaign changed — the report of that period (CSV and text, with its
-approvals appendix) never changes, and no frozen day's files change.
+confirmations, a campaign changed, the commune and its stations renamed — the report of that
+period (CSV and text, with its approvals appendix) never changes, and no frozen day's files
+change.
 
 The period 25–27/11/2026 is built the evening before (one script approved in the console
 the day before, approval not required) and confirmed on every station; each example starts
@@ -16,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import time_machine
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from broadcast.project.approval import Approvals, console_db, file_hash
@@ -49,6 +50,7 @@ actions = st.one_of(
     ),
     st.tuples(st.just("retitle"), st.sampled_from(("noi-trinh-bao", "khong-cung-cap-otp"))),
     st.tuples(st.just("require")),
+    st.tuples(st.just("rename"), st.sampled_from(("Xã Thử Mới", "Phường Thử"))),
 )
 
 
@@ -82,6 +84,11 @@ def _apply(root: Path, action: tuple, when: dt.datetime) -> None:  # type: ignor
         text = path.read_text(encoding="utf-8")
         if not text.startswith("approval:"):
             path.write_text("approval: required\n" + text, encoding="utf-8")
+    elif kind == "rename":  # the commune and its stations renamed today (a merger)
+        path = root / "schedules" / "stations.yaml"
+        text = re.sub(r"(?m)^commune: .*$", f"commune: {action[1]}", path.read_text("utf-8"))
+        text = re.sub(r"(?m)^(    name: )(.*)$", rf"\g<1>\2 ({action[1]})", text)
+        path.write_text(text, encoding="utf-8")
     elif kind == "build":
         build(root, when, action[1], action[2])
     elif kind == "confirm":
@@ -116,6 +123,7 @@ def test_the_report_of_a_closed_period_and_its_frozen_files_never_change(
     assert len(frozen) == 2 * 3 * 2  # M3U8 and JSON, 2 stations, 3 days
     assert "| Tổng cộng |  | 18 | 18 | 0 | 0 | 0 | 100% |" in base_md
     assert "## Phụ lục. Kịch bản được duyệt" in base_md
+    assert "Xã Thử" in base_md and "Loa xóm A" in base_md
 
     @settings(
         max_examples=10,
@@ -123,6 +131,7 @@ def test_the_report_of_a_closed_period_and_its_frozen_files_never_change(
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(st.lists(actions, min_size=1, max_size=4))
+    @example([("rename", "Phường Thử"), ("build", START, 4)])
     def run(steps: list[tuple]) -> None:  # type: ignore[type-arg]
         root = tmp_path_factory.mktemp("history") / "project"
         shutil.copytree(small_root, root)
