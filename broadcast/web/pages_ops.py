@@ -36,6 +36,7 @@ from ..report.report import (
     COMPLIANCE_TITLE,
     UNBUILT_TITLE,
     compliance_rows,
+    frozen_names,
     make_report,
     tables,
     to_csv,
@@ -448,7 +449,9 @@ async def asrun_page(request: Request) -> Response:
     from_file = {sid for (_, sid), rec in recs.items() if rec.origin == FROM_FILE}
     plays = log.plays(day, day) if log else []
     project = await run_in_threadpool(load_project, request.app.state.root, False)
+    # a past day is shown with the names it was built with, not today's (issue 18)
     names = {sid: st.name for sid, st in project.schedule.stations.items()}
+    names.update(frozen_names(recs.values()))
     results: dict[tuple[str, str, str], str] = {}
     for p in plays:  # the last word on each planned item
         results[(p.station_id, p.script_id, p.start.isoformat())] = RESULTS.get(p.result, p.result)

@@ -91,3 +91,23 @@ def test_asrun_page_of_a_built_day_without_planned_rows_reads_the_frozen_file(
     assert card.count("<tr><td>") == 3 and "/asrun/confirm" not in card
     assert "Báo không phát" not in card
     assert 'id="st-xom-a"' in page
+
+
+def test_asrun_page_of_a_past_day_names_stations_as_built(small_root: Path) -> None:
+    """A station renamed today keeps, on a past day's as-run page, the name it aired under."""
+    build(small_root, at(dt.date(2026, 11, 24), 20), D, 1)
+    stations = small_root / "schedules" / "stations.yaml"
+    text = stations.read_text(encoding="utf-8")
+    stations.write_text(
+        text.replace("Đài truyền thanh xã Thử", "Đài phường Mới đổi tên"), encoding="utf-8"
+    )
+    Store(console_db(small_root), hasher=FAST).add_user("ha", "operator", PASSWORD)
+    app = create_app(small_root, small_root / "audio_out", secret="x" * 32)
+    with (
+        time_machine.travel(at(D + dt.timedelta(days=1), 9), tick=False),
+        TestClient(app, base_url="http://127.0.0.1") as c,
+    ):
+        assert login(c, "ha").status_code == 303
+        page = c.get(f"/asrun?date={D.isoformat()}").text
+    assert "Đài truyền thanh xã Thử" in page
+    assert "Đài phường Mới đổi tên" not in page
