@@ -191,6 +191,18 @@ def master_pieces(
     if any(seg.frame_rate != rate for seg in segs):
         raise ValueError("pieces at different sample rates")
     pcm = [np.frombuffer(seg.raw_data, dtype="<i2") for seg in segs]
+    return master_pcm(pcm, rate, target, settings, tags)
+
+
+def master_pcm(
+    pcm: Sequence[np.ndarray],
+    rate: int,
+    target: Path,
+    settings: AudioSettings,
+    tags: dict[str, str],
+) -> Mastered:
+    """:func:`master_pieces` of mono int16 pieces at ``rate``: anything with ``len`` and
+    slices will do (a recording read from a temporary file a slice at a time)."""
     n = sum(len(p) for p in pcm)
     total = padded_length(n, rate)
     stats = BlockStats(rate)

@@ -2,15 +2,15 @@
 bulletin's recording is a :class:`broadcast.audio.recording.Prepared` (int16 in a
 temporary file, read a slice at a time); the chimes are short AudioSegments.
 
-The same processing as :func:`broadcast.audio.master.master_pieces` (its chunking,
-loudness statistics and gain plan; the same encoder), over int16 pieces given as anything
-with ``len`` and slices, so a 50-minute recording is never whole. master.py is left as it
-is: this is the hook a streamed source needs.
+The same processing as :func:`broadcast.audio.master.master_pieces` (one function,
+:func:`~broadcast.audio.master.master_pcm`: its chunking, loudness statistics, gain plan
+and encoder, in parts when long), over int16 pieces given as anything with ``len`` and
+slices, so a 50-minute recording is never whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -18,9 +18,7 @@ import numpy as np
 from pydub import AudioSegment
 
 from ..vocabulary import AudioSettings
-from .export import encode_pcm_stream, to_pcm16
-from .loudness import BlockStats, padded_length
-from .master import CHUNK_SUB_BLOCKS, Mastered, _chunks
+from .master import Mastered, master_pcm
 
 
 class PCM(Protocol):
@@ -46,29 +44,4 @@ def master_streamed(
 ) -> Mastered:
     """:func:`~broadcast.audio.master.master_pieces` of int16 pieces at ``rate``."""
     pcm = [as_pcm(p, rate) for p in pieces]
-    n = sum(len(p) for p in pcm)
-    total = padded_length(n, rate)
-    stats = BlockStats(rate)
-    size = CHUNK_SUB_BLOCKS * stats.hop
-    for chunk in _chunks(pcm, total, size):  # type: ignore[arg-type]
-        stats.add(chunk)
-    plan = stats.solve(settings.lufs, settings.true_peak, settings.bitrate)
-
-    def encoded() -> Iterator[bytes]:
-        start = 0
-        for chunk in _chunks(pcm, total, size):  # type: ignore[arg-type]
-            keep = min(len(chunk), n - start)
-            if keep <= 0:
-                break
-            yield to_pcm16(plan.apply(chunk, start // stats.step)[:keep])
-            start += len(chunk)
-
-    encode_pcm_stream(
-        encoded(),
-        rate,
-        target,
-        sample_rate=settings.sample_rate,
-        bitrate=settings.bitrate,
-        tags=tags,
-    )
-    return Mastered(round(n / rate, 3), round(float(plan.lufs), 2))
+    return master_pcm(pcm, rate, target, settings, tags)  # type: ignore[arg-type]
