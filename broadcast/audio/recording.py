@@ -137,22 +137,7 @@ def findings(
             Finding("clipped", "bản ghi bị rè (quá to khi thu): thu lại, để máy xa miệng hơn")
         )
     lufs = integrated_loudness(prepared, rate) if prepared.size else float("-inf")
-    if lufs < TOO_QUIET_LUFS:
-        shown = "im lặng" if lufs == float("-inf") else f"{lufs:.1f} LUFS"
-        out.append(Finding("quiet", f"bản ghi quá nhỏ ({shown}): thu lại, nói gần máy hơn"))
-    seconds = prepared.size / rate
-    if longest_session_s is not None and seconds > longest_session_s:
-        out.append(
-            Finding(
-                "too_long",
-                f"bản ghi dài {seconds:.0f} giây, hơn mọi buổi phát ({longest_session_s:.0f} giây)",
-            )
-        )
-    if words and seconds > 0:
-        wpm = words / (seconds / 60)
-        if not MIN_WPM <= wpm <= MAX_WPM:
-            out.append(Finding("mismatch", f"{MISMATCH} ({wpm:.0f} từ một phút)"))
-    return out
+    return out + _level_and_length(lufs, prepared.size / rate, words, longest_session_s)
 
 
 def missing(script: Path, line: int, name: str) -> ScriptError:
