@@ -104,6 +104,9 @@ class Report:
     approvals: list[appx.ApprovalRow] | None = None
     #: scripts aired as a recording: script id -> (title, aired plays)
     recordings: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: the commune's name is today's (schedules/stations.yaml): the period's running orders
+    #: were built before they recorded it (2026-12), so a rename since shows here
+    commune_from_today: bool = False
 
     def station_label(self, sid: str) -> str:
         name = self.station_names.get(sid)
@@ -152,7 +155,9 @@ def build_report(
     recs = records(log, start, end, out_dir)
     planned = [p for rec in recs.values() for p in rec.items]
     station_names = {**(station_names or {}), **frozen_names(recs.values())}
-    commune = frozen_commune(recs.values()) or commune
+    frozen = frozen_commune(recs.values())
+    commune_from_today = bool(recs) and not frozen and bool(commune)
+    commune = frozen or commune
     plays = log.plays(start, end)
     planned_len = {(p.day, p.station_id, p.script_id, p.slot): p.duration_s for p in planned}
     recorded = {
@@ -233,6 +238,7 @@ def build_report(
         total=groups.get((None, None, None), Line()),
         log_path=log.path,
         recordings=dict(sorted(recordings.items())),
+        commune_from_today=commune_from_today,
     )
 
 
@@ -365,6 +371,12 @@ def notes_of(report: Report) -> list[str]:
     """The notes printed under the tables (section 5's own when it is there)."""
     extra = [appx.NOTE] if report.approvals is not None else []
     extra += recordings_note(report)
+    if report.commune_from_today:
+        extra.append(
+            "Tên xã in ở đầu báo cáo lấy theo schedules/stations.yaml hôm nay: danh sách phát "
+            "của kỳ này làm trước khi phần mềm ghi tên xã vào từng ngày, nên nếu xã đã đổi "
+            "tên thì đây là tên mới."
+        )
     if report.compliance is None:
         return [*NOTES, *extra]
     return [

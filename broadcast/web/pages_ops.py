@@ -89,6 +89,9 @@ class DayView:
     notes: list[str]
     #: read from the record of a built day that has begun or aired, not planned again
     recorded: bool = False
+    #: the station's name as that day's running order was built ("" when not recorded or
+    #: the file carries none): a renamed station's past days keep the name they aired under
+    built_as: str = ""
 
 
 def recorded_view(rec: DayRecord, titles: dict[str, str] | None = None) -> DayView:
@@ -135,7 +138,9 @@ def recorded_view(rec: DayRecord, titles: dict[str, str] | None = None) -> DayVi
             )
         )
     notes = [str(n.get("text", "")) for n in rec.notes if n.get("text")]
-    return DayView(rec.day, sessions, notes, recorded=True)
+    st = rec.order.station if rec.order is not None else None
+    built_as = st.name if st is not None and st.name and st.name != st.id else ""
+    return DayView(rec.day, sessions, notes, recorded=True, built_as=built_as)
 
 
 def _number(value: object, default: float) -> float:

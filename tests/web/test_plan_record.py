@@ -111,3 +111,26 @@ def test_asrun_page_of_a_past_day_names_stations_as_built(small_root: Path) -> N
         page = c.get(f"/asrun?date={D.isoformat()}").text
     assert "Đài truyền thanh xã Thử" in page
     assert "Đài phường Mới đổi tên" not in page
+
+
+def test_plan_of_a_past_day_names_the_station_as_built(small_root: Path) -> None:
+    """The plan's card of a built day says the name the station aired under when it was
+    renamed since; days not built yet carry today's name only."""
+    build(small_root, at(dt.date(2026, 11, 24), 20), D, 1)
+    stations = small_root / "schedules" / "stations.yaml"
+    text = stations.read_text(encoding="utf-8")
+    stations.write_text(
+        text.replace("Đài truyền thanh xã Thử", "Đài phường Mới đổi tên"), encoding="utf-8"
+    )
+    Store(console_db(small_root), hasher=FAST).add_user("lan", "officer", PASSWORD)
+    app = create_app(small_root, small_root / "audio_out", secret="x" * 32)
+    with (
+        time_machine.travel(at(D, 9), tick=False),
+        TestClient(app, base_url="http://127.0.0.1") as c,
+    ):
+        assert login(c, "lan").status_code == 303
+        page = c.get(f"/plan?date={D.isoformat()}&station=fm-thu").text
+    built = _card(page, D)
+    assert "tên đài: <strong>Đài truyền thanh xã Thử</strong>" in built
+    assert "Đài phường Mới đổi tên" in built  # today's name beside it
+    assert "Đài truyền thanh xã Thử" not in _card(page, D + dt.timedelta(days=1))
