@@ -106,6 +106,7 @@ def entries_for(
                     window=window,
                     source_audio=source_audio,
                     version=(versions or {}).get(item.script_id, "") if item.file is None else "",
+                    also=tuple(dict.fromkeys(src for src, _ in item.also if src != item.source)),
                 )
             )
             start += dt.timedelta(seconds=duration)

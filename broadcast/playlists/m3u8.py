@@ -12,7 +12,8 @@ stable (README, "Lịch phát / Scheduling"): keys are only ever added, never re
                 "at", "moved_from", "window",                       # added in schema 2
                 "size", "sha256",                                   # 2026-12, optional
                 "voice", "source_audio",                            # recordings only
-                "version"}],                                        # 2026-12, bulletins
+                "version",                                          # 2026-12, bulletins
+                "also"}],                                           # 2026-12, shared only
      "sessions": [{"start", "end", "window", "capacity_s", "used_s", "overrun_s"}],
      "notes": [{"kind", "slot", "source", "script", "text",
                 "lost", "rule"}], "schema": 2}                      # lost, rule: 2026-11
@@ -35,6 +36,10 @@ recording is written exactly as before.
 A bulletin has ``version`` (issue 18): the hash of the script version that airs
 (:mod:`broadcast.project.versions`; with ``approval: required`` the approved one, which may
 be older than the file on disk). Files written before have none: readers take "".
+
+A bulletin that meets the requests of several campaigns or one-offs at once (planner rule
+8: one airing, credited to each) names the others in ``also`` (2026-12, a list of their
+ids); ``source`` stays the first. Other items leave it out.
 
 ``commune`` (2026-12, optional) is the commune's name as ``schedules/stations.yaml`` had it
 when the day was built: a report of that day prints it, not today's. Files written before
@@ -77,6 +82,8 @@ class Entry:
     source_audio: str = ""
     #: the version of the script that airs (content hash, issue 18), "" if unknown
     version: str = ""
+    #: other campaigns or one-offs whose request this one airing also meets (planner rule 8)
+    also: tuple[str, ...] = ()
 
 
 _REL: dict[tuple[Path, Path], str] = {}
@@ -152,6 +159,7 @@ def render_running_order(
                     {"voice": "recording", "source_audio": e.source_audio} if e.source_audio else {}
                 ),
                 **({"version": e.version} if e.version else {}),
+                **({"also": list(e.also)} if e.also else {}),
             }
         )
     head: dict[str, Any] = {"date": day.isoformat(), "station": station}

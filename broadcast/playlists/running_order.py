@@ -15,6 +15,8 @@ They all read it here, so the contract is written down once:
   and ``source_audio`` (its file name); other items have neither and read as "".
 - **Versions** (issue 18): a bulletin written since 2026-12 has ``version``, the hash of the
   script version that aired; older files read as "".
+- **Shared airings** (2026-12): a bulletin that also meets other campaigns' requests names
+  them in ``also`` (a list of ids); other items, and older files, read as ().
 - **Tolerant.** Unknown keys are kept (``extra``), unknown item ``kind`` values are kept as
   they are (only ``"bulletin"`` counts as a bulletin; anything else is played but is not
   what a directive asks to air).
@@ -92,6 +94,8 @@ class Item:
     source_audio: str = ""
     #: the script version that airs (content hash, issue 18); "" in files written before
     version: str = ""
+    #: other campaigns or one-offs this airing also meets (planner rule 8); () before 2026-12
+    also: tuple[str, ...] = ()
 
     @property
     def is_bulletin(self) -> bool:
@@ -126,6 +130,7 @@ class Item:
             **({"voice": self.voice} if self.voice else {}),
             **({"source_audio": self.source_audio} if self.source_audio else {}),
             **({"version": self.version} if self.version else {}),
+            **({"also": list(self.also)} if self.also else {}),
         }
 
 
@@ -177,8 +182,16 @@ class RunningOrder:
 _ITEM_KEYS = {
     "start", "slot", "end", "duration_s", "file", "title", "script", "source", "priority",
     "directive", "engine", "kind", "at", "moved_from", "window", "size", "sha256",
-    "voice", "source_audio", "version",
+    "voice", "source_audio", "version", "also",
 }  # fmt: skip
+
+
+def _also(value: object) -> tuple[str, ...]:
+    """``also`` as written (a list of ids); anything else (a newer or hand-edited file) is
+    read as none: it only adds a note to the report, never a figure."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(v for v in value if isinstance(v, str) and v)
 
 
 class _Fields:
@@ -292,6 +305,7 @@ def parse_running_order(doc: Any, path: Path) -> RunningOrder:
                 voice=f.text(raw, "voice", where, default=""),
                 source_audio=f.text(raw, "source_audio", where, default=""),
                 version=f.text(raw, "version", where, default=""),
+                also=_also(raw.get("also")),
             )
         )
     sessions = doc.get("sessions") or []

@@ -107,6 +107,9 @@ class Report:
     #: the commune's name is today's (schedules/stations.yaml): the period's running orders
     #: were built before they recorded it (2026-12), so a rename since shows here
     commune_from_today: bool = False
+    #: airings that met several campaigns' requests at once (planner rule 8), counted in the
+    #: tables for the first: (its campaign, another it met) -> (planned, aired)
+    shared: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
     def station_label(self, sid: str) -> str:
         name = self.station_names.get(sid)
@@ -167,6 +170,14 @@ def build_report(
     }
     recordings: dict[str, tuple[str, int]] = {}
     detail: dict[tuple[str, str, str], Line] = {}
+    aired_at = {(p.day, p.station_id, p.script_id, p.slot) for p in plays if p.aired}
+    shared: dict[tuple[str, str], tuple[int, int]] = {}
+    for rec in recs.values():
+        for it in rec.order.items if rec.order is not None else ():
+            for other in it.also if it.is_bulletin else ():
+                was = shared.get((it.source, other), (0, 0))
+                hit = (rec.day, rec.station_id, it.script, it.slot) in aired_at
+                shared[(it.source, other)] = (was[0] + 1, was[1] + hit)
 
     def line_for(directive: str, source: str, station: str) -> Line:
         key = (directive, source, station)
@@ -239,6 +250,7 @@ def build_report(
         log_path=log.path,
         recordings=dict(sorted(recordings.items())),
         commune_from_today=commune_from_today,
+        shared=dict(sorted(shared.items())),
     )
 
 
@@ -371,6 +383,16 @@ def notes_of(report: Report) -> list[str]:
     """The notes printed under the tables (section 5's own when it is there)."""
     extra = [appx.NOTE] if report.approvals is not None else []
     extra += recordings_note(report)
+    if report.shared:
+        extra.append(
+            "Một lượt phát đáp ứng yêu cầu của nhiều chiến dịch cùng lúc (cùng kịch bản, cùng "
+            "buổi) được tính một lần, cho chiến dịch ghi trong bảng; nó cũng đáp ứng: "
+            + "; ".join(
+                f"{src} cho {other}: {planned} lượt theo kế hoạch, {aired} lượt đã phát"
+                for (src, other), (planned, aired) in report.shared.items()
+            )
+            + "."
+        )
     if report.commune_from_today:
         extra.append(
             "Tên xã in ở đầu báo cáo lấy theo schedules/stations.yaml hôm nay: danh sách phát "

@@ -106,3 +106,43 @@ def test_a_period_built_by_an_older_version_reports_the_same(small_root: Path) -
     renamed = report(small_root, AFTER, D[0], D[1])
     assert "Phường Mới" in renamed and FALLBACK in " ".join(renamed.split())
     assert _figures(renamed) == _figures(today["md"])
+
+
+def test_a_shared_airing_names_every_campaign_it_meets(small_root: Path) -> None:
+    """One airing that meets two campaigns' requests (planner rule 8) names the other in its
+    running order (``also``) and the report says so under the tables; yesterday's files
+    (without ``also``) still load and add no such note."""
+    camp = small_root / "schedules" / "campaign.yaml"
+    camp.write_text(
+        camp.read_text("utf-8")
+        + """  - id: huyen
+    title: Chiến dịch của huyện
+    directive: {number: 3316/UBND-VHTT, date: 22/11/2024, issuer: UBND huyện Phú Bình}
+    from: 2026-11-25
+    until: 2026-12-15
+    mode: all
+    scripts: [khong-cung-cap-otp]
+    slots: [{at: "05:30"}, {at: "17:00"}]
+""",
+        "utf-8",
+    )
+    build(small_root, at(dt.date(2026, 11, 24), 20), D[0], 1)
+    confirm(small_root, at(D[0], 21), D[0], "fm-thu")
+    out = small_root / "audio_out"
+    shared = [
+        (path.stem, item)
+        for path in sorted((out / "playlists").rglob("*.json"))
+        for item in json.loads(path.read_text(encoding="utf-8"))["items"]
+        if item.get("also")
+    ]
+    assert shared, "no airing names a second campaign"
+    for _station, item in shared:
+        assert item["source"] not in item["also"]
+        assert {item["source"], *item["also"]} <= {"thu", "huyen"}
+    md = " ".join(report(small_root, AFTER, D[0], D[0]).split())
+    first, other = shared[0][1]["source"], shared[0][1]["also"][0]
+    n_planned = sum(1 for _st, it in shared if it["source"] == first)
+    n_aired = sum(1 for st, it in shared if it["source"] == first and st == "fm-thu")
+    assert f"{first} cho {other}: {n_planned} lượt theo kế hoạch, {n_aired} lượt đã phát" in md
+    _as_schema_1(out)
+    assert "cũng đáp ứng" not in report(small_root, AFTER, D[0], D[0])
