@@ -62,6 +62,27 @@ def add_script(root: Path, sid: str, body: str = "") -> None:
     (root / "scripts" / f"{sid}.md").write_text(text, encoding="utf-8")
 
 
+DISTRICT_CAMPAIGN = """  - id: huyen
+    title: Chiến dịch của huyện
+    directive: {{number: 3316/UBND-VHTT, date: 22/11/2024, issuer: UBND huyện Phú Bình}}
+    from: 2026-11-25
+    until: 2026-12-15
+    mode: all
+    scripts: [khong-cung-cap-otp]
+    slots: [{slots}]
+"""
+
+
+def add_district_campaign(root: Path, *slots: str) -> None:
+    """A second campaign, ``huyen``, asking for a script the commune's campaign airs too
+    (at ``slots``, HH:MM): its requests share those airings (planner rule 8)."""
+    camp = root / "schedules" / "campaign.yaml"
+    wanted = ", ".join(f'{{at: "{at}"}}' for at in slots)
+    camp.write_text(
+        camp.read_text("utf-8") + DISTRICT_CAMPAIGN.format(slots=wanted), encoding="utf-8"
+    )
+
+
 def digests(out: Path) -> dict[str, str]:
     """SHA-1 of every running order file (M3U8 and JSON) in the output folder."""
     folder = out / "playlists"

@@ -34,6 +34,7 @@ from broadcast.report.compliance import compare
 from broadcast.report.docx import write_docx
 from broadcast.report.report import build_report, to_csv, to_html, to_markdown
 from broadcast.schedule.planner import plan_day
+from tests.report.history import add_district_campaign
 
 from .conftest import planned_item
 
@@ -208,20 +209,7 @@ def test_report_command_compares_with_the_schedules(story, small_root, tmp_path)
 def test_one_airing_for_two_campaigns_counts_as_aired_for_both(small_root, tmp_path):
     """Issue 22: a script two campaigns list airs once a session, credited to each; the
     report counts that one play for both, and misses neither."""
-    camp = small_root / "schedules" / "campaign.yaml"
-    camp.write_text(
-        camp.read_text("utf-8")
-        + """  - id: huyen
-    title: Chiến dịch của huyện
-    directive: {number: 3316/UBND-VHTT, date: 22/11/2024, issuer: UBND huyện Phú Bình}
-    from: 2026-11-25
-    until: 2026-12-15
-    mode: all
-    scripts: [khong-cung-cap-otp]
-    slots: [{at: "05:30"}, {at: "17:00"}]
-""",
-        "utf-8",
-    )
+    add_district_campaign(small_root, "05:30", "17:00")
     project = load_project(small_root)
     plan = plan_day(project.schedule, project.scripts, D[0])
     assert any(i.also for i in plan.items("xom-a"))  # at least one shared airing

@@ -18,7 +18,7 @@ import time_machine
 from broadcast.report.asrun import MIGRATIONS, asrun_path
 from tests.cli.test_officer_traps import bc
 
-from .history import at, build, confirm, report
+from .history import add_district_campaign, at, build, confirm, report
 
 D = [dt.date(2026, 11, 25 + n) for n in range(2)]
 AFTER = at(dt.date(2026, 11, 30), 9)
@@ -112,20 +112,7 @@ def test_a_shared_airing_names_every_campaign_it_meets(small_root: Path) -> None
     """One airing that meets two campaigns' requests (planner rule 8) names the other in its
     running order (``also``) and the report says so under the tables; yesterday's files
     (without ``also``) still load and add no such note."""
-    camp = small_root / "schedules" / "campaign.yaml"
-    camp.write_text(
-        camp.read_text("utf-8")
-        + """  - id: huyen
-    title: Chiến dịch của huyện
-    directive: {number: 3316/UBND-VHTT, date: 22/11/2024, issuer: UBND huyện Phú Bình}
-    from: 2026-11-25
-    until: 2026-12-15
-    mode: all
-    scripts: [khong-cung-cap-otp]
-    slots: [{at: "05:30"}, {at: "17:00"}]
-""",
-        "utf-8",
-    )
+    add_district_campaign(small_root, "05:30", "17:00")
     build(small_root, at(dt.date(2026, 11, 24), 20), D[0], 1)
     confirm(small_root, at(D[0], 21), D[0], "fm-thu")
     out = small_root / "audio_out"

@@ -17,6 +17,7 @@ from broadcast.cli.main import cli
 from broadcast.project.scripts import Priority
 from broadcast.schedule.planner import Planner
 from broadcast.schedule.shares import airtime_shares
+from tests.report.history import add_district_campaign
 from tests.schedule.helpers import campaign, schedule, script, scripts, station
 
 START = dt.date(2026, 11, 25)
@@ -80,20 +81,7 @@ def test_a_script_two_campaigns_list_airs_once_a_session_for_both():
 
 
 def test_the_running_order_and_plan_say_the_airing_is_shared(small_root: Path, tmp_path: Path):
-    camp = small_root / "schedules" / "campaign.yaml"
-    camp.write_text(
-        camp.read_text("utf-8")
-        + """  - id: huyen
-    title: Chiến dịch của huyện
-    directive: {number: 3316/UBND-VHTT, date: 22/11/2024, issuer: UBND huyện Phú Bình}
-    from: 2026-11-25
-    until: 2026-12-15
-    mode: all
-    scripts: [khong-cung-cap-otp]
-    slots: [{at: "05:30"}]
-""",
-        "utf-8",
-    )
+    add_district_campaign(small_root, "05:30")
     r = CliRunner().invoke(
         cli, ["plan", "--date", "2026-11-25", "--root", str(small_root), "--out", str(tmp_path)]
     )
