@@ -121,9 +121,23 @@ def free_name(path: Path, wanted: str) -> str:
     (``Ban-tai-khoan.md`` beside ``ban-tai-khoan.md``). The file itself does not count
     (a case-only rename on Windows)."""
     folder = Path(path).parent
+    # Another file whose name would be told the same rename ('mật-khẩu.md' in NFC
+    # beside the same name in NFD, 'Mat-Khau.md'...) keeps it if it sorts first: two
+    # suggested renames never land on one name.
+    try:
+        rivals = {
+            other.name
+            for other in folder.glob("*.md")
+            if other.name < Path(path).name and not os.path.samefile(other, path)
+        }
+    except OSError:
+        rivals = set()
+    claimed = {slug(name[:-3]) for name in rivals}
     for n in range(1, 1000):
         stem = wanted if n == 1 else f"{wanted}-{n}"
         other = folder / f"{stem}.md"
+        if stem in claimed and other.name not in rivals:
+            continue
         try:
             if not other.exists() or os.path.samefile(other, path):
                 return stem
