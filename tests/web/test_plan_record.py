@@ -27,6 +27,27 @@ def _card(page: str, day: dt.date) -> str:
     return m.group(1)
 
 
+def _rename_station(root: Path) -> None:
+    """Today's stations.yaml renames fm-thu (after its days were built)."""
+    stations = root / "schedules" / "stations.yaml"
+    text = stations.read_text(encoding="utf-8")
+    stations.write_text(
+        text.replace("Đài truyền thanh xã Thử", "Đài phường Mới đổi tên"), encoding="utf-8"
+    )
+
+
+def _page(root: Path, role: str, when: dt.datetime, url: str) -> str:
+    """``url`` as a user of ``role`` sees it at ``when``."""
+    Store(console_db(root), hasher=FAST).add_user("nguoi-dung", role, PASSWORD)
+    app = create_app(root, root / "audio_out", secret="x" * 32)
+    with (
+        time_machine.travel(when, tick=False),
+        TestClient(app, base_url="http://127.0.0.1") as c,
+    ):
+        assert login(c, "nguoi-dung").status_code == 303
+        return c.get(url).text
+
+
 def test_plan_of_a_past_built_day_is_what_was_built(small_root: Path) -> None:
     build(small_root, at(dt.date(2026, 11, 24), 20), D, 1)
     add_script(small_root, "moi-0")  # joins the rotation from now on
@@ -96,19 +117,8 @@ def test_asrun_page_of_a_built_day_without_planned_rows_reads_the_frozen_file(
 def test_asrun_page_of_a_past_day_names_stations_as_built(small_root: Path) -> None:
     """A station renamed today keeps, on a past day's as-run page, the name it aired under."""
     build(small_root, at(dt.date(2026, 11, 24), 20), D, 1)
-    stations = small_root / "schedules" / "stations.yaml"
-    text = stations.read_text(encoding="utf-8")
-    stations.write_text(
-        text.replace("Đài truyền thanh xã Thử", "Đài phường Mới đổi tên"), encoding="utf-8"
-    )
-    Store(console_db(small_root), hasher=FAST).add_user("ha", "operator", PASSWORD)
-    app = create_app(small_root, small_root / "audio_out", secret="x" * 32)
-    with (
-        time_machine.travel(at(D + dt.timedelta(days=1), 9), tick=False),
-        TestClient(app, base_url="http://127.0.0.1") as c,
-    ):
-        assert login(c, "ha").status_code == 303
-        page = c.get(f"/asrun?date={D.isoformat()}").text
+    _rename_station(small_root)
+    page = _page(small_root, "operator", at(D + dt.timedelta(days=1), 9), f"/asrun?date={D}")
     assert "Đài truyền thanh xã Thử" in page
     assert "Đài phường Mới đổi tên" not in page
 
@@ -117,19 +127,8 @@ def test_plan_of_a_past_day_names_the_station_as_built(small_root: Path) -> None
     """The plan's card of a built day says the name the station aired under when it was
     renamed since; days not built yet carry today's name only."""
     build(small_root, at(dt.date(2026, 11, 24), 20), D, 1)
-    stations = small_root / "schedules" / "stations.yaml"
-    text = stations.read_text(encoding="utf-8")
-    stations.write_text(
-        text.replace("Đài truyền thanh xã Thử", "Đài phường Mới đổi tên"), encoding="utf-8"
-    )
-    Store(console_db(small_root), hasher=FAST).add_user("lan", "officer", PASSWORD)
-    app = create_app(small_root, small_root / "audio_out", secret="x" * 32)
-    with (
-        time_machine.travel(at(D, 9), tick=False),
-        TestClient(app, base_url="http://127.0.0.1") as c,
-    ):
-        assert login(c, "lan").status_code == 303
-        page = c.get(f"/plan?date={D.isoformat()}&station=fm-thu").text
+    _rename_station(small_root)
+    page = _page(small_root, "officer", at(D, 9), f"/plan?date={D}&station=fm-thu")
     built = _card(page, D)
     assert "tên đài: <strong>Đài truyền thanh xã Thử</strong>" in built
     assert "Đài phường Mới đổi tên" in built  # today's name beside it
