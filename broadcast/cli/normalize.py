@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..files.confined import check_within
 from ..files.sources import read_text
 from ..project.loader import LEXICON_FILE, script_limit
 from ..project.scripts import body_too_long, too_big_file
@@ -39,7 +40,7 @@ def project_lexicon(root: Path, lexicon: Path | None, use: bool) -> dict[str, st
     if lexicon is not None:
         return load_lexicon(lexicon)
     path = Path(root) / "schedules" / LEXICON_FILE
-    return load_lexicon(path) if path.is_file() else {}
+    return load_lexicon(check_within(root, path)) if path.is_file() else {}
 
 
 @click.command("normalize")

@@ -22,13 +22,21 @@ def within(root: Path, path: Path) -> bool:
         return False
 
 
+def link_error(root: Path, path: Path) -> InputError | None:
+    """The refusal of ``path`` when it leads out of ``root`` (a link), else None."""
+    if within(root, path):
+        return None
+    return InputError(
+        f"Tệp '{Path(path).name}' là liên kết tới một tệp ngoài thư mục dự án: không mở",
+        where=f"{Path(path).parent.name}/{Path(path).name}",
+        fix="chép nội dung vào một tệp thật trong thư mục dự án thay cho liên kết",
+    )
+
+
 def check_within(root: Path, path: Path) -> Path:
-    if not within(root, path):
-        raise InputError(
-            f"Tệp '{Path(path).name}' là liên kết tới một tệp ngoài thư mục dự án: không mở",
-            where=f"{Path(path).parent.name}/{Path(path).name}",
-            fix="chép nội dung vào một tệp thật trong thư mục dự án thay cho liên kết",
-        )
+    err = link_error(root, path)
+    if err is not None:
+        raise err
     return path
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BroadcastError, InputError, ValidationErrors
+from ..files.confined import link_error
 from ..files.sources import YamlDoc, load_yaml
 from ..vocabulary import MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
 from .approval import only_approved
@@ -182,7 +183,7 @@ def load_scripts(
             broken.add((new or Path(problem.where).name).split(".")[0])
     for path in sorted(folder.glob("*.md")):
         before = len(errors)
-        empty = empty_file_error(path)
+        empty = link_error(folder.parent, path) or empty_file_error(path)
         if empty is not None:
             errors.append(empty)
             if broken is not None:
@@ -234,6 +235,10 @@ def load_schedule(
     for path in sorted(folder.glob("*.yaml")):
         if path.name in (STATIONS_FILE, LEXICON_FILE):
             continue
+        link = link_error(folder.parent, path)
+        if link is not None:
+            errors.append(link)
+            continue
         _campaign_file(path, groups, broken, errors, docs, campaigns, oneoffs, sources)
     return Schedule(
         commune=head.commune,
@@ -260,7 +265,7 @@ def _stations_file(
             )
         )
         return None
-    empty = empty_file_error(st_path)
+    empty = link_error(folder.parent, st_path) or empty_file_error(st_path)
     if empty is not None:
         errors.append(empty)
         return None
@@ -484,7 +489,16 @@ def _check_references(
                 )
         for kind in ("intro", "outro", "between"):
             rel = getattr(st.jingles, kind)
-            if rel and not (project.root / rel).is_file():
+            link = link_error(project.root, project.root / rel) if rel else None
+            if link is not None:
+                errors.append(
+                    InputError(
+                        f"Đài '{sid}': {link.what}",
+                        where=st_doc.where(("stations", idx, "jingles", kind)),
+                        fix=link.fix,
+                    )
+                )
+            elif rel and not (project.root / rel).is_file():
                 errors.append(
                     InputError(
                         f"Đài '{sid}': không thấy tệp nhạc hiệu {rel}",
@@ -517,6 +531,8 @@ def load_project(root: Path, strict: bool = True) -> Project:
         errors.extend(unread)
     schedule = load_schedule(root / "schedules", errors, docs)
     lexicon = root / "schedules" / LEXICON_FILE
+    if lexicon.is_file() and (link := link_error(root, lexicon)) is not None:
+        errors.append(link)
     project = None
     if schedule is not None:
         project = Project(
@@ -563,7 +579,7 @@ def script_limit(folder: Path, docs: dict[Path, YamlDoc] | None = None) -> int:
     Read before the scripts, which it bounds; ``docs`` keeps the parsed file so the
     schedule load does not parse it again."""
     path = folder / STATIONS_FILE
-    if not path.is_file() or empty_file_error(path) is not None:
+    if not path.is_file() or link_error(folder.parent, path) or empty_file_error(path):
         return MAX_SCRIPT_CHARS
     try:
         doc = load_yaml(path)

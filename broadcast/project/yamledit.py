@@ -26,6 +26,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files import atomic
+from ..files.confined import check_within
 from .converters import to_seconds, to_weekday, to_window
 from .loader import load_schedule, load_scripts
 from .schedule import Schedule
@@ -454,8 +455,11 @@ def check_schedules(folder: Path, name: str, text: str) -> None:
 
 
 def current_text(path: Path) -> str:
-    """The file's text, or '' for a file not there yet (a new campaign's)."""
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    """The file's text, or '' for a file not there yet (a new campaign's); a link out of
+    the project (``schedules/`` is in its root) is refused, never shown nor edited."""
+    if not path.is_file():
+        return ""
+    return check_within(path.parent.parent, path).read_text(encoding="utf-8")
 
 
 def refuse_if_changed(path: Path, based_on: str, yours: str) -> None:
