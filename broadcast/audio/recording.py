@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from pydub import AudioSegment
@@ -354,7 +355,7 @@ def _decoded(path: Path, script: Path, line: int) -> Iterator[np.ndarray]:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
         assert proc.stdout is not None
         try:
-            while data := proc.stdout.read(2 * STREAM_SAMPLES):
+            for data in _read_ahead(proc.stdout, 2 * STREAM_SAMPLES):
                 data = data[: len(data) // 2 * 2]
                 got += len(data) // 2
                 if got > MAX_RECORDING_S * DECODE_RATE:
@@ -366,6 +367,51 @@ def _decoded(path: Path, script: Path, line: int) -> Iterator[np.ndarray]:
             code = proc.wait()
     if code not in (0, -9) or got == 0:
         raise missing(script, line, path.name)
+
+
+#: chunks read ahead of the filter: ffmpeg decodes the next ones on the other core while
+#: this one is filtered, instead of waiting on a full 64 kB pipe (a 50-minute MP3 took
+#: the decode's time plus the filter's, one after the other)
+READ_AHEAD = 8
+
+
+def _read_ahead(pipe: IO[bytes], size: int) -> Iterator[bytes]:
+    """``pipe`` in pieces of ``size`` bytes, read by a thread up to READ_AHEAD pieces ahead;
+    ends at end of file. Stopping early (the generator closed) lets the thread go: the
+    caller kills the process, the thread's read ends, it finds the stop flag and ends."""
+    import queue
+    import threading
+
+    box: queue.Queue[bytes | BaseException] = queue.Queue(READ_AHEAD)
+    stop = threading.Event()
+
+    def reader() -> None:
+        try:
+            while not stop.is_set():
+                data = pipe.read(size)
+                while not stop.is_set():
+                    try:
+                        box.put(data, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if not data:
+                    return
+        except (OSError, ValueError) as exc:  # the pipe closed under it
+            box.put(exc)
+
+    thread = threading.Thread(target=reader, name="broadcast-recording-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = box.get()
+            if isinstance(item, BaseException):
+                raise item
+            if not item:
+                return
+            yield item
+    finally:
+        stop.set()
 
 
 #: a recording longer than this is not decoded (no session of any station holds it)
@@ -380,36 +426,116 @@ def too_long_to_read(script: Path, line: int, name: str) -> ScriptError:
     )
 
 
-def prepare_file(path: Path, script: Path, line: int) -> Prepared:
-    """Decode, high-pass and trim ``path`` a chunk at a time (issue 23): memory stays at a
-    few chunks whatever the length; the airable samples go to a temporary file."""
-    import os
-
+def _stream(
+    path: Path, script: Path, line: int, keep: Callable[[np.ndarray], None]
+) -> tuple[int, int, tuple[int, int], int]:
+    """One pass over ``path``: decode, high-pass, hand each filtered block to ``keep``;
+    returns (raw samples, clipped samples, trimmed (start, end), filtered samples)."""
     rate = DECODE_RATE
-    out = Prepared(rate)
     frame = max(1, rate // 100)
     rms: list[np.ndarray] = []
     carry = np.zeros(0)
     written = 0
+    raw_n = clipped = 0
 
     def raw() -> Iterator[np.ndarray]:
+        nonlocal raw_n, clipped
         for c in _decoded(path, script, line):
-            out.raw_samples += c.size
-            out.clipped += int(np.count_nonzero(np.abs(c) >= CLIP_LEVEL))
+            raw_n += c.size
+            clipped += int(np.count_nonzero(np.abs(c) >= CLIP_LEVEL))
             yield c
 
     for block in filtered_chunks(raw(), rate):
-        pcm = (np.clip(block, -1.0, 1.0) * 32767).astype("<i2")
-        os.pwrite(out._file.fileno(), pcm.tobytes(), 2 * written)
-        written += pcm.size
+        keep(block)
+        written += block.size
         carry = np.concatenate((carry, block))
         n = carry.size // frame
         if n:
             rms.append(np.sqrt(np.mean(carry[: n * frame].reshape(n, frame) ** 2, axis=1)))
             carry = carry[n * frame :]
     levels = np.concatenate(rms) if rms else np.zeros(0)
-    out.start, out.end = _trimmed_span(levels, frame, written)
+    return raw_n, clipped, _trimmed_span(levels, frame, written), written
+
+
+def prepare_file(path: Path, script: Path, line: int) -> Prepared:
+    """Decode, high-pass and trim ``path`` a chunk at a time (issue 23): memory stays at a
+    few chunks whatever the length; the airable samples go to a temporary file."""
+    import os
+
+    out = Prepared(DECODE_RATE)
+    written = 0
+
+    def keep(block: np.ndarray) -> None:
+        nonlocal written
+        pcm = (np.clip(block, -1.0, 1.0) * 32767).astype("<i2")
+        os.pwrite(out._file.fileno(), pcm.tobytes(), 2 * written)
+        written += pcm.size
+
+    out.raw_samples, out.clipped, (out.start, out.end), _ = _stream(path, script, line, keep)
     return out
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A recording's figures as it airs (high-passed, trimmed), without its samples: what
+    ``check`` and ``plan`` need. :func:`measure_file` keeps no audio, not even on disk."""
+
+    rate: int
+    raw_samples: int
+    clipped: int
+    samples: int  # airable, after the trim
+    lufs: float  # integrated loudness of the airable part
+
+    @property
+    def seconds(self) -> float:
+        return self.samples / self.rate
+
+    def loudness(self) -> float:
+        return self.lufs
+
+
+#: measured recordings of this process, by (file, mtime, size, inode): ``check`` asks for
+#: the findings and for the length the plan uses, and a file is read once, not twice
+_MEASURED: dict[tuple[str, int, int, int], Measured] = {}
+
+
+def measure_file(path: Path, script: Path, line: int) -> Measured:
+    """:func:`prepare_file`'s figures in one pass with no temporary file: the loudness from
+    the 100 ms sub-blocks of the filtered stream that lie inside the trimmed span."""
+    from .loudness import _gated, _row_energy
+
+    try:
+        st = Path(path).stat()
+    except OSError:
+        raise missing(script, line, Path(path).name) from None
+    key = (str(Path(path).resolve()), st.st_mtime_ns, st.st_size, st.st_ino)
+    if key in _MEASURED:
+        return _MEASURED[key]
+    rate = DECODE_RATE
+    hop = int(0.1 * rate)
+    energies: list[np.ndarray] = []
+    carry = np.zeros(0)
+
+    def keep(block: np.ndarray) -> None:
+        nonlocal carry
+        carry = np.concatenate((carry, block))
+        n = carry.size // hop
+        if n:
+            energies.append(_row_energy(carry[: n * hop].reshape(n, hop), rate))
+            carry = carry[n * hop :]
+
+    raw_n, clipped, (start, end), _ = _stream(path, script, line, keep)
+    if carry.size:
+        energies.append(_row_energy(np.pad(carry, (0, hop - carry.size)).reshape(1, hop), rate))
+    sub = np.concatenate(energies) if energies else np.zeros(0)
+    inside = sub[-(-start // hop) : end // hop] if end > start else sub[:0]
+    if end > start and inside.size < 4:
+        inside = np.pad(inside, (0, 4 - inside.size))
+    lufs = _gated(inside) if inside.size else float("-inf")
+    if len(_MEASURED) > 64:
+        _MEASURED.clear()
+    _MEASURED[key] = Measured(rate, raw_n, clipped, end - start, lufs)
+    return _MEASURED[key]
 
 
 def _trimmed_span(rms: np.ndarray, frame: int, size: int) -> tuple[int, int]:
@@ -428,7 +554,7 @@ def _trimmed_span(rms: np.ndarray, frame: int, size: int) -> tuple[int, int]:
 
 
 def file_findings(
-    prepared: Prepared, words: int, longest_session_s: float | None = None
+    prepared: Prepared | Measured, words: int, longest_session_s: float | None = None
 ) -> list[Finding]:
     """:func:`findings` of a streamed recording: the same checks, from its statistics."""
     out: list[Finding] = []

@@ -48,11 +48,9 @@ def script_findings(script: Script, longest_s: float | None = None) -> list[rec.
     """The findings about ``script``'s recording (none for a synthesized script)."""
     if script.recording is None:
         return []
-    prepared = rec.prepare_file(script.recording, script.path, script.recording_line)
-    try:  # streamed: a 50-minute recording is never whole in memory (issue 23)
-        return rec.file_findings(prepared, len(script.text.split()), longest_s)
-    finally:
-        prepared.close()
+    # streamed, kept by no one: a 60-minute recording is never whole (issue 23)
+    measured = rec.measure_file(script.recording, script.path, script.recording_line)
+    return rec.file_findings(measured, len(script.text.split()), longest_s)
 
 
 def recording_warnings(project: Project) -> list[str]:

@@ -346,11 +346,7 @@ class Renderer:
             prepared = rec.prepare_file(path, script.path, script.recording_line)
             if len(prepared) == 0:
                 prepared.close()
-                raise ScriptError(
-                    f"Bản ghi «{path.name}» chỉ có im lặng",
-                    where=f"{script.path}, dòng {script.recording_line}: recording: {path.name}",
-                    fix="thu lại (kiểm tra micrô), hoặc chép đúng tệp vào thư mục scripts/",
-                )
+                raise _silent(script)
             known = (stamp, known[1], prepared)
         if len(self._recordings) > 64:
             self._recordings.clear()
@@ -471,6 +467,20 @@ class Renderer:
                 refs.append(path.relative_to(self.speech_cache.root).as_posix())
         return tuple(dict.fromkeys(refs))
 
+    def _recorded_frame(
+        self, station: Station, standalone: bool, rate: int
+    ) -> tuple[list[AudioSegment], list[AudioSegment], Spoken | None]:
+        """What goes before and after a recording on air: the chimes, the gaps, and the
+        station's spoken name when the bulletin is standalone."""
+        header = (
+            self.speaker(station).speak(self.spoken_announcement(station)) if standalone else None
+        )
+        gap = AudioSegment.silent(duration=int(RECORDING_GAP_S * 1000), frame_rate=rate)
+        before = [self.jingle(station, "intro", rate), gap]
+        if header is not None:
+            before += [header.audio, gap]
+        return before, [gap, self.jingle(station, "outro", rate)], header
+
     def mix_recorded(
         self, station: Station, script: Script, standalone: bool
     ) -> tuple[list[AudioSegment | rec.Prepared], Spoken | None]:
@@ -479,23 +489,20 @@ class Renderer:
         standalone (what :meth:`mix_bulletin` is for a synthesized one)."""
         _, body = self._recording(script, audio=True)
         assert body is not None
-        rate = body.rate
-        header = (
-            self.speaker(station).speak(self.spoken_announcement(station)) if standalone else None
-        )
-        gap = AudioSegment.silent(duration=int(RECORDING_GAP_S * 1000), frame_rate=rate)
-        out: list[AudioSegment | rec.Prepared] = [self.jingle(station, "intro", rate), gap]
-        if header is not None:
-            out += [header.audio, gap]
-        return out + [body, gap, self.jingle(station, "outro", rate)], header
+        before, after, header = self._recorded_frame(station, standalone, body.rate)
+        return [*before, body, *after], header
 
     def recorded_seconds(self, station: Station, script: Script, standalone: bool) -> float:
-        """A recorded bulletin's length, from its pieces (for ``plan``)."""
-        parts, _ = self.mix_recorded(station, script, standalone)
-        rate = self._recording(script, audio=True)[1].rate  # type: ignore[union-attr]
-        n = sum(
-            len(p) if isinstance(p, rec.Prepared) else round(p.frame_count() * rate / p.frame_rate)
-            for p in parts
+        """A recorded bulletin's length (for ``plan``), from the recording's measured
+        length: its samples are not kept, so a 60-minute file costs one pass."""
+        assert script.recording is not None
+        measured = rec.measure_file(script.recording, script.path, script.recording_line)
+        if measured.samples == 0:
+            raise _silent(script)
+        rate = measured.rate
+        before, after, _ = self._recorded_frame(station, standalone, rate)
+        n = measured.samples + sum(
+            round(p.frame_count() * rate / p.frame_rate) for p in before + after
         )
         return round(n / rate, 3)
 
@@ -750,3 +757,13 @@ def _load_meta(path: Path, key: str) -> Bulletin | None:
         return Bulletin(**meta, cached=True)
     except TypeError:
         return None
+
+
+def _silent(script: Script) -> ScriptError:
+    """The refusal of a recording that holds only silence (nothing would air)."""
+    name = script.recording.name if script.recording else ""
+    return ScriptError(
+        f"Bản ghi «{name}» chỉ có im lặng",
+        where=f"{script.path}, dòng {script.recording_line}: recording: {name}",
+        fix="thu lại (kiểm tra micrô), hoặc chép đúng tệp vào thư mục scripts/",
+    )

@@ -68,3 +68,32 @@ def test_a_long_wav_is_prepared_with_bounded_memory(tmp_path: Path) -> None:
     seconds, peak_mb = map(int, out.stdout.split())
     assert 595 <= seconds <= 600
     assert peak_mb < 150, f"peak {peak_mb} MB for a 10-minute recording"
+
+
+def test_measuring_gives_the_prepared_figures_in_one_pass_per_file(tmp_path, monkeypatch):
+    """check and plan measure a recording without keeping its samples: the same length,
+    loudness and clipping as the airable audio, and a file read once per process."""
+    x = np.concatenate([np.zeros(RATE), 0.9 * _speech_with_hum(20.0), np.zeros(RATE // 2)])
+    x[5 * RATE : 5 * RATE + 400] = 1.0  # a clipped stretch
+    path = tmp_path / "ban-ghi.wav"
+    _write_wav(path, x)
+    prepared = recording.prepare_file(path, tmp_path / "a.md", 3)
+    reads = []
+    real = recording._decoded
+    monkeypatch.setattr(recording, "_decoded", lambda *a: reads.append(a) or real(*a))
+    measured = recording.measure_file(path, tmp_path / "a.md", 3)
+    assert abs(measured.samples - len(prepared)) <= RATE // 100
+    assert abs(measured.seconds - prepared.seconds) < 0.011
+    assert abs(measured.loudness() - prepared.loudness()) < 0.2
+    assert measured.clipped == prepared.clipped > 0
+    assert measured.raw_samples == prepared.raw_samples == x.size
+    words = round(prepared.seconds / 60 * 130)
+    codes = [f.code for f in recording.file_findings(measured, words, 15.0)]
+    assert codes == [f.code for f in recording.file_findings(prepared, words, 15.0)]
+    assert codes == ["too_long"]
+    assert recording.measure_file(path, tmp_path / "a.md", 3) is measured
+    assert len(reads) == 1
+    _write_wav(path, x[: 10 * RATE])  # a new take: measured again
+    assert recording.measure_file(path, tmp_path / "a.md", 3).seconds < 10
+    assert len(reads) == 2
+    prepared.close()
