@@ -501,9 +501,9 @@ _MEASURED: dict[tuple[str, int, int, int], Measured] = {}
 
 def measure_file(path: Path, script: Path, line: int) -> Measured:
     """:func:`prepare_file`'s figures in one pass with no temporary file: the loudness from
-    the 100 ms sub-blocks of the filtered stream that lie inside the trimmed span."""
-    from .loudness import _gated, _row_energy
-
+    the 100 ms sub-blocks of the filtered stream that lie inside the trimmed span. Kept in
+    the project (:data:`MEASURED_DIR`) by the file's content, and in this process by its
+    stat."""
     try:
         st = Path(path).stat()
     except OSError:
@@ -511,6 +511,74 @@ def measure_file(path: Path, script: Path, line: int) -> Measured:
     key = (str(Path(path).resolve()), st.st_mtime_ns, st.st_size, st.st_ino)
     if key in _MEASURED:
         return _MEASURED[key]
+    kept = _kept_path(path, script)
+    found = _read_kept(kept) if kept else None
+    if found is None:
+        found = _measure(path, script, line)
+        if kept is not None:
+            _keep(kept, found)
+    if len(_MEASURED) > 64:
+        _MEASURED.clear()
+    _MEASURED[key] = found
+    return found
+
+
+#: measured figures kept in the project, by the recording's content, so that a 60-minute
+#: file is decoded once, not by every check, plan, build and console page after it
+MEASURED_DIR = Path(".broadcast") / "measured"
+#: bumped when the measurement changes (older kept figures are then measured again)
+MEASURE_VERSION = 1
+
+
+def _kept_path(path: Path, script: Path) -> Path | None:
+    """Where the figures of ``path`` are kept: in the project of ``script``
+    (``ROOT/scripts/x.md``), named by the file's SHA-256; None outside a project."""
+    from ..files.digest import sha256_of
+
+    if Path(script).parent.name != "scripts":
+        return None
+    try:
+        digest = sha256_of(path)
+    except OSError:
+        return None
+    name = f"{digest}-{DECODE_RATE}-v{MEASURE_VERSION}.json"
+    return Path(script).parent.parent / MEASURED_DIR / name
+
+
+def _read_kept(kept: Path) -> Measured | None:
+    import json
+
+    try:
+        data = json.loads(kept.read_text(encoding="utf-8"))
+        lufs = float(data["lufs"]) if data["lufs"] is not None else float("-inf")
+        return Measured(
+            int(data["rate"]), int(data["raw_samples"]), int(data["clipped"]),
+            int(data["samples"]), lufs,
+        )  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # not kept yet, or damaged: measured again
+
+
+def _keep(kept: Path, m: Measured) -> None:
+    import json
+
+    from ..files import atomic
+
+    data = {
+        "rate": m.rate, "raw_samples": m.raw_samples, "clipped": m.clipped,
+        "samples": m.samples, "lufs": None if m.lufs == float("-inf") else m.lufs,
+    }  # fmt: skip
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(kept, json.dumps(data))
+    except OSError:
+        pass  # a read-only or full disk: measured again next time, nothing lost
+
+
+def _measure(path: Path, script: Path, line: int) -> Measured:
+    """One pass over ``path`` (see :func:`measure_file`)."""
+    from .loudness import _gated, _row_energy
+
     rate = DECODE_RATE
     hop = int(0.1 * rate)
     energies: list[np.ndarray] = []
@@ -532,10 +600,7 @@ def measure_file(path: Path, script: Path, line: int) -> Measured:
     if end > start and inside.size < 4:
         inside = np.pad(inside, (0, 4 - inside.size))
     lufs = _gated(inside) if inside.size else float("-inf")
-    if len(_MEASURED) > 64:
-        _MEASURED.clear()
-    _MEASURED[key] = Measured(rate, raw_n, clipped, end - start, lufs)
-    return _MEASURED[key]
+    return Measured(rate, raw_n, clipped, int(end - start), float(lufs))
 
 
 def _trimmed_span(rms: np.ndarray, frame: int, size: int) -> tuple[int, int]:

@@ -9,6 +9,7 @@ import wave
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from broadcast.audio import recording
 
@@ -97,3 +98,28 @@ def test_measuring_gives_the_prepared_figures_in_one_pass_per_file(tmp_path, mon
     assert recording.measure_file(path, tmp_path / "a.md", 3).seconds < 10
     assert len(reads) == 2
     prepared.close()
+
+
+def test_a_projects_recording_is_decoded_once_then_read_from_its_kept_figures(
+    tmp_path, monkeypatch
+):
+    """The next command (a new process) reads the figures kept in the project by the
+    file's content; damaged kept figures are measured again, never believed."""
+    scripts = tmp_path / "project" / "scripts"
+    scripts.mkdir(parents=True)
+    path = scripts / "ban-ghi.wav"
+    _write_wav(path, np.concatenate([np.zeros(RATE // 2), _speech_with_hum(6.0)]))
+    first = recording.measure_file(path, scripts / "a.md", 3)
+    kept = list((tmp_path / "project" / recording.MEASURED_DIR).glob("*.json"))
+    assert len(kept) == 1
+    monkeypatch.setattr(recording, "_MEASURED", {})  # as in the next command
+
+    def no_decoding(*_a):  # type: ignore[no-untyped-def]
+        raise AssertionError("decoded again")
+
+    monkeypatch.setattr(recording, "_decoded", no_decoding)
+    assert recording.measure_file(path, scripts / "a.md", 3) == first
+    kept[0].write_text('{"rate": 44100, "samples": "x"}', encoding="utf-8")
+    monkeypatch.setattr(recording, "_MEASURED", {})
+    with pytest.raises(AssertionError, match="decoded again"):
+        recording.measure_file(path, scripts / "a.md", 3)
