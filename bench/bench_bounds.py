@@ -10,12 +10,13 @@ bodies, paragraph after paragraph, with the hardest inputs the normaliser has: p
 numbers, amounts, dates, web and e-mail addresses, account numbers), one of them written
 as 2,200 short lines, one a single 20,000-character line, and a draft of one of them
 that differs from its approved version on every other line (the console shows the diff).
-A recording of 50 minutes (tone and noise, MP3) is named by one script.
+A recording of 59 minutes (tone and noise, MP3; the bound is 60) is named by one script.
 
 Each case runs in a fresh process, so its peak RSS is its own
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of the Python process: ffmpeg's children
 are not counted). The target is 300 MB and 10 s for each. Rendering a 25-minute bulletin
-takes longer than 10 s by nature: ``bench/bench_long_render.py`` measures it. Prints
+takes longer than 10 s by nature: ``bench/bench_long_render.py`` measures it, and
+``bench/bench_report.py`` the report over a year of as-run rows. Prints
 figures and the verdict, asserts nothing.
 """
 
@@ -42,7 +43,7 @@ LIMIT_MB = 300
 LIMIT_S = 10.0
 N_SCRIPTS = 50
 PASSWORD = "mat-khau-do-thu-ban"
-RECORDING_MIN = 50
+RECORDING_MIN = 59  # the bound is 60 (recording.MAX_RECORDING_S)
 HARD = (
     " Gọi 0912.345.678 hoặc 024-3826-1234, chuyển 1.250.000 đồng (1,5 triệu) vào tài khoản "
     "0123456789012 trước 23h59 ngày 31/12/2026; vào https://vi-du.gov.vn/xac-minh?id=42 hay "
@@ -133,6 +134,17 @@ def cli(root: Path, *args: str) -> Callable[[], None]:
     return run
 
 
+def cold(root: Path, *args: str) -> Callable[[], None]:
+    """``cli``, with the recording's kept figures removed first (it is decoded again)."""
+    from broadcast.audio.recording import MEASURED_DIR
+
+    def run() -> None:
+        shutil.rmtree(root / MEASURED_DIR, ignore_errors=True)
+        cli(root, *args)()
+
+    return run
+
+
 def page(
     root: Path, method: str, url: str, role: str = "officer", **form: str
 ) -> Callable[[], None]:
@@ -163,22 +175,12 @@ def cases(root: Path, cap_file: Path) -> dict[str, Callable[[], None]]:
     from broadcast.vocabulary import MAX_SCRIPT_CHARS
 
     body = body_at_bound(MAX_SCRIPT_CHARS)
+    plan = ("plan", "--date", "2026-11-25", "--days", "7")
     return {
-        "check (59 scripts, 50 at 20,000 chars, a 50-min recording)": cli(root, "check"),
+        "check (59 scripts, 50 at 20,000 chars, a 59-min recording)": cold(root, "check"),
         "normalize 20,000 chars": cli(root, "normalize", body),
-        "plan 7 days": cli(root, "plan", "--date", "2026-11-25", "--days", "7"),
-        "report a year, csv": cli(
-            root,
-            "report",
-            "--from",
-            "2026-01-01",
-            "--to",
-            "2026-12-31",
-            "-f",
-            "csv",
-            "-o",
-            str(root / "bao-cao.csv"),
-        ),  # fmt: skip
+        "plan 7 days, the recording never measured": cold(root, *plan),
+        "plan 7 days, the recording's figures kept": cli(root, *plan),
         "emergency --from-cap 1 MB (parse, check)": lambda: _cap(cap_file),
         "page /scripts": page(root, "GET", "/scripts"),
         "page /scripts/dai-01 (spoken form)": page(root, "GET", "/scripts/dai-01"),
@@ -186,7 +188,6 @@ def cases(root: Path, cap_file: Path) -> dict[str, Callable[[], None]]:
         "page /scripts/nhieu-dong/edit": page(root, "GET", "/scripts/nhieu-dong/edit"),
         "page POST /spoken 20,000 chars": page(root, "POST", "/spoken", body=body),
         "page /plan": page(root, "GET", "/plan", role="operator"),
-        "page /report": page(root, "GET", "/report", role="operator"),
         "page POST 1 MB body (refused)": page(root, "POST", "/spoken", body="x" * 1_100_000),
     }
 
