@@ -14,9 +14,15 @@ import re
 from typing import Any
 
 #: what a script or schedule may not hold: C0 controls but tab and line feed, DEL, C1
-#: controls, the two non-characters, and the bidirectional overrides (text displayed in
-#: another order than it is stored and read)
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+#: controls, the two non-characters, the bidirectional overrides (text displayed in
+#: another order than it is stored and read) and Unicode's own line and paragraph
+#: separators (a line break to Python, JavaScript and many playout programs)
+CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+#: what ends a line for some reader: a one-line field holding one is two lines in a playlist
+LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 #: what XML 1.0 (DOCX, HTML read as XML) cannot carry at all
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -29,6 +35,8 @@ _NAMES = {
     "\x1b": "ESC",
     "\x7f": "DEL",
     "\x85": "xuống dòng kiểu cũ (NEL)",
+    "\u2028": "ngắt dòng Unicode (LINE SEPARATOR)",
+    "\u2029": "ngắt đoạn Unicode (PARAGRAPH SEPARATOR)",
 }
 
 
@@ -88,3 +96,16 @@ def xml_safe(text: str) -> str:
 def tag_safe(text: str) -> str:
     """``text`` fit for an ID3 tag or a command-line argument: no controls, one line."""
     return " ".join(CONTROL.sub(" ", text).split())
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line for a line-based format (M3U8, a tab-separated list): every
+    line break and control character becomes a space; nothing else changes."""
+    if not (LINE_BREAK.search(text) or CONTROL.search(text)):
+        return text
+    return CONTROL.sub(" ", LINE_BREAK.sub(" ", text))
+
+
+def line_break_in(text: str) -> bool:
+    """A one-line field (a title, a name) holding a line break."""
+    return LINE_BREAK.search(text) is not None

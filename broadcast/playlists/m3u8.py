@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import atomic
+from ..files.controls import one_line
 from ..files.digest import file_digest
 
 SCHEMA = 2
@@ -102,11 +103,11 @@ def relative(path: Path, folder: Path) -> str:
 
 
 def render_m3u8(entries: list[Entry], playlist_path: Path, title: str) -> str:
-    lines = ["#EXTM3U", f"#PLAYLIST:{title}"]
+    lines = ["#EXTM3U", f"#PLAYLIST:{one_line(title)}"]
     folder = playlist_path.parent
     for e in entries:
         rel = relative(e.path, folder)
-        lines.append(f"#EXTINF:{round(e.duration_s)},{e.title} ({e.start:%H:%M})")
+        lines.append(f"#EXTINF:{round(e.duration_s)},{one_line(e.title)} ({e.start:%H:%M})")
         lines.append(rel)
     return "\n".join(lines) + "\n"
 

@@ -31,6 +31,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
+from ..files.controls import one_line
 from .running_order import read_running_order
 
 SLUG_LEN = 20
@@ -128,11 +129,11 @@ def export_day(out_dir: Path, day: dt.date, station_id: str, dest: Path) -> list
     order = read_running_order(source)
     folder = Path(dest) / f"{day:%Y%m%d}"
     plan: list[tuple[Path, str]] = []
-    listing = [f"Đài {order.station.name} — ngày {day:%d/%m/%Y}", ""]
+    listing = [f"Đài {one_line(order.station.name)} — ngày {day:%d/%m/%Y}", ""]
     for n, item in enumerate(order.items, 1):
         name = f"{n:03d}_{ascii_slug(item.title)}.mp3"
         plan.append((order.media(item), name))
-        listing.append(f"{name}\t{item.start:%H:%M:%S}\t{item.title}")
+        listing.append(f"{name}\t{item.start:%H:%M:%S}\t{one_line(item.title)}")
     texts = {
         "PLAYLIST.M3U": ("\r\n".join(name for _, name in plan) + "\r\n").encode("utf-8"),
         "DANHSACH.TXT": ("\ufeff" + "\r\n".join(listing) + "\r\n").encode("utf-8"),

@@ -157,3 +157,28 @@ def to_name_list(value: object) -> object:
     if isinstance(value, str) and value.strip():
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
+
+
+def one_line(value: object) -> object:
+    """A title or a name on one line: it goes into the M3U8 playlist, the ID3 tags and
+    the lists an operator reads line by line, where a line break starts a new entry."""
+    from ..files.controls import line_break_in
+
+    if isinstance(value, str) and line_break_in(value.strip()):
+        raise FieldError(
+            "có chỗ xuống dòng, mà mục này phải viết trên một dòng (nó vào danh sách phát "
+            "và thẻ MP3: chỗ xuống dòng sẽ thành một mục phát khác)",
+            fix="viết cả mục trên một dòng, thay chỗ xuống dòng (\\n) bằng dấu cách",
+        )
+    if isinstance(value, str) and line_break_in(value):
+        return value.strip()  # 'title: >' ends with a line break: yesterday's files load
+    return value
+
+
+class FieldError(ValueError):
+    """A field's value refused by a validator, with the fix apart (the loader shows it
+    as 'Cách sửa')."""
+
+    def __init__(self, what: str, fix: str) -> None:
+        super().__init__(what)
+        self.fix = fix

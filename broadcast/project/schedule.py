@@ -29,7 +29,7 @@ from ..vocabulary import (  # noqa: F401  (re-exported: older imports keep worki
     _Strict,
 )
 from .converters import to_date, to_name_list, to_seconds, to_time, to_weekday, to_window
-from .scripts import Directive, Priority
+from .scripts import Directive, OneLine, Priority
 
 Date = Annotated[dt.date, BeforeValidator(to_date)]
 Time = Annotated[dt.time, BeforeValidator(to_time)]
@@ -79,7 +79,7 @@ class EmergencyPolicy(_Strict):
 
 class Station(_Strict):
     id: str = Field(pattern=ID)
-    name: str = Field(min_length=1)
+    name: OneLine
     kind: Literal["fm", "loudspeaker"]
     dialect: Dialect = Dialect.north
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
@@ -167,7 +167,7 @@ class Slot(_Strict):
 
 class Campaign(_Strict):
     id: str = Field(pattern=ID)
-    title: str = Field(min_length=1)
+    title: OneLine
     directive: Directive
     start: Date = Field(alias="from")
     end: Date = Field(alias="until")
@@ -217,7 +217,7 @@ class OneOff(_Strict):
 
 
 class StationsFile(_Strict):
-    commune: str = Field(min_length=1)
+    commune: OneLine
     timezone: Literal["Asia/Ho_Chi_Minh"] = TIMEZONE
     defaults: dict[str, Any] = Field(default_factory=dict)
     stations: list[dict[str, Any]] = Field(min_length=1)

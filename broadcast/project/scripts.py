@@ -29,16 +29,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import ScriptError
 from ..files.controls import FIX, describe, first_control
 from ..files.sources import YamlDoc, control_error, parse_yaml, read_text
 from ..vocabulary import MAX_HEADER_CHARS, MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
-from .converters import plain_words, to_date
+from .converters import one_line, plain_words, to_date
 from .validation import free_name, slug, taken_note, validate
 
 Date = Annotated[dt.date, BeforeValidator(to_date)]
+#: a title or a name: one line (see :func:`.converters.one_line`)
+OneLine = Annotated[str, AfterValidator(one_line), Field(min_length=1)]
 SCRIPT_ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -76,9 +78,9 @@ class Directive(BaseModel):
     """The công văn that orders a broadcast."""
 
     model_config = ConfigDict(extra="forbid")
-    number: str = Field(min_length=1)
+    number: OneLine
     date: Date | None = None
-    issuer: str = Field(min_length=1)
+    issuer: OneLine
 
     def label(self) -> str:
         when = f" ngày {self.date:%d/%m/%Y}" if self.date else ""
@@ -88,8 +90,8 @@ class Directive(BaseModel):
 class ScriptMeta(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=SCRIPT_ID)
-    title: str = Field(min_length=1)
-    topic: str = Field(min_length=1)
+    title: OneLine
+    topic: OneLine
     directive: Directive
     valid_from: Date | None = None
     valid_until: Date | None = None
@@ -147,7 +149,7 @@ class Script(BaseModel):
 #: the key of a header line ('title: ...'), to name the field a control character is in
 _HEADER_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
 #: Word's manual line break (Shift+Enter) and page break: in a body, line breaks
-_SOFT_BREAK = re.compile(r"[\x0b\x0c]")
+_SOFT_BREAK = re.compile(r"[\x0b\x0c\u2028\u2029]")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.S)
 
 

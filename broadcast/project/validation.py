@@ -86,7 +86,8 @@ def _one(
     if kind == "value_error":
         # Our converters and validators speak Vietnamese already.
         msg = str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
-        return InputError(f"'{field}': {msg}", where=doc.where(loc))
+        fix = getattr(ctx.get("error"), "fix", None)  # a FieldError says the fix apart
+        return InputError(f"'{field}': {msg}", where=doc.where(loc), fix=fix)
     if kind in ("string_type", "model_type", "dict_type", "list_type") and err.get("input") is None:
         # 'title:' with nothing after it: YAML gives None, which is not "the wrong type".
         return InputError(
