@@ -133,8 +133,22 @@ def _plain(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
+#: a playout program's CSV of more than this is refused before it is read: a year of a
+#: commune's five stations is about 2 MB; a bigger file is split by month
+MAX_CSV_BYTES = 5_000_000
+
+
 def _read(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise InputError(
+                f"Tệp CSV nặng {f'{size / 1e6:.1f}'.replace('.', ',')} MB, quá giới hạn "
+                f"{MAX_CSV_BYTES / 1e6:.0f} MB cho một lần nhập: không đọc",
+                where=str(path),
+                fix="xuất từ phần mềm phát sóng từng tháng một (mỗi tệp dưới "
+                f"{MAX_CSV_BYTES / 1e6:.0f} MB) rồi nhập lần lượt từng tệp",
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(
@@ -356,16 +370,24 @@ def read_playout_csv(
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader)
-    rows = _Rows(path, header, _header(path, header), log)
-    known = set(stations) if stations is not None else None
-    out: list[dict[str, Any]] = []
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        row = _row(rows, line, cells, known)
-        if row is not None:
-            out.append(row)
+    try:
+        header = next(reader)
+        rows = _Rows(path, header, _header(path, header), log)
+        known = set(stations) if stations is not None else None
+        out: list[dict[str, Any]] = []
+        for line, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            row = _row(rows, line, cells, known)
+            if row is not None:
+                out.append(row)
+    except csv.Error as exc:  # a cell over 128 kB, a quote never closed
+        raise InputError(
+            f"Tệp CSV hỏng, không đọc tiếp được ({exc})",
+            where=f"{path}, dòng {reader.line_num}",
+            fix="mở tệp bằng Excel hoặc LibreOffice, kiểm tra dòng đó (ô quá dài, dấu "
+            "ngoặc kép \" thiếu), lưu lại dạng 'CSV UTF-8' rồi nhập lại",
+        ) from None
     if rows.errors:
         raise ValidationErrors(rows.errors)
     return out

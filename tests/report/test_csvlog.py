@@ -248,3 +248,29 @@ def test_main_prints_errors_without_traceback(tmp_path: Path) -> None:
         timeout=120,
     )
     assert res.returncode == 2 and "Chưa có nhật ký phát sóng" in res.stderr
+
+
+HEAD = "ngay,dai,bat_dau,ket_thuc,kich_ban,ket_qua\n"
+
+
+def test_a_cell_over_the_csv_limit_is_a_clear_error(log: AsRunLog, tmp_path: Path) -> None:
+    """Issue 23: a 300 kB cell stopped the import with 'Lỗi không mong đợi: Error'."""
+    row = f'25/11/2026,xom-cau,05:30,05:31,"{"x" * 300_000}",played\n'
+    path = write(tmp_path, HEAD + row)
+    with pytest.raises(InputError) as err:
+        read_playout_csv(path, log)
+    assert err.value.where == f"{path}, dòng 2"
+    assert "CSV hỏng" in err.value.what and err.value.fix
+
+
+def test_a_csv_over_the_bound_is_refused_before_it_is_read(
+    log: AsRunLog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from broadcast.report import csvlog
+
+    monkeypatch.setattr(csvlog, "MAX_CSV_BYTES", 10_000)
+    path = write(tmp_path, HEAD + "25/11/2026,xom-cau,05:30,05:31,ban-tai-khoan,played\n" * 300)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
+    with pytest.raises(InputError) as err:
+        read_playout_csv(path, log)
+    assert "quá giới hạn" in err.value.what and "từng tháng" in (err.value.fix or "")
