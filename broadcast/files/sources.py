@@ -8,6 +8,7 @@ schedule can be reported at its own line.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -497,5 +498,30 @@ def control_error(ch: str, where: str) -> InputError:
     )
 
 
+#: a schedule file larger than this is refused before it is read: a province's 10,000
+#: stations take about 1.5 MB; a bigger file is a mistake (a log pasted in) or an attack
+MAX_YAML_BYTES = 10_000_000
+
+
 def load_yaml(path: Path) -> YamlDoc:
+    """Read and parse a YAML file of at most MAX_YAML_BYTES (refused by its size first)."""
+    refuse_if_bigger(Path(path), MAX_YAML_BYTES)
     return parse_yaml(read_text(path), Path(path))
+
+
+def refuse_if_bigger(path: Path, max_bytes: int, fix: str | None = None) -> None:
+    """An InputError when ``path`` is larger than ``max_bytes``, said before it is read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # read_text says what is wrong with it
+    if size > max_bytes:
+        shown = f"{math.ceil(size / 1e5) / 10:g}".replace(".", ",")  # rounded up: over
+        limit = f"{max_bytes / 1e6:g}".replace(".", ",")
+        raise InputError(
+            f"Tệp {path.name} nặng {shown} MB, quá giới hạn {limit} MB: không đọc",
+            where=str(path),
+            fix=fix
+            or "tệp này chỉ ghi lịch và danh sách đài; kiểm tra có dán nhầm nội dung "
+            "khác vào không (mở bằng Notepad), hoặc chia thành nhiều tệp trong schedules/",
+        )

@@ -15,7 +15,11 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
-from ..files.sources import load_yaml
+from ..files.sources import load_yaml, refuse_if_bigger
+
+#: a lexicon larger than this is refused before it is read (a commune's has a few
+#: hundred entries; 1 MB is about 30,000, and each entry is tried on every text)
+MAX_LEXICON_BYTES = 1_000_000
 
 FIX_FORMAT = "viết mỗi dòng theo dạng  chữ viết: cách đọc  (ví dụ  UBND: ủy ban nhân dân)"
 
@@ -26,6 +30,12 @@ def load_lexicon(path: Path | str) -> dict[str, str]:
     Raises InputError naming the file, the line and the entry when the file is not a
     mapping, a key is empty or not text, or a value is not text or is empty.
     """
+    refuse_if_bigger(
+        Path(path),
+        MAX_LEXICON_BYTES,
+        fix="từ điển chỉ ghi những từ máy đọc sai (vài trăm dòng là nhiều); xóa các dòng "
+        "không cần, hoặc kiểm tra có dán nhầm nội dung khác vào không",
+    )
     doc = load_yaml(Path(path))
     data = doc.data
     if data is None:

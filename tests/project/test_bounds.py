@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from broadcast.cli.main import main
 from broadcast.errors import InputError
 from broadcast.files.sources import MAX_YAML_DEPTH, parse_yaml
 from broadcast.project.loader import load_project
@@ -131,3 +132,34 @@ def test_a_nul_in_a_schedule_names_its_line(project_root):
         load_project(project_root)
     assert f"{stations}, dòng 3, cột" in err.value.message
     assert "U+0000" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "limit_attr", "fix"),
+    [
+        ("lexicon.yaml", "broadcast.text.lexicon.MAX_LEXICON_BYTES", "từ điển chỉ ghi"),
+        ("stations.yaml", "broadcast.files.sources.MAX_YAML_BYTES", "chia thành nhiều tệp"),
+        ("chien-dich-lua-dao-truc-tuyen.yaml", "broadcast.files.sources.MAX_YAML_BYTES", "dán"),
+    ],
+)
+def test_a_schedule_file_over_its_bound_is_refused_by_size_before_it_is_read(
+    project_root, monkeypatch, capsys, name, limit_attr, fix
+):
+    """Issue 23: a 6.8 MB lexicon (200,000 entries) took 34 s and 463 MB to check."""
+    import importlib
+
+    module, attr = limit_attr.rsplit(".", 1)
+    monkeypatch.setattr(importlib.import_module(module), attr, 20_000)
+    path = project_root / "schedules" / name
+    extra = "".join(f"tu{i}: cách đọc số {i}\n" for i in range(2000))
+    if name == "lexicon.yaml":
+        path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    else:
+        path.write_text(path.read_text(encoding="utf-8") + "#" + extra.replace("\n", "\n#"))
+    with pytest.raises(SystemExit) as stop:
+        main(["check", "--root", str(project_root)])
+    out = capsys.readouterr()
+    output = out.out + out.err
+    assert stop.value.code == 2, output
+    assert f"Tệp {name} nặng" in output and "quá giới hạn" in output, output
+    assert fix in output and "Traceback" not in output
