@@ -334,6 +334,18 @@ def test_utf16_without_bom_is_named_utf16_and_converts(project_root):
     assert path.read_text(encoding="utf-8") == original
 
 
+def test_convert_encoding_refuses_a_file_too_big_to_be_a_script(tmp_path, monkeypatch):
+    """Issue 23: any file was read whole, a 12 MB video as well as a script."""
+    from broadcast.cli import convert_encoding
+
+    monkeypatch.setattr(convert_encoding, "MAX_YAML_BYTES", 1_000)
+    path = tmp_path / "video.md"
+    path.write_bytes(bytes(range(256)) * 20)
+    r = bc("convert-encoding", str(path), "--yes")
+    assert r.code == 2 and "quá giới hạn" in r.err and "video.md" in r.err, r.err
+    assert path.read_bytes() == bytes(range(256)) * 20
+
+
 # --- 6. one time syntax everywhere ------------------------------------------------------------
 
 
