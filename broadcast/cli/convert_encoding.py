@@ -14,7 +14,7 @@ import click
 from ..errors import InputError
 from ..files import atomic
 from ..files.encodings import LABELS, decode, guess
-from ..files.sources import MAX_YAML_BYTES, refuse_if_bigger
+from ..files.sources import MAX_YAML_BYTES, read_user_bytes, refuse_if_bigger
 
 CHOICES = ("auto", "utf-16", "tcvn3", "vni", "cp1258")
 PREVIEW_LINES = 12
@@ -64,18 +64,7 @@ def convert_encoding(file: Path, source: str, yes: bool) -> None:
         MAX_YAML_BYTES,
         fix="lệnh này chuyển một kịch bản (.md) hay một tệp lịch (.yaml); kiểm tra tên tệp",
     )
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(
-            f"Không tìm thấy tệp {file}", where=str(file), fix="kiểm tra lại tên và đường dẫn tệp"
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            f"Không đọc được tệp {file}: {exc.strerror}",
-            where=str(file),
-            fix="kiểm tra quyền đọc tệp (hoặc đóng chương trình đang mở nó) rồi chạy lại",
-        ) from None
+    raw = read_user_bytes(file)
     if source == "auto":
         found = guess(raw)
         if found is None:

@@ -28,16 +28,25 @@ FIX_ENCODING = (
 )
 
 
-def read_text(path: Path) -> str:
-    """Read a user file as UTF-8 (BOM allowed), normalized to NFC."""
+def read_user_bytes(path: Path) -> bytes:
+    """The bytes of a file a user named; a missing or unreadable one is an InputError."""
     try:
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(
             f"Không tìm thấy tệp {path}", where=str(path), fix="kiểm tra lại tên và đường dẫn tệp"
         ) from None
     except OSError as exc:
-        raise InputError(f"Không đọc được tệp {path}: {exc.strerror}", where=str(path)) from None
+        raise InputError(
+            f"Không đọc được tệp {path}: {exc.strerror}",
+            where=str(path),
+            fix="kiểm tra quyền đọc tệp (hoặc đóng chương trình đang mở nó) rồi chạy lại",
+        ) from None
+
+
+def read_text(path: Path) -> str:
+    """Read a user file as UTF-8 (BOM allowed), normalized to NFC."""
+    raw = read_user_bytes(path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(raw):
         raise InputError(
             "Tệp được lưu dạng UTF-16, chương trình cần UTF-8",

@@ -10,19 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from broadcast.cli.main import main
 from broadcast.playlists.m3u8 import Entry, render_m3u8
 from broadcast.project.scripts import parse_script
+from tests.cli_run import run_broadcast
 
 INJECTED = "Tài khoản\n#EXTINF:1,giả\nhttp://x/y.mp3"
 BREAKS = ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85", "\x0b", "\x1c"]
-
-
-def _run(args: list[str], capsys) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as stop:
-        main(args)
-    out = capsys.readouterr()
-    return int(stop.value.code or 0), out.out + out.err
 
 
 def _quoted(text: str) -> str:
@@ -48,7 +41,7 @@ def test_check_refuses_a_line_break_in_a_one_line_field(project_root, capsys, re
     )  # fmt: skip
     assert n == 1
     path.write_text(text, encoding="utf-8")
-    code, output = _run(["check", "--root", str(project_root)], capsys)
+    code, output = run_broadcast(["check", "--root", str(project_root)], capsys)
     assert code == 2, output
     assert f"'{field}': có chỗ xuống dòng" in output, output
     assert path.name in output and "Cách sửa: viết cả mục trên một dòng" in output

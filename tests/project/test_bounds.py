@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from broadcast.cli.main import main
 from broadcast.errors import InputError
 from broadcast.files.sources import MAX_YAML_DEPTH, parse_yaml
 from broadcast.project.loader import load_project
 from broadcast.project.scripts import parse_script
+from tests.cli_run import run_broadcast
 
 HEAD = """---
 id: thu
@@ -156,10 +156,7 @@ def test_a_schedule_file_over_its_bound_is_refused_by_size_before_it_is_read(
         path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
     else:
         path.write_text(path.read_text(encoding="utf-8") + "#" + extra.replace("\n", "\n#"))
-    with pytest.raises(SystemExit) as stop:
-        main(["check", "--root", str(project_root)])
-    out = capsys.readouterr()
-    output = out.out + out.err
-    assert stop.value.code == 2, output
+    code, output = run_broadcast(["check", "--root", str(project_root)], capsys)
+    assert code == 2, output
     assert f"Tệp {name} nặng" in output and "quá giới hạn" in output, output
     assert fix in output and "Traceback" not in output

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import pytest
-
-from broadcast.cli.main import main
+from tests.cli_run import run_broadcast
 
 
 def test_nfc_and_nfd_twins_are_offered_two_different_free_names(project_root, capsys):
@@ -19,11 +17,8 @@ def test_nfc_and_nfd_twins_are_offered_two_different_free_names(project_root, ca
         (scripts / unicodedata.normalize(form, "mật-khẩu.md")).write_text(text, encoding="utf-8")
     if len(list(scripts.glob("m*t-kh*u.md"))) < 2:  # a file system that folds NFC/NFD
         return
-    with pytest.raises(SystemExit) as stop:
-        main(["check", "--root", str(project_root)])
-    out = capsys.readouterr()
-    output = out.out + out.err
-    assert stop.value.code == 2, output
+    code, output = run_broadcast(["check", "--root", str(project_root)], capsys)
+    assert code == 2, output
     assert "Traceback" not in output
     renames = re.findall(r"đổi tên tệp thành '?([\w.-]+\.md)", output)
     assert len(renames) == 2, output

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcast.cli.main import main
+from tests.cli_run import run_broadcast
 
 SECRET = "Nội dung bí mật của xã bên cạnh"
 REFUSED = "là liên kết tới một tệp ngoài thư mục dự án"
@@ -25,13 +25,6 @@ def _link_out(root: Path, rel: str, text: str | None = None) -> Path:
     inside.unlink(missing_ok=True)
     inside.symlink_to(outside)
     return outside
-
-
-def _run(args: list[str], capsys) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as stop:
-        main(args)
-    out = capsys.readouterr()
-    return int(stop.value.code or 0), out.out + out.err
 
 
 def _script_linked(root: Path) -> str:
@@ -65,7 +58,7 @@ LINKS = {
 @pytest.mark.parametrize("kind", list(LINKS))
 def test_check_refuses_a_project_file_linked_out_of_the_project(small_root, capsys, kind):
     named = LINKS[kind](small_root)
-    code, output = _run(["check", "--root", str(small_root)], capsys)
+    code, output = run_broadcast(["check", "--root", str(small_root)], capsys)
     assert code == 2, output
     assert REFUSED in output and Path(named).name in output, output
     assert "chép nội dung vào một tệp thật" in output
@@ -77,7 +70,7 @@ def test_a_build_leaves_a_linked_script_out_and_builds_the_rest(small_root, tmp_
     _script_linked(small_root)
     out = tmp_path / "out"
     args = ["build", "--root", str(small_root), "--out", str(out), "--date", "2026-11-25"]
-    code, output = _run(args, capsys)
+    code, output = run_broadcast(args, capsys)
     assert code == 2, output  # the rest is built; the exit says something was left out
     assert "Đã làm xong phần còn lại" in output
     assert "lien-ket.md" in output and REFUSED in output, output
@@ -90,6 +83,6 @@ def test_a_build_leaves_a_linked_script_out_and_builds_the_rest(small_root, tmp_
 
 def test_normalize_does_not_read_a_linked_lexicon(small_root, capsys):
     _link_out(small_root, "schedules/lexicon.yaml")
-    code, output = _run(["normalize", "--root", str(small_root), "Gọi 156"], capsys)
+    code, output = run_broadcast(["normalize", "--root", str(small_root), "Gọi 156"], capsys)
     assert code != 0 and REFUSED in output, output
     assert SECRET not in output
