@@ -83,8 +83,7 @@ def test_measuring_gives_the_prepared_figures_in_one_pass_per_file(tmp_path, mon
     real = recording._decoded
     monkeypatch.setattr(recording, "_decoded", lambda *a: reads.append(a) or real(*a))
     measured = recording.measure_file(path, tmp_path / "a.md", 3)
-    assert abs(measured.samples - len(prepared)) <= RATE // 100
-    assert abs(measured.seconds - prepared.seconds) < 0.011
+    assert abs(measured.seconds - prepared.seconds) < 0.011  # the same trim, to a frame
     assert abs(measured.loudness() - prepared.loudness()) < 0.2
     assert measured.clipped == prepared.clipped > 0
     assert measured.raw_samples == prepared.raw_samples == x.size
