@@ -49,12 +49,13 @@ def file_digest(path: Path) -> tuple[int, str]:
     return st.st_size, digest
 
 
-def damage(path: Path, size: int | None, sha256: str | None) -> str | None:
+def damage(path: Path, size: int | None, sha256: str | None, memo: bool = False) -> str | None:
     """Why ``path`` must not be played (Vietnamese), or None when it is sound.
 
     Without a recorded size and hash (running orders written before they were added)
-    only a missing or empty file is caught. The hash is computed afresh (no memo): the
-    point is to see what is on the disk now."""
+    only a missing or empty file is caught. The hash is computed afresh: the point is to
+    see what is on the disk now; with ``memo`` (a build deciding whether to reuse a file
+    it names many times) it is memoized by (path, inode, size, mtime)."""
     try:
         actual = os.stat(path).st_size
     except FileNotFoundError:
@@ -64,35 +65,20 @@ def damage(path: Path, size: int | None, sha256: str | None) -> str | None:
     if actual == 0:
         return "tệp rỗng (0 byte)"
     if size is not None and actual != size:
-        return f"tệp dài {actual} byte, lúc làm danh sách là {size} byte (bị cắt hoặc ghi đè)"
+        return f"tệp dài {actual} byte, lúc làm là {size} byte (bị cắt hoặc ghi đè)"
     if sha256:
         try:
-            now = sha256_of(path)
+            now = file_digest(path)[1] if memo else sha256_of(path)
         except OSError as exc:
             return f"không đọc được tệp ({exc.strerror})"
         if now != sha256:
-            return "nội dung tệp khác lúc làm danh sách (mã SHA-256 không khớp: tệp bị hỏng)"
+            return "nội dung tệp khác lúc làm (mã SHA-256 không khớp: tệp bị hỏng)"
     return None
 
 
 def unsound(path: Path, size: int | None, sha256: str | None) -> str | None:
-    """:func:`damage` for a build deciding whether to reuse a file: the hash memoized by
-    (path, inode, size, mtime), so a file a build reuses many times is read once."""
-    try:
-        actual = os.stat(path).st_size
-    except OSError:
-        return "không thấy tệp"
-    if actual == 0:
-        return "tệp rỗng (0 byte)"
-    if size is not None and actual != size:
-        return f"tệp dài {actual} byte, lúc làm là {size} byte (bị cắt hoặc ghi đè)"
-    if sha256:
-        try:
-            if file_digest(path)[1] != sha256:
-                return "nội dung tệp khác lúc làm (mã SHA-256 không khớp)"
-        except OSError as exc:
-            return f"không đọc được tệp ({exc.strerror})"
-    return None
+    """:func:`damage` for a build deciding whether to reuse a file (hash memoized)."""
+    return damage(path, size, sha256, memo=True)
 
 
 def stamp(path: Path) -> dict[str, int | str]:
