@@ -508,7 +508,7 @@ def control_error(ch: str, where: str) -> InputError:
 
 
 #: a schedule file larger than this is refused before it is read: a province's 10,000
-#: stations take about 1.5 MB; a bigger file is a mistake (a log pasted in) or an attack
+#: stations take about 2.1 MB (bench/bench_yaml.py); a bigger file is a mistake (a log pasted in) or an attack
 MAX_YAML_BYTES = 10_000_000
 
 
