@@ -94,3 +94,8 @@ class SkippedScripts(ValidationErrors):
             "Đã làm xong phần còn lại, nhưng đã bỏ qua kịch bản có lỗi "
             f"({len(errors)} lỗi); sửa rồi chạy lại:",
         )
+
+
+def thousands(value: int) -> str:
+    """29999 -> '29.999': a number in a message, grouped as Vietnamese writes it."""
+    return f"{value:,}".replace(",", ".")

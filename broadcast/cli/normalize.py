@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, thousands
 from ..files.confined import check_within
 from ..files.sources import read_text
 from ..project.loader import LEXICON_FILE, script_limit
@@ -123,7 +123,7 @@ def normalize(
 
 
 def _too_long(what: str, where: str, limit: int) -> InputError:
-    words = f"{limit:,}".replace(",", ".")
+    words = thousands(limit)
     return InputError(
         f"{what} dài hơn giới hạn {words} ký tự của một kịch bản",
         where=where,

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from ..errors import InputError
+from ..errors import InputError, thousands
 from ..project.scripts import Priority
 from ..vocabulary import MAX_SCRIPT_CHARS, TIMEZONE
 
@@ -493,11 +493,6 @@ def _info(el: ET.Element) -> Info:
     )
 
 
-def _n(value: int) -> str:
-    """29999 -> '29.999' (Vietnamese thousands)."""
-    return f"{value:,}".replace(",", ".")
-
-
 def _kb(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB".replace(".", ",") if n >= 100_000 else f"{n // 1000} kB"
 
@@ -522,12 +517,12 @@ def _field_lengths(root: ET.Element, where: str) -> None:
         n = len((el.text or "").strip())
         limit = FIELD_CHARS.get(name, DEFAULT_FIELD_CHARS)
         if n > limit:
-            long.append(f"<{name}> dài {_n(n)} ký tự, quá giới hạn {_n(limit)}")
+            long.append(f"<{name}> dài {thousands(n)} ký tự, quá giới hạn {thousands(limit)}")
     if long:
         raise CapError(
             "Tệp CAP có mục dài quá giới hạn:\n" + "\n".join(f"  - {x}" for x in long[:5]),
             where=where,
-            fix=f"một cảnh báo cần nội dung ngắn (<description> dưới {_n(MAX_SCRIPT_CHARS)} "
+            fix=f"một cảnh báo cần nội dung ngắn (<description> dưới {thousands(MAX_SCRIPT_CHARS)} "
             "ký tự); xin nơi gửi rút gọn hoặc chia thành nhiều cảnh báo",
         )
 
@@ -647,8 +642,8 @@ def vietnamese_info(alert: Alert, where: str) -> Info:
     spoken = len(info.description.strip()) + len(info.instruction.strip())
     if spoken > MAX_SCRIPT_CHARS:
         raise CapError(
-            f"Nội dung đọc của cảnh báo (<description> và <instruction>) dài {_n(spoken)} ký "
-            f"tự, quá giới hạn {_n(MAX_SCRIPT_CHARS)} ký tự của một bản tin",
+            f"Nội dung đọc của cảnh báo (<description> và <instruction>) dài {thousands(spoken)} ký "
+            f"tự, quá giới hạn {thousands(MAX_SCRIPT_CHARS)} ký tự của một bản tin",
             where=where,
             fix="xin nơi gửi rút gọn nội dung hoặc chia thành nhiều cảnh báo",
         )

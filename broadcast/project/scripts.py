@@ -31,7 +31,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..errors import ScriptError
+from ..errors import ScriptError, thousands
 from ..files.controls import FIX, describe, first_control
 from ..files.sources import YamlDoc, control_error, parse_yaml, read_text
 from ..vocabulary import MAX_HEADER_CHARS, MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
@@ -153,20 +153,15 @@ _SOFT_BREAK = re.compile(r"[\x0b\x0c\u2028\u2029]")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.S)
 
 
-def _n(value: int) -> str:
-    """20000 -> '20.000' (Vietnamese thousands)."""
-    return f"{value:,}".replace(",", ".")
-
-
 def _split_fix(limit: int) -> str:
     raise_to = (
         f", hoặc tăng 'max_script_chars' ở đầu schedules/stations.yaml (tối đa "
-        f"{_n(MAX_SCRIPT_CHARS_CEILING)})"
+        f"{thousands(MAX_SCRIPT_CHARS_CEILING)})"
         if limit < MAX_SCRIPT_CHARS_CEILING
         else ""
     )
     return (
-        f"chia bản tin thành nhiều kịch bản ngắn hơn, mỗi tệp dưới {_n(limit)} ký tự "
+        f"chia bản tin thành nhiều kịch bản ngắn hơn, mỗi tệp dưới {thousands(limit)} ký tự "
         f"(mỗi tệp một mã 'id' riêng){raise_to}"
     )
 
@@ -174,7 +169,7 @@ def _split_fix(limit: int) -> str:
 def too_big_file(path: Path, size: int, limit: int) -> ScriptError:
     """The refusal of a file too big to hold a body within ``limit`` (by its size alone)."""
     return ScriptError(
-        f"Tệp kịch bản nặng {_n(size // 1000)} kB, quá lớn cho giới hạn {_n(limit)} ký tự nội dung",
+        f"Tệp kịch bản nặng {thousands(size // 1000)} kB, quá lớn cho giới hạn {thousands(limit)} ký tự nội dung",
         where=str(path),
         fix=_split_fix(limit),
     )
@@ -183,7 +178,7 @@ def too_big_file(path: Path, size: int, limit: int) -> ScriptError:
 def body_too_long(path: Path, length: int, line: int, limit: int) -> ScriptError:
     """The refusal of a body longer than ``limit`` characters: the file, the limit, the fix."""
     return ScriptError(
-        f"Nội dung kịch bản dài {_n(length)} ký tự, quá giới hạn {_n(limit)} ký tự "
+        f"Nội dung kịch bản dài {thousands(length)} ký tự, quá giới hạn {thousands(limit)} ký tự "
         f"(khoảng {round(limit / 800)} phút đọc)",
         where=f"{path}, dòng {line}",
         fix=_split_fix(limit),
@@ -213,8 +208,8 @@ def parse_script(
     header, body = m.group(1), m.group(2)
     if len(header) > MAX_HEADER_CHARS:
         raise ScriptError(
-            f"Phần đầu kịch bản (giữa hai dòng '---') dài {_n(len(header))} ký tự, quá giới "
-            f"hạn {_n(MAX_HEADER_CHARS)} ký tự",
+            f"Phần đầu kịch bản (giữa hai dòng '---') dài {thousands(len(header))} ký tự, quá giới "
+            f"hạn {thousands(MAX_HEADER_CHARS)} ký tự",
             where=f"{path}, dòng 2",
             fix="phần đầu chỉ ghi các mục id, title, topic, directive, valid_from, valid_until, "
             "audience, priority, recording; nội dung đọc đặt bên dưới dòng '---' thứ hai",

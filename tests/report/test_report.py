@@ -214,3 +214,21 @@ def test_cli_report_to_an_unknown_format_says_which_to_use(log: AsRunLog, tmp_pa
     assert ".docx" in r.exception.message and not target.exists()
     r = CliRunner().invoke(cli, [*args, "--root", str(tmp_path), "-o", str(tmp_path / "b.html")])
     assert r.exit_code == 0 and (tmp_path / "b.html").read_text("utf-8").startswith("<!")
+
+
+def test_a_report_over_a_century_is_refused_at_once(log: AsRunLog, tmp_path: Path) -> None:
+    """Issue 23: '--to 2099-12-31' (a slip for 2026) planned 36,525 days for section 6
+    and had not finished after 10 minutes; three years still make a report."""
+    from click.testing import CliRunner
+
+    from broadcast.cli import cli
+    from broadcast.errors import InputError
+
+    out = Path(log.path).parent
+    args = ["report", "--from", "2000-01-01", "--to", "2099-12-31", "--out", str(out)]
+    r = CliRunner().invoke(cli, [*args, "--root", str(tmp_path)])
+    assert isinstance(r.exception, InputError) and r.exception.exit_code == 2
+    assert "36.525 ngày" in r.exception.message and "từng năm" in r.exception.message
+    args = ["report", "--from", "2024-01-01", "--to", "2026-12-31", "--out", str(out)]
+    r = CliRunner().invoke(cli, [*args, "--root", str(tmp_path)])
+    assert r.exit_code == 0, r.output
