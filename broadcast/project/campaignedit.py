@@ -25,7 +25,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError
 from . import yamledit
-from .converters import to_date
+from .converters import to_date, whole_number
 from .schedule import Campaign
 from .validation import slug
 
@@ -132,7 +132,9 @@ def _one(form: Mapping[str, Any], name: str) -> str:
     value = form.get(name)
     if isinstance(value, list):
         value = value[0] if value else ""
-    return str(value or "").replace("\r", " ").replace("\n", " ").strip()
+    # a line break is kept: the loader refuses it in a one-line field (title, directive)
+    # and names the box, where a silent space would change what the officer wrote
+    return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _many(form: Any, name: str) -> list[str]:
@@ -158,8 +160,9 @@ def form_from_post(form: Any) -> dict[str, Any]:
         scripts = _many(form, "script")
     days = []
     for d in _many(form, "weekday"):
-        if d.isdigit() and 0 <= int(d) < 7:
-            days.append(int(d))
+        day = whole_number(d)
+        if day is not None and day < 7:
+            days.append(day)
     return {
         "id": _one(form, "id"),
         "title": _one(form, "title"),
@@ -180,7 +183,8 @@ def form_from_post(form: Any) -> dict[str, Any]:
 
 
 def _number(text: str) -> Any:
-    return int(text) if text.isdigit() else text
+    number = whole_number(text)
+    return text if number is None else number
 
 
 def wanted(form: dict[str, Any]) -> dict[str, Any]:

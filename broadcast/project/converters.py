@@ -159,6 +159,23 @@ def to_name_list(value: object) -> object:
     return value
 
 
+#: the longest whole number a form may mean (18 digits: a 64-bit integer, far above any
+#: count of sessions, minutes or times a day)
+MAX_NUMBER_DIGITS = 18
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number typed in a form's box, or None when the text is not one written
+    with the digits 0-9. ``str.isdigit()`` also takes '²' and '١', which ``int()`` then
+    refuses or reads as another number, and 5,000 digits make ``int()`` raise: a form's
+    value goes through here before any ``int()``; what is not a number is kept as typed
+    for the loader to refuse in its own words."""
+    text = text.strip()
+    if not text or len(text) > MAX_NUMBER_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def one_line(value: object) -> object:
     """A title or a name on one line: it goes into the M3U8 playlist, the ID3 tags and
     the lists an operator reads line by line, where a line break starts a new entry."""

@@ -42,7 +42,7 @@ from . import (
     pages_scripts,
     words,
 )
-from .guard import csrf_ok, forbidden, page, public_text, render
+from .guard import csrf_ok, forbidden, page, public_text, read_form, render
 from .jobs import Jobs
 from .layers import (
     BadPath,
@@ -65,7 +65,7 @@ def _safe_next(target: str) -> str:
 
 
 async def login(request: Request) -> Response:
-    form = await request.form()
+    form = await read_form(request)
     if not csrf_ok(request, form.get("csrf")):
         return forbidden(request, "Biểu mẫu thiếu hoặc sai mã bảo vệ (CSRF)", "tải lại trang")
     store: Store = request.app.state.store
