@@ -24,6 +24,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError
+from ..files.controls import one_line
 from . import yamledit
 from .converters import to_date, whole_number
 from .schedule import Campaign
@@ -396,7 +397,9 @@ def new_file(values: dict[str, Any], title: str) -> str:
             continue
         entry[key] = _yaml_value(key, value)
     doc = CommentedMap({"campaigns": CommentedSeq([entry])})
-    head = f"# {title}\n# Tạo trên bàn làm việc; sửa tay được như mọi tệp lịch.\n"
+    # a comment is one line: a line break in the title would start a line of YAML (the
+    # title itself, quoted, is refused by the loader's one-line rule and named)
+    head = f"# {one_line(title)}\n# Tạo trên bàn làm việc; sửa tay được như mọi tệp lịch.\n"
     return head + yamledit.dump(doc)
 
 

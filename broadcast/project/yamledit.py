@@ -100,7 +100,9 @@ def dump(doc: Any) -> str:
 def scalar(value: str) -> Any:
     """A string the project's loader (PyYAML) reads back as exactly ``value``: plain when
     it can be, else double-quoted ('05:40' would be a number of minutes, 'on' a yes)."""
-    value = value.strip()
+    # a form's line break is CR LF: one line break, which the loader names in a one-line
+    # field (a lone CR would be refused as an invisible character instead)
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if reads_back_plain(value):
         return value
     return DoubleQuotedScalarString(value)
@@ -418,7 +420,7 @@ def edit_station(text: str, station_id: str, changes: dict[str, str]) -> str:
         if str(st.get("id")) == station_id:
             for key, value in changes.items():
                 if value:
-                    st[key] = value
+                    st[key] = scalar(value)  # as every other value a form writes
                 elif key in st:
                     remove_key(st, key)
             break

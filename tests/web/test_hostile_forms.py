@@ -9,6 +9,7 @@ project still loads afterwards, and nothing is written outside the project."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -497,3 +498,39 @@ def test_hostile_values_are_refused_or_written_loadable_never_a_500(
                 _restore(console_root, saved)
     assert _files(console_root.parent, skip=console_root) == outside, "written outside"
     assert not failures, "\n".join(failures)
+
+
+#: (action, one-line field): a title or a name goes into playlists and MP3 tags
+ONE_LINE_FIELDS = [
+    ("scripts-new", "title"),
+    ("scripts-edit", "topic"),
+    ("campaigns-new", "title"),
+    ("stations-new", "name"),
+    ("stations-edit", "name"),
+]
+
+
+#: a line break -> what the refusal says (U+2028 is refused as the invisible character
+#: it is, before the one-line rule: files.controls)
+BREAKS = {
+    "Tựa\n#EXTINF:1,x\nhttp://e/x.mp3": "viết cả mục trên một dòng",
+    "Tựa\r\nhai": "viết cả mục trên một dòng",
+    "Tựa\u2028hai": "U+2028, ngắt dòng Unicode",
+}
+
+
+@pytest.mark.parametrize("action,name", ONE_LINE_FIELDS)
+@pytest.mark.parametrize("value", sorted(BREAKS))
+def test_a_line_break_in_a_title_or_a_name_is_refused_naming_the_fix(
+    console_root, client_as, action, name, value
+):
+    """The console refuses it as ``check`` does (converters.one_line), rather than
+    folding it into a space the officer never typed."""
+    spec = ACTIONS[action]
+    client = client_as(spec.role)
+    token = csrf_of(client.get("/scripts").text)
+    before = _project_files(console_root)
+    res = _post(client, spec.path, _payload(spec.form(console_root, token), name, value))
+    assert res.status_code == 400, res.text[-2000:]
+    assert BREAKS[value] in html.unescape(res.text)
+    assert _project_files(console_root) == before
