@@ -51,6 +51,28 @@ HOSTILE: dict[str, object] = {
     "missing": MISSING,
     "repeated": REPEATED,
 }
+#: classes of values: a field of text is sent one value of each class (a different one
+#: from field to field of the action), a field of numbers every value of "number"
+CLASSES = {
+    "control": ("nul", "vt", "u2028"),
+    "number": ("negative", "inf", "huge", "digits", "not-ascii-digit"),
+    "id": ("path", "device"),
+}
+NUMERIC = {"max_sessions_per_day", "max_session", "per_day", "slot_times_0", "seq", "weekday"}
+
+
+def values_for(name: str, index: int) -> list[str]:
+    """The hostile values (keys of HOSTILE) sent to the ``index``-th field ``name``."""
+    grouped = {k for members in CLASSES.values() for k in members}
+    kinds = [k for k in HOSTILE if k not in grouped]
+    for cls, members in CLASSES.items():
+        if cls == "number" and name in NUMERIC:
+            kinds.extend(members)
+        else:
+            kinds.append(members[index % len(members)])
+    return kinds
+
+
 #: the statuses a refused value may have; a 500 (or anything else) is a failure
 OK = {200, 303, 400, 403, 409, 413}
 #: what a refusal page shows (error.html's title, or a form page's messages)
@@ -165,37 +187,14 @@ ACTIONS: dict[str, Action] = {
         "officer",
         "/scripts/new",
         _script_form,
-        (
-            "id",
-            "title",
-            "topic",
-            "directive_number",
-            "directive_date",
-            "directive_issuer",
-            "valid_from",
-            "audience",
-            "priority",
-            "recording",
-            "body",
-            "base",
-        ),  # fmt: skip
+        tuple("id title topic directive_date valid_from priority recording body base".split()),
         one_line=("scripts",),
     ),
     "scripts-edit": Action(
         "officer",
         "/scripts/noi-trinh-bao/edit",
         _edit_form,
-        (
-            "id",
-            "title",
-            "topic",
-            "directive_number",
-            "directive_issuer",
-            "valid_until",
-            "priority",
-            "body",
-            "base",
-        ),  # fmt: skip
+        tuple("id directive_number directive_issuer valid_until audience body base".split()),
         one_line=("scripts",),
     ),
     "stations-new": Action(
@@ -254,26 +253,9 @@ ACTIONS: dict[str, Action] = {
         "officer",
         "/campaigns/new",
         lambda root, token: _campaign_form(root, token, yamledit.text_hash("")),
-        (
-            "id",
-            "title",
-            "directive_number",
-            "directive_date",
-            "directive_issuer",
-            "from",
-            "until",
-            "weekday",
-            "slot_kind_0",
-            "slot_at_0",
-            "slot_times_0",
-            "per_day",
-            "target",
-            "priority",
-            "mode",
-            "scripts_mode",
-            "share",
-            "based_on",
-        ),  # fmt: skip
+        tuple(
+            "id title directive_number directive_date from until weekday slot_kind_0 slot_at_0 slot_times_0 per_day target priority mode scripts_mode share based_on".split()
+        ),
         one_line=("schedules",),
     ),
     "campaigns-edit": Action(
@@ -284,19 +266,7 @@ ACTIONS: dict[str, Action] = {
             "id": "thu",
             "scripts_mode": "some",
         },
-        (
-            "title",
-            "directive_number",
-            "directive_issuer",
-            "from",
-            "until",
-            "slot_at_0",
-            "slot_times_0",
-            "per_day",
-            "target",
-            "script",
-            "based_on",
-        ),  # fmt: skip
+        tuple("title directive_issuer from slot_at_0 per_day script based_on".split()),
         one_line=("schedules",),
     ),
     "users-add": Action(
@@ -420,11 +390,10 @@ def _files(folder: Path, skip: Path | None = None) -> dict[str, str]:
 
 
 def _project_files(root: Path) -> dict[str, str]:
-    return {
-        k: v
-        for k, v in _files(root).items()
-        if k.startswith(("scripts/", "schedules/", "jingles/"))
-    }
+    out = {}
+    for name in ("scripts", "schedules", "jingles"):
+        out.update({f"{name}/{k}": v for k, v in _files(root / name).items()})
+    return out
 
 
 def _bytes(root: Path, files: dict[str, str]) -> dict[str, bytes]:
@@ -454,11 +423,13 @@ def test_hostile_values_are_refused_or_written_loadable_never_a_500(
     valid = _post(client, spec.path, list(spec.form(console_root, token).items()))
     assert valid.status_code == spec.valid, (action, valid.status_code, valid.text[-1500:])
     _restore(console_root, saved)
-    for name in spec.fields:
-        for kind, value in HOSTILE.items():
+    last = 303
+    for index, name in enumerate(spec.fields):
+        for kind in values_for(name, index):
+            value = HOSTILE[kind]
             if kind in spec.skip:
                 continue
-            if spec.fresh:
+            if spec.fresh and last == 303:  # the last value made its mark: a clean log
                 spec.setup(console_root)
             before = _project_files(console_root)
             saved = _bytes(console_root, before)
@@ -466,6 +437,7 @@ def test_hostile_values_are_refused_or_written_loadable_never_a_500(
             where = f"{action} {name}={kind}"
             try:
                 res = _post(client, spec.path, _payload(form, name, value))
+                last = res.status_code
             except Exception as exc:  # the TestClient re-raises what the server did not catch
                 failures.append(f"{where}: 500, {type(exc).__name__}: {str(exc)[:120]}")
                 _restore(console_root, saved)
@@ -520,9 +492,8 @@ BREAKS = {
 
 
 @pytest.mark.parametrize("action,name", ONE_LINE_FIELDS)
-@pytest.mark.parametrize("value", sorted(BREAKS))
 def test_a_line_break_in_a_title_or_a_name_is_refused_naming_the_fix(
-    console_root, client_as, action, name, value
+    console_root, client_as, action, name
 ):
     """The console refuses it as ``check`` does (converters.one_line), rather than
     folding it into a space the officer never typed."""
@@ -530,7 +501,8 @@ def test_a_line_break_in_a_title_or_a_name_is_refused_naming_the_fix(
     client = client_as(spec.role)
     token = csrf_of(client.get("/scripts").text)
     before = _project_files(console_root)
-    res = _post(client, spec.path, _payload(spec.form(console_root, token), name, value))
-    assert res.status_code == 400, res.text[-2000:]
-    assert BREAKS[value] in html.unescape(res.text)
-    assert _project_files(console_root) == before
+    for value, said in BREAKS.items():
+        res = _post(client, spec.path, _payload(spec.form(console_root, token), name, value))
+        assert res.status_code == 400, (value, res.text[-2000:])
+        assert said in html.unescape(res.text), value
+        assert _project_files(console_root) == before
