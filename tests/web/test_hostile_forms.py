@@ -506,3 +506,15 @@ def test_a_line_break_in_a_title_or_a_name_is_refused_naming_the_fix(
         assert res.status_code == 400, (value, res.text[-2000:])
         assert said in html.unescape(res.text), value
         assert _project_files(console_root) == before
+
+
+@pytest.mark.parametrize("action,name", ONE_LINE_FIELDS)
+def test_a_title_or_a_name_of_5000_characters_is_refused(console_root, client_as, action, name):
+    spec = ACTIONS[action]
+    client = client_as(spec.role)
+    token = csrf_of(client.get("/scripts").text)
+    before = _project_files(console_root)
+    res = _post(client, spec.path, _payload(spec.form(console_root, token), name, HOSTILE["long"]))
+    assert res.status_code == 400, res.text[-2000:]
+    assert "tối đa 300 ký tự" in html.unescape(res.text) and "rút gọn" in res.text
+    assert _project_files(console_root) == before
