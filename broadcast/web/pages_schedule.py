@@ -168,8 +168,8 @@ async def save_station(request: Request) -> Response:
             yamledit.save(folder, yamledit.STATIONS, new, str(form.get("based_on", "")))
     except yamledit.Conflict as exc:
         return _stations_page(request, exc, conflict=exc)
-    except BroadcastError as exc:
-        return _stations_page(request, exc)
+    except BroadcastError as exc:  # the loader's words for the file, as the form says them
+        return _stations_page(request, InputError(officer_words(exc), where=exc.where))
     request.app.state.store.record(
         request.state.user.name,
         "sửa đài",

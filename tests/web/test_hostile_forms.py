@@ -505,6 +505,7 @@ def test_a_line_break_in_a_title_or_a_name_is_refused_naming_the_fix(
         res = _post(client, spec.path, _payload(spec.form(console_root, token), name, value))
         assert res.status_code == 400, (value, res.text[-2000:])
         assert said in html.unescape(res.text), value
+        assert "'name'" not in html.unescape(res.text)  # the box as the form names it
         assert _project_files(console_root) == before
 
 
