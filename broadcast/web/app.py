@@ -61,7 +61,14 @@ async def login_form(request: Request) -> Response:
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Where to go after the login: a page of this console, never another site. Browsers
+    read '/\\evil.example' and '/<TAB>/evil.example' as '//evil.example' (another host),
+    so a backslash or a control character anywhere sends the user home instead."""
+    if not target.startswith("/") or target.startswith("//") or len(target) > 2000:
+        return "/"
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    return target
 
 
 async def login(request: Request) -> Response:

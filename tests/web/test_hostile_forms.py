@@ -24,7 +24,7 @@ from broadcast.project.approval import file_hash
 from broadcast.project.loader import load_project
 from broadcast.report.asrun import asrun_path
 
-from .conftest import csrf_of
+from .conftest import PASSWORD, csrf_of
 from .test_air import _planned
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -519,3 +519,33 @@ def test_a_title_or_a_name_of_5000_characters_is_refused(console_root, client_as
     assert res.status_code == 400, res.text[-2000:]
     assert "tối đa 300 ký tự" in html.unescape(res.text) and "rút gọn" in res.text
     assert _project_files(console_root) == before
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/\\evil.example", "//evil.example", "/\t/evil.example", "https://evil.example", "/\\/x"],
+)
+def test_the_login_never_sends_the_user_to_another_site(client_as, target):
+    """Browsers read '/\\host' and '/<TAB>/host' as '//host': another site."""
+    client = client_as(None)
+    token = csrf_of(client.get("/login").text)
+    form = {"csrf": token, "name": "lan", "password": PASSWORD, "next": target}
+    res = _post(client, "/login", list(form.items()))
+    assert res.status_code == 303 and res.headers["location"] == "/"
+
+
+def test_hostile_values_in_the_login_form_are_a_page_never_a_500(console_root, client_as):
+    client = client_as(None)
+    outside = _files(console_root.parent, skip=console_root)
+    failures = []
+    for index, name in enumerate(("name", "password", "next")):
+        for kind in values_for(name, index):
+            token = csrf_of(client.get("/login").text)
+            form = {"csrf": token, "name": "ky-thuat", "password": "sai-mat-khau", "next": "/"}
+            res = _post(client, "/login", _payload(form, name, HOSTILE[kind]))
+            if res.status_code not in {400, 401, 429} or "Traceback" in res.text:
+                failures.append(f"login {name}={kind}: {res.status_code}")
+            elif not VIETNAMESE.search(res.text):
+                failures.append(f"login {name}={kind}: no Vietnamese message")
+    assert _files(console_root.parent, skip=console_root) == outside
+    assert not failures, "\n".join(failures)
