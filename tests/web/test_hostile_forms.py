@@ -25,7 +25,7 @@ from broadcast.project.loader import load_project
 from broadcast.report.asrun import asrun_path
 
 from .conftest import PASSWORD, csrf_of
-from .test_air import _planned
+from .test_air import DAY, _planned
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 MISSING = object()  # the field is left out of the form
@@ -549,3 +549,15 @@ def test_hostile_values_in_the_login_form_are_a_page_never_a_500(console_root, c
                 failures.append(f"login {name}={kind}: no Vietnamese message")
     assert _files(console_root.parent, skip=console_root) == outside
     assert not failures, "\n".join(failures)
+
+
+def test_a_not_aired_reason_of_5000_characters_is_refused_and_nothing_is_marked(
+    console_root, client_as
+):
+    log = _planned(console_root / "audio_out")
+    operator = client_as("operator")
+    token = csrf_of(operator.get("/scripts").text)
+    form = ACTIONS["asrun-not-aired"].form(console_root, token)
+    res = _post(operator, "/asrun/not-aired", _payload(form, "reason", HOSTILE["long"]))
+    assert res.status_code == 400 and "quá 500 ký tự" in res.text and "ghi ngắn gọn" in res.text
+    assert log.plays(DAY, DAY) == []
