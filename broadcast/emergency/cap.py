@@ -667,7 +667,13 @@ def script_id_for(alert: Alert) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """A CAP headline, event or sender as a script's one-line field: one line, and cut to
+    the length a title may have (converters.MAX_ONE_LINE), never refused: an alert that
+    arrives must air."""
+    from ..project.converters import MAX_ONE_LINE
+
+    line = " ".join(text.split())
+    return line if len(line) <= MAX_ONE_LINE else line[: MAX_ONE_LINE - 1].rstrip() + "…"
 
 
 def script_text(alert: Alert, info: Info) -> str:
@@ -682,9 +688,9 @@ def script_text(alert: Alert, info: Info) -> str:
         "title": title,
         "topic": _one_line(info.event) or title,
         "directive": {
-            "number": alert.identifier,
+            "number": _one_line(alert.identifier),
             "date": alert.sent.date().isoformat(),
-            "issuer": _one_line(info.sender_name) or alert.sender,
+            "issuer": _one_line(info.sender_name) or _one_line(alert.sender),
         },
         "priority": info.priority.value,
     }

@@ -496,11 +496,13 @@ def check_script_id(script_id: str) -> str:
     import re
 
     from .scripts import SCRIPT_ID
+    from .validation import MAX_ID
 
     if not re.fullmatch(SCRIPT_ID, script_id or ""):
         raise InputError(
-            f"Mã kịch bản '{script_id}' không hợp lệ",
+            f"Mã kịch bản '{(script_id or '')[:MAX_ID]}' không hợp lệ",
             where="mã kịch bản",
-            fix="chỉ dùng chữ thường không dấu (a-z), số và dấu '-', không có '/' hay '..'",
+            fix="chỉ dùng chữ thường không dấu (a-z), số và dấu '-', không có '/' hay '..', "
+            f"dài tối đa {MAX_ID} ký tự",
         )
     return script_id

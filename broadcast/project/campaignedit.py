@@ -24,8 +24,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError
+from ..files.controls import one_line
 from . import yamledit
-from .converters import to_date
+from .converters import to_date, whole_number
 from .schedule import Campaign
 from .validation import slug
 
@@ -132,7 +133,9 @@ def _one(form: Mapping[str, Any], name: str) -> str:
     value = form.get(name)
     if isinstance(value, list):
         value = value[0] if value else ""
-    return str(value or "").replace("\r", " ").replace("\n", " ").strip()
+    # a line break is kept: the loader refuses it in a one-line field (title, directive)
+    # and names the box, where a silent space would change what the officer wrote
+    return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _many(form: Any, name: str) -> list[str]:
@@ -158,8 +161,9 @@ def form_from_post(form: Any) -> dict[str, Any]:
         scripts = _many(form, "script")
     days = []
     for d in _many(form, "weekday"):
-        if d.isdigit() and 0 <= int(d) < 7:
-            days.append(int(d))
+        day = whole_number(d)
+        if day is not None and day < 7:
+            days.append(day)
     return {
         "id": _one(form, "id"),
         "title": _one(form, "title"),
@@ -180,7 +184,8 @@ def form_from_post(form: Any) -> dict[str, Any]:
 
 
 def _number(text: str) -> Any:
-    return int(text) if text.isdigit() else text
+    number = whole_number(text)
+    return text if number is None else number
 
 
 def wanted(form: dict[str, Any]) -> dict[str, Any]:
@@ -392,7 +397,9 @@ def new_file(values: dict[str, Any], title: str) -> str:
             continue
         entry[key] = _yaml_value(key, value)
     doc = CommentedMap({"campaigns": CommentedSeq([entry])})
-    head = f"# {title}\n# Tạo trên bàn làm việc; sửa tay được như mọi tệp lịch.\n"
+    # a comment is one line: a line break in the title would start a line of YAML (the
+    # title itself, quoted, is refused by the loader's one-line rule and named)
+    head = f"# {one_line(title)}\n# Tạo trên bàn làm việc; sửa tay được như mọi tệp lịch.\n"
     return head + yamledit.dump(doc)
 
 

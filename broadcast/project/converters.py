@@ -159,10 +159,41 @@ def to_name_list(value: object) -> object:
     return value
 
 
+#: the longest whole number a form may mean (18 digits: a 64-bit integer, far above any
+#: count of sessions, minutes or times a day)
+MAX_NUMBER_DIGITS = 18
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number typed in a form's box, or None when the text is not one written
+    with the digits 0-9. ``str.isdigit()`` also takes '²' and '١', which ``int()`` then
+    refuses or reads as another number, and 5,000 digits make ``int()`` raise: a form's
+    value goes through here before any ``int()``; what is not a number is kept as typed
+    for the loader to refuse in its own words."""
+    text = text.strip()
+    if not text or len(text) > MAX_NUMBER_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
+#: the longest title or name, in characters: the longest directive title seen is under
+#: 200; a playlist line, an MP3 tag and a page heading are not the place for more
+MAX_ONE_LINE = 300
+
+
 def one_line(value: object) -> object:
     """A title or a name on one line: it goes into the M3U8 playlist, the ID3 tags and
-    the lists an operator reads line by line, where a line break starts a new entry."""
+    the lists an operator reads line by line, where a line break starts a new entry;
+    and short (at most :data:`MAX_ONE_LINE` characters): what is longer belongs in the
+    body."""
     from ..files.controls import line_break_in
+
+    if isinstance(value, str) and len(value.strip()) > MAX_ONE_LINE:
+        raise FieldError(
+            f"dài {len(value.strip())} ký tự, mà một tiêu đề hay một tên chỉ được dài tối "
+            f"đa {MAX_ONE_LINE} ký tự (nó vào danh sách phát, thẻ MP3 và đầu trang)",
+            fix=f"rút gọn còn dưới {MAX_ONE_LINE} ký tự; phần giải thích dài đặt vào nội dung đọc",
+        )
 
     if isinstance(value, str) and line_break_in(value.strip()):
         raise FieldError(

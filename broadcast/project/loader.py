@@ -7,7 +7,7 @@ problem before raising, so ``broadcast check`` shows them all at once.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -446,30 +446,7 @@ def _check_references(
             docs[path] = load_yaml(path)
         return docs[path]
 
-    for c in sched.campaigns:
-        doc = read(sched.sources[c.id])
-        idx = next(i for i, r in enumerate(doc.data.get("campaigns", [])) if r.get("id") == c.id)
-        if c.scripts != "all":
-            for j, sid in enumerate(c.scripts):
-                if sid not in project.scripts and sid not in broken:
-                    script_errors.append(
-                        InputError(
-                            f"Chiến dịch '{c.id}' nhắc đến kịch bản '{sid}' không có trong scripts/",
-                            where=doc.where(("campaigns", idx, "scripts", j)),
-                            fix=f"tạo scripts/{sid}.md hoặc sửa tên cho đúng",
-                        )
-                    )
-    for o in sched.oneoffs:
-        if o.script not in project.scripts and o.script not in broken:
-            doc = read(sched.sources[o.id])
-            idx = next(i for i, r in enumerate(doc.data.get("oneoffs", [])) if r.get("id") == o.id)
-            script_errors.append(
-                InputError(
-                    f"Bản tin '{o.id}' dùng kịch bản '{o.script}' không có trong scripts/",
-                    where=doc.where(("oneoffs", idx, "script")),
-                    fix=f"tạo scripts/{o.script}.md hoặc sửa tên cho đúng",
-                )
-            )
+    script_errors.extend(missing_scripts(sched, {*project.scripts, *broken}, read))
     st_doc = read(project.schedules_dir / STATIONS_FILE)
     raw_stations = st_doc.data.get("stations", [])
     first: dict[str, int] = {}  # station id -> its first entry (one pass, not one per station)
@@ -570,6 +547,42 @@ def load_project(root: Path, strict: bool = True) -> Project:
             if not script.version:
                 project.scripts[sid] = script.model_copy(update={"version": script_version(script)})
     return project
+
+
+def missing_scripts(
+    sched: Schedule, known: Collection[str], read: Callable[[Path], YamlDoc]
+) -> list[BroadcastError]:
+    """The campaigns' and one-off bulletins' scripts that are not in ``known`` (the ids
+    in scripts/), each at its line (``read`` gives a schedule file's parsed text). The
+    load of the project and the console's check before it saves a schedule file both
+    ask this, so a form cannot write a file that ``check`` then refuses."""
+    found: list[BroadcastError] = []
+    for c in sched.campaigns:
+        if c.scripts == "all":
+            continue
+        doc = read(sched.sources[c.id])
+        idx = next(i for i, r in enumerate(doc.data.get("campaigns", [])) if r.get("id") == c.id)
+        for j, sid in enumerate(c.scripts):
+            if sid not in known:
+                found.append(
+                    InputError(
+                        f"Chiến dịch '{c.id}' nhắc đến kịch bản '{sid}' không có trong scripts/",
+                        where=doc.where(("campaigns", idx, "scripts", j)),
+                        fix=f"tạo scripts/{sid}.md hoặc sửa tên cho đúng",
+                    )
+                )
+    for o in sched.oneoffs:
+        if o.script not in known:
+            doc = read(sched.sources[o.id])
+            idx = next(i for i, r in enumerate(doc.data.get("oneoffs", [])) if r.get("id") == o.id)
+            found.append(
+                InputError(
+                    f"Bản tin '{o.id}' dùng kịch bản '{o.script}' không có trong scripts/",
+                    where=doc.where(("oneoffs", idx, "script")),
+                    fix=f"tạo scripts/{o.script}.md hoặc sửa tên cho đúng",
+                )
+            )
+    return found
 
 
 def script_limit(folder: Path, docs: dict[Path, YamlDoc] | None = None) -> int:

@@ -30,6 +30,7 @@ from ..vocabulary import (  # noqa: F401  (re-exported: older imports keep worki
 )
 from .converters import to_date, to_name_list, to_seconds, to_time, to_weekday, to_window
 from .scripts import Directive, OneLine, Priority
+from .validation import ID_PATTERN
 
 Date = Annotated[dt.date, BeforeValidator(to_date)]
 Time = Annotated[dt.time, BeforeValidator(to_time)]
@@ -38,7 +39,7 @@ Seconds = Annotated[float, BeforeValidator(to_seconds)]
 Weekday = Annotated[int, BeforeValidator(to_weekday)]
 #: station names: a list, or one name / "all" written without brackets
 NameList = Annotated[list[str], BeforeValidator(to_name_list)]
-ID = r"^[a-z0-9][a-z0-9-]*$"
+ID = ID_PATTERN
 
 
 class Jingles(_Strict):

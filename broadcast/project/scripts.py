@@ -36,12 +36,12 @@ from ..files.controls import FIX, describe, first_control
 from ..files.sources import YamlDoc, control_error, parse_yaml, read_text
 from ..vocabulary import MAX_HEADER_CHARS, MAX_SCRIPT_CHARS, MAX_SCRIPT_CHARS_CEILING
 from .converters import one_line, plain_words, to_date
-from .validation import free_name, slug, taken_note, validate
+from .validation import ID_PATTERN, free_name, slug, taken_note, validate
 
 Date = Annotated[dt.date, BeforeValidator(to_date)]
 #: a title or a name: one line (see :func:`.converters.one_line`)
 OneLine = Annotated[str, AfterValidator(one_line), Field(min_length=1)]
-SCRIPT_ID = r"^[a-z0-9][a-z0-9-]*$"
+SCRIPT_ID = ID_PATTERN
 
 
 class Priority(StrEnum):
@@ -298,6 +298,10 @@ def _id_fix(path: Path, script_id: str) -> str:
     return fix + (taken_note(f"{script_id}.md") if free != script_id else "")
 
 
+#: the longest file name a disk holds (ext4, NTFS, FAT32 long names: 255)
+MAX_FILE_NAME_BYTES = 255
+
+
 def _recording_path(name: str, path: Path, doc: YamlDoc) -> Path:
     """The file ``recording:`` names, checked to be a file inside the script's folder."""
     name = name.strip()
@@ -313,6 +317,13 @@ def _recording_path(name: str, path: Path, doc: YamlDoc) -> Path:
             f"Bản ghi «{name}» nằm ngoài thư mục kịch bản",
             where=where,
             fix=fix_inside,
+        )
+    if len(rel.name.encode("utf-8")) > MAX_FILE_NAME_BYTES:  # no disk holds such a name
+        raise ScriptError(
+            f"Tên tệp bản ghi «{name[:60]}…» dài quá, không ổ đĩa nào lưu được tên như vậy "
+            f"(tối đa {MAX_FILE_NAME_BYTES} byte)",
+            where=where,
+            fix="ghi đúng tên tệp âm thanh trong thư mục scripts/, ví dụ 'recording: ban-ghi.mp3'",
         )
     target = folder / rel
     try:

@@ -109,11 +109,20 @@ def _one(
     return InputError(what.format(**fmt), where=doc.where(loc), fix=fix.format(**fmt))
 
 
+#: the longest id (of a script, station, campaign, group): it names files and folders
+#: (scripts/ID.md, a station's folder of bulletins), and a file name has at most 255 bytes
+MAX_ID = 64
+#: an id: lowercase ASCII letters, digits and '-', at most MAX_ID characters
+ID_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID - 1}}}$"
+ID_RULE = f"mã chỉ được dùng chữ thường không dấu (a-z), số và dấu '-', dài tối đa {MAX_ID} ký tự"
+
+
 def slug(text: str) -> str:
-    """'Cảnh giác OTP' -> 'canh-giac-otp': the id an officer most likely meant."""
+    """'Cảnh giác OTP' -> 'canh-giac-otp': the id an officer most likely meant (cut to
+    :data:`MAX_ID` characters, so a suggested id is always a valid one)."""
     plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:MAX_ID].strip("-")
 
 
 def free_name(path: Path, wanted: str) -> str:
@@ -163,7 +172,7 @@ def _bad_id(field: str, value: str, doc: YamlDoc, loc: tuple[Any, ...]) -> Input
         if free != good:
             fix += taken_note(f"{good}.md")
     return InputError(
-        f"'{field}' là '{value}': mã chỉ được dùng chữ thường không dấu (a-z), số và dấu '-'",
+        f"'{field}' là '{value[:MAX_ID]}{'…' if len(value) > MAX_ID else ''}': {ID_RULE}",
         where=doc.where(loc),
         fix=fix,
     )

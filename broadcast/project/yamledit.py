@@ -26,9 +26,10 @@ from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files import atomic
-from ..files.confined import check_within
+from ..files.confined import check_within, script_paths
+from ..files.sources import load_yaml
 from .converters import to_seconds, to_weekday, to_window
-from .loader import load_schedule, load_scripts
+from .loader import load_schedule, load_scripts, missing_scripts
 from .schedule import Schedule
 from .scripts import Script
 
@@ -99,14 +100,24 @@ def dump(doc: Any) -> str:
 def scalar(value: str) -> Any:
     """A string the project's loader (PyYAML) reads back as exactly ``value``: plain when
     it can be, else double-quoted ('05:40' would be a number of minutes, 'on' a yes)."""
-    value = value.strip()
-    try:
-        plain_ok = yaml.safe_load(f"k: {value}") == {"k": value}
-    except yaml.YAMLError:
-        plain_ok = False
-    if plain_ok and "#" not in value and value:
+    # a form's line break is CR LF: one line break, which the loader names in a one-line
+    # field (a lone CR would be refused as an invisible character instead)
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if reads_back_plain(value):
         return value
     return DoubleQuotedScalarString(value)
+
+
+def reads_back_plain(value: str) -> bool:
+    """Whether ``value`` written unquoted after ``key:`` reads back as exactly itself.
+    Any text a form sends: an impossible date ('2026-02-30') makes PyYAML raise a
+    ValueError, not a YAMLError; it is simply not plain."""
+    if not value or "#" in value:
+        return False
+    try:
+        return bool(yaml.safe_load(f"k: {value}") == {"k": value})
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return False
 
 
 def flow_list(items: list[Any]) -> CommentedSeq:
@@ -409,7 +420,7 @@ def edit_station(text: str, station_id: str, changes: dict[str, str]) -> str:
         if str(st.get("id")) == station_id:
             for key, value in changes.items():
                 if value:
-                    st[key] = value
+                    st[key] = scalar(value)  # as every other value a form writes
                 elif key in st:
                     remove_key(st, key)
             break
@@ -430,7 +441,10 @@ def problems(folder: Path, name: str, text: str) -> list[BroadcastError]:
         shutil.copytree(folder, copy)
         (copy / name).write_text(text, encoding="utf-8")
         errors: list[BroadcastError] = []
-        load_schedule(copy, errors)
+        sched = load_schedule(copy, errors)
+        if sched is not None:  # the scripts it names exist, as the project's load asks
+            known = {p.stem for p in script_paths(folder.parent)}
+            errors.extend(missing_scripts(sched, known, load_yaml))
     flat: list[BroadcastError] = []
     for err in errors:
         flat.extend(err.errors if isinstance(err, ValidationErrors) else [err])

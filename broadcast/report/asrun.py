@@ -208,6 +208,10 @@ class Planned:
     version: str = ""
 
 
+#: the longest reason an operator gives for an item that did not air, in characters
+MAX_REASON = 500
+
+
 class AsRunLog:
     """The as-run log file. Cheap to create; every call opens its own connection, so one
     object may be shared by threads, and many processes may open the same file."""
@@ -509,6 +513,12 @@ class AsRunLog:
         if not reason:
             raise InputError(
                 "Cần ghi lý do không phát", where="lý do", fix="ví dụ: mất điện, loa hỏng"
+            )
+        if len(reason) > MAX_REASON:  # a note in the log and a cell of the report
+            raise InputError(
+                f"Lý do dài {len(reason)} ký tự, quá {MAX_REASON} ký tự",
+                where="lý do",
+                fix="ghi ngắn gọn, ví dụ: mất điện, loa hỏng",
             )
         with self._write() as con:
             p = con.execute(

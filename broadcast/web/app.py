@@ -42,7 +42,7 @@ from . import (
     pages_scripts,
     words,
 )
-from .guard import csrf_ok, forbidden, page, public_text, render
+from .guard import csrf_ok, forbidden, page, public_text, read_form, render
 from .jobs import Jobs
 from .layers import (
     BadPath,
@@ -61,11 +61,18 @@ async def login_form(request: Request) -> Response:
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Where to go after the login: a page of this console, never another site. Browsers
+    read '/\\evil.example' and '/<TAB>/evil.example' as '//evil.example' (another host),
+    so a backslash or a control character anywhere sends the user home instead."""
+    if not target.startswith("/") or target.startswith("//") or len(target) > 2000:
+        return "/"
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    return target
 
 
 async def login(request: Request) -> Response:
-    form = await request.form()
+    form = await read_form(request)
     if not csrf_ok(request, form.get("csrf")):
         return forbidden(request, "Biểu mẫu thiếu hoặc sai mã bảo vệ (CSRF)", "tải lại trang")
     store: Store = request.app.state.store

@@ -25,7 +25,7 @@ from ..files import atomic
 from ..project import campaignedit as ce
 from ..project import yamledit
 from ..project.schedule import ID
-from ..project.validation import slug
+from ..project.validation import ID_RULE, MAX_ID, slug
 from . import checknotes
 from .guard import page, render
 from .words import PRIORITY_NAMES, WEEKDAY_NAMES
@@ -217,8 +217,8 @@ def _save_sync(request: Request, form: dict[str, Any], raw: Any, new: bool) -> R
                 400,
                 {
                     "id": [
-                        f"Mã '{form['id']}' chỉ được dùng chữ thường không dấu (a-z), số và "
-                        f"dấu '-' — cách sửa: ghi {slug(form['id']) or 'chien-dich-moi'}"
+                        f"Mã '{form['id'][:MAX_ID]}': {ID_RULE} — cách sửa: ghi "
+                        f"{slug(form['id']) or 'chien-dich-moi'}"
                     ]
                 },
             )

@@ -23,10 +23,10 @@ from starlette.routing import Route
 from ..errors import BroadcastError, InputError
 from ..files import atomic
 from ..project import yamledit
-from ..project.converters import to_seconds, to_weekday, to_window
+from ..project.converters import to_seconds, to_weekday, to_window, whole_number
 from ..project.loader import BUILTIN_GROUPS
 from ..project.schedule import ID, Station
-from ..project.validation import slug
+from ..project.validation import ID_RULE, MAX_ID, slug
 from . import checknotes
 from .guard import page, render
 from .pages_campaigns import GROUP_WORDS
@@ -168,8 +168,8 @@ async def save_station(request: Request) -> Response:
             yamledit.save(folder, yamledit.STATIONS, new, str(form.get("based_on", "")))
     except yamledit.Conflict as exc:
         return _stations_page(request, exc, conflict=exc)
-    except BroadcastError as exc:
-        return _stations_page(request, exc)
+    except BroadcastError as exc:  # the loader's words for the file, as the form says them
+        return _stations_page(request, InputError(officer_words(exc), where=exc.where))
     request.app.state.store.record(
         request.state.user.name,
         "sửa đài",
@@ -224,7 +224,7 @@ async def add_station(request: Request) -> Response:
             )
         if not re.match(ID, add["id"]):
             raise InputError(
-                f"Mã đài '{add['id']}' chỉ được dùng chữ thường không dấu (a-z), số và dấu '-'",
+                f"Mã đài '{add['id'][:MAX_ID]}': {ID_RULE}",
                 where="mã đài",
                 fix=f"ghi {slug(add['id']) or 'xom-moi'}",
             )
@@ -268,15 +268,23 @@ def _limits_form(limits: Any) -> dict[str, Any]:
     }
 
 
+def _weekdays_of(form: Any) -> list[int]:
+    """The weekday boxes ticked (0 = Monday), once each; what is not a day number is
+    dropped (a form only ever sends 0-6)."""
+    found = {whole_number(str(d)) for d in form.getlist("weekday")}
+    return sorted(d for d in found if d is not None)
+
+
 def _limits_of(form: Any) -> dict[str, Any]:
     """The ``limits`` values a form asks for; None: not set (the default applies)."""
     sessions = str(form.get("max_sessions_per_day", "")).strip()
     minutes = str(form.get("max_session", "")).strip()
-    days = sorted({int(d) for d in form.getlist("weekday") if str(d).isdigit() and int(d) < 7})
-    if minutes.isdigit():
-        minutes = f"{int(minutes)}m"
+    days = sorted(d for d in _weekdays_of(form) if d < 7)
+    if (n := whole_number(minutes)) is not None:
+        minutes = f"{n}m"
+    count = whole_number(sessions)
     return {
-        "max_sessions_per_day": int(sessions) if sessions.isdigit() else (sessions or None),
+        "max_sessions_per_day": count if count is not None else (sessions or None),
         "max_session": minutes or None,
         "weekdays": [WEEKDAY_KEYS[d] for d in days] or None,
     }
@@ -365,7 +373,7 @@ async def save_air(request: Request) -> Response:
         "windows": [tuple(w.split("-", 1)) for w in windows],
         "max_sessions_per_day": str(form.get("max_sessions_per_day", "")),
         "max_session": str(form.get("max_session", "")),
-        "weekdays": [int(d) for d in form.getlist("weekday") if str(d).isdigit()],
+        "weekdays": _weekdays_of(form),
     }
     try:
         windows = _check_windows(windows)
@@ -441,7 +449,7 @@ async def save_limits(request: Request) -> Response:
     shown = {
         "max_sessions_per_day": str(form.get("max_sessions_per_day", "")),
         "max_session": str(form.get("max_session", "")),
-        "weekdays": [int(d) for d in form.getlist("weekday") if str(d).isdigit()],
+        "weekdays": _weekdays_of(form),
     }
     written, conflict, problems = save_stations_file(
         request,
@@ -502,10 +510,7 @@ async def save_group(request: Request) -> Response:
         return _groups_page(
             request,
             400,
-            [
-                f"Tên nhóm '{name}' chỉ được dùng chữ thường không dấu (a-z), số và dấu '-' — "
-                f"cách sửa: ghi {slug(name) or 'cac-xom'}"
-            ],
+            [f"Tên nhóm '{name[:MAX_ID]}': {ID_RULE} — cách sửa: ghi {slug(name) or 'cac-xom'}"],
             new=new,
         )
     if not members:

@@ -345,7 +345,7 @@ def _form_page(
     stations = list(project.schedule.stations.values()) if project else []
     warn_approved = ""
     if not new:
-        path = scripts_dir(request) / f"{form.get('id', '').strip()}.md"
+        _sid, path = _script_path(request)  # the script of the address, not the form's id
         if path.is_file() and approval_required(request.app.state.root):
             airing = _row(request, path, True).state.airing
             if airing is not None:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import BroadcastError, ValidationErrors
+from ..project.yamledit import reads_back_plain
 
 #: form field -> header key path, in the order a script's header is written
 FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -40,13 +41,12 @@ BODY = "body"
 def _scalar(value: str) -> str:
     """A YAML scalar that reads back as exactly ``value`` (plain when it can be)."""
     value = value.strip()
-    try:
-        plain_ok = yaml.safe_load(f"k: {value}") == {"k": value}
-    except yaml.YAMLError:
-        plain_ok = False
-    if plain_ok and "#" not in value:
+    if reads_back_plain(value):
         return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # a line break stays one (written as \n): the parser refuses it in a one-line field
+    # and names the box; a raw one in quotes would be folded into a space unseen
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + escaped + '"'
 
 
 def compose(form: dict[str, str]) -> str:
@@ -54,7 +54,7 @@ def compose(form: dict[str, str]) -> str:
     lines = ["---"]
     in_directive = False
     for name, path, _ in FIELDS:
-        value = (form.get(name) or "").replace("\r", "").replace("\n", " ").strip()
+        value = (form.get(name) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
         if name in OPTIONAL and not value:
             continue
         if len(path) == 2:

@@ -21,9 +21,11 @@ from broadcast.emergency.cap import (
     bulletin_alert,
     check_times,
     parse_alert,
+    script_text,
     to_xml,
 )
-from broadcast.project.scripts import Priority
+from broadcast.project.converters import MAX_ONE_LINE
+from broadcast.project.scripts import Priority, parse_script
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ)
@@ -89,6 +91,15 @@ def test_a_description_over_a_script_body_is_refused_naming_the_field(tmp_path, 
 def test_a_long_headline_is_refused(tmp_path, small_root, capsys):
     err = _refused(tmp_path, small_root, capsys, to_xml(_alert(headline="Bão " * 400)))
     assert "<headline> dài" in err and "quá giới hạn 1.000" in err
+
+
+def test_a_headline_under_the_cap_bound_but_over_a_title_is_cut_and_the_script_loads(tmp_path):
+    """CAP takes a headline up to 1,000 characters, a script's title 300 (issue 23): the
+    alert still airs, its title cut with '…'."""
+    alert = _alert(headline="Bão " * 150)
+    text = script_text(alert, alert.infos[0])
+    script = parse_script(text, tmp_path / "cap-bao-so-9.md")
+    assert len(script.meta.title) == MAX_ONE_LINE and script.meta.title.endswith("…")
 
 
 def test_an_alert_that_expired_399_days_ago_is_refused(tmp_path, small_root, capsys):
