@@ -111,7 +111,7 @@ def _one(
 
 #: the longest id (of a script, station, campaign, group): it names files and folders
 #: (scripts/ID.md, a station's folder of bulletins), and a file name has at most 255 bytes
-MAX_ID = 64
+MAX_ID = 100  # a slug of a long title stays whole; yesterday's long ids load
 #: an id: lowercase ASCII letters, digits and '-', at most MAX_ID characters
 ID_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID - 1}}}$"
 ID_RULE = f"mã chỉ được dùng chữ thường không dấu (a-z), số và dấu '-', dài tối đa {MAX_ID} ký tự"

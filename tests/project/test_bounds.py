@@ -160,3 +160,20 @@ def test_a_schedule_file_over_its_bound_is_refused_by_size_before_it_is_read(
     assert code == 2, output
     assert f"Tệp {name} nặng" in output and "quá giới hạn" in output, output
     assert fix in output and "Traceback" not in output
+
+
+def test_a_long_id_of_yesterdays_files_still_loads_and_a_file_name_sized_one_is_refused():
+    """Ids are bounded (a 5,000-character id gave 'File name too long'), but well above
+    what officers write: a slug of a long title (70-90 characters) is still an id."""
+    from broadcast.project.validation import MAX_ID
+
+    long_id = "canh-bao-lua-dao-qua-mang-xa-hoi-gia-danh-cong-an-yeu-cau-chuyen-tien-vao-tai-khoan"
+    assert 70 < len(long_id) <= MAX_ID
+    text = HEAD.replace("id: thu", f"id: {long_id}") + "---\nBà con chú ý.\n"
+    assert parse_script(text, Path(f"scripts/{long_id}.md")).id == long_id
+    huge = "a" * 300
+    with pytest.raises(InputError) as err:
+        parse_script(
+            HEAD.replace("id: thu", f"id: {huge}") + "---\nx\n", Path(f"scripts/{huge}.md")
+        )
+    assert f"dài tối đa {MAX_ID} ký tự" in err.value.message
