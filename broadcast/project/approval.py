@@ -40,6 +40,7 @@ from ..vocabulary import TIMEZONE
 from .versions import CONSOLE_DIR, version_of
 
 if TYPE_CHECKING:
+    from ..files.sources import YamlDoc
     from .scripts import Script
 
 CONSOLE_DB = "console.sqlite"
@@ -95,14 +96,15 @@ def now_text() -> str:
     return dt.datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds")
 
 
-def approval_required(root: Path) -> bool:
-    """``approval: required`` in ``schedules/stations.yaml`` (validated by load_project)."""
+def approval_required(root: Path, doc: YamlDoc | None = None) -> bool:
+    """``approval: required`` in ``schedules/stations.yaml`` (validated by load_project);
+    ``doc``: that file already parsed (a province's is 2 MB: parsed once a page)."""
     from ..files.sources import load_yaml
 
     path = Path(root) / "schedules" / "stations.yaml"
-    if not path.is_file():
+    if doc is None and not path.is_file():
         return False
-    data = load_yaml(path).data
+    data = (doc or load_yaml(path)).data
     return isinstance(data, dict) and data.get(SETTING_KEY) == REQUIRED
 
 

@@ -23,7 +23,7 @@ from starlette.routing import Route
 from ..errors import BroadcastError
 from ..files import atomic
 from ..files.confined import check_within, refused_scripts, script_paths
-from ..files.sources import read_text
+from ..files.sources import YamlDoc, read_text
 from ..project.approval import (
     Approval,
     Approvals,
@@ -148,9 +148,10 @@ def said_html(said: str) -> Markup:
 
 @page()
 async def list_scripts(request: Request) -> Response:
-    required = approval_required(request.app.state.root)  # read once, not once a row
     root = request.app.state.root
-    limit = script_limit(root / "schedules")
+    docs: dict[Path, YamlDoc] = {}  # stations.yaml parsed once for both (read once a page)
+    limit = script_limit(root / "schedules", docs)
+    required = approval_required(root, docs.get(root / "schedules" / "stations.yaml"))
     books = latest_approvals(request.app.state.approvals)  # one read of the book
     rows = [_row(request, p, required, books, limit) for p in script_paths(root)]
     never = [r for r in rows if r.required and r.error is None and r.state.airing is None]
