@@ -6,9 +6,10 @@ exit(1) like ``espeak_Initialize`` does; the library is not thread-safe, so one
 process-wide lock guards every call (never taken inside the callback).
 
 The Vietnamese voices speak through a private copy of the voice data with the measured
-pronunciation fixes of :mod:`broadcast.speech.espeak_fixes` (initial "đ" as a plain [d]);
-``voice.options.espeak.fixes: false`` keeps eSpeak NG's own. The data folder is process
-state of the library, so the engine switches it (and reloads the voice) only when an
+pronunciation fixes of :mod:`broadcast.speech.espeak_fixes` (initial "đ" as a plain [d],
+"ng" as the base table's velar nasal); ``voice.options.espeak.fixes: false`` keeps eSpeak
+NG's own. The data folder is process state of the library, so the engine switches it (and
+initializes the library again, which is when it reads the phoneme tables) only when an
 engine with the other choice speaks.
 """
 
@@ -126,10 +127,23 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
 
 
 def _use(lib: ctypes.CDLL, data: Path, voice: str) -> None:
-    """Point the library at ``data`` and select ``voice`` (both only when they change)."""
+    """Point the library at ``data`` and select ``voice`` (both only when they change).
+
+    The phoneme tables (``phontab``, which a fix may change) are read only when the library
+    initializes, so a new data folder initializes it again; the voice then reloads its
+    dictionary from there. The synth callback and output mode stay as they were set."""
     if _state.get("data") != data:
         lib.espeak_ng_InitializePath(str(data).encode())
-        _state.update(data=data, voice=None)  # the voice reloads its dictionary from there
+        status = lib.espeak_ng_Initialize(None)
+        if status != 0:
+            _state.update(data=None, voice=None)
+            raise EngineError(
+                f"eSpeak NG không đọc được dữ liệu giọng (mã {status:#x})",
+                where=str(data),
+                fix="xóa thư mục đó (chương trình tạo lại), hoặc đặt "
+                "voice.options.espeak.fixes: false trong schedules/stations.yaml",
+            )
+        _state.update(data=data, voice=None)
     if _state.get("voice") != voice:
         if lib.espeak_SetVoiceByName(voice.encode()) != 0:
             raise EngineError(
