@@ -39,6 +39,18 @@ def test_the_d_and_ng_fixes_are_shipped():
     assert (shipped["d-plain"].group, shipped["d-plain"].old) == ("đ", ("d_",))
     assert shipped["d-plain"].new == ("d",)
     assert (shipped["ng-velar"].phoneme, shipped["ng-velar"].like) == ("N", "base1")
+    assert (shipped["c-uvular"].group, shipped["c-uvular"].old) == ("c", ("k",))
+    assert shipped["c-uvular"].new == ("q",)
+
+
+def test_initial_c_is_the_uvular_stop_and_k_q_stay(data_cache: Path):
+    fixed, stock = EspeakEngine(), EspeakEngine({"fixes": False})
+    assert stock.phonemes("con", "vi").startswith("k")
+    assert fixed.phonemes("con", "vi").startswith("q")
+    assert fixed.phonemes("công an", "vi").startswith("q")
+    # only initial c: "kể", "quy" and a final c ("xác") say what they said
+    for word in ("kể", "quy", "xác"):
+        assert fixed.phonemes(word, "vi") == stock.phonemes(word, "vi").replace("d_", "d")
 
 
 def _entries(phontab: bytes, table: str) -> dict[str, bytes]:
@@ -86,15 +98,24 @@ def test_phoneme_codes_include_inherited_phonemes():
     assert codes["d_"] != codes["d"]
 
 
-def test_patch_changes_one_byte_of_the_d_group_only():
+@pytest.mark.parametrize(
+    ("name", "group", "old", "new"), [("d-plain", "đ", "d_", "d"), ("c-uvular", "c", "k", "q")]
+)
+def test_a_rule_fix_changes_one_byte_of_its_group_only(name, group, old, new):
     stock = (STOCK / "vi_dict").read_bytes()
     codes = phoneme_codes((STOCK / "phontab").read_bytes())
-    patched = patch_rules(stock, espeak_fixes.fixes(), codes)  # the ng fix: not in vi_dict
+    patched = patch_rules(stock, espeak_fixes.by_names([name]), codes)
     diff = [i for i, (a, b) in enumerate(zip(stock, patched, strict=True)) if a != b]
     assert len(diff) == 1
-    assert stock[diff[0]] == codes["d_"] and patched[diff[0]] == codes["d"]
-    group = stock.find(b"\x06" + "đ".encode() + b"\x00")
-    assert group < diff[0] < stock.find(b"\x07", group)
+    assert stock[diff[0]] == codes[old] and patched[diff[0]] == codes[new]
+    start = stock.find(b"\x06" + group.encode() + b"\x00")
+    assert start < diff[0] < stock.find(b"\x07", start)
+
+
+def test_the_phoneme_fix_is_not_in_the_dictionary():
+    stock = (STOCK / "vi_dict").read_bytes()
+    codes = phoneme_codes((STOCK / "phontab").read_bytes())
+    assert patch_rules(stock, espeak_fixes.by_names(["ng-velar"]), codes) == stock
 
 
 def test_a_fix_whose_rule_is_gone_is_an_error_not_a_skip(tmp_path: Path):
