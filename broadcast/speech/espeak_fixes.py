@@ -9,7 +9,9 @@ is one of two kinds, both exact, same-length changes of the compiled data:
   substitution inside that rule group of ``vi_dict``;
 - a phoneme's definition (Vietnamese's own ``N``, the "ng" sound, said as the base table's
   velar nasal): the language's entry in ``phontab`` takes the base entry's flags, lengths
-  and program, keeping its own code, so every rule that says ``N`` says the base sound.
+  and program, keeping its own code, so every rule that says ``N`` says the base sound;
+  or a tone's pitch span (the lowest and highest pitch its contour reaches, 0-63 of the
+  voice's range), which eSpeak keeps in the tone phoneme's entry.
 
 Phoneme codes are looked up by name in the shipped ``phontab``, never written here as
 numbers, and a fix whose rule or phoneme is not found stops the build instead of being
@@ -43,6 +45,9 @@ _RULE_PHONEMES = 0x03
 _TABLE_NAME_BYTES = 32
 _PHONEME_BYTES = 16
 _CODE_BYTE = 10
+_TYPE_BYTE = 11
+_TONE_TYPE = 1  # phSTRESS: tones are stress-type phonemes
+_PITCH_BYTES = slice(12, 14)  # a tone's start_type/end_type: its low and high pitch
 _PHONTAB = "phontab"
 _DICT = "vi_dict"
 
@@ -50,7 +55,8 @@ _DICT = "vi_dict"
 @dataclass(frozen=True)
 class Fix:
     """In the spelling-rule group ``group``, the rules saying ``old`` say ``new`` instead;
-    or (``phoneme`` set) the vi table's own ``phoneme`` is defined as table ``like``'s."""
+    or (``phoneme`` set) the vi table's own ``phoneme`` is defined as table ``like``'s,
+    and/or (a tone) spans the pitches ``pitch`` (low, high)."""
 
     name: str
     group: str
@@ -59,6 +65,7 @@ class Fix:
     why: str
     phoneme: str = ""
     like: str = ""
+    pitch: tuple[int, ...] = ()
 
 
 @cache
@@ -76,6 +83,7 @@ def _table() -> dict[str, list[Fix]]:
                 why=str(item.get("why", "")),
                 phoneme=str(item.get("phoneme", "")),
                 like=str(item.get("like", "")),
+                pitch=tuple(int(v) for v in item.get("pitch") or ()),
             )
             for item in raw.get(part) or []
         ]
@@ -143,24 +151,33 @@ def phoneme_codes(phontab: bytes, table: str = "vi") -> dict[str, int]:
 
 
 def patch_phonemes(phontab: bytes, to_apply: tuple[Fix, ...], table: str = "vi") -> bytes:
-    """``phontab`` with each phoneme fix's phoneme defined as in its ``like`` table (pure).
+    """``phontab`` with each phoneme fix applied (pure): defined as in its ``like`` table,
+    and/or (a tone) spanning its ``pitch``.
 
-    The entry keeps its mnemonic and code (so the dictionary's rules still name it) and
-    takes the other entry's flags, type, lengths and program. Raises ValueError when the
-    table or either phoneme is not there (the data changed).
+    A redefined entry keeps its mnemonic and code (so the dictionary's rules still name it)
+    and takes the other entry's flags, type, lengths and program. Raises ValueError when
+    the table or a phoneme is not there, or a pitch is not a tone's (the data changed).
     """
     out = bytearray(phontab)
     tables = {t[0]: t[2] for t in _tables(phontab)}
     for fix in (f for f in to_apply if f.phoneme):
-        for name in (table, fix.like):
+        for name in (table, fix.like) if fix.like else (table,):
             if name not in tables:
                 raise ValueError(f"no phoneme table {name!r}")
             if fix.phoneme not in tables[name]:
                 raise ValueError(f"no phoneme {fix.phoneme!r} of its own in table {name!r}")
-        at, src = tables[table][fix.phoneme], tables[fix.like][fix.phoneme]
-        code = out[at + _CODE_BYTE]
-        out[at + 4 : at + _PHONEME_BYTES] = phontab[src + 4 : src + _PHONEME_BYTES]
-        out[at + _CODE_BYTE] = code
+        at = tables[table][fix.phoneme]
+        if fix.like:
+            src = tables[fix.like][fix.phoneme]
+            code = out[at + _CODE_BYTE]
+            out[at + 4 : at + _PHONEME_BYTES] = phontab[src + 4 : src + _PHONEME_BYTES]
+            out[at + _CODE_BYTE] = code
+        if fix.pitch:
+            if out[at + _TYPE_BYTE] != _TONE_TYPE:
+                raise ValueError(f"phoneme {fix.phoneme!r} is not a tone")
+            if len(fix.pitch) != 2 or not 0 <= fix.pitch[0] < fix.pitch[1] <= 63:
+                raise ValueError(f"tone {fix.phoneme!r}: pitch must be [low, high] in 0-63")
+            out[at + _PITCH_BYTES.start : at + _PITCH_BYTES.stop] = bytes(fix.pitch)
     return bytes(out)
 
 
@@ -202,7 +219,9 @@ def patch_rules(vi_dict: bytes, to_apply: tuple[Fix, ...], codes: dict[str, int]
 def fixes_id(to_apply: tuple[Fix, ...]) -> str:
     """A short name of this list of fixes, for the folder and the engine version."""
     text = "\n".join(
-        f"{f.phoneme}<{f.like}" if f.phoneme else f"{f.group}:{' '.join(f.old)}>{' '.join(f.new)}"
+        (f"{f.phoneme}<{f.like}" + (f"={f.pitch}" if f.pitch else ""))
+        if f.phoneme
+        else f"{f.group}:{' '.join(f.old)}>{' '.join(f.new)}"
         for f in to_apply
     )
     if not to_apply:

@@ -78,6 +78,50 @@ def test_phoneme_fix_gives_vi_the_base_definition_and_keeps_its_code():
     assert changed and all(at <= i < at + 16 for i in changed)  # one entry, nothing else
 
 
+def test_a_tone_fix_sets_its_pitch_span_only():
+    stock = (STOCK / "phontab").read_bytes()
+    before = _entries(stock, "vi")["4"]
+    patched = patch_phonemes(stock, (Fix("hoi", "", (), (), "", phoneme="4", pitch=(4, 26)),))
+    after = _entries(patched, "vi")["4"]
+    assert (before[12], before[13]) != (4, 26) and (after[12], after[13]) == (4, 26)
+    assert after[:12] == before[:12] and after[14:] == before[14:]
+    assert sum(a != b for a, b in zip(stock, patched, strict=True)) <= 2
+    for bad in (
+        Fix("x", "", (), (), "", phoneme="N", pitch=(4, 26)),
+        Fix("x", "", (), (), "", phoneme="4", pitch=(30, 20)),
+    ):
+        with pytest.raises(ValueError, match="tone|pitch"):
+            patch_phonemes(stock, (bad,))
+
+
+def _lowest_pitch(seg) -> float:
+    """Hz of the 5th percentile of the voiced frames' pitch (autocorrelation)."""
+    x = np.frombuffer(seg.raw_data, dtype=np.int16).astype(float)
+    rate, n = seg.frame_rate, int(0.03 * seg.frame_rate)
+    lo, hi = rate // 400, rate // 60
+    f0 = []
+    for i in range(0, len(x) - n, n // 3):
+        frame = x[i : i + n] - x[i : i + n].mean()
+        if np.sqrt((frame**2).mean()) < 500:
+            continue
+        ac = np.correlate(frame, frame, "full")[n - 1 :]
+        lag = lo + int(np.argmax(ac[lo:hi]))
+        if ac[lag] > 0.4 * ac[0]:
+            f0.append(rate / lag)
+    return float(np.percentile(f0, 5))
+
+
+def test_a_tone_candidate_chosen_by_name_dips_lower(data_cache: Path):
+    text = "Hỏi, hỏi, hỏi."
+    shipped = [f.name for f in espeak_fixes.fixes()]
+    fixed = EspeakEngine({"fixes": [*shipped, "hoi-low"]})
+    without = EspeakEngine()
+    assert fixed.version != without.version
+    low_fixed = _lowest_pitch(fixed.synthesize(text, "vi", 135))
+    low_without = _lowest_pitch(without.synthesize(text, "vi", 135))
+    assert low_fixed < low_without - 3, (low_fixed, low_without)
+
+
 @pytest.mark.parametrize(
     ("phoneme", "like", "message"),
     [("N", "nosuch", "no phoneme table"), ("d", "base1", "of its own in table 'vi'")],
