@@ -201,7 +201,8 @@ class EspeakEngine(Engine):
     #: Chosen by bench/bench_intelligibility.py (issue 20, README "A clearer offline voice"):
     #: the northern voice reading the central or southern wording (numbers as each region
     #: says them) was understood far better than the regional voices, whose tones span
-    #: about 16 Hz (word error rate 0.65 against 0.85 central, 0.97 south). A station gets
+    #: about 16 Hz (word error rate with the fixes, 08/12/2026: 0.53 against 0.82 central,
+    #: 0.87 south; without them 0.65 against 0.85, 0.97). A station gets
     #: its regional voice back with voice.options.espeak.voice: vi-VN-x-south.
     DEFAULT_VOICES = {
         Dialect.north: "vi",
