@@ -143,6 +143,11 @@ def _use(lib: ctypes.CDLL, data: Path, voice: str) -> None:
                 fix="xóa thư mục đó (chương trình tạo lại), hoặc đặt "
                 "voice.options.espeak.fixes: false trong schedules/stations.yaml",
             )
+        # defensive: the library's phoneme-table pointers refer to the data it just freed
+        # until a voice is set up again; loading another language's voice first makes it
+        # rebuild them from the new data (once, right after a switch, a run printed
+        # "Invalid instruction ... for phoneme" and crashed; not seen with this)
+        lib.espeak_SetVoiceByName(b"en")
         _state.update(data=data, voice=None)
     if _state.get("voice") != voice:
         if lib.espeak_SetVoiceByName(voice.encode()) != 0:
