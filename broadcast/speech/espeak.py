@@ -143,12 +143,11 @@ def _use(lib: ctypes.CDLL, data: Path, voice: str) -> None:
                 fix="xóa thư mục đó (chương trình tạo lại), hoặc đặt "
                 "voice.options.espeak.fixes: false trong schedules/stations.yaml",
             )
-        # defensive: the library's phoneme-table pointers refer to the data it just freed
-        # until a voice is set up again; loading another language's voice first makes it
-        # rebuild them from the new data (once, right after a switch, a run printed
-        # "Invalid instruction ... for phoneme" and crashed; not seen with this)
-        lib.espeak_SetVoiceByName(b"en")
-        _state.update(data=data, voice=None)
+        # the phoneme tables in use are pointers into the data just freed until the library
+        # selects them again, which synthesis does at each clause but espeak_TextToPhonemes
+        # does not: phonemes() speaks a pause first after a switch (a run printed "Invalid
+        # instruction ... for phoneme" and crashed reading phonemes right after one)
+        _state.update(data=data, voice=None, tables_stale=True)
     if _state.get("voice") != voice:
         if lib.espeak_SetVoiceByName(voice.encode()) != 0:
             raise EngineError(
@@ -284,6 +283,7 @@ class EspeakEngine(Engine):
             status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
             pcm = b"".join(_chunks)
             _chunks.clear()
+            _state["tables_stale"] = False
         if status != 0:
             raise EngineError(f"eSpeak NG lỗi khi đọc (mã {status:#x})")
         return AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
@@ -296,6 +296,11 @@ class EspeakEngine(Engine):
         with _lock:
             lib, _, _ = _library()
             _use(lib, self._data, voice)
+            if _state.get("tables_stale"):
+                pause = b",\0"
+                lib.espeak_Synth(pause, len(pause), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+                _chunks.clear()
+                _state["tables_stale"] = False
             while ptr.value:
                 said = lib.espeak_TextToPhonemes(ctypes.byref(ptr), _CHARS_UTF8, 0)
                 if said is None:
