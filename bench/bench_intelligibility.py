@@ -96,12 +96,60 @@ def model_folder(cache: Path) -> Path:
 
 # -- scoring -------------------------------------------------------------------------------
 _NOT_WORD = re.compile(r"[^\w\s]+")
+#: the five tone marks (the level tone has none), as combining characters after NFD
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = "aăâeêioôơuưy"
+_MARKED = "ăâêôơư"
+#: a syllable ending in a plain "y" or "i" after a consonant: "kỹ"/"kĩ", "lý"/"lí", "quý"/"quí"
+_Y_OR_I = re.compile(r"^(qu|[bcdđghklmnprstvx]|ch|gh|kh|nh|ph|th|tr)[yi]$")
+_ONSET = re.compile(r"^(qu|gi(?=[aăâeêoôơuưy])|[^aăâeêioôơuưy]*)")
+
+
+def syllable(word: str) -> str:
+    """One spelling per spoken syllable, so the score counts sounds, not orthography.
+
+    Vietnamese writes some syllables two ways: the tone mark on either vowel ("hoà" or
+    "hòa", "thuỷ" or "thủy") and a final "y" or "i" after a consonant ("kỹ" or "kĩ",
+    "quý" or "quí"). The listener picks one by habit and the scripts may use the other;
+    they sound the same, so both are written one way here: final "i" after a consonant
+    ("quy" after "qu"), and the tone mark where the new style puts it ("hòa", "thủy"): on
+    the marked vowel (the last of "ươ"), else on the last vowel before a final consonant,
+    else on a three-vowel group's middle one, else on the first one.
+    """
+    parts = unicodedata.normalize("NFD", word)
+    tones = [c for c in parts if c in _TONES]
+    if len(tones) > 1:
+        return unicodedata.normalize("NFC", word)  # not a Vietnamese syllable: as written
+    bare = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+    found = _Y_OR_I.match(bare)
+    if found:
+        bare = found.group(1) + ("y" if found.group(1) == "qu" else "i")
+    if not tones:
+        return bare
+    onset = _ONSET.match(bare)
+    start = onset.end() if onset else 0
+    end = start
+    while end < len(bare) and bare[end] in _VOWELS:
+        end += 1
+    group = bare[start:end]
+    if not group:
+        return unicodedata.normalize("NFC", word)
+    marked = [i for i, c in enumerate(group) if c in _MARKED]
+    if marked:
+        at = marked[-1]
+    elif end < len(bare) or len(group) == 1:
+        at = len(group) - 1
+    else:
+        at = 1 if len(group) == 3 else 0
+    at += start
+    return unicodedata.normalize("NFC", bare[: at + 1] + tones[0] + bare[at + 1 :])
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words, punctuation dropped, Unicode NFC (Whisper and eSpeak disagree)."""
+    """Lower-case words, punctuation dropped, Unicode NFC (Whisper and eSpeak disagree),
+    each syllable in one spelling (:func:`syllable`)."""
     text = unicodedata.normalize("NFC", text).lower()
-    return _NOT_WORD.sub(" ", text).split()
+    return [syllable(w) for w in _NOT_WORD.sub(" ", text).split()]
 
 
 def edit_distance(ref: list[str], hyp: list[str]) -> int:

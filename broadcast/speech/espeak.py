@@ -6,9 +6,10 @@ exit(1) like ``espeak_Initialize`` does; the library is not thread-safe, so one
 process-wide lock guards every call (never taken inside the callback).
 
 The Vietnamese voices speak through a private copy of the voice data with the measured
-pronunciation fixes of :mod:`broadcast.speech.espeak_fixes` (initial "đ" as a plain [d]);
-``voice.options.espeak.fixes: false`` keeps eSpeak NG's own. The data folder is process
-state of the library, so the engine switches it (and reloads the voice) only when an
+pronunciation fixes of :mod:`broadcast.speech.espeak_fixes` (initial "đ" as a plain [d],
+"ng" as the base table's velar nasal); ``voice.options.espeak.fixes: false`` keeps eSpeak
+NG's own. The data folder is process state of the library, so the engine switches it (and
+initializes the library again, which is when it reads the phoneme tables) only when an
 engine with the other choice speaks.
 """
 
@@ -126,10 +127,27 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
 
 
 def _use(lib: ctypes.CDLL, data: Path, voice: str) -> None:
-    """Point the library at ``data`` and select ``voice`` (both only when they change)."""
+    """Point the library at ``data`` and select ``voice`` (both only when they change).
+
+    The phoneme tables (``phontab``, which a fix may change) are read only when the library
+    initializes, so a new data folder initializes it again; the voice then reloads its
+    dictionary from there. The synth callback and output mode stay as they were set."""
     if _state.get("data") != data:
         lib.espeak_ng_InitializePath(str(data).encode())
-        _state.update(data=data, voice=None)  # the voice reloads its dictionary from there
+        status = lib.espeak_ng_Initialize(None)
+        if status != 0:
+            _state.update(data=None, voice=None)
+            raise EngineError(
+                f"eSpeak NG không đọc được dữ liệu giọng (mã {status:#x})",
+                where=str(data),
+                fix="xóa thư mục đó (chương trình tạo lại), hoặc đặt "
+                "voice.options.espeak.fixes: false trong schedules/stations.yaml",
+            )
+        # the phoneme tables in use are pointers into the data just freed until the library
+        # selects them again, which synthesis does at each clause but espeak_TextToPhonemes
+        # does not: phonemes() speaks a pause first after a switch (a run printed "Invalid
+        # instruction ... for phoneme" and crashed reading phonemes right after one)
+        _state.update(data=data, voice=None, tables_stale=True)
     if _state.get("voice") != voice:
         if lib.espeak_SetVoiceByName(voice.encode()) != 0:
             raise EngineError(
@@ -187,7 +205,8 @@ class EspeakEngine(Engine):
     #: Chosen by bench/bench_intelligibility.py (issue 20, README "A clearer offline voice"):
     #: the northern voice reading the central or southern wording (numbers as each region
     #: says them) was understood far better than the regional voices, whose tones span
-    #: about 16 Hz (word error rate 0.65 against 0.85 central, 0.97 south). A station gets
+    #: about 16 Hz (word error rate with the fixes, 08/12/2026: 0.53 against 0.82 central,
+    #: 0.87 south; without them 0.65 against 0.85, 0.97). A station gets
     #: its regional voice back with voice.options.espeak.voice: vi-VN-x-south.
     DEFAULT_VOICES = {
         Dialect.north: "vi",
@@ -264,6 +283,7 @@ class EspeakEngine(Engine):
             status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
             pcm = b"".join(_chunks)
             _chunks.clear()
+            _state["tables_stale"] = False
         if status != 0:
             raise EngineError(f"eSpeak NG lỗi khi đọc (mã {status:#x})")
         return AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
@@ -276,6 +296,11 @@ class EspeakEngine(Engine):
         with _lock:
             lib, _, _ = _library()
             _use(lib, self._data, voice)
+            if _state.get("tables_stale"):
+                pause = b",\0"
+                lib.espeak_Synth(pause, len(pause), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+                _chunks.clear()
+                _state["tables_stale"] = False
             while ptr.value:
                 said = lib.espeak_TextToPhonemes(ctypes.byref(ptr), _CHARS_UTF8, 0)
                 if said is None:

@@ -70,6 +70,36 @@ def test_words_ignore_case_punctuation_and_unicode_form(bench):
     assert bench.words(decomposed) == ["đi", "đường", "cảnh", "giác"]
 
 
+@pytest.mark.parametrize(
+    ("ref", "hyp"),
+    [
+        ("hoà", "hòa"),  # old and new tone-mark placement: one sound
+        ("thuỷ", "thủy"),
+        ("hoạ", "họa"),
+        ("kỹ", "kĩ"),  # final y or i after a consonant: one sound
+        ("lý", "lí"),
+        ("quý", "quí"),
+        ("quy", "qui"),
+        ("Hoà", "hòa,"),
+    ],
+)
+def test_one_syllable_spelt_two_ways_scores_as_one_word(bench, ref: str, hyp: str):
+    assert bench.words(ref) == bench.words(hyp)
+
+
+@pytest.mark.parametrize(
+    ("ref", "hyp"),
+    [
+        ("hoa", "hóa"),  # another tone: another word
+        ("tay", "tai"),  # "ay" and "ai" are different rimes
+        ("thủy", "thúy"),
+        ("y", "i"),
+    ],
+)
+def test_different_syllables_stay_different(bench, ref: str, hyp: str):
+    assert bench.words(ref) != bench.words(hyp)
+
+
 def test_halves_alternate_over_sorted_ids_and_cover_all(bench):
     tune, held = bench.split_halves(["e", "a", "d", "b", "c"])
     assert tune == ["a", "c", "e"] and held == ["b", "d"]
