@@ -57,9 +57,8 @@ def _on_audio(wav: Any, numsamples: int, events: Any) -> int:
 _callback = _SYNTH_CALLBACK(_on_audio)  # module-level: must outlive every call
 
 
-def _library() -> tuple[ctypes.CDLL, int, str]:
-    if "lib" in _state:
-        return _state["lib"], _state["rate"], _state["version"]
+def _stock_data() -> Path:
+    """eSpeak NG's own data folder, as espeakng-loader ships it."""
     try:
         import espeakng_loader
     except ImportError:
@@ -67,6 +66,18 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
             "Chưa cài bộ đọc ngoại tuyến eSpeak NG",
             fix="chạy: pip install espeakng-loader",
         ) from None
+    return Path(espeakng_loader.get_data_path())
+
+
+def _library(first: Path | None = None) -> tuple[ctypes.CDLL, int, str]:
+    """The library, initialized once per process, with the data folder ``first`` (the
+    first engine's: the private copy with the fixes) so that the usual process never
+    initializes it a second time; the stock folder when none is given."""
+    if "lib" in _state:
+        return _state["lib"], _state["rate"], _state["version"]
+    stock = _stock_data()
+    import espeakng_loader
+
     try:
         lib = ctypes.CDLL(espeakng_loader.get_library_path())
     except OSError as exc:
@@ -74,7 +85,7 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
             f"Không nạp được thư viện eSpeak NG: {exc}",
             fix="cài lại: pip install --force-reinstall espeakng-loader",
         ) from None
-    data = espeakng_loader.get_data_path().encode()
+    data = str(first or stock).encode()
     lib.espeak_ng_InitializePath.argtypes = [ctypes.c_char_p]
     lib.espeak_ng_Initialize.argtypes = [ctypes.c_void_p]
     lib.espeak_ng_Initialize.restype = ctypes.c_int
@@ -120,7 +131,7 @@ def _library() -> tuple[ctypes.CDLL, int, str]:
         rate=lib.espeak_ng_GetSampleRate(),
         version=version,
         voice=None,
-        stock=Path(data.decode()),
+        stock=stock,
         data=Path(data.decode()),
     )
     return lib, _state["rate"], version
@@ -229,8 +240,8 @@ class EspeakEngine(Engine):
         self.pitch = _int_option(self.options, "pitch", 0, 100, default=50)
         self.pitch_range = _int_option(self.options, "pitch_range", 0, 100, default=50)
         with _lock:
-            _library()
-            self._data = self._data_folder(_state["stock"])
+            self._data = self._data_folder(_stock_data())
+            _library(self._data)
 
     def _data_folder(self, stock: Path) -> Path:
         if not self.fixes:
