@@ -94,13 +94,13 @@ def test_a_tone_fix_sets_its_pitch_span_only():
             patch_phonemes(stock, (bad,))
 
 
-def _lowest_pitch(seg) -> float:
-    """Hz of the 5th percentile of the voiced frames' pitch (autocorrelation)."""
+def _voiced_pitches(seg, frame_s: float, hops: int) -> list[float]:
+    """Hz of each voiced frame (``frame_s`` long, ``hops`` per frame), by autocorrelation."""
     x = np.frombuffer(seg.raw_data, dtype=np.int16).astype(float)
-    rate, n = seg.frame_rate, int(0.03 * seg.frame_rate)
+    rate, n = seg.frame_rate, int(frame_s * seg.frame_rate)
     lo, hi = rate // 400, rate // 60
     f0 = []
-    for i in range(0, len(x) - n, n // 3):
+    for i in range(0, len(x) - n, n // hops):
         frame = x[i : i + n] - x[i : i + n].mean()
         if np.sqrt((frame**2).mean()) < 500:
             continue
@@ -108,7 +108,12 @@ def _lowest_pitch(seg) -> float:
         lag = lo + int(np.argmax(ac[lo:hi]))
         if ac[lag] > 0.4 * ac[0]:
             f0.append(rate / lag)
-    return float(np.percentile(f0, 5))
+    return f0
+
+
+def _lowest_pitch(seg) -> float:
+    """Hz of the 5th percentile of the voiced frames' pitch (30 ms frames)."""
+    return float(np.percentile(_voiced_pitches(seg, 0.03, 3), 5))
 
 
 def test_a_tone_candidate_chosen_by_name_dips_lower(data_cache: Path):
@@ -256,19 +261,8 @@ def test_a_candidate_fix_can_be_chosen_by_name(data_cache: Path):
 
 
 def _pitch_spread(seg) -> float:
-    """Hz between the 10th and 90th percentile of the voiced frames' pitch (autocorrelation)."""
-    x = np.frombuffer(seg.raw_data, dtype=np.int16).astype(float)
-    rate, n = seg.frame_rate, int(0.04 * seg.frame_rate)
-    lo, hi = rate // 400, rate // 60
-    f0 = []
-    for i in range(0, len(x) - n, n // 2):
-        frame = x[i : i + n] - x[i : i + n].mean()
-        if np.sqrt((frame**2).mean()) < 500:
-            continue
-        ac = np.correlate(frame, frame, "full")[n - 1 :]
-        lag = lo + int(np.argmax(ac[lo:hi]))
-        if ac[lag] > 0.4 * ac[0]:
-            f0.append(rate / lag)
+    """Hz between the 10th and 90th percentile of the voiced frames' pitch (40 ms frames)."""
+    f0 = _voiced_pitches(seg, 0.04, 2)
     return float(np.percentile(f0, 90) - np.percentile(f0, 10))
 
 
