@@ -109,3 +109,8 @@ def one_line(text: str) -> str:
 def line_break_in(text: str) -> bool:
     """A one-line field (a title, a name) holding a line break."""
     return LINE_BREAK.search(text) is not None
+
+
+def unix_newlines(text: str) -> str:
+    """Windows (CR LF) and old Mac (CR) line ends as line feeds: one line break each."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -19,7 +19,7 @@ import yaml
 
 from ..errors import InputError
 from .controls import FIX as FIX_CONTROL
-from .controls import control_in_values, describe, first_control
+from .controls import control_in_values, describe, first_control, unix_newlines
 from .encodings import guess, utf16_without_bom
 
 FIX_ENCODING = (
@@ -70,7 +70,7 @@ def read_text(path: Path) -> str:
             where=f"{path}, dòng {line}",
             fix=FIX_ENCODING,
         ) from None
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return unicodedata.normalize("NFC", unix_newlines(text))
 
 
 @dataclass

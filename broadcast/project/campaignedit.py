@@ -24,7 +24,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from ..errors import BroadcastError, InputError
-from ..files.controls import one_line
+from ..files.controls import one_line, unix_newlines
 from . import yamledit
 from .converters import to_date, whole_number
 from .schedule import Campaign
@@ -135,7 +135,7 @@ def _one(form: Mapping[str, Any], name: str) -> str:
         value = value[0] if value else ""
     # a line break is kept: the loader refuses it in a one-line field (title, directive)
     # and names the box, where a silent space would change what the officer wrote
-    return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return unix_newlines(str(value or "")).strip()
 
 
 def _many(form: Any, name: str) -> list[str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import BroadcastError
 from ..files import atomic
+from ..files.controls import unix_newlines
 from .scripts import Script, parse_script
 
 #: the project's own folder for the console's book and the kept versions
@@ -62,7 +63,7 @@ class Kept:
     def decoded(self) -> str:
         """The script's text as ``read_text`` gives it (kept bytes loaded once, so UTF-8)."""
         raw = self.data().decode("utf-8-sig", errors="replace")
-        return unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+        return unicodedata.normalize("NFC", unix_newlines(raw))
 
 
 def _store_error(root: Path, exc: OSError) -> BroadcastError:

@@ -27,6 +27,7 @@ from ruamel.yaml.tokens import CommentToken
 from ..errors import BroadcastError, InputError, ValidationErrors
 from ..files import atomic
 from ..files.confined import check_within, script_paths
+from ..files.controls import unix_newlines
 from ..files.sources import load_yaml
 from .converters import to_seconds, to_weekday, to_window
 from .loader import load_schedule, load_scripts, missing_scripts
@@ -102,7 +103,7 @@ def scalar(value: str) -> Any:
     it can be, else double-quoted ('05:40' would be a number of minutes, 'on' a yes)."""
     # a form's line break is CR LF: one line break, which the loader names in a one-line
     # field (a lone CR would be refused as an invisible character instead)
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    value = unix_newlines(value).strip()
     if reads_back_plain(value):
         return value
     return DoubleQuotedScalarString(value)

@@ -19,7 +19,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..files.controls import xml_safe
+from ..files.controls import unix_newlines, xml_safe
 
 #: characters that make a spreadsheet read a cell as a formula (OWASP)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -63,7 +63,7 @@ def cell(value: object, dialect: Dialect = PLAIN) -> str:
 
 
 def _one_break(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return unix_newlines(text)
 
 
 def write_rows(rows: Iterable[Sequence[object]], dialect: Dialect = PLAIN) -> str:

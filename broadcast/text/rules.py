@@ -38,6 +38,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache, partial
 
+from ..files.controls import unix_newlines
 from . import numbers, tables
 from .codes import (
     read_country_prefixes,
@@ -72,7 +73,7 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ng�
 
 def normalize_unicode(text: str) -> str:
     """NFC, Unicode digits to ASCII, typographic spaces to plain spaces."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", unix_newlines(text))
     text = text.replace(SPELLED_OPEN, "").replace(SPELLED_CLOSE, "")
     text = re.sub(r"[^\S\n]", " ", text)
     # Only digits of other scripts (٣, ３) need a call; ASCII ones are left alone.

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import BroadcastError, ValidationErrors
+from ..files.controls import unix_newlines
 from ..project.yamledit import reads_back_plain
 
 #: form field -> header key path, in the order a script's header is written
@@ -54,7 +55,7 @@ def compose(form: dict[str, str]) -> str:
     lines = ["---"]
     in_directive = False
     for name, path, _ in FIELDS:
-        value = (form.get(name) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+        value = unix_newlines(form.get(name) or "").strip()
         if name in OPTIONAL and not value:
             continue
         if len(path) == 2:
@@ -65,7 +66,7 @@ def compose(form: dict[str, str]) -> str:
             continue
         lines.append(f"{path[0]}: {_scalar(value)}" if value else f"{path[0]}:")
     lines.append("---")
-    body = (form.get(BODY) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    body = unix_newlines(form.get(BODY) or "").strip()
     return "\n".join(lines) + "\n" + body + "\n"
 
 
